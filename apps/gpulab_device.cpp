@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: MIT
+// gpulab-device: module 1 on its own (the same as `gpulab device`).
+#include "cli.hpp"
+
+int main(int argc, char** argv) { return gpulab::cli::module_main("device", argc, argv); }

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+// A benchmark case: one version of one computation at one size, with its CPU
+// reference. The runner (runner.hpp) drives every case through the same protocol:
+//
+//   setup (seeded inputs) -> CPU reference/baseline -> poison -> GPU -> verify
+//   -> warm-up -> timed repeats (CUDA events) -> verify again (output of the last timed run)
+//
+// A case declares how many bytes it must move and how many FLOPs it must do, so
+// that the report can turn time into GB/s, GFLOP/s and % of peak.
+#pragma once
+
+#include <cstdint>
+#include <cuda/stream_ref>
+#include <string>
+
+namespace gpulab {
+
+// The fewest bytes the computation must move (each input read once, each output
+// written once) and its floating-point operations.
+struct work_amount {
+  double bytes = 0;
+  double flops = 0;
+};
+
+// Which ceiling "% of peak" refers to.
+enum class peak_kind {
+  device_memory,  // the device-to-device copy bandwidth measured in the same run
+  host_link,      // the PCIe link's theoretical bandwidth (per direction)
+  none,           // no meaningful ceiling (e.g. a mix of transfers and compute)
+};
+
+struct verification {
+  bool passed = false;
+  std::string detail;  // e.g. "max rel err 1.2e-07 (tol 1e-06)" or "first mismatch at 17"
+};
+
+class bench_case {
+ public:
+  virtual ~bench_case() = default;
+
+  [[nodiscard]] virtual std::string name() const = 0;
+  [[nodiscard]] virtual std::string size_label() const = 0;  // "64 MiB", "50000000 floats"
+  [[nodiscard]] virtual double size_value() const = 0;       // the number behind the label (bytes or elements)
+  [[nodiscard]] virtual std::size_t device_bytes_needed() const = 0;  // checked against free memory first
+  [[nodiscard]] virtual work_amount work() const = 0;
+  [[nodiscard]] virtual peak_kind peak() const { return peak_kind::device_memory; }
+
+  // Allocate and fill the inputs from `seed`. Nothing here is timed.
+  virtual void setup(std::uint64_t seed, cuda::stream_ref s) = 0;
+  // Compute the reference on the CPU. Timed as the CPU baseline when has_cpu_baseline().
+  virtual void run_cpu() = 0;
+  [[nodiscard]] virtual bool has_cpu_baseline() const { return true; }
+  // Overwrite every output with garbage (NaN, 0xFF bytes) so an unwritten element fails.
+  virtual void poison_outputs(cuda::stream_ref s) = 0;
+  // The GPU version: only enqueue work on `s` (the runner times it with events).
+  virtual void run_gpu(cuda::stream_ref s) = 0;
+  // Compare the GPU output with the CPU reference.
+  virtual verification verify(cuda::stream_ref s) = 0;
+  // Runs before every timed repeat, outside the timed region (e.g. move managed pages back to the host).
+  virtual void before_repeat(cuda::stream_ref /*s*/) {}
+  // Memory-bound cases want a cold L2 for each repeat; the runner flushes it unless this is false.
+  [[nodiscard]] virtual bool flush_l2() const { return true; }
+};
+
+}  // namespace gpulab

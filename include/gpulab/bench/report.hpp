@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+// What every gpulab command prints: a title, a few header lines (device, peaks),
+// and tables. One data structure, three renderings: an aligned text table for
+// people, JSON and CSV for scripts and plots.
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace gpulab {
+
+// A table cell: the text people see, and the number behind it for JSON/CSV.
+struct cell {
+  std::string text;
+  std::optional<double> number;
+
+  cell(std::string t) : text(std::move(t)) {}       // NOLINT: text cells read naturally in row lists
+  cell(const char* t) : text(t) {}                  // NOLINT
+  cell(std::string t, double value) : text(std::move(t)), number(value) {}
+};
+
+struct table {
+  std::string title;
+  std::vector<std::string> columns;
+  std::vector<std::vector<cell>> rows;
+  std::vector<std::string> notes;  // printed under the table
+};
+
+struct report {
+  std::string title;
+  std::vector<std::pair<std::string, std::string>> header;  // "device" -> "NVIDIA H100 ..."
+  std::vector<table> tables;
+};
+
+enum class output_format { table, json, csv };
+
+// "table", "json" or "csv"; anything else is a usage_error.
+output_format parse_output_format(std::string_view name);
+
+void write_report(std::ostream& out, const report& r, output_format format);
+
+// Writes to `path` ("-" = stdout); throws io_error when the file cannot be written.
+void write_report_file(const std::string& path, const report& r, output_format format);
+
+}  // namespace gpulab

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+// The verify-and-time runner and the module description every app is built from.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gpulab/bench/case.hpp"
+#include "gpulab/bench/plot.hpp"
+#include "gpulab/bench/report.hpp"
+#include "gpulab/bench/statistics.hpp"
+#include "gpulab/core/device.hpp"
+#include "gpulab/core/stream.hpp"
+
+namespace gpulab {
+
+// Options shared by every module (the command line's common options).
+struct run_options {
+  std::optional<std::uint64_t> size;  // overrides each case's default size (or sweep)
+  int repeat = 20;
+  bool repeat_given = false;  // without --repeat, very slow cases are repeated fewer times
+  int warm_up = 2;
+  int device = 0;
+  std::uint64_t seed = 2026;
+  std::vector<std::string> selected;  // case/demo names; empty = the module's defaults
+};
+
+// Everything a case or demo may need about where it runs.
+struct run_context {
+  device_info device;
+  double measured_copy_gbs = 0;  // device-to-device copy bandwidth measured in this run
+  double copy_bytes = 0;         // the size that measurement used
+  stream main_stream;
+};
+
+struct case_result {
+  std::string name;
+  std::string size_label;
+  double size_value = 0;
+  timing_summary gpu;
+  std::optional<timing_summary> cpu;
+  work_amount work;
+  peak_kind peak = peak_kind::device_memory;
+  std::optional<double> percent_of_peak;
+  bool verified = false;
+  std::string verify_detail;
+  [[nodiscard]] double gigabytes_per_second() const { return work.bytes / (gpu.median_ms * 1e-3) / 1e9; }
+  [[nodiscard]] double gigaflops() const { return work.flops / (gpu.median_ms * 1e-3) / 1e9; }
+  [[nodiscard]] std::optional<double> speedup_vs_cpu() const {
+    if (!cpu) return std::nullopt;
+    return cpu->median_ms / gpu.median_ms;
+  }
+};
+
+// Runs one case through the protocol (see case.hpp).
+case_result run_case(bench_case& c, run_context& ctx, const run_options& options);
+
+// Measures device-to-device cudaMemcpy bandwidth (bytes read + bytes written per
+// second) at min(1 GiB, a quarter of free memory): the "peak" of the report.
+double measure_device_copy_bandwidth(cuda::stream_ref s, std::size_t bytes);
+
+// Builds the context: selects the device, queries it, measures the copy peak.
+run_context make_run_context(const run_options& options, bool measure_peak);
+
+// The table of results; `module_column` adds a first column (used by the tour).
+table results_table(const std::vector<case_result>& results, const std::string& title,
+                    const std::vector<std::string>& module_column = {});
+
+// The report header: device, memory, peaks, CPU threads.
+std::vector<std::pair<std::string, std::string>> report_header(const run_context& ctx);
+
+// ------------------------------------------------------------------ modules
+struct demo_output {
+  std::vector<table> tables;
+  bool verified = true;  // a demo that checks something says whether it held
+};
+
+struct demo_entry {
+  std::string name;
+  std::string description;
+  std::function<demo_output(run_context&, const run_options&)> run;
+};
+
+struct case_entry {
+  std::string name;
+  std::string description;  // says what --size counts for this case
+  // One entry may give several cases: a sweep over sizes, unless options.size is set.
+  std::function<std::vector<std::unique_ptr<bench_case>>(const run_options&)> make;
+};
+
+struct tour_item {
+  std::string name;                   // a case or demo of the module
+  std::optional<std::uint64_t> size;  // the size the tour uses for it
+};
+
+struct training_module {
+  std::string name;   // "transfer"
+  std::string title;  // "Module 2: moving data between host and device"
+  std::vector<demo_entry> demos;
+  std::vector<case_entry> cases;
+  std::vector<tour_item> tour;
+  // Lines under the results table that compare cases with each other.
+  std::function<std::vector<std::string>(const std::vector<case_result>&)> compare;
+  // The module's figure (e.g. bandwidth versus size), drawn by --plot FILE.png.
+  std::function<line_plot(const std::vector<case_result>&)> plot;
+};
+
+// Throws usage_error naming the known cases when a selected name is unknown.
+void validate_selection(const training_module& m, const std::vector<std::string>& selected);
+
+struct module_run {
+  report output;
+  std::vector<case_result> results;
+  bool all_verified = true;
+};
+
+// Runs the selected demos and cases of a module (all of them when none is selected).
+module_run run_module(const training_module& m, const run_options& options, run_context& ctx);
+
+}  // namespace gpulab

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// Launch helpers shared by every kernel in the kit (needs nvcc).
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+#include "gpulab/core/error.hpp"
+
+namespace gpulab {
+
+// 64-bit global index of this thread in a 1D grid. blockIdx.x * blockDim.x is
+// computed in 32 bits by default and overflows past 2^32 elements: widen first.
+__device__ __forceinline__ std::int64_t global_thread_id() {
+  return static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+}
+
+// Total number of threads in a 1D grid: the step of a grid-stride loop.
+__device__ __forceinline__ std::int64_t grid_thread_count() {
+  return static_cast<std::int64_t>(gridDim.x) * blockDim.x;
+}
+
+// Blocks needed to give each of n elements its own thread.
+constexpr unsigned blocks_for(std::int64_t n, unsigned block_size) {
+  return static_cast<unsigned>((n + block_size - 1) / block_size);
+}
+
+// A grid-stride loop needs just enough blocks to fill every SM: the number
+// the occupancy calculator says fit on one SM, times the number of SMs.
+template <class Kernel>
+unsigned occupancy_grid_size(Kernel kernel, int block_size, std::size_t dynamic_shared_bytes = 0) {
+  int device = 0, sms = 0, blocks_per_sm = 0;
+  GPULAB_CUDA_TRY(cudaGetDevice(&device));
+  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+  GPULAB_CUDA_TRY(
+      cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, kernel, block_size, dynamic_shared_bytes));
+  return static_cast<unsigned>(sms * (blocks_per_sm > 0 ? blocks_per_sm : 1));
+}
+
+}  // namespace gpulab

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+// Owners of GPU-related memory: device, pinned host, and managed (unified) memory.
+//
+// Owners are move-only RAII types; kernels never see them. A kernel takes a
+// cuda::std::span (pointer + size, trivially copyable) obtained with .span().
+// Device buffers are stream-ordered: allocated with cudaMallocAsync on a stream
+// and freed on the same stream, so freeing never stalls the whole device.
+#pragma once
+
+#include <cuda_runtime_api.h>
+
+#include <cstddef>
+#include <cuda/std/span>
+#include <cuda/stream_ref>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "gpulab/core/device.hpp"
+#include "gpulab/core/error.hpp"
+
+namespace gpulab {
+
+namespace detail {
+// A failed allocation becomes an out_of_memory_error that names both numbers.
+inline void throw_if_allocation_failed(cudaError_t status, std::size_t bytes, const char* what, const char* call,
+                                       const char* file, int line) {
+  if (status == cudaErrorMemoryAllocation) {
+    (void)cudaGetLastError();
+    std::size_t free_bytes = 0, total_bytes = 0;
+    (void)cudaMemGetInfo(&free_bytes, &total_bytes);
+    throw out_of_memory_error(bytes, free_bytes, what);
+  }
+  if (status != cudaSuccess) throw_cuda_error(status, call, file, line);
+}
+}  // namespace detail
+
+// ------------------------------------------------------------------ device memory
+template <class T>
+class device_buffer {
+ public:
+  device_buffer() = default;
+  device_buffer(std::size_t count, cuda::stream_ref s) : size_(count), stream_(s) {
+    if (count == 0) return;
+    void* p = nullptr;
+    detail::throw_if_allocation_failed(cudaMallocAsync(&p, bytes(), s.get()), bytes(), "a device buffer",
+                                       "cudaMallocAsync", __FILE__, __LINE__);
+    data_ = static_cast<T*>(p);
+  }
+  ~device_buffer() { release(); }
+  device_buffer(const device_buffer&) = delete;
+  device_buffer& operator=(const device_buffer&) = delete;
+  device_buffer(device_buffer&& other) noexcept
+      : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)), stream_(other.stream_) {}
+  device_buffer& operator=(device_buffer&& other) noexcept {
+    if (this != &other) {
+      release();
+      data_ = std::exchange(other.data_, nullptr);
+      size_ = std::exchange(other.size_, 0);
+      stream_ = other.stream_;
+    }
+    return *this;
+  }
+
+  [[nodiscard]] T* data() noexcept { return data_; }
+  [[nodiscard]] const T* data() const noexcept { return data_; }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] std::size_t bytes() const noexcept { return size_ * sizeof(T); }
+  [[nodiscard]] cuda::stream_ref stream() const noexcept { return stream_; }
+  [[nodiscard]] cuda::std::span<T> span() noexcept { return {data_, size_}; }
+  [[nodiscard]] cuda::std::span<const T> span() const noexcept { return {data_, size_}; }
+
+  // Sets every byte to `byte` (0xFF makes floats NaN: the kit's "poison").
+  void fill_bytes_async(unsigned char byte, cuda::stream_ref s) {
+    GPULAB_CUDA_TRY(cudaMemsetAsync(data_, byte, bytes(), s.get()));
+  }
+
+ private:
+  void release() noexcept {
+    if (data_ != nullptr) (void)cudaFreeAsync(data_, stream_.get());
+    data_ = nullptr;
+  }
+  T* data_ = nullptr;
+  std::size_t size_ = 0;
+  cuda::stream_ref stream_{cudaStream_t{}};
+};
+
+// ------------------------------------------------------------------ pinned host memory
+// Page-locked host memory: the copy engines can read it directly (DMA), so
+// transfers run at the link's speed and can be asynchronous. Pageable memory
+// (new, std::vector) is first copied by the driver into a pinned staging buffer.
+template <class T>
+class pinned_buffer {
+ public:
+  pinned_buffer() = default;
+  explicit pinned_buffer(std::size_t count) : size_(count) {
+    if (count == 0) return;
+    void* p = nullptr;
+    const cudaError_t status = cudaMallocHost(&p, bytes());
+    if (status == cudaErrorMemoryAllocation) {
+      (void)cudaGetLastError();
+      throw error("could not pin " + std::to_string(bytes()) + " bytes of host memory", exit_code::out_of_resources);
+    }
+    if (status != cudaSuccess) detail::throw_cuda_error(status, "cudaMallocHost", __FILE__, __LINE__);
+    data_ = static_cast<T*>(p);
+  }
+  ~pinned_buffer() {
+    if (data_ != nullptr) (void)cudaFreeHost(data_);
+  }
+  pinned_buffer(const pinned_buffer&) = delete;
+  pinned_buffer& operator=(const pinned_buffer&) = delete;
+  pinned_buffer(pinned_buffer&& other) noexcept
+      : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+  pinned_buffer& operator=(pinned_buffer&& other) noexcept {
+    if (this != &other) {
+      if (data_ != nullptr) (void)cudaFreeHost(data_);
+      data_ = std::exchange(other.data_, nullptr);
+      size_ = std::exchange(other.size_, 0);
+    }
+    return *this;
+  }
+
+  [[nodiscard]] T* data() noexcept { return data_; }
+  [[nodiscard]] const T* data() const noexcept { return data_; }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] std::size_t bytes() const noexcept { return size_ * sizeof(T); }
+  [[nodiscard]] std::span<T> span() noexcept { return {data_, size_}; }
+  [[nodiscard]] std::span<const T> span() const noexcept { return {data_, size_}; }
+
+ private:
+  T* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+// ------------------------------------------------------------------ managed memory
+// One pointer valid on host and device; the driver migrates pages on demand
+// (page faults) or ahead of time when asked to prefetch.
+template <class T>
+class managed_buffer {
+ public:
+  managed_buffer() = default;
+  explicit managed_buffer(std::size_t count) : size_(count) {
+    if (count == 0) return;
+    // Never ask for more managed memory than the GPU has free: oversubscription
+    // works on paper but can make the whole GPU crawl.
+    require_device_memory(bytes(), "a managed buffer");
+    void* p = nullptr;
+    detail::throw_if_allocation_failed(cudaMallocManaged(&p, bytes()), bytes(), "a managed buffer",
+                                       "cudaMallocManaged", __FILE__, __LINE__);
+    data_ = static_cast<T*>(p);
+  }
+  ~managed_buffer() {
+    if (data_ != nullptr) (void)cudaFree(data_);
+  }
+  managed_buffer(const managed_buffer&) = delete;
+  managed_buffer& operator=(const managed_buffer&) = delete;
+  managed_buffer(managed_buffer&& other) noexcept
+      : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+  managed_buffer& operator=(managed_buffer&& other) noexcept {
+    if (this != &other) {
+      if (data_ != nullptr) (void)cudaFree(data_);
+      data_ = std::exchange(other.data_, nullptr);
+      size_ = std::exchange(other.size_, 0);
+    }
+    return *this;
+  }
+
+  [[nodiscard]] T* data() noexcept { return data_; }
+  [[nodiscard]] const T* data() const noexcept { return data_; }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] std::size_t bytes() const noexcept { return size_ * sizeof(T); }
+  [[nodiscard]] cuda::std::span<T> span() noexcept { return {data_, size_}; }
+
+  // Migrate the pages to device `device` (or to the host with cudaCpuDeviceId) ahead of use.
+  void prefetch_async(int device, cuda::stream_ref s) {
+#if CUDART_VERSION >= 13000
+    cudaMemLocation location{};
+    location.type = device == cudaCpuDeviceId ? cudaMemLocationTypeHost : cudaMemLocationTypeDevice;
+    location.id = device == cudaCpuDeviceId ? 0 : device;
+    GPULAB_CUDA_TRY(cudaMemPrefetchAsync(data_, bytes(), location, 0, s.get()));
+#else
+    GPULAB_CUDA_TRY(cudaMemPrefetchAsync(data_, bytes(), device, s.get()));
+#endif
+  }
+
+ private:
+  T* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+// ------------------------------------------------------------------ copies
+// Stream-ordered copies between host memory (pinned or pageable) and device buffers.
+// (type_identity_t: T is taken from the buffer, so a std::span<float> converts to std::span<const float>.)
+template <class T>
+void copy_to_device_async(std::span<const std::type_identity_t<T>> host, device_buffer<T>& device, cuda::stream_ref s) {
+  if (host.size() > device.size()) throw usage_error("copy_to_device_async: host range is larger than the buffer");
+  GPULAB_CUDA_TRY(cudaMemcpyAsync(device.data(), host.data(), host.size_bytes(), cudaMemcpyHostToDevice, s.get()));
+}
+
+template <class T>
+void copy_to_host_async(const device_buffer<T>& device, std::span<std::type_identity_t<T>> host, cuda::stream_ref s) {
+  if (host.size() < device.size()) throw usage_error("copy_to_host_async: host range is smaller than the buffer");
+  GPULAB_CUDA_TRY(cudaMemcpyAsync(host.data(), device.data(), device.bytes(), cudaMemcpyDeviceToHost, s.get()));
+}
+
+}  // namespace gpulab

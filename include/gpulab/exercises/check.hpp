@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+// Hands-on exercises and their checker.
+//
+// Each exercise is a function with one declaration and several definitions in
+// different namespaces: `reference` (ours), `trainee` (kernels/exercises/, the
+// file a trainee edits) and, in the tests, planted wrong solutions. The checker
+// runs any of them on fresh seeded inputs of awkward sizes, with poisoned
+// outputs and guard cells, re-checks after timing, and compares the speed with
+// the reference.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gpulab::exercises {
+
+struct check_options {
+  std::uint64_t seed = 2026;
+  int device = 0;
+};
+
+struct check_report {
+  std::string exercise;
+  bool passed = true;
+  std::vector<std::string> lines;  // one line per checked input: "PASS 37 x 53" or "FAIL 37 x 53: ..."
+  std::optional<double> candidate_ms, reference_ms;
+  void record(bool ok, const std::string& line) {
+    passed = passed && ok;
+    lines.push_back((ok ? "PASS " : "FAIL ") + line);
+  }
+};
+
+struct exercise_entry {
+  std::string name;
+  std::string module_name;
+  std::string summary;
+  std::string file;  // what the trainee edits
+  std::function<check_report(const check_options&)> check_trainee;
+};
+
+// Every exercise of the kit.
+const std::vector<exercise_entry>& all_exercises();
+
+// Throws usage_error naming the known exercises when `name` is unknown.
+const exercise_entry& find_exercise(const std::string& name);
+
+}  // namespace gpulab::exercises

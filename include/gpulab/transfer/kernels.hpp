@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+// Host launchers for module 2's kernels (kernels/copy.cuh, kernels/scale.cuh).
+// Plain C++: apps and host tests include this without nvcc.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cuda/std/span>
+#include <cuda/stream_ref>
+
+namespace gpulab {
+
+// The kit's device copy kernel (16-byte vectors, grid-stride, 4 loads in flight).
+void copy_vectorized_async(cuda::std::span<const unsigned char> in, cuda::std::span<unsigned char> out,
+                           cuda::stream_ref s);
+// The naive version: one float per thread.
+void copy_one_element_per_thread_async(cuda::std::span<const float> in, cuda::std::span<float> out,
+                                       cuda::stream_ref s);
+
+// out[i] = factor * in[i]; vectorised when both pointers are 16-byte aligned.
+void scale_async(cuda::std::span<const float> in, cuda::std::span<float> out, float factor, cuda::stream_ref s);
+
+// data[i] <- `steps` times x <- fma(x, 0.999, 0.001): the compute stage of the overlap demo.
+void repeated_fma_async(cuda::std::span<float> data, int steps, cuda::stream_ref s);
+// The same on the CPU, bit for bit (fmaf rounds once, on both sides).
+float repeated_fma_reference(float x, int steps);
+
+}  // namespace gpulab

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// out[i] = factor * in[i]: the course's "multiply 50 million floats by 2".
+#pragma once
+
+#include <cstdint>
+
+#include "gpulab/core/launch.cuh"
+
+namespace gpulab::kernels {
+
+// [snippet:scale_vectorized]
+// Each thread scales four floats at a time through one 16-byte float4 load and
+// store; a grid-stride loop covers any n. The caller handles the n % 4 tail.
+__global__ void scale_vectorized(const float4* __restrict__ in, float4* __restrict__ out, float factor,
+                                 std::int64_t n_vectors) {
+  for (std::int64_t i = global_thread_id(); i < n_vectors; i += grid_thread_count()) {
+    const float4 v = in[i];
+    out[i] = make_float4(factor * v.x, factor * v.y, factor * v.z, factor * v.w);
+  }
+}
+// [/snippet:scale_vectorized]
+
+// Scalar version: for the tail, and for pointers that are not 16-byte aligned.
+__global__ void scale_scalar(const float* __restrict__ in, float* __restrict__ out, float factor, std::int64_t n) {
+  for (std::int64_t i = global_thread_id(); i < n; i += grid_thread_count()) out[i] = factor * in[i];
+}
+
+// [snippet:pipeline_work]
+// The "compute" stage of the stream-overlap demo: `steps` dependent FMAs per
+// element, x <- 0.999 x + 0.001 (contracting, so rounding never blows up).
+// Its cost is set by `steps` so that it is comparable to the copies around it.
+__global__ void repeated_fma(float* __restrict__ data, std::int64_t n, int steps) {
+  for (std::int64_t i = global_thread_id(); i < n; i += grid_thread_count()) {
+    float x = data[i];
+    for (int s = 0; s < steps; ++s) x = fmaf(x, 0.999f, 0.001f);
+    data[i] = x;
+  }
+}
+// [/snippet:pipeline_work]
+
+}  // namespace gpulab::kernels

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+#include "gpulab/bench/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "gpulab/core/error.hpp"
+
+namespace gpulab {
+
+output_format parse_output_format(std::string_view name) {
+  if (name == "table") return output_format::table;
+  if (name == "json") return output_format::json;
+  if (name == "csv") return output_format::csv;
+  throw usage_error("unknown output format '" + std::string(name) + "' (choose table, json or csv)");
+}
+
+namespace {
+
+// ------------------------------------------------------------------ text table
+void write_text(std::ostream& out, const report& r) {
+  if (!r.title.empty()) out << r.title << "\n";
+  std::size_t key_width = 0;
+  for (const auto& [key, value] : r.header) key_width = std::max(key_width, key.size());
+  for (const auto& [key, value] : r.header) {
+    out << "  " << key << std::string(key_width - key.size(), ' ') << " : " << value << "\n";
+  }
+  for (const table& t : r.tables) {
+    out << "\n" << t.title << "\n";
+    std::vector<std::size_t> width(t.columns.size(), 0);
+    for (std::size_t c = 0; c < t.columns.size(); ++c) width[c] = t.columns[c].size();
+    for (const auto& row : t.rows) {
+      for (std::size_t c = 0; c < row.size() && c < width.size(); ++c) width[c] = std::max(width[c], row[c].text.size());
+    }
+    // Text columns align left; columns whose cells are all numbers align right.
+    std::vector<bool> numeric(t.columns.size(), !t.rows.empty());
+    for (const auto& row : t.rows) {
+      for (std::size_t c = 0; c < row.size() && c < numeric.size(); ++c) {
+        if (!row[c].number && row[c].text != "-") numeric[c] = false;
+      }
+    }
+    auto write_row = [&](const std::vector<std::string>& cells) {
+      std::string line = " ";
+      for (std::size_t c = 0; c < width.size(); ++c) {
+        const std::string& text = c < cells.size() ? cells[c] : std::string();
+        const std::string pad(width[c] - std::min(width[c], text.size()), ' ');
+        line += " " + (numeric[c] ? pad + text : text + pad);
+      }
+      line.erase(line.find_last_not_of(' ') + 1);  // no trailing blanks
+      out << line << "\n";
+    };
+    write_row(t.columns);
+    std::size_t total = 1;
+    for (std::size_t w : width) total += w + 1;
+    out << "  " << std::string(total - 2, '-') << "\n";
+    for (const auto& row : t.rows) {
+      std::vector<std::string> texts;
+      for (const cell& c : row) texts.push_back(c.text);
+      write_row(texts);
+    }
+    for (const std::string& note : t.notes) out << "  * " << note << "\n";
+  }
+}
+
+// ------------------------------------------------------------------ JSON
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (const char ch : s) {
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(ch) < 0x20) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\u%04x", ch);
+          out += escaped;
+        } else {
+          out += ch;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string json_number(double value) {
+  if (!std::isfinite(value)) return "null";  // JSON has no NaN or Infinity
+  char text[32];
+  std::snprintf(text, sizeof text, "%.10g", value);
+  return text;
+}
+
+void write_json(std::ostream& out, const report& r) {
+  out << "{\n  \"title\": " << json_string(r.title) << ",\n  \"header\": {";
+  for (std::size_t i = 0; i < r.header.size(); ++i) {
+    out << (i ? ", " : "") << json_string(r.header[i].first) << ": " << json_string(r.header[i].second);
+  }
+  out << "},\n  \"tables\": [";
+  for (std::size_t t = 0; t < r.tables.size(); ++t) {
+    const table& tab = r.tables[t];
+    out << (t ? "," : "") << "\n    {\"title\": " << json_string(tab.title) << ",\n     \"columns\": [";
+    for (std::size_t c = 0; c < tab.columns.size(); ++c) out << (c ? ", " : "") << json_string(tab.columns[c]);
+    out << "],\n     \"rows\": [";
+    for (std::size_t i = 0; i < tab.rows.size(); ++i) {
+      out << (i ? "," : "") << "\n       [";
+      for (std::size_t c = 0; c < tab.rows[i].size(); ++c) {
+        const cell& value = tab.rows[i][c];
+        out << (c ? ", " : "") << (value.number ? json_number(*value.number) : json_string(value.text));
+      }
+      out << "]";
+    }
+    out << "],\n     \"notes\": [";
+    for (std::size_t n = 0; n < tab.notes.size(); ++n) out << (n ? ", " : "") << json_string(tab.notes[n]);
+    out << "]}";
+  }
+  out << "\n  ]\n}\n";
+}
+
+// ------------------------------------------------------------------ CSV
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (const char ch : s) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return out + "\"";
+}
+
+// Each table is a block: "# title", the header row, the rows, a blank line.
+// Numbers are written in full precision so that a plot can be redrawn from the file.
+void write_csv(std::ostream& out, const report& r) {
+  for (const auto& [key, value] : r.header) out << "# " << key << ": " << value << "\n";
+  for (const table& t : r.tables) {
+    out << "# " << t.title << "\n";
+    for (std::size_t c = 0; c < t.columns.size(); ++c) out << (c ? "," : "") << csv_field(t.columns[c]);
+    out << "\n";
+    for (const auto& row : t.rows) {
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        out << (c ? "," : "") << (row[c].number ? json_number(*row[c].number) : csv_field(row[c].text));
+      }
+      out << "\n";
+    }
+    out << "\n";
+  }
+}
+
+}  // namespace
+
+void write_report(std::ostream& out, const report& r, output_format format) {
+  switch (format) {
+    case output_format::table: write_text(out, r); break;
+    case output_format::json: write_json(out, r); break;
+    case output_format::csv: write_csv(out, r); break;
+  }
+}
+
+void write_report_file(const std::string& path, const report& r, output_format format) {
+  if (path.empty() || path == "-") {
+    write_report(std::cout, r, format);
+    return;
+  }
+  std::ofstream file(path);
+  if (!file) throw io_error("cannot write '" + path + "'");
+  write_report(file, r, format);
+  file.close();
+  if (!file) throw io_error("writing '" + path + "' failed");
+}
+
+}  // namespace gpulab

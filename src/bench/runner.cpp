@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: MIT
+#include "gpulab/bench/runner.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <set>
+
+#include "gpulab/core/event.hpp"
+#include "gpulab/core/format.hpp"
+#include "gpulab/core/memory.hpp"
+#include "gpulab/core/nvtx.hpp"
+
+namespace gpulab {
+
+namespace {
+
+constexpr double target_timing_ms = 2000.0;  // without --repeat, a case gets about this much timed work
+
+double host_ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string cpu_model() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      const auto colon = line.find(':');
+      if (colon != std::string::npos) return line.substr(colon + 2);
+    }
+  }
+  return "unknown CPU";
+}
+
+}  // namespace
+
+case_result run_case(bench_case& c, run_context& ctx, const run_options& options) {
+  cuda::stream_ref s = ctx.main_stream;
+  case_result result;
+  result.name = c.name();
+  result.size_label = c.size_label();
+  result.size_value = c.size_value();
+  result.work = c.work();
+  result.peak = c.peak();
+
+  require_device_memory(c.device_bytes_needed(), "case " + c.name() + " at size " + c.size_label());
+  {
+    nvtx_range range(c.name() + " setup");
+    c.setup(options.seed, s);
+    synchronize(s);
+  }
+
+  // CPU reference; timed as the baseline when the case has one (a few runs, median).
+  {
+    nvtx_range range(c.name() + " cpu");
+    std::vector<double> cpu_times;
+    const int cpu_runs = c.has_cpu_baseline() ? 3 : 1;
+    for (int i = 0; i < cpu_runs; ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      c.run_cpu();
+      cpu_times.push_back(host_ms_since(start));
+      if (cpu_times.back() > 1000.0) break;  // a slow baseline is timed once
+    }
+    if (c.has_cpu_baseline()) result.cpu = summarize(cpu_times);
+  }
+
+  // First GPU run on poisoned outputs, then verify.
+  {
+    nvtx_range range(c.name() + " verify");
+    c.poison_outputs(s);
+    c.run_gpu(s);
+    synchronize(s);
+    const verification first = c.verify(s);
+    result.verified = first.passed;
+    result.verify_detail = first.detail;
+  }
+
+  // A buffer twice the L2 size: writing it evicts the case's data from L2.
+  device_buffer<unsigned char> l2_flush(c.flush_l2() ? 2 * ctx.device.l2_cache_bytes : 0, s);
+  auto before_each = [&] {
+    if (l2_flush.size() > 0) l2_flush.fill_bytes_async(0, s);
+    c.before_repeat(s);
+  };
+
+  // Warm-up (also estimates the run time), then the timed repeats.
+  {
+    nvtx_range range(c.name() + " timed");
+    const auto warm = time_on_stream(s, 0, std::max(1, options.warm_up), [&] { c.run_gpu(s); }, before_each);
+    int repeats = options.repeat;
+    if (!options.repeat_given) {
+      const double estimate_ms = std::max(1e-3, summarize(warm).min_ms);
+      repeats = std::clamp(static_cast<int>(target_timing_ms / estimate_ms), 3, options.repeat);
+    }
+    result.gpu = summarize(time_on_stream(s, 0, repeats, [&] { c.run_gpu(s); }, before_each));
+  }
+
+  // Re-verify what the last timed run left: catches state that leaks between runs.
+  {
+    nvtx_range range(c.name() + " re-verify");
+    synchronize(s);
+    const verification again = c.verify(s);
+    if (!again.passed) {
+      result.verified = false;
+      result.verify_detail = "after timing: " + again.detail;
+    }
+  }
+
+  switch (result.peak) {
+    case peak_kind::device_memory:
+      if (ctx.measured_copy_gbs > 0) result.percent_of_peak = 100.0 * result.gigabytes_per_second() / ctx.measured_copy_gbs;
+      break;
+    case peak_kind::host_link:
+      if (ctx.device.host_link) {
+        result.percent_of_peak = 100.0 * result.gigabytes_per_second() / ctx.device.host_link->gigabytes_per_second;
+      }
+      break;
+    case peak_kind::none: break;
+  }
+  return result;
+}
+
+run_context make_run_context(const run_options& options, bool measure_peak) {
+  run_context ctx{query_device(options.device), 0.0, 0.0, stream{}};
+  if (measure_peak) {
+    nvtx_range range("measure peak copy bandwidth");
+    const std::size_t bytes = std::min<std::size_t>(std::size_t{1} << 30, device_memory_info().free_bytes / 4);
+    ctx.copy_bytes = static_cast<double>(bytes);
+    ctx.measured_copy_gbs = measure_device_copy_bandwidth(ctx.main_stream, bytes);
+  }
+  return ctx;
+}
+
+std::vector<std::pair<std::string, std::string>> report_header(const run_context& ctx) {
+  const device_info& d = ctx.device;
+  std::vector<std::pair<std::string, std::string>> header;
+  header.emplace_back("device", std::to_string(d.index) + ": " + d.name + " (compute capability " +
+                                    d.compute_capability() + ", " + std::to_string(d.multiprocessors) + " SMs, " +
+                                    format_bytes(d.global_memory_bytes) + ")");
+  if (ctx.measured_copy_gbs > 0) {
+    header.emplace_back("peak bandwidth", format_fixed(ctx.measured_copy_gbs, 0) +
+                                              " GB/s measured (cudaMemcpy device-to-device, " +
+                                              format_bytes(static_cast<std::uint64_t>(ctx.copy_bytes)) + ", read + write); " +
+                                              format_fixed(d.theoretical_bandwidth_gbs(), 0) +
+                                              " GB/s theoretical (2 x memory clock x bus width)");
+  }
+  if (d.fp32_units_per_sm > 0) {
+    header.emplace_back("peak FP32/FP64", format_fixed(d.peak_fp32_gflops() / 1e3, 1) + " / " +
+                                              format_fixed(d.peak_fp64_gflops() / 1e3, 1) +
+                                              " TFLOP/s theoretical (CUDA cores, boost clock)");
+  }
+  header.emplace_back("host link", d.host_link ? d.host_link->description + ", " +
+                                                     format_fixed(d.host_link->gigabytes_per_second, 1) +
+                                                     " GB/s per direction theoretical"
+                                               : "unknown (the OS does not report the PCIe link)");
+  header.emplace_back("CPU baseline", cpu_model() + ", " + std::to_string(omp_get_max_threads()) +
+                                          " OpenMP threads, -O3");
+  return header;
+}
+
+table results_table(const std::vector<case_result>& results, const std::string& title,
+                    const std::vector<std::string>& module_column) {
+  table t;
+  t.title = title;
+  if (!module_column.empty()) t.columns.push_back("module");
+  for (const char* name : {"case", "size", "median ms", "min ms", "max ms", "GB/s", "GFLOP/s", "% peak", "CPU ms",
+                           "speed-up", "verified"}) {
+    t.columns.emplace_back(name);
+  }
+  auto number = [](double value, int decimals) { return cell(format_fixed(value, decimals), value); };
+  auto maybe = [](std::optional<double> value, auto&& make) { return value ? make(*value) : cell("-"); };
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const case_result& r = results[i];
+    std::vector<cell> row;
+    if (!module_column.empty()) row.emplace_back(module_column[i]);
+    row.emplace_back(r.name);
+    row.emplace_back(r.size_label, r.size_value);
+    row.push_back(number(r.gpu.median_ms, 4));
+    row.push_back(number(r.gpu.min_ms, 4));
+    row.push_back(number(r.gpu.max_ms, 4));
+    row.push_back(r.work.bytes > 0 ? number(r.gigabytes_per_second(), 1) : cell("-"));
+    row.push_back(r.work.flops > 0 ? number(r.gigaflops(), 1) : cell("-"));
+    row.push_back(maybe(r.percent_of_peak, [&](double v) { return number(v, 1); }));
+    row.push_back(maybe(r.cpu ? std::optional<double>(r.cpu->median_ms) : std::nullopt,
+                        [&](double v) { return number(v, 3); }));
+    row.push_back(maybe(r.speedup_vs_cpu(), [&](double v) { return cell(format_significant(v) + "x", v); }));
+    row.emplace_back(r.verified ? "yes" : "NO: " + r.verify_detail);
+    t.rows.push_back(std::move(row));
+  }
+  t.notes.push_back("time: CUDA events, median of the timed repeats after warm-up, L2 flushed before each repeat;"
+                    " GB/s = bytes the case must move / median time");
+  t.notes.push_back("% peak: of the measured device copy bandwidth (device-memory cases) or of the PCIe link"
+                    " (host<->device transfers)");
+  return t;
+}
+
+void validate_selection(const training_module& m, const std::vector<std::string>& selected) {
+  for (const std::string& name : selected) {
+    const bool known = std::any_of(m.demos.begin(), m.demos.end(), [&](const demo_entry& d) { return d.name == name; }) ||
+                       std::any_of(m.cases.begin(), m.cases.end(), [&](const case_entry& c) { return c.name == name; });
+    if (!known) {
+      std::string names;
+      for (const auto& d : m.demos) names += (names.empty() ? "" : ", ") + d.name;
+      for (const auto& c : m.cases) names += (names.empty() ? "" : ", ") + c.name;
+      throw usage_error("unknown case '" + name + "' for module " + m.name + " (known: " + names + ")");
+    }
+  }
+}
+
+module_run run_module(const training_module& m, const run_options& options, run_context& ctx) {
+  validate_selection(m, options.selected);
+  const std::set<std::string> chosen(options.selected.begin(), options.selected.end());
+  auto wanted = [&](const std::string& name) { return chosen.empty() || chosen.count(name) > 0; };
+
+  module_run run;
+  run.output.title = m.title;
+  run.output.header = report_header(ctx);
+  for (const demo_entry& demo : m.demos) {
+    if (!wanted(demo.name)) continue;
+    nvtx_range range("demo " + demo.name);
+    demo_output out = demo.run(ctx, options);
+    run.all_verified = run.all_verified && out.verified;
+    for (table& t : out.tables) run.output.tables.push_back(std::move(t));
+  }
+  for (const case_entry& entry : m.cases) {
+    if (!wanted(entry.name)) continue;
+    for (auto& c : entry.make(options)) {
+      run.results.push_back(run_case(*c, ctx, options));
+      run.all_verified = run.all_verified && run.results.back().verified;
+    }
+  }
+  if (!run.results.empty()) {
+    table t = results_table(run.results, "Verified and timed cases");
+    if (m.compare) {
+      for (std::string& line : m.compare(run.results)) t.notes.push_back(std::move(line));
+    }
+    run.output.tables.push_back(std::move(t));
+  }
+  return run;
+}
+
+}  // namespace gpulab

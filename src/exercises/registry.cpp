@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+#include "gpulab/core/error.hpp"
+#include "gpulab/exercises/check.hpp"
+#include "gpulab/exercises/map_2d_index.hpp"
+#include "gpulab/exercises/pipelined_scale.hpp"
+
+namespace gpulab::exercises {
+
+const std::vector<exercise_entry>& all_exercises() {
+  static const std::vector<exercise_entry> entries = {
+      {"map_2d_index", "device", "map a 2D grid of 16 x 16 blocks onto a matrix, with a bounds check",
+       "kernels/exercises/map_2d_index.cuh",
+       [](const check_options& o) { return check_map_2d_index(trainee::map_2d_index, o); }},
+      {"pipelined_scale", "transfer", "overlap copies and a kernel with chunks on several streams",
+       "kernels/exercises/pipelined_scale.cuh",
+       [](const check_options& o) { return check_pipelined_scale(trainee::pipelined_scale, o); }},
+  };
+  return entries;
+}
+
+const exercise_entry& find_exercise(const std::string& name) {
+  for (const exercise_entry& e : all_exercises()) {
+    if (e.name == name) return e;
+  }
+  std::string names;
+  for (const exercise_entry& e : all_exercises()) names += (names.empty() ? "" : ", ") + e.name;
+  throw usage_error("unknown exercise '" + name + "' (known: " + names + ")");
+}
+
+}  // namespace gpulab::exercises

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+// The command line on a GPU: real runs, reports, plots, and the memory limit.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "common/gpu_test.hpp"
+#include "common/run_command.hpp"
+
+namespace {
+
+using gpulab::testing::line_count;
+using gpulab::testing::run_command;
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(CliGpu, SizeLargerThanDeviceMemoryNamesBothNumbers) {
+  GPULAB_REQUIRE_GPU();
+  const auto r = run_command({GPULAB_CLI, "transfer", "h2d_pinned", "--size", "1TiB"});
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_EQ(line_count(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("1099511627776 bytes"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("are free"), std::string::npos) << r.err;
+}
+
+TEST(CliGpu, CsvReportAndBandwidthPlot) {
+  GPULAB_REQUIRE_GPU();
+  const std::string csv = ::testing::TempDir() + "gpulab_cli_bw.csv";
+  const std::string png = ::testing::TempDir() + "gpulab_cli_bw.png";
+  const auto r = run_command({GPULAB_TRANSFER_CLI, "h2d_pinned", "d2h_pageable", "--size", "1000003", "--repeat", "3",
+                              "--format", "csv", "--output", csv, "--plot", png});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string text = slurp(csv);
+  EXPECT_NE(text.find("h2d_pinned,"), std::string::npos) << text;
+  EXPECT_NE(text.find("d2h_pageable,"), std::string::npos) << text;
+  EXPECT_EQ(text.find("NO:"), std::string::npos) << text;
+  EXPECT_EQ(slurp(png).substr(1, 3), "PNG");
+  std::remove(csv.c_str());
+  std::remove(png.c_str());
+}
+
+TEST(CliGpu, DeviceModuleDescribesTheGpu) {
+  GPULAB_REQUIRE_GPU();
+  const auto r = run_command({GPULAB_DEVICE_CLI, "summary", "attributes", "index_mapping", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* fragment : {"compute capability", "MULTI_PROCESSOR_COUNT", "GLOBAL_MEMORY_BUS_WIDTH",
+                               "theoretical bandwidth", "verified: every element"}) {
+    EXPECT_NE(r.out.find(fragment), std::string::npos) << fragment;
+  }
+}
+
+TEST(CliGpu, TourRunsAndVerifiesEverything) {
+  GPULAB_REQUIRE_GPU();
+  const auto r = run_command({GPULAB_CLI, "tour", "--repeat", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Tour: headline results"), std::string::npos);
+  EXPECT_NE(r.out.find("pipeline_4_streams"), std::string::npos);
+  EXPECT_EQ(r.out.find("NO:"), std::string::npos) << r.out;
+}
+
+TEST(CliGpu, CheckRejectsTheUntouchedSkeleton) {
+  GPULAB_REQUIRE_GPU();
+  if (slurp(std::string(GPULAB_SOURCE_DIR) + "/kernels/exercises/map_2d_index.cuh").find("TODO(trainee)") ==
+      std::string::npos) {
+    GTEST_SKIP() << "the exercise has been edited: the untouched-skeleton check does not apply";
+  }
+  const auto r = run_command({GPULAB_CLI, "check", "map_2d_index"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("FAIL"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("never written"), std::string::npos) << r.out;
+}
+
+}  // namespace

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+// The command line, from the outside: bad input gets one clear line on stderr
+// and a documented exit code, on any machine (these run before any GPU work).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "common/run_command.hpp"
+#include "gpulab/core/device.hpp"
+
+namespace {
+
+using gpulab::testing::line_count;
+using gpulab::testing::run_command;
+
+constexpr int usage = 2, no_device = 3, io = 5;
+
+void expect_one_line_error(const std::vector<std::string>& argv, int code, const std::string& fragment) {
+  const auto r = run_command(argv);
+  std::string cmd;
+  for (const auto& a : argv) cmd += a + " ";
+  EXPECT_EQ(r.exit_code, code) << cmd << "\nstderr: " << r.err;
+  EXPECT_EQ(line_count(r.err), 1) << cmd << "\nstderr: " << r.err;
+  EXPECT_NE(r.err.find(fragment), std::string::npos) << cmd << "\nstderr: " << r.err;
+}
+
+TEST(Cli, HelpAndListWorkWithoutAGpu) {
+  const auto help = run_command({GPULAB_CLI, "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("tour"), std::string::npos);
+  const auto module_help = run_command({GPULAB_CLI, "transfer", "--help"});
+  EXPECT_EQ(module_help.exit_code, 0);
+  EXPECT_NE(module_help.out.find("--size"), std::string::npos);
+  const auto list = run_command({GPULAB_CLI, "list"});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  for (const char* name : {"h2d_pinned", "index_mapping", "map_2d_index", "pipelined_scale", "occupancy"}) {
+    EXPECT_NE(list.out.find(name), std::string::npos) << name;
+  }
+  const auto json = run_command({GPULAB_CLI, "list", "--format", "json"});
+  EXPECT_EQ(json.exit_code, 0);
+  EXPECT_EQ(json.out.front(), '{');
+  const auto standalone = run_command({GPULAB_TRANSFER_CLI, "--help"});
+  EXPECT_EQ(standalone.exit_code, 0);
+}
+
+TEST(Cli, BadSizes) {
+  expect_one_line_error({GPULAB_CLI, "transfer", "--size", "0"}, usage, "at least 1");
+  expect_one_line_error({GPULAB_CLI, "transfer", "--size", "-5"}, usage, "positive");
+  expect_one_line_error({GPULAB_CLI, "transfer", "--size", "abc"}, usage, "'abc'");
+  expect_one_line_error({GPULAB_CLI, "transfer", "--size", "99999999999999999999999"}, usage, "64 bits");
+  expect_one_line_error({GPULAB_TRANSFER_CLI, "--size", "12Q"}, usage, "unknown unit");
+}
+
+TEST(Cli, UnknownNames) {
+  expect_one_line_error({GPULAB_CLI, "trnasfer"}, usage, "unknown module or command 'trnasfer'");
+  expect_one_line_error({GPULAB_CLI, "transfer", "no_such_case"}, usage, "unknown case 'no_such_case'");
+  expect_one_line_error({GPULAB_DEVICE_CLI, "no_such_demo"}, usage, "unknown case 'no_such_demo'");
+  expect_one_line_error({GPULAB_CLI, "transfer", "--format", "xml"}, usage, "unknown output format 'xml'");
+  expect_one_line_error({GPULAB_CLI, "check", "no_such_exercise"}, usage, "unknown exercise 'no_such_exercise'");
+  expect_one_line_error({GPULAB_CLI, "device", "--plot", "x.png"}, usage, "has no plot");
+}
+
+TEST(Cli, BadNumbers) {
+  expect_one_line_error({GPULAB_CLI, "transfer", "--repeat", "0"}, usage, "--repeat");
+  expect_one_line_error({GPULAB_CLI, "transfer", "--repeat", "many"}, usage, "--repeat");
+  expect_one_line_error({GPULAB_CLI, "transfer", "--device", "zero"}, usage, "--device");
+  expect_one_line_error({GPULAB_CLI, "transfer", "--no-such-option"}, usage, "--no-such-option");
+  expect_one_line_error({GPULAB_CLI, "tour", "--size", "5M"}, usage, "course's sizes");
+}
+
+TEST(Cli, UnwritableOutputIsAnIoError) {
+  expect_one_line_error({GPULAB_CLI, "transfer", "h2d_pinned", "--output", "/nonexistent-dir/out.csv"}, io,
+                        "cannot write");
+}
+
+TEST(Cli, DeviceIndexOutOfRange) {
+  if (gpulab::device_count() == 0) {
+    expect_one_line_error({GPULAB_CLI, "device", "--device", "99"}, no_device, "no CUDA-capable GPU");
+  } else {
+    expect_one_line_error({GPULAB_CLI, "device", "--device", "99"}, usage, "out of range");
+    expect_one_line_error({GPULAB_CLI, "device", "--device", "-1"}, usage, "out of range");
+  }
+}
+
+TEST(Cli, NoGpuIsSaidPlainlyWithItsOwnExitCode) {
+  if (gpulab::device_count() > 0) GTEST_SKIP() << "this machine has a GPU; the no-GPU path cannot be exercised";
+  expect_one_line_error({GPULAB_CLI, "transfer"}, no_device, "no CUDA-capable GPU is visible");
+  expect_one_line_error({GPULAB_CLI, "tour"}, no_device, "no CUDA-capable GPU is visible");
+  expect_one_line_error({GPULAB_CLI, "check", "map_2d_index"}, no_device, "no CUDA-capable GPU is visible");
+  expect_one_line_error({GPULAB_DEVICE_CLI}, no_device, "no CUDA-capable GPU is visible");
+}
+
+}  // namespace

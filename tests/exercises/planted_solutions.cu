@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+#include "exercises/planted_solutions.hpp"
+#include "gpulab/core/error.hpp"
+#include "gpulab/transfer/kernels.hpp"
+
+namespace planted {
+
+namespace {
+__global__ void transposed_kernel(int* out, int rows, int cols) {
+  const int row = blockIdx.x * blockDim.x + threadIdx.x;  // x used for rows: wrong
+  const int col = blockIdx.y * blockDim.y + threadIdx.y;
+  if (row < rows && col < cols) out[col * rows + row] = row * cols + col;
+}
+
+__global__ void no_bounds_check_kernel(int* out, int rows, int cols) {
+  const int col = blockIdx.x * blockDim.x + threadIdx.x;
+  const int row = blockIdx.y * blockDim.y + threadIdx.y;
+  (void)rows;
+  out[row * cols + col] = row * cols + col;  // no `if`: the edge blocks write past the matrix
+}
+
+void launch_16x16(void (*kernel)(int*, int, int), int* out, int rows, int cols, cuda::stream_ref s, bool swap) {
+  const dim3 block(16, 16);
+  const dim3 grid = swap ? dim3((rows + 15) / 16, (cols + 15) / 16) : dim3((cols + 15) / 16, (rows + 15) / 16);
+  kernel<<<grid, block, 0, s.get()>>>(out, rows, cols);
+  GPULAB_CHECK_LAUNCH();
+}
+
+void pipeline(std::span<const float> in, std::span<float> out, cuda::std::span<float> device, float factor,
+              std::size_t chunk_size, int chunks, std::span<const cuda::stream_ref> streams, bool wait) {
+  for (int c = 0; c < chunks; ++c) {
+    const std::size_t begin = c * chunk_size;
+    if (begin >= in.size()) break;
+    const std::size_t count = std::min(chunk_size, in.size() - begin);
+    const cuda::stream_ref s = streams[c % streams.size()];
+    GPULAB_CUDA_TRY(cudaMemcpyAsync(device.data() + begin, in.data() + begin, count * 4, cudaMemcpyHostToDevice, s.get()));
+    gpulab::scale_async({device.data() + begin, count}, {device.data() + begin, count}, factor, s);
+    GPULAB_CUDA_TRY(cudaMemcpyAsync(out.data() + begin, device.data() + begin, count * 4, cudaMemcpyDeviceToHost, s.get()));
+  }
+  if (wait) {
+    for (const cuda::stream_ref s : streams) GPULAB_CUDA_TRY(cudaStreamSynchronize(s.get()));
+  }
+}
+}  // namespace
+
+void map_2d_index_transposed(cuda::std::span<int> out, int rows, int cols, cuda::stream_ref s) {
+  launch_16x16(transposed_kernel, out.data(), rows, cols, s, true);
+}
+
+void map_2d_index_no_bounds_check(cuda::std::span<int> out, int rows, int cols, cuda::stream_ref s) {
+  launch_16x16(no_bounds_check_kernel, out.data(), rows, cols, s, false);
+}
+
+void pipelined_scale_drops_tail(std::span<const float> host_in, std::span<float> host_out,
+                                cuda::std::span<float> device, float factor, int chunks,
+                                std::span<const cuda::stream_ref> streams) {
+  const std::size_t chunk_size = std::max<std::size_t>(1, host_in.size() / chunks);  // rounds down
+  pipeline(host_in, host_out, device, factor, chunk_size, chunks, streams, true);
+}
+
+void pipelined_scale_no_final_sync(std::span<const float> host_in, std::span<float> host_out,
+                                   cuda::std::span<float> device, float factor, int chunks,
+                                   std::span<const cuda::stream_ref> streams) {
+  const std::size_t chunk_size = (host_in.size() + chunks - 1) / chunks;
+  pipeline(host_in, host_out, device, factor, chunk_size, chunks, streams, false);
+}
+
+}  // namespace planted
