@@ -8,17 +8,27 @@
 
 namespace gpulab::kernels {
 
-// [snippet:scale_vectorized]
-// Each thread scales four floats at a time through one 16-byte float4 load and
-// store; a grid-stride loop covers any n. The caller handles the n % 4 tail.
-__global__ void scale_vectorized(const float4* __restrict__ in, float4* __restrict__ out, float factor,
-                                 std::int64_t n_vectors) {
-  for (std::int64_t i = global_thread_id(); i < n_vectors; i += grid_thread_count()) {
-    const float4 v = in[i];
-    out[i] = make_float4(factor * v.x, factor * v.y, factor * v.z, factor * v.w);
+// [snippet:scale_tiled]
+// The copy kernel's shape (kernels/copy.cuh) with arithmetic in the middle: each
+// block scales one contiguous tile of float4s, all loads issued before the
+// stores. The caller handles the n % 4 tail.
+template <int VectorsPerThread>
+__global__ void scale_tiled_vectorized(const float4* __restrict__ in, float4* __restrict__ out, float factor,
+                                       std::int64_t n_vectors) {
+  const std::int64_t tile_start = static_cast<std::int64_t>(blockIdx.x) * blockDim.x * VectorsPerThread;
+  float4 v[VectorsPerThread];
+#pragma unroll
+  for (int k = 0; k < VectorsPerThread; ++k) {
+    const std::int64_t i = tile_start + k * blockDim.x + threadIdx.x;
+    if (i < n_vectors) v[k] = in[i];
+  }
+#pragma unroll
+  for (int k = 0; k < VectorsPerThread; ++k) {
+    const std::int64_t i = tile_start + k * blockDim.x + threadIdx.x;
+    if (i < n_vectors) out[i] = make_float4(factor * v[k].x, factor * v[k].y, factor * v[k].z, factor * v[k].w);
   }
 }
-// [/snippet:scale_vectorized]
+// [/snippet:scale_tiled]
 
 // Scalar version: for the tail, and for pointers that are not 16-byte aligned.
 __global__ void scale_scalar(const float* __restrict__ in, float* __restrict__ out, float factor, std::int64_t n) {

@@ -14,7 +14,9 @@
 namespace gpulab::device_module {
 
 namespace {
-constexpr auto probe_kernel = kernels::copy_vectorized<4>;
+// The kit's copy kernel (one 16 KiB tile per block for 256 threads).
+constexpr int vectors_per_thread = 4;
+constexpr auto probe_kernel = kernels::copy_tiled_vectorized<vectors_per_thread>;
 
 struct sm_limits {
   int max_threads, max_blocks, registers, max_warps;
@@ -59,10 +61,11 @@ std::vector<occupancy_row> occupancy_by_block_size(std::size_t shared_bytes) {
     const int by_registers = attributes.numRegs > 0 ? sm.registers / (attributes.numRegs * block) : by_blocks;
     const int by_shared = shared_bytes > 0 ? static_cast<int>(sm.shared / (shared_bytes + attributes.sharedSizeBytes + 1024)) : by_blocks;
     const int smallest = std::min({by_threads, by_blocks, by_registers, by_shared});
-    row.limited_by = smallest == by_shared && shared_bytes > 0 ? "shared memory"
-                     : smallest == by_registers                 ? "registers"
-                     : smallest == by_blocks                    ? "blocks per SM"
-                                                                : "threads per SM";
+    // Ties go to the first resource in this order: the thread limit is the one people know.
+    row.limited_by = smallest == by_threads     ? "threads per SM"
+                     : smallest == by_blocks    ? "blocks per SM"
+                     : smallest == by_registers ? "registers"
+                                                : "shared memory";
     rows.push_back(row);
   }
   return rows;
@@ -72,9 +75,8 @@ std::vector<bandwidth_at_occupancy> bandwidth_versus_occupancy(std::size_t bytes
                                                                cuda::stream_ref s) {
   allow_large_shared_memory();
   const sm_limits sm = current_sm_limits();
-  int device = 0, sms = 0, optin = 0;
+  int device = 0, optin = 0;
   GPULAB_CUDA_TRY(cudaGetDevice(&device));
-  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
   GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
 
   bytes -= bytes % 16;
@@ -93,8 +95,8 @@ std::vector<bandwidth_at_occupancy> bandwidth_versus_occupancy(std::size_t bytes
     shared = std::min<std::size_t>(shared, static_cast<std::size_t>(optin));
     int blocks_per_sm = 0;
     GPULAB_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, probe_kernel, block, shared));
-    const unsigned grid = static_cast<unsigned>(blocks_per_sm * sms);
     // [/snippet:occupancy_limit]
+    const unsigned grid = blocks_for(vectors, block * vectors_per_thread);
     if (blocks_per_sm == 0) continue;
     out.fill_bytes_async(0xFF, s);
     const auto times = time_on_stream(s, 2, 10, [&] {

@@ -21,6 +21,7 @@ const char* copy_kind_name(copy_kind kind) {
     case copy_kind::d2h_pinned: return "d2h_pinned";
     case copy_kind::d2d_memcpy: return "d2d_memcpy";
     case copy_kind::d2d_copy_kernel: return "d2d_copy_kernel";
+    case copy_kind::d2d_copy_grid_stride: return "d2d_copy_grid_stride";
     case copy_kind::managed_on_demand: return "managed_on_demand";
     case copy_kind::managed_prefetch: return "managed_prefetch";
   }
@@ -40,20 +41,23 @@ class copy_case final : public bench_case {
   copy_case(copy_kind kind, std::size_t bytes) : kind_(kind), bytes_(bytes) {}
 
   std::string name() const override { return copy_kind_name(kind_); }
+  bool is_device_to_device() const {
+    return kind_ == copy_kind::d2d_memcpy || kind_ == copy_kind::d2d_copy_kernel || kind_ == copy_kind::d2d_copy_grid_stride;
+  }
   std::string size_label() const override { return format_bytes(bytes_); }
   double size_value() const override { return static_cast<double>(bytes_); }
   std::size_t device_bytes_needed() const override {
-    const bool two_device_buffers = kind_ == copy_kind::d2d_memcpy || kind_ == copy_kind::d2d_copy_kernel ||
+    const bool two_device_buffers = is_device_to_device() ||
                                     kind_ == copy_kind::managed_on_demand || kind_ == copy_kind::managed_prefetch;
     return (two_device_buffers ? 2 : 1) * bytes_;
   }
   work_amount work() const override {
     // A device-to-device copy reads and writes device memory: both count.
-    const bool on_device = kind_ == copy_kind::d2d_memcpy || kind_ == copy_kind::d2d_copy_kernel;
+    const bool on_device = is_device_to_device();
     return {static_cast<double>(on_device ? 2 * bytes_ : bytes_), 0};
   }
   peak_kind peak() const override {
-    return kind_ == copy_kind::d2d_memcpy || kind_ == copy_kind::d2d_copy_kernel ? peak_kind::device_memory
+    return is_device_to_device() ? peak_kind::device_memory
                                                                                   : peak_kind::host_link;
   }
   bool has_cpu_baseline() const override { return false; }
@@ -80,10 +84,10 @@ class copy_case final : public bench_case {
     }
     device_ = device_buffer<unsigned char>(bytes_, s);
     if (kind_ == copy_kind::d2h_pageable || kind_ == copy_kind::d2h_pinned || kind_ == copy_kind::d2d_memcpy ||
-        kind_ == copy_kind::d2d_copy_kernel) {
+        is_device_to_device()) {
       copy_to_device_async(std::span<const unsigned char>(reference_), device_, s);  // the source lives on the GPU
     }
-    if (kind_ == copy_kind::d2d_memcpy || kind_ == copy_kind::d2d_copy_kernel || kind_ == copy_kind::managed_on_demand ||
+    if (is_device_to_device() || kind_ == copy_kind::managed_on_demand ||
         kind_ == copy_kind::managed_prefetch) {
       target_ = device_buffer<unsigned char>(bytes_, s);
     }
@@ -119,15 +123,16 @@ class copy_case final : public bench_case {
       case copy_kind::d2d_memcpy:
         GPULAB_CUDA_TRY(cudaMemcpyAsync(target_.data(), device_.data(), bytes_, cudaMemcpyDeviceToDevice, stream));
         break;
-      case copy_kind::d2d_copy_kernel: copy_vectorized_async(device_.span(), target_.span(), s); break;
+      case copy_kind::d2d_copy_kernel: copy_tiled_async(device_.span(), target_.span(), s); break;
+      case copy_kind::d2d_copy_grid_stride: copy_grid_stride_async(device_.span(), target_.span(), s); break;
       case copy_kind::managed_prefetch: {
         int device = 0;
         GPULAB_CUDA_TRY(cudaGetDevice(&device));
         managed_.prefetch_async(device, s);
-        copy_vectorized_async(managed_.span(), target_.span(), s);
+        copy_tiled_async(managed_.span(), target_.span(), s);
         break;
       }
-      case copy_kind::managed_on_demand: copy_vectorized_async(managed_.span(), target_.span(), s); break;
+      case copy_kind::managed_on_demand: copy_tiled_async(managed_.span(), target_.span(), s); break;
     }
   }
 

@@ -11,7 +11,7 @@ namespace gpulab {
 
 namespace {
 constexpr int block_size = 256;
-constexpr int copy_unroll = 4;
+constexpr int copy_vectors_per_thread = 4;
 
 bool aligned_16(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; }
 
@@ -20,20 +20,19 @@ void check_sizes(std::size_t in, std::size_t out, const char* what) {
 }
 }  // namespace
 
-void copy_vectorized_async(cuda::std::span<const unsigned char> in, cuda::std::span<unsigned char> out,
-                           cuda::stream_ref s) {
-  check_sizes(in.size(), out.size(), "copy_vectorized_async");
+namespace {
+// Splits a byte range into 16-byte vectors (when both ends are 16-byte aligned)
+// and a tail of single bytes, and runs `vector_copy` on the vector part.
+template <class VectorCopy>
+void copy_bytes(cuda::std::span<const unsigned char> in, cuda::std::span<unsigned char> out, cuda::stream_ref s,
+                VectorCopy vector_copy) {
+  check_sizes(in.size(), out.size(), "copy");
   const auto n = static_cast<std::int64_t>(in.size());
   if (n == 0) return;
   std::int64_t vectors = 0;
   if (aligned_16(in.data()) && aligned_16(out.data())) {
     vectors = n / 16;
-    if (vectors > 0) {
-      const unsigned grid = occupancy_grid_size(kernels::copy_vectorized<copy_unroll>, block_size);
-      kernels::copy_vectorized<copy_unroll><<<grid, block_size, 0, s.get()>>>(
-          reinterpret_cast<const int4*>(in.data()), reinterpret_cast<int4*>(out.data()), vectors);
-      GPULAB_CHECK_LAUNCH();
-    }
+    if (vectors > 0) vector_copy(reinterpret_cast<const int4*>(in.data()), reinterpret_cast<int4*>(out.data()), vectors);
   }
   const std::int64_t tail = n - vectors * 16;  // everything, when the pointers are not aligned
   if (tail > 0) {
@@ -41,6 +40,27 @@ void copy_vectorized_async(cuda::std::span<const unsigned char> in, cuda::std::s
         in.data() + vectors * 16, out.data() + vectors * 16, tail);
     GPULAB_CHECK_LAUNCH();
   }
+}
+}  // namespace
+
+void copy_tiled_async(cuda::std::span<const unsigned char> in, cuda::std::span<unsigned char> out, cuda::stream_ref s) {
+  copy_bytes(in, out, s, [&](const int4* from, int4* to, std::int64_t vectors) {
+    // [snippet:copy_tiled_launch]
+    const std::int64_t tile = std::int64_t{block_size} * copy_vectors_per_thread;  // vectors per block
+    kernels::copy_tiled_vectorized<copy_vectors_per_thread>
+        <<<blocks_for(vectors, static_cast<unsigned>(tile)), block_size, 0, s.get()>>>(from, to, vectors);
+    GPULAB_CHECK_LAUNCH();
+    // [/snippet:copy_tiled_launch]
+  });
+}
+
+void copy_grid_stride_async(cuda::std::span<const unsigned char> in, cuda::std::span<unsigned char> out,
+                            cuda::stream_ref s) {
+  copy_bytes(in, out, s, [&](const int4* from, int4* to, std::int64_t vectors) {
+    const unsigned grid = occupancy_grid_size(kernels::copy_grid_stride_vectorized<copy_vectors_per_thread>, block_size);
+    kernels::copy_grid_stride_vectorized<copy_vectors_per_thread><<<grid, block_size, 0, s.get()>>>(from, to, vectors);
+    GPULAB_CHECK_LAUNCH();
+  });
 }
 
 void copy_one_element_per_thread_async(cuda::std::span<const float> in, cuda::std::span<float> out,
@@ -60,10 +80,9 @@ void scale_async(cuda::std::span<const float> in, cuda::std::span<float> out, fl
   if (aligned_16(in.data()) && aligned_16(out.data())) {
     vectors = n / 4;
     if (vectors > 0) {
-      const unsigned grid = occupancy_grid_size(kernels::scale_vectorized, block_size);
-      kernels::scale_vectorized<<<grid, block_size, 0, s.get()>>>(reinterpret_cast<const float4*>(in.data()),
-                                                                   reinterpret_cast<float4*>(out.data()), factor,
-                                                                   vectors);
+      const unsigned grid = blocks_for(vectors, block_size * copy_vectors_per_thread);
+      kernels::scale_tiled_vectorized<copy_vectors_per_thread><<<grid, block_size, 0, s.get()>>>(
+          reinterpret_cast<const float4*>(in.data()), reinterpret_cast<float4*>(out.data()), factor, vectors);
       GPULAB_CHECK_LAUNCH();
     }
   }

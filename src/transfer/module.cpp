@@ -35,7 +35,7 @@ case_entry scale_entry(scale_kind kind, const std::string& description) {
 case_entry pipeline_entry(int streams) {
   const std::string name = "pipeline_" + std::to_string(streams) + (streams == 1 ? "_stream" : "_streams");
   return {name,
-          "copy in, compute, copy back in 8 chunks over " + std::to_string(streams) +
+          "copy in, compute, copy back in 16 chunks over " + std::to_string(streams) +
               " stream(s) (--size: floats; default 2^26)",
           [streams](const run_options& options) {
             overlap_config config;
@@ -70,6 +70,12 @@ std::vector<std::string> compare(const std::vector<case_result>& results) {
                       format_fixed(pinned->gigabytes_per_second(), 1) + " GB/s vs pageable " +
                       format_fixed(pageable->gigabytes_per_second(), 1) + " GB/s");
     }
+  }
+  if (const auto *tiled = find(results, "d2d_copy_kernel"), *strided = find(results, "d2d_copy_grid_stride");
+      tiled != nullptr && strided != nullptr && tiled->size_value == strided->size_value) {
+    lines.push_back("tile-per-block copy vs grid-stride copy at " + tiled->size_label + ": " +
+                    format_fixed(tiled->gigabytes_per_second(), 0) + " vs " +
+                    format_fixed(strided->gigabytes_per_second(), 0) + " GB/s");
   }
   if (const auto *one = find(results, "pipeline_1_stream"), *many = find(results, "pipeline_4_streams");
       one != nullptr && many != nullptr) {
@@ -119,7 +125,8 @@ training_module make_module() {
       sweep_entry(copy_kind::d2h_pageable, "device to host (pageable)"),
       sweep_entry(copy_kind::d2h_pinned, "device to host (pinned)"),
       sweep_entry(copy_kind::d2d_memcpy, "device to device with cudaMemcpy"),
-      sweep_entry(copy_kind::d2d_copy_kernel, "device to device with the kit's copy kernel"),
+      sweep_entry(copy_kind::d2d_copy_kernel, "device to device with the kit's copy kernel (a tile per block)"),
+      sweep_entry(copy_kind::d2d_copy_grid_stride, "device to device with a grid-stride copy kernel"),
       sweep_entry(copy_kind::managed_on_demand, "managed memory read by a kernel, migrated by page faults"),
       sweep_entry(copy_kind::managed_prefetch, "managed memory prefetched to the device, then read"),
       scale_entry(scale_kind::device_resident, "multiply by 2, data already on the GPU"),

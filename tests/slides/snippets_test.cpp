@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Every code block in a deck is cut from a real source file: a block preceded by
-//   <!-- snippet: kernels/copy.cuh#copy_vectorized -->
-// must equal the lines between `// [snippet:copy_vectorized]` and
-// `// [/snippet:copy_vectorized]` in that file (common indentation removed).
+//   <!-- snippet: kernels/copy.cuh#copy_tiled -->
+// must equal the lines between `// [snippet:copy_tiled]` and
+// `// [/snippet:copy_tiled]` in that file (common indentation removed).
 // `scripts/slides --sync` rewrites the blocks; this test fails when they drift.
 #include <gtest/gtest.h>
 

@@ -17,7 +17,7 @@ TEST(TransferModule, SweepAndCaseList) {
   EXPECT_EQ(sizes.back(), std::size_t{1} << 30);
   const gpulab::training_module m = make_module();
   EXPECT_EQ(m.name, "transfer");
-  EXPECT_EQ(m.cases.size(), 13u);
+  EXPECT_EQ(m.cases.size(), 14u);
   EXPECT_FALSE(m.tour.empty());
   gpulab::run_options options;
   EXPECT_EQ(m.cases[0].make(options).size(), 10u);  // the sweep
@@ -42,7 +42,8 @@ class TransferCases : public GpuTest {
 TEST_F(TransferCases, EveryCopyKindVerifiesAtOddSizes) {
   gpulab::run_context ctx = gpulab::make_run_context(options_, true);
   for (copy_kind kind : {copy_kind::h2d_pageable, copy_kind::h2d_pinned, copy_kind::d2h_pageable, copy_kind::d2h_pinned,
-                         copy_kind::d2d_memcpy, copy_kind::d2d_copy_kernel, copy_kind::managed_on_demand,
+                         copy_kind::d2d_memcpy, copy_kind::d2d_copy_kernel, copy_kind::d2d_copy_grid_stride,
+                         copy_kind::managed_on_demand,
                          copy_kind::managed_prefetch}) {
     for (std::size_t bytes : {1u, 4099u, 1000003u}) {
       auto c = make_copy_case(kind, bytes);

@@ -20,22 +20,24 @@ class TransferKernels : public GpuTest {};
 
 constexpr std::size_t guard = 64;
 
-TEST_F(TransferKernels, CopyVectorizedEverySizeAndAlignment) {
+TEST_F(TransferKernels, CopyKernelsAtEverySizeAndAlignment) {
   gpulab::stream s;
-  for (std::size_t n : {1u, 15u, 16u, 17u, 31u, 127u, 4099u, 1000003u}) {
-    for (std::size_t offset : {0u, 1u, 4u, 16u}) {
-      const std::size_t total = n + offset + guard;
-      std::vector<unsigned char> host(total), back(total);
-      gpulab::fill_random_bytes(host, n * 31 + offset);
-      gpulab::device_buffer<unsigned char> in(total, s), out(total, s);
-      gpulab::copy_to_device_async(std::span<const unsigned char>(host), in, s);
-      out.fill_bytes_async(0xAB, s);
-      gpulab::copy_vectorized_async({in.data() + offset, n}, {out.data() + offset, n}, s);
-      gpulab::copy_to_host_async(out, std::span<unsigned char>(back), s);
-      s.synchronize();
-      ASSERT_EQ(0, std::memcmp(host.data() + offset, back.data() + offset, n)) << "n=" << n << " offset=" << offset;
-      for (std::size_t i = 0; i < offset; ++i) ASSERT_EQ(back[i], 0xAB) << "wrote before the range";
-      for (std::size_t i = offset + n; i < total; ++i) ASSERT_EQ(back[i], 0xAB) << "wrote past the range";
+  for (auto copy : {gpulab::copy_tiled_async, gpulab::copy_grid_stride_async}) {
+    for (std::size_t n : {1u, 15u, 16u, 17u, 31u, 127u, 4099u, 1000003u}) {
+      for (std::size_t offset : {0u, 1u, 4u, 16u}) {
+        const std::size_t total = n + offset + guard;
+        std::vector<unsigned char> host(total), back(total);
+        gpulab::fill_random_bytes(host, n * 31 + offset);
+        gpulab::device_buffer<unsigned char> in(total, s), out(total, s);
+        gpulab::copy_to_device_async(std::span<const unsigned char>(host), in, s);
+        out.fill_bytes_async(0xAB, s);
+        copy({in.data() + offset, n}, {out.data() + offset, n}, s);
+        gpulab::copy_to_host_async(out, std::span<unsigned char>(back), s);
+        s.synchronize();
+        ASSERT_EQ(0, std::memcmp(host.data() + offset, back.data() + offset, n)) << "n=" << n << " offset=" << offset;
+        for (std::size_t i = 0; i < offset; ++i) ASSERT_EQ(back[i], 0xAB) << "wrote before the range";
+        for (std::size_t i = offset + n; i < total; ++i) ASSERT_EQ(back[i], 0xAB) << "wrote past the range";
+      }
     }
   }
 }

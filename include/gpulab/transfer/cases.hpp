@@ -17,7 +17,8 @@ enum class copy_kind {
   d2h_pageable,
   d2h_pinned,
   d2d_memcpy,         // cudaMemcpy device -> device
-  d2d_copy_kernel,    // the kit's own copy kernel
+  d2d_copy_kernel,       // the kit's own copy kernel (one tile per block)
+  d2d_copy_grid_stride,  // the same accesses from a grid-stride loop
   managed_on_demand,  // managed memory last touched by the host, read by a kernel: page faults migrate it
   managed_prefetch,   // the same, with cudaMemPrefetchAsync to the device first
 };
@@ -40,9 +41,9 @@ std::unique_ptr<bench_case> make_scale_case(scale_kind kind, std::size_t n);
 // The copy-compute-copy pipeline, split into `chunks` and spread over `streams`.
 struct overlap_config {
   std::size_t n = std::size_t{1} << 26;  // floats: 256 MiB each way
-  int chunks = 8;
+  int chunks = 16;
   int streams = 4;
-  int fma_steps = 1024;  // compute per element, sized so the kernel is comparable to the copies
+  int fma_steps = 2048;  // compute per element: on an H100 the kernel then takes about as long as each copy
 };
 std::unique_ptr<bench_case> make_overlap_case(const overlap_config& config);
 

@@ -10,9 +10,11 @@
 
 namespace gpulab {
 
-// The kit's device copy kernel (16-byte vectors, grid-stride, 4 loads in flight).
-void copy_vectorized_async(cuda::std::span<const unsigned char> in, cuda::std::span<unsigned char> out,
-                           cuda::stream_ref s);
+// The kit's device copy kernel: 16-byte vectors, one 16 KiB tile per block.
+void copy_tiled_async(cuda::std::span<const unsigned char> in, cuda::std::span<unsigned char> out, cuda::stream_ref s);
+// The same accesses from a grid-stride loop over a GPU-filling grid (for comparison).
+void copy_grid_stride_async(cuda::std::span<const unsigned char> in, cuda::std::span<unsigned char> out,
+                            cuda::stream_ref s);
 // The naive version: one float per thread.
 void copy_one_element_per_thread_async(cuda::std::span<const float> in, cuda::std::span<float> out,
                                        cuda::stream_ref s);
