@@ -38,7 +38,12 @@ std::string power_of_two_label(double value) {
   return format_count_short(static_cast<std::uint64_t>(std::llround(value)));
 }
 
-std::string power_of_ten_label(int exponent) { return "1E" + std::to_string(exponent); }
+// 0.01, 0.1, 1, 10, ..., 100000, then 1E6: readable where it matters.
+std::string power_of_ten_label(int exponent) {
+  if (exponent >= 0 && exponent <= 5) return format_fixed(std::pow(10.0, exponent), 0);
+  if (exponent >= -2 && exponent < 0) return format_fixed(std::pow(10.0, exponent), -exponent);
+  return "1E" + std::to_string(exponent);
+}
 
 // "Nice" linear ticks: 1, 2 or 5 times a power of ten.
 std::vector<double> linear_ticks(double low, double high) {

@@ -99,6 +99,7 @@ line_plot bandwidth_plot(const std::vector<case_result>& results) {
   plot.x_label = "transfer size (bytes)";
   plot.y_label = "GB/s";
   plot.log2_x = true;
+  plot.log10_y = true;  // host links (GB/s) and device memory (TB/s) on one figure
   std::vector<std::string> order;
   std::map<std::string, plot_series> by_name;
   for (const case_result& r : results) {

@@ -96,6 +96,7 @@ TEST_F(TransferCases, CompareNotesAndPlotFromResults) {
   const gpulab::line_plot plot = m.plot(run.results);
   EXPECT_EQ(plot.series.size(), 4u);
   EXPECT_TRUE(plot.log2_x);
+  EXPECT_TRUE(plot.log10_y);
 }
 
 }  // namespace
