@@ -12,8 +12,9 @@ namespace gpulab {
 namespace {
 
 constexpr std::uint32_t black = 0x202020, grid_grey = 0xDDDDDD, axis_grey = 0x606060;
-// A colour-blind-friendly palette (Okabe-Ito).
-constexpr std::uint32_t palette[] = {0x0072B2, 0xD55E00, 0x009E73, 0xCC79A7, 0xE69F00, 0x56B4E9, 0xF0E442, 0x000000};
+// A colour-blind-friendly palette (Okabe-Ito), then two more for long legends.
+constexpr std::uint32_t palette[] = {0x0072B2, 0xD55E00, 0x009E73, 0xCC79A7, 0xE69F00,
+                                     0x56B4E9, 0xF0E442, 0x000000, 0x999999, 0x882255};
 
 void draw_line(rgb_image& img, double x0, double y0, double x1, double y1, std::uint32_t rgb, int thickness) {
   const double length = std::max(std::abs(x1 - x0), std::abs(y1 - y0));
@@ -66,7 +67,12 @@ std::vector<double> linear_ticks(double low, double high) {
 
 rgb_image render_line_plot(const line_plot& plot, int width, int height) {
   rgb_image img(width, height);
-  const int left = 110, right = 30, top = 60, bottom = 80;
+  if (plot.series.size() > std::size(palette)) throw usage_error("a plot shows at most 10 series");
+  // The legend sits right of the plot, where it never hides a line.
+  std::size_t longest_name = 0;
+  for (const plot_series& s : plot.series) longest_name = std::max(longest_name, s.name.size());
+  const int left = 110, top = 60, bottom = 80;
+  const int right = 50 + text_width(std::string(longest_name, 'x'));
   const int plot_w = width - left - right, plot_h = height - top - bottom;
 
   // Data range, in transformed coordinates.
@@ -159,8 +165,9 @@ rgb_image render_line_plot(const line_plot& plot, int width, int height) {
       have_previous = true;
     }
     const int ly = top + 10 + 22 * static_cast<int>(k);
-    fill_rect(img, left + 15, ly + 4, 24, 6, colour);
-    draw_text(img, left + 48, ly, s.name, black);
+    const int lx = left + plot_w + 12;
+    fill_rect(img, lx, ly + 4, 24, 6, colour);
+    draw_text(img, lx + 30, ly, s.name, black);
   }
   return img;
 }

@@ -52,7 +52,7 @@ TEST(Plot, WritesAPngThatReadsBack) {
   png_image image{};
   image.version = PNG_IMAGE_VERSION;
   ASSERT_TRUE(png_image_begin_read_from_file(&image, path.c_str())) << image.message;
-  EXPECT_EQ(image.width, 960u);
+  EXPECT_EQ(image.width, 1200u);
   EXPECT_EQ(image.height, 600u);
   png_image_free(&image);
   std::remove(path.c_str());

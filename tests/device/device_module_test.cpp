@@ -65,13 +65,17 @@ TEST_F(DeviceModule, OccupancyIsConsistent) {
   }
 }
 
-TEST_F(DeviceModule, BandwidthGrowsWithOccupancy) {
+// Correctness only: how bandwidth moves with occupancy is for the report (no timing thresholds in tests).
+TEST_F(DeviceModule, BandwidthVersusOccupancyCopiesCorrectly) {
   gpulab::stream s;
   const auto rows = gpulab::device_module::bandwidth_versus_occupancy(std::size_t{64} << 20, 5, s);
   ASSERT_GE(rows.size(), 3u);
-  for (const auto& r : rows) EXPECT_TRUE(r.verified);
-  EXPECT_LT(rows.front().occupancy, rows.back().occupancy);
-  EXPECT_LT(rows.front().gigabytes_per_second, rows.back().gigabytes_per_second);
+  for (const auto& r : rows) {
+    EXPECT_TRUE(r.verified);
+    EXPECT_GT(r.gigabytes_per_second, 0.0);
+  }
+  for (std::size_t i = 1; i < rows.size(); ++i) EXPECT_GT(rows[i].occupancy, rows[i - 1].occupancy);
+  EXPECT_DOUBLE_EQ(rows.back().occupancy, 1.0);
 }
 
 TEST_F(DeviceModule, DemosRunThroughTheModule) {

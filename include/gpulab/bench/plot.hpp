@@ -36,7 +36,7 @@ struct rgb_image {
 void write_png(const std::string& path, const rgb_image& image);
 
 // Renders `plot` at width x height pixels.
-rgb_image render_line_plot(const line_plot& plot, int width = 960, int height = 600);
+rgb_image render_line_plot(const line_plot& plot, int width = 1200, int height = 600);
 
 // Renders and writes in one go.
 void write_line_plot_png(const std::string& path, const line_plot& plot);
