@@ -51,12 +51,13 @@ __global__ void copy_grid_stride_vectorized(const int4* __restrict__ in, int4* _
 // the stores, and neighbouring blocks stream through neighbouring memory, which
 // the DRAM likes better than the grid-stride loop's widely spaced accesses.
 template <int VectorsPerThread>
-__global__ void copy_tiled_vectorized(const int4* __restrict__ in, int4* __restrict__ out, std::int64_t n_vectors) {
-  const std::int64_t tile_start = static_cast<std::int64_t>(blockIdx.x) * blockDim.x * VectorsPerThread;
+__global__ void copy_tiled_vectorized(const int4* __restrict__ in, int4* __restrict__ out,
+                                      std::int64_t n_vectors) {
+  const std::int64_t tile_start = std::int64_t{blockIdx.x} * blockDim.x * VectorsPerThread;
   int4 v[VectorsPerThread];
 #pragma unroll
   for (int k = 0; k < VectorsPerThread; ++k) {
-    const std::int64_t i = tile_start + k * blockDim.x + threadIdx.x;  // consecutive threads, consecutive vectors
+    const std::int64_t i = tile_start + k * blockDim.x + threadIdx.x;  // neighbours read neighbours
     if (i < n_vectors) v[k] = in[i];
   }
 #pragma unroll

@@ -90,11 +90,14 @@ std::vector<bandwidth_at_occupancy> bandwidth_versus_occupancy(std::size_t bytes
   std::vector<bandwidth_at_occupancy> results;
   for (int target : {1, 2, 3, 4, 6, 8}) {
     // [snippet:occupancy_limit]
-    // Reserve enough shared memory per block that only `target` blocks fit on an SM.
-    std::size_t shared = target >= sm.max_threads / block ? 0 : sm.shared / static_cast<std::size_t>(target) - 1024;
+    // Reserve enough shared memory per block that only `target` blocks fit on an SM
+    // (the driver also reserves 1 KiB per block).
+    const bool full = target >= sm.max_threads / block;
+    std::size_t shared = full ? 0 : sm.shared / static_cast<std::size_t>(target) - 1024;
     shared = std::min<std::size_t>(shared, static_cast<std::size_t>(optin));
     int blocks_per_sm = 0;
-    GPULAB_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, probe_kernel, block, shared));
+    GPULAB_CUDA_TRY(
+        cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, probe_kernel, block, shared));
     // [/snippet:occupancy_limit]
     const unsigned grid = blocks_for(vectors, block * vectors_per_thread);
     if (blocks_per_sm == 0) continue;

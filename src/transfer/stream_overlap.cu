@@ -81,7 +81,8 @@ class overlap_case final : public bench_case {
       cudaStream_t worker = streams_[c % streams_.size()].get();  // round-robin over the streams
       GPULAB_CUDA_TRY(cudaMemcpyAsync(device_.data() + begin, input_.data() + begin, bytes,
                                       cudaMemcpyHostToDevice, worker));
-      repeated_fma_async({device_.data() + begin, count}, config_.fma_steps, cuda::stream_ref{worker});
+      const cuda::std::span<float> piece(device_.data() + begin, count);
+      repeated_fma_async(piece, config_.fma_steps, cuda::stream_ref{worker});
       GPULAB_CUDA_TRY(cudaMemcpyAsync(output_.data() + begin, device_.data() + begin, bytes,
                                       cudaMemcpyDeviceToHost, worker));
     }

@@ -84,6 +84,9 @@ std::vector<snippet_problem> check_deck(const std::string& deck_name, const std:
     std::size_t close = open + 1;
     for (; close < lines.size() && lines[close].rfind("```", 0) != 0; ++close) block.push_back(lines[close]);
     const auto source = cut(root, m[1], m[2]);
+    for (const std::string& code_line : block) {
+      if (code_line.size() > 100) problems.push_back({where, "a line longer than 100 columns does not fit a slide"});
+    }
     if (!source.empty() && source[0].rfind("! ", 0) == 0) {
       problems.push_back({where, source[0].substr(2)});
     } else if (block != source) {
