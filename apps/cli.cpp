@@ -100,29 +100,13 @@ int run_tour(const common_options& o, bool repeat_given) {
   std::vector<std::string> notes;
   bool all_verified = true;
   for (const training_module& m : all_modules()) {
-    std::vector<case_result> mine;
-    for (const tour_item& item : m.tour) {
-      run_options item_options = options;
-      item_options.size = item.size;
-      item_options.selected = {item.name};
-      for (const demo_entry& demo : m.demos) {
-        if (demo.name != item.name) continue;
-        demo_output d = demo.run(ctx, item_options);
-        all_verified = all_verified && d.verified;
-        for (table& t : d.tables) out.tables.push_back(std::move(t));
-      }
-      for (const case_entry& entry : m.cases) {
-        if (entry.name != item.name) continue;
-        for (auto& c : entry.make(item_options)) {
-          mine.push_back(run_case(*c, ctx, item_options));
-          all_verified = all_verified && mine.back().verified;
-        }
-      }
-    }
+    module_run run = run_module_items(m, m.tour, options, ctx);
+    all_verified = all_verified && run.all_verified;
+    for (table& t : run.output.tables) out.tables.push_back(std::move(t));
     if (m.compare) {
-      for (std::string& line : m.compare(mine)) notes.push_back(m.name + ": " + line);
+      for (std::string& line : m.compare(run.results)) notes.push_back(m.name + ": " + line);
     }
-    for (case_result& r : mine) {
+    for (case_result& r : run.results) {
       results.push_back(std::move(r));
       module_of.push_back(m.name);
     }

@@ -209,28 +209,44 @@ void validate_selection(const training_module& m, const std::vector<std::string>
   }
 }
 
-module_run run_module(const training_module& m, const run_options& options, run_context& ctx) {
-  validate_selection(m, options.selected);
-  const std::set<std::string> chosen(options.selected.begin(), options.selected.end());
-  auto wanted = [&](const std::string& name) { return chosen.empty() || chosen.count(name) > 0; };
-
+module_run run_module_items(const training_module& m, const std::vector<run_item>& items,
+                            const run_options& options, run_context& ctx) {
   module_run run;
-  run.output.title = m.title;
-  run.output.header = report_header(ctx);
-  for (const demo_entry& demo : m.demos) {
-    if (!wanted(demo.name)) continue;
-    nvtx_range range("demo " + demo.name);
-    demo_output out = demo.run(ctx, options);
-    run.all_verified = run.all_verified && out.verified;
-    for (table& t : out.tables) run.output.tables.push_back(std::move(t));
-  }
-  for (const case_entry& entry : m.cases) {
-    if (!wanted(entry.name)) continue;
-    for (auto& c : entry.make(options)) {
-      run.results.push_back(run_case(*c, ctx, options));
-      run.all_verified = run.all_verified && run.results.back().verified;
+  for (const run_item& item : items) {
+    run_options item_options = options;
+    item_options.size = item.size;
+    for (const demo_entry& demo : m.demos) {
+      if (demo.name != item.name) continue;
+      nvtx_range range("demo " + demo.name);
+      demo_output out = demo.run(ctx, item_options);
+      run.all_verified = run.all_verified && out.verified;
+      for (table& t : out.tables) run.output.tables.push_back(std::move(t));
+    }
+    for (const case_entry& entry : m.cases) {
+      if (entry.name != item.name) continue;
+      for (auto& c : entry.make(item_options)) {
+        run.results.push_back(run_case(*c, ctx, item_options));
+        run.all_verified = run.all_verified && run.results.back().verified;
+      }
     }
   }
+  return run;
+}
+
+module_run run_module(const training_module& m, const run_options& options, run_context& ctx) {
+  validate_selection(m, options.selected);
+  // The selection in the module's own order (demos first), every item at --size.
+  const std::set<std::string> chosen(options.selected.begin(), options.selected.end());
+  std::vector<run_item> items;
+  for (const demo_entry& demo : m.demos) {
+    if (chosen.empty() || chosen.count(demo.name) > 0) items.push_back({demo.name, options.size});
+  }
+  for (const case_entry& entry : m.cases) {
+    if (chosen.empty() || chosen.count(entry.name) > 0) items.push_back({entry.name, options.size});
+  }
+  module_run run = run_module_items(m, items, options, ctx);
+  run.output.title = m.title;
+  run.output.header = report_header(ctx);
   if (!run.results.empty()) {
     table t = results_table(run.results, "Verified and timed cases");
     if (m.compare) {

@@ -92,9 +92,10 @@ struct case_entry {
   std::function<std::vector<std::unique_ptr<bench_case>>(const run_options&)> make;
 };
 
-struct tour_item {
-  std::string name;                   // a case or demo of the module
-  std::optional<std::uint64_t> size;  // the size the tour uses for it
+// One demo or case to run, at a size of its own (or the case's default).
+struct run_item {
+  std::string name;
+  std::optional<std::uint64_t> size;
 };
 
 struct training_module {
@@ -102,7 +103,7 @@ struct training_module {
   std::string title;  // "Module 2: moving data between host and device"
   std::vector<demo_entry> demos;
   std::vector<case_entry> cases;
-  std::vector<tour_item> tour;
+  std::vector<run_item> tour;  // the headline items `gpulab tour` runs
   // Lines under the results table that compare cases with each other.
   std::function<std::vector<std::string>(const std::vector<case_result>&)> compare;
   // The module's figure (e.g. bandwidth versus size), drawn by --plot FILE.png.
@@ -118,7 +119,13 @@ struct module_run {
   bool all_verified = true;
 };
 
-// Runs the selected demos and cases of a module (all of them when none is selected).
+// Runs the selected demos and cases of a module (all of them when none is
+// selected) and reports them: header, demo tables, the results table.
 module_run run_module(const training_module& m, const run_options& options, run_context& ctx);
+
+// Runs the given items in order; output holds only the demos' tables (the
+// caller reports the results, as the tour does across modules).
+module_run run_module_items(const training_module& m, const std::vector<run_item>& items,
+                            const run_options& options, run_context& ctx);
 
 }  // namespace gpulab
