@@ -149,7 +149,7 @@ int run_check(const std::string& name, const common_options& o) {
   const exercises::check_report report = entry.check_trainee(options);
   std::cout << "gpulab check " << entry.name << " (" << entry.file << ")\n";
   for (const std::string& line : report.lines) std::cout << "  " << line << "\n";
-  if (report.candidate_ms && report.reference_ms) {
+  if (report.passed && report.candidate_ms && report.reference_ms) {  // speed matters once it is right
     std::cout << "  time: yours " << format_fixed(*report.candidate_ms, 4) << " ms, reference "
               << format_fixed(*report.reference_ms, 4) << " ms (yours runs at "
               << format_fixed(100.0 * *report.reference_ms / *report.candidate_ms, 0) << "% of the reference's speed)\n";
