@@ -62,6 +62,13 @@ class out_of_memory_error : public error {
   std::size_t available_;
 };
 
+// The input cannot be computed with: a singular matrix, one that is not positive
+// definite, NaN or Inf in the data. A property of the input, so a usage exit code.
+class numerical_error : public error {
+ public:
+  explicit numerical_error(const std::string& what) : error(what, exit_code::usage) {}
+};
+
 // A file could not be read or written, or its contents are malformed.
 class io_error : public error {
  public:
