@@ -123,6 +123,7 @@ case_result run_case(bench_case& c, run_context& ctx, const run_options& options
 }
 
 run_context make_run_context(const run_options& options, bool measure_peak) {
+  select_device(options.device);  // before the stream: a stream belongs to the current device
   run_context ctx{query_device(options.device), 0.0, 0.0, stream{}};
   if (measure_peak) {
     nvtx_range range("measure peak copy bandwidth");

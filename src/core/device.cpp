@@ -25,7 +25,7 @@ std::string no_device_reason() {
   return std::string(cudaGetErrorName(status)) + ": " + cudaGetErrorString(status);
 }
 
-void select_device(int index) {
+void require_device_index(int index) {
   const int count = device_count();
   if (count == 0) {
     throw no_device_error("no CUDA-capable GPU is visible on this machine (" + no_device_reason() + ")");
@@ -35,6 +35,10 @@ void select_device(int index) {
                       std::to_string(count) + " GPU" + (count == 1 ? "" : "s") + " (valid: 0.." +
                       std::to_string(count - 1) + ")");
   }
+}
+
+void select_device(int index) {
+  require_device_index(index);
   GPULAB_CUDA_TRY(cudaSetDevice(index));
 }
 
@@ -80,7 +84,7 @@ int attribute(cudaDeviceAttr attr, int device) {
 }  // namespace
 
 device_info query_device(int index) {
-  select_device(index);
+  require_device_index(index);  // asks about `index` without making it the current device
   cudaDeviceProp prop{};
   GPULAB_CUDA_TRY(cudaGetDeviceProperties(&prop, index));
   device_info info;

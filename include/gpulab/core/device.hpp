@@ -16,8 +16,10 @@ int device_count();
 // Why there is no device, in words (the runtime's own reason), or "" when there is one.
 std::string no_device_reason();
 
-// Throws no_device_error when there is no GPU, usage_error when `index` is out of range;
-// otherwise makes `index` the current device.
+// Throws no_device_error when there is no GPU, usage_error when `index` is out of range.
+void require_device_index(int index);
+
+// require_device_index, then makes `index` the current device.
 void select_device(int index);
 
 // Peak host<->device link bandwidth, read from the PCI link the OS reports
@@ -60,7 +62,8 @@ struct device_info {
   std::optional<host_link_info> host_link;
 };
 
-// Queries everything above for device `index` (which must exist).
+// Queries everything above for device `index` (checked as require_device_index does).
+// The current device stays what it was: describing GPU 1 does not move work onto it.
 device_info query_device(int index);
 
 // FP32 and FP64 units per SM for a compute capability (0 when we do not know it).
