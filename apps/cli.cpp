@@ -12,11 +12,14 @@
 #include "gpulab/core/format.hpp"
 #include "gpulab/device/device_module.hpp"
 #include "gpulab/exercises/check.hpp"
+#include "gpulab/random/cases.hpp"
 #include "gpulab/transfer/cases.hpp"
 
 namespace gpulab::cli {
 
-std::vector<training_module> all_modules() { return {device_module::make_module(), transfer::make_module()}; }
+std::vector<training_module> all_modules() {
+  return {device_module::make_module(), transfer::make_module(), random::make_module()};
+}
 
 const training_module* find_module(const std::string& name) {
   static const std::vector<training_module> modules = all_modules();
@@ -40,6 +43,12 @@ void add_run_options(CLI::App& command, common_options& o, bool with_cases) {
   }
 }
 
+void add_module_options(CLI::App& command, const training_module& m, common_options& o) {
+  for (const module_option& option : m.options) {
+    command.add_option("--" + option.name, o.parameters[option.name], option.description);
+  }
+}
+
 namespace {
 
 // Parses and checks everything the user typed before any GPU work starts.
@@ -51,6 +60,9 @@ run_options to_run_options(const common_options& o, bool repeat_given) {
   r.device = o.device;
   r.seed = o.seed;
   r.selected = o.selected;
+  for (const auto& [name, value] : o.parameters) {
+    if (!value.empty()) r.parameters[name] = value;
+  }
   return r;
 }
 
@@ -71,15 +83,18 @@ int run_module_command(const training_module& m, const common_options& o, bool r
   const run_options options = to_run_options(o, repeat_given);
   const output_format format = parse_output_format(o.format);
   validate_selection(m, options.selected);
-  if (!o.plot.empty() && !m.plot) throw usage_error("module " + m.name + " has no plot");
+  if (m.validate) m.validate(options);
+  if (!o.plot.empty() && !can_plot(m, options.selected)) {
+    throw usage_error("nothing to plot: the selected cases and demos of module " + m.name + " draw no figure");
+  }
   require_writable(o.output);
   require_writable(o.plot);
 
   run_context ctx = make_run_context(options, true);
   module_run run = run_module(m, options, ctx);
   write_report_file(o.output, run.output, format);
-  if (!o.plot.empty()) {
-    write_line_plot_png(o.plot, m.plot(run.results));
+  if (!o.plot.empty() && run.figure) {
+    write_line_plot_png(o.plot, *run.figure);
     std::cerr << "gpulab: wrote " << o.plot << "\n";
   }
   return exit_for(run.all_verified);
@@ -205,6 +220,7 @@ int module_main(const std::string& module_name, int argc, char** argv) {
     CLI::App app{m->title + "\n(same as `gpulab " + m->name + "`; see `gpulab list` for the cases)", program};
     common_options options;
     add_run_options(app, options, true);
+    add_module_options(app, *m, options);
     bool ok = false;
     const int code = parse_or_exit(app, program, argc, argv, ok);
     if (!ok) return code;
@@ -232,6 +248,7 @@ int gpulab_main(int argc, char** argv) {
     for (const training_module& m : all_modules()) {
       auto* command = app.add_subcommand(m.name, m.title);
       add_run_options(*command, options, true);
+      add_module_options(*command, m, options);
       module_commands.emplace_back(command, find_module(m.name));
     }
 

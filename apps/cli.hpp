@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ struct common_options {
   std::string plot;
   std::uint64_t seed = 2026;
   std::vector<std::string> selected;
+  std::map<std::string, std::string> parameters;  // module options (--generator ...), by name
 };
 
 // Every module the kit has, in course order.
@@ -34,6 +36,8 @@ const training_module* find_module(const std::string& name);
 
 // Adds --size, --repeat, --device, --format, --output, --seed (and --plot, case...) to a command.
 void add_run_options(CLI::App& command, common_options& options, bool with_cases);
+// Adds the module's own options (training_module::options) to its command.
+void add_module_options(CLI::App& command, const training_module& m, common_options& options);
 
 // The commands. Each returns an exit code (gpulab::exit_code).
 int run_module_command(const training_module& m, const common_options& options, bool repeat_given);

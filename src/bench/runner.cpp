@@ -7,6 +7,7 @@
 #include <chrono>
 #include <fstream>
 #include <set>
+#include <string_view>
 
 #include "gpulab/core/event.hpp"
 #include "gpulab/core/format.hpp"
@@ -166,8 +167,10 @@ table results_table(const std::vector<case_result>& results, const std::string& 
   table t;
   t.title = title;
   if (!module_column.empty()) t.columns.push_back("module");
-  for (const char* name : {"case", "size", "median ms", "min ms", "max ms", "GB/s", "GFLOP/s", "% peak", "CPU ms",
-                           "speed-up", "verified"}) {
+  const bool with_items = std::any_of(results.begin(), results.end(), [](const case_result& r) { return r.work.items > 0; });
+  for (const char* name : {"case", "size", "median ms", "min ms", "max ms", "GB/s", "GFLOP/s", "G items/s", "% peak",
+                           "CPU ms", "speed-up", "verified"}) {
+    if (std::string_view(name) == "G items/s" && !with_items) continue;
     t.columns.emplace_back(name);
   }
   auto number = [](double value, int decimals) { return cell(format_fixed(value, decimals), value); };
@@ -183,6 +186,7 @@ table results_table(const std::vector<case_result>& results, const std::string& 
     row.push_back(number(r.gpu.max_ms, 4));
     row.push_back(r.work.bytes > 0 ? number(r.gigabytes_per_second(), 1) : cell("-"));
     row.push_back(r.work.flops > 0 ? number(r.gigaflops(), 1) : cell("-"));
+    if (with_items) row.push_back(r.work.items > 0 ? number(r.giga_items_per_second(), 1) : cell("-"));
     row.push_back(maybe(r.percent_of_peak, [&](double v) { return number(v, 1); }));
     row.push_back(maybe(r.cpu ? std::optional<double>(r.cpu->median_ms) : std::nullopt,
                         [&](double v) { return number(v, 3); }));
@@ -194,6 +198,7 @@ table results_table(const std::vector<case_result>& results, const std::string& 
                     " GB/s = bytes the case must move / median time");
   t.notes.push_back("% peak: of the measured device copy bandwidth (device-memory cases) or of the PCIe link"
                     " (host<->device transfers)");
+  if (with_items) t.notes.push_back("G items/s: billions of random numbers or darts per second (see each case's size)");
   return t;
 }
 
@@ -216,11 +221,13 @@ module_run run_module_items(const training_module& m, const std::vector<run_item
   for (const run_item& item : items) {
     run_options item_options = options;
     item_options.size = item.size;
+    for (const auto& [key, value] : item.parameters) item_options.parameters[key] = value;
     for (const demo_entry& demo : m.demos) {
       if (demo.name != item.name) continue;
       nvtx_range range("demo " + demo.name);
       demo_output out = demo.run(ctx, item_options);
       run.all_verified = run.all_verified && out.verified;
+      if (out.figure && !run.figure) run.figure = std::move(out.figure);
       for (table& t : out.tables) run.output.tables.push_back(std::move(t));
     }
     for (const case_entry& entry : m.cases) {
@@ -236,6 +243,7 @@ module_run run_module_items(const training_module& m, const std::vector<run_item
 
 module_run run_module(const training_module& m, const run_options& options, run_context& ctx) {
   validate_selection(m, options.selected);
+  if (m.validate) m.validate(options);
   // The selection in the module's own order (demos first), every item at --size.
   const std::set<std::string> chosen(options.selected.begin(), options.selected.end());
   std::vector<run_item> items;
@@ -254,8 +262,20 @@ module_run run_module(const training_module& m, const run_options& options, run_
       for (std::string& line : m.compare(run.results)) t.notes.push_back(std::move(line));
     }
     run.output.tables.push_back(std::move(t));
+    if (m.plot) run.figure = m.plot(run.results);
   }
   return run;
+}
+
+bool can_plot(const training_module& m, const std::vector<std::string>& selected) {
+  const std::set<std::string> chosen(selected.begin(), selected.end());
+  const bool cases_chosen = chosen.empty() || std::any_of(m.cases.begin(), m.cases.end(), [&](const case_entry& c) {
+                              return chosen.count(c.name) > 0;
+                            });
+  if (m.plot && cases_chosen) return true;
+  return std::any_of(m.demos.begin(), m.demos.end(), [&](const demo_entry& d) {
+    return d.draws_figure && (chosen.empty() || chosen.count(d.name) > 0);
+  });
 }
 
 }  // namespace gpulab

@@ -2,6 +2,7 @@
 #include "gpulab/core/error.hpp"
 #include "gpulab/exercises/check.hpp"
 #include "gpulab/exercises/map_2d_index.hpp"
+#include "gpulab/exercises/monte_carlo_pi.hpp"
 #include "gpulab/exercises/pipelined_scale.hpp"
 
 namespace gpulab::exercises {
@@ -14,6 +15,9 @@ const std::vector<exercise_entry>& all_exercises() {
       {"pipelined_scale", "transfer", "overlap copies and a kernel with chunks on several streams",
        "kernels/exercises/pipelined_scale.cuh",
        [](const check_options& o) { return check_pipelined_scale(trainee::pipelined_scale, o); }},
+      {"monte_carlo_pi", "random", "per-thread Philox states, hit counting and a shared-memory block reduction",
+       "kernels/exercises/monte_carlo_pi.cuh",
+       [](const check_options& o) { return check_monte_carlo_pi(trainee::monte_carlo_pi, o); }},
   };
   return entries;
 }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
@@ -78,6 +79,18 @@ test_result chi_square_uniform_01(std::span<const float> values, int bins) {
   return chi_square_uniform(counts);
 }
 
+test_result chi_square_uniform_0_1_closed(std::span<const float> values, int bins) {
+  if (bins < 2) throw usage_error("a chi-square test needs at least 2 bins");
+  std::vector<std::uint64_t> counts(static_cast<std::size_t>(bins), 0);
+  for (float v : values) {
+    if (!(v > 0.0f && v <= 1.0f)) return {std::numeric_limits<double>::infinity(), 0.0};  // outside (0, 1]: fail
+    // Bin k holds (k / bins, (k + 1) / bins]: ceil, so that 1.0 lands in the last bin.
+    const auto k = static_cast<std::size_t>(std::ceil(static_cast<double>(v) * bins)) - 1;
+    counts[std::min(k, counts.size() - 1)]++;
+  }
+  return chi_square_uniform(counts);
+}
+
 double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
 double kolmogorov_smirnov_p_value(double d, std::size_t n) {
@@ -110,6 +123,66 @@ test_result kolmogorov_smirnov(std::span<const float> samples, const std::functi
     d = std::max({d, (static_cast<double>(i) + 1.0) / n - f, f - static_cast<double>(i) / n});
   }
   return {d, kolmogorov_smirnov_p_value(d, sorted.size())};
+}
+
+namespace {
+
+// One pass per statistic, OpenMP over the sample; `value(i)` gives element i as a double.
+template <class Value>
+sample_moments moments_of(std::size_t n, Value value) {
+  sample_moments m;
+  m.count = n;
+  double sum = 0, low = std::numeric_limits<double>::infinity(), high = -low;
+  std::size_t bad = 0;
+  const auto count = static_cast<std::int64_t>(n);
+#pragma omp parallel for reduction(+ : sum, bad) reduction(min : low) reduction(max : high)
+  for (std::int64_t i = 0; i < count; ++i) {
+    const double v = value(static_cast<std::size_t>(i));
+    if (!std::isfinite(v)) {
+      ++bad;
+      continue;
+    }
+    sum += v;
+    low = std::min(low, v);
+    high = std::max(high, v);
+  }
+  m.non_finite = bad;
+  const std::size_t good = n - bad;
+  if (good == 0) return m;
+  m.mean = sum / static_cast<double>(good);
+  m.min = low;
+  m.max = high;
+  double squares = 0;
+  const double mean = m.mean;
+#pragma omp parallel for reduction(+ : squares)
+  for (std::int64_t i = 0; i < count; ++i) {
+    const double v = value(static_cast<std::size_t>(i));
+    if (std::isfinite(v)) squares += (v - mean) * (v - mean);
+  }
+  m.variance = good > 1 ? squares / static_cast<double>(good - 1) : 0.0;
+  return m;
+}
+
+}  // namespace
+
+sample_moments moments(std::span<const float> values) {
+  return moments_of(values.size(), [&](std::size_t i) { return static_cast<double>(values[i]); });
+}
+
+sample_moments moments(std::span<const unsigned> values) {
+  return moments_of(values.size(), [&](std::size_t i) { return static_cast<double>(values[i]); });
+}
+
+sample_moments log_moments(std::span<const float> values) {
+  return moments_of(values.size(), [&](std::size_t i) {
+    const double v = values[i];
+    return v > 0 ? std::log(v) : std::numeric_limits<double>::quiet_NaN();
+  });
+}
+
+double variance_tolerance(double fourth_central_moment, double variance, std::size_t n) {
+  if (n == 0) throw usage_error("variance_tolerance needs n > 0");
+  return 5.0 * std::sqrt(std::max(0.0, fourth_central_moment - variance * variance) / static_cast<double>(n));
 }
 
 double mean_tolerance(double sigma, std::size_t n) {

@@ -57,6 +57,34 @@ TEST(CliGpu, DeviceModuleDescribesTheGpu) {
   }
 }
 
+TEST(CliGpu, RandomPrecisionStudyWritesCsvAndPlot) {
+  GPULAB_REQUIRE_GPU();
+  const std::string csv = ::testing::TempDir() + "gpulab_cli_pi.csv";
+  const std::string png = ::testing::TempDir() + "gpulab_cli_pi.png";
+  const auto r = run_command({GPULAB_RANDOM_CLI, "precision_study", "--size", "1e7", "--format", "csv", "--output",
+                              csv, "--plot", png});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string text = slurp(csv);
+  EXPECT_NE(text.find("10000000,"), std::string::npos) << text;
+  EXPECT_NE(text.find("quasi-random"), std::string::npos) << text;
+  EXPECT_EQ(slurp(png).substr(1, 3), "PNG");
+  std::remove(csv.c_str());
+  std::remove(png.c_str());
+}
+
+TEST(CliGpu, RandomCasesAndPitfallDemosVerify) {
+  GPULAB_REQUIRE_GPU();
+  const auto r = run_command({GPULAB_CLI, "random", "uniform", "poisson", "pi_philox", "seeding_pitfall",
+                              "accumulation_pitfall", "--generator", "philox,sobol32", "--dimensions", "2",
+                              "--lambda", "2.5", "--size", "1000003", "--repeat", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  for (const char* fragment : {"uniform_philox", "uniform_sobol32", "poisson_sobol32", "pi_philox", "G items/s",
+                               "clock() + thread id", "float"}) {
+    EXPECT_NE(r.out.find(fragment), std::string::npos) << fragment;
+  }
+  EXPECT_EQ(r.out.find("NO:"), std::string::npos) << r.out;
+}
+
 TEST(CliGpu, TourRunsAndVerifiesEverything) {
   GPULAB_REQUIRE_GPU();
   const auto r = run_command({GPULAB_CLI, "tour", "--repeat", "3"});

@@ -34,7 +34,8 @@ TEST(Cli, HelpAndListWorkWithoutAGpu) {
   EXPECT_NE(module_help.out.find("--size"), std::string::npos);
   const auto list = run_command({GPULAB_CLI, "list"});
   EXPECT_EQ(list.exit_code, 0) << list.err;
-  for (const char* name : {"h2d_pinned", "index_mapping", "map_2d_index", "pipelined_scale", "occupancy"}) {
+  for (const char* name : {"h2d_pinned", "index_mapping", "map_2d_index", "pipelined_scale", "occupancy",
+                           "pi_xorwow", "precision_study", "monte_carlo_pi"}) {
     EXPECT_NE(list.out.find(name), std::string::npos) << name;
   }
   const auto json = run_command({GPULAB_CLI, "list", "--format", "json"});
@@ -58,7 +59,7 @@ TEST(Cli, UnknownNames) {
   expect_one_line_error({GPULAB_DEVICE_CLI, "no_such_demo"}, usage, "unknown case 'no_such_demo'");
   expect_one_line_error({GPULAB_CLI, "transfer", "--format", "xml"}, usage, "unknown output format 'xml'");
   expect_one_line_error({GPULAB_CLI, "check", "no_such_exercise"}, usage, "unknown exercise 'no_such_exercise'");
-  expect_one_line_error({GPULAB_CLI, "device", "--plot", "x.png"}, usage, "has no plot");
+  expect_one_line_error({GPULAB_CLI, "device", "--plot", "x.png"}, usage, "nothing to plot");
 }
 
 TEST(Cli, BadNumbers) {
@@ -67,6 +68,27 @@ TEST(Cli, BadNumbers) {
   expect_one_line_error({GPULAB_CLI, "transfer", "--device", "zero"}, usage, "--device");
   expect_one_line_error({GPULAB_CLI, "transfer", "--no-such-option"}, usage, "--no-such-option");
   expect_one_line_error({GPULAB_CLI, "tour", "--size", "5M"}, usage, "course's sizes");
+}
+
+TEST(Cli, RandomModuleBadInput) {
+  expect_one_line_error({GPULAB_CLI, "random", "pi_philox", "--size", "0"}, usage, "at least 1");
+  expect_one_line_error({GPULAB_CLI, "random", "pi_philox", "--size", "2^64"}, usage, "64 bits");
+  expect_one_line_error({GPULAB_RANDOM_CLI, "pi_xorwow", "--size", "2^41"}, usage, "at most 2^40");
+  expect_one_line_error({GPULAB_CLI, "random", "uniform", "--generator", "ranlux"}, usage, "unknown generator 'ranlux'");
+  expect_one_line_error({GPULAB_CLI, "random", "weibull"}, usage, "unknown case 'weibull'");
+  expect_one_line_error({GPULAB_CLI, "random", "normal", "--sigma", "0"}, usage, "sigma must be");
+  expect_one_line_error({GPULAB_CLI, "random", "log_normal", "--sigma", "-1"}, usage, "sigma must be");
+  expect_one_line_error({GPULAB_CLI, "random", "poisson", "--lambda", "0"}, usage, "lambda must be");
+  expect_one_line_error({GPULAB_CLI, "random", "poisson", "--lambda", "-2.5"}, usage, "lambda must be");
+  expect_one_line_error({GPULAB_CLI, "random", "normal", "--mean", "x1"}, usage, "'x1' is not a number");
+  expect_one_line_error({GPULAB_CLI, "random", "uniform", "--dimensions", "0"}, usage, "dimensions must be in");
+  expect_one_line_error({GPULAB_CLI, "random", "uniform", "--dimensions", "20001"}, usage, "dimensions must be in");
+  expect_one_line_error({GPULAB_CLI, "random", "uniform", "--plot", "u.png"}, usage, "nothing to plot");
+  const auto help = run_command({GPULAB_RANDOM_CLI, "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* option : {"--generator", "--sigma", "--lambda", "--dimensions", "--plot"}) {
+    EXPECT_NE(help.out.find(option), std::string::npos) << option;
+  }
 }
 
 TEST(Cli, UnwritableOutputIsAnIoError) {

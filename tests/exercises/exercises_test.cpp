@@ -31,6 +31,7 @@ std::string joined(const ex::check_report& r) {
 TEST(Exercises, RegistryKnowsEachExercise) {
   EXPECT_EQ(ex::find_exercise("map_2d_index").module_name, "device");
   EXPECT_EQ(ex::find_exercise("pipelined_scale").module_name, "transfer");
+  EXPECT_EQ(ex::find_exercise("monte_carlo_pi").module_name, "random");
   EXPECT_THROW(ex::find_exercise("nope"), gpulab::usage_error);
   for (const auto& e : ex::all_exercises()) {
     std::ifstream file(std::string(GPULAB_SOURCE_DIR) + "/" + e.file);
@@ -78,6 +79,31 @@ TEST_F(ExerciseChecker, PipelinedScaleRejectsTheSkeletonAndPlantedBugs) {
   EXPECT_NE(joined(tail).find("unwritten"), std::string::npos) << joined(tail);
   const auto race = ex::check_pipelined_scale(planted::pipelined_scale_no_final_sync, {});
   EXPECT_FALSE(race.passed) << joined(race);
+}
+
+TEST_F(ExerciseChecker, MonteCarloPiAcceptsTheReference) {
+  const auto r = ex::check_monte_carlo_pi(ex::reference::monte_carlo_pi, {});
+  EXPECT_TRUE(r.passed) << joined(r);
+  EXPECT_GE(r.lines.size(), 8u);
+  ASSERT_TRUE(r.candidate_ms && r.reference_ms);
+}
+
+TEST_F(ExerciseChecker, MonteCarloPiRejectsTheSkeletonAndPlantedBugs) {
+  if (skeleton_untouched("kernels/exercises/monte_carlo_pi.cuh")) {
+    const auto skeleton = ex::check_monte_carlo_pi(ex::trainee::monte_carlo_pi, {});
+    EXPECT_FALSE(skeleton.passed);
+    EXPECT_NE(joined(skeleton).find("nothing was counted"), std::string::npos) << joined(skeleton);
+  }
+  const auto same = ex::check_monte_carlo_pi(planted::monte_carlo_pi_same_stream, {});
+  EXPECT_FALSE(same.passed);
+  EXPECT_NE(joined(same).find("FAIL 10000019 darts"), std::string::npos) << joined(same);
+  const auto tail = ex::check_monte_carlo_pi(planted::monte_carlo_pi_drops_tail, {});
+  EXPECT_FALSE(tail.passed);
+  EXPECT_NE(joined(tail).find("PASS 1000 darts"), std::string::npos) << "whole threads pass: " << joined(tail);
+  EXPECT_NE(joined(tail).find("FAIL 999 darts"), std::string::npos) << joined(tail);
+  const auto tree = ex::check_monte_carlo_pi(planted::monte_carlo_pi_tree_stops_early, {});
+  EXPECT_FALSE(tree.passed);
+  EXPECT_NE(joined(tree).find("FAIL 10000019 darts"), std::string::npos) << joined(tree);
 }
 
 }  // namespace

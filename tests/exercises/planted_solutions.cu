@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include <curand_kernel.h>
+
 #include "exercises/planted_solutions.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/transfer/kernels.hpp"
@@ -63,6 +65,62 @@ void pipelined_scale_no_final_sync(std::span<const float> host_in, std::span<flo
                                    std::span<const cuda::stream_ref> streams) {
   const std::size_t chunk_size = (host_in.size() + chunks - 1) / chunks;
   pipeline(host_in, host_out, device, factor, chunk_size, chunks, streams, false);
+}
+
+namespace {
+
+enum class pi_bug { same_stream, drops_tail, tree_stops_early };
+
+// The reference solution with one bug planted.
+template <pi_bug Bug>
+__global__ void monte_carlo_pi_with_bug(std::uint64_t seed, std::uint64_t darts, std::uint64_t per_thread,
+                                        unsigned long long* hits) {
+  const std::uint64_t t = blockIdx.x * std::uint64_t{blockDim.x} + threadIdx.x;
+  const std::uint64_t begin = t * per_thread;
+  std::uint64_t end = begin + per_thread < darts ? begin + per_thread : darts;
+  if (Bug == pi_bug::drops_tail && begin + per_thread > darts) end = begin;  // a short tail is skipped
+  unsigned my_hits = 0;
+  if (begin < darts) {
+    curandStatePhilox4_32_10_t state;
+    curand_init(seed, Bug == pi_bug::same_stream ? 0 : t, 0, &state);
+    for (std::uint64_t i = begin; i < end; ++i) {
+      const float x = curand_uniform(&state);
+      const float y = curand_uniform(&state);
+      if (x * x + y * y < 1.0f) ++my_hits;
+    }
+  }
+  __shared__ unsigned long long block_hits[gpulab::exercises::monte_carlo_pi_block_size];
+  block_hits[threadIdx.x] = my_hits;
+  __syncthreads();
+  const int last = Bug == pi_bug::tree_stops_early ? 1 : 0;
+  for (int half = blockDim.x / 2; half > last; half /= 2) {
+    if (threadIdx.x < half) block_hits[threadIdx.x] += block_hits[threadIdx.x + half];
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) atomicAdd(hits, block_hits[0]);
+}
+
+template <pi_bug Bug>
+void launch_pi_with_bug(std::uint64_t seed, std::uint64_t darts, unsigned long long* hits, cuda::stream_ref s) {
+  using namespace gpulab::exercises;
+  monte_carlo_pi_with_bug<Bug><<<monte_carlo_pi_blocks(darts), monte_carlo_pi_block_size, 0, s.get()>>>(
+      seed, darts, monte_carlo_pi_darts_per_thread, hits);
+  GPULAB_CHECK_LAUNCH();
+}
+
+}  // namespace
+
+void monte_carlo_pi_same_stream(std::uint64_t seed, std::uint64_t darts, unsigned long long* hits, cuda::stream_ref s) {
+  launch_pi_with_bug<pi_bug::same_stream>(seed, darts, hits, s);
+}
+
+void monte_carlo_pi_drops_tail(std::uint64_t seed, std::uint64_t darts, unsigned long long* hits, cuda::stream_ref s) {
+  launch_pi_with_bug<pi_bug::drops_tail>(seed, darts, hits, s);
+}
+
+void monte_carlo_pi_tree_stops_early(std::uint64_t seed, std::uint64_t darts, unsigned long long* hits,
+                                     cuda::stream_ref s) {
+  launch_pi_with_bug<pi_bug::tree_stops_early>(seed, darts, hits, s);
 }
 
 }  // namespace planted

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "gpulab/exercises/map_2d_index.hpp"
+#include "gpulab/exercises/monte_carlo_pi.hpp"
 #include "gpulab/exercises/pipelined_scale.hpp"
 
 namespace planted {
@@ -19,5 +20,13 @@ void pipelined_scale_drops_tail(std::span<const float> host_in, std::span<float>
 void pipelined_scale_no_final_sync(std::span<const float> host_in, std::span<float> host_out,
                                    cuda::std::span<float> device, float factor, int chunks,
                                    std::span<const cuda::stream_ref> streams);
+
+// monte_carlo_pi with every thread on subsequence 0: all threads throw the same darts.
+void monte_carlo_pi_same_stream(std::uint64_t seed, std::uint64_t darts, unsigned long long* hits, cuda::stream_ref s);
+// monte_carlo_pi where a thread with fewer than darts_per_thread darts throws none (off by one: the tail).
+void monte_carlo_pi_drops_tail(std::uint64_t seed, std::uint64_t darts, unsigned long long* hits, cuda::stream_ref s);
+// monte_carlo_pi whose shared-memory tree stops one step early (`half > 1`): thread 1's partial sum is lost.
+void monte_carlo_pi_tree_stops_early(std::uint64_t seed, std::uint64_t darts, unsigned long long* hits,
+                                     cuda::stream_ref s);
 
 }  // namespace planted

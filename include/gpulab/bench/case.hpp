@@ -20,6 +20,7 @@ namespace gpulab {
 struct work_amount {
   double bytes = 0;
   double flops = 0;
+  double items = 0;  // things produced where bytes and FLOPs say little (random numbers, darts): G items/s
 };
 
 // Which ceiling "% of peak" refers to.

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,12 @@ struct run_options {
   int device = 0;
   std::uint64_t seed = 2026;
   std::vector<std::string> selected;  // case/demo names; empty = the module's defaults
+  // The module's own options (e.g. random's --generator), by name; a missing one takes its default.
+  std::map<std::string, std::string> parameters;
+  [[nodiscard]] std::string parameter(const std::string& name, const std::string& fallback) const {
+    const auto it = parameters.find(name);
+    return it == parameters.end() || it->second.empty() ? fallback : it->second;
+  }
 };
 
 // Everything a case or demo may need about where it runs.
@@ -50,6 +57,7 @@ struct case_result {
   std::string verify_detail;
   [[nodiscard]] double gigabytes_per_second() const { return work.bytes / (gpu.median_ms * 1e-3) / 1e9; }
   [[nodiscard]] double gigaflops() const { return work.flops / (gpu.median_ms * 1e-3) / 1e9; }
+  [[nodiscard]] double giga_items_per_second() const { return work.items / (gpu.median_ms * 1e-3) / 1e9; }
   [[nodiscard]] std::optional<double> speedup_vs_cpu() const {
     if (!cpu) return std::nullopt;
     return cpu->median_ms / gpu.median_ms;
@@ -77,12 +85,21 @@ std::vector<std::pair<std::string, std::string>> report_header(const run_context
 struct demo_output {
   std::vector<table> tables;
   bool verified = true;  // a demo that checks something says whether it held
+  std::optional<line_plot> figure;  // drawn by --plot when the module's cases have no figure
 };
 
 struct demo_entry {
   std::string name;
   std::string description;
   std::function<demo_output(run_context&, const run_options&)> run;
+  bool draws_figure = false;  // its output has a figure for --plot
+};
+
+// An option of one module's command (`gpulab random --generator philox`); its
+// value reaches the cases through run_options::parameters.
+struct module_option {
+  std::string name;  // without the dashes
+  std::string description;
 };
 
 struct case_entry {
@@ -96,6 +113,7 @@ struct case_entry {
 struct run_item {
   std::string name;
   std::optional<std::uint64_t> size;
+  std::map<std::string, std::string> parameters = {};  // overrides the command's, e.g. one generator
 };
 
 struct training_module {
@@ -108,6 +126,9 @@ struct training_module {
   std::function<std::vector<std::string>(const std::vector<case_result>&)> compare;
   // The module's figure (e.g. bandwidth versus size), drawn by --plot FILE.png.
   std::function<line_plot(const std::vector<case_result>&)> plot;
+  // Options of this module only, and the check of their values (throws usage_error), run before any GPU work.
+  std::vector<module_option> options;
+  std::function<void(const run_options&)> validate;
 };
 
 // Throws usage_error naming the known cases when a selected name is unknown.
@@ -117,7 +138,11 @@ struct module_run {
   report output;
   std::vector<case_result> results;
   bool all_verified = true;
+  std::optional<line_plot> figure;  // the module's plot of the results, or a demo's figure
 };
+
+// Whether --plot has something to draw for this selection (before running anything).
+bool can_plot(const training_module& m, const std::vector<std::string>& selected);
 
 // Runs the selected demos and cases of a module (all of them when none is
 // selected) and reports them: header, demo tables, the results table.

@@ -31,6 +31,9 @@ test_result chi_square_uniform(std::span<const std::uint64_t> counts);
 // Bins values in [0, 1) into `bins` counts and runs chi_square_uniform.
 test_result chi_square_uniform_01(std::span<const float> values, int bins);
 
+// The same for values in (0, 1], the interval cuRAND's uniform numbers come in.
+test_result chi_square_uniform_0_1_closed(std::span<const float> values, int bins);
+
 // The standard normal CDF.
 double normal_cdf(double x);
 
@@ -40,6 +43,23 @@ double kolmogorov_smirnov_p_value(double d, std::size_t n);
 
 // One-sample Kolmogorov-Smirnov test of `samples` against `cdf` (the samples are copied and sorted).
 test_result kolmogorov_smirnov(std::span<const float> samples, const std::function<double(double)>& cdf);
+
+// Count, mean and variance of a sample, in double precision (OpenMP over all
+// cores). Values that are NaN or infinite are counted, not summed.
+struct sample_moments {
+  std::size_t count = 0;
+  std::size_t non_finite = 0;
+  double min = 0, max = 0, mean = 0, variance = 0;
+};
+sample_moments moments(std::span<const float> values);
+sample_moments moments(std::span<const unsigned> values);
+// Moments of log(value); values <= 0 count as non-finite.
+sample_moments log_moments(std::span<const float> values);
+
+// The bound on |sample variance - variance| that a correct generator exceeds
+// with probability about 6e-7: 5 standard errors, sqrt((mu4 - sigma^4) / n),
+// where mu4 is the distribution's fourth central moment.
+double variance_tolerance(double fourth_central_moment, double variance, std::size_t n);
 
 // The bound on |sample mean - mean| that a correct generator exceeds with
 // probability about 6e-7: 5 standard errors, sigma / sqrt(n) each.

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: MIT
+// Module 4 as the apps see it: its options, cases, demos, tour items and comparisons.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "gpulab/bench/size_parse.hpp"
+#include "gpulab/core/error.hpp"
+#include "gpulab/core/format.hpp"
+#include "gpulab/random/cases.hpp"
+#include "gpulab/random/demos.hpp"
+
+namespace gpulab::random {
+
+namespace {
+
+constexpr std::uint64_t default_numbers = std::uint64_t{1} << 26;  // 256 MiB of floats
+constexpr std::uint64_t default_darts = std::uint64_t{1} << 29;    // the course's Numba run: 2^29 darts
+
+// --generator: "all" or a comma-separated list of names.
+std::vector<generator_kind> selected_generators(const run_options& options) {
+  const std::string text = options.parameter("generator", "all");
+  if (text == "all") return all_generator_kinds();
+  std::vector<generator_kind> kinds;
+  std::stringstream list(text);
+  for (std::string name; std::getline(list, name, ',');) kinds.push_back(parse_generator(name));
+  return kinds;
+}
+
+double parse_number(const run_options& options, const std::string& name, double fallback) {
+  const std::string text = options.parameter(name, "");
+  if (text.empty()) return fallback;
+  std::size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size()) throw usage_error("--" + name + ": '" + text + "' is not a number");
+  return value;
+}
+
+distribution_params selected_params(const run_options& options) {
+  distribution_params p;
+  p.mean = static_cast<float>(parse_number(options, "mean", 0.0));
+  p.sigma = static_cast<float>(parse_number(options, "sigma", 1.0));
+  p.lambda = parse_number(options, "lambda", 10.0);
+  return p;
+}
+
+unsigned selected_dimensions(const run_options& options) {
+  const std::string text = options.parameter("dimensions", "1");
+  std::uint64_t dims = 0;
+  try {
+    dims = parse_size(text);
+  } catch (const usage_error&) {
+    dims = 0;
+  }
+  if (dims < 1 || dims > max_sobol_dimensions) {
+    throw usage_error("--dimensions: Sobol dimensions must be in 1.." + std::to_string(max_sobol_dimensions) +
+                      " (got '" + text + "')");
+  }
+  return static_cast<unsigned>(dims);
+}
+
+// Everything the user typed, checked before any GPU work.
+void validate(const run_options& options) {
+  (void)selected_generators(options);
+  const distribution_params p = selected_params(options);
+  for (distribution_kind d : all_distribution_kinds()) p.validate(d);
+  (void)selected_dimensions(options);
+  if (options.size && *options.size > max_darts_per_run) {
+    throw usage_error("--size: at most 2^40 darts or numbers per run (got " + std::to_string(*options.size) + ")");
+  }
+}
+
+case_entry distribution_entry(distribution_kind d, const std::string& description) {
+  return {distribution_name(d),
+          description + ", one case per --generator (--size: numbers; default 2^26)",
+          [d](const run_options& options) {
+            std::vector<std::unique_ptr<bench_case>> cases;
+            for (generator_kind g : selected_generators(options)) {
+              generation_config config;
+              config.generator = g;
+              config.distribution = d;
+              config.n = options.size.value_or(default_numbers);
+              config.params = selected_params(options);
+              config.dimensions = is_quasi_random(g) ? selected_dimensions(options) : 1;
+              cases.push_back(make_generation_case(config));
+            }
+            return cases;
+          }};
+}
+
+case_entry pi_entry(pi_version v, const std::string& description) {
+  return {pi_version_name(v), description + " (--size: darts; default 2^29)", [v](const run_options& options) {
+            std::vector<std::unique_ptr<bench_case>> cases;
+            cases.push_back(make_pi_case(v, options.size.value_or(default_darts)));
+            return cases;
+          }};
+}
+
+// The fastest result among those whose name starts with `prefix`.
+const case_result* best(const std::vector<case_result>& results, const std::string& prefix) {
+  const case_result* found = nullptr;
+  for (const case_result& r : results) {
+    if (r.name.rfind(prefix, 0) != 0 || !r.verified) continue;
+    if (found == nullptr || r.giga_items_per_second() > found->giga_items_per_second()) found = &r;
+  }
+  return found;
+}
+
+std::vector<std::string> compare(const std::vector<case_result>& results) {
+  std::vector<std::string> lines;
+  for (const char* d : {"uniform_", "normal_", "log_normal_", "poisson_"}) {
+    if (const case_result* r = best(results, d); r != nullptr) {
+      lines.push_back("fastest " + std::string(d).substr(0, std::string(d).size() - 1) + " generator: " +
+                      r->name.substr(std::string(d).size()) + ", " + format_fixed(r->giga_items_per_second(), 1) +
+                      " G numbers/s = " + format_fixed(r->gigabytes_per_second(), 0) + " GB/s" +
+                      (r->percent_of_peak ? " (" + format_fixed(*r->percent_of_peak, 1) + "% of the measured copy bandwidth)"
+                                          : ""));
+    }
+  }
+  if (const case_result* r = best(results, "pi_"); r != nullptr) {
+    std::string line = "fastest pi: " + r->name + ", " + format_fixed(r->giga_items_per_second(), 1) + " G darts/s";
+    if (const case_result* bulk = best(results, "pi_host_api_bulk"); bulk != nullptr && bulk != r) {
+      line += ", " + format_fixed(bulk->gpu.median_ms / r->gpu.median_ms, 1) + "x the host-API bulk version";
+    }
+    if (r->speedup_vs_cpu()) line += ", " + format_significant(*r->speedup_vs_cpu()) + "x the CPU (all cores)";
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+}  // namespace
+
+training_module make_module() {
+  training_module m;
+  m.name = "random";
+  m.title = "gpulab module 4: random numbers on the GPU with cuRAND";
+  m.demos = {
+      {"init_cost", "curand_init per thread: subsequence vs seed vs offset, for XORWOW, Philox, MRG32k3a",
+       init_cost_demo},
+      {"seeding_pitfall", "curand_init(clock() + thread id): threads that throw the same darts", seeding_pitfall_demo},
+      {"accumulation_pitfall", "hits counted in float stop at 2^24; double and integers do not",
+       accumulation_pitfall_demo},
+      {"precision_study",
+       "relative error of pi vs darts, pseudo- vs quasi-random, 10 runs each (--size: largest dart count, default"
+       " 10^9; --plot draws it)",
+       precision_study_demo, true},
+  };
+  m.cases = {
+      distribution_entry(distribution_kind::uniform, "host API: uniform floats in (0, 1]"),
+      distribution_entry(distribution_kind::normal, "host API: normal floats (--mean, --sigma)"),
+      distribution_entry(distribution_kind::log_normal, "host API: log-normal floats (--mean, --sigma of the log)"),
+      distribution_entry(distribution_kind::poisson, "host API: Poisson counts (--lambda)"),
+      pi_entry(pi_version::xorwow, "Monte Carlo pi, device API, XORWOW state per resident thread"),
+      pi_entry(pi_version::philox, "Monte Carlo pi, device API, Philox state per resident thread"),
+      pi_entry(pi_version::mrg32k3a, "Monte Carlo pi, device API, MRG32k3a state per resident thread"),
+      pi_entry(pi_version::host_api_bulk, "Monte Carlo pi from numbers made in bulk by the host API (Philox)"),
+      pi_entry(pi_version::course_grid, "Monte Carlo pi, XORWOW, the course's launch of 512 blocks x 32 threads"),
+  };
+  m.options = {
+      {"generator", "host-API generators: all (default) or a list of xorwow,mrg32k3a,philox,mtgp32,mt19937,sobol32,"
+                    "scrambled_sobol32"},
+      {"mean", "normal and log-normal: the mean (of the log for log-normal; default 0)"},
+      {"sigma", "normal and log-normal: the standard deviation, > 0 (default 1)"},
+      {"lambda", "Poisson: the mean, > 0 (default 10)"},
+      {"dimensions", "Sobol generators: dimensions 1..20000 (default 1); counts round down to whole points"},
+  };
+  m.validate = validate;
+  const std::map<std::string, std::string> philox = {{"generator", "philox"}};
+  m.tour = {{"uniform", std::nullopt, philox},
+            {"normal", std::nullopt, philox},
+            {"pi_xorwow", std::nullopt},
+            {"pi_host_api_bulk", std::nullopt}};
+  m.compare = compare;
+  return m;
+}
+
+}  // namespace gpulab::random

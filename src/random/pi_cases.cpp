@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+// Monte Carlo pi, version by version (kernels/random/monte_carlo_pi.cuh).
+//
+// The device-API versions keep one generator state per resident thread; the
+// states are initialised once in setup() (the init_cost demo times that) and
+// each run continues their streams, like a long simulation would.
+// Verification: |estimate - pi| within 5 standard errors of the estimate.
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <optional>
+
+#include "gpulab/core/format.hpp"
+#include "gpulab/core/memory.hpp"
+#include "gpulab/random/cases.hpp"
+#include "gpulab/random/cpu_baseline.hpp"
+
+namespace gpulab::random {
+
+const char* pi_version_name(pi_version v) {
+  switch (v) {
+    case pi_version::xorwow: return "pi_xorwow";
+    case pi_version::philox: return "pi_philox";
+    case pi_version::mrg32k3a: return "pi_mrg32k3a";
+    case pi_version::host_api_bulk: return "pi_host_api_bulk";
+    case pi_version::course_grid: return "pi_course_grid";
+  }
+  return "?";
+}
+
+namespace {
+
+// The course's launch: 512 blocks of 32 threads (16,384 threads; an H100 holds 270,336).
+constexpr int course_blocks = 512, course_block_size = 32;
+// The host-API version makes its numbers in chunks of this many darts (512 MiB of floats).
+constexpr std::uint64_t bulk_chunk_darts = std::uint64_t{1} << 26;
+
+verification check_pi(unsigned long long hits, std::uint64_t darts) {
+  if (hits > darts) return {false, "more hits (" + std::to_string(hits) + ") than darts: not counted right"};
+  const double pi = pi_estimate(hits, darts), sigma = pi_standard_error(darts);
+  const double error = pi - std::numbers::pi;
+  const bool ok = std::abs(error) <= 5.0 * sigma;
+  return {ok, "pi = " + format_fixed(pi, 7) + ", error " + format_significant(error) + " = " +
+                  format_fixed(error / sigma, 1) + " standard errors" + (ok ? "" : " (more than 5)")};
+}
+
+class pi_case final : public bench_case {
+ public:
+  pi_case(pi_version version, std::uint64_t darts) : version_(version), darts_(darts) { require_dart_count(darts); }
+
+  std::string name() const override { return pi_version_name(version_); }
+  std::string size_label() const override { return std::to_string(darts_) + " darts"; }
+  double size_value() const override { return static_cast<double>(darts_); }
+  std::size_t device_bytes_needed() const override {
+    return version_ == pi_version::host_api_bulk ? 2 * chunk() * sizeof(float) : std::size_t{64} << 20;
+  }
+  work_amount work() const override {
+    const double darts = static_cast<double>(darts_);
+    // Bulk: two floats per dart written by the generator, then read by the kernel.
+    const double bytes = version_ == pi_version::host_api_bulk ? 16.0 * darts : 0.0;
+    return {bytes, 3.0 * darts, darts};  // x*x + y*y and the comparison
+  }
+  peak_kind peak() const override {
+    return version_ == pi_version::host_api_bulk ? peak_kind::device_memory : peak_kind::none;
+  }
+  bool flush_l2() const override { return version_ == pi_version::host_api_bulk; }
+
+  void setup(std::uint64_t seed, cuda::stream_ref s) override {
+    seed_ = seed;
+    hits_ = device_buffer<unsigned long long>(1, s);
+    switch (version_) {
+      case pi_version::xorwow: make_states(device_generator::xorwow, resident_pi_threads(device_generator::xorwow), s); break;
+      case pi_version::philox: make_states(device_generator::philox, resident_pi_threads(device_generator::philox), s); break;
+      case pi_version::mrg32k3a:
+        make_states(device_generator::mrg32k3a, resident_pi_threads(device_generator::mrg32k3a), s);
+        break;
+      case pi_version::course_grid:
+        make_states(device_generator::xorwow, std::size_t{course_blocks} * course_block_size, s);
+        break;
+      case pi_version::host_api_bulk: {
+        int device = 0, sms = 0;
+        GPULAB_CUDA_TRY(cudaGetDevice(&device));
+        GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+        bulk_blocks_ = sms * 8;  // 8 blocks of 256 threads fill an SM
+        numbers_ = device_buffer<float>(2 * chunk(), s);
+        bulk_.emplace(generator_kind::philox, seed);
+        bulk_->set_stream(s);
+        break;
+      }
+    }
+  }
+
+  void run_cpu() override { cpu_hits_ = cpu_count_hits(darts_, seed_); }
+
+  void poison_outputs(cuda::stream_ref s) override { hits_.fill_bytes_async(0xFF, s); }
+
+  // [snippet:pi_versions]
+  void run_gpu(cuda::stream_ref s) override {
+    hits_.fill_bytes_async(0, s);
+    switch (version_) {
+      case pi_version::xorwow:
+      case pi_version::philox:
+      case pi_version::mrg32k3a:  // one state per resident thread, blocks of 256
+        count_hits_async(states_, darts_, hits_.data(), s);
+        break;
+      case pi_version::course_grid:  // the course's 512 blocks x 32 threads
+        count_hits_async(states_, darts_, hits_.data(), s, course_block_size);
+        break;
+      case pi_version::host_api_bulk:  // numbers to memory first, then count them
+        for (std::uint64_t done = 0; done < darts_; done += chunk()) {
+          const std::uint64_t darts = std::min<std::uint64_t>(chunk(), darts_ - done);
+          const cuda::std::span<float> xy(numbers_.data(), 2 * darts);
+          bulk_->uniform(xy);
+          count_hits_from_uniforms_async(xy, darts, hits_.data(), bulk_blocks_, s);
+        }
+        break;
+    }
+  }
+  // [/snippet:pi_versions]
+
+  verification verify(cuda::stream_ref s) override {
+    unsigned long long hits = 0;
+    GPULAB_CUDA_TRY(cudaMemcpyAsync(&hits, hits_.data(), sizeof hits, cudaMemcpyDeviceToHost, s.get()));
+    synchronize(s);
+    verification gpu = check_pi(hits, darts_);
+    const verification cpu = check_pi(cpu_hits_, darts_);
+    if (!cpu.passed) return {false, "CPU baseline: " + cpu.detail};
+    return gpu;
+  }
+
+ private:
+  std::size_t chunk() const { return static_cast<std::size_t>(std::min(darts_, bulk_chunk_darts)); }
+  void make_states(device_generator g, std::size_t threads, cuda::stream_ref s) {
+    states_ = device_states(g, threads, s);
+    states_.init_async(init_method::subsequence_per_thread, seed_, s);
+  }
+
+  pi_version version_;
+  std::uint64_t darts_;
+  std::uint64_t seed_ = 0;
+  std::uint64_t cpu_hits_ = 0;
+  device_buffer<unsigned long long> hits_;
+  device_states states_;
+  device_buffer<float> numbers_;
+  std::optional<generator> bulk_;
+  int bulk_blocks_ = 0;  // the counting kernel's grid: enough blocks to fill the GPU; its loop covers any count
+};
+
+}  // namespace
+
+std::unique_ptr<bench_case> make_pi_case(pi_version version, std::uint64_t darts) {
+  return std::make_unique<pi_case>(version, darts);
+}
+
+}  // namespace gpulab::random

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+// Module 4 on the host: names, parameter checks, sample moments, the CPU
+// baselines and the module's option validation. No GPU needed.
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <numbers>
+#include <vector>
+
+#include "gpulab/bench/inputs.hpp"
+#include "gpulab/core/error.hpp"
+#include "gpulab/random/cases.hpp"
+#include "gpulab/random/cpu_baseline.hpp"
+#include "gpulab/random/device_api.hpp"
+#include "gpulab/random/generator.hpp"
+#include "gpulab/random/statistical_tests.hpp"
+
+namespace {
+
+namespace rnd = gpulab::random;
+using gpulab::usage_error;
+
+TEST(RandomNames, EveryGeneratorAndDistributionRoundTrips) {
+  EXPECT_EQ(rnd::all_generator_kinds().size(), 7u);
+  for (rnd::generator_kind g : rnd::all_generator_kinds()) {
+    EXPECT_EQ(rnd::parse_generator(rnd::generator_name(g)), g);
+  }
+  for (rnd::distribution_kind d : rnd::all_distribution_kinds()) {
+    EXPECT_EQ(rnd::parse_distribution(rnd::distribution_name(d)), d);
+  }
+  EXPECT_TRUE(rnd::is_quasi_random(rnd::generator_kind::sobol32));
+  EXPECT_FALSE(rnd::is_quasi_random(rnd::generator_kind::philox));
+  EXPECT_EQ(rnd::parse_device_generator("mrg32k3a"), rnd::device_generator::mrg32k3a);
+}
+
+TEST(RandomNames, UnknownNamesListTheKnownOnes) {
+  try {
+    rnd::parse_generator("ranlux");
+    FAIL() << "no exception";
+  } catch (const usage_error& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown generator 'ranlux'"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("philox"), std::string::npos);
+  }
+  EXPECT_THROW(rnd::parse_distribution("weibull"), usage_error);
+  EXPECT_THROW(rnd::parse_device_generator("sobol32"), usage_error);
+}
+
+TEST(RandomParams, InvalidParametersAreUsageErrors) {
+  rnd::distribution_params p;
+  EXPECT_NO_THROW(p.validate(rnd::distribution_kind::normal));
+  p.sigma = 0.0f;
+  EXPECT_THROW(p.validate(rnd::distribution_kind::normal), usage_error);
+  p.sigma = -1.0f;
+  EXPECT_THROW(p.validate(rnd::distribution_kind::log_normal), usage_error);
+  EXPECT_NO_THROW(p.validate(rnd::distribution_kind::uniform));  // sigma does not matter there
+  p.sigma = 1.0f;
+  p.mean = std::nanf("");
+  EXPECT_THROW(p.validate(rnd::distribution_kind::normal), usage_error);
+  p.mean = 0.0f;
+  p.lambda = 0.0;
+  EXPECT_THROW(p.validate(rnd::distribution_kind::poisson), usage_error);
+  p.lambda = -3.0;
+  EXPECT_THROW(p.validate(rnd::distribution_kind::poisson), usage_error);
+  p.lambda = std::numeric_limits<double>::infinity();
+  EXPECT_THROW(p.validate(rnd::distribution_kind::poisson), usage_error);
+}
+
+TEST(RandomParams, SobolDimensionsAreCheckedBeforeCuRandIsCalled) {
+  // These throw before any generator exists, so they run without a GPU.
+  EXPECT_THROW(rnd::generator(rnd::generator_kind::sobol32, 1, rnd::where::device, 0), usage_error);
+  EXPECT_THROW(rnd::generator(rnd::generator_kind::sobol32, 1, rnd::where::device, 20001), usage_error);
+  EXPECT_THROW(rnd::generator(rnd::generator_kind::philox, 1, rnd::where::device, 2), usage_error);
+}
+
+TEST(RandomDarts, CountsOfZeroOrBeyond2To40AreRefused) {
+  EXPECT_THROW(rnd::require_dart_count(0), usage_error);
+  EXPECT_NO_THROW(rnd::require_dart_count(1));
+  EXPECT_NO_THROW(rnd::require_dart_count(rnd::max_darts_per_run));
+  EXPECT_THROW(rnd::require_dart_count(rnd::max_darts_per_run + 1), usage_error);
+  EXPECT_THROW(rnd::make_pi_case(rnd::pi_version::philox, 0), usage_error);
+}
+
+TEST(RandomStatistics, MomentsOfAKnownSample) {
+  const std::vector<float> values = {1, 2, 3, 4, std::nanf(""), INFINITY};
+  const auto m = rnd::moments(values);
+  EXPECT_EQ(m.count, 6u);
+  EXPECT_EQ(m.non_finite, 2u);
+  EXPECT_DOUBLE_EQ(m.mean, 2.5);
+  EXPECT_DOUBLE_EQ(m.variance, 5.0 / 3.0);  // sample variance (n - 1)
+  EXPECT_DOUBLE_EQ(m.min, 1.0);
+  EXPECT_DOUBLE_EQ(m.max, 4.0);
+  const std::vector<unsigned> counts = {7, 9, 11};
+  EXPECT_DOUBLE_EQ(rnd::moments(counts).mean, 9.0);
+  const std::vector<float> positives = {1.0f, std::exp(2.0f), -1.0f};
+  const auto logs = rnd::log_moments(positives);
+  EXPECT_EQ(logs.non_finite, 1u);  // log of -1
+  EXPECT_NEAR(logs.mean, 1.0, 1e-6);
+}
+
+TEST(RandomStatistics, ChiSquareOnTheClosedIntervalAcceptsOneAndRejectsZero) {
+  std::vector<float> values(100000);
+  gpulab::fill_uniform(values, 5, 0.0f, 1.0f);
+  for (float& v : values) v = 1.0f - v;  // (0, 1]
+  values[17] = 1.0f;
+  EXPECT_GT(rnd::chi_square_uniform_0_1_closed(values, 100).p_value, 1e-4);
+  values[18] = 0.0f;
+  EXPECT_EQ(rnd::chi_square_uniform_0_1_closed(values, 100).p_value, 0.0);
+  values[18] = 0.5f;
+  for (std::size_t i = 0; i < values.size(); i += 10) values[i] = values[i] * values[i];  // skewed
+  EXPECT_LT(rnd::chi_square_uniform_0_1_closed(values, 100).p_value, 1e-6);
+}
+
+TEST(RandomStatistics, VarianceToleranceShrinksWithTheSample) {
+  EXPECT_NEAR(rnd::variance_tolerance(3.0, 1.0, 100), 5.0 * std::sqrt(2.0 / 100), 1e-12);
+  EXPECT_LT(rnd::variance_tolerance(3.0, 1.0, 10000), rnd::variance_tolerance(3.0, 1.0, 100));
+  EXPECT_THROW(rnd::variance_tolerance(3.0, 1.0, 0), usage_error);
+}
+
+TEST(RandomCpuBaseline, DistributionsHaveTheirMoments) {
+  const std::size_t n = 1'000'003;
+  std::vector<float> out(n);
+  rnd::distribution_params p;
+  p.mean = 1.5f;
+  p.sigma = 0.5f;
+  p.lambda = 4.0;
+  rnd::cpu_generate(rnd::distribution_kind::uniform, p, out, 11);
+  auto m = rnd::moments(out);
+  EXPECT_NEAR(m.mean, 0.5, rnd::mean_tolerance(std::sqrt(1.0 / 12), n));
+  rnd::cpu_generate(rnd::distribution_kind::normal, p, out, 11);
+  m = rnd::moments(out);
+  EXPECT_NEAR(m.mean, 1.5, rnd::mean_tolerance(0.5, n));
+  EXPECT_NEAR(m.variance, 0.25, rnd::variance_tolerance(3 * 0.0625, 0.25, n));
+  rnd::cpu_generate(rnd::distribution_kind::log_normal, p, out, 11);
+  EXPECT_NEAR(rnd::log_moments(out).mean, 1.5, rnd::mean_tolerance(0.5, n));
+  rnd::cpu_generate(rnd::distribution_kind::poisson, p, out, 11);
+  std::vector<unsigned> counts(n);
+  for (std::size_t i = 0; i < n; ++i) counts[i] = std::bit_cast<unsigned>(out[i]);
+  const auto pm = rnd::moments(counts);
+  EXPECT_NEAR(pm.mean, 4.0, rnd::mean_tolerance(2.0, n));
+  EXPECT_NEAR(pm.variance, 4.0, rnd::variance_tolerance(4.0 * 13.0, 4.0, n));
+  p.sigma = 0.0f;
+  EXPECT_THROW(rnd::cpu_generate(rnd::distribution_kind::normal, p, out, 11), usage_error);
+}
+
+TEST(RandomCpuBaseline, PiIsWithinFiveStandardErrorsAndReproducible) {
+  const std::uint64_t darts = 10'000'019;
+  const std::uint64_t hits = rnd::cpu_count_hits(darts, 3);
+  EXPECT_EQ(hits, rnd::cpu_count_hits(darts, 3));
+  EXPECT_NE(hits, rnd::cpu_count_hits(darts, 4));
+  EXPECT_NEAR(rnd::pi_estimate(hits, darts), std::numbers::pi, 5 * rnd::pi_standard_error(darts));
+  EXPECT_EQ(rnd::cpu_count_hits(1, 3), rnd::cpu_count_hits(1, 3));
+  EXPECT_NEAR(rnd::pi_standard_error(100), 4 * std::sqrt(std::numbers::pi / 4 * (1 - std::numbers::pi / 4) / 100),
+              1e-12);
+}
+
+TEST(RandomModule, OptionsAreValidatedBeforeAnyGpuWork) {
+  const gpulab::training_module m = rnd::make_module();
+  ASSERT_TRUE(m.validate);
+  gpulab::run_options ok;
+  EXPECT_NO_THROW(m.validate(ok));
+  auto with = [](const std::string& name, const std::string& value) {
+    gpulab::run_options o;
+    o.parameters[name] = value;
+    return o;
+  };
+  EXPECT_NO_THROW(m.validate(with("generator", "philox,sobol32")));
+  EXPECT_THROW(m.validate(with("generator", "philox,nope")), usage_error);
+  EXPECT_THROW(m.validate(with("sigma", "0")), usage_error);
+  EXPECT_THROW(m.validate(with("sigma", "-2")), usage_error);
+  EXPECT_THROW(m.validate(with("sigma", "wide")), usage_error);
+  EXPECT_THROW(m.validate(with("lambda", "0")), usage_error);
+  EXPECT_THROW(m.validate(with("mean", "nan")), usage_error);
+  EXPECT_THROW(m.validate(with("dimensions", "0")), usage_error);
+  EXPECT_THROW(m.validate(with("dimensions", "20001")), usage_error);
+  EXPECT_NO_THROW(m.validate(with("dimensions", "20000")));
+  gpulab::run_options huge;
+  huge.size = (std::uint64_t{1} << 40) + 1;
+  EXPECT_THROW(m.validate(huge), usage_error);
+  EXPECT_THROW(gpulab::validate_selection(m, {"weibull"}), usage_error);
+  EXPECT_TRUE(gpulab::can_plot(m, {"precision_study"}));
+  EXPECT_FALSE(gpulab::can_plot(m, {"uniform"}));
+}
+
+}  // namespace

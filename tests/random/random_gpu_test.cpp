@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+// Module 4 on the GPU: the host API against cuRAND's CPU generators, number by
+// number; statistical checks that can fail; the device-API kernels against a
+// per-thread count; every case through the runner. Fixed seeds: nothing flakes.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <numbers>
+#include <optional>
+#include <vector>
+
+#include "common/gpu_test.hpp"
+#include "gpulab/core/memory.hpp"
+#include "gpulab/core/stream.hpp"
+#include "gpulab/random/cases.hpp"
+#include "gpulab/random/device_api.hpp"
+#include "gpulab/random/generator.hpp"
+#include "gpulab/random/statistical_tests.hpp"
+
+namespace {
+
+namespace rnd = gpulab::random;
+using gpulab::device_buffer;
+using gpulab::usage_error;
+
+class RandomGpu : public GpuTest {
+ protected:
+  void SetUp() override {
+    GpuTest::SetUp();
+    if (IsSkipped()) return;
+    owned_stream.emplace();  // only now: creating a stream needs a GPU
+    s = owned_stream->ref();
+  }
+  std::optional<gpulab::stream> owned_stream;
+  cuda::stream_ref s{cudaStreamLegacy};
+
+  template <class T>
+  std::vector<T> to_host(const device_buffer<T>& d) {
+    std::vector<T> h(d.size());
+    gpulab::copy_to_host_async(d, std::span<T>(h), s);
+    gpulab::synchronize(s);
+    return h;
+  }
+
+  // n numbers of `d` from a device generator and from the same generator on the CPU.
+  std::pair<std::vector<float>, std::vector<float>> both(rnd::generator_kind g, rnd::distribution_kind d,
+                                                         std::size_t n, const rnd::distribution_params& p) {
+    device_buffer<float> out(n, s);
+    out.fill_bytes_async(0xFF, s);
+    rnd::generator on_gpu(g, 1234);
+    on_gpu.set_stream(s);
+    on_gpu.generate(d, out.span(), p);
+    std::vector<float> cpu(n, std::nanf(""));
+    rnd::generator on_cpu(g, 1234, rnd::where::host);
+    on_cpu.generate(d, {cpu.data(), cpu.size()}, p);
+    return {to_host(out), cpu};
+  }
+};
+
+// [snippet:test_host_vs_device]
+TEST_F(RandomGpu, EveryGeneratorMatchesCuRandsCpuGeneratorNumberByNumber) {
+  const std::size_t n = 1'000'003;  // odd: normal numbers come in pairs; the wrapper makes the last
+  rnd::distribution_params p;
+  p.mean = 0.5f;
+  p.sigma = 2.0f;
+  p.lambda = 7.5;
+  for (rnd::generator_kind g : rnd::all_generator_kinds()) {
+    for (rnd::distribution_kind d : rnd::all_distribution_kinds()) {
+      const auto [gpu, cpu] = both(g, d, n, p);
+      std::size_t differ = 0;
+      double worst = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (d == rnd::distribution_kind::uniform || d == rnd::distribution_kind::poisson) {
+          using bits = std::uint32_t;  // exact: compare the bits
+          differ += std::bit_cast<bits>(gpu[i]) != std::bit_cast<bits>(cpu[i]);
+        } else {  // log/exp/sincos on the two sides may differ in the last bits
+          const double scale = std::max(1.0, static_cast<double>(std::abs(cpu[i])));
+          const double diff = std::abs(static_cast<double>(gpu[i]) - cpu[i]) / scale;
+          worst = std::isnan(diff) ? INFINITY : std::max(worst, diff);
+        }
+      }
+      EXPECT_EQ(differ, 0u) << rnd::generator_name(g) << " " << rnd::distribution_name(d);
+      EXPECT_LE(worst, 1e-5) << rnd::generator_name(g) << " " << rnd::distribution_name(d);
+    }
+  }
+}
+// [/snippet:test_host_vs_device]
+
+TEST_F(RandomGpu, OffsetSkipsAheadExactly) {
+  const std::size_t n = 100'003;
+  for (rnd::generator_kind g : {rnd::generator_kind::xorwow, rnd::generator_kind::philox,
+                                rnd::generator_kind::mrg32k3a, rnd::generator_kind::sobol32}) {
+    device_buffer<float> whole(2 * n, s), tail(n, s);
+    rnd::generator a(g, 99), b(g, 99);
+    a.set_stream(s);
+    b.set_stream(s);
+    a.uniform(whole.span());
+    b.set_offset(n);
+    b.uniform(tail.span());
+    const auto w = to_host(whole), t = to_host(tail);
+    EXPECT_TRUE(std::equal(t.begin(), t.end(), w.begin() + static_cast<std::ptrdiff_t>(n))) << rnd::generator_name(g);
+  }
+  rnd::generator mt(rnd::generator_kind::mtgp32, 1);
+  EXPECT_THROW(mt.set_offset(10), usage_error);
+}
+
+TEST_F(RandomGpu, SobolDimensionsShapeTheOutput) {
+  rnd::generator three(rnd::generator_kind::sobol32, 0, rnd::where::device, 3);
+  three.set_stream(s);
+  device_buffer<float> seven(7, s), nine(9, s);
+  EXPECT_THROW(three.uniform(seven.span()), usage_error);
+  three.uniform(nine.span());
+  // Dimension-major: three points of dimension 1, then of 2, then of 3. Every Sobol
+  // dimension starts 0 (the smallest float cuRAND makes, 2^-33), then 1/2.
+  const auto v = to_host(nine);
+  for (std::size_t d = 0; d < 3; ++d) {
+    EXPECT_LT(v[3 * d], 1e-9f) << d;
+    EXPECT_EQ(v[3 * d + 1], 0.5f) << d;
+  }
+}
+
+// The case's verification must be able to fail: poisoned (unwritten) output,
+// and a distribution other than the one declared.
+TEST_F(RandomGpu, GenerationCaseVerificationCanFail) {
+  rnd::generation_config config;
+  config.n = 1'000'003;
+  for (rnd::distribution_kind d : rnd::all_distribution_kinds()) {
+    config.distribution = d;
+    auto c = rnd::make_generation_case(config);
+    c->setup(7, s);
+    c->poison_outputs(s);
+    EXPECT_FALSE(c->verify(s).passed) << rnd::distribution_name(d) << ": poisoned output passed";
+    c->run_gpu(s);
+    EXPECT_TRUE(c->verify(s).passed) << rnd::distribution_name(d) << ": " << c->verify(s).detail;
+  }
+  // The variance bound the case uses is tight enough to see sigma 1.1 instead of 1.
+  rnd::generator g(rnd::generator_kind::philox, 7);
+  g.set_stream(s);
+  device_buffer<float> out(config.n, s);
+  g.normal(out.span(), 0.0f, 1.1f);
+  const auto m = rnd::moments(to_host(out));
+  EXPECT_GT(std::abs(m.variance - 1.0), rnd::variance_tolerance(3.0, 1.0, config.n));
+}
+
+TEST_F(RandomGpu, EveryGenerationCasePassesTheRunner) {
+  gpulab::run_options options;
+  options.repeat = 2;
+  options.repeat_given = true;
+  options.warm_up = 1;
+  gpulab::run_context ctx = gpulab::make_run_context(options, false);
+  rnd::distribution_params p;
+  p.lambda = 3.0;
+  for (rnd::generator_kind g : rnd::all_generator_kinds()) {
+    for (rnd::distribution_kind d : rnd::all_distribution_kinds()) {
+      rnd::generation_config config{g, d, 1 << 20, p, rnd::is_quasi_random(g) ? 2u : 1u};
+      auto c = rnd::make_generation_case(config);
+      const gpulab::case_result r = gpulab::run_case(*c, ctx, options);
+      EXPECT_TRUE(r.verified) << r.name << ": " << r.verify_detail;
+      EXPECT_EQ(r.work.items, double(1 << 20));
+    }
+  }
+}
+
+TEST_F(RandomGpu, BlockReductionMatchesPerThreadCounts) {
+  for (rnd::device_generator g : {rnd::device_generator::xorwow, rnd::device_generator::philox,
+                                  rnd::device_generator::mrg32k3a}) {
+    const std::size_t threads = 4 * rnd::pi_block_size;
+    for (std::uint64_t darts : {std::uint64_t{1}, std::uint64_t{1'000'003}, std::uint64_t{1} << 22}) {
+      rnd::device_states a(g, threads, s), b(g, threads, s);
+      a.init_async(rnd::init_method::subsequence_per_thread, 42, s);
+      b.init_async(rnd::init_method::subsequence_per_thread, 42, s);
+      device_buffer<unsigned long long> hits(1, s);
+      hits.fill_bytes_async(0, s);
+      rnd::count_hits_async(a, darts, hits.data(), s);
+      device_buffer<unsigned> per_thread(threads, s);
+      per_thread.fill_bytes_async(0xFF, s);
+      rnd::count_hits_per_thread_async(b, darts, per_thread.span(), s);
+      const auto total = to_host(hits)[0];
+      std::uint64_t sum = 0;
+      for (unsigned h : to_host(per_thread)) sum += h;
+      EXPECT_EQ(total, sum) << rnd::device_generator_name(g) << " " << darts;
+      EXPECT_LE(total, darts);
+      if (darts > 1000) {
+        EXPECT_NEAR(rnd::pi_estimate(total, darts), std::numbers::pi, 5 * rnd::pi_standard_error(darts));
+      }
+    }
+  }
+}
+
+TEST_F(RandomGpu, StatesContinueTheirStreamAcrossLaunches) {
+  rnd::device_states states(rnd::device_generator::philox, rnd::pi_block_size, s);
+  states.init_async(rnd::init_method::subsequence_per_thread, 5, s);
+  device_buffer<std::uint64_t> first(rnd::pi_block_size, s), again(rnd::pi_block_size, s);
+  rnd::first_numbers_async(states, first.span(), s);
+  rnd::first_numbers_async(states, again.span(), s);
+  EXPECT_EQ(to_host(first), to_host(again));  // reading does not advance the states
+  device_buffer<unsigned long long> hits(1, s);
+  hits.fill_bytes_async(0, s);
+  rnd::count_hits_async(states, 10 * rnd::pi_block_size, hits.data(), s);
+  rnd::first_numbers_async(states, again.span(), s);
+  EXPECT_NE(to_host(first), to_host(again));  // throwing darts does
+}
+
+TEST_F(RandomGpu, HostApiDartsAreCountedExactly) {
+  const std::uint64_t darts = 1'000'003;
+  device_buffer<float> xy(2 * darts, s);
+  rnd::generator g(rnd::generator_kind::philox, 8);
+  g.set_stream(s);
+  g.uniform(xy.span());
+  device_buffer<unsigned long long> hits(1, s);
+  hits.fill_bytes_async(0, s);
+  rnd::count_hits_from_uniforms_async(xy.span(), darts, hits.data(), 7, s);
+  const auto numbers = to_host(xy);
+  // nvcc may fuse x * x + y * y into one FMA, which rounds once; count both ways.
+  std::uint64_t expected = 0, with_fma = 0;
+  for (std::uint64_t i = 0; i < darts; ++i) {
+    const float x = numbers[i], y = numbers[darts + i];
+    expected += x * x + y * y < 1.0f;
+    with_fma += std::fma(x, x, y * y) < 1.0f;
+  }
+  const auto got = to_host(hits)[0];
+  EXPECT_TRUE(got == expected || got == with_fma) << got << " vs " << expected << " / " << with_fma;
+  EXPECT_THROW(rnd::count_hits_from_uniforms_async(xy.span(), darts + 1, hits.data(), 7, s), usage_error);
+}
+
+TEST_F(RandomGpu, SobolDartsConvergeFasterThanRandomOnes) {
+  device_buffer<unsigned long long> hits(1, s);
+  const std::uint64_t darts = std::uint64_t{1} << 20;
+  hits.fill_bytes_async(0, s);
+  rnd::count_hits_sobol_async(darts, 0x12345678u, 0x9abcdef0u, hits.data(), 16, s);
+  const double error = std::abs(rnd::pi_estimate(to_host(hits)[0], darts) - std::numbers::pi);
+  EXPECT_LT(error, 0.1 * rnd::pi_standard_error(darts));  // ten times better than a random estimate's error
+  EXPECT_THROW(rnd::count_hits_sobol_async(std::uint64_t{1} << 33, 0, 0, hits.data(), 16, s), usage_error);
+}
+
+TEST_F(RandomGpu, PrecisionStudyShowsBothRates) {
+  const rnd::precision_study study = rnd::run_precision_study(10'000'000, 6, 3, s);
+  ASSERT_EQ(study.points.size(), 11u);  // 10^2 .. 10^7 in half decades
+  EXPECT_EQ(study.points.front().darts, 100u);
+  EXPECT_EQ(study.points.back().darts, 10'000'000u);
+  EXPECT_TRUE(rnd::precision_study_holds(study)) << study.pseudo_slope << " " << study.quasi_slope << " "
+                                                 << study.smooth_quasi_slope;
+  EXPECT_LT(study.points.back().quasi_error, study.points.back().pseudo_error);
+  EXPECT_LT(study.points.back().smooth_quasi_error, study.points.back().quasi_error);
+  const gpulab::line_plot plot = rnd::precision_plot(study);
+  EXPECT_EQ(plot.series.size(), 5u);
+  EXPECT_TRUE(plot.log10_x && plot.log10_y);
+}
+
+TEST_F(RandomGpu, EveryPiVersionPassesTheRunner) {
+  gpulab::run_options options;
+  options.repeat = 2;
+  options.repeat_given = true;
+  options.warm_up = 1;
+  gpulab::run_context ctx = gpulab::make_run_context(options, false);
+  for (rnd::pi_version v : {rnd::pi_version::xorwow, rnd::pi_version::philox, rnd::pi_version::mrg32k3a,
+                            rnd::pi_version::host_api_bulk, rnd::pi_version::course_grid}) {
+    auto c = rnd::make_pi_case(v, (std::uint64_t{1} << 22) + 7);
+    const gpulab::case_result r = gpulab::run_case(*c, ctx, options);
+    EXPECT_TRUE(r.verified) << r.name << ": " << r.verify_detail;
+    EXPECT_TRUE(r.cpu.has_value());
+  }
+}
+
+TEST_F(RandomGpu, ResidentThreadsFillTheDevice) {
+  const auto info = gpulab::query_device(0);
+  for (rnd::device_generator g : {rnd::device_generator::xorwow, rnd::device_generator::philox,
+                                  rnd::device_generator::mrg32k3a}) {
+    const std::size_t threads = rnd::resident_pi_threads(g);
+    EXPECT_EQ(threads % (static_cast<std::size_t>(info.multiprocessors) * rnd::pi_block_size), 0u);
+    EXPECT_LE(threads, static_cast<std::size_t>(info.multiprocessors) * info.max_threads_per_multiprocessor);
+  }
+}
+
+}  // namespace
