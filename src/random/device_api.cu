@@ -191,7 +191,7 @@ device_buffer<unsigned> sobol_directions(int dimensions, cuda::stream_ref s) {
 
 void require_sobol_points(std::uint64_t points) {
   require_dart_count(points, "points");
-  if (points > std::uint64_t{0xFFFFFFFF}) throw usage_error("the Sobol sequence of cuRAND has 2^32 points at most");
+  if (points > max_sobol_points) throw usage_error("the Sobol sequence of cuRAND has 2^32 points at most");
 }
 
 }  // namespace

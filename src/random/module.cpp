@@ -74,6 +74,15 @@ void validate(const run_options& options) {
   if (options.size && *options.size > max_darts_per_run) {
     throw usage_error("--size: at most 2^40 darts or numbers per run (got " + std::to_string(*options.size) + ")");
   }
+  // The precision study's quasi-random points come from a 32-bit Sobol sequence.
+  const bool study = options.selected.empty() ||
+                     std::find(options.selected.begin(), options.selected.end(), "precision_study") !=
+                         options.selected.end();
+  if (study && options.size && *options.size > max_sobol_points) {
+    throw usage_error("--size: the precision study goes up to " + std::to_string(max_sobol_points) +
+                      " darts, the length of cuRAND's 32-bit Sobol sequence (got " + std::to_string(*options.size) +
+                      ")");
+  }
 }
 
 case_entry distribution_entry(distribution_kind d, const std::string& description) {

@@ -177,6 +177,12 @@ TEST(RandomModule, OptionsAreValidatedBeforeAnyGpuWork) {
   gpulab::run_options huge;
   huge.size = (std::uint64_t{1} << 40) + 1;
   EXPECT_THROW(m.validate(huge), usage_error);
+  gpulab::run_options long_study;
+  long_study.size = std::uint64_t{10'000'000'000};
+  long_study.selected = {"precision_study"};
+  EXPECT_THROW(m.validate(long_study), usage_error);  // past the 32-bit Sobol sequence
+  long_study.selected = {"pi_xorwow"};
+  EXPECT_NO_THROW(m.validate(long_study));
   EXPECT_THROW(gpulab::validate_selection(m, {"weibull"}), usage_error);
   EXPECT_TRUE(gpulab::can_plot(m, {"precision_study"}));
   EXPECT_FALSE(gpulab::can_plot(m, {"uniform"}));

@@ -82,6 +82,9 @@ void count_hits_per_thread_async(device_states& states, std::uint64_t darts, cud
 void count_hits_from_uniforms_async(cuda::std::span<const float> xy, std::uint64_t darts, unsigned long long* hits,
                                     int blocks, cuda::stream_ref s);
 
+// cuRAND's 32-bit Sobol sequences have 2^32 - 1 points after the first.
+constexpr std::uint64_t max_sobol_points = 0xFFFFFFFF;
+
 // Quasi-random darts: the 2D Sobol sequence, coordinates XOR-shifted by shift_x/shift_y.
 // Uses cuRAND's direction vectors for dimensions 1 and 2 (copied to the device once per call).
 void count_hits_sobol_async(std::uint64_t darts, std::uint32_t shift_x, std::uint32_t shift_y,
