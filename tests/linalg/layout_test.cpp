@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gpulab/bench/inputs.hpp"
+#include "gpulab/linalg/flops.hpp"
 #include "gpulab/linalg/layout.hpp"
 
 namespace {
@@ -120,6 +121,48 @@ TEST(Layout, NonConformingShapesAndBadLeadingDimensionsAreRefused) {
   } catch (const gpulab::usage_error& e) {
     EXPECT_NE(std::string(e.what()).find("A is 3 x 4, B is 5 x 2"), std::string::npos) << e.what();
   }
+}
+
+TEST(Layout, GemvOfEitherLayout) {
+  const int m = 5, n = 3;
+  for (la::layout order : {la::layout::row_major, la::layout::column_major}) {
+    stored a(m, n, order, 1, 9);
+    std::vector<double> x = {0.5, -2.0, 3.25}, y(m, std::nan(""));
+    const auto call = la::column_major_gemv(a.as_const(), x.size(), y.size());
+    // What cublas<t>gemv computes: y = op(A) x, A stored m x n column-major.
+    const int rows_out = call.op == la::transpose::no ? call.m : call.n;
+    const int inner = call.op == la::transpose::no ? call.n : call.m;
+    ASSERT_EQ(rows_out, m);
+    for (int i = 0; i < rows_out; ++i) {
+      double sum = 0;
+      for (int p = 0; p < inner; ++p) {
+        sum += (call.op == la::transpose::no ? call.a[i + p * call.lda] : call.a[p + i * call.lda]) * x[p];
+      }
+      y[i] = sum;
+    }
+    for (int i = 0; i < m; ++i) {
+      double expected = 0;
+      for (int p = 0; p < n; ++p) expected += a.at(i, p) * x[p];
+      EXPECT_NEAR(y[i], expected, 1e-12) << i;
+    }
+  }
+  stored a(m, n, la::layout::column_major, 0, 9);
+  EXPECT_THROW(la::column_major_gemv(a.as_const(), 4, 5), gpulab::usage_error);
+  EXPECT_THROW(la::column_major_gemv(a.as_const(), 3, 3), gpulab::usage_error);
+}
+
+TEST(Flops, CountsOfTheLinalgCases) {
+  EXPECT_EQ(la::gemm_flops(2, 3, 4), 48.0);
+  EXPECT_EQ(la::matrix_power_gemms(0), 0);
+  EXPECT_EQ(la::matrix_power_gemms(1), 0);
+  EXPECT_EQ(la::matrix_power_gemms(2), 1);
+  EXPECT_EQ(la::matrix_power_gemms(10), 4);  // the course's A^10: A^2, A^4, A^8, A^8 A^2
+  EXPECT_EQ(la::matrix_power_gemms(15), 6);  // 1111b: 3 squarings, 3 multiplies
+  EXPECT_EQ(la::matrix_power_gemms(16), 4);
+  EXPECT_DOUBLE_EQ(la::matrix_power_flops(1000, 10), 4 * 2e9);
+  EXPECT_DOUBLE_EQ(la::lu_solve_flops(3, 1), 18 + 18);
+  EXPECT_DOUBLE_EQ(la::cholesky_solve_flops(3, 1), 9 + 18);
+  EXPECT_DOUBLE_EQ(la::qr_flops(4, 4), 2 * (2.0 * 64 - 2.0 / 3.0 * 64));
 }
 
 }  // namespace

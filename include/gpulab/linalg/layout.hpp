@@ -13,6 +13,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <string>
 
 #include "gpulab/core/error.hpp"
@@ -107,5 +108,29 @@ gemm_call<T> column_major_gemm(matrix_view<const T> a, matrix_view<const T> b, m
   return call;
 }
 // [/snippet:column_major_gemm]
+
+// The arguments of one column-major GEMV call, y = op(A) x, with A stored as
+// rows x cols (cuBLAS's m and n are the stored matrix's, before op).
+template <class T>
+struct gemv_call {
+  transpose op = transpose::no;
+  int m = 0, n = 0;
+  const T* a = nullptr;
+  int lda = 0;
+};
+
+// y = A x for A in either layout: a row-major A is a column-major A^T, so it is
+// passed as the transpose of what its memory holds. Throws usage_error when
+// x or y do not have A's columns or rows.
+template <class T>
+gemv_call<T> column_major_gemv(matrix_view<const T> a, std::size_t x_size, std::size_t y_size) {
+  require_valid(a, "A");
+  if (x_size != static_cast<std::size_t>(a.cols) || y_size != static_cast<std::size_t>(a.rows)) {
+    throw usage_error("shapes do not conform for y = A x: A is " + a.shape() + ", x has " + std::to_string(x_size) +
+                      " elements, y has " + std::to_string(y_size));
+  }
+  if (a.order == layout::column_major) return {transpose::no, a.rows, a.cols, a.data, a.leading_dimension()};
+  return {transpose::yes, a.cols, a.rows, a.data, a.leading_dimension()};
+}
 
 }  // namespace gpulab::linalg
