@@ -36,6 +36,15 @@ class RandomGpu : public GpuTest {
   std::optional<gpulab::stream> owned_stream;
   cuda::stream_ref s{cudaStreamLegacy};
 
+  // The runner's protocol with few repeats: the tests want verification, not timings.
+  static gpulab::run_options quick_run_options() {
+    gpulab::run_options options;
+    options.repeat = 2;
+    options.repeat_given = true;
+    options.warm_up = 1;
+    return options;
+  }
+
   template <class T>
   std::vector<T> to_host(const device_buffer<T>& d) {
     std::vector<T> h(d.size());
@@ -145,10 +154,7 @@ TEST_F(RandomGpu, GenerationCaseVerificationCanFail) {
 }
 
 TEST_F(RandomGpu, EveryGenerationCasePassesTheRunner) {
-  gpulab::run_options options;
-  options.repeat = 2;
-  options.repeat_given = true;
-  options.warm_up = 1;
+  const gpulab::run_options options = quick_run_options();
   gpulab::run_context ctx = gpulab::make_run_context(options, false);
   rnd::distribution_params p;
   p.lambda = 3.0;
@@ -250,10 +256,7 @@ TEST_F(RandomGpu, PrecisionStudyShowsBothRates) {
 }
 
 TEST_F(RandomGpu, EveryPiVersionPassesTheRunner) {
-  gpulab::run_options options;
-  options.repeat = 2;
-  options.repeat_given = true;
-  options.warm_up = 1;
+  const gpulab::run_options options = quick_run_options();
   gpulab::run_context ctx = gpulab::make_run_context(options, false);
   for (rnd::pi_version v : {rnd::pi_version::xorwow, rnd::pi_version::philox, rnd::pi_version::mrg32k3a,
                             rnd::pi_version::host_api_bulk, rnd::pi_version::course_grid}) {
