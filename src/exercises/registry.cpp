@@ -4,6 +4,8 @@
 #include "gpulab/exercises/map_2d_index.hpp"
 #include "gpulab/exercises/monte_carlo_pi.hpp"
 #include "gpulab/exercises/pipelined_scale.hpp"
+#include "gpulab/exercises/row_major_gemm.hpp"
+#include "gpulab/exercises/tiled_matmul.hpp"
 
 namespace gpulab::exercises {
 
@@ -15,6 +17,12 @@ const std::vector<exercise_entry>& all_exercises() {
       {"pipelined_scale", "transfer", "overlap copies and a kernel with chunks on several streams",
        "kernels/exercises/pipelined_scale.cuh",
        [](const check_options& o) { return check_pipelined_scale(trainee::pipelined_scale, o); }},
+      {"row_major_gemm", "linalg", "C = A B on row-major data with one cuBLAS call, no copies",
+       "kernels/exercises/row_major_gemm.hpp",
+       [](const check_options& o) { return check_row_major_gemm(trainee::row_major_gemm, o); }},
+      {"tiled_matmul", "linalg", "a shared-memory tiled matrix multiply, compared with cuBLAS",
+       "kernels/exercises/tiled_matmul.cuh",
+       [](const check_options& o) { return check_tiled_matmul(trainee::tiled_matmul, o); }},
       {"monte_carlo_pi", "random", "per-thread Philox states, hit counting and a shared-memory block reduction",
        "kernels/exercises/monte_carlo_pi.cuh",
        [](const check_options& o) { return check_monte_carlo_pi(trainee::monte_carlo_pi, o); }},

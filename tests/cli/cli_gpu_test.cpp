@@ -31,6 +31,26 @@ TEST(CliGpu, SizeLargerThanDeviceMemoryNamesBothNumbers) {
   EXPECT_NE(r.err.find("are free"), std::string::npos) << r.err;
 }
 
+TEST(CliGpu, LinalgTooLargeForDeviceMemoryNamesBothNumbers) {
+  GPULAB_REQUIRE_GPU();
+  const auto r = run_command({GPULAB_LINALG_CLI, "svd_gesvdj", "--size", "46340"});
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_EQ(line_count(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("are free"), std::string::npos) << r.err;
+}
+
+TEST(CliGpu, LinalgCasesVerifyAtAnOddSize) {
+  GPULAB_REQUIRE_GPU();
+  const auto r = run_command({GPULAB_CLI, "linalg", "dgemm", "bf16_gemm", "svd_newton_schulz", "lu_solve", "--size",
+                              "301", "--repeat", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  for (const char* name : {"dgemm", "bf16_gemm", "svd_newton_schulz", "lu_solve"}) {
+    EXPECT_NE(r.out.find(name), std::string::npos) << name;
+  }
+  EXPECT_EQ(r.out.find(" NO"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("vs FP64: rel err"), std::string::npos) << r.out;
+}
+
 TEST(CliGpu, CsvReportAndBandwidthPlot) {
   GPULAB_REQUIRE_GPU();
   const std::string csv = ::testing::TempDir() + "gpulab_cli_bw.csv";

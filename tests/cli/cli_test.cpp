@@ -91,6 +91,23 @@ TEST(Cli, RandomModuleBadInput) {
   }
 }
 
+TEST(Cli, LinalgModuleBadInput) {
+  expect_one_line_error({GPULAB_CLI, "linalg", "dgemm", "--size", "0"}, usage, "at least 1");
+  expect_one_line_error({GPULAB_LINALG_CLI, "lu_solve", "--size", "46341"}, usage, "must be 1..46340");
+  expect_one_line_error({GPULAB_CLI, "linalg", "matrix_power", "--power", "-1"}, usage, "--power");
+  expect_one_line_error({GPULAB_CLI, "linalg", "matrix_power", "--power", "ten"}, usage, "'ten'");
+  expect_one_line_error({GPULAB_CLI, "linalg", "svd_gesvx"}, usage, "unknown case 'svd_gesvx'");
+  expect_one_line_error({GPULAB_CLI, "linalg", "qr", "--plot", "q.png"}, usage, "nothing to plot");
+  const auto help = run_command({GPULAB_LINALG_CLI, "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--power"), std::string::npos);
+  const auto list = run_command({GPULAB_CLI, "list"});
+  for (const char* name : {"dgemm", "sgemm", "tf32_gemm", "bf16_gemm", "matrix_power", "svd_gesvd", "svd_gesvdj",
+                           "svd_gesvdp", "svd_gesvda", "svd_newton_schulz", "qr", "lu_solve", "cholesky_solve", "syevd"}) {
+    EXPECT_NE(list.out.find(name), std::string::npos) << name;
+  }
+}
+
 TEST(Cli, UnwritableOutputIsAnIoError) {
   expect_one_line_error({GPULAB_CLI, "transfer", "h2d_pinned", "--output", "/nonexistent-dir/out.csv"}, io,
                         "cannot write");

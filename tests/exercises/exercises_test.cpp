@@ -32,6 +32,8 @@ TEST(Exercises, RegistryKnowsEachExercise) {
   EXPECT_EQ(ex::find_exercise("map_2d_index").module_name, "device");
   EXPECT_EQ(ex::find_exercise("pipelined_scale").module_name, "transfer");
   EXPECT_EQ(ex::find_exercise("monte_carlo_pi").module_name, "random");
+  EXPECT_EQ(ex::find_exercise("row_major_gemm").module_name, "linalg");
+  EXPECT_EQ(ex::find_exercise("tiled_matmul").module_name, "linalg");
   EXPECT_THROW(ex::find_exercise("nope"), gpulab::usage_error);
   for (const auto& e : ex::all_exercises()) {
     std::ifstream file(std::string(GPULAB_SOURCE_DIR) + "/" + e.file);
@@ -104,6 +106,56 @@ TEST_F(ExerciseChecker, MonteCarloPiRejectsTheSkeletonAndPlantedBugs) {
   const auto tree = ex::check_monte_carlo_pi(planted::monte_carlo_pi_tree_stops_early, {});
   EXPECT_FALSE(tree.passed);
   EXPECT_NE(joined(tree).find("FAIL 10000019 darts"), std::string::npos) << joined(tree);
+}
+
+TEST_F(ExerciseChecker, RowMajorGemmAcceptsTheReference) {
+  const auto r = ex::check_row_major_gemm(ex::reference::row_major_gemm, {});
+  EXPECT_TRUE(r.passed) << joined(r);
+  EXPECT_GE(r.lines.size(), 9u);
+  ASSERT_TRUE(r.candidate_ms && r.reference_ms);
+}
+
+TEST_F(ExerciseChecker, RowMajorGemmRejectsTheSkeletonAndPlantedBugs) {
+  if (skeleton_untouched("kernels/exercises/row_major_gemm.hpp")) {
+    const auto skeleton = ex::check_row_major_gemm(ex::trainee::row_major_gemm, {});
+    EXPECT_FALSE(skeleton.passed);
+    EXPECT_NE(joined(skeleton).find("never written"), std::string::npos) << joined(skeleton);
+  }
+  const auto as_is = ex::check_row_major_gemm(planted::row_major_gemm_as_if_column_major, {});
+  EXPECT_FALSE(as_is.passed);
+  EXPECT_NE(joined(as_is).find("PASS 1 x 1 x 1"), std::string::npos) << "1 x 1 cannot tell: " << joined(as_is);
+  EXPECT_NE(joined(as_is).find("FAIL 17 x 33 x 9"), std::string::npos) << joined(as_is);
+  const auto transposed = ex::check_row_major_gemm(planted::row_major_gemm_result_transposed, {});
+  EXPECT_FALSE(transposed.passed);
+  EXPECT_NE(joined(transposed).find("FAIL 17 x 33 x 9"), std::string::npos) << joined(transposed);
+  const auto ld = ex::check_row_major_gemm(planted::row_major_gemm_wrong_leading_dimension, {});
+  EXPECT_FALSE(ld.passed);
+  EXPECT_NE(joined(ld).find("PASS 16 x 16 x 16"), std::string::npos) << "n = k cannot tell: " << joined(ld);
+}
+
+TEST_F(ExerciseChecker, TiledMatmulAcceptsTheReferenceAndComparesWithCublas) {
+  const auto r = ex::check_tiled_matmul(ex::reference::tiled_matmul, {});
+  EXPECT_TRUE(r.passed) << joined(r);
+  ASSERT_TRUE(r.candidate_ms && r.reference_ms);
+  EXPECT_NE(joined(r).find("cuBLAS SGEMM takes"), std::string::npos) << joined(r);
+}
+
+TEST_F(ExerciseChecker, TiledMatmulRejectsTheSkeletonAndPlantedBugs) {
+  if (skeleton_untouched("kernels/exercises/tiled_matmul.cuh")) {
+    const auto skeleton = ex::check_tiled_matmul(ex::trainee::tiled_matmul, {});
+    EXPECT_FALSE(skeleton.passed);
+    EXPECT_NE(joined(skeleton).find("never written"), std::string::npos) << joined(skeleton);
+  }
+  const auto partial = ex::check_tiled_matmul(planted::tiled_matmul_drops_partial_tile, {});
+  EXPECT_FALSE(partial.passed);
+  EXPECT_NE(joined(partial).find("PASS 64 x 64 x 64"), std::string::npos) << "whole tiles pass: " << joined(partial);
+  EXPECT_NE(joined(partial).find("FAIL 17 x 33 x 9"), std::string::npos) << joined(partial);
+  const auto unchecked = ex::check_tiled_matmul(planted::tiled_matmul_no_store_check, {});
+  EXPECT_FALSE(unchecked.passed);
+  EXPECT_NE(joined(unchecked).find("past the end of C"), std::string::npos) << joined(unchecked);
+  const auto b_wrong = ex::check_tiled_matmul(planted::tiled_matmul_b_column_major, {});
+  EXPECT_FALSE(b_wrong.passed);
+  EXPECT_NE(joined(b_wrong).find("FAIL 100 x 37 x 129"), std::string::npos) << joined(b_wrong);
 }
 
 }  // namespace

@@ -123,4 +123,63 @@ void monte_carlo_pi_tree_stops_early(std::uint64_t seed, std::uint64_t darts, un
   launch_pi_with_bug<pi_bug::tree_stops_early>(seed, darts, hits, s);
 }
 
+// ---------------------------------------------------------------- module 3
+void row_major_gemm_as_if_column_major(cublasHandle_t h, int m, int n, int k, const float* a, const float* b, float* c) {
+  const float one = 1, zero = 0;
+  GPULAB_CUBLAS_TRY(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, m, n, k, &one, a, m, b, k, &zero, c, m));
+}
+
+void row_major_gemm_result_transposed(cublasHandle_t h, int m, int n, int k, const float* a, const float* b, float* c) {
+  const float one = 1, zero = 0;
+  GPULAB_CUBLAS_TRY(cublasSgemm(h, CUBLAS_OP_T, CUBLAS_OP_T, m, n, k, &one, a, k, b, n, &zero, c, m));
+}
+
+void row_major_gemm_wrong_leading_dimension(cublasHandle_t h, int m, int n, int k, const float* a, const float* b,
+                                            float* c) {
+  const float one = 1, zero = 0;
+  GPULAB_CUBLAS_TRY(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, &one, b, k, a, k,
+                                &zero, c, n));
+}
+
+namespace {
+enum class tiled_bug { drops_partial_tile, no_store_check, b_column_major };
+
+template <tiled_bug Bug>
+__global__ void buggy_tiled_matmul(const float* a, const float* b, float* c, int m, int n, int k) {
+  constexpr int tile = gpulab::exercises::tiled_matmul_tile;
+  __shared__ float a_tile[tile][tile];
+  __shared__ float b_tile[tile][tile];
+  const int row = blockIdx.y * tile + threadIdx.y, col = blockIdx.x * tile + threadIdx.x;
+  float sum = 0.0f;
+  for (int t0 = 0; Bug == tiled_bug::drops_partial_tile ? t0 + tile <= k : t0 < k; t0 += tile) {
+    const int a_col = t0 + threadIdx.x, b_row = t0 + threadIdx.y;
+    a_tile[threadIdx.y][threadIdx.x] = row < m && a_col < k ? a[row * k + a_col] : 0.0f;
+    const int b_index = Bug == tiled_bug::b_column_major ? col * k + b_row : b_row * n + col;
+    b_tile[threadIdx.y][threadIdx.x] = b_row < k && col < n ? b[b_index] : 0.0f;
+    __syncthreads();
+    for (int i = 0; i < tile; ++i) sum += a_tile[threadIdx.y][i] * b_tile[i][threadIdx.x];
+    __syncthreads();
+  }
+  if (Bug == tiled_bug::no_store_check || (row < m && col < n)) c[row * n + col] = sum;
+}
+
+template <tiled_bug Bug>
+void launch_buggy(const float* a, const float* b, float* c, int m, int n, int k, cuda::stream_ref s) {
+  constexpr int tile = gpulab::exercises::tiled_matmul_tile;
+  buggy_tiled_matmul<Bug><<<dim3((n + tile - 1) / tile, (m + tile - 1) / tile), dim3(tile, tile), 0, s.get()>>>(
+      a, b, c, m, n, k);
+  GPULAB_CHECK_LAUNCH();
+}
+}  // namespace
+
+void tiled_matmul_drops_partial_tile(const float* a, const float* b, float* c, int m, int n, int k, cuda::stream_ref s) {
+  launch_buggy<tiled_bug::drops_partial_tile>(a, b, c, m, n, k, s);
+}
+void tiled_matmul_no_store_check(const float* a, const float* b, float* c, int m, int n, int k, cuda::stream_ref s) {
+  launch_buggy<tiled_bug::no_store_check>(a, b, c, m, n, k, s);
+}
+void tiled_matmul_b_column_major(const float* a, const float* b, float* c, int m, int n, int k, cuda::stream_ref s) {
+  launch_buggy<tiled_bug::b_column_major>(a, b, c, m, n, k, s);
+}
+
 }  // namespace planted

@@ -5,6 +5,8 @@
 #include "gpulab/exercises/map_2d_index.hpp"
 #include "gpulab/exercises/monte_carlo_pi.hpp"
 #include "gpulab/exercises/pipelined_scale.hpp"
+#include "gpulab/exercises/row_major_gemm.hpp"
+#include "gpulab/exercises/tiled_matmul.hpp"
 
 namespace planted {
 
@@ -28,5 +30,20 @@ void monte_carlo_pi_drops_tail(std::uint64_t seed, std::uint64_t darts, unsigned
 // monte_carlo_pi whose shared-memory tree stops one step early (`half > 1`): thread 1's partial sum is lost.
 void monte_carlo_pi_tree_stops_early(std::uint64_t seed, std::uint64_t darts, unsigned long long* hits,
                                      cuda::stream_ref s);
+
+// row_major_gemm passing the row-major matrices to cuBLAS as they are (as if column-major).
+void row_major_gemm_as_if_column_major(cublasHandle_t h, int m, int n, int k, const float* a, const float* b, float* c);
+// row_major_gemm that computes the right product but stores C column-major (C^T in row-major terms).
+void row_major_gemm_result_transposed(cublasHandle_t h, int m, int n, int k, const float* a, const float* b, float* c);
+// row_major_gemm with B's leading dimension k instead of n.
+void row_major_gemm_wrong_leading_dimension(cublasHandle_t h, int m, int n, int k, const float* a, const float* b,
+                                            float* c);
+
+// tiled_matmul whose tile loop stops before a partial last tile (t0 + Tile <= k): off by one tile.
+void tiled_matmul_drops_partial_tile(const float* a, const float* b, float* c, int m, int n, int k, cuda::stream_ref s);
+// tiled_matmul that stores without checking row < m and col < n.
+void tiled_matmul_no_store_check(const float* a, const float* b, float* c, int m, int n, int k, cuda::stream_ref s);
+// tiled_matmul that indexes B as if it were column-major.
+void tiled_matmul_b_column_major(const float* a, const float* b, float* c, int m, int n, int k, cuda::stream_ref s);
 
 }  // namespace planted

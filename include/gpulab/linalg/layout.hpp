@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <string>
+#include <type_traits>
 
 #include "gpulab/core/error.hpp"
 
@@ -37,6 +38,12 @@ struct matrix_view {
     return order == layout::row_major ? cols : rows;
   }
   [[nodiscard]] std::string shape() const { return std::to_string(rows) + " x " + std::to_string(cols); }
+  // A view of T converts to a view of const T, as T* converts to const T*.
+  operator matrix_view<const T>() const
+    requires(!std::is_const_v<T>)
+  {
+    return {data, rows, cols, order, ld};
+  }
 };
 
 template <class T>
@@ -63,24 +70,25 @@ void require_valid(const matrix_view<T>& m, const char* name) {
 enum class transpose { no, yes };
 
 // The arguments of one column-major GEMM call, C(m x n) = op(A) (m x k) op(B) (k x n),
-// in cuBLAS's order and meaning.
-template <class T>
+// in cuBLAS's order and meaning. In is the type of A and B, Out the type of C
+// (they differ for tensor-core GEMMs: BF16 inputs, FP32 output).
+template <class In, class Out = In>
 struct gemm_call {
   transpose op_a = transpose::no, op_b = transpose::no;
   int m = 0, n = 0, k = 0;
-  const T* a = nullptr;
+  const In* a = nullptr;
   int lda = 0;
-  const T* b = nullptr;
+  const In* b = nullptr;
   int ldb = 0;
-  T* c = nullptr;
+  Out* c = nullptr;
   int ldc = 0;
 };
 
 // [snippet:column_major_gemm]
 // C = A B for any layouts, as one column-major call. Throws usage_error when
 // the shapes do not conform.
-template <class T>
-gemm_call<T> column_major_gemm(matrix_view<const T> a, matrix_view<const T> b, matrix_view<T> c) {
+template <class In, class Out>
+gemm_call<In, Out> column_major_gemm(matrix_view<const In> a, matrix_view<const In> b, matrix_view<Out> c) {
   require_valid(a, "A");
   require_valid(b, "B");
   require_valid(c, "C");
@@ -93,7 +101,7 @@ gemm_call<T> column_major_gemm(matrix_view<const T> a, matrix_view<const T> b, m
     const bool holds_transpose = memory == layout::row_major;
     return holds_transpose == want_transpose ? transpose::no : transpose::yes;
   };
-  gemm_call<T> call;
+  gemm_call<In, Out> call;
   call.c = c.data;
   call.ldc = c.leading_dimension();
   if (c.order == layout::column_major) {  // C = A B

@@ -17,12 +17,17 @@
 namespace gpulab::linalg {
 
 enum class solver_routine {
-  getrf,  // LU with partial pivoting
-  potrf,  // Cholesky
-  geqrf,  // QR (never fails for finite input)
-  gesvd,  // SVD, QR iteration
+  getrf,   // LU with partial pivoting
+  getrs,   // the triangular solves after getrf
+  potrf,   // Cholesky
+  potrs,   // the triangular solves after potrf
+  geqrf,   // QR (never fails for finite input)
+  orgqr,   // forming Q from geqrf's reflectors
+  gesvd,   // SVD, QR iteration
   gesvdj,  // SVD, Jacobi
-  syevd,  // symmetric eigenvalues, divide and conquer
+  gesvdp,  // SVD, polar decomposition
+  gesvda,  // SVD, through the Gram matrix A^T A
+  syevd,   // symmetric eigenvalues, divide and conquer
 };
 const char* solver_routine_name(solver_routine r);
 

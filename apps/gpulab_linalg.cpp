@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: MIT
+// gpulab-linalg: module 3 on its own (the same as `gpulab linalg`).
+#include "cli.hpp"
+
+int main(int argc, char** argv) { return gpulab::cli::module_main("linalg", argc, argv); }

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+// Module 3 as the apps see it: its cases, options, tour items and comparisons.
+#include <algorithm>
+#include <map>
+
+#include "gpulab/core/error.hpp"
+#include "gpulab/core/format.hpp"
+#include "gpulab/linalg/cases.hpp"
+
+namespace gpulab::linalg {
+
+namespace {
+
+int selected_power(const run_options& options) {
+  const std::string text = options.parameter("power", "10");
+  const bool digits = !text.empty() && text.size() <= 7 &&
+                      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits) throw usage_error("--power: '" + text + "' is not a whole number in 0..10^6");
+  const int power = std::stoi(text);
+  if (power > 1000000) throw usage_error("--power: at most 10^6 (got " + text + ")");
+  return power;
+}
+
+void validate(const run_options& options) {
+  (void)selected_power(options);
+  if (options.size && (*options.size < 1 || *options.size > static_cast<std::uint64_t>(max_matrix_dimension))) {
+    throw usage_error("--size: the matrix dimension n must be 1.." + std::to_string(max_matrix_dimension) +
+                      " (n^2 must fit cuSOLVER's 32-bit sizes), got " + std::to_string(*options.size));
+  }
+}
+
+// The sizes of a case: --size when given, else its defaults.
+std::vector<int> sizes(const run_options& options, std::vector<int> defaults) {
+  if (options.size) return {static_cast<int>(*options.size)};
+  return defaults;
+}
+
+case_entry gemm_entry(gemm_precision p, const std::string& description) {
+  return {gemm_case_name(p), description + " (--size: n; default 2000 and 8192)", [p](const run_options& options) {
+            std::vector<std::unique_ptr<bench_case>> cases;
+            for (int n : sizes(options, {2000, 8192})) cases.push_back(make_gemm_case(p, n));
+            return cases;
+          }};
+}
+
+case_entry solver_entry(const std::string& name, const std::string& description, solver_case_kind kind, int n_default,
+                        svd_algorithm algorithm = {}) {
+  return {name, description + " (--size: n; default " + std::to_string(n_default) + ")",
+          [=](const run_options& options) {
+            std::vector<std::unique_ptr<bench_case>> cases;
+            for (int n : sizes(options, {n_default})) cases.push_back(make_solver_case(kind, n, algorithm));
+            return cases;
+          }};
+}
+
+double tflops(const case_result& r) { return r.gigaflops() / 1e3; }
+
+std::vector<std::string> compare(const std::vector<case_result>& results) {
+  std::vector<std::string> lines;
+  // GEMM: TFLOP/s per precision and size, side by side.
+  std::map<double, std::string> gemm_by_size;
+  for (const case_result& r : results) {
+    if (r.name.find("gemm") == std::string::npos || !r.verified) continue;
+    std::string& line = gemm_by_size[r.size_value];
+    line += (line.empty() ? "" : ", ") + r.name + " " + format_fixed(tflops(r), 1);
+  }
+  for (const auto& [n, line] : gemm_by_size) {
+    lines.push_back("GEMM " + format_fixed(n, 0) + " x " + format_fixed(n, 0) + ", TFLOP/s: " + line);
+  }
+  // Accuracy, side by side: each GEMM mode against FP64, each SVD by its errors.
+  for (const case_result& r : results) {
+    const bool gemm = r.name.find("gemm") != std::string::npos;
+    if ((gemm || r.name.rfind("svd_", 0) == 0) && r.verified) {
+      lines.push_back("accuracy, " + r.name + " " + r.size_label + ": " + r.verify_detail);
+    }
+  }
+  // SVD: the algorithms side by side, with the QR-iteration one as the yardstick.
+  const case_result* gesvd = nullptr;
+  const case_result* fastest = nullptr;
+  for (const case_result& r : results) {
+    // gesvda is approximate (see solver_cases.cpp): it is not an accurate SVD, however fast.
+    if (r.name.rfind("svd_", 0) != 0 || !r.verified || r.name == "svd_gesvda") continue;
+    if (r.name == "svd_gesvd") gesvd = &r;
+    if (fastest == nullptr || r.gpu.median_ms < fastest->gpu.median_ms) fastest = &r;
+  }
+  if (fastest != nullptr) {
+    std::string line = "fastest accurate SVD: " + fastest->name.substr(4) + ", " +
+                       format_fixed(fastest->gpu.median_ms, 2) + " ms";
+    if (gesvd != nullptr && gesvd != fastest) {
+      line += ", " + format_significant(gesvd->gpu.median_ms / fastest->gpu.median_ms) + "x faster than gesvd (" +
+              format_fixed(gesvd->gpu.median_ms, 1) + " ms)";
+    }
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+}  // namespace
+
+training_module make_module() {
+  training_module m;
+  m.name = "linalg";
+  m.title = "gpulab module 3: linear algebra on the GPU with cuBLAS and cuSOLVER";
+  m.cases = {
+      gemm_entry(gemm_precision::fp64, "C = A B in FP64 (cuBLAS DGEMM; FP64 tensor cores)"),
+      gemm_entry(gemm_precision::fp32, "C = A B in FP32 (cuBLAS SGEMM; CUDA cores)"),
+      gemm_entry(gemm_precision::tf32, "C = A B, float data, TF32 tensor cores, FP32 sums"),
+      gemm_entry(gemm_precision::bf16, "C = A B, BF16 data, tensor cores, FP32 sums and output"),
+      {"matrix_power", "A^p by repeated squaring, double (--size: n, default 1000; --power, default 10)",
+       [](const run_options& options) {
+         std::vector<std::unique_ptr<bench_case>> cases;
+         for (int n : sizes(options, {1000})) cases.push_back(make_matrix_power_case(n, selected_power(options)));
+         return cases;
+       }},
+      solver_entry("svd_gesvd", "SVD by QR iteration (gesvd), double", solver_case_kind::svd, 1000,
+                   svd_algorithm::qr_iteration),
+      solver_entry("svd_gesvdj", "SVD by Jacobi rotations (gesvdj), double", solver_case_kind::svd, 1000,
+                   svd_algorithm::jacobi),
+      solver_entry("svd_gesvdp", "SVD by polar decomposition (gesvdp), double", solver_case_kind::svd, 1000,
+                   svd_algorithm::polar),
+      solver_entry("svd_gesvda", "SVD through the Gram matrix A^T A (gesvda, approximate), double",
+                   solver_case_kind::svd, 1000, svd_algorithm::gram),
+      solver_entry("svd_newton_schulz",
+                   "SVD by a polar decomposition made of GEMMs (Newton-Schulz), then syevd; ours, double",
+                   solver_case_kind::svd, 1000, svd_algorithm::newton_schulz),
+      solver_entry("qr", "QR: geqrf + orgqr (Q formed explicitly), double", solver_case_kind::qr, 1000),
+      solver_entry("lu_solve", "A x = b by LU with partial pivoting (getrf + getrs), double",
+                   solver_case_kind::lu_solve, 4096),
+      solver_entry("cholesky_solve", "A x = b, A symmetric positive definite (potrf + potrs), double",
+                   solver_case_kind::cholesky_solve, 4096),
+      solver_entry("syevd", "eigenvalues and vectors of a symmetric matrix (syevd), double",
+                   solver_case_kind::symmetric_eigen, 1000),
+  };
+  m.options = {{"power", "matrix_power: the power p >= 0 (default 10, the course's)"}};
+  m.validate = validate;
+  m.tour = {{"dgemm", 2000}, {"bf16_gemm", 8192}, {"matrix_power", std::nullopt}, {"svd_newton_schulz", std::nullopt},
+            {"lu_solve", std::nullopt}};
+  m.compare = compare;
+  return m;
+}
+
+}  // namespace gpulab::linalg

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+// Every module 3 case through the runner at an odd size; every case's
+// verification fails when the GPU never wrote its output (poison); a size
+// too large for device memory is refused with both numbers before allocating.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "gpulab/linalg/cases.hpp"
+#include "linalg/linalg_gpu_fixture.hpp"
+
+namespace {
+
+namespace la = gpulab::linalg;
+
+gpulab::run_options small(std::uint64_t n) {
+  gpulab::run_options options;
+  options.size = n;
+  options.repeat = 2;
+  options.repeat_given = true;
+  options.warm_up = 1;
+  return options;
+}
+
+TEST_F(LinalgGpu, EveryCasePassesTheRunnerAtAnOddSize) {
+  const gpulab::training_module m = la::make_module();
+  const gpulab::run_options options = small(129);
+  gpulab::run_context ctx = gpulab::make_run_context(options, false);
+  for (const gpulab::case_entry& entry : m.cases) {
+    for (auto& c : entry.make(options)) {
+      const gpulab::case_result r = gpulab::run_case(*c, ctx, options);
+      EXPECT_TRUE(r.verified) << r.name << ": " << r.verify_detail;
+      EXPECT_GT(r.gpu.median_ms, 0.0) << r.name;
+    }
+  }
+}
+
+TEST_F(LinalgGpu, VerificationFailsWhenTheGpuWroteNothing) {
+  const gpulab::training_module m = la::make_module();
+  const gpulab::run_options options = small(65);
+  for (const gpulab::case_entry& entry : m.cases) {
+    for (auto& c : entry.make(options)) {
+      c->setup(options.seed, s);
+      c->run_cpu();
+      c->poison_outputs(s);  // and no run_gpu(): the outputs stay NaN
+      gpulab::synchronize(s);
+      const gpulab::verification v = c->verify(s);
+      EXPECT_FALSE(v.passed) << c->name() << " passed on poisoned output: " << v.detail;
+    }
+  }
+}
+
+TEST_F(LinalgGpu, TooLargeForDeviceMemoryIsRefusedWithBothNumbers) {
+  const gpulab::run_options options = small(la::max_matrix_dimension);
+  gpulab::run_context ctx = gpulab::make_run_context(options, false);
+  auto svd = la::make_solver_case(la::solver_case_kind::svd, la::max_matrix_dimension, la::svd_algorithm::qr_iteration);
+  try {
+    (void)gpulab::run_case(*svd, ctx, options);
+    FAIL() << "an SVD of 46340 x 46340 cannot fit";
+  } catch (const gpulab::out_of_memory_error& e) {
+    EXPECT_GT(e.requested_bytes(), e.available_bytes());
+    EXPECT_NE(std::string(e.what()).find("svd_gesvd"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+// Shared by the module 3 GPU tests: a stream made only when a GPU is there,
+// and host <-> device helpers for small matrices.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "common/gpu_test.hpp"
+#include "gpulab/core/memory.hpp"
+#include "gpulab/core/stream.hpp"
+#include "gpulab/linalg/cpu_reference.hpp"
+#include "gpulab/linalg/solver.hpp"
+
+class LinalgGpu : public GpuTest {
+ protected:
+  void SetUp() override {
+    GpuTest::SetUp();
+    if (IsSkipped()) return;
+    owned_stream.emplace();  // only now: creating a stream needs a GPU
+    s = owned_stream->ref();
+  }
+  std::optional<gpulab::stream> owned_stream;
+  cuda::stream_ref s{cudaStreamLegacy};
+
+  template <class T>
+  gpulab::device_buffer<T> upload(const std::vector<T>& h) {
+    gpulab::device_buffer<T> d(h.size(), s);
+    gpulab::copy_to_device_async(std::span<const T>(h), d, s);
+    gpulab::synchronize(s);
+    return d;
+  }
+  template <class T>
+  std::vector<T> download(const gpulab::device_buffer<T>& d) {
+    std::vector<T> h(d.size());
+    gpulab::copy_to_host_async(d, std::span<T>(h), s);
+    gpulab::synchronize(s);
+    return h;
+  }
+};

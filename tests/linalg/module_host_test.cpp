@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+// Module 3 without a GPU: BF16 rounding, the GEMM error bounds, the module's
+// option checks and the cases' argument checks (all before any GPU work).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "gpulab/core/error.hpp"
+#include "gpulab/linalg/blas.hpp"
+#include "gpulab/linalg/cases.hpp"
+
+namespace {
+
+namespace la = gpulab::linalg;
+
+TEST(Bf16, RoundsToNearestEvenAndKeepsSpecialValues) {
+  EXPECT_EQ(la::to_float(la::to_bf16(1.0f)), 1.0f);
+  EXPECT_EQ(la::to_float(la::to_bf16(-2.5f)), -2.5f);
+  // 1 + 2^-8 lies halfway between 1 and 1 + 2^-7: ties go to the even one (1).
+  EXPECT_EQ(la::to_float(la::to_bf16(1.0f + std::ldexp(1.0f, -8))), 1.0f);
+  // 1 + 3 * 2^-8 lies halfway between 1 + 2^-7 and 1 + 2^-6: even is 1 + 2^-6.
+  EXPECT_EQ(la::to_float(la::to_bf16(1.0f + 3 * std::ldexp(1.0f, -8))), 1.0f + std::ldexp(1.0f, -6));
+  // Just above halfway rounds up.
+  EXPECT_EQ(la::to_float(la::to_bf16(1.0f + std::ldexp(1.0f, -8) + std::ldexp(1.0f, -20))),
+            1.0f + std::ldexp(1.0f, -7));
+  EXPECT_TRUE(std::isnan(la::to_float(la::to_bf16(std::numeric_limits<float>::quiet_NaN()))));
+  EXPECT_TRUE(std::isinf(la::to_float(la::to_bf16(std::numeric_limits<float>::infinity()))));
+  // Relative rounding error of any normal float is at most 2^-8.
+  for (float v : {0.1f, 3.14159f, -123.456f, 1e-20f, 6.5e4f}) {
+    EXPECT_LE(std::abs(la::to_float(la::to_bf16(v)) - v), std::ldexp(std::abs(v), -8)) << v;
+  }
+}
+
+TEST(GemmErrorBound, GrowsWithKAndShrinksWithPrecision) {
+  for (int k : {1, 2000, 8192}) {
+    const double fp64 = la::gemm_error_bound(la::gemm_precision::fp64, k);
+    const double fp32 = la::gemm_error_bound(la::gemm_precision::fp32, k);
+    const double tf32 = la::gemm_error_bound(la::gemm_precision::tf32, k);
+    const double bf16 = la::gemm_error_bound(la::gemm_precision::bf16, k);
+    EXPECT_LT(fp64, fp32);
+    EXPECT_LT(fp32, tf32);
+    EXPECT_LT(tf32, bf16);
+  }
+  EXPECT_LT(la::gemm_error_bound(la::gemm_precision::fp64, 100), la::gemm_error_bound(la::gemm_precision::fp64, 101));
+  EXPECT_DOUBLE_EQ(la::gemm_error_bound(la::gemm_precision::fp64, 8192), 8192 * std::ldexp(1.0, -53));
+}
+
+gpulab::run_options with(std::optional<std::uint64_t> size, const std::string& power = "") {
+  gpulab::run_options o;
+  o.size = size;
+  if (!power.empty()) o.parameters["power"] = power;
+  return o;
+}
+
+TEST(LinalgModule, ValidatesSizesAndPowerBeforeAnyGpuWork) {
+  const gpulab::training_module m = la::make_module();
+  EXPECT_NO_THROW(m.validate(with(std::nullopt)));
+  EXPECT_NO_THROW(m.validate(with(1)));
+  EXPECT_NO_THROW(m.validate(with(46340, "0")));
+  EXPECT_THROW(m.validate(with(46341)), gpulab::usage_error);
+  EXPECT_THROW(m.validate(with(0)), gpulab::usage_error);
+  EXPECT_THROW(m.validate(with(std::nullopt, "-1")), gpulab::usage_error);
+  EXPECT_THROW(m.validate(with(std::nullopt, "2.5")), gpulab::usage_error);
+  EXPECT_THROW(m.validate(with(std::nullopt, "1000001")), gpulab::usage_error);
+  // Every case entry builds its cases (no GPU needed to construct them).
+  for (const gpulab::case_entry& e : m.cases) {
+    const auto cases = e.make(with(31));
+    ASSERT_FALSE(cases.empty()) << e.name;
+    EXPECT_EQ(cases.front()->size_label().rfind("31 x 31", 0), 0u) << e.name;
+  }
+  // The default GEMM sweep: the 2000 and 8192.
+  EXPECT_EQ(m.cases.front().make(with(std::nullopt)).size(), 2u);
+}
+
+TEST(LinalgModule, CasesRefuseImpossibleSizes) {
+  EXPECT_THROW(la::make_gemm_case(la::gemm_precision::fp64, 0), gpulab::usage_error);
+  EXPECT_THROW(la::make_gemm_case(la::gemm_precision::bf16, la::max_matrix_dimension + 1), gpulab::usage_error);
+  EXPECT_THROW(la::make_matrix_power_case(10, -1), gpulab::usage_error);
+  EXPECT_THROW(la::make_solver_case(la::solver_case_kind::svd, -3, la::svd_algorithm::jacobi), gpulab::usage_error);
+  // A case says how much device memory it needs, so the runner can refuse before allocating.
+  const auto big = la::make_solver_case(la::solver_case_kind::svd, la::max_matrix_dimension, la::svd_algorithm::qr_iteration);
+  EXPECT_GT(big->device_bytes_needed(), std::size_t{100} << 30);
+}
+
+}  // namespace
