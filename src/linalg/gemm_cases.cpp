@@ -66,8 +66,8 @@ template <class In, class Out>
 class gemm_case final : public bench_case {
  public:
   gemm_case(gemm_precision p, int n) : precision_(p), n_(n) {
-    if (n < 1 || n > max_matrix_dimension) {
-      throw usage_error("GEMM size must be 1.." + std::to_string(max_matrix_dimension) + ", got " +
+    if (n < 1 || n > max_gemm_dimension) {
+      throw usage_error("GEMM size must be 1.." + std::to_string(max_gemm_dimension) + ", got " +
                         std::to_string(n));
     }
   }
@@ -233,7 +233,7 @@ class matrix_power_case final : public bench_case {
  public:
   matrix_power_case(int n, int power) : n_(n), power_(power) {
     if (n < 1 || n > max_matrix_dimension) {
-      throw usage_error("matrix size must be 1.." + std::to_string(max_matrix_dimension) + ", got " +
+      throw usage_error("matrix_power: matrix size must be 1.." + std::to_string(max_matrix_dimension) + ", got " +
                         std::to_string(n));
     }
     if (power < 0) throw usage_error("--power must be >= 0, got " + std::to_string(power));

@@ -23,9 +23,18 @@ int selected_power(const run_options& options) {
 
 void validate(const run_options& options) {
   (void)selected_power(options);
-  if (options.size && (*options.size < 1 || *options.size > static_cast<std::uint64_t>(max_matrix_dimension))) {
-    throw usage_error("--size: the matrix dimension n must be 1.." + std::to_string(max_matrix_dimension) +
-                      " (n^2 must fit cuSOLVER's 32-bit sizes), got " + std::to_string(*options.size));
+  // The per-case limits (GEMM's is the largest) are checked again when the cases are made.
+  if (options.size && (*options.size < 1 || *options.size > static_cast<std::uint64_t>(max_gemm_dimension))) {
+    throw usage_error("--size: the matrix dimension n must be 1.." + std::to_string(max_gemm_dimension) + ", got " +
+                      std::to_string(*options.size));
+  }
+  const bool only_gemm = !options.selected.empty() &&
+                         std::all_of(options.selected.begin(), options.selected.end(),
+                                     [](const std::string& name) { return name.find("gemm") != std::string::npos; });
+  if (options.size && *options.size > static_cast<std::uint64_t>(max_matrix_dimension) && !only_gemm) {
+    throw usage_error("--size: the matrix dimension of the solvers and matrix_power must be 1.." +
+                      std::to_string(max_matrix_dimension) + " (n^2 must fit cuSOLVER's 32-bit sizes; only the GEMM "
+                      "cases go to " + std::to_string(max_gemm_dimension) + "), got " + std::to_string(*options.size));
   }
 }
 

@@ -63,7 +63,8 @@ class solver_case : public bench_case {
  public:
   solver_case(std::string name, int n, double matrices_on_device) : name_(std::move(name)), n_(n), matrices_(matrices_on_device) {
     if (n < 1 || n > max_matrix_dimension) {
-      throw usage_error("matrix size must be 1.." + std::to_string(max_matrix_dimension) + ", got " +
+      throw usage_error(name_ + ": matrix size must be 1.." + std::to_string(max_matrix_dimension) +
+                        " (n^2 must fit cuSOLVER's 32-bit sizes), got " +
                         std::to_string(n));
     }
   }

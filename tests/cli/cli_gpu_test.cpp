@@ -33,7 +33,7 @@ TEST(CliGpu, SizeLargerThanDeviceMemoryNamesBothNumbers) {
 
 TEST(CliGpu, LinalgTooLargeForDeviceMemoryNamesBothNumbers) {
   GPULAB_REQUIRE_GPU();
-  const auto r = run_command({GPULAB_LINALG_CLI, "svd_gesvdj", "--size", "46340"});
+  const auto r = run_command({GPULAB_LINALG_CLI, "dgemm", "--size", "131072"});  // 412 GB
   EXPECT_EQ(r.exit_code, 4) << r.err;
   EXPECT_EQ(line_count(r.err), 1) << r.err;
   EXPECT_NE(r.err.find("are free"), std::string::npos) << r.err;

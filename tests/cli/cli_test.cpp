@@ -94,6 +94,7 @@ TEST(Cli, RandomModuleBadInput) {
 TEST(Cli, LinalgModuleBadInput) {
   expect_one_line_error({GPULAB_CLI, "linalg", "dgemm", "--size", "0"}, usage, "at least 1");
   expect_one_line_error({GPULAB_LINALG_CLI, "lu_solve", "--size", "46341"}, usage, "must be 1..46340");
+  expect_one_line_error({GPULAB_LINALG_CLI, "dgemm", "--size", "131073"}, usage, "must be 1..131072");
   expect_one_line_error({GPULAB_CLI, "linalg", "matrix_power", "--power", "-1"}, usage, "--power");
   expect_one_line_error({GPULAB_CLI, "linalg", "matrix_power", "--power", "ten"}, usage, "'ten'");
   expect_one_line_error({GPULAB_CLI, "linalg", "svd_gesvx"}, usage, "unknown case 'svd_gesvx'");

@@ -51,15 +51,16 @@ TEST_F(LinalgGpu, VerificationFailsWhenTheGpuWroteNothing) {
 }
 
 TEST_F(LinalgGpu, TooLargeForDeviceMemoryIsRefusedWithBothNumbers) {
-  const gpulab::run_options options = small(la::max_matrix_dimension);
+  // 131072^2 doubles, three matrices: 412 GB, more than any GPU of today.
+  const gpulab::run_options options = small(la::max_gemm_dimension);
   gpulab::run_context ctx = gpulab::make_run_context(options, false);
-  auto svd = la::make_solver_case(la::solver_case_kind::svd, la::max_matrix_dimension, la::svd_algorithm::qr_iteration);
+  auto gemm = la::make_gemm_case(la::gemm_precision::fp64, la::max_gemm_dimension);
   try {
-    (void)gpulab::run_case(*svd, ctx, options);
-    FAIL() << "an SVD of 46340 x 46340 cannot fit";
+    (void)gpulab::run_case(*gemm, ctx, options);
+    FAIL() << "a DGEMM of 131072 x 131072 cannot fit";
   } catch (const gpulab::out_of_memory_error& e) {
     EXPECT_GT(e.requested_bytes(), e.available_bytes());
-    EXPECT_NE(std::string(e.what()).find("svd_gesvd"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("dgemm"), std::string::npos) << e.what();
   }
 }
 

@@ -58,7 +58,12 @@ TEST(LinalgModule, ValidatesSizesAndPowerBeforeAnyGpuWork) {
   EXPECT_NO_THROW(m.validate(with(std::nullopt)));
   EXPECT_NO_THROW(m.validate(with(1)));
   EXPECT_NO_THROW(m.validate(with(46340, "0")));
-  EXPECT_THROW(m.validate(with(46341)), gpulab::usage_error);
+  auto gemm_only = with(131072);
+  gemm_only.selected = {"dgemm", "bf16_gemm"};
+  EXPECT_NO_THROW(m.validate(gemm_only));
+  EXPECT_THROW(m.validate(with(131072)), gpulab::usage_error);  // all cases: the solvers stop at 46340
+  EXPECT_THROW(m.validate(with(131073)), gpulab::usage_error);
+  EXPECT_THROW(la::make_module().cases.back().make(with(46341)), gpulab::usage_error);  // a solver: 46340 at most
   EXPECT_THROW(m.validate(with(0)), gpulab::usage_error);
   EXPECT_THROW(m.validate(with(std::nullopt, "-1")), gpulab::usage_error);
   EXPECT_THROW(m.validate(with(std::nullopt, "2.5")), gpulab::usage_error);
@@ -75,7 +80,8 @@ TEST(LinalgModule, ValidatesSizesAndPowerBeforeAnyGpuWork) {
 
 TEST(LinalgModule, CasesRefuseImpossibleSizes) {
   EXPECT_THROW(la::make_gemm_case(la::gemm_precision::fp64, 0), gpulab::usage_error);
-  EXPECT_THROW(la::make_gemm_case(la::gemm_precision::bf16, la::max_matrix_dimension + 1), gpulab::usage_error);
+  EXPECT_THROW(la::make_gemm_case(la::gemm_precision::bf16, la::max_gemm_dimension + 1), gpulab::usage_error);
+  EXPECT_THROW(la::make_matrix_power_case(la::max_matrix_dimension + 1, 2), gpulab::usage_error);
   EXPECT_THROW(la::make_matrix_power_case(10, -1), gpulab::usage_error);
   EXPECT_THROW(la::make_solver_case(la::solver_case_kind::svd, -3, la::svd_algorithm::jacobi), gpulab::usage_error);
   // A case says how much device memory it needs, so the runner can refuse before allocating.

@@ -39,8 +39,12 @@ enum class solver_case_kind { svd, qr, lu_solve, cholesky_solve, symmetric_eigen
 // `svd` uses `algorithm`; the others ignore it. Double precision throughout.
 std::unique_ptr<bench_case> make_solver_case(solver_case_kind kind, int n, svd_algorithm algorithm = {});
 
-// The largest matrix dimension the module accepts: n^2 must fit cuSOLVER's 32-bit workspace sizes.
+// The largest matrix dimensions the module accepts. Solvers and matrix power:
+// n^2 must fit cuSOLVER's 32-bit workspace sizes. GEMM (64-bit offsets, O(n^2)
+// verification) goes further: far beyond any card's memory, which the runner
+// then refuses before allocating anything.
 constexpr int max_matrix_dimension = 46340;
+constexpr int max_gemm_dimension = 131072;
 
 training_module make_module();
 
