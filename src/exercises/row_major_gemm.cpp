@@ -34,9 +34,10 @@ check_report check_row_major_gemm(row_major_gemm_fn candidate, const check_optio
   };
   try {
     if (!detail::check_matmul_shapes(report, with_handle(candidate), s.ref(), options.seed)) return report;
-    report.candidate_ms = detail::time_and_recheck_matmul(report, with_handle(candidate), 1024, s.ref(), options.seed);
-    report.reference_ms = detail::time_and_recheck_matmul(report, with_handle(reference::row_major_gemm), 1024,
-                                                          s.ref(), options.seed);
+    const int n = options.matmul_timing_size;
+    report.candidate_ms = detail::time_and_recheck_matmul(report, with_handle(candidate), n, s.ref(), options.seed);
+    report.reference_ms = detail::time_and_recheck_matmul(report, with_handle(reference::row_major_gemm), n, s.ref(),
+                                                          options.seed);
   } catch (const error& e) {  // e.g. a cuBLAS status error from a wrong argument
     report.record(false, std::string("error: ") + e.what());
   }

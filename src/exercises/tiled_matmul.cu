@@ -45,7 +45,7 @@ check_report check_tiled_matmul(tiled_matmul_fn candidate, const check_options& 
     return [&s, f](const float* a, const float* b, float* c, int m, int n, int k) { f(a, b, c, m, n, k, s.ref()); };
   };
   if (!detail::check_matmul_shapes(report, on_stream(candidate), s.ref(), options.seed)) return report;
-  constexpr int n = 1024;
+  const int n = options.matmul_timing_size;
   report.candidate_ms = detail::time_and_recheck_matmul(report, on_stream(candidate), n, s.ref(), options.seed);
   report.reference_ms = detail::time_and_recheck_matmul(report, on_stream(reference::tiled_matmul), n, s.ref(),
                                                         options.seed);

@@ -56,6 +56,19 @@ using detail::view;
 constexpr int cpu_baseline_limit = 4096;  // above this Eigen needs seconds per GEMM: no CPU column
 constexpr int sample_count = 1000;
 
+// Inputs with all 53 bits of a double random. (Numbers with 24 random bits
+// would make every product and sum exact in FP64 and hide DGEMM's rounding.)
+host_matrix<double> random_full_precision_matrix(int n, std::uint64_t seed) {
+  host_matrix<double> m(n, n);
+  const auto count = static_cast<std::int64_t>(m.data.size());
+#pragma omp parallel for schedule(static)
+  for (std::int64_t i = 0; i < count; ++i) {
+    const std::uint64_t bits = splitmix64(seed ^ static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ull) >> 11;
+    m.data[static_cast<std::size_t>(i)] = 2.0 * std::ldexp(static_cast<double>(bits), -53) - 1.0;  // [-1, 1)
+  }
+  return m;
+}
+
 // One sampled element of C with its FP64 value and its error scale sum_k |a_ik| |b_kj|.
 struct sampled_element {
   int i = 0, j = 0;
@@ -82,8 +95,8 @@ class gemm_case final : public bench_case {
   bool flush_l2() const override { return false; }  // compute-bound: L2 contents do not matter
 
   void setup(std::uint64_t seed, cuda::stream_ref s) override {
-    a_ = random_matrix<double>(n_, n_, seed);
-    b_ = random_matrix<double>(n_, n_, seed + 1);
+    a_ = random_full_precision_matrix(n_, seed);
+    b_ = random_full_precision_matrix(n_, seed + 1);
     a_device_ = upload(a_, s);
     b_device_ = upload(b_, s);
     c_device_ = device_buffer<Out>(elements(), s);

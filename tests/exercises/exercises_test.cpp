@@ -108,6 +108,13 @@ TEST_F(ExerciseChecker, MonteCarloPiRejectsTheSkeletonAndPlantedBugs) {
   EXPECT_NE(joined(tree).find("FAIL 10000019 darts"), std::string::npos) << joined(tree);
 }
 
+// The planted-bug tests need no big timed run (and stay quick under compute-sanitizer).
+ex::check_options quick_timing() {
+  ex::check_options o;
+  o.matmul_timing_size = 129;
+  return o;
+}
+
 TEST_F(ExerciseChecker, RowMajorGemmAcceptsTheReference) {
   const auto r = ex::check_row_major_gemm(ex::reference::row_major_gemm, {});
   EXPECT_TRUE(r.passed) << joined(r);
@@ -117,18 +124,18 @@ TEST_F(ExerciseChecker, RowMajorGemmAcceptsTheReference) {
 
 TEST_F(ExerciseChecker, RowMajorGemmRejectsTheSkeletonAndPlantedBugs) {
   if (skeleton_untouched("kernels/exercises/row_major_gemm.hpp")) {
-    const auto skeleton = ex::check_row_major_gemm(ex::trainee::row_major_gemm, {});
+    const auto skeleton = ex::check_row_major_gemm(ex::trainee::row_major_gemm, quick_timing());
     EXPECT_FALSE(skeleton.passed);
     EXPECT_NE(joined(skeleton).find("never written"), std::string::npos) << joined(skeleton);
   }
-  const auto as_is = ex::check_row_major_gemm(planted::row_major_gemm_as_if_column_major, {});
+  const auto as_is = ex::check_row_major_gemm(planted::row_major_gemm_as_if_column_major, quick_timing());
   EXPECT_FALSE(as_is.passed);
   EXPECT_NE(joined(as_is).find("PASS 1 x 1 x 1"), std::string::npos) << "1 x 1 cannot tell: " << joined(as_is);
   EXPECT_NE(joined(as_is).find("FAIL 17 x 33 x 9"), std::string::npos) << joined(as_is);
-  const auto transposed = ex::check_row_major_gemm(planted::row_major_gemm_result_transposed, {});
+  const auto transposed = ex::check_row_major_gemm(planted::row_major_gemm_result_transposed, quick_timing());
   EXPECT_FALSE(transposed.passed);
   EXPECT_NE(joined(transposed).find("FAIL 17 x 33 x 9"), std::string::npos) << joined(transposed);
-  const auto ld = ex::check_row_major_gemm(planted::row_major_gemm_wrong_leading_dimension, {});
+  const auto ld = ex::check_row_major_gemm(planted::row_major_gemm_wrong_leading_dimension, quick_timing());
   EXPECT_FALSE(ld.passed);
   EXPECT_NE(joined(ld).find("PASS 16 x 16 x 16"), std::string::npos) << "n = k cannot tell: " << joined(ld);
 }
@@ -142,18 +149,18 @@ TEST_F(ExerciseChecker, TiledMatmulAcceptsTheReferenceAndComparesWithCublas) {
 
 TEST_F(ExerciseChecker, TiledMatmulRejectsTheSkeletonAndPlantedBugs) {
   if (skeleton_untouched("kernels/exercises/tiled_matmul.cuh")) {
-    const auto skeleton = ex::check_tiled_matmul(ex::trainee::tiled_matmul, {});
+    const auto skeleton = ex::check_tiled_matmul(ex::trainee::tiled_matmul, quick_timing());
     EXPECT_FALSE(skeleton.passed);
     EXPECT_NE(joined(skeleton).find("never written"), std::string::npos) << joined(skeleton);
   }
-  const auto partial = ex::check_tiled_matmul(planted::tiled_matmul_drops_partial_tile, {});
+  const auto partial = ex::check_tiled_matmul(planted::tiled_matmul_drops_partial_tile, quick_timing());
   EXPECT_FALSE(partial.passed);
   EXPECT_NE(joined(partial).find("PASS 64 x 64 x 64"), std::string::npos) << "whole tiles pass: " << joined(partial);
   EXPECT_NE(joined(partial).find("FAIL 17 x 33 x 9"), std::string::npos) << joined(partial);
-  const auto unchecked = ex::check_tiled_matmul(planted::tiled_matmul_no_store_check, {});
+  const auto unchecked = ex::check_tiled_matmul(planted::tiled_matmul_no_store_check, quick_timing());
   EXPECT_FALSE(unchecked.passed);
   EXPECT_NE(joined(unchecked).find("past the end of C"), std::string::npos) << joined(unchecked);
-  const auto b_wrong = ex::check_tiled_matmul(planted::tiled_matmul_b_column_major, {});
+  const auto b_wrong = ex::check_tiled_matmul(planted::tiled_matmul_b_column_major, quick_timing());
   EXPECT_FALSE(b_wrong.passed);
   EXPECT_NE(joined(b_wrong).find("FAIL 100 x 37 x 129"), std::string::npos) << joined(b_wrong);
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gpulab/bench/inputs.hpp"
+#include "gpulab/exercises/tiled_matmul.hpp"
 #include "gpulab/linalg/blas.hpp"
 #include "gpulab/linalg/cases.hpp"
 #include "linalg/linalg_gpu_fixture.hpp"
@@ -225,6 +226,22 @@ TEST_F(LinalgGpu, GemvAxpyDotNrm2MatchTheCpu) {
   device_buffer<float> shorter(n - 1, s);
   EXPECT_THROW(la::axpy_async<float>(blas, 1.0f, vx.span(), shorter.span()), gpulab::usage_error);
   EXPECT_THROW((void)la::dot<float>(blas, vx.span(), shorter.span()), gpulab::usage_error);
+}
+
+// The hand-written tiled kernel (kernels/linalg/tiled_matmul.cuh) against cuBLAS
+// through the row-major layer, at a size that is no multiple of the tile. This
+// is also the test compute-sanitizer's racecheck runs on that kernel.
+TEST_F(LinalgGpu, TiledMatmulKernelAgreesWithCublas) {
+  const int m = 100, n = 37, k = 129;
+  const auto a = random_values<float>(m * k, 14), b = random_values<float>(k * n, 15);
+  device_buffer<float> da = upload(a), db = upload(b), tiled(m * n, s), library(m * n, s);
+  tiled.fill_bytes_async(0xFF, s);
+  gpulab::exercises::reference::tiled_matmul(da.data(), db.data(), tiled.data(), m, n, k, s);
+  la::blas_handle blas(s);
+  la::gemm_async<float>(blas, 1.0f, la::row_major<const float>(da.data(), m, k),
+                        la::row_major<const float>(db.data(), k, n), 0.0f, la::row_major(library.data(), m, n));
+  const std::vector<float> got = download(tiled), expected = download(library);
+  for (int i = 0; i < m * n; ++i) ASSERT_NEAR(got[i], expected[i], 1e-4f) << i;
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ namespace gpulab::exercises {
 struct check_options {
   std::uint64_t seed = 2026;
   int device = 0;
+  int matmul_timing_size = 1024;  // the matrix exercises time an n x n x n product
 };
 
 struct check_report {
