@@ -19,8 +19,10 @@ __global__ void tiled_matmul(const float* a, const float* b, float* c, int m, in
   for (int t0 = 0; t0 < k; t0 += Tile) {
     // Each thread loads one element of each tile; outside the matrices, zeros.
     const int a_col = t0 + threadIdx.x, b_row = t0 + threadIdx.y;
-    a_tile[threadIdx.y][threadIdx.x] = row < m && a_col < k ? a[static_cast<long long>(row) * k + a_col] : 0.0f;
-    b_tile[threadIdx.y][threadIdx.x] = b_row < k && col < n ? b[static_cast<long long>(b_row) * n + col] : 0.0f;
+    a_tile[threadIdx.y][threadIdx.x] =
+        row < m && a_col < k ? a[static_cast<long long>(row) * k + a_col] : 0.0f;
+    b_tile[threadIdx.y][threadIdx.x] =
+        b_row < k && col < n ? b[static_cast<long long>(b_row) * n + col] : 0.0f;
     __syncthreads();  // the tiles are complete
     for (int i = 0; i < Tile; ++i) sum += a_tile[threadIdx.y][i] * b_tile[i][threadIdx.x];
     __syncthreads();  // nobody may overwrite a tile that another thread still reads

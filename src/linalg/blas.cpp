@@ -53,9 +53,10 @@ int vector_length(std::size_t size, const char* what) {
 template <class In, class Out, class Scalar>
 void gemm_ex(blas_handle& blas, const gemm_call<In, Out>& call, Scalar alpha, Scalar beta,
              cublasComputeType_t compute) {
-  GPULAB_CUBLAS_TRY(cublasGemmEx(blas.get(), to_cublas(call.op_a), to_cublas(call.op_b), call.m, call.n, call.k,
-                                 &alpha, call.a, data_type<In>(), call.lda, call.b, data_type<In>(), call.ldb, &beta,
-                                 call.c, data_type<Out>(), call.ldc, compute, CUBLAS_GEMM_DEFAULT));
+  GPULAB_CUBLAS_TRY(cublasGemmEx(blas.get(), to_cublas(call.op_a), to_cublas(call.op_b), call.m,
+                                 call.n, call.k, &alpha, call.a, data_type<In>(), call.lda, call.b,
+                                 data_type<In>(), call.ldb, &beta, call.c, data_type<Out>(),
+                                 call.ldc, compute, CUBLAS_GEMM_DEFAULT));
 }
 // [/snippet:gemm_ex]
 

@@ -127,7 +127,8 @@ class gemm_case final : public bench_case {
     if constexpr (std::is_same_v<In, bf16>) {
       gemm_bf16_async(*blas_, 1.0f, a, b, 0.0f, c);
     } else {
-      const float_math math = precision_ == gemm_precision::tf32 ? float_math::tf32 : float_math::fp32;
+      const float_math math =
+          precision_ == gemm_precision::tf32 ? float_math::tf32 : float_math::fp32;
       gemm_async<In>(*blas_, In{1}, a, b, In{0}, c, math);
     }
   }

@@ -20,15 +20,15 @@ template <class T>
 void matrix_power_plan<T>::compute_async(matrix_view<const T> a, int p) {
   if (p < 0) throw usage_error("matrix power: p must be >= 0, got " + std::to_string(p));
   if (a.rows != n_ || a.cols != n_) {
-    throw usage_error("matrix power: the plan is for " + std::to_string(n_) + " x " + std::to_string(n_) +
-                      ", got " + a.shape());
+    throw usage_error("matrix power: the plan is for " + std::to_string(n_) + " x " +
+                      std::to_string(n_) + ", got " + a.shape());
   }
   cuda::stream_ref s = blas_->stream();
   if (p == 0) {  // the identity, built on the host once in a while is fine
     std::vector<T> identity(static_cast<std::size_t>(n_) * n_, T{0});
     for (int i = 0; i < n_; ++i) identity[static_cast<std::size_t>(i) * n_ + i] = T{1};
-    GPULAB_CUDA_TRY(cudaMemcpyAsync(product_[0].data.data(), identity.data(), sizeof(T) * identity.size(),
-                                    cudaMemcpyHostToDevice, s.get()));
+    GPULAB_CUDA_TRY(cudaMemcpyAsync(product_[0].data.data(), identity.data(),
+                                    sizeof(T) * identity.size(), cudaMemcpyHostToDevice, s.get()));
     GPULAB_CUDA_TRY(cudaStreamSynchronize(s.get()));  // `identity` dies at the end of this scope
     result_ = &product_[0];
     return;

@@ -196,12 +196,13 @@ void lu_solver<T>::solve_async(matrix_view<const T> a, matrix_view<const T> b) {
   copy_matrix_async(a, lu_, s);  // getrf overwrites its input with L and U
   copy_matrix_async(b, x_, s);   // getrs overwrites B with X
   const int ld = std::max(1, n_);
-  GPULAB_CUSOLVER_TRY(cusolverDnXgetrf(h_->get(), h_->params(), n_, n_, data_type<T>(), lu_.data.data(), ld,
-                                       pivots_.data(), data_type<T>(), workspace_.data(), workspace_.size(),
-                                       host_workspace_.data(), host_workspace_.size(), info_.data()));
-  GPULAB_CUSOLVER_TRY(cusolverDnXgetrs(h_->get(), h_->params(), CUBLAS_OP_N, n_, nrhs_, data_type<T>(),
-                                       lu_.data.data(), ld, pivots_.data(), data_type<T>(), x_.data.data(), ld,
-                                       info_.data() + 1));
+  GPULAB_CUSOLVER_TRY(cusolverDnXgetrf(h_->get(), h_->params(), n_, n_, data_type<T>(),
+                                       lu_.data.data(), ld, pivots_.data(), data_type<T>(),
+                                       workspace_.data(), workspace_.size(), host_workspace_.data(),
+                                       host_workspace_.size(), info_.data()));
+  GPULAB_CUSOLVER_TRY(cusolverDnXgetrs(h_->get(), h_->params(), CUBLAS_OP_N, n_, nrhs_,
+                                       data_type<T>(), lu_.data.data(), ld, pivots_.data(),
+                                       data_type<T>(), x_.data.data(), ld, info_.data() + 1));
 }
 // [/snippet:lu_solve]
 
@@ -265,14 +266,15 @@ void qr_factorizer<T>::factor_async(matrix_view<const T> a) {
   copy_matrix_async(a, q_, s);
   const int ld = std::max(1, m_);
   // 1. geqrf: R lands in the upper triangle, the Householder reflectors below it.
-  GPULAB_CUSOLVER_TRY(cusolverDnXgeqrf(h_->get(), h_->params(), m_, n_, data_type<T>(), q_.data.data(), ld,
-                                       data_type<T>(), tau_.data(), data_type<T>(), workspace_.data(),
-                                       workspace_.size(), host_workspace_.data(), host_workspace_.size(),
-                                       info_.data()));
+  GPULAB_CUSOLVER_TRY(cusolverDnXgeqrf(
+      h_->get(), h_->params(), m_, n_, data_type<T>(), q_.data.data(), ld, data_type<T>(),
+      tau_.data(), data_type<T>(), workspace_.data(), workspace_.size(), host_workspace_.data(),
+      host_workspace_.size(), info_.data()));
   // 2. Keep R (the top n x n, zeros below the diagonal) before orgqr overwrites it.
   if (n_ > 0) {
-    GPULAB_CUDA_TRY(cudaMemcpy2DAsync(r_.data.data(), sizeof(T) * n_, q_.data.data(), sizeof(T) * ld, sizeof(T) * n_,
-                                      n_, cudaMemcpyDeviceToDevice, s.get()));
+    GPULAB_CUDA_TRY(cudaMemcpy2DAsync(r_.data.data(), sizeof(T) * n_, q_.data.data(),
+                                      sizeof(T) * ld, sizeof(T) * n_, n_, cudaMemcpyDeviceToDevice,
+                                      s.get()));
   }
   zero_below_diagonal_async(r_.view(), s);
   // 3. orgqr: multiply the reflectors out into the m x n Q.
@@ -417,13 +419,15 @@ void svd_solver<T>::compute_newton_schulz(matrix_view<const T> a) {
   blas_handle& blas = *blas_;
   const int m = m_, n = n_;
   auto as_matrix = [&](device_matrix<T>* x) { return column_major<const T>(x->data.data(), m, n); };
-  auto transposed = [&](device_matrix<T>* x) { return row_major<const T>(x->data.data(), n, m); };  // X^T, no copy
+  // X^T without a copy: the same memory read row-major.
+  auto transposed = [&](device_matrix<T>* x) { return row_major<const T>(x->data.data(), n, m); };
   // 1. X = A / ||A||_F: every singular value of X is then at most 1, where the iteration converges.
   const T norm = nrm2<T>(blas, work_.data.span());  // work_ holds a copy of A
-  if (!(norm > 0) || !std::isfinite(norm)) throw numerical_error("newton_schulz SVD: ||A|| is 0 or not finite");
+  if (!(norm > 0) || !std::isfinite(norm))
+    throw numerical_error("newton_schulz SVD: ||A|| is 0 or not finite");
   const T inverse = T{1} / norm;
-  GPULAB_CUBLAS_TRY(cublasScalEx(blas.get(), m * n, &inverse, data_type<T>(), work_.data.data(), data_type<T>(), 1,
-                                 data_type<T>()));
+  GPULAB_CUBLAS_TRY(cublasScalEx(blas.get(), m * n, &inverse, data_type<T>(), work_.data.data(),
+                                 data_type<T>(), 1, data_type<T>()));
   // 2. X <- X - X (X^T X - I) / 2 until X^T X = I: each singular value s moves to s (3 - s^2) / 2,
   //    growing by 1.5x while small, then converging quadratically to 1.
   const T switch_to_last_step = std::sqrt(std::numeric_limits<T>::epsilon()) / 2;
@@ -433,13 +437,15 @@ void svd_solver<T>::compute_newton_schulz(matrix_view<const T> a) {
   for (iterations_ = 0;; ++iterations_) {
     copy_matrix_async(std::as_const(identity_).view(), gram_, blas.stream());
     gemm_async<T>(blas, T{1}, transposed(x), as_matrix(x), T{-1}, gram_.view());  // G = X^T X - I
-    const T distance = nrm2<T>(blas, gram_.data.span());                           // waits: one round trip per step
+    const T distance = nrm2<T>(blas, gram_.data.span());  // waits: one round trip per step
     if (!std::isfinite(distance) || iterations_ == max_iterations) {
-      throw numerical_error("newton_schulz SVD did not converge in " + std::to_string(max_iterations) +
+      throw numerical_error("newton_schulz SVD did not converge in " +
+                            std::to_string(max_iterations) +
                             " steps: A is (numerically) rank deficient; use gesvdj");
     }
     copy_matrix_async(as_matrix(x), *next, blas.stream());
-    gemm_async<T>(blas, T{-0.5}, as_matrix(x), gram_.view(), T{1}, next->view());  // next = X - X G / 2
+    gemm_async<T>(blas, T{-0.5}, as_matrix(x), gram_.view(), T{1},
+                  next->view());  // next = X - X G / 2
     std::swap(x, next);
     if (distance < switch_to_last_step) break;  // one step from distance d leaves about d^2
   }
@@ -447,13 +453,13 @@ void svd_solver<T>::compute_newton_schulz(matrix_view<const T> a) {
   // 3. H = X^T A is symmetric positive definite with eigenvalues S. syevd sorts ascending, so
   //    factor -H instead: its eigenvalues -S come out with S descending, like every other routine.
   gemm_async<T>(blas, T{-1}, transposed(x), a, T{0}, v_.view());
-  GPULAB_CUSOLVER_TRY(cusolverDnXsyevd(h_->get(), h_->params(), CUSOLVER_EIG_MODE_VECTOR, CUBLAS_FILL_MODE_LOWER, n,
-                                       data_type<T>(), v_.data.data(), n, data_type<T>(), s_.data(), data_type<T>(),
-                                       workspace_.data(), workspace_.size(), host_workspace_.data(),
-                                       host_workspace_.size(), info_.data()));
+  GPULAB_CUSOLVER_TRY(cusolverDnXsyevd(
+      h_->get(), h_->params(), CUSOLVER_EIG_MODE_VECTOR, CUBLAS_FILL_MODE_LOWER, n, data_type<T>(),
+      v_.data.data(), n, data_type<T>(), s_.data(), data_type<T>(), workspace_.data(),
+      workspace_.size(), host_workspace_.data(), host_workspace_.size(), info_.data()));
   const T minus_one = -1;
-  GPULAB_CUBLAS_TRY(cublasScalEx(blas.get(), n, &minus_one, data_type<T>(), s_.data(), data_type<T>(), 1,
-                                 data_type<T>()));
+  GPULAB_CUBLAS_TRY(cublasScalEx(blas.get(), n, &minus_one, data_type<T>(), s_.data(),
+                                 data_type<T>(), 1, data_type<T>()));
   // 4. U = X V.
   gemm_async<T>(blas, T{1}, as_matrix(x), v_.view(), T{0}, u_.view());
 }

@@ -88,13 +88,14 @@ struct gemm_call {
 // C = A B for any layouts, as one column-major call. Throws usage_error when
 // the shapes do not conform.
 template <class In, class Out>
-gemm_call<In, Out> column_major_gemm(matrix_view<const In> a, matrix_view<const In> b, matrix_view<Out> c) {
+gemm_call<In, Out> column_major_gemm(matrix_view<const In> a, matrix_view<const In> b,
+                                     matrix_view<Out> c) {
   require_valid(a, "A");
   require_valid(b, "B");
   require_valid(c, "C");
   if (a.cols != b.rows || c.rows != a.rows || c.cols != b.cols) {
-    throw usage_error("shapes do not conform for C = A B: A is " + a.shape() + ", B is " + b.shape() + ", C is " +
-                      c.shape());
+    throw usage_error("shapes do not conform for C = A B: A is " + a.shape() + ", B is " +
+                      b.shape() + ", C is " + c.shape());
   }
   // Column-major memory of X holds X; row-major memory holds X^T (read column-major).
   auto op_for = [](layout memory, bool want_transpose) {
