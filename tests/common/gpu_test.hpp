@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "gpulab/core/device.hpp"
+#include "gpulab/core/stream.hpp"
 
 #define GPULAB_REQUIRE_GPU()                                                                 \
   do {                                                                                       \
@@ -21,4 +24,17 @@ class GpuTest : public ::testing::Test {
     GPULAB_REQUIRE_GPU();
     ::gpulab::select_device(0);
   }
+};
+
+// A GPU test with its own stream `s`, made in SetUp only when a GPU is there.
+class GpuStreamTest : public GpuTest {
+ protected:
+  void SetUp() override {
+    GpuTest::SetUp();
+    if (IsSkipped()) return;
+    owned_stream.emplace();  // only now: creating a stream needs a GPU
+    s = owned_stream->ref();
+  }
+  std::optional<::gpulab::stream> owned_stream;
+  cuda::stream_ref s{cudaStreamLegacy};
 };

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Shared by the module 3 GPU tests: a stream made only when a GPU is there,
-// and host <-> device helpers for small matrices.
+// Shared by the module 3 GPU tests: host <-> device helpers for small arrays
+// (the stream `s` comes from GpuStreamTest).
 #pragma once
 
-#include <optional>
 #include <vector>
 
 #include "common/gpu_test.hpp"
@@ -12,17 +11,8 @@
 #include "gpulab/linalg/cpu_reference.hpp"
 #include "gpulab/linalg/solver.hpp"
 
-class LinalgGpu : public GpuTest {
+class LinalgGpu : public GpuStreamTest {
  protected:
-  void SetUp() override {
-    GpuTest::SetUp();
-    if (IsSkipped()) return;
-    owned_stream.emplace();  // only now: creating a stream needs a GPU
-    s = owned_stream->ref();
-  }
-  std::optional<gpulab::stream> owned_stream;
-  cuda::stream_ref s{cudaStreamLegacy};
-
   template <class T>
   gpulab::device_buffer<T> upload(const std::vector<T>& h) {
     gpulab::device_buffer<T> d(h.size(), s);

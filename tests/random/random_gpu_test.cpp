@@ -25,17 +25,8 @@ namespace rnd = gpulab::random;
 using gpulab::device_buffer;
 using gpulab::usage_error;
 
-class RandomGpu : public GpuTest {
+class RandomGpu : public GpuStreamTest {
  protected:
-  void SetUp() override {
-    GpuTest::SetUp();
-    if (IsSkipped()) return;
-    owned_stream.emplace();  // only now: creating a stream needs a GPU
-    s = owned_stream->ref();
-  }
-  std::optional<gpulab::stream> owned_stream;
-  cuda::stream_ref s{cudaStreamLegacy};
-
   // The runner's protocol with few repeats: the tests want verification, not timings.
   static gpulab::run_options quick_run_options() {
     gpulab::run_options options;
