@@ -12,6 +12,7 @@
 #include "gpulab/core/format.hpp"
 #include "gpulab/device/device_module.hpp"
 #include "gpulab/exercises/check.hpp"
+#include "gpulab/kernels/cases.hpp"
 #include "gpulab/linalg/cases.hpp"
 #include "gpulab/random/cases.hpp"
 #include "gpulab/transfer/cases.hpp"
@@ -19,7 +20,8 @@
 namespace gpulab::cli {
 
 std::vector<training_module> all_modules() {
-  return {device_module::make_module(), transfer::make_module(), linalg::make_module(), random::make_module()};
+  return {device_module::make_module(), transfer::make_module(), linalg::make_module(), random::make_module(),
+          kernels_module::make_module()};
 }
 
 const training_module* find_module(const std::string& name) {

@@ -109,6 +109,16 @@ TEST(Cli, LinalgModuleBadInput) {
   }
 }
 
+TEST(Cli, KernelsModuleBadInput) {
+  expect_one_line_error({GPULAB_CLI, "kernels", "sum_cub", "--size", "2^34"}, usage, "at most 2^33");
+  expect_one_line_error({GPULAB_CLI, "kernels", "sum_quantum"}, usage, "unknown case 'sum_quantum'");
+  const auto list = run_command({GPULAB_CLI, "list"});
+  for (const char* name : {"sum_atomic_per_element", "sum_shared_tree", "sum_warp_shuffle", "sum_multi_element",
+                           "sum_cub", "dot_multi_element", "dot_cub"}) {
+    EXPECT_NE(list.out.find(name), std::string::npos) << name;
+  }
+}
+
 TEST(Cli, UnwritableOutputIsAnIoError) {
   expect_one_line_error({GPULAB_CLI, "transfer", "h2d_pinned", "--output", "/nonexistent-dir/out.csv"}, io,
                         "cannot write");
