@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Module 5 as the apps see it (so far: elementwise operations, constant memory, reductions).
+#include <algorithm>
 #include <cstdint>
+#include <tuple>
 
 #include "gpulab/core/format.hpp"
 #include "gpulab/kernels/cases.hpp"
@@ -33,8 +35,9 @@ case_entry elementwise_entry(elementwise_op op, map_version v, const std::string
 
 std::vector<std::string> compare(const std::vector<case_result>& results) {
   std::vector<std::string> lines;
-  // Elementwise: the best version of each operation.
-  for (const char* op : {"times_two_", "saxpy_", "gaussian_", "distance_", "polynomial_"}) {
+  // Elementwise and access patterns: the best version of each.
+  for (const char* op : {"times_two_", "saxpy_", "gaussian_", "distance_", "polynomial_", "row_sums_",
+                         "column_sums_", "transpose_"}) {
     const case_result* best = nullptr;
     for (const case_result& r : results) {
       if (r.name.rfind(op, 0) != 0 || !r.verified) continue;
@@ -74,7 +77,7 @@ std::vector<std::string> compare(const std::vector<case_result>& results) {
 training_module make_module() {
   training_module m;
   m.name = "kernels";
-  m.title = "gpulab module 5: writing your own kernels (so far: elementwise, constant memory, reductions)";
+  m.title = "gpulab module 5: writing your own kernels (so far: elementwise, constant memory, reductions, access patterns)";
   const std::vector<std::pair<elementwise_op, std::string>> ops = {
       {elementwise_op::times_two, "out = 2 x (the course's first kernel)"},
       {elementwise_op::saxpy, "r = a x + y, a = 0.31"},
@@ -102,9 +105,46 @@ training_module make_module() {
                                       what + ": 16 elements per thread as float4 loads, then warp shuffles"));
     m.cases.push_back(reduction_entry(reduce_version::cub, dot, what + ": cub::DeviceReduce (the library)"));
   }
+  const std::vector<std::tuple<std::string, bool, line_sums_version, std::string>> sums = {
+      {"row_sums_thread_per_row", true, line_sums_version::thread_per_line,
+       "row sums, one thread per row (the course's: uncoalesced)"},
+      {"row_sums_block_per_row", true, line_sums_version::cooperative, "row sums, one block per row, float4 reads"},
+      {"column_sums_thread_per_column", false, line_sums_version::thread_per_line,
+       "column sums, one thread per column (the course's: coalesced, but few threads)"},
+      {"column_sums_tiled", false, line_sums_version::cooperative,
+       "column sums, float4 column strips over runs of 64 rows, partial sums added atomically"},
+  };
+  for (const auto& [name, rows, version, what] : sums) {
+    m.cases.push_back({name, what + " (--size: n of an n x n matrix; default 16384)",
+                       [rows, version](const run_options& options) {
+                         std::vector<std::unique_ptr<bench_case>> cases;
+                         cases.push_back(make_line_sums_case(rows, version, static_cast<int>(options.size.value_or(16384))));
+                         return cases;
+                       }});
+  }
+  for (const auto& [version, what] : std::vector<std::pair<transpose_version, std::string>>{
+           {transpose_version::naive, "transpose: coalesced reads, scattered writes"},
+           {transpose_version::tiled, "transpose through a 32 x 32 shared-memory tile (32-way bank conflicts)"},
+           {transpose_version::tiled_padded, "transpose through a 32 x 33 tile: no bank conflicts"}}) {
+    m.cases.push_back({transpose_version_name(version), what + " (--size: n of an n x n matrix; default 8192)",
+                       [version](const run_options& options) {
+                         std::vector<std::unique_ptr<bench_case>> cases;
+                         cases.push_back(make_transpose_case(version, static_cast<int>(options.size.value_or(8192))));
+                         return cases;
+                       }});
+  }
   m.validate = [](const run_options& options) {
     if (options.size && *options.size > max_elements) {
       throw usage_error("--size: at most 2^33 floats (got " + std::to_string(*options.size) + ")");
+    }
+    // The matrix cases take --size as n of an n x n matrix.
+    const bool matrix_case = std::any_of(options.selected.begin(), options.selected.end(), [](const std::string& s) {
+      return s.find("sums_") != std::string::npos || s.rfind("transpose_", 0) == 0;
+    });
+    if (options.size && (options.selected.empty() || matrix_case) &&
+        *options.size > static_cast<std::uint64_t>(max_matrix_dimension)) {
+      throw usage_error("--size: the row/column-sum and transpose cases take n of an n x n matrix, 1.." +
+                        std::to_string(max_matrix_dimension) + " (got " + std::to_string(*options.size) + ")");
     }
   };
   m.tour = {{"saxpy_vectorized", std::nullopt}, {"sum_multi_element", std::nullopt}, {"sum_cub", std::nullopt}};
