@@ -68,6 +68,7 @@ TEST_F(ReductionGpu, EveryCasePassesTheRunner) {
   options.warm_up = 1;
   gpulab::run_context ctx = gpulab::make_run_context(options, false);
   for (const gpulab::case_entry& entry : m.cases) {
+    if (entry.name.rfind("sum_", 0) != 0 && entry.name.rfind("dot_", 0) != 0) continue;  // the reductions only
     for (auto& c : entry.make(options)) {
       const gpulab::case_result r = gpulab::run_case(*c, ctx, options);
       EXPECT_TRUE(r.verified) << r.name << ": " << r.verify_detail;
