@@ -95,9 +95,11 @@ __global__ void map_grid_stride(Op op, const float* __restrict__ x, const float*
 // the arithmetic and the stores. Block 0 also maps the n % 4 tail, one float per thread.
 template <class Op, int VectorsPerThread>
 __global__ void map_vectorized(Op op, const float4* __restrict__ x, const float4* __restrict__ y,
-                               float4* __restrict__ out, std::int64_t n_vectors, const float* tail_x,
-                               const float* tail_y, float* tail_out, int tail) {
-  const std::int64_t tile_start = static_cast<std::int64_t>(blockIdx.x) * blockDim.x * VectorsPerThread;
+                               float4* __restrict__ out, std::int64_t n_vectors,
+                               const float* tail_x, const float* tail_y, float* tail_out,
+                               int tail) {
+  const std::int64_t tile_start =
+      static_cast<std::int64_t>(blockIdx.x) * blockDim.x * VectorsPerThread;
   float4 a[VectorsPerThread], b[VectorsPerThread];
 #pragma unroll
   for (int k = 0; k < VectorsPerThread; ++k) {

@@ -22,7 +22,8 @@
 namespace gpulab::kernels {
 
 // [snippet:row_column_naive]
-__global__ void row_sums_thread_per_row(const float* __restrict__ m, int rows, int cols, float* __restrict__ sums) {
+__global__ void row_sums_thread_per_row(const float* __restrict__ m, int rows, int cols,
+                                        float* __restrict__ sums) {
   const std::int64_t r = global_thread_id();
   if (r >= rows) return;
   float sum = 0.0f;
@@ -35,7 +36,8 @@ __global__ void column_sums_thread_per_column(const float* __restrict__ m, int r
   const std::int64_t c = global_thread_id();
   if (c >= cols) return;
   float sum = 0.0f;
-  for (std::int64_t r = 0; r < rows; ++r) sum += m[r * cols + c];  // a warp's 32 reads: one row, side by side
+  // A warp's 32 reads: one row, side by side.
+  for (std::int64_t r = 0; r < rows; ++r) sum += m[r * cols + c];
   sums[c] = sum;
 }
 // [/snippet:row_column_naive]
@@ -81,12 +83,14 @@ __global__ void column_sums_tiled(const float4* __restrict__ m, int rows, int co
 // out (cols x rows) = in (rows x cols) transposed. Blocks of Tile x 8 threads, each
 // block moving one Tile x Tile tile (each thread Tile / 8 elements).
 template <int Tile>
-__global__ void transpose_naive(const float* __restrict__ in, float* __restrict__ out, int rows, int cols) {
+__global__ void transpose_naive(const float* __restrict__ in, float* __restrict__ out, int rows,
+                                int cols) {
   const int c = blockIdx.x * Tile + threadIdx.x;
   for (int k = threadIdx.y; k < Tile; k += blockDim.y) {
     const int r = blockIdx.y * Tile + k;
     // Reads are coalesced (a warp reads one row); writes jump `rows` floats from thread to thread.
-    if (r < rows && c < cols) out[static_cast<std::int64_t>(c) * rows + r] = in[static_cast<std::int64_t>(r) * cols + c];
+    if (r < rows && c < cols)
+      out[static_cast<std::int64_t>(c) * rows + r] = in[static_cast<std::int64_t>(r) * cols + c];
   }
 }
 
@@ -95,7 +99,8 @@ __global__ void transpose_naive(const float* __restrict__ in, float* __restrict_
 // shared memory, where Padding = 1 puts column k of consecutive rows in different
 // banks (without it, all 32 threads of a warp ask the same bank: a 32-way conflict).
 template <int Tile, int Padding>
-__global__ void transpose_tiled(const float* __restrict__ in, float* __restrict__ out, int rows, int cols) {
+__global__ void transpose_tiled(const float* __restrict__ in, float* __restrict__ out, int rows,
+                                int cols) {
   __shared__ float tile[Tile][Tile + Padding];
   const int c = blockIdx.x * Tile + threadIdx.x;
   for (int k = threadIdx.y; k < Tile; k += blockDim.y) {
@@ -106,7 +111,8 @@ __global__ void transpose_tiled(const float* __restrict__ in, float* __restrict_
   const int out_c = blockIdx.y * Tile + threadIdx.x;  // a column of `out` is a row of `in`
   for (int k = threadIdx.y; k < Tile; k += blockDim.y) {
     const int out_r = blockIdx.x * Tile + k;
-    if (out_r < cols && out_c < rows) out[static_cast<std::int64_t>(out_r) * rows + out_c] = tile[threadIdx.x][k];
+    if (out_r < cols && out_c < rows)
+      out[static_cast<std::int64_t>(out_r) * rows + out_c] = tile[threadIdx.x][k];
   }
 }
 // [/snippet:transpose]

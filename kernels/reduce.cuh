@@ -92,7 +92,8 @@ template <bool Dot, int VectorsPerThread>
 __global__ void reduce_multi_element(const float4* __restrict__ x, const float4* __restrict__ y,
                                      std::int64_t n_vectors, const float* __restrict__ tail_x,
                                      const float* __restrict__ tail_y, int tail, float* total) {
-  const std::int64_t tile_start = static_cast<std::int64_t>(blockIdx.x) * blockDim.x * VectorsPerThread;
+  const std::int64_t tile_start =
+      static_cast<std::int64_t>(blockIdx.x) * blockDim.x * VectorsPerThread;
   float4 a[VectorsPerThread], b[VectorsPerThread];
 #pragma unroll
   for (int k = 0; k < VectorsPerThread; ++k) {  // issue every load before using any
