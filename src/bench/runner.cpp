@@ -123,6 +123,20 @@ case_result run_case(bench_case& c, run_context& ctx, const run_options& options
   return result;
 }
 
+const case_result* fastest_verified(const std::vector<case_result>& results,
+                                    const std::function<bool(const case_result&)>& include) {
+  const case_result* fastest = nullptr;
+  for (const case_result& r : results) {
+    if (!r.verified || !include(r)) continue;
+    if (fastest == nullptr || r.gpu.median_ms < fastest->gpu.median_ms) fastest = &r;
+  }
+  return fastest;
+}
+
+const case_result* find_verified(const std::vector<case_result>& results, const std::string& name) {
+  return fastest_verified(results, [&](const case_result& r) { return r.name == name; });
+}
+
 run_context make_run_context(const run_options& options, bool measure_peak) {
   select_device(options.device);  // before the stream: a stream belongs to the current device
   run_context ctx{query_device(options.device), 0.0, 0.0, stream{}};

@@ -38,11 +38,8 @@ std::vector<std::string> compare(const std::vector<case_result>& results) {
   // Elementwise and access patterns: the best version of each.
   for (const char* op : {"times_two_", "saxpy_", "gaussian_", "distance_", "polynomial_", "row_sums_",
                          "column_sums_", "transpose_"}) {
-    const case_result* best = nullptr;
-    for (const case_result& r : results) {
-      if (r.name.rfind(op, 0) != 0 || !r.verified) continue;
-      if (best == nullptr || r.gpu.median_ms < best->gpu.median_ms) best = &r;
-    }
+    const case_result* best =
+        fastest_verified(results, [op](const case_result& r) { return r.name.rfind(op, 0) == 0; });
     if (best != nullptr && best->percent_of_peak) {
       lines.push_back("fastest " + std::string(op).substr(0, std::string(op).size() - 1) + ": " + best->name + ", " +
                       format_fixed(best->gigabytes_per_second(), 0) + " GB/s = " +
@@ -50,16 +47,10 @@ std::vector<std::string> compare(const std::vector<case_result>& results) {
     }
   }
   for (const char* op : {"sum_", "dot_"}) {
-    const case_result* cub = nullptr;
-    const case_result* best = nullptr;
-    for (const case_result& r : results) {
-      if (r.name.rfind(op, 0) != 0 || !r.verified) continue;
-      if (r.name.find("cub") != std::string::npos) {
-        cub = &r;
-      } else if (best == nullptr || r.gpu.median_ms < best->gpu.median_ms) {
-        best = &r;
-      }
-    }
+    const case_result* cub = find_verified(results, std::string(op) + "cub");
+    const case_result* best = fastest_verified(results, [op](const case_result& r) {
+      return r.name.rfind(op, 0) == 0 && r.name.find("cub") == std::string::npos;
+    });
     if (best == nullptr) continue;
     std::string line = "fastest hand-written " + std::string(op).substr(0, 3) + ": " + best->name + ", " +
                        format_fixed(best->gigabytes_per_second(), 0) + " GB/s";

@@ -84,14 +84,11 @@ std::vector<std::string> compare(const std::vector<case_result>& results) {
     }
   }
   // SVD: the algorithms side by side, with the QR-iteration one as the yardstick.
-  const case_result* gesvd = nullptr;
-  const case_result* fastest = nullptr;
-  for (const case_result& r : results) {
-    // gesvda is approximate (see solver_cases.cpp): it is not an accurate SVD, however fast.
-    if (r.name.rfind("svd_", 0) != 0 || !r.verified || r.name == "svd_gesvda") continue;
-    if (r.name == "svd_gesvd") gesvd = &r;
-    if (fastest == nullptr || r.gpu.median_ms < fastest->gpu.median_ms) fastest = &r;
-  }
+  const case_result* gesvd = find_verified(results, "svd_gesvd");
+  // gesvda is approximate (see solver_cases.cpp): it is not an accurate SVD, however fast.
+  const case_result* fastest = fastest_verified(results, [](const case_result& r) {
+    return r.name.rfind("svd_", 0) == 0 && r.name != "svd_gesvda";
+  });
   if (fastest != nullptr) {
     std::string line = "fastest accurate SVD: " + fastest->name.substr(4) + ", " +
                        format_fixed(fastest->gpu.median_ms, 2) + " ms";

@@ -64,6 +64,12 @@ struct case_result {
   }
 };
 
+// For a module's comparison lines: the verified result with the shortest median
+// time among those `include` accepts, or the verified result of one name; nullptr if none.
+const case_result* fastest_verified(const std::vector<case_result>& results,
+                                    const std::function<bool(const case_result&)>& include);
+const case_result* find_verified(const std::vector<case_result>& results, const std::string& name);
+
 // Runs one case through the protocol (see case.hpp).
 case_result run_case(bench_case& c, run_context& ctx, const run_options& options);
 
