@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/gpu_test.hpp"
+#include "common/quick_run.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/kernels/cases.hpp"
 
@@ -15,22 +16,12 @@ namespace {
 
 namespace km = gpulab::kernels_module;
 
-class ElementwiseGpu : public GpuStreamTest {
- protected:
-  static gpulab::run_options quick(std::uint64_t n) {
-    gpulab::run_options options;
-    options.size = n;
-    options.repeat = 2;
-    options.repeat_given = true;
-    options.warm_up = 1;
-    return options;
-  }
-};
+class ElementwiseGpu : public GpuStreamTest {};
 
 TEST_F(ElementwiseGpu, EveryCasePassesTheRunnerAtOddSizes) {
   const gpulab::training_module m = km::make_module();
   for (std::uint64_t n : {1u, 31u, 127u, 1000003u}) {
-    const gpulab::run_options options = quick(n);
+    const gpulab::run_options options = quick_run_options(n);
     gpulab::run_context ctx = gpulab::make_run_context(options, false);
     for (const gpulab::case_entry& entry : m.cases) {
       // Reductions and the matrix cases have tests of their own.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/gpu_test.hpp"
+#include "common/quick_run.hpp"
 #include "gpulab/bench/inputs.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/kernels/cases.hpp"
@@ -94,11 +95,7 @@ TEST_F(MemoryPatternsGpu, ShapesThatDoNotMatchAreRefused) {
 TEST_F(MemoryPatternsGpu, EveryMatrixCasePassesTheRunner) {
   const gpulab::training_module m = km::make_module();
   for (std::uint64_t n : {129u, 1000u}) {
-    gpulab::run_options options;
-    options.size = n;
-    options.repeat = 2;
-    options.repeat_given = true;
-    options.warm_up = 1;
+    const gpulab::run_options options = quick_run_options(n);
     gpulab::run_context ctx = gpulab::make_run_context(options, false);
     for (const gpulab::case_entry& entry : m.cases) {
       if (entry.name.find("sums_") == std::string::npos && entry.name.rfind("transpose_", 0) != 0) continue;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/gpu_test.hpp"
+#include "common/quick_run.hpp"
 #include "gpulab/bench/inputs.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/kernels/cases.hpp"
@@ -61,11 +62,7 @@ TEST_F(ReductionGpu, RefusesMismatchedInputs) {
 
 TEST_F(ReductionGpu, EveryCasePassesTheRunner) {
   const gpulab::training_module m = km::make_module();
-  gpulab::run_options options;
-  options.size = 1000003;
-  options.repeat = 2;
-  options.repeat_given = true;
-  options.warm_up = 1;
+  const gpulab::run_options options = quick_run_options(1000003);
   gpulab::run_context ctx = gpulab::make_run_context(options, false);
   for (const gpulab::case_entry& entry : m.cases) {
     if (entry.name.rfind("sum_", 0) != 0 && entry.name.rfind("dot_", 0) != 0) continue;  // the reductions only

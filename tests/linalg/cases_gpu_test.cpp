@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "common/quick_run.hpp"
 #include "gpulab/linalg/cases.hpp"
 #include "linalg/linalg_gpu_fixture.hpp"
 
@@ -13,18 +14,10 @@ namespace {
 
 namespace la = gpulab::linalg;
 
-gpulab::run_options small(std::uint64_t n) {
-  gpulab::run_options options;
-  options.size = n;
-  options.repeat = 2;
-  options.repeat_given = true;
-  options.warm_up = 1;
-  return options;
-}
 
 TEST_F(LinalgGpu, EveryCasePassesTheRunnerAtAnOddSize) {
   const gpulab::training_module m = la::make_module();
-  const gpulab::run_options options = small(129);
+  const gpulab::run_options options = quick_run_options(129);
   gpulab::run_context ctx = gpulab::make_run_context(options, false);
   for (const gpulab::case_entry& entry : m.cases) {
     for (auto& c : entry.make(options)) {
@@ -37,7 +30,7 @@ TEST_F(LinalgGpu, EveryCasePassesTheRunnerAtAnOddSize) {
 
 TEST_F(LinalgGpu, VerificationFailsWhenTheGpuWroteNothing) {
   const gpulab::training_module m = la::make_module();
-  const gpulab::run_options options = small(65);
+  const gpulab::run_options options = quick_run_options(65);
   for (const gpulab::case_entry& entry : m.cases) {
     for (auto& c : entry.make(options)) {
       c->setup(options.seed, s);
@@ -52,7 +45,7 @@ TEST_F(LinalgGpu, VerificationFailsWhenTheGpuWroteNothing) {
 
 TEST_F(LinalgGpu, TooLargeForDeviceMemoryIsRefusedWithBothNumbers) {
   // 131072^2 doubles, three matrices: 412 GB, more than any GPU of today.
-  const gpulab::run_options options = small(la::max_gemm_dimension);
+  const gpulab::run_options options = quick_run_options(la::max_gemm_dimension);
   gpulab::run_context ctx = gpulab::make_run_context(options, false);
   auto gemm = la::make_gemm_case(la::gemm_precision::fp64, la::max_gemm_dimension);
   try {

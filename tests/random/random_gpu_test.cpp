@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/gpu_test.hpp"
+#include "common/quick_run.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/core/stream.hpp"
 #include "gpulab/random/cases.hpp"
@@ -27,14 +28,6 @@ using gpulab::usage_error;
 
 class RandomGpu : public GpuStreamTest {
  protected:
-  // The runner's protocol with few repeats: the tests want verification, not timings.
-  static gpulab::run_options quick_run_options() {
-    gpulab::run_options options;
-    options.repeat = 2;
-    options.repeat_given = true;
-    options.warm_up = 1;
-    return options;
-  }
 
   template <class T>
   std::vector<T> to_host(const device_buffer<T>& d) {
