@@ -14,7 +14,6 @@ namespace {
 
 namespace la = gpulab::linalg;
 
-
 TEST_F(LinalgGpu, EveryCasePassesTheRunnerAtAnOddSize) {
   const gpulab::training_module m = la::make_module();
   const gpulab::run_options options = quick_run_options(129);
