@@ -80,13 +80,17 @@ __global__ void column_sums_tiled(const float4* __restrict__ m, int rows, int co
 // [/snippet:column_sums_tiled]
 
 // [snippet:transpose]
-// out (cols x rows) = in (rows x cols) transposed. Blocks of Tile x 8 threads, each
-// block moving one Tile x Tile tile (each thread Tile / 8 elements).
-template <int Tile>
+// out (cols x rows) = in (rows x cols) transposed. Blocks of Tile x BlockRows
+// threads, each block moving one Tile x Tile tile (each thread Tile / BlockRows
+// elements). BlockRows is a template parameter, not blockDim.y, on purpose: with
+// a loop count known at compile time the compiler unrolls the loops and issues
+// all the thread's loads before it waits for the first. With blockDim.y it loads,
+// waits, stores, loads again... one load in flight per thread: 25% slower on an H100.
+template <int Tile, int BlockRows>
 __global__ void transpose_naive(const float* __restrict__ in, float* __restrict__ out, int rows,
                                 int cols) {
   const int c = blockIdx.x * Tile + threadIdx.x;
-  for (int k = threadIdx.y; k < Tile; k += blockDim.y) {
+  for (int k = threadIdx.y; k < Tile; k += BlockRows) {
     const int r = blockIdx.y * Tile + k;
     // Reads are coalesced (a warp reads one row); writes jump `rows` floats from thread to thread.
     if (r < rows && c < cols)
@@ -98,18 +102,18 @@ __global__ void transpose_naive(const float* __restrict__ in, float* __restrict_
 // transpose. Both global accesses are coalesced; the column reads of the tile hit
 // shared memory, where Padding = 1 puts column k of consecutive rows in different
 // banks (without it, all 32 threads of a warp ask the same bank: a 32-way conflict).
-template <int Tile, int Padding>
+template <int Tile, int BlockRows, int Padding>
 __global__ void transpose_tiled(const float* __restrict__ in, float* __restrict__ out, int rows,
                                 int cols) {
   __shared__ float tile[Tile][Tile + Padding];
   const int c = blockIdx.x * Tile + threadIdx.x;
-  for (int k = threadIdx.y; k < Tile; k += blockDim.y) {
+  for (int k = threadIdx.y; k < Tile; k += BlockRows) {
     const int r = blockIdx.y * Tile + k;
     if (r < rows && c < cols) tile[k][threadIdx.x] = in[static_cast<std::int64_t>(r) * cols + c];
   }
   __syncthreads();  // the whole tile is loaded
   const int out_c = blockIdx.y * Tile + threadIdx.x;  // a column of `out` is a row of `in`
-  for (int k = threadIdx.y; k < Tile; k += blockDim.y) {
+  for (int k = threadIdx.y; k < Tile; k += BlockRows) {
     const int out_r = blockIdx.x * Tile + k;
     if (out_r < cols && out_c < rows)
       out[static_cast<std::int64_t>(out_r) * rows + out_c] = tile[threadIdx.x][k];

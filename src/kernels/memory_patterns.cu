@@ -14,6 +14,7 @@ namespace {
 
 constexpr int block_size = 256;
 constexpr int tile = 32;
+constexpr int tile_block_rows = 8;  // transposes: blocks of 32 x 8 threads, 4 elements each
 constexpr int rows_per_block = 64;  // column_sums_tiled: each thread adds 64 rows, then one atomic per column
 
 void require_shape(cuda::std::span<const float> m, int rows, int cols, std::size_t out_size, std::size_t out_expected,
@@ -77,17 +78,17 @@ void transpose_async(transpose_version v, cuda::std::span<const float> in, int r
                      cuda::std::span<float> out, cuda::stream_ref s) {
   require_shape(in, rows, cols, out.size(), in.size(), "transpose");
   if (rows == 0 || cols == 0) return;
-  const dim3 block(tile, 8);
+  const dim3 block(tile, tile_block_rows);
   const dim3 grid(blocks_for(cols, tile), blocks_for(rows, tile));
   switch (v) {
     case transpose_version::naive:
-      kernels::transpose_naive<tile><<<grid, block, 0, s.get()>>>(in.data(), out.data(), rows, cols);
+      kernels::transpose_naive<tile, tile_block_rows><<<grid, block, 0, s.get()>>>(in.data(), out.data(), rows, cols);
       break;
     case transpose_version::tiled:
-      kernels::transpose_tiled<tile, 0><<<grid, block, 0, s.get()>>>(in.data(), out.data(), rows, cols);
+      kernels::transpose_tiled<tile, tile_block_rows, 0><<<grid, block, 0, s.get()>>>(in.data(), out.data(), rows, cols);
       break;
     case transpose_version::tiled_padded:
-      kernels::transpose_tiled<tile, 1><<<grid, block, 0, s.get()>>>(in.data(), out.data(), rows, cols);
+      kernels::transpose_tiled<tile, tile_block_rows, 1><<<grid, block, 0, s.get()>>>(in.data(), out.data(), rows, cols);
       break;
   }
   GPULAB_CHECK_LAUNCH();
