@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "gpulab/core/error.hpp"
+#include "gpulab/exercises/block_sum.hpp"
 #include "gpulab/exercises/check.hpp"
 #include "gpulab/exercises/map_2d_index.hpp"
 #include "gpulab/exercises/monte_carlo_pi.hpp"
 #include "gpulab/exercises/pipelined_scale.hpp"
 #include "gpulab/exercises/row_major_gemm.hpp"
+#include "gpulab/exercises/saxpy_grid_stride.hpp"
 #include "gpulab/exercises/tiled_matmul.hpp"
+#include "gpulab/exercises/tiled_transpose.hpp"
 
 namespace gpulab::exercises {
 
@@ -26,6 +29,14 @@ const std::vector<exercise_entry>& all_exercises() {
       {"monte_carlo_pi", "random", "per-thread Philox states, hit counting and a shared-memory block reduction",
        "kernels/exercises/monte_carlo_pi.cuh",
        [](const check_options& o) { return check_monte_carlo_pi(trainee::monte_carlo_pi, o); }},
+      {"saxpy_grid_stride", "kernels", "saxpy with a grid-stride loop on a grid that does not grow with n",
+       "kernels/exercises/saxpy_grid_stride.cuh",
+       [](const check_options& o) { return check_saxpy_grid_stride(trainee::saxpy_grid_stride, o); }},
+      {"block_sum", "kernels", "a sum: grid-stride loop, shared-memory tree per block, one atomicAdd per block",
+       "kernels/exercises/block_sum.cuh", [](const check_options& o) { return check_block_sum(trainee::block_sum, o); }},
+      {"tiled_transpose", "kernels", "a transpose through a 32 x 33 shared-memory tile, both accesses coalesced",
+       "kernels/exercises/tiled_transpose.cuh",
+       [](const check_options& o) { return check_tiled_transpose(trainee::tiled_transpose, o); }},
   };
   return entries;
 }

@@ -34,6 +34,9 @@ TEST(Exercises, RegistryKnowsEachExercise) {
   EXPECT_EQ(ex::find_exercise("monte_carlo_pi").module_name, "random");
   EXPECT_EQ(ex::find_exercise("row_major_gemm").module_name, "linalg");
   EXPECT_EQ(ex::find_exercise("tiled_matmul").module_name, "linalg");
+  for (const char* name : {"saxpy_grid_stride", "block_sum", "tiled_transpose"}) {
+    EXPECT_EQ(ex::find_exercise(name).module_name, "kernels") << name;
+  }
   EXPECT_THROW(ex::find_exercise("nope"), gpulab::usage_error);
   for (const auto& e : ex::all_exercises()) {
     std::ifstream file(std::string(GPULAB_SOURCE_DIR) + "/" + e.file);
@@ -163,6 +166,88 @@ TEST_F(ExerciseChecker, TiledMatmulRejectsTheSkeletonAndPlantedBugs) {
   const auto b_wrong = ex::check_tiled_matmul(planted::tiled_matmul_b_column_major, quick_timing());
   EXPECT_FALSE(b_wrong.passed);
   EXPECT_NE(joined(b_wrong).find("FAIL 100 x 37 x 129"), std::string::npos) << joined(b_wrong);
+}
+
+// ---------------------------------------------------------------- module 5
+TEST_F(ExerciseChecker, SaxpyGridStrideAcceptsTheReference) {
+  const auto r = ex::check_saxpy_grid_stride(ex::reference::saxpy_grid_stride, {});
+  EXPECT_TRUE(r.passed) << joined(r);
+  EXPECT_EQ(r.lines.size(), 7u);
+  ASSERT_TRUE(r.candidate_ms && r.reference_ms);
+}
+
+TEST_F(ExerciseChecker, SaxpyGridStrideRejectsTheSkeletonAndPlantedBugs) {
+  if (skeleton_untouched("kernels/exercises/saxpy_grid_stride.cuh")) {
+    const auto skeleton = ex::check_saxpy_grid_stride(ex::trainee::saxpy_grid_stride, {});
+    EXPECT_FALSE(skeleton.passed);
+    EXPECT_NE(joined(skeleton).find("never written"), std::string::npos) << joined(skeleton);
+  }
+  // One element per thread: right while the grid covers n, wrong past it.
+  const auto one = ex::check_saxpy_grid_stride(planted::saxpy_one_per_element, {});
+  EXPECT_FALSE(one.passed);
+  EXPECT_NE(joined(one).find("PASS 31 elements"), std::string::npos) << joined(one);
+  EXPECT_NE(joined(one).find("FAIL 1000003 elements"), std::string::npos) << joined(one);
+  const auto inclusive = ex::check_saxpy_grid_stride(planted::saxpy_inclusive_bound, {});
+  EXPECT_FALSE(inclusive.passed);
+  EXPECT_NE(joined(inclusive).find("past the output"), std::string::npos) << joined(inclusive);
+  const auto no_block = ex::check_saxpy_grid_stride(planted::saxpy_ignores_block_index, {});
+  EXPECT_FALSE(no_block.passed);
+  EXPECT_NE(joined(no_block).find("PASS 1 elements"), std::string::npos) << joined(no_block);
+}
+
+TEST_F(ExerciseChecker, BlockSumAcceptsTheReference) {
+  const auto r = ex::check_block_sum(ex::reference::block_sum, {});
+  EXPECT_TRUE(r.passed) << joined(r);
+  EXPECT_EQ(r.lines.size(), 7u);
+  ASSERT_TRUE(r.candidate_ms && r.reference_ms);
+}
+
+TEST_F(ExerciseChecker, BlockSumRejectsTheSkeletonAndPlantedBugs) {
+  if (skeleton_untouched("kernels/exercises/block_sum.cuh")) {
+    const auto skeleton = ex::check_block_sum(ex::trainee::block_sum, {});
+    EXPECT_FALSE(skeleton.passed);
+    EXPECT_NE(joined(skeleton).find("FAIL 1 elements: total 0.0"), std::string::npos) << joined(skeleton);
+  }
+  const auto early = ex::check_block_sum(planted::block_sum_tree_stops_early, {});
+  EXPECT_FALSE(early.passed);
+  EXPECT_NE(joined(early).find("PASS 1 elements"), std::string::npos) << "one value is never lost: " << joined(early);
+  EXPECT_NE(joined(early).find("FAIL 257 elements"), std::string::npos) << joined(early);
+  const auto one = ex::check_block_sum(planted::block_sum_one_element_per_thread, {});
+  EXPECT_FALSE(one.passed);
+  EXPECT_NE(joined(one).find("PASS 257 elements"), std::string::npos) << joined(one);
+  EXPECT_NE(joined(one).find("FAIL 4194309 elements"), std::string::npos) << joined(one);
+  const auto every = ex::check_block_sum(planted::block_sum_every_thread_adds, {});
+  EXPECT_FALSE(every.passed);
+  EXPECT_NE(joined(every).find("FAIL 1 elements"), std::string::npos) << joined(every);
+}
+
+TEST_F(ExerciseChecker, TiledTransposeAcceptsTheReference) {
+  const auto r = ex::check_tiled_transpose(ex::reference::tiled_transpose, {});
+  EXPECT_TRUE(r.passed) << joined(r);
+  EXPECT_EQ(r.lines.size(), 8u);
+  ASSERT_TRUE(r.candidate_ms && r.reference_ms);
+}
+
+TEST_F(ExerciseChecker, TiledTransposeRejectsTheSkeletonAndPlantedBugs) {
+  if (skeleton_untouched("kernels/exercises/tiled_transpose.cuh")) {
+    const auto skeleton = ex::check_tiled_transpose(ex::trainee::tiled_transpose, {});
+    EXPECT_FALSE(skeleton.passed);
+    EXPECT_NE(joined(skeleton).find("never written"), std::string::npos) << joined(skeleton);
+  }
+  // Blocks not swapped: right when the matrix is a single tile.
+  const auto same_place = ex::check_tiled_transpose(planted::transpose_blocks_not_swapped, {});
+  EXPECT_FALSE(same_place.passed);
+  EXPECT_NE(joined(same_place).find("PASS 32 x 32"), std::string::npos) << joined(same_place);
+  EXPECT_NE(joined(same_place).find("FAIL 64 x 96"), std::string::npos) << joined(same_place);
+  const auto unchecked = ex::check_tiled_transpose(planted::transpose_no_write_check, {});
+  EXPECT_FALSE(unchecked.passed);
+  EXPECT_NE(joined(unchecked).find("PASS 64 x 96"), std::string::npos) << "whole tiles need no check: "
+                                                                       << joined(unchecked);
+  EXPECT_NE(joined(unchecked).find("past the output"), std::string::npos) << joined(unchecked);
+  const auto untransposed = ex::check_tiled_transpose(planted::transpose_tile_not_transposed, {});
+  EXPECT_FALSE(untransposed.passed);
+  EXPECT_NE(joined(untransposed).find("PASS 1 x 1"), std::string::npos) << joined(untransposed);
+  EXPECT_NE(joined(untransposed).find("FAIL 32 x 32"), std::string::npos) << joined(untransposed);
 }
 
 }  // namespace

@@ -2,11 +2,14 @@
 // Wrong solutions a trainee could plausibly write. The checker must reject each.
 #pragma once
 
+#include "gpulab/exercises/block_sum.hpp"
 #include "gpulab/exercises/map_2d_index.hpp"
 #include "gpulab/exercises/monte_carlo_pi.hpp"
 #include "gpulab/exercises/pipelined_scale.hpp"
 #include "gpulab/exercises/row_major_gemm.hpp"
+#include "gpulab/exercises/saxpy_grid_stride.hpp"
 #include "gpulab/exercises/tiled_matmul.hpp"
+#include "gpulab/exercises/tiled_transpose.hpp"
 
 namespace planted {
 
@@ -45,5 +48,29 @@ void tiled_matmul_drops_partial_tile(const float* a, const float* b, float* c, i
 void tiled_matmul_no_store_check(const float* a, const float* b, float* c, int m, int n, int k, cuda::stream_ref s);
 // tiled_matmul that indexes B as if it were column-major.
 void tiled_matmul_b_column_major(const float* a, const float* b, float* c, int m, int n, int k, cuda::stream_ref s);
+
+// Module 5 (planted_kernel_solutions.cu). saxpy: one element per thread, no loop
+// (the fixed grid leaves the rest unwritten); a loop that runs to i <= n; a loop
+// that ignores blockIdx (every block does block 0's elements).
+void saxpy_one_per_element(float a, cuda::std::span<const float> x, cuda::std::span<const float> y,
+                           cuda::std::span<float> r, cuda::stream_ref s);
+void saxpy_inclusive_bound(float a, cuda::std::span<const float> x, cuda::std::span<const float> y,
+                           cuda::std::span<float> r, cuda::stream_ref s);
+void saxpy_ignores_block_index(float a, cuda::std::span<const float> x, cuda::std::span<const float> y,
+                               cuda::std::span<float> r, cuda::stream_ref s);
+// block_sum: the tree stops at half = 2 (partial[1] is lost); one element per
+// thread (no grid-stride loop); every thread adds the block's total.
+void block_sum_tree_stops_early(cuda::std::span<const float> x, cuda::std::span<float> total, cuda::stream_ref s);
+void block_sum_one_element_per_thread(cuda::std::span<const float> x, cuda::std::span<float> total,
+                                      cuda::stream_ref s);
+void block_sum_every_thread_adds(cuda::std::span<const float> x, cuda::std::span<float> total, cuda::stream_ref s);
+// tiled_transpose: the tile written back to the same block position (right on
+// the diagonal only); no bounds check on the write; the tile copied untransposed.
+void transpose_blocks_not_swapped(cuda::std::span<const float> in, int rows, int cols, cuda::std::span<float> out,
+                                  cuda::stream_ref s);
+void transpose_no_write_check(cuda::std::span<const float> in, int rows, int cols, cuda::std::span<float> out,
+                              cuda::stream_ref s);
+void transpose_tile_not_transposed(cuda::std::span<const float> in, int rows, int cols, cuda::std::span<float> out,
+                                   cuda::stream_ref s);
 
 }  // namespace planted

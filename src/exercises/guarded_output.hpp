@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+// For the exercise checkers: an output of n floats followed by guard cells,
+// all poisoned with 0xFF bytes (NaN) before each run. Afterwards every one of
+// the n elements must have been written and no guard cell touched.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "gpulab/core/memory.hpp"
+
+namespace gpulab::exercises {
+
+class guarded_output {
+ public:
+  // `guard`: cells enough to catch the writes a missing bounds check makes.
+  guarded_output(std::size_t n, std::size_t guard, cuda::stream_ref s) : n_(n), buffer_(n + guard, s) {}
+
+  void poison(cuda::stream_ref s) { buffer_.fill_bytes_async(0xFF, s); }
+  [[nodiscard]] cuda::std::span<float> view() { return {buffer_.data(), n_}; }
+  [[nodiscard]] std::vector<float> read(cuda::stream_ref s) const { return download(buffer_, s); }
+
+  // "" when no guard cell changed; else how many did.
+  [[nodiscard]] std::string guard_problem(const std::vector<float>& got) const {
+    std::size_t written = 0;
+    for (std::size_t i = n_; i < got.size(); ++i) {
+      std::uint32_t bits = 0;
+      std::memcpy(&bits, &got[i], sizeof bits);
+      written += bits != 0xFFFFFFFFu;
+    }
+    return written == 0 ? "" : std::to_string(written) + " writes past the output (missing bounds check?)";
+  }
+
+ private:
+  std::size_t n_;
+  device_buffer<float> buffer_;
+};
+
+// An input with `guard` zeroed cells after it: a loop that reads one element too
+// far reads a guard cell (and its write is caught) instead of faulting.
+inline device_buffer<float> upload_with_guard(const std::vector<float>& host, std::size_t guard, cuda::stream_ref s) {
+  device_buffer<float> device(host.size() + guard, s);
+  device.fill_bytes_async(0, s);
+  copy_to_device_async(std::span<const float>(host), device, s);
+  GPULAB_CUDA_TRY(cudaStreamSynchronize(s.get()));
+  return device;
+}
+
+// " (never written)" for an element still holding the poison.
+inline std::string never_written(float value) { return std::isnan(value) ? " (never written)" : ""; }
+
+}  // namespace gpulab::exercises
