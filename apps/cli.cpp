@@ -4,8 +4,8 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
-#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "gpulab/bench/size_parse.hpp"
 #include "gpulab/core/error.hpp"
@@ -15,6 +15,7 @@
 #include "gpulab/kernels/cases.hpp"
 #include "gpulab/linalg/cases.hpp"
 #include "gpulab/random/cases.hpp"
+#include "gpulab/rtc/program.hpp"
 #include "gpulab/transfer/cases.hpp"
 
 namespace gpulab::cli {
@@ -67,13 +68,6 @@ run_options to_run_options(const common_options& o, bool repeat_given) {
     if (!value.empty()) r.parameters[name] = value;
   }
   return r;
-}
-
-// Fails early (before minutes of benchmarking) when a file cannot be written.
-void require_writable(const std::string& path) {
-  if (path.empty() || path == "-") return;
-  std::ofstream probe(path, std::ios::app);
-  if (!probe) throw io_error("cannot write '" + path + "'");
 }
 
 int exit_for(bool all_verified) {
@@ -182,6 +176,11 @@ int guarded(const std::string& program, const std::function<int()>& body) {
   } catch (const no_device_error& e) {
     std::cerr << program << ": " << e.what() << "; GPU commands need one (list and --help work without)\n";
     return static_cast<int>(exit_code::no_device);
+  } catch (const rtc::compile_error& e) {  // the one line, then NVRTC's log, indented
+    std::cerr << program << ": error: " << e.what() << "\n";
+    std::istringstream log(e.log());
+    for (std::string line; std::getline(log, line);) std::cerr << "  | " << line << "\n";
+    return static_cast<int>(e.code());
   } catch (const error& e) {
     std::cerr << program << ": error: " << e.what() << "\n";
     return static_cast<int>(e.code());

@@ -8,8 +8,13 @@
 #include <iostream>
 
 #include "gpulab/core/error.hpp"
+#include "gpulab/core/format.hpp"
 
 namespace gpulab {
+
+cell number_cell(double value, int decimals) { return {format_fixed(value, decimals), value}; }
+cell integer_cell(long long value) { return {std::to_string(value), static_cast<double>(value)}; }
+cell significant_cell(double value) { return {format_significant(value), value}; }
 
 output_format parse_output_format(std::string_view name) {
   if (name == "table") return output_format::table;

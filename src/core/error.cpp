@@ -1,9 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "gpulab/core/error.hpp"
 
+#include <fstream>
+
 #include "gpulab/core/format.hpp"
 
 namespace gpulab {
+
+void require_writable(const std::string& path) {
+  if (path.empty() || path == "-") return;
+  std::ofstream probe(path, std::ios::app);  // app: an existing file is left as it is
+  if (!probe) throw io_error("cannot write '" + path + "'");
+}
 
 out_of_memory_error::out_of_memory_error(std::size_t requested_bytes, std::size_t available_bytes,
                                          const std::string& what_for)

@@ -11,9 +11,6 @@ namespace gpulab::device_module {
 
 namespace {
 
-cell number(double value, int decimals) { return cell(format_fixed(value, decimals), value); }
-cell integer(long long value) { return cell(std::to_string(value), static_cast<double>(value)); }
-
 // The facts a trainee should know about each GPU, and the peaks derived from them.
 demo_output summary(run_context& ctx, const run_options& /*options*/) {
   demo_output out;
@@ -27,12 +24,12 @@ demo_output summary(run_context& ctx, const run_options& /*options*/) {
       t.rows.push_back({cell(property), std::move(value), cell(source)});
     };
     add("compute capability", cell(info.compute_capability()), "cudaDevAttrComputeCapabilityMajor/Minor");
-    add("multiprocessors (SMs)", integer(info.multiprocessors), "cudaDevAttrMultiProcessorCount");
-    add("warp size", integer(info.warp_size), "cudaDevAttrWarpSize");
-    add("max threads per block", integer(info.max_threads_per_block), "cudaDevAttrMaxThreadsPerBlock");
-    add("max threads per SM", integer(info.max_threads_per_multiprocessor), "cudaDevAttrMaxThreadsPerMultiProcessor");
-    add("max blocks per SM", integer(info.max_blocks_per_multiprocessor), "cudaDevAttrMaxBlocksPerMultiprocessor");
-    add("registers per SM", integer(info.registers_per_multiprocessor), "cudaDevAttrMaxRegistersPerMultiprocessor");
+    add("multiprocessors (SMs)", integer_cell(info.multiprocessors), "cudaDevAttrMultiProcessorCount");
+    add("warp size", integer_cell(info.warp_size), "cudaDevAttrWarpSize");
+    add("max threads per block", integer_cell(info.max_threads_per_block), "cudaDevAttrMaxThreadsPerBlock");
+    add("max threads per SM", integer_cell(info.max_threads_per_multiprocessor), "cudaDevAttrMaxThreadsPerMultiProcessor");
+    add("max blocks per SM", integer_cell(info.max_blocks_per_multiprocessor), "cudaDevAttrMaxBlocksPerMultiprocessor");
+    add("registers per SM", integer_cell(info.registers_per_multiprocessor), "cudaDevAttrMaxRegistersPerMultiprocessor");
     add("shared memory per SM", cell(format_bytes(info.shared_memory_per_multiprocessor),
                                      static_cast<double>(info.shared_memory_per_multiprocessor)),
         "cudaDevAttrMaxSharedMemoryPerMultiprocessor");
@@ -40,26 +37,26 @@ demo_output summary(run_context& ctx, const run_options& /*options*/) {
         "cudaDevAttrL2CacheSize");
     add("global memory", cell(format_bytes(info.global_memory_bytes), static_cast<double>(info.global_memory_bytes)),
         "cudaDeviceProp::totalGlobalMem");
-    add("memory bus width (bits)", integer(info.memory_bus_width_bits), "cudaDevAttrGlobalMemoryBusWidth");
-    add("memory clock (MHz)", number(info.memory_clock_khz / 1e3, 0), "cudaDevAttrMemoryClockRate");
-    add("SM clock, peak (MHz)", number(info.sm_clock_khz / 1e3, 0), "cudaDevAttrClockRate");
-    add("copy engines", integer(info.async_engine_count), "cudaDevAttrAsyncEngineCount");
-    add("theoretical bandwidth (GB/s)", number(info.theoretical_bandwidth_gbs(), 0),
+    add("memory bus width (bits)", integer_cell(info.memory_bus_width_bits), "cudaDevAttrGlobalMemoryBusWidth");
+    add("memory clock (MHz)", number_cell(info.memory_clock_khz / 1e3, 0), "cudaDevAttrMemoryClockRate");
+    add("SM clock, peak (MHz)", number_cell(info.sm_clock_khz / 1e3, 0), "cudaDevAttrClockRate");
+    add("copy engines", integer_cell(info.async_engine_count), "cudaDevAttrAsyncEngineCount");
+    add("theoretical bandwidth (GB/s)", number_cell(info.theoretical_bandwidth_gbs(), 0),
         "2 x memory clock x bus width / 8");
     if (d == ctx.device.index && ctx.measured_copy_gbs > 0) {
-      add("measured copy bandwidth (GB/s)", number(ctx.measured_copy_gbs, 0), "cudaMemcpy device-to-device, this run");
+      add("measured copy bandwidth (GB/s)", number_cell(ctx.measured_copy_gbs, 0), "cudaMemcpy device-to-device, this run");
     }
     if (info.fp32_units_per_sm > 0) {
-      add("FP32 units per SM", integer(info.fp32_units_per_sm), "CUDA programming guide, by compute capability");
-      add("FP64 units per SM", integer(info.fp64_units_per_sm), "CUDA programming guide, by compute capability");
-      add("peak FP32 (TFLOP/s)", number(info.peak_fp32_gflops() / 1e3, 1), "SMs x FP32 units x 2 (FMA) x clock");
-      add("peak FP64 (TFLOP/s)", number(info.peak_fp64_gflops() / 1e3, 1), "SMs x FP64 units x 2 (FMA) x clock");
+      add("FP32 units per SM", integer_cell(info.fp32_units_per_sm), "CUDA programming guide, by compute capability");
+      add("FP64 units per SM", integer_cell(info.fp64_units_per_sm), "CUDA programming guide, by compute capability");
+      add("peak FP32 (TFLOP/s)", number_cell(info.peak_fp32_gflops() / 1e3, 1), "SMs x FP32 units x 2 (FMA) x clock");
+      add("peak FP64 (TFLOP/s)", number_cell(info.peak_fp64_gflops() / 1e3, 1), "SMs x FP64 units x 2 (FMA) x clock");
       add("FLOPs per byte to be compute-bound (FP32)",
-          number(info.peak_fp32_gflops() / info.theoretical_bandwidth_gbs(), 1), "peak FP32 / theoretical bandwidth");
+          number_cell(info.peak_fp32_gflops() / info.theoretical_bandwidth_gbs(), 1), "peak FP32 / theoretical bandwidth");
     }
     if (info.host_link) {
       add("host link", cell(info.host_link->description), "/sys/bus/pci/devices/<bus id>/max_link_*");
-      add("host link peak per direction (GB/s)", number(info.host_link->gigabytes_per_second, 1),
+      add("host link peak per direction (GB/s)", number_cell(info.host_link->gigabytes_per_second, 1),
           "transfer rate x lanes x encoding / 8");
     }
     out.tables.push_back(std::move(t));
@@ -75,7 +72,7 @@ demo_output attributes(run_context& /*ctx*/, const run_options& /*options*/) {
     table t;
     t.title = "All attributes of device " + std::to_string(d);
     t.columns = {"attribute", "value", "meaning"};
-    for (const attribute_value& a : all_attributes(d)) t.rows.push_back({cell(a.name), integer(a.value), cell(a.description)});
+    for (const attribute_value& a : all_attributes(d)) t.rows.push_back({cell(a.name), integer_cell(a.value), cell(a.description)});
     out.tables.push_back(std::move(t));
   }
   return out;
@@ -87,8 +84,8 @@ table matrix_table(const std::string& title, const std::vector<int>& values, int
   t.columns.push_back("row");
   for (int c = 0; c < cols; ++c) t.columns.push_back("c" + std::to_string(c));
   for (int r = 0; r < rows; ++r) {
-    std::vector<cell> row{integer(r)};
-    for (int c = 0; c < cols; ++c) row.push_back(integer(values[static_cast<std::size_t>(r * cols + c)]));
+    std::vector<cell> row{integer_cell(r)};
+    for (int c = 0; c < cols; ++c) row.push_back(integer_cell(values[static_cast<std::size_t>(r * cols + c)]));
     t.rows.push_back(std::move(row));
   }
   return t;
@@ -132,8 +129,8 @@ demo_output occupancy(run_context& ctx, const run_options& options) {
     t.title = "Occupancy of the copy kernel by block size, " + format_bytes(shared) + " shared memory per block";
     t.columns = {"block size", "registers/thread", "blocks/SM", "warps/SM", "occupancy %", "limited by"};
     for (const occupancy_row& r : occupancy_by_block_size(shared)) {
-      t.rows.push_back({integer(r.block_size), integer(r.registers_per_thread), integer(r.blocks_per_sm),
-                        integer(r.warps_per_sm), number(100 * r.occupancy, 1), cell(r.limited_by)});
+      t.rows.push_back({integer_cell(r.block_size), integer_cell(r.registers_per_thread), integer_cell(r.blocks_per_sm),
+                        integer_cell(r.warps_per_sm), number_cell(100 * r.occupancy, 1), cell(r.limited_by)});
     }
     t.notes.push_back("from cudaOccupancyMaxActiveBlocksPerMultiprocessor; 'limited by' ignores register allocation"
                       " granularity");
@@ -146,8 +143,8 @@ demo_output occupancy(run_context& ctx, const run_options& options) {
   t.columns = {"blocks/SM", "occupancy %", "GB/s", "% of measured peak", "verified"};
   for (const bandwidth_at_occupancy& r : bandwidth_versus_occupancy(bytes, options.seed, ctx.main_stream)) {
     out.verified = out.verified && r.verified;
-    t.rows.push_back({integer(r.blocks_per_sm), number(100 * r.occupancy, 1), number(r.gigabytes_per_second, 0),
-                      ctx.measured_copy_gbs > 0 ? number(100 * r.gigabytes_per_second / ctx.measured_copy_gbs, 1)
+    t.rows.push_back({integer_cell(r.blocks_per_sm), number_cell(100 * r.occupancy, 1), number_cell(r.gigabytes_per_second, 0),
+                      ctx.measured_copy_gbs > 0 ? number_cell(100 * r.gigabytes_per_second / ctx.measured_copy_gbs, 1)
                                                 : cell("-"),
                       cell(r.verified ? "yes" : "NO")});
   }

@@ -16,6 +16,7 @@
 #include "gpulab/core/stream.hpp"
 #include "gpulab/kernels/cases.hpp"
 #include "gpulab/kernels/cpu_reference.hpp"
+#include "gpulab/rtc/elementwise.hpp"
 
 namespace gpulab::kernels_module {
 
@@ -30,7 +31,13 @@ class elementwise_case final : public bench_case {
   elementwise_case(elementwise_op op, map_version v, std::size_t n) : op_(op), version_(v), n_(n) {
     if (n == 0) throw usage_error("an elementwise case needs at least 1 element");
   }
+  // saxpy by a kernel compiled at run time from `operation` (see runtime_saxpy_parameters).
+  elementwise_case(std::string operation, std::size_t n)
+      : elementwise_case(elementwise_op::saxpy, map_version::grid_stride, n) {
+    runtime_operation_ = std::move(operation);
+  }
   std::string name() const override {
+    if (runtime_operation_) return "saxpy_runtime_compiled";
     if (op_ == elementwise_op::polynomial_constant || op_ == elementwise_op::polynomial_global) {
       return elementwise_op_name(op_);  // both vectorized: the difference is where the coefficients live
     }
@@ -70,6 +77,9 @@ class elementwise_case final : public bench_case {
     upload_polynomial_coefficients(course_polynomial, s);
     params_.global_coefficients = coefficients_device_.data();
     params_.coefficient_count = static_cast<int>(course_polynomial.size());
+    if (runtime_operation_) {  // compiled once per process (cached), not timed
+      runtime_kernel_.emplace(runtime_saxpy_parameters, *runtime_operation_, "saxpy");
+    }
   }
 
   void run_cpu() override {
@@ -89,6 +99,10 @@ class elementwise_case final : public bench_case {
   void poison_outputs(cuda::stream_ref s) override { out_device_.fill_bytes_async(0xFF, s); }
 
   void run_gpu(cuda::stream_ref s) override {
+    if (runtime_kernel_) {
+      (*runtime_kernel_)(s, static_cast<std::int64_t>(n_), x_device_, y_device_, out_device_, params_.a);
+      return;
+    }
     map_async(op_, version_, params_, x_device_.span(),
               needs_second_input(op_) ? y_device_.span() : cuda::std::span<const float>{}, out_device_.span(), s);
   }
@@ -114,13 +128,6 @@ class elementwise_case final : public bench_case {
 
  private:
   std::size_t inputs() const { return needs_second_input(op_) ? 2 : 1; }
-
-  static device_buffer<float> upload(const std::vector<float>& h, cuda::stream_ref s) {
-    device_buffer<float> d(h.size(), s);
-    copy_to_device_async(std::span<const float>(h), d, s);
-    synchronize(s);
-    return d;
-  }
 
   // What rounding errors are proportional to, element i.
   double scale(std::size_t i) const {
@@ -151,6 +158,8 @@ class elementwise_case final : public bench_case {
   map_version version_;
   std::size_t n_;
   elementwise_params params_;
+  std::optional<std::string> runtime_operation_;
+  std::optional<rtc::elementwise_kernel> runtime_kernel_;
   std::vector<float> x_, y_, expected_;
   device_buffer<float> x_device_, y_device_, out_device_, coefficients_device_;
 };
@@ -159,6 +168,15 @@ class elementwise_case final : public bench_case {
 
 std::unique_ptr<bench_case> make_elementwise_case(elementwise_op op, map_version v, std::size_t n) {
   return std::make_unique<elementwise_case>(op, v, n);
+}
+
+std::unique_ptr<bench_case> make_runtime_saxpy_case(const std::string& operation, std::size_t n) {
+  return std::make_unique<elementwise_case>(operation, n);
+}
+
+void check_runtime_saxpy_compiles(const std::string& operation) {
+  (void)rtc::compile_cached(rtc::elementwise_source("saxpy", runtime_saxpy_parameters, operation), "saxpy",
+                            rtc::architecture{});
 }
 
 }  // namespace gpulab::kernels_module

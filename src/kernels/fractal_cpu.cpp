@@ -13,8 +13,9 @@ void fractal_params::validate() const {
     throw usage_error("iterations must be in 1..255 (counts are stored in a byte; got " +
                       std::to_string(max_iterations) + ")");
   }
-  if (width < 1 || height < 1 || width > 65536 || height > 65536) {
-    throw usage_error("the image must be 1..65536 pixels wide and high (got " + std::to_string(width) + " x " +
+  if (width < 1 || height < 1 || width > max_side || height > max_side) {
+    throw usage_error("the image must be 1.." + std::to_string(max_side) + " pixels wide and high (got " +
+                      std::to_string(width) + " x " +
                       std::to_string(height) + ")");
   }
   if (set == fractal::julia && (!std::isfinite(c_re) || !std::isfinite(c_im))) {
@@ -43,11 +44,37 @@ std::vector<std::uint8_t> fractal_cpu(const fractal_params& p) {
     for (int j = 0; j < p.width; ++j) {
       const float x = p.x_of(j);
       const std::size_t at = static_cast<std::size_t>(i) * static_cast<std::size_t>(p.width) + j;
-      counts[at] = p.set == fractal::julia ? escape_count(x, y, p.c_re, p.c_im, p.max_iterations)
-                                           : escape_count(0.0f, 0.0f, x, y, p.max_iterations);
+      counts[at] = fractal_count(p, x, y);
     }
   }
   return counts;
+}
+
+std::vector<float2> fractal_points(const fractal_params& p) {
+  p.validate();
+  std::vector<float2> points(p.pixels());
+#pragma omp parallel for
+  for (int i = 0; i < p.height; ++i) {
+    for (int j = 0; j < p.width; ++j) {
+      points[static_cast<std::size_t>(i) * static_cast<std::size_t>(p.width) + j] = {p.x_of(j), p.y_of(i)};
+    }
+  }
+  return points;
+}
+
+const char* fractal_version_name(fractal_version v) {
+  switch (v) {
+    case fractal_version::complex_input: return "complex_input";
+    case fractal_version::grid_stride: return "grid_stride";
+    case fractal_version::coalesced_2d: return "coalesced_2d";
+    case fractal_version::computed_coordinates: return "computed_coordinates";
+  }
+  return "?";
+}
+
+std::vector<fractal_version> all_fractal_versions() {
+  return {fractal_version::complex_input, fractal_version::grid_stride, fractal_version::coalesced_2d,
+          fractal_version::computed_coordinates};
 }
 
 rgb_image colour_fractal(std::span<const std::uint8_t> counts, const fractal_params& p) {

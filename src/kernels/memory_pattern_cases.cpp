@@ -21,13 +21,6 @@ std::vector<float> random_square(int n, std::uint64_t seed) {
   return m;
 }
 
-device_buffer<float> upload(const std::vector<float>& h, cuda::stream_ref s) {
-  device_buffer<float> d(h.size(), s);
-  copy_to_device_async(std::span<const float>(h), d, s);
-  synchronize(s);
-  return d;
-}
-
 class line_sums_case final : public bench_case {
  public:
   line_sums_case(bool rows, line_sums_version v, int n) : rows_(rows), version_(v), n_(n) {}

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Module 5 as the apps see it (so far: elementwise operations, constant memory, reductions).
+// Module 5 as the apps see it: its cases, demos, options, tour items and comparison lines.
 #include <algorithm>
 #include <cstdint>
 #include <tuple>
@@ -46,6 +46,24 @@ std::vector<std::string> compare(const std::vector<case_result>& results) {
                       format_fixed(*best->percent_of_peak, 1) + "% of the copy bandwidth");
     }
   }
+  // The Julia set: the best version's time per image, against the course's starting point.
+  const case_result* julia = fastest_verified(results, [](const case_result& r) { return r.name.rfind("julia_", 0) == 0; });
+  if (julia != nullptr) {
+    std::string line = "fastest julia: " + julia->name + ", " + format_fixed(julia->gpu.median_ms * 1e3, 1) +
+                       " us per " + julia->size_label + " image";
+    if (const case_result* start = find_verified(results, "julia_complex_input")) {
+      line += " (" + format_fixed(start->gpu.median_ms / julia->gpu.median_ms, 1) + "x faster than julia_complex_input)";
+    }
+    lines.push_back(line);
+  }
+  // Runtime against ahead-of-time compilation: the same grid-stride loop.
+  const case_result* runtime = find_verified(results, "saxpy_runtime_compiled");
+  const case_result* ahead = find_verified(results, "saxpy_grid_stride");
+  if (runtime != nullptr && ahead != nullptr) {
+    lines.push_back("saxpy_runtime_compiled runs at " +
+                    format_fixed(100.0 * ahead->gpu.median_ms / runtime->gpu.median_ms, 1) +
+                    "% of saxpy_grid_stride's speed (the same loop, compiled ahead of time)");
+  }
   for (const char* op : {"sum_", "dot_"}) {
     const case_result* cub = find_verified(results, std::string(op) + "cub");
     const case_result* best = fastest_verified(results, [op](const case_result& r) {
@@ -68,7 +86,7 @@ std::vector<std::string> compare(const std::vector<case_result>& results) {
 training_module make_module() {
   training_module m;
   m.name = "kernels";
-  m.title = "gpulab module 5: writing your own kernels (so far: elementwise, constant memory, reductions, access patterns)";
+  m.title = "gpulab module 5: writing your own kernels, from naive to near the hardware's limit";
   const std::vector<std::pair<elementwise_op, std::string>> ops = {
       {elementwise_op::times_two, "out = 2 x (the course's first kernel)"},
       {elementwise_op::saxpy, "r = a x + y, a = 0.31"},
@@ -80,6 +98,15 @@ training_module make_module() {
     m.cases.push_back(elementwise_entry(op, map_version::grid_stride, what + ": grid-stride loop"));
     m.cases.push_back(elementwise_entry(op, map_version::vectorized, what + ": 16-byte loads and stores"));
   }
+  m.cases.push_back({"saxpy_runtime_compiled",
+                     "saxpy compiled at run time by NVRTC from --operation (default \"" +
+                         std::string(runtime_saxpy_operation) + "\"), checked as saxpy (--size: floats; default 50M)",
+                     [](const run_options& options) {
+                       std::vector<std::unique_ptr<bench_case>> cases;
+                       cases.push_back(make_runtime_saxpy_case(options.parameter("operation", runtime_saxpy_operation),
+                                                               options.size.value_or(default_elementwise)));
+                       return cases;
+                     }});
   m.cases.push_back(elementwise_entry(elementwise_op::polynomial_constant, map_version::vectorized,
                                       "degree-7 polynomial by Horner, coefficients in __constant__ memory"));
   m.cases.push_back(elementwise_entry(elementwise_op::polynomial_global, map_version::vectorized,
@@ -124,6 +151,35 @@ training_module make_module() {
                          return cases;
                        }});
   }
+  const std::vector<std::pair<fractal_version, std::string>> fractals = {
+      {fractal_version::complex_input, "one thread per pixel reads a complex input array, int32 counts (the course's PyCUDA)"},
+      {fractal_version::grid_stride, "2D grid-stride loop, threadIdx.x down a column: uncoalesced"},
+      {fractal_version::coalesced_2d, "2D grid-stride loop, threadIdx.x along a row: coalesced"},
+      {fractal_version::computed_coordinates, "coalesced, each point computed in the kernel, one byte per pixel"},
+  };
+  for (const auto& [version, what] : fractals) {
+    m.cases.push_back({std::string("julia_") + fractal_version_name(version),
+                       "Julia set: " + what + " (--size: n of an n x n image; default 4096)",
+                       [version](const run_options& options) {
+                         std::vector<std::unique_ptr<bench_case>> cases;
+                         cases.push_back(make_fractal_case(version, fractal_from_options(options)));
+                         return cases;
+                       }});
+  }
+  m.demos.push_back({"runtime_compilation",
+                     "the course's SourceModule (__constant__, __device__, access patterns) and ReductionKernel"
+                     " with gpulab::rtc",
+                     runtime_compilation_demo});
+  m.demos.push_back({"fractal_image", "the Julia (or --set mandelbrot) image: what a pixel costs, warp efficiency;"
+                     " --image FILE.png saves it", fractal_image_demo});
+  m.options = {
+      {"set", "julia_* and fractal_image: julia (default) or mandelbrot"},
+      {"iterations", "julia_* and fractal_image: the most iterations per pixel, 1..255 (default 255)"},
+      {"c", "julia_* and fractal_image: the Julia constant RE,IM (default 0.4,0.6)"},
+      {"image", "fractal_image: write the coloured picture to this PNG"},
+      {"operation", "saxpy_runtime_compiled: the operation over const float* x, const float* y, float* r,"
+                    " float a (default \"r[i] = a * x[i] + y[i]\")"},
+  };
   m.validate = [](const run_options& options) {
     if (options.size && *options.size > max_elements) {
       throw usage_error("--size: at most 2^33 floats (got " + std::to_string(*options.size) + ")");
@@ -137,8 +193,21 @@ training_module make_module() {
       throw usage_error("--size: the row/column-sum and transpose cases take n of an n x n matrix, 1.." +
                         std::to_string(max_matrix_dimension) + " (got " + std::to_string(*options.size) + ")");
     }
+    // The fractal options, and the picture's path, before any GPU work.
+    const bool fractal = options.selected.empty() ||
+                         std::any_of(options.selected.begin(), options.selected.end(), [](const std::string& s) {
+                           return s.rfind("julia_", 0) == 0 || s == "fractal_image";
+                         });
+    if (fractal) (void)fractal_from_options(options);
+    // A typo in --operation: NVRTC's log now, not after minutes of other cases.
+    const bool runtime_saxpy = options.selected.empty() || std::find(options.selected.begin(), options.selected.end(),
+                                                                     "saxpy_runtime_compiled") != options.selected.end();
+    if (runtime_saxpy) check_runtime_saxpy_compiles(options.parameter("operation", runtime_saxpy_operation));
+    require_writable(options.parameter("image", ""));
   };
-  m.tour = {{"saxpy_vectorized", std::nullopt}, {"sum_multi_element", std::nullopt}, {"sum_cub", std::nullopt}};
+  m.tour = {{"saxpy_vectorized", std::nullopt},         {"sum_multi_element", std::nullopt},
+            {"sum_cub", std::nullopt},                  {"transpose_tiled_padded", std::nullopt},
+            {"julia_complex_input", std::nullopt},      {"julia_computed_coordinates", std::nullopt}};
   m.compare = compare;
   return m;
 }

@@ -16,10 +16,6 @@ namespace gpulab::random {
 
 namespace {
 
-cell number(double value, int decimals) { return cell(format_fixed(value, decimals), value); }
-cell integer(std::uint64_t value) { return cell(std::to_string(value), static_cast<double>(value)); }
-cell significant(double value) { return cell(format_significant(value), value); }
-
 unsigned long long read_back(const device_buffer<unsigned long long>& hits, cuda::stream_ref s) {
   unsigned long long value = 0;
   GPULAB_CUDA_TRY(cudaMemcpyAsync(&value, hits.data(), sizeof value, cudaMemcpyDeviceToHost, s.get()));
@@ -75,9 +71,9 @@ demo_output init_cost_demo(run_context& ctx, const run_options& options) {
       // offset: thread t starts 2^20 numbers after thread t - 1 (a skip-ahead of t x 2^20).
       const auto times = time_on_stream(s, 1, 5, [&] { states.init_async(m, options.seed, s, std::uint64_t{1} << 20); });
       const double ms = summarize(times).median_ms;
-      t.rows.push_back({cell(device_generator_name(g)), cell(init_method_name(m)), integer(threads), number(ms, 3),
-                        number(ms * 1e6 / static_cast<double>(threads), 2),
-                        integer(states.bytes() / states.threads())});
+      t.rows.push_back({cell(device_generator_name(g)), cell(init_method_name(m)), integer_cell(threads), number_cell(ms, 3),
+                        number_cell(ms * 1e6 / static_cast<double>(threads), 2),
+                        integer_cell(states.bytes() / states.threads())});
     }
   }
   t.notes.push_back("threads: one state per thread the pi kernel keeps resident (occupancy API)");
@@ -110,8 +106,8 @@ demo_output seeding_pitfall_demo(run_context& ctx, const run_options& options) {
     const std::size_t repeating = threads_repeating_a_stream(host, distinct);
     if (m != init_method::clock_plus_thread_id) repeats_when_seeded_right += repeating;
     const auto [hits, ms] = throw_once(states, darts, s);
-    t.rows.push_back({cell(init_method_name(m)), integer(threads), integer(distinct), integer(repeating),
-                      number(errors_in_sigmas(hits, darts), 2)});
+    t.rows.push_back({cell(init_method_name(m)), integer_cell(threads), integer_cell(distinct), integer_cell(repeating),
+                      number_cell(errors_in_sigmas(hits, darts), 2)});
   }
   t.notes.push_back("streams compared by each thread's first two numbers; equal streams throw the same darts,"
                     " so fewer darts are independent than the count says");
@@ -144,8 +140,8 @@ demo_output accumulation_pitfall_demo(run_context& ctx, const run_options& optio
     } else {
       exact_counters_right = exact_counters_right && std::abs(sigmas) <= 5;
     }
-    t.rows.push_back({cell(hit_counter_name(c)), integer(threads), integer(darts),
-                      number(pi_estimate(hits, darts), 7), number(sigmas, 1), number(ms, 1)});
+    t.rows.push_back({cell(hit_counter_name(c)), integer_cell(threads), integer_cell(darts),
+                      number_cell(pi_estimate(hits, darts), 7), number_cell(sigmas, 1), number_cell(ms, 1)});
   }
   t.notes.push_back("a float holds every integer only up to 2^24 = 16,777,216; past it, hits += 1 changes nothing");
   t.notes.push_back("the course's 2^24 darts per thread give about 13.2 million hits: just below the cliff");
@@ -262,8 +258,8 @@ demo_output precision_study_demo(run_context& ctx, const run_options& options) {
   t.columns = {"darts (points)", "darts, pseudo-random", "expected (pseudo)", "darts, quasi-random",
                "4/(1+x^2), quasi-random"};
   for (const precision_point& p : study.points) {
-    t.rows.push_back({integer(p.darts), significant(p.pseudo_error), significant(expected_pseudo_error(p.darts)),
-                      significant(p.quasi_error), significant(p.smooth_quasi_error)});
+    t.rows.push_back({integer_cell(p.darts), significant_cell(p.pseudo_error), significant_cell(expected_pseudo_error(p.darts)),
+                      significant_cell(p.quasi_error), significant_cell(p.smooth_quasi_error)});
   }
   t.notes.push_back("slopes of log(error) vs log(darts) from 1000 on: pseudo-random darts " +
                     format_fixed(study.pseudo_slope, 2) + " (theory -0.5), quasi-random darts " +

@@ -112,11 +112,34 @@ TEST(Cli, LinalgModuleBadInput) {
 TEST(Cli, KernelsModuleBadInput) {
   expect_one_line_error({GPULAB_CLI, "kernels", "sum_cub", "--size", "2^34"}, usage, "at most 2^33");
   expect_one_line_error({GPULAB_CLI, "kernels", "sum_quantum"}, usage, "unknown case 'sum_quantum'");
+  // The fractal's parameters and picture path are checked before any GPU work.
+  expect_one_line_error({GPULAB_CLI, "kernels", "julia_computed_coordinates", "--iterations", "0"}, usage,
+                        "iterations must be in 1..255");
+  expect_one_line_error({GPULAB_CLI, "kernels", "julia_coalesced_2d", "--c", "nan,0.6"}, usage, "must be finite");
+  expect_one_line_error({GPULAB_CLI, "kernels", "julia_grid_stride", "--size", "0"}, usage, "");
+  expect_one_line_error({GPULAB_CLI, "kernels", "julia_grid_stride", "--size", "200000"}, usage, "n x n pixels");
+  expect_one_line_error({GPULAB_CLI, "kernels", "fractal_image", "--image", "/nonexistent-dir/j.png"}, io,
+                        "cannot write '/nonexistent-dir/j.png'");
+  expect_one_line_error({GPULAB_CLI, "kernels", "fractal_image", "--set", "cantor"}, usage, "--set");
   const auto list = run_command({GPULAB_CLI, "list"});
   for (const char* name : {"sum_atomic_per_element", "sum_shared_tree", "sum_warp_shuffle", "sum_multi_element",
-                           "sum_cub", "dot_multi_element", "dot_cub"}) {
+                           "sum_cub", "dot_multi_element", "dot_cub", "julia_complex_input", "julia_grid_stride",
+                           "julia_coalesced_2d", "julia_computed_coordinates", "fractal_image",
+                           "saxpy_runtime_compiled", "runtime_compilation"}) {
     EXPECT_NE(list.out.find(name), std::string::npos) << name;
   }
+}
+
+TEST(Cli, KernelThatDoesNotCompileShowsNvrtcLogWithUsageExit) {
+  // NVRTC needs no GPU: the operation is compiled before any GPU work.
+  const auto r = run_command({GPULAB_CLI, "kernels", "saxpy_runtime_compiled", "--operation", "r[i] = a * x[i] +"});
+  EXPECT_EQ(r.exit_code, usage) << r.err;
+  EXPECT_NE(r.err.find("kernel 'saxpy' does not compile: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("  | "), std::string::npos) << "no NVRTC log: " << r.err;
+  EXPECT_NE(r.err.find("r[i] = a * x[i] +;"), std::string::npos) << "the log shows the line: " << r.err;
+  const auto undeclared = run_command({GPULAB_CLI, "kernels", "saxpy_runtime_compiled", "--operation", "r[i] = b"});
+  EXPECT_EQ(undeclared.exit_code, usage) << undeclared.err;
+  EXPECT_NE(undeclared.err.find("identifier \"b\" is undefined"), std::string::npos) << undeclared.err;
 }
 
 TEST(Cli, UnwritableOutputIsAnIoError) {

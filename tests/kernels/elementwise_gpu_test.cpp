@@ -24,9 +24,10 @@ TEST_F(ElementwiseGpu, EveryCasePassesTheRunnerAtOddSizes) {
     const gpulab::run_options options = quick_run_options(n);
     gpulab::run_context ctx = gpulab::make_run_context(options, false);
     for (const gpulab::case_entry& entry : m.cases) {
-      // Reductions and the matrix cases have tests of their own.
+      // Reductions, the matrix cases and the fractals have tests of their own.
       if (entry.name.rfind("sum_", 0) == 0 || entry.name.rfind("dot_", 0) == 0 ||
-          entry.name.find("sums_") != std::string::npos || entry.name.rfind("transpose_", 0) == 0) {
+          entry.name.find("sums_") != std::string::npos || entry.name.rfind("transpose_", 0) == 0 ||
+          entry.name.rfind("julia_", 0) == 0) {
         continue;
       }
       for (auto& c : entry.make(options)) {

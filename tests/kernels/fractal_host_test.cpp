@@ -9,8 +9,11 @@
 #include <cstdio>
 #include <fstream>
 #include <limits>
+#include <map>
+#include <optional>
 
 #include "gpulab/core/error.hpp"
+#include "gpulab/kernels/cases.hpp"
 #include "gpulab/kernels/julia.hpp"
 
 namespace {
@@ -28,7 +31,7 @@ TEST(Fractal, LinspaceIncludesBothEnds) {
   const km::fractal_params p = small_julia(37, 23);
   EXPECT_EQ(p.x_of(0), -1.8f);
   EXPECT_FLOAT_EQ(p.x_of(36), 1.8f);
-  EXPECT_FLOAT_EQ(p.y_of(11), 0.0f);  // the middle row of an odd height
+  EXPECT_NEAR(p.y_of(11), 0.0f, 1e-7f);  // the middle row of an odd height (within a rounding of the step)
   EXPECT_EQ(small_julia(1, 1).x_of(0), -1.8f);
 }
 
@@ -96,7 +99,7 @@ TEST(Fractal, ParametersOutOfRangeAreUsageErrors) {
   bad([](km::fractal_params& p) { p.c_re = std::numeric_limits<float>::infinity(); });
   bad([](km::fractal_params& p) { p.c_im = std::nanf(""); });
   bad([](km::fractal_params& p) { p.width = 0; });
-  bad([](km::fractal_params& p) { p.height = 70000; });
+  bad([](km::fractal_params& p) { p.height = km::fractal_params::max_side + 1; });
   bad([](km::fractal_params& p) { p.x_max = p.x_min; });
   km::fractal_params mandelbrot = km::default_mandelbrot();
   mandelbrot.c_re = std::nanf("");  // c is not used by the Mandelbrot set
@@ -125,6 +128,62 @@ TEST(Fractal, PngIsWrittenAndAnUnwritablePathIsAnIoError) {
   std::remove(path.c_str());
   EXPECT_THROW(km::write_fractal_png("/nonexistent-dir/julia.png", counts, p), gpulab::io_error);
   EXPECT_THROW(km::colour_fractal(std::span<const std::uint8_t>(counts.data(), 10), p), gpulab::usage_error);
+}
+
+TEST(Fractal, OptionsGiveTheCourseDefaultsAndRefuseBadValues) {
+  gpulab::run_options options;
+  const km::fractal_params p = km::fractal_from_options(options);
+  EXPECT_EQ(p.width, 4096);
+  EXPECT_EQ(p.height, 4096);
+  EXPECT_EQ(p.max_iterations, 255);
+  EXPECT_EQ(p.c_re, 0.4f);
+  EXPECT_EQ(p.c_im, 0.6f);
+  options.parameters = {{"set", "mandelbrot"}, {"iterations", "100"}, {"c", "-0.8,0.156"}};
+  options.size = 1000;
+  const km::fractal_params m = km::fractal_from_options(options);
+  EXPECT_EQ(m.set, km::fractal::mandelbrot);
+  EXPECT_EQ(m.max_iterations, 100);
+  EXPECT_EQ(m.c_im, 0.156f);
+  EXPECT_EQ(m.x_min, -2.5f);
+
+  const auto bad = [](std::map<std::string, std::string> parameters, std::optional<std::uint64_t> size) {
+    gpulab::run_options o;
+    o.parameters = std::move(parameters);
+    o.size = size;
+    EXPECT_THROW(km::fractal_from_options(o), gpulab::usage_error);
+  };
+  bad({{"iterations", "0"}}, std::nullopt);
+  bad({{"iterations", "256"}}, std::nullopt);
+  bad({{"iterations", "ten"}}, std::nullopt);
+  bad({{"iterations", "12x"}}, std::nullopt);
+  bad({{"c", "nan,0.6"}}, std::nullopt);
+  bad({{"c", "0.4,inf"}}, std::nullopt);
+  bad({{"c", "0.4"}}, std::nullopt);
+  bad({{"c", "0.4,0.6i"}}, std::nullopt);
+  bad({{"set", "cantor"}}, std::nullopt);
+  bad({}, 0);
+  bad({}, std::uint64_t{km::fractal_params::max_side} + 1);
+}
+
+TEST(Fractal, ModuleRefusesAnUnwritableImagePathBeforeAnyGpuWork) {
+  const gpulab::training_module m = km::make_module();
+  gpulab::run_options options;
+  options.selected = {"fractal_image"};
+  options.parameters["image"] = "/nonexistent-dir/julia.png";
+  EXPECT_THROW(m.validate(options), gpulab::io_error);
+  options.parameters = {{"iterations", "0"}};
+  EXPECT_THROW(m.validate(options), gpulab::usage_error);
+  options.selected = {"sum_cub"};  // the fractal options do not concern the other cases
+  EXPECT_NO_THROW(m.validate(options));
+}
+
+TEST(Fractal, WarpEfficiencyIsUsefulOverOccupiedSlots) {
+  km::fractal_params p = small_julia(40, 2);  // each row: a warp of 32 pixels and one of 8
+  std::vector<std::uint8_t> counts(80, 1);
+  EXPECT_DOUBLE_EQ(km::warp_efficiency(counts, p), 1.0);
+  counts[0] = 33;  // row 0's first warp: 31 + 33 useful of 32 x 33 slots
+  const double useful = 31 + 33 + 8 + 32 + 8, occupied = 32 * 33 + 8 + 32 + 8;
+  EXPECT_DOUBLE_EQ(km::warp_efficiency(counts, p), useful / occupied);
 }
 
 }  // namespace

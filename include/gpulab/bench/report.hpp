@@ -23,6 +23,11 @@ struct cell {
   cell(std::string t, double value) : text(std::move(t)), number(value) {}
 };
 
+// Cells that print a rounded number and keep its value (for JSON and CSV).
+cell number_cell(double value, int decimals);  // fixed decimals
+cell integer_cell(long long value);
+cell significant_cell(double value);  // 3 significant digits
+
 struct table {
   std::string title;
   std::vector<std::string> columns;

@@ -75,6 +75,10 @@ class io_error : public error {
   explicit io_error(const std::string& what) : error(what, exit_code::io) {}
 };
 
+// Throws io_error when `path` cannot be opened for writing: checked before long
+// work, so a typo in an output path fails at once. "" and "-" (stdout) pass.
+void require_writable(const std::string& path);
+
 // A CUDA runtime, driver or library call failed. `library` is "CUDA", "cuBLAS", ...
 class cuda_error : public error {
  public:

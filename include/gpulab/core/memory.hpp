@@ -16,6 +16,7 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "gpulab/core/device.hpp"
 #include "gpulab/core/error.hpp"
@@ -202,6 +203,28 @@ template <class T>
 void copy_to_host_async(const device_buffer<T>& device, std::span<std::type_identity_t<T>> host, cuda::stream_ref s) {
   if (host.size() < device.size()) throw usage_error("copy_to_host_async: host range is smaller than the buffer");
   GPULAB_CUDA_TRY(cudaMemcpyAsync(host.data(), device.data(), device.bytes(), cudaMemcpyDeviceToHost, s.get()));
+}
+
+// A device copy of host data, complete when this returns (for setting up inputs).
+template <class T>
+device_buffer<T> upload(std::span<const T> host, cuda::stream_ref s) {
+  device_buffer<T> device(host.size(), s);
+  copy_to_device_async(host, device, s);
+  GPULAB_CUDA_TRY(cudaStreamSynchronize(s.get()));
+  return device;
+}
+template <class T>
+device_buffer<T> upload(const std::vector<T>& host, cuda::stream_ref s) {
+  return upload(std::span<const T>(host), s);
+}
+
+// A host copy of a device buffer, complete when this returns (for checking outputs).
+template <class T>
+std::vector<T> download(const device_buffer<T>& device, cuda::stream_ref s) {
+  std::vector<T> host(device.size());
+  copy_to_host_async(device, std::span<T>(host), s);
+  GPULAB_CUDA_TRY(cudaStreamSynchronize(s.get()));
+  return host;
 }
 
 }  // namespace gpulab

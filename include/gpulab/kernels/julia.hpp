@@ -1,16 +1,36 @@
 // SPDX-License-Identifier: MIT
-// Module 5 `kernels`: the Julia set (and the Mandelbrot set), the CPU side.
+// Module 5 `kernels`: the Julia set (and the Mandelbrot set).
 // The course's workload: z <- z^2 + c with c = 0.4 + 0.6i, on a 4096 x 4096
 // grid over [-1.8, 1.8]^2 (numpy.linspace: both ends included), counting the
 // iterations before |z|^2 >= 4, at most 255, stored as one byte per pixel.
+//
+// The GPU versions (kernels/julia.cuh), each changing one thing:
+//   complex_input         one thread per pixel reads the pixel's point from an array
+//                         and writes an int32 count (the course's PyCUDA kernel)
+//   grid_stride           a 2D grid-stride loop, threadIdx.x walking down a column:
+//                         a warp's 32 reads and writes are a row apart (uncoalesced)
+//   coalesced_2d          the same loop with threadIdx.x along a row (coalesced)
+//   computed_coordinates  no input array: each thread computes its point from (i, j),
+//                         and writes one byte: 1 byte per pixel moved instead of 12
 #pragma once
 
+#include <vector_types.h>  // float2
+
+#include <cmath>
 #include <cstdint>
+#include <cuda/std/span>
+#include <cuda/stream_ref>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "gpulab/bench/plot.hpp"
+
+#ifdef __CUDACC__
+#define GPULAB_HOST_DEVICE __host__ __device__
+#else
+#define GPULAB_HOST_DEVICE
+#endif
 
 namespace gpulab::kernels_module {
 
@@ -25,20 +45,26 @@ struct fractal_params {
   float y_min = -1.8f, y_max = 1.8f;  // y along the rows (row 0 is y_min)
 
   // Throws usage_error: 0 or more than 255 iterations, a non-finite c or region,
-  // an empty region, width or height outside 1..65536.
+  // an empty region, width or height outside 1..max_side.
+  static constexpr int max_side = 131072;
   void validate() const;
   [[nodiscard]] std::size_t pixels() const {
     return static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
   }
   // The coordinates of column j and row i, as numpy.linspace spaces them.
-  [[nodiscard]] float x_of(int j) const { return linspace(x_min, x_max, width, j); }
-  [[nodiscard]] float y_of(int i) const { return linspace(y_min, y_max, height, i); }
+  // Host and device compute them with the same operations (one explicit fmaf), so
+  // the kernels' pixels sit exactly where the CPU reference's do. The steps are
+  // separate so that a kernel divides once, not once per pixel.
+  [[nodiscard]] GPULAB_HOST_DEVICE float x_step() const { return linspace_step(x_min, x_max, width); }
+  [[nodiscard]] GPULAB_HOST_DEVICE float y_step() const { return linspace_step(y_min, y_max, height); }
+  [[nodiscard]] GPULAB_HOST_DEVICE float x_of(int j) const { return linspace_at(x_min, x_step(), j); }
+  [[nodiscard]] GPULAB_HOST_DEVICE float y_of(int i) const { return linspace_at(y_min, y_step(), i); }
 
-#ifdef __CUDACC__
-  __host__ __device__
-#endif
-  static float linspace(float low, float high, int count, int k) {
-    return count == 1 ? low : low + static_cast<float>(k) * ((high - low) / static_cast<float>(count - 1));
+  GPULAB_HOST_DEVICE static float linspace_step(float low, float high, int count) {
+    return count == 1 ? 0.0f : (high - low) / static_cast<float>(count - 1);
+  }
+  GPULAB_HOST_DEVICE static float linspace_at(float low, float step, int k) {
+    return fmaf(static_cast<float>(k), step, low);
   }
 };
 
@@ -46,22 +72,29 @@ struct fractal_params {
 fractal_params default_mandelbrot();
 
 // [snippet:escape_count]
-// Iterations of z <- z^2 + c before |z|^2 >= 4, at most max_iterations: the
-// same float arithmetic on the host as in the kernels (one function for both).
-#ifdef __CUDACC__
-__host__ __device__
-#endif
-inline std::uint8_t escape_count(float z_re, float z_im, float c_re, float c_im, int max_iterations) {
+// Iterations of z <- z^2 + c before |z|^2 >= 4, at most max_iterations: one
+// function for the host and the kernels. The fused multiply-adds are written
+// out: nvcc fuses a * b + c into one rounding by itself, the host compiler may
+// not, and near the set's boundary one rounding changes the count. Spelled
+// out, both sides round alike and the GPU's counts must equal the CPU's exactly.
+GPULAB_HOST_DEVICE inline std::uint8_t escape_count(float z_re, float z_im, float c_re, float c_im,
+                                                    int max_iterations) {
   int n = 0;
-  while (n < max_iterations && z_re * z_re + z_im * z_im < 4.0f) {
-    const float next_re = z_re * z_re - z_im * z_im + c_re;
-    z_im = 2.0f * z_re * z_im + c_im;
+  while (n < max_iterations && fmaf(z_re, z_re, z_im * z_im) < 4.0f) {
+    const float next_re = fmaf(z_re, z_re, fmaf(-z_im, z_im, c_re));
+    z_im = fmaf(2.0f * z_re, z_im, c_im);
     z_re = next_re;
     ++n;
   }
   return static_cast<std::uint8_t>(n);
 }
 // [/snippet:escape_count]
+
+// The count at the point (x, y): the Julia set starts z there, the Mandelbrot set uses it as c.
+GPULAB_HOST_DEVICE inline std::uint8_t fractal_count(const fractal_params& p, float x, float y) {
+  return p.set == fractal::julia ? escape_count(x, y, p.c_re, p.c_im, p.max_iterations)
+                                 : escape_count(0.0f, 0.0f, x, y, p.max_iterations);
+}
 
 // The CPU reference: row-major counts, height x width, OpenMP over the rows.
 std::vector<std::uint8_t> fractal_cpu(const fractal_params& p);
@@ -72,5 +105,21 @@ rgb_image colour_fractal(std::span<const std::uint8_t> counts, const fractal_par
 
 // colour_fractal + write_png; throws io_error when the file cannot be written.
 void write_fractal_png(const std::string& path, std::span<const std::uint8_t> counts, const fractal_params& p);
+
+// ------------------------------------------------------------------ the GPU
+enum class fractal_version { complex_input, grid_stride, coalesced_2d, computed_coordinates };
+const char* fractal_version_name(fractal_version v);  // "complex_input", ...
+std::vector<fractal_version> all_fractal_versions();
+[[nodiscard]] constexpr bool reads_points(fractal_version v) { return v != fractal_version::computed_coordinates; }
+
+// The point of every pixel, row-major: the input array of the first three versions.
+std::vector<float2> fractal_points(const fractal_params& p);
+
+// complex_input, grid_stride, coalesced_2d: counts[i * width + j] from points[i * width + j].
+void fractal_from_points_async(fractal_version v, const fractal_params& p, cuda::std::span<const float2> points,
+                               cuda::std::span<std::int32_t> counts, cuda::stream_ref s);
+
+// computed_coordinates: the points computed in the kernel, one byte per pixel.
+void fractal_async(const fractal_params& p, cuda::std::span<std::uint8_t> counts, cuda::stream_ref s);
 
 }  // namespace gpulab::kernels_module

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+// Launches of kernels/julia.cuh (the only file that includes it).
+#include <algorithm>
+#include <string>
+
+#include "gpulab/core/error.hpp"
+#include "gpulab/core/launch.cuh"
+#include "gpulab/kernels/julia.hpp"
+#include "kernels/julia.cuh"
+
+namespace gpulab::kernels_module {
+
+namespace {
+
+constexpr int block_size = 256;
+const dim3 block_2d(32, 8);  // a warp is 32 threads along x
+
+// The fixed grid of a 2D grid-stride loop: as many blocks as fit on the GPU at
+// once, at most 16 across x, no more than the image needs.
+template <class Kernel>
+dim3 grid_stride_grid(Kernel kernel, unsigned x_extent, unsigned y_extent) {
+  const unsigned resident = occupancy_grid_size(kernel, block_2d.x * block_2d.y);
+  const unsigned x = std::min({16u, blocks_for(x_extent, block_2d.x), resident});
+  const unsigned y = std::max(1u, std::min(resident / x, blocks_for(y_extent, block_2d.y)));
+  return {x, y};
+}
+
+void require_pixels(const fractal_params& p, std::size_t size, const char* what) {
+  p.validate();
+  if (size != p.pixels()) {
+    throw usage_error(std::string("fractal: ") + what + " holds " + std::to_string(size) + " elements, the " +
+                      std::to_string(p.width) + " x " + std::to_string(p.height) + " image needs " +
+                      std::to_string(p.pixels()));
+  }
+}
+
+}  // namespace
+
+void fractal_from_points_async(fractal_version v, const fractal_params& p, cuda::std::span<const float2> points,
+                               cuda::std::span<std::int32_t> counts, cuda::stream_ref s) {
+  require_pixels(p, points.size(), "the point array");
+  require_pixels(p, counts.size(), "the count array");
+  switch (v) {
+    case fractal_version::complex_input: {
+      const auto pixels = static_cast<std::int64_t>(p.pixels());
+      kernels::fractal_complex_input<<<blocks_for(pixels, block_size), block_size, 0, s.get()>>>(
+          p, points.data(), counts.data(), pixels);
+      break;
+    }
+    case fractal_version::grid_stride: {  // x walks the rows (height), y the columns
+      const dim3 grid = grid_stride_grid(kernels::fractal_grid_stride, p.height, p.width);
+      kernels::fractal_grid_stride<<<grid, block_2d, 0, s.get()>>>(p, points.data(), counts.data());
+      break;
+    }
+    case fractal_version::coalesced_2d: {
+      const dim3 grid = grid_stride_grid(kernels::fractal_coalesced_2d, p.width, p.height);
+      kernels::fractal_coalesced_2d<<<grid, block_2d, 0, s.get()>>>(p, points.data(), counts.data());
+      break;
+    }
+    case fractal_version::computed_coordinates:
+      throw usage_error("fractal: computed_coordinates reads no points (call fractal_async)");
+  }
+  GPULAB_CHECK_LAUNCH();
+}
+
+void fractal_async(const fractal_params& p, cuda::std::span<std::uint8_t> counts, cuda::stream_ref s) {
+  require_pixels(p, counts.size(), "the count array");
+  const dim3 grid = grid_stride_grid(kernels::fractal_computed_coordinates, p.width, p.height);
+  kernels::fractal_computed_coordinates<<<grid, block_2d, 0, s.get()>>>(p, counts.data());
+  GPULAB_CHECK_LAUNCH();
+}
+
+}  // namespace gpulab::kernels_module
