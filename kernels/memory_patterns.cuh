@@ -79,7 +79,7 @@ __global__ void column_sums_tiled(const float4* __restrict__ m, int rows, int co
 }
 // [/snippet:column_sums_tiled]
 
-// [snippet:transpose]
+// [snippet:transpose_naive]
 // out (cols x rows) = in (rows x cols) transposed. Blocks of Tile x BlockRows
 // threads, each block moving one Tile x Tile tile (each thread Tile / BlockRows
 // elements). BlockRows is a template parameter, not blockDim.y, on purpose: with
@@ -97,7 +97,9 @@ __global__ void transpose_naive(const float* __restrict__ in, float* __restrict_
       out[static_cast<std::int64_t>(c) * rows + r] = in[static_cast<std::int64_t>(r) * cols + c];
   }
 }
+// [/snippet:transpose_naive]
 
+// [snippet:transpose_tiled]
 // Through shared memory: read a tile row by row, write it out row by row of the
 // transpose. Both global accesses are coalesced; the column reads of the tile hit
 // shared memory, where Padding = 1 puts column k of consecutive rows in different
@@ -119,6 +121,6 @@ __global__ void transpose_tiled(const float* __restrict__ in, float* __restrict_
       out[static_cast<std::int64_t>(out_r) * rows + out_c] = tile[threadIdx.x][k];
   }
 }
-// [/snippet:transpose]
+// [/snippet:transpose_tiled]
 
 }  // namespace gpulab::kernels

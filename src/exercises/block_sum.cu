@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <vector>
 
 #include "gpulab/bench/inputs.hpp"
 #include "gpulab/bench/statistics.hpp"
 #include "gpulab/core/device.hpp"
 #include "gpulab/core/event.hpp"
+#include "gpulab/core/format.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/core/stream.hpp"
 #include "gpulab/core/launch.cuh"
@@ -63,6 +65,12 @@ void block_sum(cuda::std::span<const float> x, cuda::std::span<float> total, cud
 
 namespace {
 
+std::string all_digits(double value) {  // enough digits to see a difference of a few roundings
+  char text[32];
+  std::snprintf(text, sizeof text, "%.9g", value);
+  return text;
+}
+
 // "" when the total is within the rounding bound of this launch's summation
 // order: each thread adds k = n / threads elements in turn, the tree adds
 // log2(256) levels, the atomics add the blocks' totals one after another; each
@@ -75,8 +83,8 @@ std::string inspect(const std::vector<float>& x, float got) {
   const double bound = additions * std::ldexp(1.0, -24) * kernels_module::sum_of_magnitudes(x);
   const double expected = kernels_module::sum_cpu(x);
   if (std::abs(got - expected) <= bound) return "";
-  return "total " + std::to_string(got) + ", expected " + std::to_string(expected) + " (within " +
-         std::to_string(bound) + ")";
+  return "total " + all_digits(got) + ", expected " + all_digits(expected) + " (within " + format_significant(bound) +
+         ")";
 }
 
 float run_once(block_sum_fn fn, const device_buffer<float>& x, device_buffer<float>& total, cuda::stream_ref s) {

@@ -37,7 +37,10 @@ __global__ void polynomial_contiguous_runs(const float* x, float* y, int n) {
 
 // The same work interleaved: at each step the warp reads 32 neighbours.
 __global__ void polynomial_interleaved(const float* x, float* y, int n) {
-  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) y[i] = polynomial(x[i]);
+  const int threads = gridDim.x * blockDim.x;
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += threads) {
+    y[i] = polynomial(x[i]);
+  }
 }
 )";
 // [/snippet:course_source_module]
@@ -104,7 +107,9 @@ demo_output runtime_compilation_demo(run_context& ctx, const run_options& option
 
   // [snippet:course_reduction_kernel]
   // The course's ReductionKernel: a dot product of 1,000,000 floats.
-  const rtc::reduction_kernel<float> dot("0.0f", "a + b", "x[i] * y[i]", "const float* x, const float* y", "dot");
+  //   neutral, reduce (of a and b), map (of i), parameters, name
+  const rtc::reduction_kernel<float> dot("0.0f", "a + b", "x[i] * y[i]",
+                                         "const float* x, const float* y", "dot");
   // [/snippet:course_reduction_kernel]
   const std::size_t n = 1000000;
   std::vector<float> x(n), y(n);

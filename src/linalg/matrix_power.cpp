@@ -15,7 +15,6 @@ matrix_power_plan<T>::matrix_power_plan(blas_handle& blas, int n)
       product_{device_matrix<T>(n, n, blas.stream()), device_matrix<T>(n, n, blas.stream())},
       result_(&product_[0]) {}
 
-// [snippet:matrix_power]
 template <class T>
 void matrix_power_plan<T>::compute_async(matrix_view<const T> a, int p) {
   if (p < 0) throw usage_error("matrix power: p must be >= 0, got " + std::to_string(p));
@@ -33,6 +32,7 @@ void matrix_power_plan<T>::compute_async(matrix_view<const T> a, int p) {
     result_ = &product_[0];
     return;
   }
+  // [snippet:matrix_power]
   // Invariant: A^p = (product so far) * square^(bits left). Ping-pong buffers:
   // a GEMM must never write the matrix it reads.
   matrix_view<const T> square = a;
@@ -57,8 +57,8 @@ void matrix_power_plan<T>::compute_async(matrix_view<const T> a, int p) {
       next_square ^= 1;
     }
   }
+  // [/snippet:matrix_power]
 }
-// [/snippet:matrix_power]
 
 template class matrix_power_plan<float>;
 template class matrix_power_plan<double>;

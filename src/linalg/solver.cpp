@@ -428,6 +428,8 @@ void svd_solver<T>::compute_newton_schulz(matrix_view<const T> a) {
   const T inverse = T{1} / norm;
   GPULAB_CUBLAS_TRY(cublasScalEx(blas.get(), m * n, &inverse, data_type<T>(), work_.data.data(),
                                  data_type<T>(), 1, data_type<T>()));
+  // [/snippet:newton_schulz_svd]
+  // [snippet:newton_schulz_iterate]
   // 2. X <- X - X (X^T X - I) / 2 until X^T X = I: each singular value s moves to s (3 - s^2) / 2,
   //    growing by 1.5x while small, then converging quadratically to 1.
   const T switch_to_last_step = std::sqrt(std::numeric_limits<T>::epsilon()) / 2;
@@ -450,6 +452,8 @@ void svd_solver<T>::compute_newton_schulz(matrix_view<const T> a) {
     if (distance < switch_to_last_step) break;  // one step from distance d leaves about d^2
   }
   ++iterations_;
+  // [/snippet:newton_schulz_iterate]
+  // [snippet:newton_schulz_finish]
   // 3. H = X^T A is symmetric positive definite with eigenvalues S. syevd sorts ascending, so
   //    factor -H instead: its eigenvalues -S come out with S descending, like every other routine.
   gemm_async<T>(blas, T{-1}, transposed(x), a, T{0}, v_.view());
@@ -462,8 +466,8 @@ void svd_solver<T>::compute_newton_schulz(matrix_view<const T> a) {
                                  data_type<T>(), 1, data_type<T>()));
   // 4. U = X V.
   gemm_async<T>(blas, T{1}, as_matrix(x), v_.view(), T{0}, u_.view());
+  // [/snippet:newton_schulz_finish]
 }
-// [/snippet:newton_schulz_svd]
 
 template <class T>
 void svd_solver<T>::check() const {

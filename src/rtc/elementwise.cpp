@@ -16,7 +16,6 @@ elementwise_kernel::elementwise_kernel(const std::string& parameters, const std:
       kernel_(module_.function(name, elementwise_signature(parameters))),
       grid_(kernel_.resident_blocks(block_size)) {}
 
-// [snippet:reduction_source]
 std::string reduction_source(std::string_view kernel_name, std::string_view type, std::string_view neutral,
                              std::string_view reduce, std::string_view map, std::string_view parameters,
                              std::string_view preamble) {
@@ -58,7 +57,6 @@ std::string reduction_source(std::string_view kernel_name, std::string_view type
          "  if (threadIdx.x == 0) result[0] = shared[0];\n"
          "}\n";
 }
-// [/snippet:reduction_source]
 
 reduction_program::reduction_program(const char* type, const std::string& neutral, const std::string& reduce,
                                      const std::string& map, const std::string& parameters, const std::string& name,

@@ -109,18 +109,22 @@ std::vector<kernel_parameter> parse_parameters(std::string_view list) {
 // [snippet:elementwise_source]
 std::string elementwise_source(std::string_view kernel_name, std::string_view parameters,
                                std::string_view operation, std::string_view preamble) {
-  if (!is_identifier(kernel_name)) throw usage_error("'" + std::string(kernel_name) + "' is not a kernel name");
+  const std::string name(kernel_name);
+  if (!is_identifier(name)) throw usage_error("'" + name + "' is not a kernel name");
   for (const kernel_parameter& p : parse_parameters(parameters)) {
     if (p.name == "i" || p.name == "n") {
-      throw usage_error("'" + p.name + "' is reserved in an elementwise kernel (the index and the element count)");
+      throw usage_error("'" + p.name + "' is reserved in an elementwise kernel"
+                        " (the index and the element count)");
     }
   }
   if (trim(operation).empty()) throw usage_error("an elementwise kernel needs an operation");
+  // The operation inside a grid-stride loop over i < n, with 64-bit indices.
   std::string source(preamble);
-  source += "\nextern \"C\" __global__ void " + std::string(kernel_name) + "(" + std::string(parameters) +
+  source += "\nextern \"C\" __global__ void " + name + "(" + std::string(parameters) +
             ", long long n) {\n"
             "  const long long stride = (long long)gridDim.x * blockDim.x;\n"
-            "  for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += stride) {\n"
+            "  long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x;\n"
+            "  for (; i < n; i += stride) {\n"
             "    " + std::string(operation) + ";\n"
             "  }\n"
             "}\n";
