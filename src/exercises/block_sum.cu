@@ -14,6 +14,7 @@
 #include "gpulab/core/launch.cuh"
 #include "gpulab/exercises/block_sum.hpp"
 #include "gpulab/kernels/cpu_reference.hpp"
+#include "check_helpers.hpp"
 #include "kernels/exercises/block_sum.cuh"
 
 namespace gpulab::exercises {
@@ -107,13 +108,9 @@ check_report check_block_sum(block_sum_fn candidate, const check_options& option
     std::vector<float> x(n);
     fill_uniform(x, options.seed + n, 0.0f, 1.0f);
     const auto x_device = upload(x, s);
-    try {
-      const std::string problem = inspect(x, run_once(candidate, x_device, total, s));
-      report.record(problem.empty(), std::to_string(n) + " elements" + (problem.empty() ? "" : ": " + problem));
-    } catch (const cuda_error& e) {
-      report.record(false, std::to_string(n) + " elements: CUDA error: " + e.what());
-      return report;
-    }
+    const bool ran = record_run(report, std::to_string(n) + " elements",
+                                [&] { return inspect(x, run_once(candidate, x_device, total, s)); });
+    if (!ran) return report;
   }
   // Time candidate and reference on 2^24 elements, then check the last timed result.
   std::vector<float> x(std::size_t{1} << 24);

@@ -7,6 +7,7 @@
 #include "gpulab/core/memory.hpp"
 #include "gpulab/device/device_module.hpp"
 #include "gpulab/exercises/map_2d_index.hpp"
+#include "check_helpers.hpp"
 #include "kernels/exercises/map_2d_index.cuh"
 
 namespace gpulab::exercises {
@@ -78,13 +79,8 @@ check_report check_map_2d_index(map_2d_index_fn candidate, const check_options& 
   const shape shapes[] = {{1, 1}, {16, 16}, {37, 53}, {129, 7}, {5, 2000}, {1000, 1003}};
   for (const shape sh : shapes) {
     device_buffer<int> out(padded_count(sh), s);
-    try {
-      const std::string problem = inspect(run_once(candidate, sh, out, s, true), sh);
-      report.record(problem.empty(), describe(sh) + (problem.empty() ? "" : ": " + problem));
-    } catch (const cuda_error& e) {
-      report.record(false, describe(sh) + ": CUDA error: " + e.what());
-      return report;  // a faulting kernel leaves the context unusable
-    }
+    const bool ran = record_run(report, describe(sh), [&] { return inspect(run_once(candidate, sh, out, s, true), sh); });
+    if (!ran) return report;  // a faulting kernel leaves the context unusable
   }
   // Time candidate and reference at the largest size, then check what the last timed run left.
   const shape big{1000, 1003};

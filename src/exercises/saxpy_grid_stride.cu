@@ -11,7 +11,7 @@
 #include "gpulab/exercises/saxpy_grid_stride.hpp"
 #include "gpulab/kernels/elementwise.hpp"
 #include "kernels/exercises/saxpy_grid_stride.cuh"
-#include "guarded_output.hpp"
+#include "check_helpers.hpp"
 
 namespace gpulab::exercises {
 
@@ -79,14 +79,11 @@ check_report check_saxpy_grid_stride(saxpy_fn candidate, const check_options& op
     const auto x_device = upload_with_guard(x, 64, s), y_device = upload_with_guard(y, 64, s);
     guarded_output r(n, 64, s);
     r.poison(s);
-    try {
+    const bool ran = record_run(report, std::to_string(n) + " elements", [&] {
       candidate(a, {x_device.data(), n}, {y_device.data(), n}, r.view(), s);
-      const std::string problem = inspect(x, y, r.read(s), r);
-      report.record(problem.empty(), std::to_string(n) + " elements" + (problem.empty() ? "" : ": " + problem));
-    } catch (const cuda_error& e) {
-      report.record(false, std::to_string(n) + " elements: CUDA error: " + e.what());
-      return report;  // a faulting kernel leaves the context unusable
-    }
+      return inspect(x, y, r.read(s), r);
+    });
+    if (!ran) return report;
   }
   // Time candidate and reference on 2^24 elements, then check what the last timed run left.
   const std::size_t n = std::size_t{1} << 24;

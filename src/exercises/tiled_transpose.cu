@@ -11,7 +11,7 @@
 #include "gpulab/core/launch.cuh"
 #include "gpulab/exercises/tiled_transpose.hpp"
 #include "gpulab/kernels/memory_patterns.hpp"
-#include "guarded_output.hpp"
+#include "check_helpers.hpp"
 #include "kernels/exercises/tiled_transpose.cuh"
 
 namespace gpulab::exercises {
@@ -74,14 +74,11 @@ check_report check_tiled_transpose(transpose_fn candidate, const check_options& 
     const auto in_device = upload(in, s);
     guarded_output out(in.size(), guard_cells(sh), s);
     out.poison(s);
-    try {
+    const bool ran = record_run(report, describe(sh), [&] {
       candidate(in_device.span(), sh.rows, sh.cols, out.view(), s);
-      const std::string problem = inspect(in, sh, out.read(s), out);
-      report.record(problem.empty(), describe(sh) + (problem.empty() ? "" : ": " + problem));
-    } catch (const cuda_error& e) {
-      report.record(false, describe(sh) + ": CUDA error: " + e.what());
-      return report;
-    }
+      return inspect(in, sh, out.read(s), out);
+    });
+    if (!ran) return report;
   }
   // Time candidate and reference on 4096 x 4096, then check what the last timed run left.
   const shape big{4096, 4096};

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
-// For the exercise checkers: an output of n floats followed by guard cells,
-// all poisoned with 0xFF bytes (NaN) before each run. Afterwards every one of
-// the n elements must have been written and no guard cell touched.
+// Helpers of the exercise checkers: outputs with guard cells, inputs with room
+// after them, and one checked run recorded as PASS or FAIL.
 #pragma once
 
 #include <cmath>
@@ -11,9 +10,13 @@
 #include <vector>
 
 #include "gpulab/core/memory.hpp"
+#include "gpulab/exercises/check.hpp"
 
 namespace gpulab::exercises {
 
+// An output of n floats followed by guard cells, all poisoned with 0xFF bytes
+// (NaN) before each run. Afterwards every one of the n elements must have been
+// written and no guard cell touched.
 class guarded_output {
  public:
   // `guard`: cells enough to catch the writes a missing bounds check makes.
@@ -51,5 +54,20 @@ inline device_buffer<float> upload_with_guard(const std::vector<float>& host, st
 
 // " (never written)" for an element still holding the poison.
 inline std::string never_written(float value) { return std::isnan(value) ? " (never written)" : ""; }
+
+// Runs `inspect` (it runs the candidate and returns "" or what is wrong) and
+// records "label" or "label: problem". A CUDA error (a faulting kernel) is a FAIL
+// too, and returns false: the context is unusable after it, so the check stops.
+template <class Inspect>
+bool record_run(check_report& report, const std::string& label, Inspect&& inspect) {
+  try {
+    const std::string problem = inspect();
+    report.record(problem.empty(), label + (problem.empty() ? "" : ": " + problem));
+    return true;
+  } catch (const cuda_error& e) {
+    report.record(false, label + ": CUDA error: " + e.what());
+    return false;
+  }
+}
 
 }  // namespace gpulab::exercises
