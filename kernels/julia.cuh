@@ -60,7 +60,8 @@ __global__ void fractal_coalesced_2d(fractal_params p, const float2* __restrict_
 // [snippet:julia_computed_coordinates]
 // The coalesced loop without the input array: the point of pixel (i, j) is one
 // multiply-add away, far cheaper than reading 8 bytes; the count fits a byte.
-// (The step is divided out once per thread: a division costs more than an iteration.)
+// (The step is divided out once per thread: a division costs more than an iteration.
+// Launched with 16 x 16 blocks: a warp is 16 pixels of 2 rows, see julia.cu.)
 __global__ void fractal_computed_coordinates(fractal_params p, std::uint8_t* __restrict__ counts) {
   const float x_step = p.x_step(), y_step = p.y_step();
   for (int i = blockIdx.y * blockDim.y + threadIdx.y; i < p.height; i += gridDim.y * blockDim.y) {

@@ -147,18 +147,20 @@ std::unique_ptr<bench_case> make_fractal_case(fractal_version v, const fractal_p
 }
 
 // [snippet:warp_efficiency]
-// A warp runs as long as its slowest thread: what share of the warp's
-// iteration slots do useful work, with each warp on 32 neighbouring pixels of a row.
-double warp_efficiency(std::span<const std::uint8_t> counts, const fractal_params& p) {
+// A warp runs as long as its slowest thread: what share of the warp's iteration
+// slots do useful work, each warp on a patch of `width` x (32 / width) pixels.
+double warp_efficiency(std::span<const std::uint8_t> counts, const fractal_params& p, int width) {
+  const int height = 32 / width;
   double useful = 0, occupied = 0;
-  for (int i = 0; i < p.height; ++i) {
-    for (int j0 = 0; j0 < p.width; j0 += 32) {
-      const int lanes = std::min(32, p.width - j0);
-      int longest = 0;
-      for (int j = j0; j < j0 + lanes; ++j) {
-        const int n = counts[static_cast<std::size_t>(i) * static_cast<std::size_t>(p.width) + j];
-        useful += n;
-        longest = std::max(longest, n);
+  for (int i0 = 0; i0 < p.height; i0 += height) {
+    for (int j0 = 0; j0 < p.width; j0 += width) {
+      int lanes = 0, longest = 0;
+      for (int i = i0; i < std::min(i0 + height, p.height); ++i) {
+        for (int j = j0; j < std::min(j0 + width, p.width); ++j) {
+          const int n = counts[static_cast<std::size_t>(i) * static_cast<std::size_t>(p.width) + j];
+          useful += n, ++lanes;
+          longest = std::max(longest, n);
+        }
       }
       occupied += static_cast<double>(lanes) * longest;
     }
@@ -184,8 +186,8 @@ demo_output fractal_image_demo(run_context& ctx, const run_options& options) {
   table t;
   t.title = "The " + std::string(p.set == fractal::julia ? "Julia" : "Mandelbrot") +
             " set, computed_coordinates version: what each pixel costs";
-  t.columns = {"size", "c", "max iterations", "mean iterations", "never escaped", "warp efficiency %", "GPU ms",
-               "verified"};
+  t.columns = {"size", "c", "max iterations", "mean iterations", "never escaped", "warps 32 x 1 %",
+               "warps 16 x 2 %", "GPU ms", "verified"};
   const std::string c = p.set == fractal::julia
                             ? format_significant(p.c_re) + (p.c_im < 0 ? " - " : " + ") +
                                   format_significant(std::abs(p.c_im)) + "i"
@@ -193,10 +195,11 @@ demo_output fractal_image_demo(run_context& ctx, const run_options& options) {
   t.rows.push_back({cell(set_label(p)), cell(c), integer_cell(p.max_iterations),
                     number_cell(total / static_cast<double>(counts.size()), 2),
                     integer_cell(static_cast<long long>(never_escaped)),
-                    number_cell(100.0 * warp_efficiency(counts, p), 1), number_cell(ms, 4),
+                    number_cell(100.0 * warp_efficiency(counts, p, 32), 1),
+                    number_cell(100.0 * warp_efficiency(counts, p, 16), 1), number_cell(ms, 4),
                     cell(out.verified ? "yes" : "NO")});
-  t.notes.push_back("warp efficiency: useful iterations / (32 x the slowest pixel's) over warps of 32 pixels of a row;"
-                    " the rest of the warp waits");
+  t.notes.push_back("warp efficiency: useful iterations / (32 x the slowest pixel's), for warps on 32 pixels of a"
+                    " row and on 16 x 2 (the kernel's 16 x 16 blocks); the rest of a warp waits");
   const std::string image = options.parameter("image", "");
   if (image.empty()) {
     t.notes.push_back("--image FILE.png saves the picture");

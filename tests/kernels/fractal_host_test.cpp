@@ -180,10 +180,13 @@ TEST(Fractal, ModuleRefusesAnUnwritableImagePathBeforeAnyGpuWork) {
 TEST(Fractal, WarpEfficiencyIsUsefulOverOccupiedSlots) {
   km::fractal_params p = small_julia(40, 2);  // each row: a warp of 32 pixels and one of 8
   std::vector<std::uint8_t> counts(80, 1);
-  EXPECT_DOUBLE_EQ(km::warp_efficiency(counts, p), 1.0);
+  EXPECT_DOUBLE_EQ(km::warp_efficiency(counts, p, 32), 1.0);
+  EXPECT_DOUBLE_EQ(km::warp_efficiency(counts, p, 16), 1.0);
   counts[0] = 33;  // row 0's first warp: 31 + 33 useful of 32 x 33 slots
-  const double useful = 31 + 33 + 8 + 32 + 8, occupied = 32 * 33 + 8 + 32 + 8;
-  EXPECT_DOUBLE_EQ(km::warp_efficiency(counts, p), useful / occupied);
+  const double useful = 31 + 33 + 8 + 32 + 8;
+  EXPECT_DOUBLE_EQ(km::warp_efficiency(counts, p, 32), useful / (32 * 33 + 8 + 32 + 8));
+  // 16 x 2 warps: pixels 0-15 of both rows, 16-31 of both, then 8 x 2 at the edge.
+  EXPECT_DOUBLE_EQ(km::warp_efficiency(counts, p, 16), useful / (32 * 33 + 32 + 16));
 }
 
 }  // namespace

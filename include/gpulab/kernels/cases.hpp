@@ -46,8 +46,9 @@ std::unique_ptr<bench_case> make_transpose_case(transpose_version v, int n);
 // --size n (an n x n image, default 4096). Throws usage_error for bad values.
 fractal_params fractal_from_options(const run_options& options);
 std::unique_ptr<bench_case> make_fractal_case(fractal_version v, const fractal_params& p);
-// The share of a warp's iteration slots doing useful work (warps of 32 pixels of a row).
-double warp_efficiency(std::span<const std::uint8_t> counts, const fractal_params& p);
+// The share of a warp's iteration slots doing useful work, for warps on patches of
+// width x (32 / width) pixels (32: a row; 16: the computed_coordinates kernel's).
+double warp_efficiency(std::span<const std::uint8_t> counts, const fractal_params& p, int width);
 // Computes the picture, checks it, reports what a pixel costs, writes --image FILE.png.
 demo_output fractal_image_demo(run_context& ctx, const run_options& options);
 
