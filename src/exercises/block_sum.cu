@@ -116,11 +116,10 @@ check_report check_block_sum(block_sum_fn candidate, const check_options& option
   std::vector<float> x(std::size_t{1} << 24);
   fill_uniform(x, options.seed, 0.0f, 1.0f);
   const auto x_device = upload(x, s);
-  report.candidate_ms = summarize(time_on_stream(s, 2, 20, [&] { candidate(x_device.span(), total.span(), s); })).median_ms;
-  const std::string after = inspect(x, download(total, s)[0]);
-  report.record(after.empty(), "after timing, 16777216 elements" + (after.empty() ? "" : ": " + after));
-  report.reference_ms =
-      summarize(time_on_stream(s, 2, 20, [&] { reference::block_sum(x_device.span(), total.span(), s); })).median_ms;
+  time_against_reference(
+      report, s, std::to_string(x.size()) + " elements", [&] { candidate(x_device.span(), total.span(), s); },
+      [&] { reference::block_sum(x_device.span(), total.span(), s); },
+      [&] { return inspect(x, download(total, s)[0]); });
   return report;
 }
 

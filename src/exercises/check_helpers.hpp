@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "gpulab/bench/statistics.hpp"
+#include "gpulab/core/event.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/exercises/check.hpp"
 
@@ -68,6 +70,19 @@ bool record_run(check_report& report, const std::string& label, Inspect&& inspec
     report.record(false, label + ": CUDA error: " + e.what());
     return false;
   }
+}
+
+// Times the candidate and then the reference on the same data (median of 20 runs
+// after 2 warm-ups), and records whether what the candidate's last timed run left
+// behind is still right ("after timing, label"): a kernel that works once but
+// not when repeated (state left in the output, a missing reset) fails here.
+template <class Candidate, class Reference, class Inspect>
+void time_against_reference(check_report& report, cuda::stream_ref s, const std::string& label,
+                            Candidate&& candidate, Reference&& reference, Inspect&& inspect) {
+  report.candidate_ms = summarize(time_on_stream(s, 2, 20, candidate)).median_ms;
+  const std::string after = inspect();
+  report.record(after.empty(), "after timing, " + label + (after.empty() ? "" : ": " + after));
+  report.reference_ms = summarize(time_on_stream(s, 2, 20, reference)).median_ms;
 }
 
 }  // namespace gpulab::exercises

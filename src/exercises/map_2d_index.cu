@@ -87,11 +87,10 @@ check_report check_map_2d_index(map_2d_index_fn candidate, const check_options& 
   device_buffer<int> out(padded_count(big), s);
   const cuda::std::span<int> view(out.data(), static_cast<std::size_t>(big.rows) * big.cols);
   out.fill_bytes_async(0xFF, s);
-  report.candidate_ms = summarize(time_on_stream(s, 2, 20, [&] { candidate(view, big.rows, big.cols, s); })).median_ms;
-  const std::string after = inspect(run_once([](cuda::std::span<int>, int, int, cuda::stream_ref) {}, big, out, s, false), big);
-  report.record(after.empty(), "after timing, " + describe(big) + (after.empty() ? "" : ": " + after));
-  report.reference_ms =
-      summarize(time_on_stream(s, 2, 20, [&] { reference::map_2d_index(view, big.rows, big.cols, s); })).median_ms;
+  time_against_reference(
+      report, s, describe(big), [&] { candidate(view, big.rows, big.cols, s); },
+      [&] { reference::map_2d_index(view, big.rows, big.cols, s); },
+      [&] { return inspect(run_once([](cuda::std::span<int>, int, int, cuda::stream_ref) {}, big, out, s, false), big); });
   return report;
 }
 

@@ -94,12 +94,10 @@ check_report check_saxpy_grid_stride(saxpy_fn candidate, const check_options& op
   const cuda::std::span<const float> x_view(x_device.data(), n), y_view(y_device.data(), n);
   guarded_output r(n, 64, s);
   r.poison(s);
-  report.candidate_ms = summarize(time_on_stream(s, 2, 20, [&] { candidate(a, x_view, y_view, r.view(), s); })).median_ms;
-  const std::string after = inspect(x, y, r.read(s), r);
-  report.record(after.empty(), "after timing, " + std::to_string(n) + " elements" + (after.empty() ? "" : ": " + after));
-  report.reference_ms = summarize(time_on_stream(s, 2, 20, [&] {
-                          reference::saxpy_grid_stride(a, x_view, y_view, r.view(), s);
-                        })).median_ms;
+  time_against_reference(
+      report, s, std::to_string(n) + " elements", [&] { candidate(a, x_view, y_view, r.view(), s); },
+      [&] { reference::saxpy_grid_stride(a, x_view, y_view, r.view(), s); },
+      [&] { return inspect(x, y, r.read(s), r); });
   return report;
 }
 

@@ -87,14 +87,10 @@ check_report check_tiled_transpose(transpose_fn candidate, const check_options& 
   const auto in_device = upload(in, s);
   guarded_output out(in.size(), guard_cells(big), s);
   out.poison(s);
-  report.candidate_ms =
-      summarize(time_on_stream(s, 2, 20, [&] { candidate(in_device.span(), big.rows, big.cols, out.view(), s); }))
-          .median_ms;
-  const std::string after = inspect(in, big, out.read(s), out);
-  report.record(after.empty(), "after timing, " + describe(big) + (after.empty() ? "" : ": " + after));
-  report.reference_ms = summarize(time_on_stream(s, 2, 20, [&] {
-                          reference::tiled_transpose(in_device.span(), big.rows, big.cols, out.view(), s);
-                        })).median_ms;
+  time_against_reference(
+      report, s, describe(big), [&] { candidate(in_device.span(), big.rows, big.cols, out.view(), s); },
+      [&] { reference::tiled_transpose(in_device.span(), big.rows, big.cols, out.view(), s); },
+      [&] { return inspect(in, big, out.read(s), out); });
   return report;
 }
 

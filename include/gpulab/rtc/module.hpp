@@ -79,7 +79,7 @@ argument_shape shape_of() {
 }
 }  // namespace detail
 
-// One kernel of a loaded module.
+// One kernel of a loaded module: a handle, valid while its source_module lives.
 class kernel {
  public:
   kernel(cudaKernel_t handle, std::string name, std::vector<kernel_parameter> parameters)
