@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "gpulab/rtc/elementwise.hpp"
 
+#include <bit>
+
 namespace gpulab::rtc {
 
 namespace {
@@ -32,7 +34,7 @@ std::string reduction_source(std::string_view kernel_name, std::string_view type
   }
   // Both passes share the block tree: each thread's value, then halves of the block.
   const std::string block_tree =
-      "  __shared__ " + t + " shared[256];\n"
+      "  __shared__ " + t + " shared[" + std::to_string(reduction_program::block_size) + "];\n"
       "  shared[threadIdx.x] = acc;\n"
       "  __syncthreads();\n"
       "  for (int half = blockDim.x / 2; half > 0; half /= 2) {\n"
@@ -70,7 +72,7 @@ reduction_program::reduction_program(const char* type, const std::string& neutra
 std::int64_t reduction_program::longest_addition_chain(std::int64_t n) const {
   const std::int64_t blocks = pass_one_blocks(n), threads = blocks * block_size;
   const std::int64_t per_thread = (n + threads - 1) / threads, per_finisher = (blocks + block_size - 1) / block_size;
-  const std::int64_t tree = 8;  // log2(block_size)
+  const std::int64_t tree = std::countr_zero(static_cast<unsigned>(block_size));  // log2(256) = 8 levels
   return per_thread + tree + per_finisher + tree;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gpulab/core/error.hpp"
+#include "gpulab/rtc/elementwise.hpp"
 #include "gpulab/rtc/program.hpp"
 
 namespace {
@@ -91,6 +92,26 @@ TEST(Rtc, TheCacheCompilesEachProgramOnce) {
   }
   for (auto& t : threads) t.join();
   for (const auto* p : seen) EXPECT_EQ(p, first.get());
+}
+
+TEST(Rtc, ReductionSourceHasBothPassesAndCompiles) {
+  const std::string source =
+      rtc::reduction_source("dot", "float", "0.0f", "a + b", "x[i] * y[i]", "const float* x, const float* y");
+  EXPECT_NE(source.find("extern \"C\" __global__ void dot_blocks(const float* x, const float* y, long long n, "
+                        "float* partials)"),
+            std::string::npos)
+      << source;
+  EXPECT_NE(source.find("extern \"C\" __global__ void dot_finish(const float* partials, int count, float* result)"),
+            std::string::npos)
+      << source;
+  EXPECT_NE(source.find("shared[" + std::to_string(rtc::reduction_program::block_size) + "]"), std::string::npos);
+  EXPECT_GT(rtc::compile(source, "dot", {9, 0}).cubin.size(), 100u);
+  // i, n, a, b and partials are the generated code's names.
+  for (const char* reserved : {"const float* a", "const float* partials", "int n"}) {
+    EXPECT_THROW((void)rtc::reduction_source("r", "float", "0", "a + b", "x[i]", reserved), gpulab::usage_error)
+        << reserved;
+  }
+  EXPECT_THROW((void)rtc::reduction_source("r", "float", " ", "a + b", "x[i]", "const float* x"), gpulab::usage_error);
 }
 
 }  // namespace

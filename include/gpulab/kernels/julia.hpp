@@ -25,12 +25,7 @@
 #include <vector>
 
 #include "gpulab/bench/plot.hpp"
-
-#ifdef __CUDACC__
-#define GPULAB_HOST_DEVICE __host__ __device__
-#else
-#define GPULAB_HOST_DEVICE
-#endif
+#include "gpulab/core/host_device.hpp"
 
 namespace gpulab::kernels_module {
 
