@@ -2,7 +2,7 @@
 // Runtime compilation (module 5), the compiling half: CUDA C++ source text ->
 // NVRTC -> a cubin for one GPU architecture. The C++ answer to PyCUDA's
 // SourceModule and ElementwiseKernel starts here; loading and launching the
-// result is the other half.
+// result is the other half (rtc/module.hpp, rtc/elementwise.hpp).
 //
 //   const std::string source = rtc::elementwise_source("scale", "const float* x, float* y, float a",
 //                                                      "y[i] = a * x[i]");
