@@ -16,6 +16,12 @@
 
 namespace gpulab::exercises {
 
+// A matrix shape of the checks, and how a report line names it ("37 x 53").
+struct shape {
+  int rows, cols;
+};
+inline std::string describe(shape sh) { return std::to_string(sh.rows) + " x " + std::to_string(sh.cols); }
+
 // An output of n floats followed by guard cells, all poisoned with 0xFF bytes
 // (NaN) before each run. Afterwards every one of the n elements must have been
 // written and no guard cell touched.

@@ -30,12 +30,6 @@ void map_2d_index(cuda::std::span<int> out, int rows, int cols, cuda::stream_ref
 
 namespace {
 
-struct shape {
-  int rows, cols;
-};
-
-std::string describe(shape sh) { return std::to_string(sh.rows) + " x " + std::to_string(sh.cols); }
-
 // Room for everything a 16 x 16-block grid could touch, so a missing bounds
 // check writes into our guard cells instead of someone else's memory.
 std::size_t padded_count(shape sh) {

@@ -35,11 +35,6 @@ void tiled_transpose(cuda::std::span<const float> in, int rows, int cols, cuda::
 
 namespace {
 
-struct shape {
-  int rows, cols;
-};
-std::string describe(shape sh) { return std::to_string(sh.rows) + " x " + std::to_string(sh.cols); }
-
 // Enough guard cells for the writes of edge tiles without a bounds check.
 std::size_t guard_cells(shape sh) { return 32 * (static_cast<std::size_t>(std::max(sh.rows, sh.cols)) + 64); }
 

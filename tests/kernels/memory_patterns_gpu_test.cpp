@@ -21,10 +21,7 @@ class MemoryPatternsGpu : public GpuStreamTest {
  protected:
   template <class T>
   std::vector<T> download(const gpulab::device_buffer<T>& d) {
-    std::vector<T> h(d.size());
-    gpulab::copy_to_host_async(d, std::span<T>(h), s);
-    gpulab::synchronize(s);
-    return h;
+    return gpulab::download(d, s);  // on this fixture's stream
   }
 };
 

@@ -13,18 +13,13 @@
 
 class LinalgGpu : public GpuStreamTest {
  protected:
+  // gpulab::upload / gpulab::download on this fixture's stream.
   template <class T>
   gpulab::device_buffer<T> upload(const std::vector<T>& h) {
-    gpulab::device_buffer<T> d(h.size(), s);
-    gpulab::copy_to_device_async(std::span<const T>(h), d, s);
-    gpulab::synchronize(s);
-    return d;
+    return gpulab::upload(h, s);
   }
   template <class T>
   std::vector<T> download(const gpulab::device_buffer<T>& d) {
-    std::vector<T> h(d.size());
-    gpulab::copy_to_host_async(d, std::span<T>(h), s);
-    gpulab::synchronize(s);
-    return h;
+    return gpulab::download(d, s);
   }
 };
