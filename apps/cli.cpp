@@ -3,53 +3,156 @@
 
 #include <CLI/CLI.hpp>
 
-#include <algorithm>
-#include <iostream>
-#include <sstream>
+#include <unistd.h>
 
+#include <cuda_runtime_api.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <limits>
+#include <sstream>
+#include <system_error>
+
+#include "gpulab/bench/atomic_file.hpp"
 #include "gpulab/bench/size_parse.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/format.hpp"
-#include "gpulab/device/device_module.hpp"
-#include "gpulab/exercises/check.hpp"
-#include "gpulab/kernels/cases.hpp"
-#include "gpulab/linalg/cases.hpp"
-#include "gpulab/random/cases.hpp"
+#include "gpulab/course.hpp"
+#include "gpulab/exercises/catalog.hpp"
 #include "gpulab/rtc/program.hpp"
-#include "gpulab/transfer/cases.hpp"
 
 namespace gpulab::cli {
 
-std::vector<training_module> all_modules() {
-  return {device_module::make_module(), transfer::make_module(), linalg::make_module(), random::make_module(),
-          kernels_module::make_module()};
+namespace {
+
+// Validators for the common options. Each returns why a value is refused ("" when
+// it is fine) and may rewrite it; CLI11 prints "--name: why" and we exit 2.
+
+// A decimal whole number in [min, max]. Rewritten without leading zeros, because
+// CLI11 reads "010" as octal and "0x10" as hexadecimal: only plain decimals pass.
+CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
+  return CLI::Validator(
+      [min, max](std::string& text) {
+        std::uint64_t value = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+          return "must be a whole number in " + std::to_string(min) + ".." + std::to_string(max) + " (got '" + text +
+                 "')";
+        }
+        text = std::to_string(value);
+        return std::string();
+      },
+      "");
 }
 
-const training_module* find_module(const std::string& name) {
-  static const std::vector<training_module> modules = all_modules();
-  for (const training_module& m : modules) {
-    if (m.name == name) return &m;
-  }
-  return nullptr;
+const CLI::Validator non_empty(
+    [](std::string& text) { return text.empty() ? std::string("an empty value is not allowed") : std::string(); }, "");
+
+// The library's own parsers, run while parsing: the same message, before any work.
+const CLI::Validator size_text(
+    [](std::string& text) {
+      try {
+        (void)parse_size(text);
+      } catch (const usage_error& e) {
+        return std::string(e.what());
+      }
+      return std::string();
+    },
+    "");
+const CLI::Validator format_name(
+    [](std::string& text) {
+      try {
+        (void)parse_output_format(text);
+      } catch (const usage_error& e) {
+        return std::string(e.what());
+      }
+      return std::string();
+    },
+    "");
+
+// An option the command does not take, kept out of --help but answered with the reason.
+void refuse(CLI::App& command, const std::string& name, const std::string& why) {
+  const auto answer = [name, why](const std::string&) { throw CLI::ValidationError(name, why); };
+  command.add_option_function<std::string>(name, answer)->group("");  // group "": not in --help
 }
 
-void add_run_options(CLI::App& command, common_options& o, bool with_cases) {
-  command.add_option("--size", o.size, "problem size: 1000003, 50M, 2^29, 64KiB, 1GiB (elements or bytes: see list)");
-  command.add_option("--repeat", o.repeat, "timed repeats per case (default 20, fewer for slow cases)")
-      ->check(CLI::Range(1, 100000));
-  command.add_option("--device", o.device, "GPU index (default 0)");
-  command.add_option("--format", o.format, "table, json or csv");
-  command.add_option("--output", o.output, "write the report to this file ('-' = stdout)");
-  command.add_option("--seed", o.seed, "seed of the random inputs");
-  if (with_cases) {
-    command.add_option("--plot", o.plot, "draw the module's figure (e.g. bandwidth versus size) to this PNG");
-    command.add_option("cases", o.selected, "cases or demos to run (default: all; see `gpulab list`)");
+}  // namespace
+
+void add_device_and_seed(CLI::App& command, int& device, std::uint64_t& seed) {
+  command.add_option("--device", device, "GPU index (default 0)")
+      ->type_name("INT")
+      ->check(whole_number(0, static_cast<std::uint64_t>(std::numeric_limits<int>::max())));
+  command.add_option("--seed", seed, "seed of the random inputs (default 2026)")
+      ->type_name("INT")
+      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));  // no negative or wrapped seeds
+}
+
+command_shape shape_of(const training_module& m) {
+  command_shape shape;
+  shape.module = m.name;
+  shape.cases = true;
+  shape.size = shape.repeat = !m.cases.empty();  // demos alone (module 1) take neither
+  shape.plot = static_cast<bool>(m.plot) ||
+               std::any_of(m.demos.begin(), m.demos.end(), [](const demo_entry& d) { return d.draws_figure; });
+  return shape;
+}
+
+void add_run_options(CLI::App& command, common_options& o, const command_shape& shape) {
+  if (shape.size) {
+    command.add_option("--size", o.size, "problem size: 1000003, 50M, 2^29, 64KiB, 1GiB (elements or bytes: see list)")
+        ->type_name("SIZE")
+        ->check(size_text);
+  } else if (shape.cases) {
+    refuse(command, "--size", "module " + shape.module + " has no cases to size (see `gpulab list`)");
+  } else {
+    refuse(command, "--size", "the tour uses the course's sizes; --size applies to module commands");
   }
+  if (shape.repeat) {
+    command.add_option("--repeat", o.repeat, "timed repeats per case (default 20, fewer for slow cases)")
+        ->type_name("INT in 1..100000")
+        ->check(whole_number(1, 100000));
+  } else {
+    refuse(command, "--repeat", "module " + shape.module + " times no cases (see `gpulab list`)");
+  }
+  add_device_and_seed(command, o.device, o.seed);
+  command.add_option("--format", o.format, "table (default), json or csv")->type_name("FORMAT")->check(format_name);
+  command.add_option("--output", o.output, "write the report to this file (default '-': stdout)")
+      ->type_name("FILE")
+      ->check(non_empty);
+  if (shape.plot) {
+    // The figure is always SVG: a name like plot.png is refused while parsing, before any GPU work.
+    const CLI::Validator svg_file(
+        [](std::string& path) {
+          return path.ends_with(".svg") ? std::string() : "the figure is an SVG: give a file name ending in .svg";
+        },
+        "");
+    command.add_option("--plot", o.plot, "draw the module's figure (e.g. bandwidth versus size) to this SVG file")
+        ->type_name("FILE.svg")
+        ->check(svg_file);
+  } else if (shape.cases) {
+    refuse(command, "--plot", "nothing to plot: module " + shape.module + " draws no figure");
+  }
+  if (shape.cases) command.add_option("cases", o.selected, "cases or demos to run (default: all; see `gpulab list`)");
 }
 
 void add_module_options(CLI::App& command, const training_module& m, common_options& o) {
   for (const module_option& option : m.options) {
-    command.add_option("--" + option.name, o.parameters[option.name], option.description);
+    // The library's parser is the validator: one parser for the command line and the module.
+    std::string description = option.description;
+    if (option.kind == option_kind::choice_list) {  // the names are too many for the type column
+      description += "; names:";
+      for (const std::string& name : option.choices) description += " " + name;
+    }
+    if (!option.default_value.empty()) description += " (default " + option.default_value + ")";
+    CLI::Option* added = command.add_option_function<std::string>(
+        "--" + option.name, [&o, name = option.name](const std::string& value) { o.parameters[name] = value; },
+        description);
+    added->type_name(option.type_name());
+    added->check(CLI::Validator([option](std::string& value) { return option.problem(value); }, ""));
   }
 }
 
@@ -64,9 +167,7 @@ run_options to_run_options(const common_options& o, bool repeat_given) {
   r.device = o.device;
   r.seed = o.seed;
   r.selected = o.selected;
-  for (const auto& [name, value] : o.parameters) {
-    if (!value.empty()) r.parameters[name] = value;
-  }
+  r.parameters = o.parameters;
   return r;
 }
 
@@ -84,14 +185,15 @@ int run_module_command(const training_module& m, const common_options& o, bool r
   if (!o.plot.empty() && !can_plot(m, options.selected)) {
     throw usage_error("nothing to plot: the selected cases and demos of module " + m.name + " draw no figure");
   }
-  require_writable(o.output);
-  require_writable(o.plot);
+  // Nothing is created yet: the report and the figure appear whole once the run has made them.
+  require_atomically_writable(o.output);
+  require_atomically_writable(o.plot);
 
-  run_context ctx = make_run_context(options, true);
+  resources ctx = make_resources(options, true);
   module_run run = run_module(m, options, ctx);
   write_report_file(o.output, run.output, format);
   if (!o.plot.empty() && run.figure) {
-    write_line_plot_png(o.plot, *run.figure);
+    write_line_plot_svg(o.plot, *run.figure);
     std::cerr << "gpulab: wrote " << o.plot << "\n";
   }
   return exit_for(run.all_verified);
@@ -99,11 +201,10 @@ int run_module_command(const training_module& m, const common_options& o, bool r
 
 int run_tour(const common_options& o, bool repeat_given) {
   run_options options = to_run_options(o, repeat_given);
-  if (options.size) throw usage_error("the tour uses the course's sizes; --size applies to module commands");
   const output_format format = parse_output_format(o.format);
-  require_writable(o.output);
+  require_atomically_writable(o.output);
 
-  run_context ctx = make_run_context(options, true);
+  resources ctx = make_resources(options, true);
   report out;
   out.title = "gpulab tour: every module's headline demo, verified and timed";
   out.header = report_header(ctx);
@@ -145,34 +246,74 @@ int run_list(const std::string& format_name) {
   table exercises;
   exercises.title = "Exercises (gpulab check <name>)";
   exercises.columns = {"exercise", "module", "what you write", "edit this file"};
-  for (const auto& e : exercises::all_exercises()) {
-    exercises.rows.push_back({cell(e.name), cell(e.module_name), cell(e.summary), cell(e.file)});
+  for (const exercises::exercise_info& e : exercises::catalog) {
+    exercises.rows.push_back({cell(std::string(e.name)), cell(std::string(e.module_name)), cell(std::string(e.summary)),
+                              cell(std::string(e.file))});
   }
   out.tables.push_back(std::move(exercises));
   write_report(std::cout, out, format);
   return 0;
 }
 
-int run_check(const std::string& name, const common_options& o) {
-  const exercises::exercise_entry& entry = exercises::find_exercise(name);
-  exercises::check_options options;
-  options.seed = o.seed;
-  options.device = o.device;
-  const exercises::check_report report = entry.check_trainee(options);
-  std::cout << "gpulab check " << entry.name << " (" << entry.file << ")\n";
-  for (const std::string& line : report.lines) std::cout << "  " << line << "\n";
-  if (report.passed && report.candidate_ms && report.reference_ms) {  // speed matters once it is right
-    std::cout << "  time: yours " << format_fixed(*report.candidate_ms, 4) << " ms, reference "
-              << format_fixed(*report.reference_ms, 4) << " ms (yours runs at "
-              << format_fixed(100.0 * *report.reference_ms / *report.candidate_ms, 0) << "% of the reference's speed)\n";
+int run_check(const std::string& name, const common_options& o, const char* argv0) {
+  // The checker is a program of its own (gpulab-check, beside this one): the exercises are
+  // linked only there, so a trainee's skeleton that does not compile breaks nothing else.
+  std::string program = "gpulab-check";
+  std::error_code ignored;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ignored);
+  const std::filesystem::path beside = (self.empty() ? std::filesystem::path(argv0 ? argv0 : "") : self).parent_path() /
+                                       "gpulab-check";
+  if (std::filesystem::exists(beside)) program = beside.string();
+  const std::string seed = std::to_string(o.seed), device = std::to_string(o.device);
+  std::vector<char*> args = {program.data(), const_cast<char*>(name.c_str()), const_cast<char*>("--seed"),
+                             const_cast<char*>(seed.c_str()), const_cast<char*>("--device"),
+                             const_cast<char*>(device.c_str()), nullptr};
+  std::cout.flush();
+  execvp(program.c_str(), args.data());  // returns only when it could not start
+  throw error("cannot run " + program + " (" + std::strerror(errno) +
+                  "): build it with the kit (target gpulab_check), it checks the exercises",
+              exit_code::internal);
+}
+
+namespace {
+
+// Everything printed must have reached stdout: `gpulab list > /dev/full` is an io error, not a success.
+void flush_stdout() {
+  errno = 0;
+  std::cout.flush();
+  if (!std::cout) {
+    const int why = errno;
+    throw io_error(std::string("cannot write to standard output") +
+                   (why != 0 ? std::string(" (") + std::strerror(why) + ")" : ""));
   }
-  std::cout << (report.passed ? "PASS" : "FAIL") << "\n";
-  return static_cast<int>(report.passed ? exit_code::ok : exit_code::verification_failed);
+}
+
+}  // namespace
+
+std::string version_text(const std::string& program) {
+  int runtime = 0, driver = 0;
+  const std::string runtime_version = cudaRuntimeGetVersion(&runtime) == cudaSuccess
+                                          ? std::to_string(runtime / 1000) + "." + std::to_string(runtime % 1000 / 10)
+                                          : "unknown";
+  // Without a driver (a login node, a laptop) the call fails or reports 0: say so, needing no GPU.
+  const std::string driver_version = cudaDriverGetVersion(&driver) == cudaSuccess && driver > 0
+                                         ? "CUDA driver " + std::to_string(driver / 1000) + "." +
+                                               std::to_string(driver % 1000 / 10)
+                                         : "no CUDA driver";
+  return program + " " + GPULAB_VERSION + " (git " + GPULAB_GIT_REVISION + ")\nCUDA runtime " + runtime_version +
+         ", " + driver_version;
+}
+
+void add_version_flag(CLI::App& app, const std::string& program) {
+  app.set_version_flag("--version", [program] { return version_text(program); },
+                       "print the kit's version, git revision and the CUDA runtime and driver versions");
 }
 
 int guarded(const std::string& program, const std::function<int()>& body) {
   try {
-    return body();
+    const int code = body();
+    flush_stdout();
+    return code;
   } catch (const no_device_error& e) {
     std::cerr << program << ": " << e.what() << "; GPU commands need one (list and --help work without)\n";
     return static_cast<int>(exit_code::no_device);
@@ -220,8 +361,9 @@ int module_main(const std::string& module_name, int argc, char** argv) {
     const training_module* m = find_module(module_name);
     if (m == nullptr) throw error("no module " + module_name);
     CLI::App app{m->title + "\n(same as `gpulab " + m->name + "`; see `gpulab list` for the cases)", program};
+    add_version_flag(app, program);
     common_options options;
-    add_run_options(app, options, true);
+    add_run_options(app, options, shape_of(*m));
     add_module_options(app, *m, options);
     bool ok = false;
     const int code = parse_or_exit(app, program, argc, argv, ok);
@@ -235,21 +377,22 @@ int gpulab_main(int argc, char** argv) {
   return guarded(program, [&] {
     CLI::App app{"gpulab: make your code fast on NVIDIA GPUs (a C++/CUDA training kit)", program};
     app.require_subcommand(1);
+    add_version_flag(app, program);
     common_options options;
     std::string list_format = "table";
     auto* list = app.add_subcommand("list", "list modules, cases, demos and exercises (no GPU needed)");
-    list->add_option("--format", list_format, "table, json or csv");
+    list->add_option("--format", list_format, "table (default), json or csv")->type_name("FORMAT")->check(format_name);
     auto* tour = app.add_subcommand("tour", "every module's headline demo, verified, in one summary table");
-    add_run_options(*tour, options, false);
+    add_run_options(*tour, options, command_shape{.size = false, .module = "tour"});
     std::string exercise;
     auto* check = app.add_subcommand("check", "check your solution of an exercise (see `gpulab list`)");
     check->add_option("exercise", exercise, "the exercise's name")->required();
-    check->add_option("--device", options.device, "GPU index (default 0)");
-    check->add_option("--seed", options.seed, "seed of the random inputs");
+    add_device_and_seed(*check, options.device, options.seed);
     std::vector<std::pair<CLI::App*, const training_module*>> module_commands;
     for (const training_module& m : all_modules()) {
       auto* command = app.add_subcommand(m.name, m.title);
-      add_run_options(*command, options, true);
+      for (const std::string& alias : m.aliases) command->alias(alias);
+      add_run_options(*command, options, shape_of(m));
       add_module_options(*command, m, options);
       module_commands.emplace_back(command, find_module(m.name));
     }
@@ -259,7 +402,7 @@ int gpulab_main(int argc, char** argv) {
     for (const auto& [command, m] : module_commands) names += ", " + m->name;
     const std::string first = argc > 1 ? argv[1] : "";
     const bool known = std::any_of(module_commands.begin(), module_commands.end(),
-                                   [&](const auto& entry) { return entry.second->name == first; }) ||
+                                   [&](const auto& entry) { return find_module(first) == entry.second; }) ||
                        first == "list" || first == "tour" || first == "check";
     if (!first.empty() && first[0] != '-' && !known) {
       throw usage_error("unknown module or command '" + std::string(argv[1]) + "' (known: " + names + ")");
@@ -270,7 +413,7 @@ int gpulab_main(int argc, char** argv) {
 
     if (list->parsed()) return run_list(list_format);
     if (tour->parsed()) return run_tour(options, tour->count("--repeat") > 0);
-    if (check->parsed()) return run_check(exercise, options);
+    if (check->parsed()) return run_check(exercise, options, argc > 0 ? argv[0] : nullptr);
     for (const auto& [command, m] : module_commands) {
       if (command->parsed()) return run_module_command(*m, options, command->count("--repeat") > 0);
     }

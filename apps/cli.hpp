@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gpulab/bench/runner.hpp"
+#include "gpulab/course.hpp"  // all_modules(), find_module()
 
 namespace CLI {
 class App;
@@ -27,25 +28,43 @@ struct common_options {
   std::string plot;
   std::uint64_t seed = 2026;
   std::vector<std::string> selected;
-  std::map<std::string, std::string> parameters;  // module options (--generator ...), by name
+  std::map<std::string, std::string> parameters;  // module options (--generator ...) as typed, by name
 };
 
-// Every module the kit has, in course order.
-std::vector<training_module> all_modules();
-const training_module* find_module(const std::string& name);
+// Which of the common options a command takes: its --help lists only these, and
+// the others are refused with a line that says why.
+struct command_shape {
+  bool size = true;     // --size: commands that run cases (the tour uses the course's sizes)
+  bool repeat = true;   // --repeat: commands that time cases
+  bool plot = false;    // --plot: modules that draw a figure
+  bool cases = false;   // the case and demo names
+  std::string module;   // for the refusals' wording
+};
+command_shape shape_of(const training_module& m);
 
-// Adds --size, --repeat, --device, --format, --output, --seed (and --plot, case...) to a command.
-void add_run_options(CLI::App& command, common_options& options, bool with_cases);
-// Adds the module's own options (training_module::options) to its command.
+// Adds the common options the shape takes: --size, --repeat, --device, --format,
+// --output, --seed, --plot, case...
+void add_run_options(CLI::App& command, common_options& options, const command_shape& shape);
+// Adds --device and --seed, checked while parsing (decimal, in range: no negative or wrapped seed).
+void add_device_and_seed(CLI::App& command, int& device, std::uint64_t& seed);
+// Adds the module's own options (training_module::options), each typed and checked while parsing.
 void add_module_options(CLI::App& command, const training_module& m, common_options& options);
 
 // The commands. Each returns an exit code (gpulab::exit_code).
 int run_module_command(const training_module& m, const common_options& options, bool repeat_given);
 int run_tour(const common_options& options, bool repeat_given);
 int run_list(const std::string& format);
-int run_check(const std::string& exercise, const common_options& options);
+// `gpulab check`: runs gpulab-check (the exercises are linked there only).
+int run_check(const std::string& exercise, const common_options& options, const char* argv0);
 
-// Runs `body`, turning any exception into one line on stderr and its exit code.
+// `--version`: the kit's version and git revision, the CUDA runtime's and the driver's
+// versions ("no CUDA driver" without one). Needs no GPU.
+std::string version_text(const std::string& program);
+// Adds --version (printing version_text) to a program's top-level command.
+void add_version_flag(CLI::App& app, const std::string& program);
+
+// Runs `body`, turning any exception into one line on stderr and its exit code;
+// then flushes stdout: a report that could not be written (a full disk) exits 5 (io).
 int guarded(const std::string& program, const std::function<int()>& body);
 
 // main() of a per-module binary (gpulab-device, gpulab-transfer, ...).

@@ -4,7 +4,7 @@
 # GPULAB_FETCH_MISSING is ON (the default) do we fetch a pinned release with
 # FetchContent: that is the path for machines where you cannot install packages.
 include(FetchContent)
-option(GPULAB_FETCH_MISSING "Fetch CLI11 and GoogleTest with FetchContent when find_package fails" ON)
+option(GPULAB_FETCH_MISSING "Fetch the header-only dependencies (Eigen, CLI11, nlohmann-json, GoogleTest) when find_package fails" ON)
 
 find_package(CUDAToolkit 12.0 REQUIRED)
 find_package(OpenMP REQUIRED COMPONENTS CXX)
@@ -39,6 +39,8 @@ endfunction()
 set(EIGEN_BUILD_DOC OFF CACHE BOOL "")
 gpulab_find_or_fetch(Eigen3 3.3 libeigen3-dev https://gitlab.com/libeigen/eigen.git 3.4.0)
 gpulab_find_or_fetch(CLI11 2.1 libcli11-dev https://github.com/CLIUtils/CLI11.git v2.4.2)
+# nlohmann-json: the report's JSON output (header-only, used inside the library only).
+gpulab_find_or_fetch(nlohmann_json 3.10 nlohmann-json3-dev https://github.com/nlohmann/json.git v3.11.3)
 if(GPULAB_BUILD_TESTS)
   set(INSTALL_GTEST OFF CACHE BOOL "")
   gpulab_find_or_fetch(GTest 1.11 libgtest-dev https://github.com/google/googletest.git v1.14.0)

@@ -19,12 +19,12 @@
 #include <cstdint>
 #include <cuda/std/span>
 
-#include "kernels/reduce.cuh"
+#include "gpulab/core/block_reduce.cuh"
 
 namespace gpulab::random::kernels {
 
-// The block sum (warp shuffles, one atomic per block) is module 5's reduction lesson.
-using gpulab::kernels::add_block_sum;
+// add_block_sum (gpulab/core/block_reduce.cuh: warp shuffles, one atomic per block) is the
+// shared primitive that module 5's reduction lesson takes apart.
 
 // The darts of one thread, as [begin, end).
 struct dart_range {
@@ -107,7 +107,7 @@ __global__ void count_hits_per_thread(cuda::std::span<State> states, std::uint64
 
 // [snippet:count_hits_from_uniforms]
 // Darts made in bulk by the host API: x in xy[0, darts), y in xy[darts, 2 * darts).
-__global__ void count_hits_from_uniforms(cuda::std::span<const float> xy, std::uint64_t darts,
+static __global__ void count_hits_from_uniforms(cuda::std::span<const float> xy, std::uint64_t darts,
                                          unsigned long long* hits) {
   unsigned my_hits = 0;
   const std::uint64_t stride = std::uint64_t{gridDim.x} * blockDim.x;
@@ -122,7 +122,7 @@ __global__ void count_hits_from_uniforms(cuda::std::span<const float> xy, std::u
 // Quasi-random darts: point i of the 2D Sobol sequence, each coordinate
 // scrambled by XOR with a random constant (a "digital shift": every run gets a
 // different, equally even point set, so runs can be averaged like random ones).
-__global__ void count_hits_sobol(const unsigned* directions_x, const unsigned* directions_y, unsigned shift_x,
+static __global__ void count_hits_sobol(const unsigned* directions_x, const unsigned* directions_y, unsigned shift_x,
                                  unsigned shift_y, std::uint64_t darts, std::uint64_t per_thread,
                                  unsigned long long* hits) {
   const dart_range mine = darts_of_this_thread(darts, per_thread);
@@ -143,7 +143,7 @@ __global__ void count_hits_sobol(const unsigned* directions_x, const unsigned* d
 // pi as an integral of a smooth function: pi = integral over [0, 1] of 4 / (1 + x^2).
 // Quasi-random points reach their 1/N rate on smooth integrands like this one;
 // the darts' hit-or-miss function jumps at the circle, which costs them speed.
-__global__ void integrate_sobol(const unsigned* directions, unsigned shift, std::uint64_t points,
+static __global__ void integrate_sobol(const unsigned* directions, unsigned shift, std::uint64_t points,
                                 std::uint64_t per_thread, double* sum) {
   const dart_range mine = darts_of_this_thread(points, per_thread);
   double my_sum = 0;

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "gpulab/bench/plot.hpp"
+#include "gpulab/bench/png_image.hpp"
 #include "gpulab/core/error.hpp"
 
 namespace gpulab {

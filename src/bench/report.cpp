@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "gpulab/bench/report.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
+#include "gpulab/bench/atomic_file.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/format.hpp"
 
@@ -35,8 +39,8 @@ void write_text(std::ostream& out, const report& r) {
   }
   for (const table& t : r.tables) {
     out << "\n" << t.title << "\n";
-    std::vector<std::size_t> width(t.columns.size(), 0);
-    for (std::size_t c = 0; c < t.columns.size(); ++c) width[c] = t.columns[c].size();
+    std::vector<std::size_t> width(t.columns.size() - std::min(t.data_only_columns, t.columns.size()), 0);
+    for (std::size_t c = 0; c < width.size(); ++c) width[c] = t.columns[c].size();
     for (const auto& row : t.rows) {
       for (std::size_t c = 0; c < row.size() && c < width.size(); ++c) width[c] = std::max(width[c], row[c].text.size());
     }
@@ -71,61 +75,44 @@ void write_text(std::ostream& out, const report& r) {
 }
 
 // ------------------------------------------------------------------ JSON
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (const char ch : s) {
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(ch) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", ch);
-          out += escaped;
+// nlohmann-json builds the document and does the escaping; ordered_json keeps
+// the keys in the order written (title, header, tables), as people read them.
+void write_json(std::ostream& out, const report& r) {
+  using json = nlohmann::ordered_json;
+  json header = json::object();
+  for (const auto& [key, value] : r.header) header[key] = value;
+  json tables = json::array();
+  for (const table& t : r.tables) {
+    json rows = json::array();
+    for (const auto& row : t.rows) {
+      json cells = json::array();
+      for (const cell& c : row) {
+        if (!c.number) {
+          cells.push_back(c.text);
+        } else if (std::isfinite(*c.number)) {
+          cells.push_back(*c.number);
         } else {
-          out += ch;
+          cells.push_back(nullptr);  // JSON has no NaN or Infinity
         }
+      }
+      rows.push_back(std::move(cells));
     }
+    tables.push_back({{"title", t.title}, {"columns", t.columns}, {"rows", std::move(rows)}, {"notes", t.notes}});
   }
-  return out + "\"";
+  const json document = {{"title", r.title}, {"header", std::move(header)}, {"tables", std::move(tables)}};
+  // Invalid UTF-8 (a stray byte in a device or file name) becomes U+FFFD instead of an exception.
+  out << document.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
-std::string json_number(double value) {
-  if (!std::isfinite(value)) return "null";  // JSON has no NaN or Infinity
+// ------------------------------------------------------------------ CSV
+// Ten significant digits; NaN and infinities as "null", which pandas and R read as missing.
+std::string csv_number(double value) {
+  if (!std::isfinite(value)) return "null";
   char text[32];
   std::snprintf(text, sizeof text, "%.10g", value);
   return text;
 }
 
-void write_json(std::ostream& out, const report& r) {
-  out << "{\n  \"title\": " << json_string(r.title) << ",\n  \"header\": {";
-  for (std::size_t i = 0; i < r.header.size(); ++i) {
-    out << (i ? ", " : "") << json_string(r.header[i].first) << ": " << json_string(r.header[i].second);
-  }
-  out << "},\n  \"tables\": [";
-  for (std::size_t t = 0; t < r.tables.size(); ++t) {
-    const table& tab = r.tables[t];
-    out << (t ? "," : "") << "\n    {\"title\": " << json_string(tab.title) << ",\n     \"columns\": [";
-    for (std::size_t c = 0; c < tab.columns.size(); ++c) out << (c ? ", " : "") << json_string(tab.columns[c]);
-    out << "],\n     \"rows\": [";
-    for (std::size_t i = 0; i < tab.rows.size(); ++i) {
-      out << (i ? "," : "") << "\n       [";
-      for (std::size_t c = 0; c < tab.rows[i].size(); ++c) {
-        const cell& value = tab.rows[i][c];
-        out << (c ? ", " : "") << (value.number ? json_number(*value.number) : json_string(value.text));
-      }
-      out << "]";
-    }
-    out << "],\n     \"notes\": [";
-    for (std::size_t n = 0; n < tab.notes.size(); ++n) out << (n ? ", " : "") << json_string(tab.notes[n]);
-    out << "]}";
-  }
-  out << "\n  ]\n}\n";
-}
-
-// ------------------------------------------------------------------ CSV
 std::string csv_field(std::string_view s) {
   if (s.find_first_of(",\"\n") == std::string_view::npos) return std::string(s);
   std::string out = "\"";
@@ -143,7 +130,7 @@ void write_csv(std::ostream& out, const report& r) {
     out << "\n";
     for (const auto& row : t.rows) {
       for (std::size_t c = 0; c < row.size(); ++c) {
-        out << (c ? "," : "") << (row[c].number ? json_number(*row[c].number) : csv_field(row[c].text));
+        out << (c ? "," : "") << (row[c].number ? csv_number(*row[c].number) : csv_field(row[c].text));
       }
       out << "\n";
     }
@@ -166,11 +153,9 @@ void write_report_file(const std::string& path, const report& r, output_format f
     write_report(std::cout, r, format);
     return;
   }
-  std::ofstream file(path);
-  if (!file) throw io_error("cannot write '" + path + "'");
-  write_report(file, r, format);
-  file.close();
-  if (!file) throw io_error("writing '" + path + "' failed");
+  std::ostringstream text;  // whole or not at all: a failed run leaves no half file
+  write_report(text, r, format);
+  write_file_atomically(path, text.str());
 }
 
 }  // namespace gpulab

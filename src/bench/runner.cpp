@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "gpulab/bench/runner.hpp"
 
+#include <nvtx3/nvtx3.hpp>
 #include <omp.h>
 
 #include <algorithm>
@@ -12,11 +13,18 @@
 #include "gpulab/core/event.hpp"
 #include "gpulab/core/format.hpp"
 #include "gpulab/core/memory.hpp"
-#include "gpulab/core/nvtx.hpp"
 
 namespace gpulab {
 
 namespace {
+
+// NVTX ranges around each phase of each case (setup, cpu, verify, timed), so
+// `nsys profile gpulab transfer` shows where the time goes; in their own
+// "gpulab" domain on the timeline. They cost nothing when no profiler is attached.
+struct nvtx_domain {
+  static constexpr const char* name{"gpulab"};
+};
+using nvtx_range = nvtx3::scoped_range_in<nvtx_domain>;
 
 constexpr double target_timing_ms = 2000.0;  // without --repeat, a case gets about this much timed work
 
@@ -38,10 +46,12 @@ std::string cpu_model() {
 
 }  // namespace
 
-case_result run_case(bench_case& c, run_context& ctx, const run_options& options) {
-  cuda::stream_ref s = ctx.main_stream;
+case_result run_case(bench_case& c, resources& res, const run_options& options) {
+  const scoped_device on(res.device_index());  // the case's buffers and kernels belong to its device
+  cuda::stream_ref s = res.stream();
   case_result result;
   result.name = c.name();
+  result.parameters = c.parameters();
   result.size_label = c.size_label();
   result.size_value = c.size_value();
   result.work = c.work();
@@ -50,6 +60,7 @@ case_result run_case(bench_case& c, run_context& ctx, const run_options& options
   require_device_memory(c.device_bytes_needed(), "case " + c.name() + " at size " + c.size_label());
   {
     nvtx_range range(c.name() + " setup");
+    c.attach(res);
     c.setup(options.seed, s);
     synchronize(s);
   }
@@ -80,7 +91,7 @@ case_result run_case(bench_case& c, run_context& ctx, const run_options& options
   }
 
   // A buffer twice the L2 size: writing it evicts the case's data from L2.
-  device_buffer<unsigned char> l2_flush(c.flush_l2() ? 2 * ctx.device.l2_cache_bytes : 0, s);
+  device_buffer<unsigned char> l2_flush(c.flush_l2() ? 2 * res.device().l2_cache_bytes : 0, s);
   auto before_each = [&] {
     if (l2_flush.size() > 0) l2_flush.fill_bytes_async(0, s);
     c.before_repeat(s);
@@ -111,16 +122,28 @@ case_result run_case(bench_case& c, run_context& ctx, const run_options& options
 
   switch (result.peak) {
     case peak_kind::device_memory:
-      if (ctx.measured_copy_gbs > 0) result.percent_of_peak = 100.0 * result.gigabytes_per_second() / ctx.measured_copy_gbs;
+      if (res.ceilings().copy_gbs > 0) {
+        result.percent_of_peak = 100.0 * result.gigabytes_per_second() / res.ceilings().copy_gbs;
+      }
       break;
     case peak_kind::host_link:
-      if (ctx.device.host_link) {
-        result.percent_of_peak = 100.0 * result.gigabytes_per_second() / ctx.device.host_link->gigabytes_per_second;
+      if (res.device().host_link) {
+        result.percent_of_peak = 100.0 * result.gigabytes_per_second() / res.device().host_link->gigabytes_per_second;
       }
       break;
     case peak_kind::none: break;
   }
   return result;
+}
+
+bool matches(const case_result& r, const result_filter& filter) {
+  const auto same = [](const std::string& wanted, const std::string& value) {
+    return wanted.empty() || wanted == value;
+  };
+  return same(filter.module, r.module) && same(filter.operation, r.parameters.operation) &&
+         same(filter.version, r.parameters.version) && same(filter.element_type, r.parameters.element_type) &&
+         (filter.exclude_version.empty() || r.parameters.version != filter.exclude_version) &&
+         (!filter.size_value || *filter.size_value == r.size_value);
 }
 
 const case_result* fastest_verified(const std::vector<case_result>& results,
@@ -133,32 +156,47 @@ const case_result* fastest_verified(const std::vector<case_result>& results,
   return fastest;
 }
 
-const case_result* find_verified(const std::vector<case_result>& results, const std::string& name) {
-  return fastest_verified(results, [&](const case_result& r) { return r.name == name; });
+const case_result* fastest_verified(const std::vector<case_result>& results, const result_filter& filter) {
+  return fastest_verified(results, [&](const case_result& r) { return matches(r, filter); });
 }
 
-run_context make_run_context(const run_options& options, bool measure_peak) {
-  select_device(options.device);  // before the stream: a stream belongs to the current device
-  run_context ctx{query_device(options.device), 0.0, 0.0, stream{}};
-  if (measure_peak) {
-    nvtx_range range("measure peak copy bandwidth");
-    const std::size_t bytes = std::min<std::size_t>(std::size_t{1} << 30, device_memory_info().free_bytes / 4);
-    ctx.copy_bytes = static_cast<double>(bytes);
-    ctx.measured_copy_gbs = measure_device_copy_bandwidth(ctx.main_stream, bytes);
+const case_result* find_verified(const std::vector<case_result>& results, const result_filter& filter) {
+  const case_result* found = nullptr;
+  for (const case_result& r : results) {
+    if (!r.verified || !matches(r, filter)) continue;
+    if (found == nullptr || r.size_value >= found->size_value) found = &r;
   }
-  return ctx;
+  return found;
 }
 
-std::vector<std::pair<std::string, std::string>> report_header(const run_context& ctx) {
-  const device_info& d = ctx.device;
+void measure_ceilings(resources& res) {
+  const scoped_device on(res.device_index());
+  nvtx_range range("measure peak copy bandwidth");
+  const std::size_t bytes = std::min<std::size_t>(std::size_t{1} << 30, device_memory_info().free_bytes / 4);
+  measured_ceilings c;
+  c.copy_bytes = static_cast<double>(bytes);
+  c.copy_gbs = measure_device_copy_bandwidth(res.stream(), bytes);
+  res.set_ceilings(c);
+}
+
+resources make_resources(const run_options& options, bool measure_peak) {
+  select_device(options.device);  // the rest of the program runs there
+  resources res(options.device);
+  if (measure_peak) measure_ceilings(res);
+  return res;
+}
+
+std::vector<std::pair<std::string, std::string>> report_header(const resources& res) {
+  const device_info& d = res.device();
   std::vector<std::pair<std::string, std::string>> header;
   header.emplace_back("device", std::to_string(d.index) + ": " + d.name + " (compute capability " +
                                     d.compute_capability() + ", " + std::to_string(d.multiprocessors) + " SMs, " +
                                     format_bytes(d.global_memory_bytes) + ")");
-  if (ctx.measured_copy_gbs > 0) {
-    header.emplace_back("peak bandwidth", format_fixed(ctx.measured_copy_gbs, 0) +
+  const measured_ceilings& ceilings = res.ceilings();
+  if (ceilings.copy_gbs > 0) {
+    header.emplace_back("peak bandwidth", format_fixed(ceilings.copy_gbs, 0) +
                                               " GB/s measured (cudaMemcpy device-to-device, " +
-                                              format_bytes(static_cast<std::uint64_t>(ctx.copy_bytes)) + ", read + write); " +
+                                              format_bytes(static_cast<std::uint64_t>(ceilings.copy_bytes)) + ", read + write); " +
                                               format_fixed(d.theoretical_bandwidth_gbs(), 0) +
                                               " GB/s theoretical (2 x memory clock x bus width)");
   }
@@ -206,8 +244,18 @@ table results_table(const std::vector<case_result>& results, const std::string& 
                         [&](double v) { return number(v, 3); }));
     row.push_back(maybe(r.speedup_vs_cpu(), [&](double v) { return cell(format_significant(v) + "x", v); }));
     row.emplace_back(r.verified ? "yes" : "NO: " + r.verify_detail);
+    // The fields, for scripts (JSON and CSV only; the tour's module is its first column).
+    if (module_column.empty()) row.emplace_back(r.module);
+    row.emplace_back(r.parameters.operation);
+    row.emplace_back(r.parameters.version);
+    row.emplace_back(r.parameters.element_type);
     t.rows.push_back(std::move(row));
   }
+  const std::vector<std::string> fields = module_column.empty()
+                                              ? std::vector<std::string>{"module", "operation", "version", "element type"}
+                                              : std::vector<std::string>{"operation", "version", "element type"};
+  t.columns.insert(t.columns.end(), fields.begin(), fields.end());
+  t.data_only_columns = fields.size();
   t.notes.push_back("time: CUDA events, median of the timed repeats after warm-up, L2 flushed before each repeat;"
                     " GB/s = bytes the case must move / median time");
   t.notes.push_back("% peak: of the measured device copy bandwidth (device-memory cases) or of the PCIe link"
@@ -230,7 +278,7 @@ void validate_selection(const training_module& m, const std::vector<std::string>
 }
 
 module_run run_module_items(const training_module& m, const std::vector<run_item>& items,
-                            const run_options& options, run_context& ctx) {
+                            const run_options& options, resources& res) {
   module_run run;
   for (const run_item& item : items) {
     run_options item_options = options;
@@ -239,7 +287,7 @@ module_run run_module_items(const training_module& m, const std::vector<run_item
     for (const demo_entry& demo : m.demos) {
       if (demo.name != item.name) continue;
       nvtx_range range("demo " + demo.name);
-      demo_output out = demo.run(ctx, item_options);
+      demo_output out = demo.run(res, item_options);
       run.all_verified = run.all_verified && out.verified;
       if (out.figure && !run.figure) run.figure = std::move(out.figure);
       for (table& t : out.tables) run.output.tables.push_back(std::move(t));
@@ -247,7 +295,8 @@ module_run run_module_items(const training_module& m, const std::vector<run_item
     for (const case_entry& entry : m.cases) {
       if (entry.name != item.name) continue;
       for (auto& c : entry.make(item_options)) {
-        run.results.push_back(run_case(*c, ctx, item_options));
+        run.results.push_back(run_case(*c, res, item_options));
+        run.results.back().module = m.name;
         run.all_verified = run.all_verified && run.results.back().verified;
       }
     }
@@ -255,7 +304,7 @@ module_run run_module_items(const training_module& m, const std::vector<run_item
   return run;
 }
 
-module_run run_module(const training_module& m, const run_options& options, run_context& ctx) {
+module_run run_module(const training_module& m, const run_options& options, resources& res) {
   validate_selection(m, options.selected);
   if (m.validate) m.validate(options);
   // The selection in the module's own order (demos first), every item at --size.
@@ -267,9 +316,9 @@ module_run run_module(const training_module& m, const run_options& options, run_
   for (const case_entry& entry : m.cases) {
     if (chosen.empty() || chosen.count(entry.name) > 0) items.push_back({entry.name, options.size});
   }
-  module_run run = run_module_items(m, items, options, ctx);
+  module_run run = run_module_items(m, items, options, res);
   run.output.title = m.title;
-  run.output.header = report_header(ctx);
+  run.output.header = report_header(res);
   if (!run.results.empty()) {
     table t = results_table(run.results, "Verified and timed cases");
     if (m.compare) {

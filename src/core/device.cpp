@@ -3,6 +3,9 @@
 
 #include <cuda_runtime_api.h>
 
+#include <mutex>
+#include <vector>
+
 #include "gpulab/core/error.hpp"
 
 namespace gpulab {
@@ -40,6 +43,41 @@ void require_device_index(int index) {
 void select_device(int index) {
   require_device_index(index);
   GPULAB_CUDA_TRY(cudaSetDevice(index));
+}
+
+scoped_device::scoped_device(int index) {
+  GPULAB_CUDA_TRY(cudaGetDevice(&previous_));
+  if (index != previous_) {
+    GPULAB_CUDA_TRY(cudaSetDevice(index));
+    changed_ = true;
+  }
+}
+
+scoped_device::~scoped_device() {
+  if (changed_) (void)cudaSetDevice(previous_);  // destructors never throw
+}
+
+int sm_count(int device) {
+  // A fact of the hardware that never changes while the program runs: one
+  // process-wide table, by device index (0 = not asked yet), behind a lock.
+  static std::mutex mutex;
+  static std::vector<int> known;
+  const std::lock_guard<std::mutex> lock(mutex);
+  if (device < 0) throw usage_error("sm_count: no device " + std::to_string(device));
+  const auto index = static_cast<std::size_t>(device);
+  if (index >= known.size()) known.resize(index + 1, 0);
+  if (known[index] == 0) {
+    int count = 0;
+    GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&count, cudaDevAttrMultiProcessorCount, device));
+    known[index] = count;
+  }
+  return known[index];
+}
+
+int sm_count() {
+  int device = 0;
+  GPULAB_CUDA_TRY(cudaGetDevice(&device));
+  return sm_count(device);
 }
 
 units_per_sm arithmetic_units_per_sm(int cc_major, int cc_minor) {

@@ -14,10 +14,11 @@ void require_writable(const std::string& path) {
 }
 
 out_of_memory_error::out_of_memory_error(std::size_t requested_bytes, std::size_t available_bytes,
-                                         const std::string& what_for)
-    : error("not enough device memory for " + what_for + ": it needs " + format_bytes(requested_bytes) + " (" +
-                std::to_string(requested_bytes) + " bytes) but only " + format_bytes(available_bytes) + " (" +
-                std::to_string(available_bytes) + " bytes) are free",
+                                         const std::string& what_for, memory_kind kind)
+    : error(std::string("not enough ") + (kind == memory_kind::host ? "host" : "device") + " memory for " + what_for +
+                ": it needs " + format_bytes(requested_bytes) + " (" + std::to_string(requested_bytes) +
+                " bytes) but only " + format_bytes(available_bytes) + " (" + std::to_string(available_bytes) +
+                " bytes) are " + (kind == memory_kind::host ? "available" : "free"),
             exit_code::out_of_resources),
       requested_(requested_bytes),
       available_(available_bytes) {}

@@ -6,9 +6,9 @@
 #include <cuda_runtime_api.h>
 
 #include "gpulab/core/error.hpp"
-#include "gpulab/device/device_module.hpp"
+#include "gpulab/device/demos.hpp"
 
-namespace gpulab::device_module {
+namespace gpulab::device {
 
 namespace {
 struct attribute_name {
@@ -158,4 +158,4 @@ std::vector<attribute_value> all_attributes(int device) {
   return values;
 }
 
-}  // namespace gpulab::device_module
+}  // namespace gpulab::device

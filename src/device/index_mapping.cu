@@ -2,10 +2,10 @@
 #include <vector>
 
 #include "gpulab/core/memory.hpp"
-#include "gpulab/device/device_module.hpp"
-#include "kernels/index_mapping.cuh"
+#include "gpulab/device/demos.hpp"
+#include "kernels/device/index_mapping.cuh"
 
-namespace gpulab::device_module {
+namespace gpulab::device {
 
 void map_2d_index_async(cuda::std::span<int> out, int rows, int cols, cuda::stream_ref s) {
   if (rows <= 0 || cols <= 0) throw usage_error("map_2d_index: rows and cols must be positive");
@@ -44,4 +44,4 @@ index_map run_index_mapping(int rows, int cols, int block_x, int block_y, cuda::
   return result;
 }
 
-}  // namespace gpulab::device_module
+}  // namespace gpulab::device

@@ -5,18 +5,19 @@
 #include <algorithm>
 
 #include "gpulab/core/format.hpp"
-#include "gpulab/device/device_module.hpp"
+#include "gpulab/device/demos.hpp"
+#include "gpulab/device/module.hpp"
 
-namespace gpulab::device_module {
+namespace gpulab::device {
 
 namespace {
 
 // The facts a trainee should know about each GPU, and the peaks derived from them.
-demo_output summary(run_context& ctx, const run_options& /*options*/) {
+demo_output summary(resources& res, const run_options& /*options*/) {
   demo_output out;
   const int count = device_count();
   for (int d = 0; d < count; ++d) {
-    const device_info info = d == ctx.device.index ? ctx.device : query_device(d);
+    const device_info info = d == res.device_index() ? res.device() : query_device(d);
     table t;
     t.title = "Device " + std::to_string(d) + ": " + info.name;
     t.columns = {"property", "value", "how we know"};
@@ -43,8 +44,9 @@ demo_output summary(run_context& ctx, const run_options& /*options*/) {
     add("copy engines", integer_cell(info.async_engine_count), "cudaDevAttrAsyncEngineCount");
     add("theoretical bandwidth (GB/s)", number_cell(info.theoretical_bandwidth_gbs(), 0),
         "2 x memory clock x bus width / 8");
-    if (d == ctx.device.index && ctx.measured_copy_gbs > 0) {
-      add("measured copy bandwidth (GB/s)", number_cell(ctx.measured_copy_gbs, 0), "cudaMemcpy device-to-device, this run");
+    if (d == res.device_index() && res.ceilings().copy_gbs > 0) {
+      add("measured copy bandwidth (GB/s)", number_cell(res.ceilings().copy_gbs, 0),
+          "cudaMemcpy device-to-device, this run");
     }
     if (info.fp32_units_per_sm > 0) {
       add("FP32 units per SM", integer_cell(info.fp32_units_per_sm), "CUDA programming guide, by compute capability");
@@ -65,7 +67,7 @@ demo_output summary(run_context& ctx, const run_options& /*options*/) {
 }
 
 // Every attribute of every visible GPU (what PyCUDA's get_attributes() prints).
-demo_output attributes(run_context& /*ctx*/, const run_options& /*options*/) {
+demo_output attributes(resources& /*res*/, const run_options& /*options*/) {
   demo_output out;
   const int count = device_count();
   for (int d = 0; d < count; ++d) {
@@ -93,9 +95,9 @@ table matrix_table(const std::string& title, const std::vector<int>& values, int
 
 // The course's map_2d_kernel on a 16 x 16 matrix, with 8 x 8 blocks so that the
 // block boundaries are visible.
-demo_output index_mapping(run_context& ctx, const run_options& /*options*/) {
+demo_output index_mapping(resources& res, const run_options& /*options*/) {
   constexpr int rows = 16, cols = 16, bx = 8, by = 8;
-  const index_map map = run_index_mapping(rows, cols, bx, by, ctx.main_stream);
+  const index_map map = run_index_mapping(rows, cols, bx, by, res.stream());
   demo_output out;
   int wrong = 0;
   for (int r = 0; r < rows; ++r) {
@@ -122,7 +124,7 @@ demo_output index_mapping(run_context& ctx, const run_options& /*options*/) {
   return out;
 }
 
-demo_output occupancy(run_context& ctx, const run_options& options) {
+demo_output occupancy(resources& res, const run_options& options) {
   demo_output out;
   for (std::size_t shared : {std::size_t{0}, std::size_t{48} << 10}) {
     table t;
@@ -141,11 +143,11 @@ demo_output occupancy(run_context& ctx, const run_options& options) {
   t.title = "Copy bandwidth versus occupancy (256 threads per block, " + format_bytes(bytes) +
             ", occupancy limited by reserving shared memory)";
   t.columns = {"blocks/SM", "occupancy %", "GB/s", "% of measured peak", "verified"};
-  for (const bandwidth_at_occupancy& r : bandwidth_versus_occupancy(bytes, options.seed, ctx.main_stream)) {
+  const double peak = res.ceilings().copy_gbs;
+  for (const bandwidth_at_occupancy& r : bandwidth_versus_occupancy(bytes, options.seed, res.stream())) {
     out.verified = out.verified && r.verified;
     t.rows.push_back({integer_cell(r.blocks_per_sm), number_cell(100 * r.occupancy, 1), number_cell(r.gigabytes_per_second, 0),
-                      ctx.measured_copy_gbs > 0 ? number_cell(100 * r.gigabytes_per_second / ctx.measured_copy_gbs, 1)
-                                                : cell("-"),
+                      peak > 0 ? number_cell(100 * r.gigabytes_per_second / peak, 1) : cell("-"),
                       cell(r.verified ? "yes" : "NO")});
   }
   t.notes.push_back("a memory-bound kernel needs many bytes in flight: fewer resident warps, fewer requests, less"
@@ -171,4 +173,4 @@ training_module make_module() {
   return m;
 }
 
-}  // namespace gpulab::device_module
+}  // namespace gpulab::device

@@ -8,15 +8,16 @@
 #include "gpulab/bench/statistics.hpp"
 #include "gpulab/core/event.hpp"
 #include "gpulab/core/memory.hpp"
-#include "gpulab/device/device_module.hpp"
-#include "kernels/copy.cuh"
+#include "gpulab/device/demos.hpp"
+#include "gpulab/core/bandwidth_kernels.cuh"
+#include "gpulab/core/launch.cuh"
 
-namespace gpulab::device_module {
+namespace gpulab::device {
 
 namespace {
 // The kit's copy kernel (one 16 KiB tile per block for 256 threads).
 constexpr int vectors_per_thread = 4;
-constexpr auto probe_kernel = kernels::copy_tiled_vectorized<vectors_per_thread>;
+constexpr auto probe_kernel = copy_tiled_vectorized<vectors_per_thread>;
 
 struct sm_limits {
   int max_threads, max_blocks, registers, max_warps;
@@ -119,4 +120,4 @@ std::vector<bandwidth_at_occupancy> bandwidth_versus_occupancy(std::size_t bytes
   return results;
 }
 
-}  // namespace gpulab::device_module
+}  // namespace gpulab::device

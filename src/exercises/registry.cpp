@@ -1,43 +1,45 @@
 // SPDX-License-Identifier: MIT
 #include "gpulab/core/error.hpp"
-#include "gpulab/exercises/block_sum.hpp"
+#include "gpulab/custom/exercises/block_sum.hpp"
+#include "gpulab/exercises/catalog.hpp"
 #include "gpulab/exercises/check.hpp"
-#include "gpulab/exercises/map_2d_index.hpp"
-#include "gpulab/exercises/monte_carlo_pi.hpp"
-#include "gpulab/exercises/pipelined_scale.hpp"
-#include "gpulab/exercises/row_major_gemm.hpp"
-#include "gpulab/exercises/saxpy_grid_stride.hpp"
-#include "gpulab/exercises/tiled_matmul.hpp"
-#include "gpulab/exercises/tiled_transpose.hpp"
+#include "gpulab/device/exercises/map_2d_index.hpp"
+#include "gpulab/random/exercises/monte_carlo_pi.hpp"
+#include "gpulab/transfer/exercises/pipelined_scale.hpp"
+#include "gpulab/linalg/exercises/row_major_gemm.hpp"
+#include "gpulab/custom/exercises/saxpy_grid_stride.hpp"
+#include "gpulab/linalg/exercises/tiled_matmul.hpp"
+#include "gpulab/custom/exercises/tiled_transpose.hpp"
 
 namespace gpulab::exercises {
 
+namespace {
+
+// The checker of each exercise of the catalog, by name.
+check_report check_by_name(std::string_view name, const check_options& o) {
+  if (name == "map_2d_index") return check_map_2d_index(trainee::map_2d_index, o);
+  if (name == "pipelined_scale") return check_pipelined_scale(trainee::pipelined_scale, o);
+  if (name == "row_major_gemm") return check_row_major_gemm(trainee::row_major_gemm, o);
+  if (name == "tiled_matmul") return check_tiled_matmul(trainee::tiled_matmul, o);
+  if (name == "monte_carlo_pi") return check_monte_carlo_pi(trainee::monte_carlo_pi, o);
+  if (name == "saxpy_grid_stride") return check_saxpy_grid_stride(trainee::saxpy_grid_stride, o);
+  if (name == "block_sum") return check_block_sum(trainee::block_sum, o);
+  if (name == "tiled_transpose") return check_tiled_transpose(trainee::tiled_transpose, o);
+  throw error("exercise '" + std::string(name) + "' is in the catalog but has no checker");
+}
+
+}  // namespace
+
 const std::vector<exercise_entry>& all_exercises() {
-  static const std::vector<exercise_entry> entries = {
-      {"map_2d_index", "device", "map a 2D grid of 16 x 16 blocks onto a matrix, with a bounds check",
-       "kernels/exercises/map_2d_index.cuh",
-       [](const check_options& o) { return check_map_2d_index(trainee::map_2d_index, o); }},
-      {"pipelined_scale", "transfer", "overlap copies and a kernel with chunks on several streams",
-       "kernels/exercises/pipelined_scale.cuh",
-       [](const check_options& o) { return check_pipelined_scale(trainee::pipelined_scale, o); }},
-      {"row_major_gemm", "linalg", "C = A B on row-major data with one cuBLAS call, no copies",
-       "kernels/exercises/row_major_gemm.hpp",
-       [](const check_options& o) { return check_row_major_gemm(trainee::row_major_gemm, o); }},
-      {"tiled_matmul", "linalg", "a shared-memory tiled matrix multiply, compared with cuBLAS",
-       "kernels/exercises/tiled_matmul.cuh",
-       [](const check_options& o) { return check_tiled_matmul(trainee::tiled_matmul, o); }},
-      {"monte_carlo_pi", "random", "per-thread Philox states, hit counting and a shared-memory block reduction",
-       "kernels/exercises/monte_carlo_pi.cuh",
-       [](const check_options& o) { return check_monte_carlo_pi(trainee::monte_carlo_pi, o); }},
-      {"saxpy_grid_stride", "kernels", "saxpy with a grid-stride loop on a grid that does not grow with n",
-       "kernels/exercises/saxpy_grid_stride.cuh",
-       [](const check_options& o) { return check_saxpy_grid_stride(trainee::saxpy_grid_stride, o); }},
-      {"block_sum", "kernels", "a sum: grid-stride loop, shared-memory tree per block, one atomicAdd per block",
-       "kernels/exercises/block_sum.cuh", [](const check_options& o) { return check_block_sum(trainee::block_sum, o); }},
-      {"tiled_transpose", "kernels", "a transpose through a 32 x 33 shared-memory tile, both accesses coalesced",
-       "kernels/exercises/tiled_transpose.cuh",
-       [](const check_options& o) { return check_tiled_transpose(trainee::tiled_transpose, o); }},
-  };
+  static const std::vector<exercise_entry> entries = [] {
+    std::vector<exercise_entry> list;
+    for (const exercise_info& info : catalog) {
+      list.push_back({std::string(info.name), std::string(info.module_name), std::string(info.summary),
+                      std::string(info.file),
+                      [name = info.name](const check_options& o) { return check_by_name(name, o); }});
+    }
+    return list;
+  }();
   return entries;
 }
 

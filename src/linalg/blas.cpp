@@ -96,7 +96,7 @@ void gemm_strided_batched_async(blas_handle& blas, T alpha, matrix_view<const T>
   if (count < 0) throw usage_error("gemm_strided_batched: negative batch count " + std::to_string(count));
   const gemm_call<T, T> call = column_major_gemm(a, b, c);
   // When C is row-major the call multiplies B^T A^T: B's memory comes first.
-  const bool swapped = c.order == layout::row_major;
+  const bool swapped = storage_order(c) == layout::row_major;
   const cublasComputeType_t compute = std::is_same_v<T, double> ? CUBLAS_COMPUTE_64F : CUBLAS_COMPUTE_32F;
   GPULAB_CUBLAS_TRY(cublasGemmStridedBatchedEx(
       blas.get(), to_cublas(call.op_a), to_cublas(call.op_b), call.m, call.n, call.k, &alpha, call.a, data_type<T>(),

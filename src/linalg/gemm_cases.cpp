@@ -23,6 +23,7 @@
 #include "gpulab/linalg/cases.hpp"
 #include "gpulab/linalg/flops.hpp"
 #include "gpulab/linalg/matrix_power.hpp"
+#include "gpulab/linalg/resources.hpp"
 
 namespace gpulab::linalg {
 
@@ -69,6 +70,25 @@ host_matrix<double> random_full_precision_matrix(int n, std::uint64_t seed) {
   return m;
 }
 
+// The device's cuBLAS handle that attach() gave the case; setup() must run on its stream.
+blas_handle& attached(blas_handle* blas, const std::string& name, cuda::stream_ref s) {
+  if (blas == nullptr || blas->stream() != s) {
+    throw usage_error(name + ": attach(resources) first, then setup() on the resources' stream");
+  }
+  return *blas;
+}
+
+// What the GEMM modes are called in the report's fields.
+const char* precision_name(gemm_precision p) {
+  switch (p) {
+    case gemm_precision::fp64: return "fp64";
+    case gemm_precision::fp32: return "fp32";
+    case gemm_precision::tf32: return "tf32";
+    case gemm_precision::bf16: return "bf16";
+  }
+  return "?";
+}
+
 // One sampled element of C with its FP64 value and its error scale sum_k |a_ik| |b_kj|.
 struct sampled_element {
   int i = 0, j = 0;
@@ -86,6 +106,10 @@ class gemm_case final : public bench_case {
   }
 
   std::string name() const override { return gemm_case_name(precision_); }
+  case_parameters parameters() const override {
+    const char* type = std::is_same_v<In, double> ? "double" : std::is_same_v<In, bf16> ? "bf16" : "float";
+    return {"gemm", precision_name(precision_), type};
+  }
   std::string size_label() const override { return std::to_string(n_) + " x " + std::to_string(n_); }
   double size_value() const override { return n_; }
   std::size_t device_bytes_needed() const override { return elements() * (2 * sizeof(In) + sizeof(Out)); }
@@ -94,13 +118,14 @@ class gemm_case final : public bench_case {
   bool has_cpu_baseline() const override { return n_ <= cpu_baseline_limit; }
   bool flush_l2() const override { return false; }  // compute-bound: L2 contents do not matter
 
+  void attach(resources& res) override { blas_ = &blas(res); }
   void setup(std::uint64_t seed, cuda::stream_ref s) override {
+    (void)attached(blas_, name(), s);
     a_ = random_full_precision_matrix(n_, seed);
     b_ = random_full_precision_matrix(n_, seed + 1);
     a_device_ = upload(a_, s);
     b_device_ = upload(b_, s);
     c_device_ = device_buffer<Out>(elements(), s);
-    blas_.emplace(s);
     prepare_samples(seed + 2);
     prepare_probe(seed + 3);
   }
@@ -237,7 +262,7 @@ class gemm_case final : public bench_case {
   host_matrix<float> a_float_, b_float_;
   device_buffer<In> a_device_, b_device_;
   device_buffer<Out> c_device_;
-  std::optional<blas_handle> blas_;
+  blas_handle* blas_ = nullptr;  // the device's (attach)
   std::vector<sampled_element> samples_;
   std::vector<double> probe_x_, probe_exact_, probe_scale_;
 };
@@ -253,6 +278,7 @@ class matrix_power_case final : public bench_case {
     if (power < 0) throw usage_error("--power must be >= 0, got " + std::to_string(power));
   }
   std::string name() const override { return "matrix_power"; }
+  case_parameters parameters() const override { return {"matrix_power", "repeated_squaring", "double"}; }
   std::string size_label() const override {
     return std::to_string(n_) + " x " + std::to_string(n_) + ", p = " + std::to_string(power_);
   }
@@ -262,14 +288,14 @@ class matrix_power_case final : public bench_case {
   peak_kind peak() const override { return peak_kind::none; }
   bool flush_l2() const override { return false; }
 
+  void attach(resources& res) override { blas_ = &blas(res); }
   void setup(std::uint64_t seed, cuda::stream_ref s) override {
     // Scaled so that A^p neither overflows nor vanishes: entries ~ 1/sqrt(n) keep the norm near 1.
     a_ = random_matrix<double>(n_, n_, seed);
     const double scale = 1.7 / std::sqrt(static_cast<double>(n_));
     for (double& v : a_.data) v *= scale;
     a_device_ = copy_to_device(a_, s);
-    blas_.emplace(s);
-    plan_.emplace(*blas_, n_);
+    plan_.emplace(attached(blas_, name(), s), n_);
   }
   void run_cpu() override { expected_ = matrix_power(a_, power_); }
   void poison_outputs(cuda::stream_ref s) override {
@@ -293,7 +319,7 @@ class matrix_power_case final : public bench_case {
   int n_, power_;
   host_matrix<double> a_, expected_;
   device_matrix<double> a_device_;
-  std::optional<blas_handle> blas_;
+  blas_handle* blas_ = nullptr;  // the device's (attach)
   std::optional<matrix_power_plan<double>> plan_;
 };
 

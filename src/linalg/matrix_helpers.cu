@@ -11,11 +11,11 @@ namespace gpulab::linalg {
 template <class T>
 void zero_below_diagonal_async(matrix_view<T> m, cuda::stream_ref s) {
   require_valid(m, "R");
-  if (m.order != layout::column_major) throw usage_error("zero_below_diagonal: column-major matrices only");
-  if (m.rows == 0 || m.cols == 0) return;
+  if (storage_order(m) != layout::column_major) throw usage_error("zero_below_diagonal: column-major matrices only");
+  if (m.extent(0) == 0 || m.extent(1) == 0) return;
   constexpr unsigned block = 256;
-  const dim3 grid(blocks_for(m.rows, block), static_cast<unsigned>(m.cols));
-  kernels::zero_below_diagonal<<<grid, block, 0, s.get()>>>(m.data, m.rows, m.cols, m.leading_dimension());
+  const dim3 grid(blocks_for(rows(m), block), static_cast<unsigned>(cols(m)));
+  kernels::zero_below_diagonal<<<grid, block, 0, s.get()>>>(m.data_handle(), rows(m), cols(m), leading_dimension(m));
   GPULAB_CHECK_LAUNCH();
 }
 

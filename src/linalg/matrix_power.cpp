@@ -18,9 +18,9 @@ matrix_power_plan<T>::matrix_power_plan(blas_handle& blas, int n)
 template <class T>
 void matrix_power_plan<T>::compute_async(matrix_view<const T> a, int p) {
   if (p < 0) throw usage_error("matrix power: p must be >= 0, got " + std::to_string(p));
-  if (a.rows != n_ || a.cols != n_) {
+  if (a.extent(0) != n_ || a.extent(1) != n_) {
     throw usage_error("matrix power: the plan is for " + std::to_string(n_) + " x " +
-                      std::to_string(n_) + ", got " + a.shape());
+                      std::to_string(n_) + ", got " + shape(a));
   }
   cuda::stream_ref s = blas_->stream();
   if (p == 0) {  // the identity, built on the host once in a while is fine

@@ -6,20 +6,21 @@
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/format.hpp"
 #include "gpulab/linalg/cases.hpp"
+#include "gpulab/linalg/module.hpp"
 
 namespace gpulab::linalg {
 
 namespace {
 
-int selected_power(const run_options& options) {
-  const std::string text = options.parameter("power", "10");
-  const bool digits = !text.empty() && text.size() <= 7 &&
-                      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (!digits) throw usage_error("--power: '" + text + "' is not a whole number in 0..10^6");
-  const int power = std::stoi(text);
-  if (power > 1000000) throw usage_error("--power: at most 10^6 (got " + text + ")");
-  return power;
-}
+// --power: matrix_power's exponent (the course's 10 by default).
+const module_option power_option{.name = "power",
+                                 .description = "matrix_power: the power p of A^p",
+                                 .kind = option_kind::integer,
+                                 .default_value = "10",
+                                 .min = 0,
+                                 .max = 1000000};
+
+int selected_power(const run_options& options) { return static_cast<int>(power_option.integer(options)); }
 
 void validate(const run_options& options) {
   (void)selected_power(options);
@@ -52,12 +53,54 @@ case_entry gemm_entry(gemm_precision p, const std::string& description) {
           }};
 }
 
+// The solver cases (solver_cases.cpp) do not declare their fields themselves
+// yet: this wrapper gives them theirs and leaves everything else to the case.
+// (It goes once solver_case::parameters() exists.)
+class with_parameters final : public bench_case {
+ public:
+  with_parameters(std::unique_ptr<bench_case> inner, case_parameters p) : inner_(std::move(inner)), p_(std::move(p)) {}
+  std::string name() const override { return inner_->name(); }
+  case_parameters parameters() const override { return p_; }
+  std::string size_label() const override { return inner_->size_label(); }
+  double size_value() const override { return inner_->size_value(); }
+  std::size_t device_bytes_needed() const override { return inner_->device_bytes_needed(); }
+  work_amount work() const override { return inner_->work(); }
+  peak_kind peak() const override { return inner_->peak(); }
+  void attach(resources& res) override { inner_->attach(res); }
+  void setup(std::uint64_t seed, cuda::stream_ref s) override { inner_->setup(seed, s); }
+  void run_cpu() override { inner_->run_cpu(); }
+  bool has_cpu_baseline() const override { return inner_->has_cpu_baseline(); }
+  void poison_outputs(cuda::stream_ref s) override { inner_->poison_outputs(s); }
+  void run_gpu(cuda::stream_ref s) override { inner_->run_gpu(s); }
+  verification verify(cuda::stream_ref s) override { return inner_->verify(s); }
+  void before_repeat(cuda::stream_ref s) override { inner_->before_repeat(s); }
+  bool flush_l2() const override { return inner_->flush_l2(); }
+
+ private:
+  std::unique_ptr<bench_case> inner_;
+  case_parameters p_;
+};
+
+case_parameters solver_parameters(solver_case_kind kind, svd_algorithm algorithm) {
+  switch (kind) {
+    case solver_case_kind::svd: return {"svd", svd_algorithm_routine(algorithm), "double"};
+    case solver_case_kind::qr: return {"qr", "geqrf_orgqr", "double"};
+    case solver_case_kind::lu_solve: return {"lu_solve", "getrf_getrs", "double"};
+    case solver_case_kind::cholesky_solve: return {"cholesky_solve", "potrf_potrs", "double"};
+    case solver_case_kind::symmetric_eigen: return {"symmetric_eigen", "syevd", "double"};
+  }
+  return {};
+}
+
 case_entry solver_entry(const std::string& name, const std::string& description, solver_case_kind kind, int n_default,
                         svd_algorithm algorithm = {}) {
   return {name, description + " (--size: n; default " + std::to_string(n_default) + ")",
           [=](const run_options& options) {
             std::vector<std::unique_ptr<bench_case>> cases;
-            for (int n : sizes(options, {n_default})) cases.push_back(make_solver_case(kind, n, algorithm));
+            for (int n : sizes(options, {n_default})) {
+              cases.push_back(std::make_unique<with_parameters>(make_solver_case(kind, n, algorithm),
+                                                                solver_parameters(kind, algorithm)));
+            }
             return cases;
           }};
 }
@@ -69,7 +112,7 @@ std::vector<std::string> compare(const std::vector<case_result>& results) {
   // GEMM: TFLOP/s per precision and size, side by side.
   std::map<double, std::string> gemm_by_size;
   for (const case_result& r : results) {
-    if (r.name.find("gemm") == std::string::npos || !r.verified) continue;
+    if (!matches(r, {.operation = "gemm"}) || !r.verified) continue;
     std::string& line = gemm_by_size[r.size_value];
     line += (line.empty() ? "" : ", ") + r.name + " " + format_fixed(tflops(r), 1);
   }
@@ -78,19 +121,17 @@ std::vector<std::string> compare(const std::vector<case_result>& results) {
   }
   // Accuracy, side by side: each GEMM mode against FP64, each SVD by its errors.
   for (const case_result& r : results) {
-    const bool gemm = r.name.find("gemm") != std::string::npos;
-    if ((gemm || r.name.rfind("svd_", 0) == 0) && r.verified) {
+    const bool gemm_or_svd = r.parameters.operation == "gemm" || r.parameters.operation == "svd";
+    if (gemm_or_svd && r.verified) {
       lines.push_back("accuracy, " + r.name + " " + r.size_label + ": " + r.verify_detail);
     }
   }
   // SVD: the algorithms side by side, with the QR-iteration one as the yardstick.
-  const case_result* gesvd = find_verified(results, "svd_gesvd");
+  const case_result* gesvd = find_verified(results, {.operation = "svd", .version = "gesvd"});
   // gesvda is approximate (see solver_cases.cpp): it is not an accurate SVD, however fast.
-  const case_result* fastest = fastest_verified(results, [](const case_result& r) {
-    return r.name.rfind("svd_", 0) == 0 && r.name != "svd_gesvda";
-  });
+  const case_result* fastest = fastest_verified(results, {.operation = "svd", .exclude_version = "gesvda"});
   if (fastest != nullptr) {
-    std::string line = "fastest accurate SVD: " + fastest->name.substr(4) + ", " +
+    std::string line = "fastest accurate SVD: " + fastest->parameters.version + ", " +
                        format_fixed(fastest->gpu.median_ms, 2) + " ms";
     if (gesvd != nullptr && gesvd != fastest) {
       line += ", " + format_significant(gesvd->gpu.median_ms / fastest->gpu.median_ms) + "x faster than gesvd (" +
@@ -137,7 +178,7 @@ training_module make_module() {
       solver_entry("syevd", "eigenvalues and vectors of a symmetric matrix (syevd), double",
                    solver_case_kind::symmetric_eigen, 1000),
   };
-  m.options = {{"power", "matrix_power: the power p >= 0 (default 10, the course's)"}};
+  m.options = {power_option};
   m.validate = validate;
   m.tour = {{"dgemm", 2000}, {"bf16_gemm", 8192}, {"matrix_power", std::nullopt}, {"svd_newton_schulz", std::nullopt},
             {"lu_solve", std::nullopt}};

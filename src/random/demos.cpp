@@ -57,8 +57,8 @@ std::size_t threads_repeating_a_stream(std::vector<std::uint64_t> first_numbers,
 
 }  // namespace
 
-demo_output init_cost_demo(run_context& ctx, const run_options& options) {
-  cuda::stream_ref s = ctx.main_stream;
+demo_output init_cost_demo(resources& res, const run_options& options) {
+  cuda::stream_ref s = res.stream();
   demo_output out;
   table t;
   t.title = "curand_init: what initialising one state per thread costs";
@@ -84,8 +84,8 @@ demo_output init_cost_demo(run_context& ctx, const run_options& options) {
   return out;
 }
 
-demo_output seeding_pitfall_demo(run_context& ctx, const run_options& options) {
-  cuda::stream_ref s = ctx.main_stream;
+demo_output seeding_pitfall_demo(resources& res, const run_options& options) {
+  cuda::stream_ref s = res.stream();
   demo_output out;
   table t;
   t.title = "Seeding pitfall: curand_init(clock() + thread id, 0, 0) (the course's seeding), XORWOW";
@@ -118,8 +118,8 @@ demo_output seeding_pitfall_demo(run_context& ctx, const run_options& options) {
   return out;
 }
 
-demo_output accumulation_pitfall_demo(run_context& ctx, const run_options& options) {
-  cuda::stream_ref s = ctx.main_stream;
+demo_output accumulation_pitfall_demo(resources& res, const run_options& options) {
+  cuda::stream_ref s = res.stream();
   demo_output out;
   table t;
   t.title = "Counting pitfall: hits counted in float, double or an integer (2^25 darts per thread)";
@@ -127,7 +127,7 @@ demo_output accumulation_pitfall_demo(run_context& ctx, const run_options& optio
   // One block of 128 threads per SM: each thread's count must grow past 2^24, so
   // each thread throws many darts; few threads keep the demo short.
   const int block = 128;
-  const std::size_t threads = static_cast<std::size_t>(ctx.device.multiprocessors) * block;
+  const std::size_t threads = static_cast<std::size_t>(res.device().multiprocessors) * block;
   const std::uint64_t darts = threads * (std::uint64_t{1} << 25);
   bool exact_counters_right = true, float_counter_wrong = false;
   for (hit_counter c : {hit_counter::integer, hit_counter::float64, hit_counter::float32}) {
@@ -247,11 +247,11 @@ line_plot precision_plot(const precision_study& study) {
   return plot;
 }
 
-demo_output precision_study_demo(run_context& ctx, const run_options& options) {
+demo_output precision_study_demo(resources& res, const run_options& options) {
   const std::uint64_t max_darts = options.size.value_or(1'000'000'000);
   require_dart_count(max_darts, "darts in the precision study");
   const int runs = 10;
-  const precision_study study = run_precision_study(max_darts, runs, options.seed, ctx.main_stream);
+  const precision_study study = run_precision_study(max_darts, runs, options.seed, res.stream());
   demo_output out;
   table t;
   t.title = "Precision study: |pi estimate - pi| / pi, mean of " + std::to_string(runs) + " runs";

@@ -7,6 +7,7 @@
 #include <numbers>
 #include <string>
 
+#include "gpulab/core/device.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/random/device_api.hpp"
 #include "kernels/random/init_states.cuh"
@@ -110,15 +111,13 @@ void device_states::init_async(init_method method, std::uint64_t seed, cuda::str
 }
 
 std::size_t resident_pi_threads(device_generator g, int threads_per_block) {
-  int device = 0, sms = 0, blocks_per_sm = 0;
-  GPULAB_CUDA_TRY(cudaGetDevice(&device));
-  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+  int blocks_per_sm = 0;
   with_state_type(g, [&](auto state) {
     using State = decltype(state);
     GPULAB_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, kernels::count_hits<State, unsigned>,
                                                                   threads_per_block, 0));
   });
-  return static_cast<std::size_t>(sms) * static_cast<std::size_t>(std::max(1, blocks_per_sm)) *
+  return static_cast<std::size_t>(sm_count()) * static_cast<std::size_t>(std::max(1, blocks_per_sm)) *
          static_cast<std::size_t>(threads_per_block);
 }
 

@@ -117,6 +117,10 @@ class generation_case final : public bench_case {
   std::string name() const override {
     return std::string(distribution_name(config_.distribution)) + "_" + generator_name(config_.generator);
   }
+  case_parameters parameters() const override {
+    const bool counts = config_.distribution == distribution_kind::poisson;  // unsigned counts in the float buffer
+    return {distribution_name(config_.distribution), generator_name(config_.generator), counts ? "unsigned" : "float"};
+  }
   std::string size_label() const override { return std::to_string(n_) + " numbers"; }
   double size_value() const override { return static_cast<double>(n_); }
   std::size_t device_bytes_needed() const override { return n_ * sizeof(float); }

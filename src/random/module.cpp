@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <sstream>
 
-#include "gpulab/bench/size_parse.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/format.hpp"
 #include "gpulab/random/cases.hpp"
 #include "gpulab/random/demos.hpp"
+#include "gpulab/random/module.hpp"
 
 namespace gpulab::random {
 
@@ -18,51 +17,59 @@ namespace {
 constexpr std::uint64_t default_numbers = std::uint64_t{1} << 26;  // 256 MiB of floats
 constexpr std::uint64_t default_darts = std::uint64_t{1} << 29;    // the course's Numba run: 2^29 darts
 
-// --generator: "all" or a comma-separated list of names.
-std::vector<generator_kind> selected_generators(const run_options& options) {
-  const std::string text = options.parameter("generator", "all");
-  if (text == "all") return all_generator_kinds();
-  std::vector<generator_kind> kinds;
-  std::stringstream list(text);
-  for (std::string name; std::getline(list, name, ',');) kinds.push_back(parse_generator(name));
-  return kinds;
+std::vector<std::string> generator_names() {
+  std::vector<std::string> names;
+  for (generator_kind g : all_generator_kinds()) names.emplace_back(generator_name(g));
+  return names;
 }
 
-double parse_number(const run_options& options, const std::string& name, double fallback) {
-  const std::string text = options.parameter(name, "");
-  if (text.empty()) return fallback;
-  std::size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size()) throw usage_error("--" + name + ": '" + text + "' is not a number");
-  return value;
+// The module's options, typed: the command line checks them while parsing.
+const module_option generator_option{.name = "generator",
+                                     .description = "host-API generators: all, or a list of them",
+                                     .kind = option_kind::choice_list,
+                                     .default_value = "all",
+                                     .choices = generator_names()};
+const module_option mean_option{.name = "mean",
+                                .description = "normal and log-normal: the mean (of the log for log-normal)",
+                                .kind = option_kind::real,
+                                .default_value = "0"};
+const module_option sigma_option{.name = "sigma",
+                                 .description = "normal and log-normal: the standard deviation",
+                                 .kind = option_kind::real,
+                                 .default_value = "1",
+                                 .min = 0,
+                                 .min_exclusive = true};
+// cuRAND builds a table per lambda; above ~1e9 its counts no longer fit an unsigned int comfortably.
+const module_option lambda_option{.name = "lambda",
+                                  .description = "Poisson: the mean",
+                                  .kind = option_kind::real,
+                                  .default_value = "10",
+                                  .min = 0,
+                                  .max = 1e9,
+                                  .min_exclusive = true};
+const module_option dimensions_option{.name = "dimensions",
+                                      .description = "Sobol generators: dimensions; counts round down to whole points",
+                                      .kind = option_kind::integer,
+                                      .default_value = "1",
+                                      .min = 1,
+                                      .max = max_sobol_dimensions};
+
+std::vector<generator_kind> selected_generators(const run_options& options) {
+  std::vector<generator_kind> kinds;
+  for (const std::string& name : generator_option.list(options)) kinds.push_back(parse_generator(name));
+  return kinds;
 }
 
 distribution_params selected_params(const run_options& options) {
   distribution_params p;
-  p.mean = static_cast<float>(parse_number(options, "mean", 0.0));
-  p.sigma = static_cast<float>(parse_number(options, "sigma", 1.0));
-  p.lambda = parse_number(options, "lambda", 10.0);
+  p.mean = static_cast<float>(mean_option.real(options));
+  p.sigma = static_cast<float>(sigma_option.real(options));
+  p.lambda = lambda_option.real(options);
   return p;
 }
 
 unsigned selected_dimensions(const run_options& options) {
-  const std::string text = options.parameter("dimensions", "1");
-  std::uint64_t dims = 0;
-  try {
-    dims = parse_size(text);
-  } catch (const usage_error&) {
-    dims = 0;
-  }
-  if (dims < 1 || dims > max_sobol_dimensions) {
-    throw usage_error("--dimensions: Sobol dimensions must be in 1.." + std::to_string(max_sobol_dimensions) +
-                      " (got '" + text + "')");
-  }
-  return static_cast<unsigned>(dims);
+  return static_cast<unsigned>(dimensions_option.integer(options));
 }
 
 // Everything the user typed, checked before any GPU work.
@@ -111,11 +118,11 @@ case_entry pi_entry(pi_version v, const std::string& description) {
           }};
 }
 
-// The fastest result among those whose name starts with `prefix`.
-const case_result* best(const std::vector<case_result>& results, const std::string& prefix) {
+// The verified result with the most numbers (or darts) per second among those the filter accepts.
+const case_result* best(const std::vector<case_result>& results, const result_filter& filter) {
   const case_result* found = nullptr;
   for (const case_result& r : results) {
-    if (r.name.rfind(prefix, 0) != 0 || !r.verified) continue;
+    if (!matches(r, filter) || !r.verified) continue;
     if (found == nullptr || r.giga_items_per_second() > found->giga_items_per_second()) found = &r;
   }
   return found;
@@ -123,18 +130,19 @@ const case_result* best(const std::vector<case_result>& results, const std::stri
 
 std::vector<std::string> compare(const std::vector<case_result>& results) {
   std::vector<std::string> lines;
-  for (const char* d : {"uniform_", "normal_", "log_normal_", "poisson_"}) {
-    if (const case_result* r = best(results, d); r != nullptr) {
-      lines.push_back("fastest " + std::string(d).substr(0, std::string(d).size() - 1) + " generator: " +
-                      r->name.substr(std::string(d).size()) + ", " + format_fixed(r->giga_items_per_second(), 1) +
+  for (distribution_kind d : all_distribution_kinds()) {
+    if (const case_result* r = best(results, {.operation = distribution_name(d)}); r != nullptr) {
+      lines.push_back("fastest " + std::string(distribution_name(d)) + " generator: " + r->parameters.version + ", " +
+                      format_fixed(r->giga_items_per_second(), 1) +
                       " G numbers/s = " + format_fixed(r->gigabytes_per_second(), 0) + " GB/s" +
                       (r->percent_of_peak ? " (" + format_fixed(*r->percent_of_peak, 1) + "% of the measured copy bandwidth)"
                                           : ""));
     }
   }
-  if (const case_result* r = best(results, "pi_"); r != nullptr) {
+  if (const case_result* r = best(results, {.operation = "pi"}); r != nullptr) {
     std::string line = "fastest pi: " + r->name + ", " + format_fixed(r->giga_items_per_second(), 1) + " G darts/s";
-    if (const case_result* bulk = best(results, "pi_host_api_bulk"); bulk != nullptr && bulk != r) {
+    if (const case_result* bulk = best(results, {.operation = "pi", .version = "host_api_bulk"});
+        bulk != nullptr && bulk != r) {
       line += ", " + format_fixed(bulk->gpu.median_ms / r->gpu.median_ms, 1) + "x the host-API bulk version";
     }
     if (r->speedup_vs_cpu()) line += ", " + format_significant(*r->speedup_vs_cpu()) + "x the CPU (all cores)";
@@ -171,14 +179,7 @@ training_module make_module() {
       pi_entry(pi_version::host_api_bulk, "Monte Carlo pi from numbers made in bulk by the host API (Philox)"),
       pi_entry(pi_version::course_grid, "Monte Carlo pi, XORWOW, the course's launch of 512 blocks x 32 threads"),
   };
-  m.options = {
-      {"generator", "host-API generators: all (default) or a list of xorwow,mrg32k3a,philox,mtgp32,mt19937,sobol32,"
-                    "scrambled_sobol32"},
-      {"mean", "normal and log-normal: the mean (of the log for log-normal; default 0)"},
-      {"sigma", "normal and log-normal: the standard deviation, > 0 (default 1)"},
-      {"lambda", "Poisson: the mean, > 0 (default 10)"},
-      {"dimensions", "Sobol generators: dimensions 1..20000 (default 1); counts round down to whole points"},
-  };
+  m.options = {generator_option, mean_option, sigma_option, lambda_option, dimensions_option};
   m.validate = validate;
   const std::map<std::string, std::string> philox = {{"generator", "philox"}};
   m.tour = {{"uniform", std::nullopt, philox},

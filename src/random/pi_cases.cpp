@@ -10,6 +10,7 @@
 #include <numbers>
 #include <optional>
 
+#include "gpulab/core/device.hpp"
 #include "gpulab/core/format.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/random/cases.hpp"
@@ -49,6 +50,16 @@ class pi_case final : public bench_case {
   pi_case(pi_version version, std::uint64_t darts) : version_(version), darts_(darts) { require_dart_count(darts); }
 
   std::string name() const override { return pi_version_name(version_); }
+  case_parameters parameters() const override {
+    switch (version_) {
+      case pi_version::xorwow: return {"pi", "xorwow", "float"};
+      case pi_version::philox: return {"pi", "philox", "float"};
+      case pi_version::mrg32k3a: return {"pi", "mrg32k3a", "float"};
+      case pi_version::host_api_bulk: return {"pi", "host_api_bulk", "float"};
+      case pi_version::course_grid: return {"pi", "course_grid", "float"};
+    }
+    return {"pi", "?", "float"};
+  }
   std::string size_label() const override { return std::to_string(darts_) + " darts"; }
   double size_value() const override { return static_cast<double>(darts_); }
   std::size_t device_bytes_needed() const override {
@@ -78,10 +89,7 @@ class pi_case final : public bench_case {
         make_states(device_generator::xorwow, std::size_t{course_blocks} * course_block_size, s);
         break;
       case pi_version::host_api_bulk: {
-        int device = 0, sms = 0;
-        GPULAB_CUDA_TRY(cudaGetDevice(&device));
-        GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-        bulk_blocks_ = sms * 8;  // 8 blocks of 256 threads fill an SM
+        bulk_blocks_ = sm_count() * 8;  // 8 blocks of 256 threads fill an SM
         numbers_ = device_buffer<float>(2 * chunk(), s);
         bulk_.emplace(generator_kind::philox, seed);
         bulk_->set_stream(s);

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <map>
 
+#include "gpulab/core/device.hpp"
+
 namespace gpulab::rtc {
 
 architecture current_architecture() {
@@ -79,11 +81,9 @@ void kernel::launch_with_pointers(dim3 grid, dim3 block, cuda::stream_ref s, voi
 }
 
 unsigned kernel::resident_blocks(int block_size) const {
-  int device = 0, sms = 0, per_sm = 0;
-  GPULAB_CUDA_TRY(cudaGetDevice(&device));
-  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+  int per_sm = 0;
   GPULAB_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, static_cast<const void*>(handle_), block_size, 0));
-  return static_cast<unsigned>(sms * std::max(per_sm, 1));
+  return static_cast<unsigned>(sm_count() * std::max(per_sm, 1));
 }
 
 // ------------------------------------------------------------------ source_module

@@ -41,6 +41,20 @@ class copy_case final : public bench_case {
   copy_case(copy_kind kind, std::size_t bytes) : kind_(kind), bytes_(bytes) {}
 
   std::string name() const override { return copy_kind_name(kind_); }
+  case_parameters parameters() const override {
+    switch (kind_) {
+      case copy_kind::h2d_pageable: return {"h2d", "pageable", "byte"};
+      case copy_kind::h2d_pinned: return {"h2d", "pinned", "byte"};
+      case copy_kind::d2h_pageable: return {"d2h", "pageable", "byte"};
+      case copy_kind::d2h_pinned: return {"d2h", "pinned", "byte"};
+      case copy_kind::d2d_memcpy: return {"d2d", "memcpy", "byte"};
+      case copy_kind::d2d_copy_kernel: return {"d2d", "copy_kernel", "byte"};
+      case copy_kind::d2d_copy_grid_stride: return {"d2d", "copy_grid_stride", "byte"};
+      case copy_kind::managed_on_demand: return {"managed", "on_demand", "byte"};
+      case copy_kind::managed_prefetch: return {"managed", "prefetch", "byte"};
+    }
+    return {"?", "?", "byte"};
+  }
   bool is_device_to_device() const {
     return kind_ == copy_kind::d2d_memcpy || kind_ == copy_kind::d2d_copy_kernel || kind_ == copy_kind::d2d_copy_grid_stride;
   }

@@ -4,10 +4,10 @@
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/launch.cuh"
 #include "gpulab/transfer/kernels.hpp"
-#include "kernels/copy.cuh"
-#include "kernels/scale.cuh"
+#include "kernels/transfer/copy.cuh"
+#include "kernels/transfer/scale.cuh"
 
-namespace gpulab {
+namespace gpulab::transfer {
 
 namespace {
 constexpr int block_size = 256;
@@ -47,7 +47,7 @@ void copy_tiled_async(cuda::std::span<const unsigned char> in, cuda::std::span<u
   copy_bytes(in, out, s, [&](const int4* from, int4* to, std::int64_t vectors) {
     // [snippet:copy_tiled_launch]
     const std::int64_t tile = std::int64_t{block_size} * copy_vectors_per_thread;  // vectors per block
-    kernels::copy_tiled_vectorized<copy_vectors_per_thread>
+    copy_tiled_vectorized<copy_vectors_per_thread>
         <<<blocks_for(vectors, static_cast<unsigned>(tile)), block_size, 0, s.get()>>>(from, to, vectors);
     GPULAB_CHECK_LAUNCH();
     // [/snippet:copy_tiled_launch]
@@ -107,4 +107,4 @@ float repeated_fma_reference(float x, int steps) {
   return x;
 }
 
-}  // namespace gpulab
+}  // namespace gpulab::transfer

@@ -4,6 +4,7 @@
 
 #include "gpulab/core/format.hpp"
 #include "gpulab/transfer/cases.hpp"
+#include "gpulab/transfer/module.hpp"
 
 namespace gpulab::transfer {
 
@@ -47,43 +48,41 @@ case_entry pipeline_entry(int streams) {
           }};
 }
 
-const case_result* find(const std::vector<case_result>& results, const std::string& name, double size = -1) {
-  const case_result* found = nullptr;
-  for (const case_result& r : results) {
-    if (r.name == name && (size < 0 || r.size_value == size)) found = &r;  // the last (largest) one wins
-  }
-  return found;
+// One kind of copy, by its fields; the largest size where a sweep gave several.
+const case_result* find(const std::vector<case_result>& results, const std::string& operation,
+                        const std::string& version) {
+  return find_verified(results, {.operation = operation, .version = version});
 }
 
 std::vector<std::string> compare(const std::vector<case_result>& results) {
   std::vector<std::string> lines;
-  if (const auto *kernel = find(results, "d2d_copy_kernel"), *memcpy = find(results, "d2d_memcpy");
+  if (const auto *kernel = find(results, "d2d", "copy_kernel"), *memcpy = find(results, "d2d", "memcpy");
       kernel != nullptr && memcpy != nullptr && kernel->size_value == memcpy->size_value) {
     lines.push_back("copy kernel vs cudaMemcpy device-to-device at " + kernel->size_label + ": " +
                     format_fixed(100.0 * kernel->gigabytes_per_second() / memcpy->gigabytes_per_second(), 1) + "%");
   }
   for (const char* direction : {"h2d", "d2h"}) {
-    const auto* pinned = find(results, std::string(direction) + "_pinned");
-    const auto* pageable = find(results, std::string(direction) + "_pageable");
+    const auto* pinned = find(results, direction, "pinned");
+    const auto* pageable = find(results, direction, "pageable");
     if (pinned != nullptr && pageable != nullptr && pinned->size_value == pageable->size_value) {
       lines.push_back(std::string(direction) + " at " + pinned->size_label + ": pinned " +
                       format_fixed(pinned->gigabytes_per_second(), 1) + " GB/s vs pageable " +
                       format_fixed(pageable->gigabytes_per_second(), 1) + " GB/s");
     }
   }
-  if (const auto *tiled = find(results, "d2d_copy_kernel"), *strided = find(results, "d2d_copy_grid_stride");
+  if (const auto *tiled = find(results, "d2d", "copy_kernel"), *strided = find(results, "d2d", "copy_grid_stride");
       tiled != nullptr && strided != nullptr && tiled->size_value == strided->size_value) {
     lines.push_back("tile-per-block copy vs grid-stride copy at " + tiled->size_label + ": " +
                     format_fixed(tiled->gigabytes_per_second(), 0) + " vs " +
                     format_fixed(strided->gigabytes_per_second(), 0) + " GB/s");
   }
-  if (const auto *one = find(results, "pipeline_1_stream"), *many = find(results, "pipeline_4_streams");
+  if (const auto *one = find(results, "pipeline", "1_stream"), *many = find(results, "pipeline", "4_streams");
       one != nullptr && many != nullptr) {
     lines.push_back("pipeline over 4 streams: " + format_fixed(one->gpu.median_ms / many->gpu.median_ms, 2) +
                     "x faster than the same work on one stream");
   }
-  if (const auto *resident = find(results, scale_kind_name(scale_kind::device_resident)),
-      *copies = find(results, scale_kind_name(scale_kind::pageable_copies));
+  if (const auto *resident = find(results, "scale_by_2", "device_resident"),
+      *copies = find(results, "scale_by_2", "pageable_copies");
       resident != nullptr && copies != nullptr) {
     lines.push_back("scale by 2: counting the copies from pageable memory makes it " +
                     format_fixed(copies->gpu.median_ms / resident->gpu.median_ms, 0) +
@@ -103,7 +102,7 @@ line_plot bandwidth_plot(const std::vector<case_result>& results) {
   std::vector<std::string> order;
   std::map<std::string, plot_series> by_name;
   for (const case_result& r : results) {
-    if (r.name.rfind("scale_", 0) == 0 || r.name.rfind("pipeline_", 0) == 0) continue;
+    if (r.parameters.operation == "scale_by_2" || r.parameters.operation == "pipeline") continue;  // not a sweep
     if (by_name.count(r.name) == 0) order.push_back(r.name);
     plot_series& s = by_name[r.name];
     s.name = r.name;

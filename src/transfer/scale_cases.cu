@@ -29,6 +29,14 @@ class scale_case final : public bench_case {
   scale_case(scale_kind kind, std::size_t n) : kind_(kind), n_(n) {}
 
   std::string name() const override { return scale_kind_name(kind_); }
+  case_parameters parameters() const override {
+    switch (kind_) {
+      case scale_kind::device_resident: return {"scale_by_2", "device_resident", "float"};
+      case scale_kind::pageable_copies: return {"scale_by_2", "pageable_copies", "float"};
+      case scale_kind::pinned_copies: return {"scale_by_2", "pinned_copies", "float"};
+    }
+    return {"scale_by_2", "?", "float"};
+  }
   std::string size_label() const override { return std::to_string(n_) + " floats"; }
   double size_value() const override { return static_cast<double>(n_); }
   std::size_t device_bytes_needed() const override { return 2 * n_ * sizeof(float); }

@@ -23,7 +23,10 @@ class overlap_case final : public bench_case {
   explicit overlap_case(const overlap_config& config) : config_(config) {}
 
   std::string name() const override {
-    return "pipeline_" + std::to_string(config_.streams) + (config_.streams == 1 ? "_stream" : "_streams");
+    return "pipeline_" + parameters().version;
+  }
+  case_parameters parameters() const override {
+    return {"pipeline", std::to_string(config_.streams) + (config_.streams == 1 ? "_stream" : "_streams"), "float"};
   }
   std::string size_label() const override {
     return std::to_string(config_.n) + " floats, " + std::to_string(config_.chunks) + " chunks";

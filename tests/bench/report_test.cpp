@@ -2,6 +2,7 @@
 #include "gpulab/bench/report.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <sstream>
@@ -42,12 +43,56 @@ TEST(Report, TableAlignsNumbersRightAndTextLeft) {
   }
 }
 
-TEST(Report, JsonEscapesStringsAndWritesNumbers) {
-  const std::string json = render(sample_report(), gpulab::output_format::json);
-  EXPECT_NE(json.find("\"title\": \"A \\\"quoted\\\" title\""), std::string::npos) << json;
-  EXPECT_NE(json.find("[\"copy\", 2900.5]"), std::string::npos) << json;
-  EXPECT_NE(json.find("[\"broken\", null]"), std::string::npos) << json;  // no NaN in JSON
-  EXPECT_EQ(json.front(), '{');
+TEST(Report, JsonKeepsTheReportsStructure) {
+  const std::string text = render(sample_report(), gpulab::output_format::json);
+  ASSERT_EQ(text.front(), '{');
+  const nlohmann::json json = nlohmann::json::parse(text);  // throws (and fails the test) when malformed
+  EXPECT_EQ(json["title"], "A \"quoted\" title");
+  EXPECT_EQ(json["header"], nlohmann::json({{"device", "GPU, with comma"}}));
+  ASSERT_EQ(json["tables"].size(), 1u);
+  const nlohmann::json& t = json["tables"][0];
+  EXPECT_EQ(t["title"], "results");
+  EXPECT_EQ(t["columns"], nlohmann::json({"case", "GB/s"}));
+  ASSERT_EQ(t["rows"].size(), 3u);
+  EXPECT_EQ(t["rows"][0], nlohmann::json({"copy", 2900.5}));  // numbers as numbers, not their text
+  EXPECT_TRUE(t["rows"][1][1].is_number());
+  EXPECT_EQ(t["rows"][1][1], 12.0);
+  EXPECT_EQ(t["rows"][2], nlohmann::json({"broken", nullptr}));  // no NaN in JSON
+  EXPECT_EQ(t["notes"], nlohmann::json({"a note"}));
+  // The keys in the order people read them, not sorted.
+  EXPECT_LT(text.find("\"title\""), text.find("\"header\""));
+  EXPECT_LT(text.find("\"header\""), text.find("\"tables\""));
+  EXPECT_LT(text.find("\"columns\""), text.find("\"rows\""));
+}
+
+TEST(Report, JsonStringsRoundTrip) {
+  // Quotes, a backslash, newline and tab, a control character, and UTF-8 (micro sign, sigma, a CJK character).
+  const std::string awkward = "say \"hi\" \\ path\\to\nnext\tline \x01 \u00b5s \u03c3 \u6f22";
+  gpulab::report r;
+  r.title = awkward;
+  r.header = {{awkward, awkward}};
+  gpulab::table t;
+  t.title = awkward;
+  t.columns = {awkward};
+  t.rows.push_back({gpulab::cell(awkward)});
+  t.notes = {awkward};
+  r.tables.push_back(t);
+  const nlohmann::json json = nlohmann::json::parse(render(r, gpulab::output_format::json));
+  EXPECT_EQ(json["title"], awkward);
+  EXPECT_EQ(json["header"][awkward], awkward);
+  EXPECT_EQ(json["tables"][0]["title"], awkward);
+  EXPECT_EQ(json["tables"][0]["columns"][0], awkward);
+  EXPECT_EQ(json["tables"][0]["rows"][0][0], awkward);
+  EXPECT_EQ(json["tables"][0]["notes"][0], awkward);
+}
+
+TEST(Report, JsonReplacesInvalidUtf8InsteadOfFailing) {
+  gpulab::report r;
+  r.title = std::string("bad byte \xff here");
+  const nlohmann::json json = nlohmann::json::parse(render(r, gpulab::output_format::json));
+  EXPECT_EQ(json["title"], "bad byte \ufffd here");
+  EXPECT_EQ(json["header"], nlohmann::json::object());
+  EXPECT_EQ(json["tables"], nlohmann::json::array());
 }
 
 TEST(Report, CsvQuotesFieldsWithCommas) {

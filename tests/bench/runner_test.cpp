@@ -10,6 +10,9 @@
 #include "common/gpu_test.hpp"
 #include "gpulab/bench/inputs.hpp"
 #include "gpulab/core/memory.hpp"
+#include "gpulab/core/resources.hpp"
+#include "gpulab/linalg/cases.hpp"
+#include "gpulab/linalg/resources.hpp"
 #include "gpulab/transfer/kernels.hpp"
 
 namespace {
@@ -21,6 +24,7 @@ class triple_case final : public gpulab::bench_case {
  public:
   triple_case(behaviour b, std::size_t n) : behaviour_(b), n_(n) {}
   std::string name() const override { return "triple"; }
+  gpulab::case_parameters parameters() const override { return {"scale", "times_three", "float"}; }
   std::string size_label() const override { return std::to_string(n_); }
   double size_value() const override { return static_cast<double>(n_); }
   std::size_t device_bytes_needed() const override { return 2 * n_ * sizeof(float); }
@@ -41,10 +45,10 @@ class triple_case final : public gpulab::bench_case {
     ++runs_;
     if (behaviour_ == behaviour::writes_nothing) return;
     if (behaviour_ == behaviour::drifts_after_first_run && runs_ > 1) {
-      gpulab::scale_async(out_.span(), out_.span(), 1.5f, s);  // reuses its own output: a classic bug
+      gpulab::transfer::scale_async(out_.span(), out_.span(), 1.5f, s);  // reuses its own output: a classic bug
       return;
     }
-    gpulab::scale_async(in_.span(), out_.span(), 3.0f, s);
+    gpulab::transfer::scale_async(in_.span(), out_.span(), 3.0f, s);
   }
   gpulab::verification verify(cuda::stream_ref s) override {
     std::vector<float> got(n_);
@@ -73,11 +77,14 @@ class Runner : public GpuTest {
 };
 
 TEST_F(Runner, CorrectCaseIsVerifiedAndTimed) {
-  gpulab::run_context ctx = gpulab::make_run_context(options_, true);
-  EXPECT_GT(ctx.measured_copy_gbs, 10.0);
+  gpulab::resources ctx = gpulab::make_resources(options_, true);
+  EXPECT_GT(ctx.ceilings().copy_gbs, 10.0);
   triple_case c(behaviour::correct, 1000003);
   const gpulab::case_result r = gpulab::run_case(c, ctx, options_);
   EXPECT_TRUE(r.verified) << r.verify_detail;
+  EXPECT_EQ(r.parameters.operation, "scale");  // the case's fields travel with its result
+  EXPECT_EQ(r.parameters.version, "times_three");
+  EXPECT_EQ(r.parameters.element_type, "float");
   EXPECT_EQ(r.gpu.count, 5);
   EXPECT_GT(r.gpu.median_ms, 0.0);
   EXPECT_LE(r.gpu.min_ms, r.gpu.median_ms);
@@ -90,7 +97,7 @@ TEST_F(Runner, CorrectCaseIsVerifiedAndTimed) {
 }
 
 TEST_F(Runner, UnwrittenOutputFailsVerification) {
-  gpulab::run_context ctx = gpulab::make_run_context(options_, false);
+  gpulab::resources ctx = gpulab::make_resources(options_, false);
   triple_case c(behaviour::writes_nothing, 1000);
   const gpulab::case_result r = gpulab::run_case(c, ctx, options_);
   EXPECT_FALSE(r.verified);
@@ -98,7 +105,7 @@ TEST_F(Runner, UnwrittenOutputFailsVerification) {
 }
 
 TEST_F(Runner, StateLeakingIntoLaterRunsFailsTheReVerification) {
-  gpulab::run_context ctx = gpulab::make_run_context(options_, false);
+  gpulab::resources ctx = gpulab::make_resources(options_, false);
   triple_case c(behaviour::drifts_after_first_run, 4097);
   const gpulab::case_result r = gpulab::run_case(c, ctx, options_);
   EXPECT_FALSE(r.verified);
@@ -106,24 +113,76 @@ TEST_F(Runner, StateLeakingIntoLaterRunsFailsTheReVerification) {
 }
 
 TEST_F(Runner, TooLargeForTheDeviceIsRefusedBeforeSetup) {
-  gpulab::run_context ctx = gpulab::make_run_context(options_, false);
+  gpulab::resources ctx = gpulab::make_resources(options_, false);
   triple_case c(behaviour::correct, std::size_t{1} << 48);
   EXPECT_THROW(gpulab::run_case(c, ctx, options_), gpulab::out_of_memory_error);
   EXPECT_EQ(c.runs_, 0);
 }
 
 TEST_F(Runner, ResultsTableAndHeader) {
-  gpulab::run_context ctx = gpulab::make_run_context(options_, true);
+  gpulab::resources ctx = gpulab::make_resources(options_, true);
   triple_case c(behaviour::correct, 31);
   const auto r = gpulab::run_case(c, ctx, options_);
   const gpulab::table t = gpulab::results_table({r}, "results", {"mod"});
   ASSERT_EQ(t.rows.size(), 1u);
   EXPECT_EQ(t.columns.front(), "module");
-  EXPECT_EQ(t.rows[0].back().text, "yes");
+  ASSERT_EQ(t.rows[0].size(), t.columns.size());
+  EXPECT_EQ(t.rows[0][t.columns.size() - t.data_only_columns - 1].text, "yes");  // the last column people see
+  EXPECT_EQ(t.rows[0].back().text, "float");
   const auto header = gpulab::report_header(ctx);
   ASSERT_FALSE(header.empty());
-  EXPECT_NE(header[0].second.find(ctx.device.name), std::string::npos);
+  EXPECT_NE(header[0].second.find(ctx.device().name), std::string::npos);
   EXPECT_NE(header[1].second.find("measured"), std::string::npos);
+}
+
+// One resources per device, as module 8's several GPUs will have them: each
+// stream lives on its device, making them leaves the current device alone, and
+// the library handles are made once, on first use, on the resources' stream.
+TEST_F(Runner, ResourcesOnePerDeviceWithHandlesMadeOnce) {
+  namespace la = gpulab::linalg;
+  int current = -1, now = -1;
+  GPULAB_CUDA_TRY(cudaGetDevice(&current));
+  std::vector<gpulab::resources> all;
+  for (int d = 0; d < gpulab::device_count(); ++d) all.emplace_back(d);
+  GPULAB_CUDA_TRY(cudaGetDevice(&now));
+  EXPECT_EQ(now, current);
+  for (int d = 0; d < gpulab::device_count(); ++d) {
+    gpulab::resources& res = all[static_cast<std::size_t>(d)];
+    EXPECT_EQ(res.device_index(), d);
+    EXPECT_EQ(res.device().index, d);
+    EXPECT_EQ(gpulab::sm_count(d), res.device().multiprocessors);  // the one SM count, asked once per device
+    int stream_device = -1;
+    GPULAB_CUDA_TRY(cudaStreamGetDevice(res.stream().get(), &stream_device));
+    EXPECT_EQ(stream_device, d);
+    EXPECT_EQ(res.handle_count(), 0u);  // nothing is made before it is asked for
+    la::blas_handle& blas = la::blas(res);
+    EXPECT_EQ(&la::blas(res), &blas);
+    EXPECT_TRUE(blas.stream() == res.stream());
+    EXPECT_EQ(res.handle_count(), 1u);
+    EXPECT_TRUE(la::solver(res).stream() == res.stream());
+    EXPECT_EQ(&la::solver(res), &la::solver(res));
+    EXPECT_EQ(res.handle_count(), 2u);
+    GPULAB_CUDA_TRY(cudaGetDevice(&now));
+    EXPECT_EQ(now, current);  // a handle made for device d did not move the program there
+  }
+}
+
+// Cases take their library handle from the resources (attach) instead of making
+// one each; set up without it, a case that needs one says so.
+TEST_F(Runner, CasesShareTheResourcesHandles) {
+  namespace la = gpulab::linalg;
+  gpulab::resources res = gpulab::make_resources(options_, false);
+  for (la::gemm_precision p : {la::gemm_precision::fp64, la::gemm_precision::tf32}) {
+    auto gemm = la::make_gemm_case(p, 31);
+    const gpulab::case_result r = gpulab::run_case(*gemm, res, options_);
+    EXPECT_TRUE(r.verified) << r.name << ": " << r.verify_detail;
+    EXPECT_EQ(r.parameters.operation, "gemm");
+  }
+  auto power = la::make_matrix_power_case(33, 5);
+  EXPECT_TRUE(gpulab::run_case(*power, res, options_).verified);
+  EXPECT_EQ(res.handle_count(), 1u);  // one cuBLAS handle for all three
+  auto unattached = la::make_gemm_case(la::gemm_precision::fp32, 31);
+  EXPECT_THROW(unattached->setup(1, res.stream()), gpulab::usage_error);
 }
 
 }  // namespace

@@ -54,17 +54,20 @@ TEST(CliGpu, LinalgCasesVerifyAtAnOddSize) {
 TEST(CliGpu, CsvReportAndBandwidthPlot) {
   GPULAB_REQUIRE_GPU();
   const std::string csv = ::testing::TempDir() + "gpulab_cli_bw.csv";
-  const std::string png = ::testing::TempDir() + "gpulab_cli_bw.png";
+  const std::string svg = ::testing::TempDir() + "gpulab_cli_bw.svg";
   const auto r = run_command({GPULAB_TRANSFER_CLI, "h2d_pinned", "d2h_pageable", "--size", "1000003", "--repeat", "3",
-                              "--format", "csv", "--output", csv, "--plot", png});
+                              "--format", "csv", "--output", csv, "--plot", svg});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string text = slurp(csv);
   EXPECT_NE(text.find("h2d_pinned,"), std::string::npos) << text;
   EXPECT_NE(text.find("d2h_pageable,"), std::string::npos) << text;
   EXPECT_EQ(text.find("NO:"), std::string::npos) << text;
-  EXPECT_EQ(slurp(png).substr(1, 3), "PNG");
+  const std::string figure = slurp(svg);
+  EXPECT_EQ(figure.rfind("<?xml", 0), 0u) << figure;
+  EXPECT_NE(figure.find(">h2d_pinned</text>"), std::string::npos) << figure;  // the legend names both cases
+  EXPECT_NE(figure.find(">d2h_pageable</text>"), std::string::npos) << figure;
   std::remove(csv.c_str());
-  std::remove(png.c_str());
+  std::remove(svg.c_str());
 }
 
 TEST(CliGpu, DeviceModuleDescribesTheGpu) {
@@ -80,16 +83,21 @@ TEST(CliGpu, DeviceModuleDescribesTheGpu) {
 TEST(CliGpu, RandomPrecisionStudyWritesCsvAndPlot) {
   GPULAB_REQUIRE_GPU();
   const std::string csv = ::testing::TempDir() + "gpulab_cli_pi.csv";
-  const std::string png = ::testing::TempDir() + "gpulab_cli_pi.png";
+  const std::string svg = ::testing::TempDir() + "gpulab_cli_pi.svg";
   const auto r = run_command({GPULAB_RANDOM_CLI, "precision_study", "--size", "1e7", "--format", "csv", "--output",
-                              csv, "--plot", png});
+                              csv, "--plot", svg});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const std::string text = slurp(csv);
   EXPECT_NE(text.find("10000000,"), std::string::npos) << text;
   EXPECT_NE(text.find("quasi-random"), std::string::npos) << text;
-  EXPECT_EQ(slurp(png).substr(1, 3), "PNG");
+  const std::string figure = slurp(svg);
+  EXPECT_EQ(figure.rfind("<?xml", 0), 0u) << figure;
+  std::size_t lines = 0;
+  for (auto at = figure.find("<path "); at != std::string::npos; at = figure.find("<path ", at + 1)) ++lines;
+  EXPECT_EQ(lines, 5u);  // one line per series of the study
+  EXPECT_NE(figure.find(">relative error</text>"), std::string::npos) << figure;
   std::remove(csv.c_str());
-  std::remove(png.c_str());
+  std::remove(svg.c_str());
 }
 
 TEST(CliGpu, RandomCasesAndPitfallDemosVerify) {
@@ -116,7 +124,7 @@ TEST(CliGpu, TourRunsAndVerifiesEverything) {
 
 TEST(CliGpu, CheckRejectsTheUntouchedSkeleton) {
   GPULAB_REQUIRE_GPU();
-  if (slurp(std::string(GPULAB_SOURCE_DIR) + "/kernels/exercises/map_2d_index.cuh").find("TODO(trainee)") ==
+  if (slurp(std::string(GPULAB_SOURCE_DIR) + "/kernels/device/exercises/map_2d_index.cuh").find("TODO(trainee)") ==
       std::string::npos) {
     GTEST_SKIP() << "the exercise has been edited: the untouched-skeleton check does not apply";
   }

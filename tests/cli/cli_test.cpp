@@ -3,6 +3,7 @@
 // and a documented exit code, on any machine (these run before any GPU work).
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -59,7 +60,12 @@ TEST(Cli, UnknownNames) {
   expect_one_line_error({GPULAB_DEVICE_CLI, "no_such_demo"}, usage, "unknown case 'no_such_demo'");
   expect_one_line_error({GPULAB_CLI, "transfer", "--format", "xml"}, usage, "unknown output format 'xml'");
   expect_one_line_error({GPULAB_CLI, "check", "no_such_exercise"}, usage, "unknown exercise 'no_such_exercise'");
-  expect_one_line_error({GPULAB_CLI, "device", "--plot", "x.png"}, usage, "nothing to plot");
+  expect_one_line_error({GPULAB_CLI, "device", "--plot", "x.svg"}, usage, "nothing to plot");
+  // --plot writes SVG: any other name is refused while parsing, before any GPU work.
+  expect_one_line_error({GPULAB_CLI, "transfer", "--plot", "bandwidth.png"}, usage, "ending in .svg");
+  expect_one_line_error({GPULAB_TRANSFER_CLI, "--plot", "bandwidth"}, usage, "ending in .svg");
+  expect_one_line_error({GPULAB_CLI, "transfer", "--plot", "/nonexistent-dir/bw.svg"}, io,
+                        "cannot write '/nonexistent-dir/bw.svg'");
 }
 
 TEST(Cli, BadNumbers) {
@@ -74,16 +80,27 @@ TEST(Cli, RandomModuleBadInput) {
   expect_one_line_error({GPULAB_CLI, "random", "pi_philox", "--size", "0"}, usage, "at least 1");
   expect_one_line_error({GPULAB_CLI, "random", "pi_philox", "--size", "2^64"}, usage, "64 bits");
   expect_one_line_error({GPULAB_RANDOM_CLI, "pi_xorwow", "--size", "2^41"}, usage, "at most 2^40");
-  expect_one_line_error({GPULAB_CLI, "random", "uniform", "--generator", "ranlux"}, usage, "unknown generator 'ranlux'");
+  expect_one_line_error({GPULAB_CLI, "random", "uniform", "--generator", "ranlux"}, usage,
+                        "--generator: 'ranlux' is not known");
+  expect_one_line_error({GPULAB_CLI, "random", "uniform", "--generator", "philox,"}, usage,
+                        "--generator: an empty name");
   expect_one_line_error({GPULAB_CLI, "random", "weibull"}, usage, "unknown case 'weibull'");
-  expect_one_line_error({GPULAB_CLI, "random", "normal", "--sigma", "0"}, usage, "sigma must be");
-  expect_one_line_error({GPULAB_CLI, "random", "log_normal", "--sigma", "-1"}, usage, "sigma must be");
-  expect_one_line_error({GPULAB_CLI, "random", "poisson", "--lambda", "0"}, usage, "lambda must be");
-  expect_one_line_error({GPULAB_CLI, "random", "poisson", "--lambda", "-2.5"}, usage, "lambda must be");
-  expect_one_line_error({GPULAB_CLI, "random", "normal", "--mean", "x1"}, usage, "'x1' is not a number");
-  expect_one_line_error({GPULAB_CLI, "random", "uniform", "--dimensions", "0"}, usage, "dimensions must be in");
-  expect_one_line_error({GPULAB_CLI, "random", "uniform", "--dimensions", "20001"}, usage, "dimensions must be in");
-  expect_one_line_error({GPULAB_CLI, "random", "uniform", "--plot", "u.png"}, usage, "nothing to plot");
+  expect_one_line_error({GPULAB_CLI, "random", "normal", "--sigma", "0"}, usage,
+                        "--sigma: must be a finite number > 0");
+  expect_one_line_error({GPULAB_CLI, "random", "log_normal", "--sigma", "-1"}, usage, "--sigma: must be");
+  expect_one_line_error({GPULAB_CLI, "random", "normal", "--sigma", "inf"}, usage, "--sigma: must be");
+  expect_one_line_error({GPULAB_CLI, "random", "poisson", "--lambda", "0"}, usage,
+                        "--lambda: must be a number in (0, 1e9]");
+  expect_one_line_error({GPULAB_CLI, "random", "poisson", "--lambda", "-2.5"}, usage, "--lambda: must be");
+  expect_one_line_error({GPULAB_CLI, "random", "poisson", "--lambda", "2e9"}, usage, "--lambda: must be");
+  expect_one_line_error({GPULAB_CLI, "random", "normal", "--mean", "x1"}, usage,
+                        "--mean: must be a finite number (got 'x1')");
+  expect_one_line_error({GPULAB_CLI, "random", "normal", "--mean", "nan"}, usage, "--mean: must be a finite number");
+  expect_one_line_error({GPULAB_CLI, "random", "uniform", "--dimensions", "0"}, usage,
+                        "--dimensions: must be a whole number in 1..20000");
+  expect_one_line_error({GPULAB_CLI, "random", "uniform", "--dimensions", "20001"}, usage, "--dimensions: must be");
+  expect_one_line_error({GPULAB_CLI, "random", "uniform", "--dimensions", "1.5"}, usage, "--dimensions: must be");
+  expect_one_line_error({GPULAB_CLI, "random", "uniform", "--plot", "u.svg"}, usage, "nothing to plot");
   const auto help = run_command({GPULAB_RANDOM_CLI, "--help"});
   EXPECT_EQ(help.exit_code, 0);
   for (const char* option : {"--generator", "--sigma", "--lambda", "--dimensions", "--plot"}) {
@@ -97,11 +114,16 @@ TEST(Cli, LinalgModuleBadInput) {
   expect_one_line_error({GPULAB_LINALG_CLI, "dgemm", "--size", "131073"}, usage, "must be 1..131072");
   expect_one_line_error({GPULAB_CLI, "linalg", "matrix_power", "--power", "-1"}, usage, "--power");
   expect_one_line_error({GPULAB_CLI, "linalg", "matrix_power", "--power", "ten"}, usage, "'ten'");
+  expect_one_line_error({GPULAB_CLI, "linalg", "matrix_power", "--power", "1000001"}, usage,
+                        "--power: must be a whole number in 0..1000000");
+  expect_one_line_error({GPULAB_CLI, "linalg", "matrix_power", "--power", "2.5"}, usage, "--power");
   expect_one_line_error({GPULAB_CLI, "linalg", "svd_gesvx"}, usage, "unknown case 'svd_gesvx'");
-  expect_one_line_error({GPULAB_CLI, "linalg", "qr", "--plot", "q.png"}, usage, "nothing to plot");
+  expect_one_line_error({GPULAB_CLI, "linalg", "qr", "--plot", "q.svg"}, usage, "nothing to plot: module linalg");
   const auto help = run_command({GPULAB_LINALG_CLI, "--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("--power"), std::string::npos);
+  EXPECT_NE(help.out.find("INT in 0..1000000"), std::string::npos) << "the option's type and range: " << help.out;
+  EXPECT_EQ(help.out.find("--plot"), std::string::npos) << "linalg draws no figure: " << help.out;
   const auto list = run_command({GPULAB_CLI, "list"});
   for (const char* name : {"dgemm", "sgemm", "tf32_gemm", "bf16_gemm", "matrix_power", "svd_gesvd", "svd_gesvdj",
                            "svd_gesvdp", "svd_gesvda", "svd_newton_schulz", "qr", "lu_solve", "cholesky_solve", "syevd"}) {
@@ -110,17 +132,24 @@ TEST(Cli, LinalgModuleBadInput) {
 }
 
 TEST(Cli, KernelsModuleBadInput) {
-  expect_one_line_error({GPULAB_CLI, "kernels", "sum_cub", "--size", "2^34"}, usage, "at most 2^33");
-  expect_one_line_error({GPULAB_CLI, "kernels", "sum_quantum"}, usage, "unknown case 'sum_quantum'");
+  expect_one_line_error({GPULAB_CLI, "custom", "sum_cub", "--size", "2^34"}, usage, "at most 2^33");
+  expect_one_line_error({GPULAB_CLI, "custom", "sum_quantum"}, usage, "unknown case 'sum_quantum'");
   // The fractal's parameters and picture path are checked before any GPU work.
-  expect_one_line_error({GPULAB_CLI, "kernels", "julia_computed_coordinates", "--iterations", "0"}, usage,
-                        "iterations must be in 1..255");
-  expect_one_line_error({GPULAB_CLI, "kernels", "julia_coalesced_2d", "--c", "nan,0.6"}, usage, "must be finite");
-  expect_one_line_error({GPULAB_CLI, "kernels", "julia_grid_stride", "--size", "0"}, usage, "");
-  expect_one_line_error({GPULAB_CLI, "kernels", "julia_grid_stride", "--size", "200000"}, usage, "n x n pixels");
-  expect_one_line_error({GPULAB_CLI, "kernels", "fractal_image", "--image", "/nonexistent-dir/j.png"}, io,
+  expect_one_line_error({GPULAB_CLI, "custom", "julia_computed_coordinates", "--iterations", "0"}, usage,
+                        "--iterations: must be a whole number in 1..255");
+  expect_one_line_error({GPULAB_CLI, "custom", "julia_computed_coordinates", "--iterations", "12x"}, usage,
+                        "--iterations: must be");
+  expect_one_line_error({GPULAB_CLI, "custom", "julia_coalesced_2d", "--c", "nan,0.6"}, usage,
+                        "--c: must be RE,IM: two finite numbers");
+  expect_one_line_error({GPULAB_CLI, "custom", "julia_coalesced_2d", "--c", "0.4"}, usage, "--c: must be RE,IM");
+  // Finite as a double, infinite as the kernel's float: the fractal's own check says so.
+  expect_one_line_error({GPULAB_CLI, "custom", "julia_coalesced_2d", "--c", "1e39,0"}, usage, "must be finite");
+  expect_one_line_error({GPULAB_CLI, "custom", "julia_grid_stride", "--size", "0"}, usage, "");
+  expect_one_line_error({GPULAB_CLI, "custom", "julia_grid_stride", "--size", "200000"}, usage, "n x n pixels");
+  expect_one_line_error({GPULAB_CLI, "custom", "fractal_image", "--image", "/nonexistent-dir/j.png"}, io,
                         "cannot write '/nonexistent-dir/j.png'");
-  expect_one_line_error({GPULAB_CLI, "kernels", "fractal_image", "--set", "cantor"}, usage, "--set");
+  expect_one_line_error({GPULAB_CLI, "custom", "fractal_image", "--set", "cantor"}, usage,
+                        "--set: must be one of: julia, mandelbrot (got 'cantor')");
   const auto list = run_command({GPULAB_CLI, "list"});
   for (const char* name : {"sum_atomic_per_element", "sum_shared_tree", "sum_warp_shuffle", "sum_multi_element",
                            "sum_cub", "dot_multi_element", "dot_cub", "julia_complex_input", "julia_grid_stride",
@@ -132,14 +161,129 @@ TEST(Cli, KernelsModuleBadInput) {
 
 TEST(Cli, KernelThatDoesNotCompileShowsNvrtcLogWithUsageExit) {
   // NVRTC needs no GPU: the operation is compiled before any GPU work.
-  const auto r = run_command({GPULAB_CLI, "kernels", "saxpy_runtime_compiled", "--operation", "r[i] = a * x[i] +"});
+  const auto r = run_command({GPULAB_CLI, "custom", "saxpy_runtime_compiled", "--operation", "r[i] = a * x[i] +"});
   EXPECT_EQ(r.exit_code, usage) << r.err;
   EXPECT_NE(r.err.find("kernel 'saxpy' does not compile: "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("  | "), std::string::npos) << "no NVRTC log: " << r.err;
   EXPECT_NE(r.err.find("r[i] = a * x[i] +;"), std::string::npos) << "the log shows the line: " << r.err;
-  const auto undeclared = run_command({GPULAB_CLI, "kernels", "saxpy_runtime_compiled", "--operation", "r[i] = b"});
+  const auto undeclared = run_command({GPULAB_CLI, "custom", "saxpy_runtime_compiled", "--operation", "r[i] = b"});
   EXPECT_EQ(undeclared.exit_code, usage) << undeclared.err;
   EXPECT_NE(undeclared.err.find("identifier \"b\" is undefined"), std::string::npos) << undeclared.err;
+}
+
+TEST(Cli, SizesFailFastAndNameTheLimit) {
+  // Before the exponent limits, this multiplied 10^11 times (a hang).
+  expect_one_line_error({GPULAB_CLI, "transfer", "--size", "1^99999999999"}, usage, "must be at most 63");
+  expect_one_line_error({GPULAB_CLI, "transfer", "--size", "2^64"}, usage, "at most 63");
+  expect_one_line_error({GPULAB_CLI, "transfer", "--size", "1e400"}, usage, "must be at most 19");
+  expect_one_line_error({GPULAB_CLI, "transfer", "--size", "4294967296^2"}, usage, "18446744073709551615");
+  expect_one_line_error({GPULAB_CLI, "transfer", "--size", std::string(100000, '7')}, usage, "64 bits");
+}
+
+TEST(Cli, EmptyValuesAreUsageErrorsNotDefaults) {
+  for (const char* option : {"--size", "--format", "--output", "--seed", "--device", "--repeat", "--plot"}) {
+    expect_one_line_error({GPULAB_CLI, "transfer", option, ""}, usage, option);
+  }
+  expect_one_line_error({GPULAB_CLI, "list", "--format", ""}, usage, "--format");
+  expect_one_line_error({GPULAB_CLI, "random", "uniform", "--generator", ""}, usage,
+                        "--generator: an empty value is not allowed");
+  expect_one_line_error({GPULAB_RANDOM_CLI, "normal", "--sigma", ""}, usage, "--sigma: an empty value");
+  expect_one_line_error({GPULAB_CLI, "linalg", "--power", ""}, usage, "--power: an empty value");
+  expect_one_line_error({GPULAB_CLI, "custom", "fractal_image", "--image", ""}, usage, "--image: an empty value");
+  expect_one_line_error({GPULAB_CLI, "custom", "saxpy_runtime_compiled", "--operation", ""}, usage, "--operation");
+}
+
+TEST(Cli, SeedsAreDecimalAndFitSixtyFourBits) {
+  for (const char* seed : {"-1", "18446744073709551616", "99999999999999999999999", "0x10", "1.5", "seven"}) {
+    expect_one_line_error({GPULAB_CLI, "transfer", "--seed", seed}, usage, "--seed: must be a whole number");
+    expect_one_line_error({GPULAB_CLI, "check", "map_2d_index", "--seed", seed}, usage, "--seed");
+  }
+  expect_one_line_error({GPULAB_CLI, "transfer", "--repeat", "0x10"}, usage, "--repeat");
+  expect_one_line_error({GPULAB_CLI, "transfer", "--device", "0x1"}, usage, "--device");
+}
+
+TEST(Cli, OptionsOfOtherModulesAreRefused) {
+  expect_one_line_error({GPULAB_CLI, "linalg", "dgemm", "--generator", "philox"}, usage, "--generator");
+  expect_one_line_error({GPULAB_CLI, "random", "uniform", "--power", "3"}, usage, "--power");
+  expect_one_line_error({GPULAB_LINALG_CLI, "dgemm", "--sigma", "2"}, usage, "--sigma");
+  expect_one_line_error({GPULAB_CLI, "transfer", "--iterations", "10"}, usage, "--iterations");
+  // Common options a command does not take are refused with the reason.
+  expect_one_line_error({GPULAB_CLI, "device", "--size", "5M"}, usage, "--size: module device has no cases");
+  expect_one_line_error({GPULAB_DEVICE_CLI, "--repeat", "3"}, usage, "--repeat: module device times no cases");
+  expect_one_line_error({GPULAB_CLI, "device", "--plot", "x.svg"}, usage, "nothing to plot: module device");
+  expect_one_line_error({GPULAB_CLI, "tour", "--plot", "x.svg"}, usage, "--plot");
+  expect_one_line_error({GPULAB_CLI, "check", "map_2d_index", "--size", "5"}, usage, "--size");
+}
+
+TEST(Cli, HelpListsOnlyWhatTheCommandTakes) {
+  struct expectation {
+    std::vector<std::string> argv;
+    std::vector<std::string> listed, absent;
+  };
+  const std::vector<expectation> cases = {
+      {{GPULAB_CLI, "device", "--help"}, {"--device", "--seed", "--format", "--output"},
+       {"--size", "--repeat", "--plot", "--generator", "--power"}},
+      {{GPULAB_DEVICE_CLI, "--help"}, {"--device", "--version"}, {"--size", "--repeat", "--plot"}},
+      {{GPULAB_CLI, "transfer", "--help"}, {"--size", "--repeat", "--plot", "FILE.svg"}, {"--generator", "--power"}},
+      {{GPULAB_CLI, "linalg", "--help"}, {"--size", "--power"}, {"--plot", "--generator", "--iterations"}},
+      {{GPULAB_CLI, "random", "--help"},
+       {"--plot", "--generator", "--sigma", "NUMBER > 0", "(default all)"},
+       {"--power", "--set"}},
+      {{GPULAB_CLI, "custom", "--help"},
+       {"--set", "julia|mandelbrot", "--c", "RE,IM", "--image"},
+       {"--plot", "--power"}},
+      {{GPULAB_CLI, "tour", "--help"}, {"--repeat", "--seed", "--output"}, {"--size", "--plot", "--generator"}},
+      {{GPULAB_CLI, "check", "--help"}, {"--device", "--seed"}, {"--size", "--repeat", "--format", "--plot"}},
+      {{GPULAB_CLI, "list", "--help"}, {"--format"}, {"--size", "--seed", "--device"}},
+  };
+  for (const expectation& e : cases) {
+    const auto r = run_command(e.argv);
+    const std::string command = e.argv[1] + " " + (e.argv.size() > 2 ? e.argv[2] : "") + ": ";
+    EXPECT_EQ(r.exit_code, 0) << command << r.err;
+    for (const std::string& option : e.listed) EXPECT_NE(r.out.find(option), std::string::npos) << command << option;
+    for (const std::string& option : e.absent) {
+      EXPECT_EQ(r.out.find(option + " "), std::string::npos) << command << "lists " << option << ":\n" << r.out;
+    }
+  }
+}
+
+TEST(Cli, VersionWorksWithoutAGpu) {
+  for (const char* program :
+       {GPULAB_CLI, GPULAB_DEVICE_CLI, GPULAB_TRANSFER_CLI, GPULAB_LINALG_CLI, GPULAB_RANDOM_CLI}) {
+    const auto r = run_command({program, "--version"});
+    EXPECT_EQ(r.exit_code, 0) << program << r.err;
+    EXPECT_TRUE(r.err.empty()) << program << r.err;
+    EXPECT_NE(r.out.find(" (git "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("CUDA runtime "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("CUDA driver"), std::string::npos) << r.out;  // its version, or "no CUDA driver"
+  }
+  const auto r = run_command({GPULAB_CLI, "--version"});
+  EXPECT_EQ(r.out.rfind("gpulab ", 0), 0u) << r.out;
+  EXPECT_EQ(line_count(r.out), 2) << r.out;
+}
+
+TEST(Cli, AFailedWriteToStdoutIsAnIoError) {
+  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full here";
+  for (const char* args : {" list", " list --format json", " --help", " --version", " random --help"}) {
+    const auto r = run_command({"/bin/sh", "-c", std::string("exec '") + GPULAB_CLI + "'" + args + " > /dev/full"});
+    EXPECT_EQ(r.exit_code, io) << args << ": " << r.err;
+    EXPECT_EQ(line_count(r.err), 1) << args << ": " << r.err;
+    EXPECT_NE(r.err.find("cannot write to standard output"), std::string::npos) << args << ": " << r.err;
+  }
+}
+
+TEST(Cli, AFailedRunLeavesNoReportFile) {
+  const std::filesystem::path folder = std::filesystem::path(::testing::TempDir()) / "gpulab_cli_atomic";
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  const std::string report = (folder / "report.csv").string();
+  // Refused after the output is checked: device 99 (no GPU here: exit 3; a GPU: out of range, exit 2).
+  const auto r = run_command({GPULAB_CLI, "device", "--device", "99", "--output", report, "--format", "csv"});
+  EXPECT_TRUE(r.exit_code == no_device || r.exit_code == usage) << r.err;
+  for (const auto& left : std::filesystem::directory_iterator(folder)) ADD_FAILURE() << "left behind: " << left.path();
+  // A folder is not a file: refused before any work, and left alone.
+  expect_one_line_error({GPULAB_CLI, "device", "--output", folder.string()}, io, "it is a folder");
+  std::filesystem::remove_all(folder);
 }
 
 TEST(Cli, UnwritableOutputIsAnIoError) {
@@ -152,7 +296,7 @@ TEST(Cli, DeviceIndexOutOfRange) {
     expect_one_line_error({GPULAB_CLI, "device", "--device", "99"}, no_device, "no CUDA-capable GPU");
   } else {
     expect_one_line_error({GPULAB_CLI, "device", "--device", "99"}, usage, "out of range");
-    expect_one_line_error({GPULAB_CLI, "device", "--device", "-1"}, usage, "out of range");
+    expect_one_line_error({GPULAB_CLI, "device", "--device", "-1"}, usage, "--device: must be a whole number");
   }
 }
 

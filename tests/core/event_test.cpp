@@ -2,10 +2,10 @@
 #include "gpulab/core/event.hpp"
 
 #include <gtest/gtest.h>
+#include <nvtx3/nvtx3.hpp>
 
 #include "common/gpu_test.hpp"
 #include "gpulab/core/memory.hpp"
-#include "gpulab/core/nvtx.hpp"
 #include "gpulab/core/stream.hpp"
 
 namespace {
@@ -16,7 +16,7 @@ TEST_F(Events, TimerReturnsOnePositiveTimePerRepeat) {
   gpulab::stream s;
   gpulab::device_buffer<unsigned char> a(64 << 20, s), b(64 << 20, s);
   int before = 0;
-  gpulab::nvtx_range range("event test");
+  nvtx3::scoped_range range{"event test"};
   const auto times = gpulab::time_on_stream(
       s, 2, 5,
       [&] { GPULAB_CUDA_TRY(cudaMemcpyAsync(b.data(), a.data(), a.bytes(), cudaMemcpyDeviceToDevice, s.get())); },

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include <curand_kernel.h>
 
+#include <algorithm>
+
 #include "exercises/planted_solutions.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/transfer/kernels.hpp"
@@ -11,7 +13,13 @@ namespace {
 __global__ void transposed_kernel(int* out, int rows, int cols) {
   const int row = blockIdx.x * blockDim.x + threadIdx.x;  // x used for rows: wrong
   const int col = blockIdx.y * blockDim.y + threadIdx.y;
-  if (row < rows && col < cols) out[col * rows + row] = row * cols + col;
+  if (row < rows && col < cols) out[row * cols + col] = row * cols + col;
+}
+
+__global__ void column_major_store_kernel(int* out, int rows, int cols) {
+  const int col = blockIdx.x * blockDim.x + threadIdx.x;
+  const int row = blockIdx.y * blockDim.y + threadIdx.y;
+  if (row < rows && col < cols) out[col * rows + row] = row * cols + col;  // stored column-major: wrong
 }
 
 __global__ void no_bounds_check_kernel(int* out, int rows, int cols) {
@@ -21,9 +29,10 @@ __global__ void no_bounds_check_kernel(int* out, int rows, int cols) {
   out[row * cols + col] = row * cols + col;  // no `if`: the edge blocks write past the matrix
 }
 
-void launch_16x16(void (*kernel)(int*, int, int), int* out, int rows, int cols, cuda::stream_ref s, bool swap) {
+// The trainee's launch (src/device/exercises/map_2d_index.cu): x across the columns.
+void launch_16x16(void (*kernel)(int*, int, int), int* out, int rows, int cols, cuda::stream_ref s) {
   const dim3 block(16, 16);
-  const dim3 grid = swap ? dim3((rows + 15) / 16, (cols + 15) / 16) : dim3((cols + 15) / 16, (rows + 15) / 16);
+  const dim3 grid((cols + 15) / 16, (rows + 15) / 16);
   kernel<<<grid, block, 0, s.get()>>>(out, rows, cols);
   GPULAB_CHECK_LAUNCH();
 }
@@ -36,7 +45,7 @@ void pipeline(std::span<const float> in, std::span<float> out, cuda::std::span<f
     const std::size_t count = std::min(chunk_size, in.size() - begin);
     const cuda::stream_ref s = streams[c % streams.size()];
     GPULAB_CUDA_TRY(cudaMemcpyAsync(device.data() + begin, in.data() + begin, count * 4, cudaMemcpyHostToDevice, s.get()));
-    gpulab::scale_async({device.data() + begin, count}, {device.data() + begin, count}, factor, s);
+    gpulab::transfer::scale_async({device.data() + begin, count}, {device.data() + begin, count}, factor, s);
     GPULAB_CUDA_TRY(cudaMemcpyAsync(out.data() + begin, device.data() + begin, count * 4, cudaMemcpyDeviceToHost, s.get()));
   }
   if (wait) {
@@ -46,11 +55,15 @@ void pipeline(std::span<const float> in, std::span<float> out, cuda::std::span<f
 }  // namespace
 
 void map_2d_index_transposed(cuda::std::span<int> out, int rows, int cols, cuda::stream_ref s) {
-  launch_16x16(transposed_kernel, out.data(), rows, cols, s, true);
+  launch_16x16(transposed_kernel, out.data(), rows, cols, s);
+}
+
+void map_2d_index_column_major_store(cuda::std::span<int> out, int rows, int cols, cuda::stream_ref s) {
+  launch_16x16(column_major_store_kernel, out.data(), rows, cols, s);
 }
 
 void map_2d_index_no_bounds_check(cuda::std::span<int> out, int rows, int cols, cuda::stream_ref s) {
-  launch_16x16(no_bounds_check_kernel, out.data(), rows, cols, s, false);
+  launch_16x16(no_bounds_check_kernel, out.data(), rows, cols, s);
 }
 
 void pipelined_scale_drops_tail(std::span<const float> host_in, std::span<float> host_out,
@@ -137,8 +150,10 @@ void row_major_gemm_result_transposed(cublasHandle_t h, int m, int n, int k, con
 void row_major_gemm_wrong_leading_dimension(cublasHandle_t h, int m, int n, int k, const float* a, const float* b,
                                             float* c) {
   const float one = 1, zero = 0;
-  GPULAB_CUBLAS_TRY(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, &one, b, k, a, k,
-                                &zero, c, n));
+  // B's row count k as its leading dimension, raised to n where cuBLAS refused a
+  // smaller one (ldb >= n): always legal, right only while k <= n.
+  const int ldb = std::max(k, n);
+  GPULAB_CUBLAS_TRY(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, &one, b, ldb, a, k, &zero, c, n));
 }
 
 namespace {

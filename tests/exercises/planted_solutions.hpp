@@ -2,19 +2,23 @@
 // Wrong solutions a trainee could plausibly write. The checker must reject each.
 #pragma once
 
-#include "gpulab/exercises/block_sum.hpp"
-#include "gpulab/exercises/map_2d_index.hpp"
-#include "gpulab/exercises/monte_carlo_pi.hpp"
-#include "gpulab/exercises/pipelined_scale.hpp"
-#include "gpulab/exercises/row_major_gemm.hpp"
-#include "gpulab/exercises/saxpy_grid_stride.hpp"
-#include "gpulab/exercises/tiled_matmul.hpp"
-#include "gpulab/exercises/tiled_transpose.hpp"
+#include "gpulab/custom/exercises/block_sum.hpp"
+#include "gpulab/device/exercises/map_2d_index.hpp"
+#include "gpulab/random/exercises/monte_carlo_pi.hpp"
+#include "gpulab/transfer/exercises/pipelined_scale.hpp"
+#include "gpulab/linalg/exercises/row_major_gemm.hpp"
+#include "gpulab/custom/exercises/saxpy_grid_stride.hpp"
+#include "gpulab/linalg/exercises/tiled_matmul.hpp"
+#include "gpulab/custom/exercises/tiled_transpose.hpp"
 
 namespace planted {
 
-// map_2d_index with x and y swapped: right only for square matrices.
+// map_2d_index with x and y swapped (x taken for the row) under the trainee's
+// launch: right only when the grid is as many blocks wide as tall (square
+// matrices); otherwise part of the matrix is never written.
 void map_2d_index_transposed(cuda::std::span<int> out, int rows, int cols, cuda::stream_ref s);
+// map_2d_index that stores element (row, col) at col * rows + row (column-major).
+void map_2d_index_column_major_store(cuda::std::span<int> out, int rows, int cols, cuda::stream_ref s);
 // map_2d_index without the bounds check: the edge blocks write outside the matrix.
 void map_2d_index_no_bounds_check(cuda::std::span<int> out, int rows, int cols, cuda::stream_ref s);
 // pipelined_scale with chunk size n / chunks, rounded down: the tail is never processed (off by one).
@@ -30,7 +34,8 @@ void pipelined_scale_no_final_sync(std::span<const float> host_in, std::span<flo
 void monte_carlo_pi_same_stream(std::uint64_t seed, std::uint64_t darts, unsigned long long* hits, cuda::stream_ref s);
 // monte_carlo_pi where a thread with fewer than darts_per_thread darts throws none (off by one: the tail).
 void monte_carlo_pi_drops_tail(std::uint64_t seed, std::uint64_t darts, unsigned long long* hits, cuda::stream_ref s);
-// monte_carlo_pi whose shared-memory tree stops one step early (`half > 1`): thread 1's partial sum is lost.
+// monte_carlo_pi whose shared-memory tree stops one step early (`half > 1`): block_hits[1], the odd
+// threads' hits, is never added.
 void monte_carlo_pi_tree_stops_early(std::uint64_t seed, std::uint64_t darts, unsigned long long* hits,
                                      cuda::stream_ref s);
 
@@ -38,7 +43,8 @@ void monte_carlo_pi_tree_stops_early(std::uint64_t seed, std::uint64_t darts, un
 void row_major_gemm_as_if_column_major(cublasHandle_t h, int m, int n, int k, const float* a, const float* b, float* c);
 // row_major_gemm that computes the right product but stores C column-major (C^T in row-major terms).
 void row_major_gemm_result_transposed(cublasHandle_t h, int m, int n, int k, const float* a, const float* b, float* c);
-// row_major_gemm with B's leading dimension k instead of n.
+// row_major_gemm with B's leading dimension max(k, n) instead of n: cuBLAS accepts
+// it, and it is wrong (a wrong number) only where k > n.
 void row_major_gemm_wrong_leading_dimension(cublasHandle_t h, int m, int n, int k, const float* a, const float* b,
                                             float* c);
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "gpulab/bench/inputs.hpp"
-#include "gpulab/exercises/tiled_matmul.hpp"
+#include "gpulab/linalg/exercises/tiled_matmul.hpp"
 #include "gpulab/linalg/blas.hpp"
 #include "gpulab/linalg/cases.hpp"
 #include "linalg/linalg_gpu_fixture.hpp"
@@ -28,11 +28,11 @@ std::vector<T> random_values(std::size_t n, std::uint64_t seed) {
   return std::vector<T>(f.begin(), f.end());
 }
 
-// Element (i, j) of a matrix in host memory, whatever its layout.
+// Element (i, j) of a matrix in host memory, whatever its layout: the mdspan's
+// own indexing (its strides), independent of the arguments handed to cuBLAS.
 template <class T>
 T at(const la::matrix_view<const T>& m, int i, int j) {
-  const std::size_t ld = static_cast<std::size_t>(m.leading_dimension());
-  return m.order == la::layout::column_major ? m.data[i + j * ld] : m.data[i * ld + j];
+  return m(i, j);
 }
 
 // A host matrix of the given layout with padding (ld = minimum + 3), filled at random.
@@ -45,8 +45,8 @@ struct host_operand {
     ld = (o == la::layout::column_major ? r : c) + 3;
     storage = random_values<T>(static_cast<std::size_t>(ld) * (o == la::layout::column_major ? c : r), seed);
   }
-  la::matrix_view<const T> on(const T* base) const { return {base, rows, cols, order, ld}; }
-  la::matrix_view<T> on(T* base) const { return {base, rows, cols, order, ld}; }
+  la::matrix_view<const T> on(const T* base) const { return la::make_matrix_view(order, base, rows, cols, ld); }
+  la::matrix_view<T> on(T* base) const { return la::make_matrix_view(order, base, rows, cols, ld); }
 };
 
 TEST_F(LinalgGpu, GemmEveryLayoutMixMatchesTheCpu) {
@@ -169,12 +169,12 @@ TEST_F(LinalgGpu, StridedBatchedGemmIsEachProductInOneCall) {
     device_buffer<double> da = upload(a), db = upload(b), dc = upload(c);
     la::gemm_strided_batched_async<double>(blas, 1.0, la::column_major<const double>(da.data(), m, k), sa,
                                            la::row_major<const double>(db.data(), k, n), sb, 0.0,
-                                           la::matrix_view<double>{dc.data(), m, n, lc, 0}, sc, count);
+                                           la::make_matrix_view(lc, dc.data(), m, n), sc, count);
     const std::vector<double> got = download(dc);
     for (int batch = 0; batch < count; ++batch) {
       const auto va = la::column_major<const double>(a.data() + batch * sa, m, k);
       const auto vb = la::row_major<const double>(b.data() + batch * sb, k, n);
-      const la::matrix_view<const double> vc{got.data() + batch * sc, m, n, lc, 0};
+      const auto vc = la::make_matrix_view(lc, got.data() + batch * sc, m, n);
       for (int i = 0; i < m; ++i) {
         for (int j = 0; j < n; ++j) {
           double expected = 0;
@@ -194,11 +194,11 @@ TEST_F(LinalgGpu, GemvAxpyDotNrm2MatchTheCpu) {
   const auto x_cols = random_values<double>(cols, 11);
   device_buffer<double> da = upload(a), dx = upload(x_cols), dy(rows, s);
   for (auto order : {la::layout::column_major, la::layout::row_major}) {
-    const la::matrix_view<const double> va{da.data(), rows, cols, order, 0};
+    const auto va = la::make_matrix_view<const double>(order, da.data(), rows, cols);
     dy.fill_bytes_async(0xFF, s);
     la::gemv_async<double>(blas, 2.0, va, dx.span(), 0.0, dy.span());
     const std::vector<double> y = download(dy);
-    const la::matrix_view<const double> host{a.data(), rows, cols, order, 0};
+    const auto host = la::make_matrix_view(order, a.data(), rows, cols);
     for (int i = 0; i < rows; ++i) {
       double expected = 0;
       for (int j = 0; j < cols; ++j) expected += 2.0 * at(host, i, j) * x_cols[j];

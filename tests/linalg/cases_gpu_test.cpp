@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/quick_run.hpp"
+#include "gpulab/linalg/module.hpp"
 #include "gpulab/linalg/cases.hpp"
 #include "linalg/linalg_gpu_fixture.hpp"
 
@@ -17,7 +18,7 @@ namespace la = gpulab::linalg;
 TEST_F(LinalgGpu, EveryCasePassesTheRunnerAtAnOddSize) {
   const gpulab::training_module m = la::make_module();
   const gpulab::run_options options = quick_run_options(129);
-  gpulab::run_context ctx = gpulab::make_run_context(options, false);
+  gpulab::resources ctx = gpulab::make_resources(options, false);
   for (const gpulab::case_entry& entry : m.cases) {
     for (auto& c : entry.make(options)) {
       const gpulab::case_result r = gpulab::run_case(*c, ctx, options);
@@ -30,13 +31,16 @@ TEST_F(LinalgGpu, EveryCasePassesTheRunnerAtAnOddSize) {
 TEST_F(LinalgGpu, VerificationFailsWhenTheGpuWroteNothing) {
   const gpulab::training_module m = la::make_module();
   const gpulab::run_options options = quick_run_options(65);
+  gpulab::resources res = gpulab::make_resources(options, false);  // the cuBLAS handle's stream
+  const cuda::stream_ref rs = res.stream();
   for (const gpulab::case_entry& entry : m.cases) {
     for (auto& c : entry.make(options)) {
-      c->setup(options.seed, s);
+      c->attach(res);
+      c->setup(options.seed, rs);
       c->run_cpu();
-      c->poison_outputs(s);  // and no run_gpu(): the outputs stay NaN
-      gpulab::synchronize(s);
-      const gpulab::verification v = c->verify(s);
+      c->poison_outputs(rs);  // and no run_gpu(): the outputs stay NaN
+      gpulab::synchronize(rs);
+      const gpulab::verification v = c->verify(rs);
       EXPECT_FALSE(v.passed) << c->name() << " passed on poisoned output: " << v.detail;
     }
   }
@@ -45,7 +49,7 @@ TEST_F(LinalgGpu, VerificationFailsWhenTheGpuWroteNothing) {
 TEST_F(LinalgGpu, TooLargeForDeviceMemoryIsRefusedWithBothNumbers) {
   // 131072^2 doubles, three matrices: 412 GB, more than any GPU of today.
   const gpulab::run_options options = quick_run_options(la::max_gemm_dimension);
-  gpulab::run_context ctx = gpulab::make_run_context(options, false);
+  gpulab::resources ctx = gpulab::make_resources(options, false);
   auto gemm = la::make_gemm_case(la::gemm_precision::fp64, la::max_gemm_dimension);
   try {
     (void)gpulab::run_case(*gemm, ctx, options);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "gpulab/linalg/module.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/linalg/blas.hpp"
 #include "gpulab/linalg/cases.hpp"
@@ -68,6 +69,19 @@ TEST(LinalgModule, ValidatesSizesAndPowerBeforeAnyGpuWork) {
   EXPECT_THROW(m.validate(with(std::nullopt, "-1")), gpulab::usage_error);
   EXPECT_THROW(m.validate(with(std::nullopt, "2.5")), gpulab::usage_error);
   EXPECT_THROW(m.validate(with(std::nullopt, "1000001")), gpulab::usage_error);
+  EXPECT_THROW(m.validate(with(std::nullopt, "0x10")), gpulab::usage_error);  // decimal only
+  EXPECT_NO_THROW(m.validate(with(std::nullopt, "1000000")));
+  // --power is typed: an integer in 0..10^6 with the course's default, one message for every bad value.
+  ASSERT_EQ(m.options.size(), 1u);
+  EXPECT_EQ(m.options[0].kind, gpulab::option_kind::integer);
+  EXPECT_EQ(m.options[0].default_value, "10");
+  EXPECT_EQ(m.options[0].type_name(), "INT in 0..1000000");
+  try {
+    m.validate(with(std::nullopt, "ten"));
+    ADD_FAILURE() << "ten accepted";
+  } catch (const gpulab::usage_error& e) {
+    EXPECT_EQ(std::string(e.what()), "--power: must be a whole number in 0..1000000 (got 'ten')");
+  }
   // Every case entry builds its cases (no GPU needed to construct them).
   for (const gpulab::case_entry& e : m.cases) {
     const auto cases = e.make(with(31));

@@ -9,6 +9,11 @@ function(run)
   set(last_output "${out}" PARENT_SCOPE)
 endfunction()
 run(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${WORK_DIR}/prefix")
+# The package exposes only include/gpulab/...: no repository root, no kernels/ folder.
+file(GLOB installed_includes RELATIVE "${WORK_DIR}/prefix/include" "${WORK_DIR}/prefix/include/*")
+if(NOT installed_includes STREQUAL "gpulab")
+  message(FATAL_ERROR "the install puts more than include/gpulab on consumers' paths: ${installed_includes}")
+endif()
 run(${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${WORK_DIR}/build" -G "${GENERATOR}" -DCMAKE_BUILD_TYPE=Release
     "-DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix")
 run(${CMAKE_COMMAND} --build "${WORK_DIR}/build")

@@ -8,6 +8,7 @@
 #include <numbers>
 #include <vector>
 
+#include "gpulab/random/module.hpp"
 #include "gpulab/bench/inputs.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/random/cases.hpp"
@@ -174,6 +175,27 @@ TEST(RandomModule, OptionsAreValidatedBeforeAnyGpuWork) {
   EXPECT_THROW(m.validate(with("dimensions", "0")), usage_error);
   EXPECT_THROW(m.validate(with("dimensions", "20001")), usage_error);
   EXPECT_NO_THROW(m.validate(with("dimensions", "20000")));
+  EXPECT_THROW(m.validate(with("dimensions", "1K")), usage_error);  // a whole number, not a size
+  EXPECT_THROW(m.validate(with("lambda", "1e10")), usage_error);
+  EXPECT_THROW(m.validate(with("generator", "")), usage_error);     // empty is not the default
+  EXPECT_THROW(m.validate(with("generator", "philox,")), usage_error);
+  // Every option is typed, and its default passes its own check.
+  ASSERT_EQ(m.options.size(), 5u);
+  for (const gpulab::module_option& o : m.options) {
+    EXPECT_NE(o.kind, gpulab::option_kind::text) << o.name;
+    EXPECT_EQ(o.problem(o.default_value), "") << o.name;
+  }
+  // The generator list is the library's: each name is accepted, the CLI shows "all" as the default.
+  const gpulab::module_option& generator = m.options.front();
+  EXPECT_EQ(generator.name, "generator");
+  EXPECT_EQ(generator.choices.size(), rnd::all_generator_kinds().size());
+  for (rnd::generator_kind g : rnd::all_generator_kinds()) EXPECT_EQ(generator.problem(rnd::generator_name(g)), "");
+  try {
+    m.validate(with("sigma", "0"));
+    ADD_FAILURE() << "sigma 0 accepted";
+  } catch (const usage_error& e) {
+    EXPECT_EQ(std::string(e.what()), "--sigma: must be a finite number > 0 (got '0')");
+  }
   gpulab::run_options huge;
   huge.size = (std::uint64_t{1} << 40) + 1;
   EXPECT_THROW(m.validate(huge), usage_error);

@@ -9,6 +9,9 @@
 #include <cmath>
 #include <numbers>
 #include <optional>
+#include <ostream>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/gpu_test.hpp"
@@ -19,6 +22,14 @@
 #include "gpulab/random/device_api.hpp"
 #include "gpulab/random/generator.hpp"
 #include "gpulab/random/statistical_tests.hpp"
+
+// Test names and failure messages print these by name (gtest finds PrintTo by ADL).
+namespace gpulab::random {
+void PrintTo(generator_kind g, std::ostream* os) { *os << generator_name(g); }
+void PrintTo(distribution_kind d, std::ostream* os) { *os << distribution_name(d); }
+void PrintTo(device_generator g, std::ostream* os) { *os << device_generator_name(g); }
+void PrintTo(pi_version v, std::ostream* os) { *os << pi_version_name(v); }
+}  // namespace gpulab::random
 
 namespace {
 
@@ -52,49 +63,83 @@ class RandomGpu : public GpuStreamTest {
   }
 };
 
+// One generator, one distribution.
+using generation_param = std::tuple<rnd::generator_kind, rnd::distribution_kind>;
+class RandomGeneratorGpu : public RandomGpu, public ::testing::WithParamInterface<generation_param> {};
+
 // [snippet:test_host_vs_device]
-TEST_F(RandomGpu, EveryGeneratorMatchesCuRandsCpuGeneratorNumberByNumber) {
+TEST_P(RandomGeneratorGpu, MatchesCuRandsCpuGeneratorNumberByNumber) {
+  const auto [g, d] = GetParam();
   const std::size_t n = 1'000'003;  // odd: normal numbers come in pairs; the wrapper makes the last
   rnd::distribution_params p;
   p.mean = 0.5f;
   p.sigma = 2.0f;
   p.lambda = 7.5;
-  for (rnd::generator_kind g : rnd::all_generator_kinds()) {
-    for (rnd::distribution_kind d : rnd::all_distribution_kinds()) {
-      const auto [gpu, cpu] = both(g, d, n, p);
-      std::size_t differ = 0;
-      double worst = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        if (d == rnd::distribution_kind::uniform || d == rnd::distribution_kind::poisson) {
-          using bits = std::uint32_t;  // exact: compare the bits
-          differ += std::bit_cast<bits>(gpu[i]) != std::bit_cast<bits>(cpu[i]);
-        } else {  // log/exp/sincos on the two sides may differ in the last bits
-          const double scale = std::max(1.0, static_cast<double>(std::abs(cpu[i])));
-          const double diff = std::abs(static_cast<double>(gpu[i]) - cpu[i]) / scale;
-          worst = std::isnan(diff) ? INFINITY : std::max(worst, diff);
-        }
-      }
-      EXPECT_EQ(differ, 0u) << rnd::generator_name(g) << " " << rnd::distribution_name(d);
-      EXPECT_LE(worst, 1e-5) << rnd::generator_name(g) << " " << rnd::distribution_name(d);
+  const auto [gpu, cpu] = both(g, d, n, p);
+  std::size_t differ = 0;
+  double worst = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (d == rnd::distribution_kind::uniform || d == rnd::distribution_kind::poisson) {
+      using bits = std::uint32_t;  // exact: compare the bits
+      differ += std::bit_cast<bits>(gpu[i]) != std::bit_cast<bits>(cpu[i]);
+    } else {  // log/exp/sincos on the two sides may differ in the last bits
+      const double scale = std::max(1.0, static_cast<double>(std::abs(cpu[i])));
+      const double diff = std::abs(static_cast<double>(gpu[i]) - cpu[i]) / scale;
+      worst = std::isnan(diff) ? INFINITY : std::max(worst, diff);
     }
   }
+  EXPECT_EQ(differ, 0u);
+  EXPECT_LE(worst, 1e-5);
 }
 // [/snippet:test_host_vs_device]
 
-TEST_F(RandomGpu, OffsetSkipsAheadExactly) {
+TEST_P(RandomGeneratorGpu, GenerationCasePassesTheRunner) {
+  const auto [g, d] = GetParam();
+  const gpulab::run_options options = quick_run_options();
+  gpulab::resources ctx = gpulab::make_resources(options, false);
+  rnd::distribution_params p;
+  p.lambda = 3.0;
+  rnd::generation_config config{g, d, 1 << 20, p, rnd::is_quasi_random(g) ? 2u : 1u};
+  auto c = rnd::make_generation_case(config);
+  const gpulab::case_result r = gpulab::run_case(*c, ctx, options);
+  EXPECT_TRUE(r.verified) << r.name << ": " << r.verify_detail;
+  EXPECT_EQ(r.work.items, double(1 << 20));
+}
+
+INSTANTIATE_TEST_SUITE_P(Random, RandomGeneratorGpu,
+                         ::testing::Combine(::testing::ValuesIn(rnd::all_generator_kinds()),
+                                            ::testing::ValuesIn(rnd::all_distribution_kinds())),
+                         [](const ::testing::TestParamInfo<generation_param>& param_info) {
+                           const auto& g = std::get<0>(param_info.param);
+                           const auto& d = std::get<1>(param_info.param);
+                           return std::string(rnd::generator_name(g)) + "_" + rnd::distribution_name(d);
+                         });
+
+// One generator of the host API.
+class RandomHostApiGpu : public RandomGpu, public ::testing::WithParamInterface<rnd::generator_kind> {};
+
+TEST_P(RandomHostApiGpu, OffsetSkipsAheadExactly) {
+  const rnd::generator_kind g = GetParam();
   const std::size_t n = 100'003;
-  for (rnd::generator_kind g : {rnd::generator_kind::xorwow, rnd::generator_kind::philox,
-                                rnd::generator_kind::mrg32k3a, rnd::generator_kind::sobol32}) {
-    device_buffer<float> whole(2 * n, s), tail(n, s);
-    rnd::generator a(g, 99), b(g, 99);
-    a.set_stream(s);
-    b.set_stream(s);
-    a.uniform(whole.span());
-    b.set_offset(n);
-    b.uniform(tail.span());
-    const auto w = to_host(whole), t = to_host(tail);
-    EXPECT_TRUE(std::equal(t.begin(), t.end(), w.begin() + static_cast<std::ptrdiff_t>(n))) << rnd::generator_name(g);
-  }
+  device_buffer<float> whole(2 * n, s), tail(n, s);
+  rnd::generator a(g, 99), b(g, 99);
+  a.set_stream(s);
+  b.set_stream(s);
+  a.uniform(whole.span());
+  b.set_offset(n);
+  b.uniform(tail.span());
+  const auto w = to_host(whole), t = to_host(tail);
+  EXPECT_TRUE(std::equal(t.begin(), t.end(), w.begin() + static_cast<std::ptrdiff_t>(n)));
+}
+
+INSTANTIATE_TEST_SUITE_P(Random, RandomHostApiGpu,
+                         ::testing::Values(rnd::generator_kind::xorwow, rnd::generator_kind::philox,
+                                           rnd::generator_kind::mrg32k3a, rnd::generator_kind::sobol32),
+                         [](const ::testing::TestParamInfo<rnd::generator_kind>& param_info) {
+                           return std::string(rnd::generator_name(param_info.param));
+                         });
+
+TEST_F(RandomGpu, Mtgp32RefusesAnOffset) {
   rnd::generator mt(rnd::generator_kind::mtgp32, 1);
   EXPECT_THROW(mt.set_offset(10), usage_error);
 }
@@ -116,68 +161,75 @@ TEST_F(RandomGpu, SobolDimensionsShapeTheOutput) {
 
 // The case's verification must be able to fail: poisoned (unwritten) output,
 // and a distribution other than the one declared.
-TEST_F(RandomGpu, GenerationCaseVerificationCanFail) {
+// One distribution.
+class RandomDistributionGpu : public RandomGpu, public ::testing::WithParamInterface<rnd::distribution_kind> {};
+
+TEST_P(RandomDistributionGpu, GenerationCaseVerificationCanFail) {
   rnd::generation_config config;
   config.n = 1'000'003;
-  for (rnd::distribution_kind d : rnd::all_distribution_kinds()) {
-    config.distribution = d;
-    auto c = rnd::make_generation_case(config);
-    c->setup(7, s);
-    c->poison_outputs(s);
-    EXPECT_FALSE(c->verify(s).passed) << rnd::distribution_name(d) << ": poisoned output passed";
-    c->run_gpu(s);
-    EXPECT_TRUE(c->verify(s).passed) << rnd::distribution_name(d) << ": " << c->verify(s).detail;
-  }
-  // The variance bound the case uses is tight enough to see sigma 1.1 instead of 1.
+  config.distribution = GetParam();
+  auto c = rnd::make_generation_case(config);
+  c->setup(7, s);
+  c->poison_outputs(s);
+  EXPECT_FALSE(c->verify(s).passed) << "poisoned output passed";
+  c->run_gpu(s);
+  EXPECT_TRUE(c->verify(s).passed) << c->verify(s).detail;
+}
+
+INSTANTIATE_TEST_SUITE_P(Random, RandomDistributionGpu, ::testing::ValuesIn(rnd::all_distribution_kinds()),
+                         [](const ::testing::TestParamInfo<rnd::distribution_kind>& param_info) {
+                           return std::string(rnd::distribution_name(param_info.param));
+                         });
+
+TEST_F(RandomGpu, VarianceBoundSeesSigmaOnePointOne) {
+  // The variance bound the generation case uses is tight enough to see sigma 1.1 instead of 1.
+  const std::size_t n = 1'000'003;
   rnd::generator g(rnd::generator_kind::philox, 7);
   g.set_stream(s);
-  device_buffer<float> out(config.n, s);
+  device_buffer<float> out(n, s);
   g.normal(out.span(), 0.0f, 1.1f);
   const auto m = rnd::moments(to_host(out));
-  EXPECT_GT(std::abs(m.variance - 1.0), rnd::variance_tolerance(3.0, 1.0, config.n));
+  EXPECT_GT(std::abs(m.variance - 1.0), rnd::variance_tolerance(3.0, 1.0, n));
 }
 
-TEST_F(RandomGpu, EveryGenerationCasePassesTheRunner) {
-  const gpulab::run_options options = quick_run_options();
-  gpulab::run_context ctx = gpulab::make_run_context(options, false);
-  rnd::distribution_params p;
-  p.lambda = 3.0;
-  for (rnd::generator_kind g : rnd::all_generator_kinds()) {
-    for (rnd::distribution_kind d : rnd::all_distribution_kinds()) {
-      rnd::generation_config config{g, d, 1 << 20, p, rnd::is_quasi_random(g) ? 2u : 1u};
-      auto c = rnd::make_generation_case(config);
-      const gpulab::case_result r = gpulab::run_case(*c, ctx, options);
-      EXPECT_TRUE(r.verified) << r.name << ": " << r.verify_detail;
-      EXPECT_EQ(r.work.items, double(1 << 20));
-    }
+const auto all_device_generators = ::testing::Values(rnd::device_generator::xorwow, rnd::device_generator::philox,
+                                                     rnd::device_generator::mrg32k3a);
+
+// One device-API generator, one number of darts.
+using darts_param = std::tuple<rnd::device_generator, std::uint64_t>;
+class RandomDeviceApiDartsGpu : public RandomGpu, public ::testing::WithParamInterface<darts_param> {};
+
+TEST_P(RandomDeviceApiDartsGpu, BlockReductionMatchesPerThreadCounts) {
+  const auto [g, darts] = GetParam();
+  const std::size_t threads = 4 * rnd::pi_block_size;
+  rnd::device_states a(g, threads, s), b(g, threads, s);
+  a.init_async(rnd::init_method::subsequence_per_thread, 42, s);
+  b.init_async(rnd::init_method::subsequence_per_thread, 42, s);
+  device_buffer<unsigned long long> hits(1, s);
+  hits.fill_bytes_async(0, s);
+  rnd::count_hits_async(a, darts, hits.data(), s);
+  device_buffer<unsigned> per_thread(threads, s);
+  per_thread.fill_bytes_async(0xFF, s);
+  rnd::count_hits_per_thread_async(b, darts, per_thread.span(), s);
+  const auto total = to_host(hits)[0];
+  std::uint64_t sum = 0;
+  for (unsigned h : to_host(per_thread)) sum += h;
+  EXPECT_EQ(total, sum);
+  EXPECT_LE(total, darts);
+  if (darts > 1000) {
+    EXPECT_NEAR(rnd::pi_estimate(total, darts), std::numbers::pi, 5 * rnd::pi_standard_error(darts));
   }
 }
 
-TEST_F(RandomGpu, BlockReductionMatchesPerThreadCounts) {
-  for (rnd::device_generator g : {rnd::device_generator::xorwow, rnd::device_generator::philox,
-                                  rnd::device_generator::mrg32k3a}) {
-    const std::size_t threads = 4 * rnd::pi_block_size;
-    for (std::uint64_t darts : {std::uint64_t{1}, std::uint64_t{1'000'003}, std::uint64_t{1} << 22}) {
-      rnd::device_states a(g, threads, s), b(g, threads, s);
-      a.init_async(rnd::init_method::subsequence_per_thread, 42, s);
-      b.init_async(rnd::init_method::subsequence_per_thread, 42, s);
-      device_buffer<unsigned long long> hits(1, s);
-      hits.fill_bytes_async(0, s);
-      rnd::count_hits_async(a, darts, hits.data(), s);
-      device_buffer<unsigned> per_thread(threads, s);
-      per_thread.fill_bytes_async(0xFF, s);
-      rnd::count_hits_per_thread_async(b, darts, per_thread.span(), s);
-      const auto total = to_host(hits)[0];
-      std::uint64_t sum = 0;
-      for (unsigned h : to_host(per_thread)) sum += h;
-      EXPECT_EQ(total, sum) << rnd::device_generator_name(g) << " " << darts;
-      EXPECT_LE(total, darts);
-      if (darts > 1000) {
-        EXPECT_NEAR(rnd::pi_estimate(total, darts), std::numbers::pi, 5 * rnd::pi_standard_error(darts));
-      }
-    }
-  }
-}
+INSTANTIATE_TEST_SUITE_P(Random, RandomDeviceApiDartsGpu,
+                         ::testing::Combine(all_device_generators,
+                                            ::testing::Values(std::uint64_t{1}, std::uint64_t{1'000'003},
+                                                              std::uint64_t{1} << 22)),
+                         [](const ::testing::TestParamInfo<darts_param>& param_info) {
+                           const auto& g = std::get<0>(param_info.param);
+                           const auto& darts = std::get<1>(param_info.param);
+                           return std::string(rnd::device_generator_name(g)) + "_" + std::to_string(darts) + "_darts";
+                         });
 
 TEST_F(RandomGpu, StatesContinueTheirStreamAcrossLaunches) {
   rnd::device_states states(rnd::device_generator::philox, rnd::pi_block_size, s);
@@ -237,28 +289,43 @@ TEST_F(RandomGpu, PrecisionStudyShowsBothRates) {
   const gpulab::line_plot plot = rnd::precision_plot(study);
   EXPECT_EQ(plot.series.size(), 5u);
   EXPECT_TRUE(plot.log10_x && plot.log10_y);
+  const std::string svg = gpulab::line_plot_svg(plot);  // --plot's figure, drawn from the measured study
+  EXPECT_NE(svg.find(">relative error</text>"), std::string::npos);
 }
 
-TEST_F(RandomGpu, EveryPiVersionPassesTheRunner) {
+// One version of the pi case.
+class RandomPiGpu : public RandomGpu, public ::testing::WithParamInterface<rnd::pi_version> {};
+
+TEST_P(RandomPiGpu, PiVersionPassesTheRunner) {
   const gpulab::run_options options = quick_run_options();
-  gpulab::run_context ctx = gpulab::make_run_context(options, false);
-  for (rnd::pi_version v : {rnd::pi_version::xorwow, rnd::pi_version::philox, rnd::pi_version::mrg32k3a,
-                            rnd::pi_version::host_api_bulk, rnd::pi_version::course_grid}) {
-    auto c = rnd::make_pi_case(v, (std::uint64_t{1} << 22) + 7);
-    const gpulab::case_result r = gpulab::run_case(*c, ctx, options);
-    EXPECT_TRUE(r.verified) << r.name << ": " << r.verify_detail;
-    EXPECT_TRUE(r.cpu.has_value());
-  }
+  gpulab::resources ctx = gpulab::make_resources(options, false);
+  auto c = rnd::make_pi_case(GetParam(), (std::uint64_t{1} << 22) + 7);
+  const gpulab::case_result r = gpulab::run_case(*c, ctx, options);
+  EXPECT_TRUE(r.verified) << r.name << ": " << r.verify_detail;
+  EXPECT_TRUE(r.cpu.has_value());
 }
 
-TEST_F(RandomGpu, ResidentThreadsFillTheDevice) {
+INSTANTIATE_TEST_SUITE_P(Random, RandomPiGpu,
+                         ::testing::Values(rnd::pi_version::xorwow, rnd::pi_version::philox,
+                                           rnd::pi_version::mrg32k3a, rnd::pi_version::host_api_bulk,
+                                           rnd::pi_version::course_grid),
+                         [](const ::testing::TestParamInfo<rnd::pi_version>& param_info) {
+                           return std::string(rnd::pi_version_name(param_info.param));
+                         });
+
+// One device-API generator.
+class RandomDeviceApiGpu : public RandomGpu, public ::testing::WithParamInterface<rnd::device_generator> {};
+
+TEST_P(RandomDeviceApiGpu, ResidentThreadsFillTheDevice) {
   const auto info = gpulab::query_device(0);
-  for (rnd::device_generator g : {rnd::device_generator::xorwow, rnd::device_generator::philox,
-                                  rnd::device_generator::mrg32k3a}) {
-    const std::size_t threads = rnd::resident_pi_threads(g);
-    EXPECT_EQ(threads % (static_cast<std::size_t>(info.multiprocessors) * rnd::pi_block_size), 0u);
-    EXPECT_LE(threads, static_cast<std::size_t>(info.multiprocessors) * info.max_threads_per_multiprocessor);
-  }
+  const std::size_t threads = rnd::resident_pi_threads(GetParam());
+  EXPECT_EQ(threads % (static_cast<std::size_t>(info.multiprocessors) * rnd::pi_block_size), 0u);
+  EXPECT_LE(threads, static_cast<std::size_t>(info.multiprocessors) * info.max_threads_per_multiprocessor);
 }
+
+INSTANTIATE_TEST_SUITE_P(Random, RandomDeviceApiGpu, all_device_generators,
+                         [](const ::testing::TestParamInfo<rnd::device_generator>& param_info) {
+                           return std::string(rnd::device_generator_name(param_info.param));
+                         });
 
 }  // namespace

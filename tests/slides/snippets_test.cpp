@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Every code block in a deck is cut from a real source file: a block preceded by
-//   <!-- snippet: kernels/copy.cuh#copy_tiled -->
+//   <!-- snippet: kernels/transfer/copy.cuh#copy_tiled -->
 // must equal the lines between `// [snippet:copy_tiled]` and
 // `// [/snippet:copy_tiled]` in that file (common indentation removed).
 // `scripts/slides --sync` rewrites the blocks; this test fails when they drift.
@@ -99,7 +99,7 @@ std::vector<snippet_problem> check_deck(const std::string& deck_name, const std:
 const fs::path root = GPULAB_SOURCE_DIR;
 
 TEST(Slides, TheCourseDecksExist) {
-  for (const char* deck : {"00-introduction.md", "01-architecture.md", "02-data-movement.md"}) {
+  for (const char* deck : {"00-introduction.md", "01-device.md", "02-transfer.md"}) {
     EXPECT_TRUE(fs::exists(root / "slides" / deck)) << deck;
   }
 }
@@ -118,10 +118,10 @@ TEST(Slides, EveryCodeBlockMatchesItsSource) {
 TEST(Slides, TheCheckCatchesDrift) {
   int snippets = 0;
   const std::string drifted =
-      "<!-- snippet: kernels/copy.cuh#copy_naive -->\n```cuda\n// an old version\n```\n"
-      "<!-- snippet: kernels/copy.cuh#no_such_marker -->\n```cuda\n```\n"
+      "<!-- snippet: kernels/transfer/copy.cuh#copy_naive -->\n```cuda\n// an old version\n```\n"
+      "<!-- snippet: kernels/transfer/copy.cuh#no_such_marker -->\n```cuda\n```\n"
       "<!-- snippet: kernels/no_such_file.cuh#x -->\n```cuda\n```\n"
-      "<!-- snippet: kernels/copy.cuh#copy_naive -->\nno block here\n";
+      "<!-- snippet: kernels/transfer/copy.cuh#copy_naive -->\nno block here\n";
   const auto problems = check_deck("drifted.md", drifted, root, snippets);
   EXPECT_EQ(snippets, 4);
   ASSERT_EQ(problems.size(), 4u);

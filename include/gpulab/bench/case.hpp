@@ -6,7 +6,8 @@
 //   -> warm-up -> timed repeats (CUDA events) -> verify again (output of the last timed run)
 //
 // A case declares how many bytes it must move and how many FLOPs it must do, so
-// that the report can turn time into GB/s, GFLOP/s and % of peak.
+// that the report can turn time into GB/s, GFLOP/s and % of peak, and what it
+// computes and how (case_parameters), so that comparisons find it by its fields.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,17 @@
 #include <string>
 
 namespace gpulab {
+
+class resources;  // core/resources.hpp: the device's stream, ceilings and library handles
+
+// What a case computes and how: the fields the report carries beside the name,
+// and the ones the modules' comparison lines look cases up by. Names are for
+// people ("sum_multi_element"); fields are for lookups and scripts.
+struct case_parameters {
+  std::string operation = {};     // what is computed: "sum", "dot", "transpose", "gemm", "h2d", "uniform"
+  std::string version = {};       // how: "multi_element", "cub", "tiled_padded", "pinned", "philox"
+  std::string element_type = {};  // the data: "float", "double", "bf16", "byte"
+};
 
 // The fewest bytes the computation must move (each input read once, each output
 // written once) and its floating-point operations.
@@ -45,7 +57,13 @@ class bench_case {
   [[nodiscard]] virtual std::size_t device_bytes_needed() const = 0;  // checked against free memory first
   [[nodiscard]] virtual work_amount work() const = 0;
   [[nodiscard]] virtual peak_kind peak() const { return peak_kind::device_memory; }
+  // Every case of the kit declares its fields; empty ones match only filters that leave them out.
+  [[nodiscard]] virtual case_parameters parameters() const { return {}; }
 
+  // Called once before setup() with the resources of the device the case runs
+  // on. A case that uses a library handle takes it here (linalg::blas(res)) and
+  // does not make its own; setup() and the rest then get res.stream().
+  virtual void attach(resources& /*res*/) {}
   // Allocate and fill the inputs from `seed`. Nothing here is timed.
   virtual void setup(std::uint64_t seed, cuda::stream_ref s) = 0;
   // Compute the reference on the CPU. Timed as the CPU baseline when has_cpu_baseline().

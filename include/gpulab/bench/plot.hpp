@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Line plots written straight to PNG (libpng), so that every figure in the
-// slides comes from the kit's own output without Python or gnuplot.
+// Line plots written as SVG: real text, sharp at any size, shown as they are by
+// browsers and Marp decks, so every figure in the slides comes from the kit's
+// own output without Python or gnuplot.
 #pragma once
 
-#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,25 +24,13 @@ struct line_plot {
   std::vector<plot_series> series;
 };
 
-// An RGB image in memory.
-struct rgb_image {
-  int width = 0, height = 0;
-  std::vector<std::uint8_t> pixels;  // row-major, 3 bytes per pixel
-  rgb_image(int w, int h, std::uint32_t background = 0xFFFFFF);
-  void set(int x, int y, std::uint32_t rgb);
-};
+// The SVG document of `plot`: title, axes with tick labels, one line per series
+// (points that are not finite, or not positive on a log axis, leave a gap), and
+// a legend right of the plot. Throws usage_error when there is nothing to draw
+// or more than 10 series.
+std::string line_plot_svg(const line_plot& plot);
 
-// Throws io_error when the file cannot be written.
-void write_png(const std::string& path, const rgb_image& image);
-
-// Renders `plot` at width x height pixels.
-rgb_image render_line_plot(const line_plot& plot, int width = 1200, int height = 600);
-
-// Renders and writes in one go.
-void write_line_plot_png(const std::string& path, const line_plot& plot);
-
-// Draws `text` with the kit's 5x7 pixel font at (x, y) = top-left, magnified `scale` times.
-void draw_text(rgb_image& image, int x, int y, const std::string& text, std::uint32_t rgb, int scale = 2);
-int text_width(const std::string& text, int scale = 2);
+// Writes line_plot_svg(plot) to `path`; throws io_error when the file cannot be written.
+void write_line_plot_svg(const std::string& path, const line_plot& plot);
 
 }  // namespace gpulab

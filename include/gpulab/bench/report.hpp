@@ -4,6 +4,7 @@
 // people, JSON and CSV for scripts and plots.
 #pragma once
 
+#include <cstddef>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -33,6 +34,7 @@ struct table {
   std::vector<std::string> columns;
   std::vector<std::vector<cell>> rows;
   std::vector<std::string> notes;  // printed under the table
+  std::size_t data_only_columns = 0;  // the last this many columns are for JSON and CSV, not the text table
 };
 
 struct report {

@@ -4,10 +4,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gpulab/bench/case.hpp"
@@ -15,7 +18,7 @@
 #include "gpulab/bench/report.hpp"
 #include "gpulab/bench/statistics.hpp"
 #include "gpulab/core/device.hpp"
-#include "gpulab/core/stream.hpp"
+#include "gpulab/core/resources.hpp"
 
 namespace gpulab {
 
@@ -28,24 +31,19 @@ struct run_options {
   int device = 0;
   std::uint64_t seed = 2026;
   std::vector<std::string> selected;  // case/demo names; empty = the module's defaults
-  // The module's own options (e.g. random's --generator), by name; a missing one takes its default.
+  // The module's own options (e.g. random's --generator) as typed, by name; a missing
+  // one takes its default. Read them through their module_option (below), which
+  // parses and checks them: the one parser, also behind the command line's check.
   std::map<std::string, std::string> parameters;
-  [[nodiscard]] std::string parameter(const std::string& name, const std::string& fallback) const {
-    const auto it = parameters.find(name);
-    return it == parameters.end() || it->second.empty() ? fallback : it->second;
-  }
 };
 
-// Everything a case or demo may need about where it runs.
-struct run_context {
-  device_info device;
-  double measured_copy_gbs = 0;  // device-to-device copy bandwidth measured in this run
-  double copy_bytes = 0;         // the size that measurement used
-  stream main_stream;
-};
+// Everything a case or demo may need about where it runs is in its device's
+// `resources` (core/resources.hpp): device facts, stream, measured ceilings, handles.
 
 struct case_result {
   std::string name;
+  std::string module;  // the module id ("custom"), set when a module runs the case
+  case_parameters parameters;  // operation, version, element type (case.hpp)
   std::string size_label;
   double size_value = 0;
   timing_summary gpu;
@@ -64,28 +62,49 @@ struct case_result {
   }
 };
 
+// Which results a comparison line is about, by their fields: every field that
+// is set must match, empty ones match anything. For example every verified sum
+// but CUB's: {.operation = "sum", .exclude_version = "cub"} (the = {} below let a
+// filter name only the fields it needs).
+struct result_filter {
+  std::string module = {};
+  std::string operation = {};
+  std::string version = {};
+  std::string element_type = {};
+  std::string exclude_version = {};  // any version but this one
+  std::optional<double> size_value = {};
+};
+[[nodiscard]] bool matches(const case_result& r, const result_filter& filter);
+
 // For a module's comparison lines: the verified result with the shortest median
-// time among those `include` accepts, or the verified result of one name; nullptr if none.
+// time among those the filter (or the predicate) accepts; nullptr if none.
+const case_result* fastest_verified(const std::vector<case_result>& results, const result_filter& filter);
 const case_result* fastest_verified(const std::vector<case_result>& results,
                                     const std::function<bool(const case_result&)>& include);
-const case_result* find_verified(const std::vector<case_result>& results, const std::string& name);
+// One case by its fields (operation and version, say): the verified match of the
+// largest size (a sweep's last, where there are several); nullptr if none.
+const case_result* find_verified(const std::vector<case_result>& results, const result_filter& filter);
 
-// Runs one case through the protocol (see case.hpp).
-case_result run_case(bench_case& c, run_context& ctx, const run_options& options);
+// Runs one case through the protocol (see case.hpp) on the device of `res`, on its stream.
+case_result run_case(bench_case& c, resources& res, const run_options& options);
 
 // Measures device-to-device cudaMemcpy bandwidth (bytes read + bytes written per
 // second) at min(1 GiB, a quarter of free memory): the "peak" of the report.
 double measure_device_copy_bandwidth(cuda::stream_ref s, std::size_t bytes);
+// Measures the ceilings of the device of `res` and keeps them there.
+void measure_ceilings(resources& res);
 
-// Builds the context: selects the device, queries it, measures the copy peak.
-run_context make_run_context(const run_options& options, bool measure_peak);
+// Selects --device, makes its resources and (measure_peak) measures its ceilings.
+resources make_resources(const run_options& options, bool measure_peak);
 
 // The table of results; `module_column` adds a first column (used by the tour).
+// JSON and CSV also get each result's fields (module, operation, version,
+// element type) as the last columns; the text table leaves them out.
 table results_table(const std::vector<case_result>& results, const std::string& title,
                     const std::vector<std::string>& module_column = {});
 
 // The report header: device, memory, peaks, CPU threads.
-std::vector<std::pair<std::string, std::string>> report_header(const run_context& ctx);
+std::vector<std::pair<std::string, std::string>> report_header(const resources& res);
 
 // ------------------------------------------------------------------ modules
 struct demo_output {
@@ -97,15 +116,47 @@ struct demo_output {
 struct demo_entry {
   std::string name;
   std::string description;
-  std::function<demo_output(run_context&, const run_options&)> run;
+  std::function<demo_output(resources&, const run_options&)> run;
   bool draws_figure = false;  // its output has a figure for --plot
 };
 
-// An option of one module's command (`gpulab random --generator philox`); its
-// value reaches the cases through run_options::parameters.
+// An option of one module's command (`gpulab random --generator philox`), typed.
+// The command line refuses a bad value while parsing, before any GPU work (CLI11
+// runs problem() as the option's validator); the module reads the value with the
+// accessor of its kind, which parses it the same way. The value travels as typed
+// in run_options::parameters, so this library needs no CLI11.
+enum class option_kind {
+  integer,      // a whole number in [min, max]
+  real,         // a finite number in [min, max], or in (min, max] when min_exclusive
+  real_pair,    // "RE,IM": two finite numbers (a complex constant)
+  choice,       // one of `choices`
+  choice_list,  // "all", or a comma-separated list of `choices`
+  text,         // any text but the empty one (an expression, a file name)
+};
+
 struct module_option {
-  std::string name;  // without the dashes
-  std::string description;
+  std::string name;         // without the dashes
+  std::string description;  // says which cases or demos read it
+  option_kind kind = option_kind::text;
+  std::string default_value = {};  // as typed; "" only for a text option that is off unless given
+  double min = -std::numeric_limits<double>::infinity();  // integer and real
+  double max = std::numeric_limits<double>::infinity();
+  bool min_exclusive = false;               // real: the value must be > min
+  std::vector<std::string> choices = {};    // choice and choice_list
+  std::string placeholder = {};             // for --help ("FILE.png"); else made from the kind
+
+  // Why `value` is not a valid value ("" when it is), without the option's name.
+  [[nodiscard]] std::string problem(std::string_view value) const;
+  // Throws usage_error "--name: why" when `value` is not valid.
+  void check(std::string_view value) const;
+  // The value's shape for --help: "INT in 1..255", "NUMBER > 0", "julia|mandelbrot", ...
+  [[nodiscard]] std::string type_name() const;
+  // The value given in `options`, else the default, checked (throws usage_error).
+  [[nodiscard]] std::string text(const run_options& options) const;  // text and choice
+  [[nodiscard]] std::int64_t integer(const run_options& options) const;
+  [[nodiscard]] double real(const run_options& options) const;
+  [[nodiscard]] std::pair<double, double> real_pair(const run_options& options) const;
+  [[nodiscard]] std::vector<std::string> list(const run_options& options) const;  // "all": every choice
 };
 
 struct case_entry {
@@ -123,14 +174,15 @@ struct run_item {
 };
 
 struct training_module {
-  std::string name;   // "transfer"
+  std::string name;   // the module id, "transfer": the same in every layer (folders, namespace, target, command)
+  std::vector<std::string> aliases;  // other names its command answers to (module 5 was `kernels`)
   std::string title;  // "Module 2: moving data between host and device"
   std::vector<demo_entry> demos;
   std::vector<case_entry> cases;
   std::vector<run_item> tour;  // the headline items `gpulab tour` runs
   // Lines under the results table that compare cases with each other.
   std::function<std::vector<std::string>(const std::vector<case_result>&)> compare;
-  // The module's figure (e.g. bandwidth versus size), drawn by --plot FILE.png.
+  // The module's figure (e.g. bandwidth versus size), drawn by --plot FILE.svg.
   std::function<line_plot(const std::vector<case_result>&)> plot;
   // Options of this module only, and the check of their values (throws usage_error), run before any GPU work.
   std::vector<module_option> options;
@@ -152,11 +204,11 @@ bool can_plot(const training_module& m, const std::vector<std::string>& selected
 
 // Runs the selected demos and cases of a module (all of them when none is
 // selected) and reports them: header, demo tables, the results table.
-module_run run_module(const training_module& m, const run_options& options, run_context& ctx);
+module_run run_module(const training_module& m, const run_options& options, resources& res);
 
 // Runs the given items in order; output holds only the demos' tables (the
 // caller reports the results, as the tour does across modules).
 module_run run_module_items(const training_module& m, const std::vector<run_item>& items,
-                            const run_options& options, run_context& ctx);
+                            const run_options& options, resources& res);
 
 }  // namespace gpulab

@@ -4,6 +4,9 @@
 //   Ki Mi Gi Ti  binary:  2^10, 2^20, 2^30, 2^40
 // A trailing "B" (bytes) is allowed and changes nothing. Whether the number
 // counts elements or bytes is said by each case's --help text.
+// Limits, each named by the error: the result fits in 64 bits, 2^k takes k <= 63,
+// 1eK takes K <= 19, at most 19 digits after '.'. Parsing takes one pass over the
+// text, however long or absurd.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +14,8 @@
 
 namespace gpulab {
 
-// Throws usage_error for empty, negative, zero, non-numeric, fractional or overflowing input.
+// Throws usage_error for empty, negative, zero, non-numeric, fractional or overflowing input,
+// and for exponents past the limits above.
 std::uint64_t parse_size(std::string_view text);
 
 }  // namespace gpulab

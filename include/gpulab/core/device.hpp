@@ -22,6 +22,25 @@ void require_device_index(int index);
 // require_device_index, then makes `index` the current device.
 void select_device(int index);
 
+// Makes `index` the current device until the end of the scope, then restores
+// the one before (code that serves several GPUs visits one at a time).
+class scoped_device {
+ public:
+  explicit scoped_device(int index);
+  ~scoped_device();
+  scoped_device(const scoped_device&) = delete;
+  scoped_device& operator=(const scoped_device&) = delete;
+
+ private:
+  int previous_ = 0;
+  bool changed_ = false;
+};
+
+// The number of SMs of the current device (or of `device`), asked once per
+// device and remembered: grid sizes are multiples of it.
+int sm_count();
+int sm_count(int device);
+
 // Peak host<->device link bandwidth, read from the PCI link the OS reports
 // (/sys/bus/pci/devices/<bus id>/current_link_speed and _width). Empty when unknown.
 struct host_link_info {

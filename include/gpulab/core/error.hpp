@@ -50,10 +50,13 @@ class no_device_error : public error {
   explicit no_device_error(const std::string& what) : error(what, exit_code::no_device) {}
 };
 
-// The device does not have the memory the request needs; says both numbers.
+// The device (or the host) does not have the memory the request needs; says both numbers.
+// Which memory: the GPU's, or the host's (checked before any allocation, both numbers said).
+enum class memory_kind { device, host };
 class out_of_memory_error : public error {
  public:
-  out_of_memory_error(std::size_t requested_bytes, std::size_t available_bytes, const std::string& what_for);
+  out_of_memory_error(std::size_t requested_bytes, std::size_t available_bytes, const std::string& what_for,
+                      memory_kind kind = memory_kind::device);
   [[nodiscard]] std::size_t requested_bytes() const noexcept { return requested_; }
   [[nodiscard]] std::size_t available_bytes() const noexcept { return available_; }
 

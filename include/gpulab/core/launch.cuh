@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "gpulab/core/device.hpp"
 #include "gpulab/core/error.hpp"
 
 namespace gpulab {
@@ -30,12 +31,10 @@ constexpr unsigned blocks_for(std::int64_t n, unsigned block_size) {
 // the occupancy calculator says fit on one SM, times the number of SMs.
 template <class Kernel>
 unsigned occupancy_grid_size(Kernel kernel, int block_size, std::size_t dynamic_shared_bytes = 0) {
-  int device = 0, sms = 0, blocks_per_sm = 0;
-  GPULAB_CUDA_TRY(cudaGetDevice(&device));
-  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+  int blocks_per_sm = 0;
   GPULAB_CUDA_TRY(
       cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, kernel, block_size, dynamic_shared_bytes));
-  return static_cast<unsigned>(sms * (blocks_per_sm > 0 ? blocks_per_sm : 1));
+  return static_cast<unsigned>(sm_count() * (blocks_per_sm > 0 ? blocks_per_sm : 1));
 }
 
 }  // namespace gpulab

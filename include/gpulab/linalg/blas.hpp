@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// A small typed layer over cuBLAS: a handle bound to a stream, matrices whose
-// layout is in their type (layout.hpp), float and double, and the tensor-core
-// modes TF32 and BF16 for GEMM.
+// A small typed layer over cuBLAS: a handle bound to a stream, matrix views
+// that know their layout (cuda::std::mdspan, layout.hpp), float and double, and
+// the tensor-core modes TF32 and BF16 for GEMM.
 //
 // Every call here only enqueues work on the handle's stream (hence `_async`),
 // except dot() and nrm2(): they return a number to the host, so they wait.

@@ -46,6 +46,4 @@ std::unique_ptr<bench_case> make_solver_case(solver_case_kind kind, int n, svd_a
 constexpr int max_matrix_dimension = 46340;
 constexpr int max_gemm_dimension = 131072;
 
-training_module make_module();
-
 }  // namespace gpulab::linalg

@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: MIT
 // cuSOLVER, one class per factorisation: LU solve, Cholesky solve, QR, SVD
-// (four algorithms) and symmetric eigenvalues.
+// (five algorithms) and symmetric eigenvalues.
 //
 // The pattern is the same for each, and it is the lesson of using a GPU solver well:
 //   1. construct once for a size: the workspace cuSOLVER asks for is allocated here,
-//      never inside the timed region;
+//      never inside the timed region (solver_workspace, workspace.hpp);
 //   2. `..._async(a)`: copies A into the object's own buffer (cuSOLVER overwrites
 //      its input in place; your A stays as it was) and enqueues the factorisation;
 //   3. `check()`: waits, reads cuSOLVER's `info` and turns a singular or
 //      non-positive-definite matrix into a clear numerical_error;
 //   4. read the results through the views (device memory, column-major).
 // Matrices passed in must be column-major: that is how cuSOLVER (and LAPACK) read them.
+// One .cpp per class in src/linalg (lu_solver.cpp, ..., symmetric_eigen_solver.cpp).
 #pragma once
 
 #include <cusolverDn.h>
@@ -25,6 +26,7 @@
 #include "gpulab/linalg/cpu_reference.hpp"
 #include "gpulab/linalg/layout.hpp"
 #include "gpulab/linalg/solver_checks.hpp"
+#include "gpulab/linalg/workspace.hpp"
 
 namespace gpulab::linalg {
 
@@ -99,8 +101,7 @@ class lu_solver {
   int n_, nrhs_;
   device_matrix<T> lu_, x_;
   device_buffer<std::int64_t> pivots_;
-  device_buffer<std::byte> workspace_;
-  std::vector<std::byte> host_workspace_;
+  solver_workspace workspace_;
   device_buffer<int> info_;  // [0] getrf, [1] getrs: getrs would overwrite getrf's verdict
 };
 
@@ -118,8 +119,7 @@ class cholesky_solver {
   solver_handle* h_;
   int n_, nrhs_;
   device_matrix<T> l_, x_;
-  device_buffer<std::byte> workspace_;
-  std::vector<std::byte> host_workspace_;
+  solver_workspace workspace_;
   device_buffer<int> info_;
 };
 
@@ -140,9 +140,7 @@ class qr_factorizer {
   int m_, n_;
   device_matrix<T> q_, r_;
   device_buffer<T> tau_;  // the reflectors' scalars
-  device_buffer<std::byte> workspace_;
-  std::vector<std::byte> host_workspace_;
-  device_buffer<T> orgqr_workspace_;
+  solver_workspace workspace_;  // geqrf's and orgqr's, one after the other
   device_buffer<int> info_;
 };
 
@@ -188,9 +186,7 @@ class svd_solver {
   int m_, n_;
   device_matrix<T> work_, u_, v_, vt_;
   device_buffer<T> s_;
-  device_buffer<T> typed_workspace_;
-  device_buffer<std::byte> workspace_;
-  std::vector<std::byte> host_workspace_;
+  solver_workspace workspace_;
   device_buffer<int> info_;
   gesvdjInfo_t jacobi_ = nullptr;
   std::unique_ptr<blas_handle> blas_;            // gesvd: V^T -> V (geam); newton_schulz: its GEMMs
@@ -216,8 +212,7 @@ class symmetric_eigen_solver {
   int n_;
   device_matrix<T> v_;
   device_buffer<T> w_;
-  device_buffer<std::byte> workspace_;
-  std::vector<std::byte> host_workspace_;
+  solver_workspace workspace_;
   device_buffer<int> info_;
 };
 

@@ -55,7 +55,4 @@ line_plot precision_plot(const precision_study& study);
 // about -0.75 (a discontinuous integrand in 2D), quasi smooth about -1.
 bool precision_study_holds(const precision_study& study);
 
-// The module as the apps see it.
-training_module make_module();
-
 }  // namespace gpulab::random

@@ -47,7 +47,4 @@ struct overlap_config {
 };
 std::unique_ptr<bench_case> make_overlap_case(const overlap_config& config);
 
-// The module as the apps see it.
-training_module make_module();
-
 }  // namespace gpulab::transfer

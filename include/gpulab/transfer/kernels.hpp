@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Host launchers for module 2's kernels (kernels/copy.cuh, kernels/scale.cuh).
+// Host launchers for module 2's kernels (kernels/transfer/copy.cuh, kernels/transfer/scale.cuh).
 // Plain C++: apps and host tests include this without nvcc.
 #pragma once
 
@@ -8,7 +8,7 @@
 #include <cuda/std/span>
 #include <cuda/stream_ref>
 
-namespace gpulab {
+namespace gpulab::transfer {
 
 // The kit's device copy kernel: 16-byte vectors, one 16 KiB tile per block.
 void copy_tiled_async(cuda::std::span<const unsigned char> in, cuda::std::span<unsigned char> out, cuda::stream_ref s);
@@ -27,4 +27,4 @@ void repeated_fma_async(cuda::std::span<float> data, int steps, cuda::stream_ref
 // The same on the CPU, bit for bit (fmaf rounds once, on both sides).
 float repeated_fma_reference(float x, int steps);
 
-}  // namespace gpulab
+}  // namespace gpulab::transfer

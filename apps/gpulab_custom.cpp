@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: MIT
+// gpulab-custom: module 5 on its own (the same as `gpulab custom`).
+#include "cli.hpp"
+
+int main(int argc, char** argv) { return gpulab::cli::module_main("custom", argc, argv); }

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+// Block-wide sums: the shared device primitive that several modules build on
+// (module 5's reductions teach it; module 4's Monte Carlo pi counts its hits
+// with it). Warp shuffles inside each warp, one shared-memory slot per warp,
+// then one atomicAdd per block.
+#pragma once
+
+namespace gpulab {
+
+// [snippet:block_sum]
+// Sums one value per thread over the block (any multiple of 32 threads, up to
+// 1024), then thread 0 adds the block's total to *total: one atomic per block.
+template <class T>
+__device__ void add_block_sum(T value, T* total) {
+  __shared__ T warp_sums[32];
+  const unsigned lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+  for (int offset = 16; offset > 0; offset /= 2) {
+    value += __shfl_down_sync(0xffffffff, value, offset);  // lane i adds lane i + offset's value
+  }
+  if (lane == 0) warp_sums[warp] = value;
+  __syncthreads();  // every warp's sum is in shared memory
+  if (warp == 0) {
+    value = lane < blockDim.x / 32 ? warp_sums[lane] : 0;
+    for (int offset = 16; offset > 0; offset /= 2) {
+      value += __shfl_down_sync(0xffffffff, value, offset);
+    }
+    if (lane == 0) atomicAdd(total, value);
+  }
+}
+// [/snippet:block_sum]
+
+}  // namespace gpulab
