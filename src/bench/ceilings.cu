@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "gpulab/bench/ceilings.hpp"
+#include "gpulab/bench/runner.hpp"
 #include "gpulab/bench/statistics.hpp"
 #include "gpulab/core/bandwidth_kernels.cuh"
 #include "gpulab/core/error.hpp"
@@ -35,10 +36,7 @@ memory_ceilings measure_memory_ceilings(cuda::stream_ref s, std::size_t bytes) {
   const auto gbs = [](double moved, const std::vector<double>& times_ms) {
     return moved / (summarize(times_ms).median_ms * 1e-3) / 1e9;
   };
-  c.copy_gbs = gbs(2.0 * static_cast<double>(bytes), time_on_stream(s, 3, 10, [&] {
-                     GPULAB_CUDA_TRY(cudaMemcpyAsync(target.data(), source.data(), bytes, cudaMemcpyDeviceToDevice,
-                                                     s.get()));
-                   }));
+  c.copy_gbs = measure_device_copy_bandwidth(s, bytes);  // the same measurement as the report's peak
   const auto* in = reinterpret_cast<const int4*>(source.data());
   c.read_gbs = gbs(static_cast<double>(bytes), time_on_stream(s, 3, 10, [&] {
                      read_tiled_vectorized<vectors_per_thread><<<blocks, block_size, 0, s.get()>>>(in, n_vectors, -1,
