@@ -10,11 +10,20 @@
 #include <vector>
 
 #include "gpulab/bench/statistics.hpp"
+#include "gpulab/core/device.hpp"
 #include "gpulab/core/event.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/exercises/check.hpp"
 
 namespace gpulab::exercises {
+
+// Every checker starts the same way: on the trainee's chosen GPU, with an empty report.
+inline check_report start_check(const std::string& exercise, const check_options& options) {
+  select_device(options.device);
+  check_report report;
+  report.exercise = exercise;
+  return report;
+}
 
 // A matrix shape of the checks, and how a report line names it ("37 x 53").
 struct shape {

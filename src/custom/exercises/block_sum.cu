@@ -95,9 +95,7 @@ float run_once(block_sum_fn fn, const device_buffer<float>& x, device_buffer<flo
 }  // namespace
 
 check_report check_block_sum(block_sum_fn candidate, const check_options& options) {
-  select_device(options.device);
-  check_report report;
-  report.exercise = "block_sum";
+  check_report report = start_check("block_sum", options);
   stream s;
   device_buffer<float> total(1, s);
   // Positive values: a total that is zero, or misses a block's share, is far outside the bound.

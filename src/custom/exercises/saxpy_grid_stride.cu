@@ -62,9 +62,7 @@ std::string inspect(const std::vector<float>& x, const std::vector<float>& y, co
 }  // namespace
 
 check_report check_saxpy_grid_stride(saxpy_fn candidate, const check_options& options) {
-  select_device(options.device);
-  check_report report;
-  report.exercise = "saxpy_grid_stride";
+  check_report report = start_check("saxpy_grid_stride", options);
   stream s;
   const std::size_t threads = 256u * saxpy_exercise_blocks();
   // Fewer elements than threads, about as many, and many more (each thread loops).

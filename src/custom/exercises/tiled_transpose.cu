@@ -57,9 +57,7 @@ std::string inspect(const std::vector<float>& in, shape sh, const std::vector<fl
 }  // namespace
 
 check_report check_tiled_transpose(transpose_fn candidate, const check_options& options) {
-  select_device(options.device);
-  check_report report;
-  report.exercise = "tiled_transpose";
+  check_report report = start_check("tiled_transpose", options);
   stream s;
   // Square and not, whole tiles and partial ones.
   for (const shape sh : {shape{1, 1}, shape{32, 32}, shape{33, 31}, shape{7, 1000}, shape{1000, 7}, shape{64, 96},

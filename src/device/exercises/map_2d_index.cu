@@ -66,9 +66,7 @@ std::vector<int> run_once(map_2d_index_fn fn, shape sh, device_buffer<int>& out,
 }  // namespace
 
 check_report check_map_2d_index(map_2d_index_fn candidate, const check_options& options) {
-  select_device(options.device);
-  check_report report;
-  report.exercise = "map_2d_index";
+  check_report report = start_check("map_2d_index", options);
   stream s;
   const shape shapes[] = {{1, 1}, {16, 16}, {37, 53}, {129, 7}, {5, 2000}, {1000, 1003}};
   for (const shape sh : shapes) {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "check_helpers.hpp"
 #include "gpulab/linalg/exercises/row_major_gemm.hpp"
 
 #include "gpulab/core/device.hpp"
@@ -24,9 +25,7 @@ void row_major_gemm(cublasHandle_t handle, int m, int n, int k, const float* a, 
 }  // namespace reference
 
 check_report check_row_major_gemm(row_major_gemm_fn candidate, const check_options& options) {
-  select_device(options.device);
-  check_report report;
-  report.exercise = "row_major_gemm";
+  check_report report = start_check("row_major_gemm", options);
   resources res(options.device);  // the device's stream and its cuBLAS handle
   const cuda::stream_ref s = res.stream();
   linalg::blas_handle& blas = linalg::blas(res);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "check_helpers.hpp"
 #include "gpulab/core/device.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/format.hpp"
@@ -37,9 +38,7 @@ void tiled_matmul(const float* a, const float* b, float* c, int m, int n, int k,
 }  // namespace trainee
 
 check_report check_tiled_matmul(tiled_matmul_fn candidate, const check_options& options) {
-  select_device(options.device);
-  check_report report;
-  report.exercise = "tiled_matmul";
+  check_report report = start_check("tiled_matmul", options);
   resources res(options.device);  // the device's stream and its cuBLAS handle
   const cuda::stream_ref s = res.stream();
   auto on_stream = [&s](tiled_matmul_fn f) {

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "check_helpers.hpp"
 #include "gpulab/bench/inputs.hpp"
 #include "gpulab/bench/statistics.hpp"
 #include "gpulab/core/event.hpp"
@@ -97,9 +98,7 @@ void monte_carlo_pi(std::uint64_t seed, std::uint64_t darts, unsigned long long*
 }  // namespace trainee
 
 check_report check_monte_carlo_pi(monte_carlo_pi_fn candidate, const check_options& options) {
-  select_device(options.device);
-  check_report report;
-  report.exercise = "monte_carlo_pi";
+  check_report report = start_check("monte_carlo_pi", options);
   stream s;
   device_buffer<unsigned long long> hits(1, s), expected_hits(1, s);
   // Awkward counts: one dart, one thread's worth and one more or less, a block's worth

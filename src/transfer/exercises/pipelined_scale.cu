@@ -5,6 +5,7 @@
 #include <cstring>
 #include <vector>
 
+#include "check_helpers.hpp"
 #include "gpulab/bench/inputs.hpp"
 #include "gpulab/bench/statistics.hpp"
 #include "gpulab/core/event.hpp"
@@ -118,9 +119,7 @@ std::string settled_hint(const std::string& settled) {
 }  // namespace
 
 check_report check_pipelined_scale(pipelined_scale_fn candidate, const check_options& options) {
-  select_device(options.device);
-  check_report report;
-  report.exercise = "pipelined_scale";
+  check_report report = start_check("pipelined_scale", options);
   stream s;
   const config configs[] = {{1, 1, 1}, {31, 3, 2}, {1000, 7, 3}, {1000003, 8, 4}, {(1u << 22) + 7, 5, 3},
                             {(1u << 24) + 1, 8, 4}};
