@@ -18,6 +18,7 @@
 #include <system_error>
 
 #include "gpulab/bench/atomic_file.hpp"
+#include "gpulab/bench/progress.hpp"
 #include "gpulab/bench/size_parse.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/format.hpp"
@@ -118,6 +119,15 @@ void add_run_options(CLI::App& command, common_options& o, const command_shape& 
   } else {
     refuse(command, "--repeat", "module " + shape.module + " times no cases (see `gpulab list`)");
   }
+  if (shape.repeat) {  // the commands that run cases have their CPU references
+    command.add_option("--cpu", o.cpu,
+                       "CPU reference and baseline: auto (default: skipped where it would take more than 10 s and a "
+                       "check that scales exists), on (always), off (only where no other check exists, untimed)")
+        ->type_name("auto|on|off")
+        ->check(CLI::IsMember({"auto", "on", "off"}));
+  } else {
+    refuse(command, "--cpu", "module " + shape.module + " has no CPU references (see `gpulab list`)");
+  }
   add_device_and_seed(command, o.device, o.seed);
   command.add_option("--format", o.format, "table (default), json or csv")->type_name("FORMAT")->check(format_name);
   command.add_option("--output", o.output, "write the report to this file (default '-': stdout)")
@@ -166,13 +176,17 @@ run_options to_run_options(const common_options& o, bool repeat_given) {
   r.repeat_given = repeat_given;
   r.device = o.device;
   r.seed = o.seed;
+  r.cpu = o.cpu == "on" ? cpu_mode::on : o.cpu == "off" ? cpu_mode::off : cpu_mode::automatic;
   r.selected = o.selected;
   r.parameters = o.parameters;
   return r;
 }
 
-int exit_for(bool all_verified) {
-  return static_cast<int>(all_verified ? exit_code::ok : exit_code::verification_failed);
+// The worst case's exit code: an error (out of memory 4, CUDA 6...) over a failed check (1).
+int exit_for(const module_run& run) {
+  exit_code code = run.worst;
+  if (!run.all_verified) code = std::max(code, exit_code::verification_failed);
+  return static_cast<int>(code);
 }
 
 }  // namespace
@@ -189,14 +203,17 @@ int run_module_command(const training_module& m, const common_options& o, bool r
   require_atomically_writable(o.output);
   require_atomically_writable(o.plot);
 
+  progress_start();
   resources ctx = make_resources(options, true);
   module_run run = run_module(m, options, ctx);
+  progress_clear();
+  // The report holds every row, a failed case's included; the exit code says what went wrong.
   write_report_file(o.output, run.output, format);
   if (!o.plot.empty() && run.figure) {
     write_line_plot_svg(o.plot, *run.figure);
     std::cerr << "gpulab: wrote " << o.plot << "\n";
   }
-  return exit_for(run.all_verified);
+  return exit_for(run);
 }
 
 int run_tour(const common_options& o, bool repeat_given) {
@@ -204,6 +221,7 @@ int run_tour(const common_options& o, bool repeat_given) {
   const output_format format = parse_output_format(o.format);
   require_atomically_writable(o.output);
 
+  progress_start();
   resources ctx = make_resources(options, true);
   report out;
   out.title = "gpulab tour: every module's headline demo, verified and timed";
@@ -211,10 +229,13 @@ int run_tour(const common_options& o, bool repeat_given) {
   std::vector<case_result> results;
   std::vector<std::string> module_of;
   std::vector<std::string> notes;
-  bool all_verified = true;
+  module_run all;  // the tour's verdict over every module
   for (const training_module& m : all_modules()) {
+    if (all.stopped) break;
     module_run run = run_module_items(m, m.tour, options, ctx);
-    all_verified = all_verified && run.all_verified;
+    all.all_verified = all.all_verified && run.all_verified;
+    all.worst = std::max(all.worst, run.worst);
+    all.stopped = run.stopped;
     for (table& t : run.output.tables) out.tables.push_back(std::move(t));
     if (m.compare) {
       for (std::string& line : m.compare(run.results)) notes.push_back(m.name + ": " + line);
@@ -227,8 +248,9 @@ int run_tour(const common_options& o, bool repeat_given) {
   table summary = results_table(results, "Tour: headline results", module_of);
   for (std::string& line : notes) summary.notes.push_back(std::move(line));
   out.tables.push_back(std::move(summary));
+  progress_clear();
   write_report_file(o.output, out, format);
-  return exit_for(all_verified);
+  return exit_for(all);
 }
 
 int run_list(const std::string& format_name) {
@@ -315,17 +337,21 @@ int guarded(const std::string& program, const std::function<int()>& body) {
     flush_stdout();
     return code;
   } catch (const no_device_error& e) {
+    progress_clear();
     std::cerr << program << ": " << e.what() << "; GPU commands need one (list and --help work without)\n";
     return static_cast<int>(exit_code::no_device);
   } catch (const rtc::compile_error& e) {  // the one line, then NVRTC's log, indented
+    progress_clear();
     std::cerr << program << ": error: " << e.what() << "\n";
     std::istringstream log(e.log());
     for (std::string line; std::getline(log, line);) std::cerr << "  | " << line << "\n";
     return static_cast<int>(e.code());
   } catch (const error& e) {
+    progress_clear();
     std::cerr << program << ": error: " << e.what() << "\n";
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {
+    progress_clear();
     std::cerr << program << ": internal error: " << e.what() << "\n";
     return static_cast<int>(exit_code::internal);
   }

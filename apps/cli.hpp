@@ -27,6 +27,7 @@ struct common_options {
   std::string output = "-";
   std::string plot;
   std::uint64_t seed = 2026;
+  std::string cpu = "auto";  // --cpu auto|on|off
   std::vector<std::string> selected;
   std::map<std::string, std::string> parameters;  // module options (--generator ...) as typed, by name
 };
@@ -42,8 +43,8 @@ struct command_shape {
 };
 command_shape shape_of(const training_module& m);
 
-// Adds the common options the shape takes: --size, --repeat, --device, --format,
-// --output, --seed, --plot, case...
+// Adds the common options the shape takes: --size, --repeat, --cpu, --device,
+// --format, --output, --seed, --plot, case...
 void add_run_options(CLI::App& command, common_options& options, const command_shape& shape);
 // Adds --device and --seed, checked while parsing (decimal, in range: no negative or wrapped seed).
 void add_device_and_seed(CLI::App& command, int& device, std::uint64_t& seed);

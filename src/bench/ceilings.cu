@@ -1,6 +1,4 @@
 // SPDX-License-Identifier: MIT
-#include <algorithm>
-
 #include "gpulab/bench/ceilings.hpp"
 #include "gpulab/bench/runner.hpp"
 #include "gpulab/bench/statistics.hpp"
@@ -10,15 +8,6 @@
 #include "gpulab/core/memory.hpp"
 
 namespace gpulab {
-
-double memory_ceilings::ceiling_gbs(double read, double written) const {
-  if (copy_gbs <= 0 || read_gbs <= 0 || write_gbs <= 0 || read + written <= 0) return 0;
-  // Pair each written byte with a read byte (the copy's mix); the rest is a pure stream.
-  const double paired = 2.0 * std::min(read, written);
-  const double reads_left = read - paired / 2.0, writes_left = written - paired / 2.0;
-  const double seconds = paired / (copy_gbs * 1e9) + reads_left / (read_gbs * 1e9) + writes_left / (write_gbs * 1e9);
-  return (read + written) / seconds / 1e9;
-}
 
 memory_ceilings measure_memory_ceilings(cuda::stream_ref s, std::size_t bytes) {
   constexpr int block_size = 256, vectors_per_thread = 4;

@@ -6,11 +6,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <fstream>
+#include <iostream>
 #include <set>
 #include <string_view>
 
+#include "gpulab/bench/ceilings.hpp"
+#include "gpulab/bench/progress.hpp"
 #include "gpulab/core/event.hpp"
+#include "gpulab/core/host_memory.hpp"
 #include "gpulab/core/format.hpp"
 #include "gpulab/core/memory.hpp"
 
@@ -46,6 +51,74 @@ std::string cpu_model() {
 
 }  // namespace
 
+void poison_outputs(bench_case& c, cuda::stream_ref s) {
+  bool host_outputs = false;
+  for (const output_region& out : c.outputs()) {
+    if (out.on_host) {
+      host_outputs = true;
+    } else {
+      GPULAB_CUDA_TRY(cudaMemsetAsync(out.data, 0xFF, out.bytes(), s.get()));
+    }
+  }
+  if (!host_outputs) return;
+  synchronize(s);  // the GPU may still be writing them
+  for (const output_region& out : c.outputs()) {
+    if (out.on_host) std::memset(out.data, 0xFF, out.bytes());
+  }
+}
+
+namespace {
+
+// The CPU part of the protocol: the reference (timed as the baseline when the
+// case has one), or the case's scalable check when --cpu says to skip it.
+// Returns why the CPU was skipped ("" when it ran).
+std::string run_cpu_part(bench_case& c, const run_options& options, case_result& result) {
+  const double estimate_s = c.estimated_cpu_seconds();
+  const bool skip = c.has_scalable_check() &&
+                    (options.cpu == cpu_mode::off ||
+                     (options.cpu == cpu_mode::automatic && estimate_s > options.cpu_budget_seconds));
+  if (skip) {
+    c.use_scalable_check();
+    return options.cpu == cpu_mode::off ? "CPU off"
+                                        : "CPU skipped: about " + format_significant(estimate_s) + " s > " +
+                                              format_fixed(options.cpu_budget_seconds, 0) + " s budget";
+  }
+  const bool timed = c.has_cpu_baseline() && options.cpu != cpu_mode::off;
+  if (estimate_s > 2) progress(c.name() + ": CPU reference, about " + format_significant(estimate_s) + " s");
+  std::vector<double> cpu_times;
+  for (int i = 0; i < (timed ? 3 : 1); ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    c.run_cpu();
+    cpu_times.push_back(host_ms_since(start));
+    if (cpu_times.back() > 1000.0) break;  // a slow baseline is timed once
+  }
+  if (timed) result.cpu = summarize(cpu_times);
+  return "";
+}
+
+// % peak against the ceiling of the case's own mix; a row past the ceiling fails.
+void compare_with_ceiling(const resources& res, case_result& result) {
+  switch (result.peak) {
+    case peak_kind::device_memory:
+      result.ceiling_gbs = res.ceilings().ceiling_gbs(result.work.bytes_read, result.work.bytes_written);
+      break;
+    case peak_kind::host_link:
+      if (res.device().host_link) result.ceiling_gbs = res.device().host_link->gigabytes_per_second;
+      break;
+    case peak_kind::none: break;
+  }
+  if (result.ceiling_gbs <= 0 || result.work.bytes() <= 0) return;
+  result.percent_of_peak = 100.0 * result.gigabytes_per_second() / result.ceiling_gbs;
+  if (*result.percent_of_peak > 100.0 * ceiling_tolerance && result.verified) {
+    result.verified = false;
+    result.verify_detail = format_fixed(*result.percent_of_peak, 1) + "% of its ceiling (" +
+                           format_fixed(result.ceiling_gbs, 0) +
+                           " GB/s): faster than the hardware allows, so the check or the declared bytes are wrong";
+  }
+}
+
+}  // namespace
+
 case_result run_case(bench_case& c, resources& res, const run_options& options) {
   const scoped_device on(res.device_index());  // the case's buffers and kernels belong to its device
   cuda::stream_ref s = res.stream();
@@ -57,42 +130,41 @@ case_result run_case(bench_case& c, resources& res, const run_options& options) 
   result.work = c.work();
   result.peak = c.peak();
 
-  require_device_memory(c.device_bytes_needed(), "case " + c.name() + " at size " + c.size_label());
+  const std::string what = "case " + c.name() + " at size " + c.size_label();
+  require_device_memory(c.device_bytes_needed(), what);
+  require_host_memory(c.host_bytes_needed(), what);
   {
     nvtx_range range(c.name() + " setup");
+    progress(c.name() + ": setup");
     c.attach(res);
     c.setup(options.seed, s);
     synchronize(s);
   }
-
-  // CPU reference; timed as the baseline when the case has one (a few runs, median).
+  std::string cpu_skipped;
   {
     nvtx_range range(c.name() + " cpu");
-    std::vector<double> cpu_times;
-    const int cpu_runs = c.has_cpu_baseline() ? 3 : 1;
-    for (int i = 0; i < cpu_runs; ++i) {
-      const auto start = std::chrono::steady_clock::now();
-      c.run_cpu();
-      cpu_times.push_back(host_ms_since(start));
-      if (cpu_times.back() > 1000.0) break;  // a slow baseline is timed once
-    }
-    if (c.has_cpu_baseline()) result.cpu = summarize(cpu_times);
+    cpu_skipped = run_cpu_part(c, options, result);
   }
 
   // First GPU run on poisoned outputs, then verify.
   {
     nvtx_range range(c.name() + " verify");
-    c.poison_outputs(s);
+    progress(c.name() + ": first run and check");
+    poison_outputs(c, s);
     c.run_gpu(s);
     synchronize(s);
     const verification first = c.verify(s);
     result.verified = first.passed;
     result.verify_detail = first.detail;
+    result.check = first.check;
   }
 
   // A buffer twice the L2 size: writing it evicts the case's data from L2.
   device_buffer<unsigned char> l2_flush(c.flush_l2() ? 2 * res.device().l2_cache_bytes : 0, s);
+  // Before every repeat, outside the timed region: poison the outputs (a version
+  // that writes only on its first call fails the re-check), then flush L2.
   auto before_each = [&] {
+    poison_outputs(c, s);
     if (l2_flush.size() > 0) l2_flush.fill_bytes_async(0, s);
     c.before_repeat(s);
   };
@@ -101,11 +173,11 @@ case_result run_case(bench_case& c, resources& res, const run_options& options) 
   {
     nvtx_range range(c.name() + " timed");
     const auto warm = time_on_stream(s, 0, std::max(1, options.warm_up), [&] { c.run_gpu(s); }, before_each);
+    const double estimate_ms = std::max(1e-3, summarize(warm).min_ms);
     int repeats = options.repeat;
-    if (!options.repeat_given) {
-      const double estimate_ms = std::max(1e-3, summarize(warm).min_ms);
-      repeats = std::clamp(static_cast<int>(target_timing_ms / estimate_ms), 3, options.repeat);
-    }
+    if (!options.repeat_given) repeats = std::clamp(static_cast<int>(target_timing_ms / estimate_ms), 3, options.repeat);
+    progress(c.name() + ": timing " + std::to_string(repeats) + " repeats, about " +
+             format_significant(repeats * estimate_ms / 1e3) + " s left");
     result.gpu = summarize(time_on_stream(s, 0, repeats, [&] { c.run_gpu(s); }, before_each));
   }
 
@@ -114,25 +186,13 @@ case_result run_case(bench_case& c, resources& res, const run_options& options) 
     nvtx_range range(c.name() + " re-verify");
     synchronize(s);
     const verification again = c.verify(s);
-    if (!again.passed) {
+    if (!again.passed && result.verified) {
       result.verified = false;
       result.verify_detail = "after timing: " + again.detail;
     }
   }
-
-  switch (result.peak) {
-    case peak_kind::device_memory:
-      if (res.ceilings().copy_gbs > 0) {
-        result.percent_of_peak = 100.0 * result.gigabytes_per_second() / res.ceilings().copy_gbs;
-      }
-      break;
-    case peak_kind::host_link:
-      if (res.device().host_link) {
-        result.percent_of_peak = 100.0 * result.gigabytes_per_second() / res.device().host_link->gigabytes_per_second;
-      }
-      break;
-    case peak_kind::none: break;
-  }
+  if (!cpu_skipped.empty()) result.check += " (" + cpu_skipped + ")";
+  compare_with_ceiling(res, result);
   return result;
 }
 
@@ -171,12 +231,10 @@ const case_result* find_verified(const std::vector<case_result>& results, const 
 
 void measure_ceilings(resources& res) {
   const scoped_device on(res.device_index());
-  nvtx_range range("measure peak copy bandwidth");
+  nvtx_range range("measure the memory ceilings");
+  // Two buffers of this size: at most half of what is free.
   const std::size_t bytes = std::min<std::size_t>(std::size_t{1} << 30, device_memory_info().free_bytes / 4);
-  measured_ceilings c;
-  c.copy_bytes = static_cast<double>(bytes);
-  c.copy_gbs = measure_device_copy_bandwidth(res.stream(), bytes);
-  res.set_ceilings(c);
+  res.set_ceilings(measure_memory_ceilings(res.stream(), bytes));
 }
 
 resources make_resources(const run_options& options, bool measure_peak) {
@@ -192,13 +250,14 @@ std::vector<std::pair<std::string, std::string>> report_header(const resources& 
   header.emplace_back("device", std::to_string(d.index) + ": " + d.name + " (compute capability " +
                                     d.compute_capability() + ", " + std::to_string(d.multiprocessors) + " SMs, " +
                                     format_bytes(d.global_memory_bytes) + ")");
-  const measured_ceilings& ceilings = res.ceilings();
+  const memory_ceilings& ceilings = res.ceilings();
   if (ceilings.copy_gbs > 0) {
-    header.emplace_back("peak bandwidth", format_fixed(ceilings.copy_gbs, 0) +
-                                              " GB/s measured (cudaMemcpy device-to-device, " +
-                                              format_bytes(static_cast<std::uint64_t>(ceilings.copy_bytes)) + ", read + write); " +
-                                              format_fixed(d.theoretical_bandwidth_gbs(), 0) +
-                                              " GB/s theoretical (2 x memory clock x bus width)");
+    header.emplace_back("memory ceilings", "copy " + format_fixed(ceilings.copy_gbs, 0) + ", read " +
+                                               format_fixed(ceilings.read_gbs, 0) + ", write " +
+                                               format_fixed(ceilings.write_gbs, 0) + " GB/s measured (" +
+                                               format_bytes(ceilings.bytes) + " each); " +
+                                               format_fixed(d.theoretical_bandwidth_gbs(), 0) +
+                                               " GB/s theoretical (2 x memory clock x bus width)");
   }
   if (d.fp32_units_per_sm > 0) {
     header.emplace_back("peak FP32/FP64", format_fixed(d.peak_fp32_gflops() / 1e3, 1) + " / " +
@@ -221,7 +280,7 @@ table results_table(const std::vector<case_result>& results, const std::string& 
   if (!module_column.empty()) t.columns.push_back("module");
   const bool with_items = std::any_of(results.begin(), results.end(), [](const case_result& r) { return r.work.items > 0; });
   for (const char* name : {"case", "size", "median ms", "min ms", "max ms", "GB/s", "GFLOP/s", "G items/s", "% peak",
-                           "CPU ms", "speed-up", "verified"}) {
+                           "CPU ms", "speed-up", "check", "verified"}) {
     if (std::string_view(name) == "G items/s" && !with_items) continue;
     t.columns.emplace_back(name);
   }
@@ -233,17 +292,20 @@ table results_table(const std::vector<case_result>& results, const std::string& 
     if (!module_column.empty()) row.emplace_back(module_column[i]);
     row.emplace_back(r.name);
     row.emplace_back(r.size_label, r.size_value);
-    row.push_back(number(r.gpu.median_ms, 4));
-    row.push_back(number(r.gpu.min_ms, 4));
-    row.push_back(number(r.gpu.max_ms, 4));
-    row.push_back(r.work.bytes > 0 ? number(r.gigabytes_per_second(), 1) : cell("-"));
-    row.push_back(r.work.flops > 0 ? number(r.gigaflops(), 1) : cell("-"));
-    if (with_items) row.push_back(r.work.items > 0 ? number(r.giga_items_per_second(), 1) : cell("-"));
+    const bool ran = !r.error;  // a case that could not run keeps its row: dashes, then the error
+    const cell dash("-");
+    row.push_back(ran ? number(r.gpu.median_ms, 4) : dash);
+    row.push_back(ran ? number(r.gpu.min_ms, 4) : dash);
+    row.push_back(ran ? number(r.gpu.max_ms, 4) : dash);
+    row.push_back(ran && r.work.bytes() > 0 ? number(r.gigabytes_per_second(), 1) : dash);
+    row.push_back(ran && r.work.flops > 0 ? number(r.gigaflops(), 1) : dash);
+    if (with_items) row.push_back(ran && r.work.items > 0 ? number(r.giga_items_per_second(), 1) : dash);
     row.push_back(maybe(r.percent_of_peak, [&](double v) { return number(v, 1); }));
     row.push_back(maybe(r.cpu ? std::optional<double>(r.cpu->median_ms) : std::nullopt,
                         [&](double v) { return number(v, 3); }));
     row.push_back(maybe(r.speedup_vs_cpu(), [&](double v) { return cell(format_significant(v) + "x", v); }));
-    row.emplace_back(r.verified ? "yes" : "NO: " + r.verify_detail);
+    row.emplace_back(r.check.empty() ? "-" : r.check);
+    row.emplace_back(r.error ? "ERROR: " + *r.error : r.verified ? "yes" : "NO: " + r.verify_detail);
     // The fields, for scripts (JSON and CSV only; the tour's module is its first column).
     if (module_column.empty()) row.emplace_back(r.module);
     row.emplace_back(r.parameters.operation);
@@ -258,8 +320,9 @@ table results_table(const std::vector<case_result>& results, const std::string& 
   t.data_only_columns = fields.size();
   t.notes.push_back("time: CUDA events, median of the timed repeats after warm-up, L2 flushed before each repeat;"
                     " GB/s = bytes the case must move / median time");
-  t.notes.push_back("% peak: of the measured device copy bandwidth (device-memory cases) or of the PCIe link"
-                    " (host<->device transfers)");
+  t.notes.push_back("% peak: of the measured ceiling of the case's own mix of reads and writes (device-memory"
+                    " cases) or of the PCIe link (host<->device transfers); above " +
+                    format_fixed(100.0 * ceiling_tolerance, 0) + "% fails the row");
   if (with_items) t.notes.push_back("G items/s: billions of random numbers or darts per second (see each case's size)");
   return t;
 }
@@ -277,6 +340,48 @@ void validate_selection(const training_module& m, const std::vector<std::string>
   }
 }
 
+namespace {
+
+// One case, its failure included: an error (out of memory, a CUDA error) becomes
+// the row's error and exit code, and is printed at once on stderr, so the report
+// keeps every row before it.
+case_result run_case_keeping_errors(bench_case& c, resources& res, const run_options& options) {
+  const auto failed = [&](const std::string& what, exit_code code) {
+    case_result r;
+    r.name = c.name();
+    r.parameters = c.parameters();
+    r.size_label = c.size_label();
+    r.size_value = c.size_value();
+    r.error = what;
+    r.error_code = code;
+    progress_clear();
+    std::cerr << "gpulab: error: case " << r.name << " (" << r.size_label << "): " << what << "\n";
+    return r;
+  };
+  try {
+    return run_case(c, res, options);
+  } catch (const error& e) {
+    return failed(e.what(), e.code());
+  } catch (const std::exception& e) {
+    return failed(std::string("internal error: ") + e.what(), exit_code::internal);
+  }
+}
+
+// On a terminal, a long run prints each row as its case finishes (above the progress line).
+void progress_row(const case_result& r) {
+  std::string line = r.name + " (" + r.size_label + "): ";
+  if (r.error) {
+    line += "ERROR";
+  } else {
+    line += format_fixed(r.gpu.median_ms, 4) + " ms";
+    if (r.percent_of_peak) line += ", " + format_fixed(*r.percent_of_peak, 1) + "% peak";
+    line += r.verified ? ", verified" : ", NOT verified";
+  }
+  progress_line_done(line);
+}
+
+}  // namespace
+
 module_run run_module_items(const training_module& m, const std::vector<run_item>& items,
                             const run_options& options, resources& res) {
   module_run run;
@@ -293,11 +398,18 @@ module_run run_module_items(const training_module& m, const std::vector<run_item
       for (table& t : out.tables) run.output.tables.push_back(std::move(t));
     }
     for (const case_entry& entry : m.cases) {
-      if (entry.name != item.name) continue;
+      if (entry.name != item.name || run.stopped) continue;
       for (auto& c : entry.make(item_options)) {
-        run.results.push_back(run_case(*c, res, item_options));
-        run.results.back().module = m.name;
-        run.all_verified = run.all_verified && run.results.back().verified;
+        case_result r = run_case_keeping_errors(*c, res, item_options);
+        r.module = m.name;
+        run.all_verified = run.all_verified && r.verified;
+        const exit_code code = r.error ? r.error_code : r.verified ? exit_code::ok : exit_code::verification_failed;
+        run.worst = std::max(run.worst, code);
+        // After a CUDA error the context may be broken, after an internal one anything may be: stop there.
+        run.stopped = code == exit_code::cuda || code == exit_code::internal;
+        progress_row(r);
+        run.results.push_back(std::move(r));
+        if (run.stopped) break;
       }
     }
   }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gpulab/bench/inputs.hpp"
+#include "gpulab/core/checked_size.hpp"
 #include "gpulab/core/format.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/core/stream.hpp"
@@ -51,7 +52,13 @@ class elementwise_case final : public bench_case {
   }
   std::string size_label() const override { return std::to_string(n_) + " floats"; }
   double size_value() const override { return static_cast<double>(n_); }
-  std::size_t device_bytes_needed() const override { return inputs() * n_ * sizeof(float) + n_ * sizeof(float); }
+  std::size_t device_bytes_needed() const override {
+    return checked_multiply(inputs() + 1, bytes_of<float>(n_, name()), name());  // inputs and output
+  }
+  // The inputs, the CPU's result and the GPU's result copied back.
+  std::size_t host_bytes_needed() const override {
+    return checked_multiply(inputs() + 2, bytes_of<float>(n_, name()), name());
+  }
   work_amount work() const override {
     const double n = static_cast<double>(n_);
     double flops_per_element = 1;
@@ -65,7 +72,9 @@ class elementwise_case final : public bench_case {
         flops_per_element = 2.0 * static_cast<double>(course_polynomial.size() - 1);
         break;
     }
-    return {static_cast<double>(inputs() + 1) * n * sizeof(float), flops_per_element * n};
+    return {.bytes_read = static_cast<double>(inputs()) * n * sizeof(float),
+            .bytes_written = n * sizeof(float),
+            .flops = flops_per_element * n};
   }
 
   void setup(std::uint64_t seed, cuda::stream_ref s) override {
@@ -102,7 +111,7 @@ class elementwise_case final : public bench_case {
     }
   }
 
-  void poison_outputs(cuda::stream_ref s) override { out_device_.fill_bytes_async(0xFF, s); }
+  std::vector<output_region> outputs() override { return {output_of(out_device_.data(), n_)}; }
 
   void run_gpu(cuda::stream_ref s) override {
     if (runtime_kernel_) {
@@ -123,17 +132,21 @@ class elementwise_case final : public bench_case {
       const double error = std::abs(static_cast<double>(got[i]) - expected_[i]);
       const double ratio = error / (scale(i) * u + 1e-37);
       if (!(ratio <= tolerance_in_roundings())) {
-        return {false, "element " + std::to_string(i) + " is " + format_significant(got[i]) + ", expected " +
-                           format_significant(expected_[i]) + (std::isnan(got[i]) ? " (never written?)" : "")};
+        return {false,
+                "element " + std::to_string(i) + " is " + format_significant(got[i]) + ", expected " +
+                    format_significant(expected_[i]) + (std::isnan(got[i]) ? " (never written?)" : ""),
+                "vs CPU"};
       }
       worst = std::max(worst, ratio);
     }
-    return {true, "max error " + format_significant(worst) + " roundings (tol " +
-                      format_significant(tolerance_in_roundings()) + ")"};
+    return {true,
+            "max error " + format_significant(worst) + " roundings (tol " +
+                format_significant(tolerance_in_roundings()) + ")",
+            "vs CPU"};
   }
 
  private:
-  std::size_t inputs() const { return needs_second_input(op_) ? 2 : 1; }
+  std::uint64_t inputs() const { return needs_second_input(op_) ? 2 : 1; }
 
   // What rounding errors are proportional to, element i.
   double scale(std::size_t i) const {

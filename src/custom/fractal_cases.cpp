@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The Julia set cases (the course: 4096 x 4096, c = 0.4 + 0.6i, 255 iterations)
 // and the picture demo. Every count is compared with the CPU's, exactly: host and
-// GPU run the same escape_count() with the same roundings (see julia.hpp).
+// GPU run the same escape_count() with the same roundings (see fractal_params.hpp),
+// so no pixel at the set's boundary needs an allowance and one wrong pixel fails.
+// (An unwritten pixel reads 0xFF: -1 as an int32, never a count; 255 as a byte,
+// a count only for a pixel that never escapes, which the course's Julia set has none of.)
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -61,11 +64,15 @@ class fractal_case final : public bench_case {
   case_parameters parameters() const override { return {"julia", fractal_version_name(version_), "float"}; }
   std::string size_label() const override { return set_label(p_); }
   double size_value() const override { return p_.width; }
-  std::size_t device_bytes_needed() const override { return p_.pixels() * bytes_per_pixel(); }
+  std::size_t device_bytes_needed() const override { return p_.pixels() * (point_bytes() + count_bytes()); }
+  // The CPU's counts, the points (first three versions) and the GPU's counts copied back.
+  std::size_t host_bytes_needed() const override { return p_.pixels() * (1 + point_bytes() + count_bytes()); }
   // The iterations depend on the data, so the FLOPs are not declared: the report shows pixels per second.
   work_amount work() const override {
     const double pixels = static_cast<double>(p_.pixels());
-    return {pixels * static_cast<double>(bytes_per_pixel()), 0.0, pixels};
+    return {.bytes_read = pixels * static_cast<double>(point_bytes()),
+            .bytes_written = pixels * static_cast<double>(count_bytes()),
+            .items = pixels};
   }
   peak_kind peak() const override { return peak_kind::none; }  // bound by arithmetic, not memory
 
@@ -78,13 +85,9 @@ class fractal_case final : public bench_case {
     }
   }
   void run_cpu() override { expected_ = fractal_cpu(p_); }
-  // 0xFF: -1 as an int32, 255 as a byte (never reached where the set has no interior, as the course's).
-  void poison_outputs(cuda::stream_ref s) override {
-    if (reads_points(version_)) {
-      counts32_device_.fill_bytes_async(0xFF, s);
-    } else {
-      counts8_device_.fill_bytes_async(0xFF, s);
-    }
+  std::vector<output_region> outputs() override {
+    if (reads_points(version_)) return {output_of(counts32_device_.data(), p_.pixels())};
+    return {output_of(counts8_device_.data(), p_.pixels())};
   }
   void run_gpu(cuda::stream_ref s) override {
     if (reads_points(version_)) {
@@ -97,14 +100,16 @@ class fractal_case final : public bench_case {
     const std::optional<std::string> wrong = reads_points(version_)
                                                  ? first_mismatch(download(counts32_device_, s), expected_, p_)
                                                  : first_mismatch(download(counts8_device_, s), expected_, p_);
-    if (wrong) return {false, *wrong};
+    if (wrong) return {false, *wrong, "exact"};
     double total = 0;
     for (std::uint8_t n : expected_) total += n;
-    return {true, "exact; " + format_fixed(total / static_cast<double>(expected_.size()), 2) + " iterations per pixel"};
+    return {true, "every pixel; " + format_fixed(total / static_cast<double>(expected_.size()), 2) + " iterations per pixel",
+            "exact"};
   }
 
  private:
-  std::size_t bytes_per_pixel() const { return reads_points(version_) ? sizeof(float2) + sizeof(std::int32_t) : 1; }
+  std::size_t point_bytes() const { return reads_points(version_) ? sizeof(float2) : 0; }
+  std::size_t count_bytes() const { return reads_points(version_) ? sizeof(std::int32_t) : 1; }
   fractal_version version_;
   fractal_params p_;
   std::vector<std::uint8_t> expected_;

@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: MIT
 // Row sums, column sums and transposes of an n x n float matrix (the course:
-// 16384 x 16384 for the sums), every output compared with the CPU: sums with a
-// double sum within the float bound of the line's length, transposes exactly.
-#include <cmath>
+// 16384 x 16384 for the sums), every output compared with the CPU's, exactly.
+//
+// Sums are exact in any order: the sums' inputs are k / 8 with k in 1..8
+// (eighths.hpp), so a line's partial sums are multiples of 1/8 no larger than
+// n <= 32768 = 2^15, far inside the 2^21 up to which a float holds every
+// multiple of 1/8. And every line sums to at least n / 8 > 0, so a zeroed sum fails.
+// A transpose moves values: exact or wrong.
 #include <vector>
 
-#include "gpulab/bench/error_bounds.hpp"
 #include "gpulab/bench/inputs.hpp"
 #include "gpulab/core/format.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/core/stream.hpp"
 #include "gpulab/custom/cases.hpp"
+#include "gpulab/custom/eighths.hpp"
 
 namespace gpulab::custom {
 
@@ -36,33 +40,26 @@ class line_sums_case final : public bench_case {
   }
   std::string size_label() const override { return std::to_string(n_) + " x " + std::to_string(n_); }
   double size_value() const override { return n_; }
-  std::size_t device_bytes_needed() const override { return (elements() + static_cast<std::size_t>(n_)) * sizeof(float); }
+  std::size_t device_bytes_needed() const override { return (elements() + lines()) * sizeof(float); }
+  // The matrix, the CPU's sums (and the column sums' double accumulators), the GPU's sums.
+  std::size_t host_bytes_needed() const override {
+    return elements() * sizeof(float) + lines() * (2 * sizeof(float) + sizeof(double));
+  }
   work_amount work() const override {
-    return {static_cast<double>(elements() + static_cast<std::size_t>(n_)) * sizeof(float), static_cast<double>(elements())};
+    return {.bytes_read = static_cast<double>(elements()) * sizeof(float),
+            .bytes_written = static_cast<double>(lines()) * sizeof(float),
+            .flops = static_cast<double>(elements())};
   }
   void setup(std::uint64_t seed, cuda::stream_ref s) override {
-    m_ = random_square(n_, seed);
+    m_.resize(elements());
+    fill_eighths(m_, seed, 1, 8);
     m_device_ = upload(m_, s);
-    sums_device_ = device_buffer<float>(static_cast<std::size_t>(n_), s);
+    sums_device_ = device_buffer<float>(lines(), s);
   }
-  void run_cpu() override {  // in double, with each line's sum of magnitudes for the error bound
-    const std::size_t n = static_cast<std::size_t>(n_);
-    expected_.assign(n, 0.0);
-    magnitudes_.assign(n, 0.0);
-    if (rows_) {
-#pragma omp parallel for
-      for (std::int64_t r = 0; r < n_; ++r) {
-        double sum = 0, magnitude = 0;
-        for (std::size_t c = 0; c < n; ++c) sum += m_[r * n + c], magnitude += std::abs(m_[r * n + c]);
-        expected_[r] = sum, magnitudes_[r] = magnitude;
-      }
-    } else {
-      for (std::size_t r = 0; r < n; ++r) {
-        for (std::size_t c = 0; c < n; ++c) expected_[c] += m_[r * n + c], magnitudes_[c] += std::abs(m_[r * n + c]);
-      }
-    }
+  void run_cpu() override {
+    expected_ = rows_ ? row_sums_cpu(m_, lines(), lines()) : column_sums_cpu(m_, lines(), lines());
   }
-  void poison_outputs(cuda::stream_ref s) override { sums_device_.fill_bytes_async(0xFF, s); }
+  std::vector<output_region> outputs() override { return {output_of(sums_device_.data(), lines())}; }
   void run_gpu(cuda::stream_ref s) override {
     if (rows_) {
       row_sums_async(version_, m_device_.span(), n_, n_, sums_device_.span(), s);
@@ -71,31 +68,19 @@ class line_sums_case final : public bench_case {
     }
   }
   verification verify(cuda::stream_ref s) override {
-    std::vector<float> got(static_cast<std::size_t>(n_));
-    copy_to_host_async(sums_device_, std::span<float>(got), s);
-    synchronize(s);
-    double worst = 0;
-    for (std::size_t i = 0; i < got.size(); ++i) {
-      // Any order of n additions: at most n roundings of the line's sum of magnitudes.
-      const double bound = float_sum_error_bound(n_, magnitudes_[i]) + 1e-30;
-      const double error = std::abs(got[i] - expected_[i]);
-      if (!(error <= bound)) {
-        return {false, std::string(rows_ ? "row " : "column ") + std::to_string(i) + " sums to " +
-                           format_significant(got[i]) + ", expected " + format_significant(expected_[i])};
-      }
-      worst = std::max(worst, error / (float_unit_roundoff * magnitudes_[i] + 1e-30));
-    }
-    return {true, "max error " + format_significant(worst) + " roundings of sum |line| (bound " +
-                      std::to_string(n_) + ")"};
+    // Exact: no addition of any order rounds (see the top of the file).
+    verification v = compare_exact(std::span<const float>(expected_), std::span<const float>(download(sums_device_, s)));
+    v.check = "exact";
+    return v;
   }
 
  private:
-  std::size_t elements() const { return static_cast<std::size_t>(n_) * static_cast<std::size_t>(n_); }
+  std::size_t lines() const { return static_cast<std::size_t>(n_); }
+  std::size_t elements() const { return lines() * lines(); }
   bool rows_;
   line_sums_version version_;
   int n_;
-  std::vector<float> m_;
-  std::vector<double> expected_, magnitudes_;
+  std::vector<float> m_, expected_;
   device_buffer<float> m_device_, sums_device_;
 };
 
@@ -114,7 +99,11 @@ class transpose_case final : public bench_case {
   std::string size_label() const override { return std::to_string(n_) + " x " + std::to_string(n_); }
   double size_value() const override { return n_; }
   std::size_t device_bytes_needed() const override { return 2 * elements() * sizeof(float); }
-  work_amount work() const override { return {2.0 * static_cast<double>(elements()) * sizeof(float), 0.0}; }
+  std::size_t host_bytes_needed() const override { return 3 * elements() * sizeof(float); }  // in, CPU's, GPU's
+  work_amount work() const override {
+    const double bytes = static_cast<double>(elements()) * sizeof(float);
+    return {.bytes_read = bytes, .bytes_written = bytes};
+  }
   void setup(std::uint64_t seed, cuda::stream_ref s) override {
     in_ = random_square(n_, seed);
     in_device_ = upload(in_, s);
@@ -124,19 +113,21 @@ class transpose_case final : public bench_case {
     expected_.resize(elements());
     transpose_cpu(in_, static_cast<std::size_t>(n_), static_cast<std::size_t>(n_), expected_);
   }
-  void poison_outputs(cuda::stream_ref s) override { out_device_.fill_bytes_async(0xFF, s); }
+  std::vector<output_region> outputs() override { return {output_of(out_device_.data(), elements())}; }
   void run_gpu(cuda::stream_ref s) override { transpose_async(version_, in_device_.span(), n_, n_, out_device_.span(), s); }
   verification verify(cuda::stream_ref s) override {
     std::vector<float> got(elements());
     copy_to_host_async(out_device_, std::span<float>(got), s);
     synchronize(s);
     for (std::size_t i = 0; i < got.size(); ++i) {
-      if (got[i] != expected_[i]) {  // a transpose moves values: exact or wrong
-        return {false, "element (" + std::to_string(i / n_) + ", " + std::to_string(i % n_) + ") is " +
-                           format_significant(got[i]) + ", expected " + format_significant(expected_[i])};
+      if (got[i] != expected_[i]) {  // a transpose moves values: exact or wrong (NaN never equals)
+        return {false,
+                "element (" + std::to_string(i / n_) + ", " + std::to_string(i % n_) + ") is " +
+                    format_significant(got[i]) + ", expected " + format_significant(expected_[i]),
+                "exact"};
       }
     }
-    return {true, "exact"};
+    return {true, "all " + std::to_string(got.size()) + " elements equal", "exact"};
   }
 
  private:

@@ -17,6 +17,12 @@ namespace {
 constexpr std::uint64_t default_elements = std::uint64_t{1} << 26;  // the 2^26 floats
 constexpr std::uint64_t default_elementwise = 50000000;              // the course's 50M floats
 constexpr std::uint64_t max_elements = std::uint64_t{1} << 33;
+// The sabotage test's sizes (check_size): odd, so that tails and partial blocks run.
+constexpr std::uint64_t check_elements = 100003;
+constexpr std::uint64_t check_side = 131;  // an n x n matrix or image
+// ...except for the cooperative line sums, which need n % 4 == 0 for their float4
+// reads (at an odd n they fall back to one thread per line): 132 = 4 x 33.
+constexpr std::uint64_t check_side_float4 = 132;
 
 case_entry reduction_entry(reduce_version v, bool dot, const std::string& description) {
   return {std::string(dot ? "dot_" : "sum_") + reduce_version_name(v),
@@ -24,7 +30,8 @@ case_entry reduction_entry(reduce_version v, bool dot, const std::string& descri
             std::vector<std::unique_ptr<bench_case>> cases;
             cases.push_back(make_reduction_case(v, dot, options.size.value_or(default_elements)));
             return cases;
-          }};
+          },
+          check_elements};
 }
 
 case_entry elementwise_entry(elementwise_op op, map_version v, const std::string& description) {
@@ -33,7 +40,8 @@ case_entry elementwise_entry(elementwise_op op, map_version v, const std::string
             std::vector<std::unique_ptr<bench_case>> cases;
             cases.push_back(make_elementwise_case(op, v, options.size.value_or(default_elementwise)));
             return cases;
-          }};
+          },
+          check_elements};
 }
 
 std::vector<std::string> compare(const std::vector<case_result>& results) {
@@ -107,7 +115,8 @@ training_module make_module() {
                        cases.push_back(make_runtime_saxpy_case(operation_option.text(options),
                                                                options.size.value_or(default_elementwise)));
                        return cases;
-                     }});
+                     },
+                     check_elements});
   m.cases.push_back(elementwise_entry(elementwise_op::polynomial_constant, map_version::vectorized,
                                       "degree-7 polynomial by Horner, coefficients in __constant__ memory"));
   m.cases.push_back(elementwise_entry(elementwise_op::polynomial_global, map_version::vectorized,
@@ -139,7 +148,8 @@ training_module make_module() {
                          std::vector<std::unique_ptr<bench_case>> cases;
                          cases.push_back(make_line_sums_case(rows, version, static_cast<int>(options.size.value_or(16384))));
                          return cases;
-                       }});
+                       },
+                       version == line_sums_version::cooperative ? check_side_float4 : check_side});
   }
   for (const auto& [version, what] : std::vector<std::pair<transpose_version, std::string>>{
            {transpose_version::naive, "transpose: coalesced reads, scattered writes"},
@@ -150,7 +160,8 @@ training_module make_module() {
                          std::vector<std::unique_ptr<bench_case>> cases;
                          cases.push_back(make_transpose_case(version, static_cast<int>(options.size.value_or(8192))));
                          return cases;
-                       }});
+                       },
+                       check_side});
   }
   const std::vector<std::pair<fractal_version, std::string>> fractals = {
       {fractal_version::complex_input, "one thread per pixel reads a complex input array, int32 counts (the course's PyCUDA)"},
@@ -165,7 +176,8 @@ training_module make_module() {
                          std::vector<std::unique_ptr<bench_case>> cases;
                          cases.push_back(make_fractal_case(version, fractal_from_options(options)));
                          return cases;
-                       }});
+                       },
+                       check_side});
   }
   m.demos.push_back({"runtime_compilation",
                      "the course's SourceModule (__constant__, __device__, access patterns) and ReductionKernel"

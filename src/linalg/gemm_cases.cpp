@@ -2,17 +2,19 @@
 // GEMM in four precisions, and matrix power by repeated squaring.
 //
 // Verification of an 8192 x 8192 product cannot recompute it on the CPU in
-// FP64 (1.1 TFLOP), and need not:
+// FP64 (1.1 TFLOP), and need not: the CPU's GEMM is only the baseline. Two
+// checks need only the inputs and O(n^2) work, so they run at every size:
 //   - sampled elements: 1000 elements of C (corners included) are recomputed in
-//     FP64 from the same double inputs; each must lie within the precision's
+//     FP64 from the double inputs; each must lie within the precision's
 //     worst-case error bound (gemm_error_bound), and together they state the
 //     mode's accuracy against FP64;
-//   - a probe for the whole output: C x = A (B x) for a random x, row by row,
-//     within the same bound. Every element of C enters C x, so a NaN (poison)
-//     or a grossly wrong element anywhere fails.
+//   - Freivalds' test (freivalds.hpp) for the whole output: C x = A (B x) for
+//     three random x, computed from the inputs exactly as the GPU got them, so
+//     that only the rounding of the sums is allowed (gemm_sum_error_bound).
+//     Every element of C enters C x: a NaN, a zero or one wrong element fails.
 #include <algorithm>
+#include <bit>
 #include <cmath>
-#include <numeric>
 #include <optional>
 #include <vector>
 
@@ -22,6 +24,7 @@
 #include "gpulab/linalg/blas.hpp"
 #include "gpulab/linalg/cases.hpp"
 #include "gpulab/linalg/flops.hpp"
+#include "gpulab/linalg/freivalds.hpp"
 #include "gpulab/linalg/matrix_power.hpp"
 #include "gpulab/linalg/resources.hpp"
 
@@ -37,25 +40,52 @@ const char* gemm_case_name(gemm_precision p) {
   return "?";
 }
 
-double gemm_error_bound(gemm_precision p, int k) {
-  const double fp64 = std::ldexp(1.0, -53), fp32 = std::ldexp(1.0, -24);
-  const double tf32 = std::ldexp(1.0, -11), bf16 = std::ldexp(1.0, -8);  // unit roundoffs
+namespace {
+
+// Higham's gamma_k = k u / (1 - k u): the relative error of a sum of k products,
+// in any order, each operation rounded with unit roundoff u.
+double gamma(int k, double u) { return k * u / (1.0 - k * u); }
+
+}  // namespace
+
+double gemm_sum_error_bound(gemm_precision p, int k) {
   switch (p) {
-    case gemm_precision::fp64: return k * fp64;  // the inputs are exact
-    case gemm_precision::fp32: return 2 * fp32 + k * fp32;
-    case gemm_precision::tf32: return 2 * tf32 + k * fp32;
-    case gemm_precision::bf16: return 2 * bf16 + k * fp32;
+    case gemm_precision::fp64: return gamma(k, std::ldexp(1.0, -53));
+    case gemm_precision::fp32: return gamma(k, std::ldexp(1.0, -24));
+    // Tensor cores may truncate instead of rounding (Fasi, Higham, Mikaitis and
+    // Pranesh, 2021, measured it): twice FP32's unit roundoff per operation.
+    case gemm_precision::tf32:
+    case gemm_precision::bf16: return gamma(k, std::ldexp(1.0, -23));
   }
   return 0;
 }
 
+double gemm_error_bound(gemm_precision p, int k) {
+  // Each double input rounded to the input format (through float for TF32 and
+  // BF16: e adds both roundings) is off by e relative; a product of two by (1 + e)^2 - 1.
+  const double fp32 = std::ldexp(1.0, -24);
+  double e = 0;
+  switch (p) {
+    case gemm_precision::fp64: e = 0; break;
+    case gemm_precision::fp32: e = fp32; break;
+    case gemm_precision::tf32: e = std::ldexp(1.0, -11) + fp32; break;
+    case gemm_precision::bf16: e = std::ldexp(1.0, -8) + fp32; break;
+  }
+  const double inputs = (1 + e) * (1 + e) - 1;
+  // The sums' error is relative to the rounded inputs' |a||b|, at most (1 + inputs) times the exact ones'.
+  return inputs + gemm_sum_error_bound(p, k) * (1 + inputs);
+}
+
 namespace {
 
-using detail::eigen_matrix;
 using detail::view;
 
-constexpr int cpu_baseline_limit = 4096;  // above this Eigen needs seconds per GEMM: no CPU column
 constexpr int sample_count = 1000;
+// Wrong elements of one row could cancel in C x for one x, hardly for three.
+constexpr int freivalds_probe_count = 3;
+// The CPU baselines (Eigen's blocked GEMM on all cores) beat the runner's 10
+// GFLOP/s default for plain loops: a conservative guess for a small node.
+constexpr double eigen_gemm_flops_per_second = 50e9;
 
 // Inputs with all 53 bits of a double random. (Numbers with 24 random bits
 // would make every product and sum exact in FP64 and hide DGEMM's rounding.)
@@ -68,6 +98,27 @@ host_matrix<double> random_full_precision_matrix(int n, std::uint64_t seed) {
     m.data[static_cast<std::size_t>(i)] = 2.0 * std::ldexp(static_cast<double>(bits), -53) - 1.0;  // [-1, 1)
   }
   return m;
+}
+
+// TF32 keeps 10 of float's 23 mantissa bits: round the other 13 away (to
+// nearest, ties to even). The inputs are finite and small: no overflow.
+float round_to_tf32(float v) {
+  const std::uint32_t bits = std::bit_cast<std::uint32_t>(v);
+  const std::uint32_t rounding = 0x0FFFu + ((bits >> 13) & 1u);
+  return std::bit_cast<float>((bits + rounding) & ~0x1FFFu);
+}
+
+// What the GPU multiplies: `v` rounded to the precision's input format. TF32 is
+// rounded here rather than left to the tensor cores (cuBLAS does not say how
+// they round), so that the host knows the GPU's inputs exactly.
+double as_gpu_input(double v, gemm_precision p) {
+  switch (p) {
+    case gemm_precision::fp64: return v;
+    case gemm_precision::fp32: return static_cast<float>(v);
+    case gemm_precision::tf32: return round_to_tf32(static_cast<float>(v));
+    case gemm_precision::bf16: return to_float(to_bf16(static_cast<float>(v)));
+  }
+  return v;
 }
 
 // The device's cuBLAS handle that attach() gave the case; setup() must run on its stream.
@@ -113,27 +164,41 @@ class gemm_case final : public bench_case {
   std::string size_label() const override { return std::to_string(n_) + " x " + std::to_string(n_); }
   double size_value() const override { return n_; }
   std::size_t device_bytes_needed() const override { return elements() * (2 * sizeof(In) + sizeof(Out)); }
-  work_amount work() const override { return {0.0, gemm_flops(n_, n_, n_)}; }
+  // n <= 131072: n^2 times a few dozen bytes cannot wrap.
+  std::size_t host_bytes_needed() const override {
+    const std::size_t cpu_inputs = std::is_same_v<Out, double> ? 0 : 2 * sizeof(float);  // the float baseline's copies
+    const std::size_t cpu_product = std::is_same_v<Out, double> ? sizeof(double) : sizeof(float);
+    // A and B in double, one converted upload at a time, the baseline, the GPU's C in verify().
+    return elements() * (2 * sizeof(double) + sizeof(In) + cpu_inputs + cpu_product + sizeof(Out)) +
+           static_cast<std::size_t>(n_) * 64 * sizeof(double);  // probes and their products
+  }
+  // Compute-bound: TFLOP/s is the measure, so no bytes are declared.
+  work_amount work() const override { return {.flops = gemm_flops(n_, n_, n_)}; }
   peak_kind peak() const override { return peak_kind::none; }
-  bool has_cpu_baseline() const override { return n_ <= cpu_baseline_limit; }
+  double estimated_cpu_seconds() const override { return gemm_flops(n_, n_, n_) / eigen_gemm_flops_per_second; }
   bool flush_l2() const override { return false; }  // compute-bound: L2 contents do not matter
+  // verify() never reads the CPU's product: the samples and Freivalds' test need
+  // only the inputs, so skipping the CPU (use_scalable_check) changes nothing there.
+  bool has_scalable_check() const override { return true; }
 
   void attach(resources& res) override { blas_ = &blas(res); }
   void setup(std::uint64_t seed, cuda::stream_ref s) override {
     (void)attached(blas_, name(), s);
     a_ = random_full_precision_matrix(n_, seed);
     b_ = random_full_precision_matrix(n_, seed + 1);
+    prepare_samples(seed + 2);  // against the double inputs: the mode's whole error
+    // From here on A and B are what the GPU multiplies.
+    for (double& v : a_.data) v = as_gpu_input(v, precision_);
+    for (double& v : b_.data) v = as_gpu_input(v, precision_);
     a_device_ = upload(a_, s);
     b_device_ = upload(b_, s);
     c_device_ = device_buffer<Out>(elements(), s);
-    prepare_samples(seed + 2);
-    prepare_probe(seed + 3);
+    probes_ = make_freivalds_probes(a_, b_, freivalds_probe_count, seed + 3);
   }
 
   // The baseline: Eigen's GEMM on all cores, in double for DGEMM and in float
   // for the others (the CPU has no TF32 or BF16 units to compare with).
   void run_cpu() override {
-    if (!has_cpu_baseline()) return;
     if constexpr (std::is_same_v<Out, double>) {
       (void)gemm(a_, b_);
     } else {
@@ -142,7 +207,7 @@ class gemm_case final : public bench_case {
     }
   }
 
-  void poison_outputs(cuda::stream_ref s) override { c_device_.fill_bytes_async(0xFF, s); }
+  std::vector<output_region> outputs() override { return {output_of(c_device_.data(), elements())}; }
 
   // [snippet:gemm_case_run]
   void run_gpu(cuda::stream_ref) override {
@@ -177,28 +242,18 @@ class gemm_case final : public bench_case {
     const double normwise = std::sqrt(error_sq / exact_sq);
     const std::string accuracy = "vs FP64: rel err " + format_significant(normwise) + ", max " +
                                  format_significant(worst) + " x sum|a||b| (bound " + format_significant(bound) + ")";
-    if (!finite || !(worst <= bound)) return {false, "sampled elements " + accuracy};
-    // Probe: every element of C.
-    std::vector<double> cx(static_cast<std::size_t>(n_), 0.0);
-    for (int j = 0; j < n_; ++j) {
-      const double xj = probe_x_[static_cast<std::size_t>(j)];
-      for (int i = 0; i < n_; ++i) cx[static_cast<std::size_t>(i)] += static_cast<double>(c[index(i, j)]) * xj;
-    }
-    const double probe_bound = bound + 4.0 * n_ * std::ldexp(1.0, -53);
-    for (int i = 0; i < n_; ++i) {
-      const auto k = static_cast<std::size_t>(i);
-      if (!(std::abs(cx[k] - probe_exact_[k]) <= probe_bound * probe_scale_[k] + 1e-300)) {
-        return {false, "row " + std::to_string(i) + " of C x differs from A (B x) by " +
-                           format_significant(std::abs(cx[k] - probe_exact_[k])) + "; " + accuracy};
-      }
-    }
-    return {true, accuracy};
+    if (!finite || !(worst <= bound)) return {false, "sampled elements " + accuracy, "Freivalds"};
+    // Freivalds' test: every element of C, within the bound of the sums alone.
+    verification whole = freivalds_check(std::span<const Out>(c), n_, probes_, gemm_sum_error_bound(precision_, n_));
+    if (whole.passed) whole.detail = accuracy;  // the row's accuracy statement; Freivalds' margin only when it fails
+    return whole;
   }
 
  private:
   std::size_t elements() const { return static_cast<std::size_t>(n_) * static_cast<std::size_t>(n_); }
   std::size_t index(int i, int j) const { return static_cast<std::size_t>(i) + static_cast<std::size_t>(j) * n_; }
 
+  // A and B hold values the input format represents exactly: the conversion is exact.
   static device_buffer<In> upload(const host_matrix<double>& m, cuda::stream_ref s) {
     std::vector<In> converted(m.data.size());
     for (std::size_t i = 0; i < converted.size(); ++i) {
@@ -245,26 +300,15 @@ class gemm_case final : public bench_case {
     }
   }
 
-  void prepare_probe(std::uint64_t seed) {
-    std::vector<float> x(static_cast<std::size_t>(n_));
-    fill_uniform(x, seed, -1.0f, 1.0f);
-    const Eigen::VectorXd probe = Eigen::Map<const Eigen::VectorXf>(x.data(), n_).cast<double>();
-    const Eigen::VectorXd exact = view(a_) * (view(b_) * probe);
-    const Eigen::VectorXd scale = view(a_).cwiseAbs() * (view(b_).cwiseAbs() * probe.cwiseAbs());
-    probe_x_.assign(probe.data(), probe.data() + n_);
-    probe_exact_.assign(exact.data(), exact.data() + n_);
-    probe_scale_.assign(scale.data(), scale.data() + n_);
-  }
-
   gemm_precision precision_;
   int n_;
-  host_matrix<double> a_, b_;
+  host_matrix<double> a_, b_;  // after setup(): exactly the GPU's inputs
   host_matrix<float> a_float_, b_float_;
   device_buffer<In> a_device_, b_device_;
   device_buffer<Out> c_device_;
   blas_handle* blas_ = nullptr;  // the device's (attach)
   std::vector<sampled_element> samples_;
-  std::vector<double> probe_x_, probe_exact_, probe_scale_;
+  std::vector<freivalds_probe> probes_;
 };
 
 // A^p, p = 10 by default, by repeated squaring (matrix_power.hpp).
@@ -284,43 +328,75 @@ class matrix_power_case final : public bench_case {
   }
   double size_value() const override { return n_; }
   std::size_t device_bytes_needed() const override { return 5 * elements() * sizeof(double); }
-  work_amount work() const override { return {0.0, matrix_power_flops(n_, static_cast<std::uint32_t>(power_))}; }
+  // A, the CPU's A^p and Eigen's three work matrices (result, square, product), the GPU's A^p in verify().
+  std::size_t host_bytes_needed() const override { return 6 * elements() * sizeof(double); }
+  work_amount work() const override { return {.flops = matrix_power_flops(n_, static_cast<std::uint32_t>(power_))}; }
   peak_kind peak() const override { return peak_kind::none; }
+  double estimated_cpu_seconds() const override {
+    return matrix_power_flops(n_, static_cast<std::uint32_t>(power_)) / eigen_gemm_flops_per_second;
+  }
   bool flush_l2() const override { return false; }
+  // Freivalds' test costs p products of A with a vector, p n^2: less than one GEMM while p <= n.
+  bool has_scalable_check() const override { return power_ <= n_; }
+  void use_scalable_check() override {
+    probe_x_ = freivalds_vector(n_, seed_ + 1);
+    Eigen::VectorXd y = Eigen::Map<const Eigen::VectorXd>(probe_x_.data(), n_);
+    for (int k = 0; k < power_; ++k) y = view(a_) * y;  // A (A (... (A x))); Eigen evaluates into a temporary
+    probe_y_.assign(y.data(), y.data() + n_);
+  }
 
   void attach(resources& res) override { blas_ = &blas(res); }
   void setup(std::uint64_t seed, cuda::stream_ref s) override {
+    seed_ = seed;
     // Scaled so that A^p neither overflows nor vanishes: entries ~ 1/sqrt(n) keep the norm near 1.
     a_ = random_matrix<double>(n_, n_, seed);
     const double scale = 1.7 / std::sqrt(static_cast<double>(n_));
     for (double& v : a_.data) v *= scale;
     a_device_ = copy_to_device(a_, s);
     plan_.emplace(attached(blas_, name(), s), n_);
+    // The plan ping-pongs between buffers: one run says which one holds A^p (the same one every run).
+    plan_->compute_async(a_device_.view(), power_);
+    synchronize(s);
   }
   void run_cpu() override { expected_ = matrix_power(a_, power_); }
-  void poison_outputs(cuda::stream_ref s) override {
-    // The plan ping-pongs between buffers: one run says which one holds the result, then poison it.
-    plan_->compute_async(a_device_.view(), power_);
-    poison_async(plan_->result(), s);
+  std::vector<output_region> outputs() override {
+    // The plan owns the memory and writes it; its view is const for readers.
+    return {output_of(const_cast<double*>(plan_->result().data_handle()), elements())};
   }
   void run_gpu(cuda::stream_ref) override { plan_->compute_async(a_device_.view(), power_); }
+  // Normwise, ||GPU - reference|| / ||reference||: the rounding of a product of p
+  // matrices grows with p and, on average, with sqrt(n); 100 leaves room for the
+  // CPU's own rounding. One wrong element moves the norm by its error (times
+  // |x_j| >= 0.5 for Freivalds), far above this.
   verification verify(cuda::stream_ref s) override {
     const host_matrix<double> got = copy_to_host(plan_->result(), s);
-    const double error = relative_difference(got, expected_);
     const double tolerance = 100.0 * std::max(1, power_) * std::sqrt(static_cast<double>(n_)) * std::ldexp(1.0, -53);
-    return {error <= tolerance, "||GPU - CPU|| / ||CPU|| = " + format_significant(error) + " (tol " +
-                                    format_significant(tolerance) + ", " +
-                                    std::to_string(matrix_power_gemms(static_cast<std::uint32_t>(power_))) +
-                                    " GEMMs)"};
+    const std::string gemms = std::to_string(matrix_power_gemms(static_cast<std::uint32_t>(power_))) + " GEMMs";
+    if (probe_x_.empty()) {
+      const double error = relative_difference(got, expected_);
+      return {error <= tolerance,
+              "||GPU - CPU|| / ||CPU|| = " + format_significant(error) + " (tol " + format_significant(tolerance) +
+                  ", " + gemms + ")",
+              "vs CPU"};
+    }
+    const Eigen::VectorXd cx = view(got) * Eigen::Map<const Eigen::VectorXd>(probe_x_.data(), n_);
+    const Eigen::Map<const Eigen::VectorXd> y(probe_y_.data(), n_);
+    const double error = (cx - y).norm() / y.norm();
+    return {error <= tolerance,
+            "||C x - A (A (... (A x)))|| / ||A (A (... (A x)))|| = " + format_significant(error) + " (tol " +
+                format_significant(tolerance) + ", " + gemms + ")",
+            "Freivalds"};
   }
 
  private:
   std::size_t elements() const { return static_cast<std::size_t>(n_) * static_cast<std::size_t>(n_); }
   int n_, power_;
+  std::uint64_t seed_ = 0;
   host_matrix<double> a_, expected_;
   device_matrix<double> a_device_;
   blas_handle* blas_ = nullptr;  // the device's (attach)
   std::optional<matrix_power_plan<double>> plan_;
+  std::vector<double> probe_x_, probe_y_;  // Freivalds' test, when use_scalable_check() replaced the CPU
 };
 
 }  // namespace

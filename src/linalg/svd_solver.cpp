@@ -93,10 +93,11 @@ solver_routine svd_algorithm_solver_routine(svd_algorithm a) {
 }
 
 template <class T>
-svd_solver<T>::svd_solver(solver_handle& h, svd_algorithm algorithm, int m, int n)
+svd_solver<T>::svd_solver(solver_handle& h, blas_handle& blas, svd_algorithm algorithm, int m, int n)
     : h_(&h), algorithm_(algorithm), m_(m), n_(n), work_(m, n, h.stream()), u_(m, n, h.stream()),
       v_(n, n, h.stream()), s_(static_cast<std::size_t>(n), h.stream()), workspace_(h.stream()),
-      info_(detail::zeroed_info(1, h.stream())) {
+      info_(detail::zeroed_info(1, h.stream())), blas_(&blas) {
+  if (blas.stream() != h.stream()) throw usage_error("svd_solver: the cuBLAS and cuSOLVER handles must share a stream");
   if (m < n) {
     throw usage_error("the SVD here needs m >= n (got " + std::to_string(m) + " x " + std::to_string(n) +
                       "): take the SVD of A^T instead");
@@ -108,7 +109,6 @@ svd_solver<T>::svd_solver(solver_handle& h, svd_algorithm algorithm, int m, int 
   switch (algorithm) {
     case svd_algorithm::qr_iteration:
       vt_ = device_matrix<T>(n, n, h.stream());
-      blas_ = std::make_unique<blas_handle>(h.stream());
       GPULAB_CUSOLVER_TRY(cusolverDnXgesvd_bufferSize(sh, h.params(), 'S', 'S', m, n, data_type<T>(),
                                                       work_.data.data(), m, data_type<T>(), s_.data(),
                                                       data_type<T>(), u_.data.data(), m, data_type<T>(),
@@ -132,7 +132,6 @@ svd_solver<T>::svd_solver(solver_handle& h, svd_algorithm algorithm, int m, int 
           gesvda_buffer(sh, m, n, work_.data.data(), s_.data(), u_.data.data(), v_.data.data(), &lwork));
       break;
     case svd_algorithm::newton_schulz: {
-      blas_ = std::make_unique<blas_handle>(h.stream());
       scratch_ = device_matrix<T>(m, n, h.stream());
       gram_ = device_matrix<T>(n, n, h.stream());
       host_matrix<T> eye(n, n);

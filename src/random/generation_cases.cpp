@@ -3,13 +3,18 @@
 // each distribution. Writing 4 bytes per number is the least memory traffic
 // possible, so the ceiling is the device's write bandwidth.
 //
-// Verification: random numbers have no "expected output" to compare with, so
-// the whole output is checked statistically: every value in range (an
-// unwritten, poisoned slot fails), the mean and variance within 5 standard
-// errors of the distribution's, and a chi-square (uniform) or
-// Kolmogorov-Smirnov (normal) test. The tests also compare the GPU's numbers
-// with cuRAND's CPU generator, number by number.
+// Verification, two checks:
+//   - statistical, on every number (needs no CPU reference, so it scales):
+//     every value in range (an unwritten, poisoned slot fails), the mean and
+//     variance within 5 standard errors of the distribution's, and a
+//     chi-square (uniform) or Kolmogorov-Smirnov (normal) test;
+//   - element-wise, when the CPU is not skipped: cuRAND's CPU generator of the
+//     same kind and seed makes the same numbers (generator.hpp), so each of the
+//     GPU's numbers is compared with its twin. This sees one wrong number that
+//     the statistics cannot (a normal number moved by 1.5 is still plausible).
+// The CPU baseline (<random>, all cores) makes other numbers: only its time counts.
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <optional>
 #include <vector>
@@ -105,6 +110,35 @@ verification check_poisson(std::span<const unsigned> values, double lambda) {
   return passed(describe_moments(m));
 }
 
+// Where the GPU's numbers differ from cuRAND's CPU generator's; passed when nowhere.
+// Uniform numbers and Poisson counts must be equal bit for bit. Normal and
+// log-normal ones may differ in the last bits (log, sqrt and sincos of the two
+// math libraries): y = x (or log x) must agree to 1e-5 of max(1, |y|, |y - mean|),
+// about 170 float ulps (either term of mean + sigma z may be the large one).
+// One number moved by 0.5 max(|x|, 1) + 1 is off by thousands of times that.
+verification compare_with_cpu(std::span<const float> got, std::span<const float> cpu, distribution_kind d,
+                              const distribution_params& p) {
+  const bool exact = d == distribution_kind::uniform || d == distribution_kind::poisson;
+  const bool of_logs = d == distribution_kind::log_normal;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    bool same = std::bit_cast<std::uint32_t>(got[i]) == std::bit_cast<std::uint32_t>(cpu[i]);
+    if (!exact && !same) {
+      const double y = of_logs ? std::log(static_cast<double>(got[i])) : got[i];
+      const double y_cpu = of_logs ? std::log(static_cast<double>(cpu[i])) : cpu[i];
+      const double size = std::max({1.0, std::abs(y_cpu), std::abs(y_cpu - p.mean)});
+      same = std::abs(y - y_cpu) <= 1e-5 * size;  // NaN is never the same
+    }
+    if (!same) {
+      const auto show = [d](float v) {
+        return d == distribution_kind::poisson ? std::to_string(std::bit_cast<std::uint32_t>(v)) : format_significant(v);
+      };
+      return failed("number " + std::to_string(i) + " is " + show(got[i]) + ", cuRAND's CPU generator made " +
+                    show(cpu[i]));
+    }
+  }
+  return passed("");
+}
+
 class generation_case final : public bench_case {
  public:
   explicit generation_case(const generation_config& config) : config_(config) {
@@ -124,9 +158,28 @@ class generation_case final : public bench_case {
   std::string size_label() const override { return std::to_string(n_) + " numbers"; }
   double size_value() const override { return static_cast<double>(n_); }
   std::size_t device_bytes_needed() const override { return n_ * sizeof(float); }
-  work_amount work() const override {
-    return {static_cast<double>(n_) * sizeof(float), 0.0, static_cast<double>(n_)};  // write each number once
+  // n <= 2^40 (the module refuses more): these products cannot wrap.
+  // The baseline's numbers, the GPU's copy, the CPU twin's numbers, Kolmogorov-Smirnov's sample and its sorted copy.
+  std::size_t host_bytes_needed() const override {
+    return 3 * n_ * sizeof(float) + 2 * std::min<std::size_t>(n_, ks_sample) * sizeof(float);
   }
+  work_amount work() const override {
+    const double n = static_cast<double>(n_);
+    return {.bytes_written = n * sizeof(float), .items = n};  // write each number once
+  }
+  // The baseline (the default estimate from the work) and the CPU twin, which
+  // runs on one core: cuRAND's CPU generators make 3e7 to 3e8 numbers a second,
+  // after setting up their state: seconds for MT19937 (5 s measured on a small
+  // node, whatever the count), about one for MRG32k3a, nothing for the others.
+  double estimated_cpu_seconds() const override {
+    const double twin_setup = config_.generator == generator_kind::mt19937    ? 5.0
+                              : config_.generator == generator_kind::mrg32k3a ? 1.0
+                                                                              : 0.0;
+    return bench_case::estimated_cpu_seconds() + twin_setup + static_cast<double>(n_) / 3e7;
+  }
+  // The statistical check needs no CPU; skipping the CPU drops the twin.
+  bool has_scalable_check() const override { return true; }
+  void use_scalable_check() override { statistical_only_ = true; }
 
   void setup(std::uint64_t seed, cuda::stream_ref s) override {
     seed_ = seed;
@@ -136,15 +189,19 @@ class generation_case final : public bench_case {
     cpu_out_.assign(n_, 0.0f);
   }
 
-  // The baseline makes the same distribution on the CPU; its numbers are not
-  // compared (they are different random numbers), only its time.
   void run_cpu() override { cpu_generate(config_.distribution, config_.params, cpu_out_, seed_); }
 
-  void poison_outputs(cuda::stream_ref s) override { out_.fill_bytes_async(0xFF, s); }
+  std::vector<output_region> outputs() override {
+    if (config_.distribution == distribution_kind::poisson) {
+      return {output_of(reinterpret_cast<std::uint32_t*>(out_.data()), n_)};  // counts in the 4-byte slots
+    }
+    return {output_of(out_.data(), n_)};
+  }
 
   // [snippet:host_api_generate]
   void run_gpu(cuda::stream_ref) override {
     generator_->generate(config_.distribution, out_.span(), config_.params);  // on its stream
+    ++gpu_runs_;  // the generator moves on: the next run makes the next numbers
   }
   // [/snippet:host_api_generate]
 
@@ -152,6 +209,21 @@ class generation_case final : public bench_case {
     std::vector<float> got(n_);
     copy_to_host_async(out_, std::span<float>(got), s);
     synchronize(s);
+    verification result = check_statistics(got);
+    result.check = "statistical";
+    if (!result.passed || statistical_only_ || !follow_gpu()) return result;
+    const verification same = compare_with_cpu(got, cpu_twin_numbers_, config_.distribution, config_.params);
+    return {same.passed, same.passed ? result.detail + ", equal to cuRAND's CPU generator" : same.detail,
+            "vs CPU + statistical"};
+  }
+
+ private:
+  // Kolmogorov-Smirnov sorts a copy of the first numbers, at most this many.
+  static constexpr std::size_t ks_sample = std::size_t{1} << 20;
+  // The twin replays the GPU's runs it missed only up to this many numbers (about a second).
+  static constexpr std::size_t follow_limit = std::size_t{1} << 26;
+
+  verification check_statistics(std::span<const float> got) const {
     const distribution_params& p = config_.params;
     switch (config_.distribution) {
       case distribution_kind::uniform: return check_uniform(got);
@@ -163,13 +235,33 @@ class generation_case final : public bench_case {
     return failed("unknown distribution");
   }
 
- private:
+  // Brings the CPU twin to the GPU's last run: one call per GPU run, the same
+  // calls, so the same numbers. False when the GPU has not run, or is too far
+  // ahead to replay (after the timed repeats, usually): then the check is statistical.
+  bool follow_gpu() {
+    if (gpu_runs_ == 0) return false;
+    const std::size_t behind = gpu_runs_ - twin_runs_;  // runs to replay: all but the last are skipped numbers
+    if (behind > 1 && (behind - 1) * n_ > follow_limit) return false;
+    if (!cpu_twin_) {
+      cpu_twin_.emplace(config_.generator, seed_, where::host, config_.dimensions);
+      cpu_twin_numbers_.assign(n_, 0.0f);
+    }
+    for (; twin_runs_ < gpu_runs_; ++twin_runs_) {
+      cpu_twin_->generate(config_.distribution, {cpu_twin_numbers_.data(), n_}, config_.params);
+    }
+    return true;
+  }
+
   generation_config config_;
   std::size_t n_ = 0;
   std::uint64_t seed_ = 0;
   device_buffer<float> out_;
   std::optional<generator> generator_;  // made in setup()
-  std::vector<float> cpu_out_;
+  std::vector<float> cpu_out_;          // the baseline's numbers
+  bool statistical_only_ = false;       // use_scalable_check()
+  std::optional<generator> cpu_twin_;   // cuRAND's CPU generator, made on first use
+  std::vector<float> cpu_twin_numbers_;
+  std::size_t gpu_runs_ = 0, twin_runs_ = 0;
 };
 
 }  // namespace

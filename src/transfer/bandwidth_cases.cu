@@ -2,10 +2,12 @@
 // Bandwidth cases: one class for every way of moving bytes, because the lesson
 // is the comparison. Setup fills the source with seeded random bytes; the
 // reference is the source itself; verification copies the destination back.
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
 #include "gpulab/bench/inputs.hpp"
+#include "gpulab/core/checked_size.hpp"
 #include "gpulab/core/format.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/transfer/cases.hpp"
@@ -58,21 +60,29 @@ class copy_case final : public bench_case {
   bool is_device_to_device() const {
     return kind_ == copy_kind::d2d_memcpy || kind_ == copy_kind::d2d_copy_kernel || kind_ == copy_kind::d2d_copy_grid_stride;
   }
+  bool is_managed() const { return kind_ == copy_kind::managed_on_demand || kind_ == copy_kind::managed_prefetch; }
+  bool is_host_to_device() const { return kind_ == copy_kind::h2d_pageable || kind_ == copy_kind::h2d_pinned; }
+  bool is_device_to_host() const { return kind_ == copy_kind::d2h_pageable || kind_ == copy_kind::d2h_pinned; }
   std::string size_label() const override { return format_bytes(bytes_); }
   double size_value() const override { return static_cast<double>(bytes_); }
   std::size_t device_bytes_needed() const override {
-    const bool two_device_buffers = is_device_to_device() ||
-                                    kind_ == copy_kind::managed_on_demand || kind_ == copy_kind::managed_prefetch;
-    return (two_device_buffers ? 2 : 1) * bytes_;
+    // A source and a target on the device; a managed source counts too (it migrates there).
+    return checked_multiply(is_device_to_device() || is_managed() ? 2u : 1u, bytes_, name());
+  }
+  // The reference; the host end of the copy (pageable or pinned) or the managed
+  // source; and, where the destination is on the device, its copy back in verify().
+  std::size_t host_bytes_needed() const override {
+    const std::uint64_t buffers = 1 + (is_device_to_device() ? 0 : 1) + (is_device_to_host() ? 0 : 1);
+    return checked_multiply(buffers, bytes_, name());
   }
   work_amount work() const override {
-    // A device-to-device copy reads and writes device memory: both count.
-    const bool on_device = is_device_to_device();
-    return {static_cast<double>(on_device ? 2 * bytes_ : bytes_), 0};
+    const double bytes = static_cast<double>(bytes_);
+    // A device-to-device copy reads and writes device memory; a transfer counts the bytes crossing the link, once.
+    if (is_device_to_device()) return {.bytes_read = bytes, .bytes_written = bytes};
+    return {.bytes_read = bytes};
   }
   peak_kind peak() const override {
-    return is_device_to_device() ? peak_kind::device_memory
-                                                                                  : peak_kind::host_link;
+    return is_device_to_device() ? peak_kind::device_memory : peak_kind::host_link;
   }
   bool has_cpu_baseline() const override { return false; }
   // Host<->device copies do not touch L2 the way kernels do; flushing matters for d2d only.
@@ -81,6 +91,8 @@ class copy_case final : public bench_case {
   void setup(std::uint64_t seed, cuda::stream_ref s) override {
     reference_.resize(bytes_);
     fill_random_bytes(reference_, seed);
+    // No source byte is 0xFF, the runner's poison: a byte the copy leaves unwritten never matches.
+    std::replace(reference_.begin(), reference_.end(), static_cast<unsigned char>(0xFF), static_cast<unsigned char>(0xFE));
     switch (kind_) {
       case copy_kind::h2d_pageable: pageable_ = reference_; break;
       case copy_kind::h2d_pinned:
@@ -96,26 +108,23 @@ class copy_case final : public bench_case {
         break;
       default: break;
     }
-    device_ = device_buffer<unsigned char>(bytes_, s);
-    if (kind_ == copy_kind::d2h_pageable || kind_ == copy_kind::d2h_pinned || kind_ == copy_kind::d2d_memcpy ||
-        is_device_to_device()) {
+    if (!is_managed()) device_ = device_buffer<unsigned char>(bytes_, s);
+    if (is_device_to_host() || is_device_to_device()) {
       copy_to_device_async(std::span<const unsigned char>(reference_), device_, s);  // the source lives on the GPU
     }
-    if (is_device_to_device() || kind_ == copy_kind::managed_on_demand ||
-        kind_ == copy_kind::managed_prefetch) {
-      target_ = device_buffer<unsigned char>(bytes_, s);
-    }
+    if (is_device_to_device() || is_managed()) target_ = device_buffer<unsigned char>(bytes_, s);
   }
 
   void run_cpu() override {}  // the reference is the source data itself
 
-  void poison_outputs(cuda::stream_ref s) override {
+  // The copy's destination: every byte of it is compared with the source.
+  std::vector<output_region> outputs() override {
     switch (kind_) {
-      case copy_kind::d2h_pageable: std::memset(pageable_.data(), 0xFF, bytes_); break;
-      case copy_kind::d2h_pinned: std::memset(pinned_.data(), 0xFF, bytes_); break;
+      case copy_kind::d2h_pageable: return {output_of(pageable_.data(), bytes_, true)};
+      case copy_kind::d2h_pinned: return {output_of(pinned_.data(), bytes_, true)};
       case copy_kind::h2d_pageable:
-      case copy_kind::h2d_pinned: device_.fill_bytes_async(0xFF, s); break;
-      default: target_.fill_bytes_async(0xFF, s); break;
+      case copy_kind::h2d_pinned: return {output_of(device_.data(), bytes_)};
+      default: return {output_of(target_.data(), bytes_)};
     }
   }
 
@@ -164,15 +173,16 @@ class copy_case final : public bench_case {
       case copy_kind::d2h_pageable: result = pageable_; break;
       case copy_kind::d2h_pinned: result = pinned_.span(); break;
       default: {
-        const device_buffer<unsigned char>& out =
-            (kind_ == copy_kind::h2d_pageable || kind_ == copy_kind::h2d_pinned) ? device_ : target_;
+        const device_buffer<unsigned char>& out = is_host_to_device() ? device_ : target_;
         copied.resize(bytes_);
         copy_to_host_async(out, std::span<unsigned char>(copied), s);
         synchronize(s);
         result = copied;
       }
     }
-    return compare_exact(std::span<const unsigned char>(reference_), result);
+    verification v = compare_exact(std::span<const unsigned char>(reference_), result);  // a copy is exact or wrong
+    v.check = "exact";
+    return v;
   }
 
  private:

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Module 2 as the apps see it: its cases, its tour items, its comparisons and its plot.
+#include <cstdint>
 #include <map>
 
 #include "gpulab/core/format.hpp"
@@ -11,6 +12,10 @@ namespace gpulab::transfer {
 namespace {
 
 constexpr std::size_t course_scale_elements = 50'000'000;  // the course: 50 million float32
+// The sabotage test's sizes: odd, so that the copy kernels' byte tails and the
+// last partial chunk of the pipeline run too.
+constexpr std::uint64_t check_bytes = (std::uint64_t{1} << 20) + 3;
+constexpr std::uint64_t check_floats = 100003;
 
 case_entry sweep_entry(copy_kind kind, const std::string& description) {
   return {copy_kind_name(kind), description + " (--size: bytes; default: sweep 4 KiB..1 GiB)",
@@ -22,7 +27,8 @@ case_entry sweep_entry(copy_kind kind, const std::string& description) {
               for (std::size_t bytes : sweep_sizes()) cases.push_back(make_copy_case(kind, bytes));
             }
             return cases;
-          }};
+          },
+          check_bytes};
 }
 
 case_entry scale_entry(scale_kind kind, const std::string& description) {
@@ -30,7 +36,8 @@ case_entry scale_entry(scale_kind kind, const std::string& description) {
             std::vector<std::unique_ptr<bench_case>> cases;
             cases.push_back(make_scale_case(kind, options.size.value_or(course_scale_elements)));
             return cases;
-          }};
+          },
+          check_floats};
 }
 
 case_entry pipeline_entry(int streams) {
@@ -45,7 +52,8 @@ case_entry pipeline_entry(int streams) {
             std::vector<std::unique_ptr<bench_case>> cases;
             cases.push_back(make_overlap_case(config));
             return cases;
-          }};
+          },
+          check_floats};
 }
 
 // One kind of copy, by its fields; the largest size where a sweep gave several.

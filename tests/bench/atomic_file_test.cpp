@@ -29,7 +29,9 @@ std::string slurp(const fs::path& path) {
 class AtomicFile : public ::testing::Test {
  protected:
   void SetUp() override {
-    folder_ = fs::path(::testing::TempDir()) / "gpulab_atomic_file_test";
+    // One folder per test: CTest runs the tests of this file in parallel processes.
+    folder_ = fs::path(::testing::TempDir()) /
+              ("gpulab_atomic_file_test_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(folder_);
     fs::create_directories(folder_);
   }

@@ -26,7 +26,7 @@ gpulab::case_result result(const std::string& name, gpulab::case_parameters fiel
   r.size_label = std::to_string(static_cast<long long>(size));
   r.gpu.median_ms = ms;
   r.verified = verified;
-  r.work.bytes = 1e9;
+  r.work.bytes_read = 1e9;
   r.work.items = 1e9;
   r.percent_of_peak = 50;
   return r;

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <memory>
+#include <utility>
 #include <vector>
 
 #include "common/gpu_test.hpp"
@@ -17,7 +20,14 @@
 
 namespace {
 
-enum class behaviour { correct, writes_nothing, drifts_after_first_run };
+enum class behaviour {
+  correct,
+  writes_nothing,
+  drifts_after_first_run,
+  writes_only_on_first_run,  // caught only because the runner poisons before every repeat
+  claims_too_many_bytes,     // declares 100x the bytes it moves: "faster" than the hardware
+  throws_in_setup,           // an error the report must keep (out of memory in setup)
+};
 
 // out = 3 * in, with a configurable defect.
 class triple_case final : public gpulab::bench_case {
@@ -28,8 +38,25 @@ class triple_case final : public gpulab::bench_case {
   std::string size_label() const override { return std::to_string(n_); }
   double size_value() const override { return static_cast<double>(n_); }
   std::size_t device_bytes_needed() const override { return 2 * n_ * sizeof(float); }
-  gpulab::work_amount work() const override { return {8.0 * static_cast<double>(n_), static_cast<double>(n_)}; }
+  std::size_t host_bytes_needed() const override { return 2 * n_ * sizeof(float); }
+  gpulab::work_amount work() const override {
+    const double claimed = behaviour_ == behaviour::claims_too_many_bytes ? 100.0 : 1.0;
+    const double bytes = claimed * 4.0 * static_cast<double>(n_);
+    return {.bytes_read = bytes, .bytes_written = bytes, .flops = static_cast<double>(n_)};
+  }
+  // A pretend scalable check whose CPU reference is "slow": exercises --cpu.
+  double estimated_cpu_seconds() const override { return slow_cpu_ ? 1000.0 : 0.0; }
+  bool has_scalable_check() const override { return slow_cpu_; }
+  void use_scalable_check() override {
+    run_cpu();  // the expected values, but not as the CPU reference: only the check's name differs
+    scalable_ = true;
+    cpu_runs_ = 0;
+  }
+  std::vector<gpulab::output_region> outputs() override { return {gpulab::output_of(out_.data(), n_)}; }
   void setup(std::uint64_t seed, cuda::stream_ref s) override {
+    if (behaviour_ == behaviour::throws_in_setup) {
+      throw gpulab::out_of_memory_error(1, 0, "a case that cannot run", gpulab::memory_kind::device);
+    }
     host_.resize(n_);
     gpulab::fill_uniform(host_, seed, -1.0f, 1.0f);
     in_ = gpulab::device_buffer<float>(n_, s);
@@ -37,13 +64,14 @@ class triple_case final : public gpulab::bench_case {
     gpulab::copy_to_device_async(std::span<const float>(host_), in_, s);
   }
   void run_cpu() override {
+    ++cpu_runs_;
     expected_.resize(n_);
     for (std::size_t i = 0; i < n_; ++i) expected_[i] = 3.0f * host_[i];
   }
-  void poison_outputs(cuda::stream_ref s) override { out_.fill_bytes_async(0xFF, s); }
   void run_gpu(cuda::stream_ref s) override {
     ++runs_;
     if (behaviour_ == behaviour::writes_nothing) return;
+    if (behaviour_ == behaviour::writes_only_on_first_run && runs_ > 1) return;
     if (behaviour_ == behaviour::drifts_after_first_run && runs_ > 1) {
       gpulab::transfer::scale_async(out_.span(), out_.span(), 1.5f, s);  // reuses its own output: a classic bug
       return;
@@ -54,9 +82,14 @@ class triple_case final : public gpulab::bench_case {
     std::vector<float> got(n_);
     gpulab::copy_to_host_async(out_, std::span<float>(got), s);
     gpulab::synchronize(s);
-    return gpulab::compare_exact(std::span<const float>(expected_), std::span<const float>(got));
+    gpulab::verification v = gpulab::compare_exact(std::span<const float>(expected_), std::span<const float>(got));
+    v.check = scalable_ ? "scalable" : "vs CPU";
+    return v;
   }
   int runs_ = 0;
+  int cpu_runs_ = 0;
+  bool slow_cpu_ = false;
+  bool scalable_ = false;
 
  private:
   behaviour behaviour_;
@@ -110,6 +143,105 @@ TEST_F(Runner, StateLeakingIntoLaterRunsFailsTheReVerification) {
   const gpulab::case_result r = gpulab::run_case(c, ctx, options_);
   EXPECT_FALSE(r.verified);
   EXPECT_NE(r.verify_detail.find("after timing"), std::string::npos) << r.verify_detail;
+}
+
+TEST_F(Runner, AVersionThatWritesOnlyOnItsFirstRunFailsAfterTiming) {
+  gpulab::resources ctx = gpulab::make_resources(options_, false);
+  triple_case c(behaviour::writes_only_on_first_run, 4097);
+  const gpulab::case_result r = gpulab::run_case(c, ctx, options_);
+  EXPECT_FALSE(r.verified);  // the last repeat found poison, not the first run's output
+  EXPECT_NE(r.verify_detail.find("after timing"), std::string::npos) << r.verify_detail;
+}
+
+TEST_F(Runner, ARowFasterThanItsCeilingFails) {
+  gpulab::resources ctx = gpulab::make_resources(options_, true);
+  triple_case c(behaviour::claims_too_many_bytes, 1 << 24);
+  const gpulab::case_result r = gpulab::run_case(c, ctx, options_);
+  ASSERT_TRUE(r.percent_of_peak.has_value());
+  EXPECT_GT(*r.percent_of_peak, 105.0);
+  EXPECT_FALSE(r.verified);
+  EXPECT_NE(r.verify_detail.find("faster than the hardware allows"), std::string::npos) << r.verify_detail;
+  // The honest declaration of the same kernel stays under its ceiling: a copy's mix.
+  triple_case honest(behaviour::correct, 1 << 24);
+  const gpulab::case_result h = gpulab::run_case(honest, ctx, options_);
+  EXPECT_TRUE(h.verified) << h.verify_detail;
+  EXPECT_DOUBLE_EQ(h.ceiling_gbs, ctx.ceilings().copy_gbs);  // equal reads and writes: the copy's ceiling
+}
+
+TEST_F(Runner, CpuModeDecidesBetweenTheReferenceAndTheScalableCheck) {
+  gpulab::resources ctx = gpulab::make_resources(options_, false);
+  const auto run = [&](gpulab::cpu_mode mode, bool slow) {
+    triple_case c(behaviour::correct, 1001);
+    c.slow_cpu_ = slow;
+    gpulab::run_options o = options_;
+    o.cpu = mode;
+    gpulab::case_result r = gpulab::run_case(c, ctx, o);
+    EXPECT_TRUE(r.verified) << r.verify_detail;
+    return std::pair(r, c.cpu_runs_);
+  };
+  auto [fast_auto, fast_runs] = run(gpulab::cpu_mode::automatic, false);
+  EXPECT_EQ(fast_auto.check, "vs CPU");
+  EXPECT_TRUE(fast_auto.cpu.has_value());
+  EXPECT_GE(fast_runs, 1);
+  auto [slow_auto, slow_runs] = run(gpulab::cpu_mode::automatic, true);  // 1000 s estimated > 10 s budget
+  EXPECT_EQ(slow_auto.check.rfind("scalable (CPU skipped: about 1000 s > 10 s budget)", 0), 0u) << slow_auto.check;
+  EXPECT_FALSE(slow_auto.cpu.has_value());
+  EXPECT_EQ(slow_runs, 0);
+  auto [slow_on, on_runs] = run(gpulab::cpu_mode::on, true);
+  EXPECT_EQ(slow_on.check, "vs CPU");
+  EXPECT_TRUE(slow_on.cpu.has_value());
+  auto [fast_off, off_runs] = run(gpulab::cpu_mode::off, false);  // no scalable check: reference once, untimed
+  EXPECT_EQ(fast_off.check, "vs CPU");
+  EXPECT_FALSE(fast_off.cpu.has_value());
+  EXPECT_EQ(off_runs, 1);
+}
+
+TEST_F(Runner, TooLargeForTheHostIsRefusedBeforeSetup) {
+  gpulab::resources ctx = gpulab::make_resources(options_, false);
+  ASSERT_EQ(setenv("GPULAB_HOST_MEMORY_LIMIT", "1M", 1), 0);
+  triple_case c(behaviour::correct, 1000003);  // 8 MB of host memory
+  try {
+    (void)gpulab::run_case(c, ctx, options_);
+    ADD_FAILURE() << "a case larger than GPULAB_HOST_MEMORY_LIMIT ran";
+  } catch (const gpulab::out_of_memory_error& e) {
+    EXPECT_EQ(e.code(), gpulab::exit_code::out_of_resources);
+    EXPECT_NE(std::string(e.what()).find("host"), std::string::npos) << e.what();
+  }
+  unsetenv("GPULAB_HOST_MEMORY_LIMIT");
+  EXPECT_EQ(c.runs_, 0);
+}
+
+// A case that fails keeps its row, the cases after it still run, and the exit
+// code is the worst case's.
+TEST_F(Runner, AFailedCaseKeepsItsRowAndTheRunGoesOn) {
+  gpulab::resources ctx = gpulab::make_resources(options_, false);
+  gpulab::training_module m;
+  m.name = "probe";
+  const auto entry = [](const std::string& name, behaviour b) {
+    return gpulab::case_entry{name, "", [b](const gpulab::run_options&) {
+                                std::vector<std::unique_ptr<gpulab::bench_case>> cases;
+                                cases.push_back(std::make_unique<triple_case>(b, 1001));
+                                return cases;
+                              }, 1001};
+  };
+  m.cases = {entry("good", behaviour::correct), entry("fails_setup", behaviour::throws_in_setup),
+             entry("wrong", behaviour::writes_nothing), entry("good_again", behaviour::correct)};
+  const gpulab::module_run run =
+      gpulab::run_module_items(m, {{"good", {}}, {"fails_setup", {}}, {"wrong", {}}, {"good_again", {}}}, options_, ctx);
+  ASSERT_EQ(run.results.size(), 4u);
+  EXPECT_TRUE(run.results[0].verified);
+  ASSERT_TRUE(run.results[1].error.has_value());
+  EXPECT_NE(run.results[1].error->find("a case that cannot run"), std::string::npos) << *run.results[1].error;
+  EXPECT_FALSE(run.results[2].verified);
+  EXPECT_FALSE(run.results[2].error.has_value());
+  EXPECT_TRUE(run.results[3].verified);
+  EXPECT_FALSE(run.stopped);
+  EXPECT_EQ(run.worst, gpulab::exit_code::out_of_resources);  // worse than the failed check (1)
+  const gpulab::table t = gpulab::results_table(run.results, "results");
+  ASSERT_EQ(t.rows.size(), 4u);
+  const std::size_t verdict = t.columns.size() - t.data_only_columns - 1;
+  EXPECT_EQ(t.rows[1][verdict].text.rfind("ERROR: ", 0), 0u) << t.rows[1][verdict].text;
+  for (const auto& row : t.rows) EXPECT_EQ(row.size(), t.columns.size());
 }
 
 TEST_F(Runner, TooLargeForTheDeviceIsRefusedBeforeSetup) {

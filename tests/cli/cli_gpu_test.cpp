@@ -31,6 +31,26 @@ TEST(CliGpu, SizeLargerThanDeviceMemoryNamesBothNumbers) {
   EXPECT_NE(r.err.find("are free"), std::string::npos) << r.err;
 }
 
+// A case too large for the host (GPULAB_HOST_MEMORY_LIMIT, the kit's cap) fails
+// alone: its row keeps the error, the other case runs, the report file is whole,
+// and the exit code is the worst case's (4).
+TEST(CliGpu, AFailedCaseKeepsItsRowAndTheReport) {
+  GPULAB_REQUIRE_GPU();
+  const std::string json = ::testing::TempDir() + "gpulab_cli_failed_case.json";
+  // Host bytes at 100 MB: d2d_memcpy declares 200 MB, h2d_pinned 300 MB; the cap lets only the first run.
+  const auto r = run_command({"/usr/bin/env", "GPULAB_HOST_MEMORY_LIMIT=250M", GPULAB_CLI, "transfer", "h2d_pinned",
+                              "d2d_memcpy", "--size", "100M", "--repeat", "3", "--format", "json", "--output", json});
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_EQ(line_count(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("case h2d_pinned"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("not enough host memory"), std::string::npos) << r.err;
+  const std::string text = slurp(json);
+  EXPECT_NE(text.find("ERROR: not enough host memory"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"d2d_memcpy\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"yes\""), std::string::npos) << text;  // d2d_memcpy ran and verified
+  std::remove(json.c_str());
+}
+
 TEST(CliGpu, LinalgTooLargeForDeviceMemoryNamesBothNumbers) {
   GPULAB_REQUIRE_GPU();
   const auto r = run_command({GPULAB_LINALG_CLI, "dgemm", "--size", "131072"});  // 412 GB

@@ -54,6 +54,19 @@ TEST(Cli, BadSizes) {
   expect_one_line_error({GPULAB_TRANSFER_CLI, "--size", "12Q"}, usage, "unknown unit");
 }
 
+// Every module that takes --size refuses the same bad sizes the same way, before any GPU work.
+TEST(Cli, BadSizesOnEveryModule) {
+  for (const char* module : {"transfer", "linalg", "random", "custom"}) {
+    for (const char* size : {"0", "-5", "", "abc", "2^64", "1^99999999999", "99999999999999999999999"}) {
+      expect_one_line_error({GPULAB_CLI, module, "--size", size}, usage, "--size");
+    }
+  }
+  // Element counts whose bytes would not fit (or overflow the kernels' indexing) are usage errors too.
+  for (const char* module : {"linalg", "random", "custom"}) {
+    expect_one_line_error({GPULAB_CLI, module, "--size", "2^62"}, usage, "--size");
+  }
+}
+
 TEST(Cli, UnknownNames) {
   expect_one_line_error({GPULAB_CLI, "trnasfer"}, usage, "unknown module or command 'trnasfer'");
   expect_one_line_error({GPULAB_CLI, "transfer", "no_such_case"}, usage, "unknown case 'no_such_case'");
@@ -181,7 +194,7 @@ TEST(Cli, SizesFailFastAndNameTheLimit) {
 }
 
 TEST(Cli, EmptyValuesAreUsageErrorsNotDefaults) {
-  for (const char* option : {"--size", "--format", "--output", "--seed", "--device", "--repeat", "--plot"}) {
+  for (const char* option : {"--size", "--format", "--output", "--seed", "--device", "--repeat", "--plot", "--cpu"}) {
     expect_one_line_error({GPULAB_CLI, "transfer", option, ""}, usage, option);
   }
   expect_one_line_error({GPULAB_CLI, "list", "--format", ""}, usage, "--format");
@@ -200,6 +213,14 @@ TEST(Cli, SeedsAreDecimalAndFitSixtyFourBits) {
   }
   expect_one_line_error({GPULAB_CLI, "transfer", "--repeat", "0x10"}, usage, "--repeat");
   expect_one_line_error({GPULAB_CLI, "transfer", "--device", "0x1"}, usage, "--device");
+}
+
+TEST(Cli, CpuModeIsOneOfThree) {
+  for (const char* bad : {"yes", "ON", "auto,on", "1", " off"}) {
+    expect_one_line_error({GPULAB_CLI, "linalg", "dgemm", "--cpu", bad}, usage, "--cpu");
+    expect_one_line_error({GPULAB_CLI, "tour", "--cpu", bad}, usage, "--cpu");
+  }
+  expect_one_line_error({GPULAB_CLI, "device", "--cpu", "on"}, usage, "--cpu: module device has no CPU references");
 }
 
 TEST(Cli, OptionsOfOtherModulesAreRefused) {
@@ -222,9 +243,10 @@ TEST(Cli, HelpListsOnlyWhatTheCommandTakes) {
   };
   const std::vector<expectation> cases = {
       {{GPULAB_CLI, "device", "--help"}, {"--device", "--seed", "--format", "--output"},
-       {"--size", "--repeat", "--plot", "--generator", "--power"}},
+       {"--size", "--repeat", "--cpu", "--plot", "--generator", "--power"}},
       {{GPULAB_DEVICE_CLI, "--help"}, {"--device", "--version"}, {"--size", "--repeat", "--plot"}},
-      {{GPULAB_CLI, "transfer", "--help"}, {"--size", "--repeat", "--plot", "FILE.svg"}, {"--generator", "--power"}},
+      {{GPULAB_CLI, "transfer", "--help"}, {"--size", "--repeat", "--cpu", "auto|on|off", "--plot", "FILE.svg"},
+       {"--generator", "--power"}},
       {{GPULAB_CLI, "linalg", "--help"}, {"--size", "--power"}, {"--plot", "--generator", "--iterations"}},
       {{GPULAB_CLI, "random", "--help"},
        {"--plot", "--generator", "--sigma", "NUMBER > 0", "(default all)"},
@@ -233,7 +255,7 @@ TEST(Cli, HelpListsOnlyWhatTheCommandTakes) {
        {"--set", "julia|mandelbrot", "--c", "RE,IM", "--image"},
        {"--plot", "--power"}},
       {{GPULAB_CLI, "tour", "--help"}, {"--repeat", "--seed", "--output"}, {"--size", "--plot", "--generator"}},
-      {{GPULAB_CLI, "check", "--help"}, {"--device", "--seed"}, {"--size", "--repeat", "--format", "--plot"}},
+      {{GPULAB_CLI, "check", "--help"}, {"--device", "--seed"}, {"--size", "--repeat", "--cpu", "--format", "--plot"}},
       {{GPULAB_CLI, "list", "--help"}, {"--format"}, {"--size", "--seed", "--device"}},
   };
   for (const expectation& e : cases) {

@@ -3,7 +3,9 @@
 // error bound that the reductions will be checked with.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numbers>
 #include <vector>
 
@@ -11,6 +13,7 @@
 #include "gpulab/bench/inputs.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/custom/cpu_reference.hpp"
+#include "gpulab/custom/eighths.hpp"
 
 namespace {
 
@@ -70,6 +73,26 @@ TEST(KernelsCpu, ReductionsAndTheirFloatErrorBound) {
   EXPECT_GT(error, gpulab::float_sum_error_bound(std::ceil(std::log2(static_cast<double>(n))), magnitudes));
   EXPECT_EQ(gpulab::float_sum_error_bound(0, 5.0), 0.0);
   EXPECT_DOUBLE_EQ(gpulab::float_sum_error_bound(10, 1.0), 10 * std::ldexp(1.0, -24));
+}
+
+// The reductions' inputs (eighths.hpp): every value k / 8 with k in the range, both ends
+// drawn, and a float running total (the worst order for rounding) equal to the exact sum.
+TEST(KernelsCpu, EighthsSumExactlyInFloat) {
+  std::vector<float> x(1'000'003);
+  km::fill_eighths(x, 2026, -8, 8);
+  std::int64_t exact = 0, low = 0, high = 0;
+  float running = 0;
+  for (float v : x) {
+    const std::int64_t k = km::to_grains(v);
+    ASSERT_EQ(static_cast<float>(k) / 8, v);
+    ASSERT_TRUE(k >= -8 && k <= 8) << k;
+    low = std::min(low, k), high = std::max(high, k);
+    exact += k;
+    running += v;
+  }
+  EXPECT_EQ(low, -8);
+  EXPECT_EQ(high, 8);
+  EXPECT_EQ(static_cast<double>(running), static_cast<double>(exact) / 8);
 }
 
 TEST(KernelsCpu, RowAndColumnSumsAndTranspose) {

@@ -30,7 +30,12 @@ TEST(KernelsModule, EveryCaseIsBuiltAndNamedAfterItsEntry) {
     const auto cases = e.make(with(31));
     ASSERT_EQ(cases.size(), 1u) << e.name;
     EXPECT_EQ(cases.front()->name(), e.name);
-    EXPECT_GT(cases.front()->work().bytes, 0.0) << e.name;
+    EXPECT_GT(cases.front()->work().bytes(), 0.0) << e.name;
+    EXPECT_GT(cases.front()->host_bytes_needed(), 0u) << e.name;
+    // The sabotage test (tests/course) builds every case at its check_size.
+    EXPECT_GT(e.check_size, 0u) << e.name;
+    EXPECT_NO_THROW(m.validate(with(e.check_size, {e.name}))) << e.name;
+    EXPECT_EQ(e.make(with(e.check_size)).size(), 1u) << e.name;
   }
   for (const char* expected : {"times_two_one_per_element", "saxpy_grid_stride", "gaussian_vectorized",
                                "distance_vectorized", "polynomial_constant", "polynomial_global", "sum_cub",
@@ -41,12 +46,22 @@ TEST(KernelsModule, EveryCaseIsBuiltAndNamedAfterItsEntry) {
 }
 
 TEST(KernelsModule, DeclaredBytesAreTheLeastTheWorkMustMove) {
-  // saxpy reads x and y and writes r: 12 bytes per element; a sum reads 4; a transpose reads and writes 8.
-  EXPECT_DOUBLE_EQ(km::make_elementwise_case(km::elementwise_op::saxpy, km::map_version::vectorized, 1000)->work().bytes,
-                   12000.0);
-  EXPECT_DOUBLE_EQ(km::make_reduction_case(km::reduce_version::cub, false, 1000)->work().bytes, 4000.0);
-  EXPECT_DOUBLE_EQ(km::make_reduction_case(km::reduce_version::cub, true, 1000)->work().bytes, 8000.0);
-  EXPECT_DOUBLE_EQ(km::make_transpose_case(km::transpose_version::naive, 100)->work().bytes, 80000.0);
+  // saxpy reads x and y and writes r: 8 + 4 bytes per element; a sum reads 4 and writes one float;
+  // a transpose reads 4 and writes 4; row sums read the matrix and write one float per row.
+  const gpulab::work_amount saxpy =
+      km::make_elementwise_case(km::elementwise_op::saxpy, km::map_version::vectorized, 1000)->work();
+  EXPECT_DOUBLE_EQ(saxpy.bytes_read, 8000.0);
+  EXPECT_DOUBLE_EQ(saxpy.bytes_written, 4000.0);
+  const gpulab::work_amount sum = km::make_reduction_case(km::reduce_version::cub, false, 1000)->work();
+  EXPECT_DOUBLE_EQ(sum.bytes_read, 4000.0);
+  EXPECT_DOUBLE_EQ(sum.bytes_written, 4.0);
+  EXPECT_DOUBLE_EQ(km::make_reduction_case(km::reduce_version::cub, true, 1000)->work().bytes_read, 8000.0);
+  const gpulab::work_amount transpose = km::make_transpose_case(km::transpose_version::naive, 100)->work();
+  EXPECT_DOUBLE_EQ(transpose.bytes_read, 40000.0);
+  EXPECT_DOUBLE_EQ(transpose.bytes_written, 40000.0);
+  const gpulab::work_amount rows = km::make_line_sums_case(true, km::line_sums_version::cooperative, 100)->work();
+  EXPECT_DOUBLE_EQ(rows.bytes_read, 40000.0);
+  EXPECT_DOUBLE_EQ(rows.bytes_written, 400.0);
 }
 
 TEST(KernelsModule, OptionsAreTypedAndCheckedBeforeAnyGpuWork) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Every module 3 case through the runner at an odd size; every case's
-// verification fails when the GPU never wrote its output (poison); a size
-// too large for device memory is refused with both numbers before allocating.
+// Every module 3 case through the runner at an odd size, with the CPU and
+// without it (the scalable checks alone); every case's verification fails when
+// the GPU never wrote its output (poison); a size too large for memory is
+// refused with both numbers before allocating.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -28,6 +29,24 @@ TEST_F(LinalgGpu, EveryCasePassesTheRunnerAtAnOddSize) {
   }
 }
 
+// --cpu off: the scalable checks alone (Freivalds' test, the residuals) pass a correct GPU.
+TEST_F(LinalgGpu, EveryCasePassesItsScalableCheckWithTheCpuOff) {
+  const gpulab::training_module m = la::make_module();
+  gpulab::run_options options = quick_run_options(129);
+  options.cpu = gpulab::cpu_mode::off;
+  gpulab::resources ctx = gpulab::make_resources(options, false);
+  for (const gpulab::case_entry& entry : m.cases) {
+    for (auto& c : entry.make(options)) {
+      const gpulab::case_result r = gpulab::run_case(*c, ctx, options);
+      EXPECT_TRUE(r.verified) << r.name << ": " << r.verify_detail;
+      EXPECT_FALSE(r.cpu.has_value()) << r.name;
+      const bool scalable = r.check.find("Freivalds") != std::string::npos || r.check.find("residual") == 0;
+      EXPECT_TRUE(scalable) << r.name << ": " << r.check;
+      EXPECT_EQ(r.check.find("vs CPU"), std::string::npos) << r.name << ": " << r.check;
+    }
+  }
+}
+
 TEST_F(LinalgGpu, VerificationFailsWhenTheGpuWroteNothing) {
   const gpulab::training_module m = la::make_module();
   const gpulab::run_options options = quick_run_options(65);
@@ -38,7 +57,7 @@ TEST_F(LinalgGpu, VerificationFailsWhenTheGpuWroteNothing) {
       c->attach(res);
       c->setup(options.seed, rs);
       c->run_cpu();
-      c->poison_outputs(rs);  // and no run_gpu(): the outputs stay NaN
+      gpulab::poison_outputs(*c, rs);  // and no run_gpu(): the outputs stay NaN
       gpulab::synchronize(rs);
       const gpulab::verification v = c->verify(rs);
       EXPECT_FALSE(v.passed) << c->name() << " passed on poisoned output: " << v.detail;
@@ -46,8 +65,9 @@ TEST_F(LinalgGpu, VerificationFailsWhenTheGpuWroteNothing) {
   }
 }
 
-TEST_F(LinalgGpu, TooLargeForDeviceMemoryIsRefusedWithBothNumbers) {
-  // 131072^2 doubles, three matrices: 412 GB, more than any GPU of today.
+TEST_F(LinalgGpu, TooLargeForMemoryIsRefusedWithBothNumbers) {
+  // 131072^2 doubles, three matrices: 412 GB, more than any GPU of today (and
+  // the host copies, 690 GB, more than the node: the runner checks those first).
   const gpulab::run_options options = quick_run_options(la::max_gemm_dimension);
   gpulab::resources ctx = gpulab::make_resources(options, false);
   auto gemm = la::make_gemm_case(la::gemm_precision::fp64, la::max_gemm_dimension);

@@ -44,7 +44,21 @@ TEST(GemmErrorBound, GrowsWithKAndShrinksWithPrecision) {
     EXPECT_LT(tf32, bf16);
   }
   EXPECT_LT(la::gemm_error_bound(la::gemm_precision::fp64, 100), la::gemm_error_bound(la::gemm_precision::fp64, 101));
-  EXPECT_DOUBLE_EQ(la::gemm_error_bound(la::gemm_precision::fp64, 8192), 8192 * std::ldexp(1.0, -53));
+  // FP64 inputs are exact: only the sums' gamma_k = k u / (1 - k u) remains.
+  const double u = std::ldexp(1.0, -53);
+  EXPECT_DOUBLE_EQ(la::gemm_error_bound(la::gemm_precision::fp64, 8192), 8192 * u / (1 - 8192 * u));
+}
+
+TEST(GemmErrorBound, FreivaldsAllowsTheSumsOnlySoItIsFarTighter) {
+  for (auto p : {la::gemm_precision::fp64, la::gemm_precision::fp32, la::gemm_precision::tf32,
+                 la::gemm_precision::bf16}) {
+    EXPECT_LE(la::gemm_sum_error_bound(p, 131), la::gemm_error_bound(p, 131));
+  }
+  // BF16 inputs: 2^-7 of input rounding against 131 sums of 2^-23 (tensor cores may truncate).
+  EXPECT_LT(la::gemm_sum_error_bound(la::gemm_precision::bf16, 131),
+            la::gemm_error_bound(la::gemm_precision::bf16, 131) / 100);
+  EXPECT_DOUBLE_EQ(la::gemm_sum_error_bound(la::gemm_precision::tf32, 131),
+                   la::gemm_sum_error_bound(la::gemm_precision::bf16, 131));
 }
 
 gpulab::run_options with(std::optional<std::uint64_t> size, const std::string& power = "") {
@@ -90,6 +104,28 @@ TEST(LinalgModule, ValidatesSizesAndPowerBeforeAnyGpuWork) {
   }
   // The default GEMM sweep: the 2000 and 8192.
   EXPECT_EQ(m.cases.front().make(with(std::nullopt)).size(), 2u);
+}
+
+TEST(LinalgModule, EveryEntryHasAnOddCheckSizeAndEveryCaseItsFieldsAndAScalableCheck) {
+  const gpulab::training_module m = la::make_module();
+  for (const gpulab::case_entry& e : m.cases) {
+    EXPECT_EQ(e.check_size % 2, 1u) << e.name;
+    for (const auto& c : e.make(with(e.check_size))) {
+      const gpulab::case_parameters p = c->parameters();
+      EXPECT_FALSE(p.operation.empty() || p.version.empty() || p.element_type.empty()) << c->name();
+      EXPECT_TRUE(c->has_scalable_check()) << c->name();  // at p = 10 <= n for matrix_power
+      EXPECT_GT(c->host_bytes_needed(), 0u) << c->name();
+      EXPECT_LT(c->estimated_cpu_seconds(), 1.0) << c->name() << " at its check size";
+    }
+  }
+  const auto svd = la::make_solver_case(la::solver_case_kind::svd, 5, la::svd_algorithm::jacobi);
+  EXPECT_EQ(svd->parameters().operation, "svd");
+  EXPECT_EQ(svd->parameters().version, "gesvdj");
+  // Freivalds' test for A^p costs p n^2: offered while p <= n only.
+  EXPECT_FALSE(la::make_matrix_power_case(31, 32)->has_scalable_check());
+  // DGEMM at 8192 is past the CPU budget (10 s); at 2000 it is not.
+  EXPECT_GT(la::make_gemm_case(la::gemm_precision::fp64, 8192)->estimated_cpu_seconds(), 10.0);
+  EXPECT_LT(la::make_gemm_case(la::gemm_precision::fp64, 2000)->estimated_cpu_seconds(), 10.0);
 }
 
 TEST(LinalgModule, CasesRefuseImpossibleSizes) {

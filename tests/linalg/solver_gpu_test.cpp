@@ -91,13 +91,14 @@ TEST_F(LinalgGpu, NonFiniteInputIsFoundWithItsIndex) {
 
 TEST_F(LinalgGpu, SolversRefuseWrongLayoutsAndShapes) {
   la::solver_handle h(s);
+  la::blas_handle b(s);  // the SVD's transposes and GEMMs
   la::lu_solver<double> lu(h, 10, 1);
   gpulab::device_buffer<double> d(200, s);
   EXPECT_THROW(lu.solve_async(la::row_major<const double>(d.data(), 10, 10), la::column_major<const double>(d.data(), 10, 1)),
                gpulab::usage_error);
   EXPECT_THROW(lu.solve_async(la::column_major<const double>(d.data(), 11, 11), la::column_major<const double>(d.data(), 11, 1)),
                gpulab::usage_error);
-  EXPECT_THROW(la::svd_solver<double>(h, la::svd_algorithm::jacobi, 5, 8), gpulab::usage_error);
+  EXPECT_THROW(la::svd_solver<double>(h, b, la::svd_algorithm::jacobi, 5, 8), gpulab::usage_error);
   EXPECT_THROW(la::qr_factorizer<double>(h, 5, 8), gpulab::usage_error);
 }
 
@@ -124,10 +125,11 @@ TEST_F(LinalgGpu, EverySvdAlgorithmReconstructsItsInput) {
   const auto expected = la::svd(a);
   la::device_matrix<double> da = la::copy_to_device(a, s);
   la::solver_handle h(s);
+  la::blas_handle b(s);  // the SVD's transposes and GEMMs
   for (auto algorithm : {la::svd_algorithm::qr_iteration, la::svd_algorithm::jacobi, la::svd_algorithm::polar,
                          la::svd_algorithm::gram, la::svd_algorithm::newton_schulz}) {
     SCOPED_TRACE(la::svd_algorithm_routine(algorithm));
-    la::svd_solver<double> svd(h, algorithm, 97, 61);
+    la::svd_solver<double> svd(h, b, algorithm, 97, 61);
     la::poison_async(svd.u(), s);
     la::poison_async(svd.v(), s);
     la::poison_async(svd.singular_values(), s);
@@ -156,7 +158,8 @@ TEST_F(LinalgGpu, NewtonSchulzSvdRefusesARankDeficientMatrix) {
   for (int i = 0; i < n; ++i) a(i, 5) = a(i, 9);  // two equal columns: rank n - 1
   la::device_matrix<double> da = la::copy_to_device(a, s);
   la::solver_handle h(s);
-  la::svd_solver<double> svd(h, la::svd_algorithm::newton_schulz, n, n);
+  la::blas_handle b(s);  // the SVD's transposes and GEMMs
+  la::svd_solver<double> svd(h, b, la::svd_algorithm::newton_schulz, n, n);
   std::string what;
   try {
     svd.compute_async(da.view());
@@ -165,7 +168,7 @@ TEST_F(LinalgGpu, NewtonSchulzSvdRefusesARankDeficientMatrix) {
   }
   EXPECT_NE(what.find("rank deficient"), std::string::npos) << what;
   // The cuSOLVER algorithms handle it: gesvdj finds the zero singular value.
-  la::svd_solver<double> jacobi(h, la::svd_algorithm::jacobi, n, n);
+  la::svd_solver<double> jacobi(h, b, la::svd_algorithm::jacobi, n, n);
   jacobi.compute_async(da.view());
   jacobi.check();
   double smallest = 0;
@@ -177,12 +180,13 @@ TEST_F(LinalgGpu, FloatSvdAndSymmetricEigenvalues) {
   const auto af = la::random_matrix<float>(64, 64, 9);
   la::device_matrix<float> daf = la::copy_to_device(af, s);
   la::solver_handle h(s);
-  la::svd_solver<float> svd(h, la::svd_algorithm::jacobi, 64, 64);
+  la::blas_handle b(s);  // the SVD's transposes and GEMMs
+  la::svd_solver<float> svd(h, b, la::svd_algorithm::jacobi, 64, 64);
   svd.compute_async(daf.view());
   svd.check();
   const auto u = la::copy_to_host(svd.u(), s);
   EXPECT_LT(la::orthogonality_error(u), 1e-5);
-  la::svd_solver<float> polar(h, la::svd_algorithm::newton_schulz, 64, 64);
+  la::svd_solver<float> polar(h, b, la::svd_algorithm::newton_schulz, 64, 64);
   polar.compute_async(daf.view());
   polar.check();
   EXPECT_LT(la::orthogonality_error(la::copy_to_host(polar.u(), s)), 1e-5);

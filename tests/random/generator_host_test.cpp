@@ -155,6 +155,28 @@ TEST(RandomCpuBaseline, PiIsWithinFiveStandardErrorsAndReproducible) {
               1e-12);
 }
 
+TEST(RandomModule, EveryEntryHasAnOddCheckSizeAndEveryCaseAScalableCheck) {
+  const gpulab::training_module m = rnd::make_module();
+  for (const gpulab::case_entry& e : m.cases) {
+    EXPECT_EQ(e.check_size % 2, 1u) << e.name;
+    gpulab::run_options o;
+    o.size = e.check_size;
+    for (const auto& c : e.make(o)) {
+      EXPECT_TRUE(c->has_scalable_check()) << c->name();  // statistics, 5 sigma: no CPU needed
+      const gpulab::work_amount w = c->work();
+      EXPECT_EQ(w.items, static_cast<double>(e.check_size)) << c->name();
+      if (c->parameters().operation != "pi") {
+        EXPECT_EQ(w.bytes_written, 4.0 * static_cast<double>(e.check_size)) << c->name();  // each number once
+        EXPECT_EQ(w.bytes_read, 0.0) << c->name();
+        EXPECT_GE(c->host_bytes_needed(), 3 * 4 * e.check_size) << c->name();  // baseline, GPU copy, CPU twin
+      }
+    }
+  }
+  // 5 standard errors of the hits at the pi cases' check size are far below half of them.
+  const double darts = 100'003, p = std::numbers::pi / 4;
+  EXPECT_LT(5 * std::sqrt(darts * p * (1 - p)), 0.05 * darts * p / 2);
+}
+
 TEST(RandomModule, OptionsAreValidatedBeforeAnyGpuWork) {
   const gpulab::training_module m = rnd::make_module();
   ASSERT_TRUE(m.validate);

@@ -104,6 +104,10 @@ TEST_P(RandomGeneratorGpu, GenerationCasePassesTheRunner) {
   const gpulab::case_result r = gpulab::run_case(*c, ctx, options);
   EXPECT_TRUE(r.verified) << r.name << ": " << r.verify_detail;
   EXPECT_EQ(r.work.items, double(1 << 20));
+  EXPECT_EQ(r.work.bytes_written, 4.0 * (1 << 20));
+  // Number by number against cuRAND's CPU generator, which replayed the GPU's
+  // runs (warm-up and repeats) call for call before the re-check.
+  EXPECT_EQ(r.check, "vs CPU + statistical") << r.name;
 }
 
 INSTANTIATE_TEST_SUITE_P(Random, RandomGeneratorGpu,
@@ -170,10 +174,38 @@ TEST_P(RandomDistributionGpu, GenerationCaseVerificationCanFail) {
   config.distribution = GetParam();
   auto c = rnd::make_generation_case(config);
   c->setup(7, s);
-  c->poison_outputs(s);
+  gpulab::poison_outputs(*c, s);
   EXPECT_FALSE(c->verify(s).passed) << "poisoned output passed";
   c->run_gpu(s);
   EXPECT_TRUE(c->verify(s).passed) << c->verify(s).detail;
+}
+
+// One normal number moved by 1.5 is still a plausible normal number: the
+// statistics cannot see it, cuRAND's CPU generator (the twin) can.
+TEST_F(RandomGpu, OneWrongNormalNumberIsSeenByTheCpuTwinOnly) {
+  rnd::generation_config config;
+  config.n = 100'003;
+  config.distribution = rnd::distribution_kind::normal;
+  for (bool scalable : {false, true}) {
+    auto c = rnd::make_generation_case(config);
+    c->setup(7, s);
+    if (scalable) c->use_scalable_check();
+    for (int run = 0; run < 3; ++run) c->run_gpu(s);  // the twin follows run by run
+    gpulab::synchronize(s);
+    const gpulab::verification good = c->verify(s);
+    EXPECT_TRUE(good.passed) << good.detail;
+    EXPECT_EQ(good.check, scalable ? "statistical" : "vs CPU + statistical");
+    const gpulab::output_region out = c->outputs().front();
+    float x = 0;
+    float* middle = static_cast<float*>(out.data) + out.elements / 2;
+    // On the case's stream: a plain cudaMemcpy would not be ordered with it.
+    GPULAB_CUDA_TRY(cudaMemcpyAsync(&x, middle, sizeof x, cudaMemcpyDeviceToHost, s.get()));
+    gpulab::synchronize(s);
+    x += 0.5f * std::max(std::abs(x), 1.0f) + 1.0f;
+    GPULAB_CUDA_TRY(cudaMemcpyAsync(middle, &x, sizeof x, cudaMemcpyHostToDevice, s.get()));
+    gpulab::synchronize(s);
+    EXPECT_EQ(c->verify(s).passed, scalable) << (scalable ? "the statistics saw one number" : "the twin missed it");
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Random, RandomDistributionGpu, ::testing::ValuesIn(rnd::all_distribution_kinds()),

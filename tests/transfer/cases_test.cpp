@@ -40,6 +40,27 @@ TEST(TransferModule, SweepAndCaseList) {
   EXPECT_THROW(make_overlap_case(bad), gpulab::usage_error);
 }
 
+TEST(TransferModule, DeclaredWorkAndCheckSizes) {
+  // A transfer counts the bytes crossing the link once (read); a device copy reads and writes them.
+  const gpulab::work_amount h2d = make_copy_case(copy_kind::h2d_pinned, 1000)->work();
+  EXPECT_DOUBLE_EQ(h2d.bytes_read, 1000.0);
+  EXPECT_DOUBLE_EQ(h2d.bytes_written, 0.0);
+  const gpulab::work_amount d2d = make_copy_case(copy_kind::d2d_copy_kernel, 1000)->work();
+  EXPECT_DOUBLE_EQ(d2d.bytes_read, 1000.0);
+  EXPECT_DOUBLE_EQ(d2d.bytes_written, 1000.0);
+  const gpulab::work_amount scale = make_scale_case(scale_kind::device_resident, 1000)->work();
+  EXPECT_DOUBLE_EQ(scale.bytes_read, 4000.0);
+  EXPECT_DOUBLE_EQ(scale.bytes_written, 4000.0);
+  // Host bytes: source, host end and the copy back; input, CPU result, pinned staging and result.
+  EXPECT_EQ(make_copy_case(copy_kind::h2d_pinned, 1000)->host_bytes_needed(), 3000u);
+  EXPECT_EQ(make_scale_case(scale_kind::pinned_copies, 1000)->host_bytes_needed(), 16000u);
+  // Sizes whose arithmetic would wrap are refused, not turned into small numbers.
+  EXPECT_THROW((void)make_copy_case(copy_kind::h2d_pinned, ~std::size_t{0} / 2)->host_bytes_needed(),
+               gpulab::usage_error);
+  // Every entry has a check_size: the size the sabotage test (tests/course) runs it at.
+  for (const gpulab::case_entry& e : make_module().cases) EXPECT_GT(e.check_size, 0u) << e.name;
+}
+
 class TransferCases : public GpuTest {
  public:
   static void TearDownTestSuite() { measured_.reset(); }

@@ -18,11 +18,19 @@
 #include "gpulab/bench/report.hpp"
 #include "gpulab/bench/statistics.hpp"
 #include "gpulab/core/device.hpp"
+#include "gpulab/core/error.hpp"
 #include "gpulab/core/resources.hpp"
 
 namespace gpulab {
 
 // Options shared by every module (the command line's common options).
+// --cpu: whether the CPU reference runs (and is timed as the baseline).
+enum class cpu_mode {
+  automatic,  // on, unless a case's estimated CPU time is past cpu_budget_seconds and it has a scalable check
+  on,         // always (a slow reference is timed once)
+  off,        // never where a scalable check exists; other cases compute their reference once, untimed
+};
+
 struct run_options {
   std::optional<std::uint64_t> size;  // overrides each case's default size (or sweep)
   int repeat = 20;
@@ -30,6 +38,8 @@ struct run_options {
   int warm_up = 2;
   int device = 0;
   std::uint64_t seed = 2026;
+  cpu_mode cpu = cpu_mode::automatic;
+  double cpu_budget_seconds = 10;
   std::vector<std::string> selected;  // case/demo names; empty = the module's defaults
   // The module's own options (e.g. random's --generator) as typed, by name; a missing
   // one takes its default. Read them through their module_option (below), which
@@ -51,9 +61,15 @@ struct case_result {
   work_amount work;
   peak_kind peak = peak_kind::device_memory;
   std::optional<double> percent_of_peak;
+  double ceiling_gbs = 0;  // the ceiling % peak is of (its mix's, or the link's); 0 when none
   bool verified = false;
   std::string verify_detail;
-  [[nodiscard]] double gigabytes_per_second() const { return work.bytes / (gpu.median_ms * 1e-3) / 1e9; }
+  std::string check;  // which check ran ("vs CPU", "Freivalds", ...), and why the CPU was skipped if it was
+  // A case that could not run (out of memory, a CUDA error): the error and its exit code;
+  // the report keeps the row, the run goes on where it safely can.
+  std::optional<std::string> error;
+  exit_code error_code = exit_code::ok;
+  [[nodiscard]] double gigabytes_per_second() const { return work.bytes() / (gpu.median_ms * 1e-3) / 1e9; }
   [[nodiscard]] double gigaflops() const { return work.flops / (gpu.median_ms * 1e-3) / 1e9; }
   [[nodiscard]] double giga_items_per_second() const { return work.items / (gpu.median_ms * 1e-3) / 1e9; }
   [[nodiscard]] std::optional<double> speedup_vs_cpu() const {
@@ -86,12 +102,20 @@ const case_result* fastest_verified(const std::vector<case_result>& results,
 const case_result* find_verified(const std::vector<case_result>& results, const result_filter& filter);
 
 // Runs one case through the protocol (see case.hpp) on the device of `res`, on its stream.
+// A row faster than its ceiling allows (above ceiling_tolerance x the ceiling) fails
+// verification: either the check or the declared work is wrong.
 case_result run_case(bench_case& c, resources& res, const run_options& options);
+inline constexpr double ceiling_tolerance = 1.05;
+
+// Fills every output of `c` with 0xFF bytes (NaN floats, all-ones integers); host
+// outputs after the stream is idle. The runner does this before every GPU run.
+void poison_outputs(bench_case& c, cuda::stream_ref s);
 
 // Measures device-to-device cudaMemcpy bandwidth (bytes read + bytes written per
-// second) at min(1 GiB, a quarter of free memory): the "peak" of the report.
+// second): the copy ceiling.
 double measure_device_copy_bandwidth(cuda::stream_ref s, std::size_t bytes);
-// Measures the ceilings of the device of `res` and keeps them there.
+// Measures the copy, read and write ceilings of the device of `res` at
+// min(1 GiB, a quarter of free memory) and keeps them there.
 void measure_ceilings(resources& res);
 
 // Selects --device, makes its resources and (measure_peak) measures its ceilings.
@@ -164,6 +188,10 @@ struct case_entry {
   std::string description;  // says what --size counts for this case
   // One entry may give several cases: a sweep over sizes, unless options.size is set.
   std::function<std::vector<std::unique_ptr<bench_case>>(const run_options&)> make;
+  // A small, odd --size at which the sabotage test (tests/course) checks that the
+  // case's verification rejects a wrong output: quick, and not a power of two, so
+  // that tails and partial blocks are exercised.
+  std::uint64_t check_size = 0;
 };
 
 // One demo or case to run, at a size of its own (or the case's default).
@@ -196,6 +224,8 @@ struct module_run {
   report output;
   std::vector<case_result> results;
   bool all_verified = true;
+  exit_code worst = exit_code::ok;  // the worst case's exit code (a failed check is verification_failed)
+  bool stopped = false;             // a CUDA or internal error ended the run: later cases did not run
   std::optional<line_plot> figure;  // the module's plot of the results, or a demo's figure
 };
 

@@ -21,7 +21,7 @@ enum class exit_code : int {
   verification_failed = 1,  // a result did not match its CPU reference, or `check` said FAIL
   usage = 2,                // bad command line: unknown case, bad size, bad device index...
   no_device = 3,            // no CUDA-capable GPU is visible
-  out_of_resources = 4,     // not enough device memory for the requested size
+  out_of_resources = 4,     // not enough device or host memory for the requested size
   io = 5,                   // a file could not be read or written
   cuda = 6,                 // a CUDA runtime or library call failed
   internal = 7,             // anything else (a bug: please report it)

@@ -20,6 +20,7 @@
 
 #include "gpulab/core/device.hpp"
 #include "gpulab/core/error.hpp"
+#include "gpulab/core/host_memory.hpp"
 
 namespace gpulab {
 
@@ -87,35 +88,23 @@ class device_buffer {
   cuda::stream_ref stream_{cudaStream_t{}};
 };
 
-// ------------------------------------------------------------------ pinned host memory
-// Page-locked host memory: the copy engines can read it directly (DMA), so
-// transfers run at the link's speed and can be asynchronous. Pageable memory
-// (new, std::vector) is first copied by the driver into a pinned staging buffer.
-template <class T>
-class pinned_buffer {
+// ------------------------------------------------------------------ host-visible owners
+namespace detail {
+// What pinned_buffer and managed_buffer share: a move-only owner of `count`
+// elements that frees them with `Free` (cudaFreeHost, cudaFree). Each derived
+// class makes its allocation in its own constructor: that is the lesson.
+template <class T, cudaError_t (*Free)(void*)>
+class host_visible_owner {
  public:
-  pinned_buffer() = default;
-  explicit pinned_buffer(std::size_t count) : size_(count) {
-    if (count == 0) return;
-    void* p = nullptr;
-    const cudaError_t status = cudaMallocHost(&p, bytes());
-    if (status == cudaErrorMemoryAllocation) {
-      (void)cudaGetLastError();
-      throw error("could not pin " + std::to_string(bytes()) + " bytes of host memory", exit_code::out_of_resources);
-    }
-    if (status != cudaSuccess) detail::throw_cuda_error(status, "cudaMallocHost", __FILE__, __LINE__);
-    data_ = static_cast<T*>(p);
-  }
-  ~pinned_buffer() {
-    if (data_ != nullptr) (void)cudaFreeHost(data_);
-  }
-  pinned_buffer(const pinned_buffer&) = delete;
-  pinned_buffer& operator=(const pinned_buffer&) = delete;
-  pinned_buffer(pinned_buffer&& other) noexcept
+  host_visible_owner() = default;
+  ~host_visible_owner() { release(); }
+  host_visible_owner(const host_visible_owner&) = delete;
+  host_visible_owner& operator=(const host_visible_owner&) = delete;
+  host_visible_owner(host_visible_owner&& other) noexcept
       : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
-  pinned_buffer& operator=(pinned_buffer&& other) noexcept {
+  host_visible_owner& operator=(host_visible_owner&& other) noexcept {
     if (this != &other) {
-      if (data_ != nullptr) (void)cudaFreeHost(data_);
+      release();
       data_ = std::exchange(other.data_, nullptr);
       size_ = std::exchange(other.size_, 0);
     }
@@ -126,52 +115,61 @@ class pinned_buffer {
   [[nodiscard]] const T* data() const noexcept { return data_; }
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] std::size_t bytes() const noexcept { return size_ * sizeof(T); }
-  [[nodiscard]] std::span<T> span() noexcept { return {data_, size_}; }
-  [[nodiscard]] std::span<const T> span() const noexcept { return {data_, size_}; }
 
- private:
+ protected:
+  explicit host_visible_owner(std::size_t count) : size_(count) {}
   T* data_ = nullptr;
   std::size_t size_ = 0;
+
+ private:
+  void release() noexcept {
+    if (data_ != nullptr) (void)Free(data_);
+    data_ = nullptr;
+  }
+};
+}  // namespace detail
+
+// ------------------------------------------------------------------ pinned host memory
+// Page-locked host memory: the copy engines can read it directly (DMA), so
+// transfers run at the link's speed and can be asynchronous. Pageable memory
+// (new, std::vector) is first copied by the driver into a pinned staging buffer.
+template <class T>
+class pinned_buffer : public detail::host_visible_owner<T, cudaFreeHost> {
+ public:
+  pinned_buffer() = default;
+  explicit pinned_buffer(std::size_t count) : detail::host_visible_owner<T, cudaFreeHost>(count) {
+    if (count == 0) return;
+    void* p = nullptr;
+    const cudaError_t status = cudaMallocHost(&p, this->bytes());
+    if (status == cudaErrorMemoryAllocation) {  // host memory, both numbers: as the runner's check says it
+      (void)cudaGetLastError();
+      throw out_of_memory_error(this->bytes(), host_memory_available(), "pinned host memory", memory_kind::host);
+    }
+    if (status != cudaSuccess) detail::throw_cuda_error(status, "cudaMallocHost", __FILE__, __LINE__);
+    this->data_ = static_cast<T*>(p);
+  }
+  [[nodiscard]] std::span<T> span() noexcept { return {this->data_, this->size_}; }
+  [[nodiscard]] std::span<const T> span() const noexcept { return {this->data_, this->size_}; }
 };
 
 // ------------------------------------------------------------------ managed memory
 // One pointer valid on host and device; the driver migrates pages on demand
 // (page faults) or ahead of time when asked to prefetch.
 template <class T>
-class managed_buffer {
+class managed_buffer : public detail::host_visible_owner<T, cudaFree> {
  public:
   managed_buffer() = default;
-  explicit managed_buffer(std::size_t count) : size_(count) {
+  explicit managed_buffer(std::size_t count) : detail::host_visible_owner<T, cudaFree>(count) {
     if (count == 0) return;
     // Never ask for more managed memory than the GPU has free: oversubscription
     // works on paper but can make the whole GPU crawl.
-    require_device_memory(bytes(), "a managed buffer");
+    require_device_memory(this->bytes(), "a managed buffer");
     void* p = nullptr;
-    detail::throw_if_allocation_failed(cudaMallocManaged(&p, bytes()), bytes(), "a managed buffer",
+    detail::throw_if_allocation_failed(cudaMallocManaged(&p, this->bytes()), this->bytes(), "a managed buffer",
                                        "cudaMallocManaged", __FILE__, __LINE__);
-    data_ = static_cast<T*>(p);
+    this->data_ = static_cast<T*>(p);
   }
-  ~managed_buffer() {
-    if (data_ != nullptr) (void)cudaFree(data_);
-  }
-  managed_buffer(const managed_buffer&) = delete;
-  managed_buffer& operator=(const managed_buffer&) = delete;
-  managed_buffer(managed_buffer&& other) noexcept
-      : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
-  managed_buffer& operator=(managed_buffer&& other) noexcept {
-    if (this != &other) {
-      if (data_ != nullptr) (void)cudaFree(data_);
-      data_ = std::exchange(other.data_, nullptr);
-      size_ = std::exchange(other.size_, 0);
-    }
-    return *this;
-  }
-
-  [[nodiscard]] T* data() noexcept { return data_; }
-  [[nodiscard]] const T* data() const noexcept { return data_; }
-  [[nodiscard]] std::size_t size() const noexcept { return size_; }
-  [[nodiscard]] std::size_t bytes() const noexcept { return size_ * sizeof(T); }
-  [[nodiscard]] cuda::std::span<T> span() noexcept { return {data_, size_}; }
+  [[nodiscard]] cuda::std::span<T> span() noexcept { return {this->data_, this->size_}; }
 
   // Migrate the pages to device `device` (or to the host with cudaCpuDeviceId) ahead of use.
   void prefetch_async(int device, cuda::stream_ref s) {
@@ -179,15 +177,11 @@ class managed_buffer {
     cudaMemLocation location{};
     location.type = device == cudaCpuDeviceId ? cudaMemLocationTypeHost : cudaMemLocationTypeDevice;
     location.id = device == cudaCpuDeviceId ? 0 : device;
-    GPULAB_CUDA_TRY(cudaMemPrefetchAsync(data_, bytes(), location, 0, s.get()));
+    GPULAB_CUDA_TRY(cudaMemPrefetchAsync(this->data_, this->bytes(), location, 0, s.get()));
 #else
-    GPULAB_CUDA_TRY(cudaMemPrefetchAsync(data_, bytes(), device, s.get()));
+    GPULAB_CUDA_TRY(cudaMemPrefetchAsync(this->data_, this->bytes(), device, s.get()));
 #endif
   }
-
- private:
-  T* data_ = nullptr;
-  std::size_t size_ = 0;
 };
 
 // ------------------------------------------------------------------ copies

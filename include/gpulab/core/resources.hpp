@@ -70,10 +70,29 @@ class resource_slots {
   std::vector<slot> slots_;  // a handful of handles: a list is simpler than a map
 };
 
-// The ceilings measured on the device in this run (0 = not measured).
-struct measured_ceilings {
-  double copy_gbs = 0;    // cudaMemcpy device-to-device, bytes read + written per second / 1e9
-  double copy_bytes = 0;  // the size that measurement used
+// The memory ceilings measured on the device in this run (0 = not measured;
+// bench/ceilings.hpp measures them), so that each case's "% of peak" is against
+// the ceiling of its own access mix: a kernel that only reads is compared with
+// a read-only stream, not with a copy (which reads and writes, and on HBM runs
+// slower per byte than either alone).
+struct memory_ceilings {
+  double copy_gbs = 0;    // cudaMemcpy device-to-device: bytes read + bytes written per second / 1e9
+  double read_gbs = 0;    // a read-only stream (16-byte loads, every byte read once)
+  double write_gbs = 0;   // a write-only stream (16-byte stores)
+  std::size_t bytes = 0;  // the size each measurement moved through
+
+  // The ceiling for a case that reads `read` bytes and writes `written` bytes: the
+  // time the three measured streams predict for that mix, as bytes per second / 1e9.
+  // Pure reads -> read_gbs, pure writes -> write_gbs, equal parts -> copy_gbs;
+  // other mixes in proportion (the copy's rate for the paired part, the read or
+  // write rate for what is left over). 0 when nothing was measured.
+  [[nodiscard]] double ceiling_gbs(double read, double written) const {
+    if (copy_gbs <= 0 || read_gbs <= 0 || write_gbs <= 0 || read + written <= 0) return 0;
+    const double paired = 2.0 * (read < written ? read : written);
+    const double reads_left = read - paired / 2.0, writes_left = written - paired / 2.0;
+    const double seconds = paired / (copy_gbs * 1e9) + reads_left / (read_gbs * 1e9) + writes_left / (write_gbs * 1e9);
+    return (read + written) / seconds / 1e9;
+  }
 };
 
 class resources {
@@ -92,8 +111,8 @@ class resources {
   // The stream every case and demo of this device runs on.
   [[nodiscard]] cuda::stream_ref stream() const noexcept { return stream_.ref(); }
 
-  [[nodiscard]] const measured_ceilings& ceilings() const noexcept { return ceilings_; }
-  void set_ceilings(const measured_ceilings& c) noexcept { ceilings_ = c; }
+  [[nodiscard]] const memory_ceilings& ceilings() const noexcept { return ceilings_; }
+  void set_ceilings(const memory_ceilings& c) noexcept { ceilings_ = c; }
 
   // A library handle (or anything else kept per device), made by `make` on first
   // use with this device current; later calls return the same object.
@@ -109,7 +128,7 @@ class resources {
  private:
   device_info device_;
   gpulab::stream stream_;  // (qualified: stream() above names the member function)
-  measured_ceilings ceilings_;
+  memory_ceilings ceilings_;
   resource_slots slots_;  // declared last: destroyed first, while the stream still exists
 };
 

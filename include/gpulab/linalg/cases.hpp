@@ -22,15 +22,11 @@ const char* gemm_case_name(gemm_precision p);  // "dgemm", "sgemm", "tf32_gemm",
 
 // The worst-case error of one element of C against C computed in FP64 from the
 // same (double) inputs, as a multiple of sum_k |a_ik| |b_kj|: rounding the
-// inputs to the precision (twice: A and B) plus k roundings of the sums.
+// inputs to the precision (A and B) plus the rounding of k-term sums.
 double gemm_error_bound(gemm_precision p, int k);
-
-// How far a GPU GEMM is from FP64, on sampled elements of C.
-struct gemm_accuracy {
-  double normwise = 0;      // ||C_gpu - C_fp64|| / ||C_fp64|| over the samples
-  double componentwise = 0;  // max |c_gpu - c_fp64| / sum_k |a_ik| |b_kj|
-  bool within_bound = false;  // componentwise <= gemm_error_bound (and every sample finite)
-};
+// The sums' part alone: the bound for inputs the precision holds exactly (what
+// Freivalds' test allows, given the inputs as the GPU got them).
+double gemm_sum_error_bound(gemm_precision p, int k);
 
 std::unique_ptr<bench_case> make_gemm_case(gemm_precision p, int n);
 std::unique_ptr<bench_case> make_matrix_power_case(int n, int power);

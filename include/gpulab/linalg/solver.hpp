@@ -168,7 +168,9 @@ solver_routine svd_algorithm_solver_routine(svd_algorithm a);
 template <class T>
 class svd_solver {
  public:
-  svd_solver(solver_handle& h, svd_algorithm algorithm, int m, int n);
+  // `blas` (on the same stream) serves gesvd's V^T -> V and Newton-Schulz's GEMMs:
+  // the device's one cuBLAS handle (linalg::blas(res)), not one more.
+  svd_solver(solver_handle& h, blas_handle& blas, svd_algorithm algorithm, int m, int n);
   ~svd_solver();
   svd_solver(const svd_solver&) = delete;
   svd_solver& operator=(const svd_solver&) = delete;
@@ -189,7 +191,7 @@ class svd_solver {
   solver_workspace workspace_;
   device_buffer<int> info_;
   gesvdjInfo_t jacobi_ = nullptr;
-  std::unique_ptr<blas_handle> blas_;            // gesvd: V^T -> V (geam); newton_schulz: its GEMMs
+  blas_handle* blas_;                           // gesvd: V^T -> V (geam); newton_schulz: its GEMMs
   device_matrix<T> scratch_, gram_, identity_;  // newton_schulz: the next X, X^T X - I, and I
   int iterations_ = 0;
 

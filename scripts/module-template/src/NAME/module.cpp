@@ -2,7 +2,8 @@
 // Module @number@ `@name@` as the apps see it: its cases, its tour item and the
 // check of its options. scripts/new-module made it with one example case that
 // goes through the whole protocol (seeded inputs, CPU reference, poison, GPU,
-// verify, time, verify again); replace it with the module's own cases. When
+// verify, time with the outputs poisoned before each repeat, verify again);
+// replace it with the module's own cases. When
 // there are several, move them to src/@name@/<topic>_cases.cpp (.cu if they
 // launch kernels themselves) with their factories in include/gpulab/@name@/cases.hpp,
 // as src/transfer does, and keep only the list here.
@@ -41,9 +42,12 @@ class scale_by_two_case final : public bench_case {
   std::string size_label() const override { return std::to_string(n_) + " floats"; }
   double size_value() const override { return static_cast<double>(n_); }
   std::size_t device_bytes_needed() const override { return 2 * bytes_of<float>(n_, "scale_by_two"); }
+  std::size_t host_bytes_needed() const override { return 2 * bytes_of<float>(n_, "scale_by_two"); }
   // The least it must move: read n floats, write n floats; one multiplication each.
+  // "% peak" compares it with the ceiling of that mix (equal reads and writes: a copy).
   work_amount work() const override {
-    return {2.0 * static_cast<double>(n_) * sizeof(float), static_cast<double>(n_)};
+    const double bytes = static_cast<double>(n_) * sizeof(float);
+    return {.bytes_read = bytes, .bytes_written = bytes, .flops = static_cast<double>(n_)};
   }
 
   void setup(std::uint64_t seed, cuda::stream_ref s) override {
@@ -64,16 +68,18 @@ class scale_by_two_case final : public bench_case {
     for (std::int64_t i = 0; i < n; ++i) out[i] = 2.0f * in[i];
   }
 
-  void poison_outputs(cuda::stream_ref s) override {
-    out_.fill_bytes_async(0xFF, s);  // 0xFFFFFFFF is a NaN: an unwritten element never matches
-  }
+  // What the GPU writes: the runner fills it with 0xFF bytes (NaN) before every
+  // run, so an element left unwritten never matches.
+  std::vector<output_region> outputs() override { return {output_of(out_.data(), n_)}; }
 
   void run_gpu(cuda::stream_ref s) override { scale_by_two_async(in_.span(), out_.span(), s); }
 
   verification verify(cuda::stream_ref s) override {
     const std::vector<float> result = download(out_, s);
     // Multiplying by 2 is exact in floating point: the GPU must agree bit for bit.
-    return compare_exact(std::span<const float>(expected_), std::span<const float>(result));
+    verification v = compare_exact(std::span<const float>(expected_), std::span<const float>(result));
+    v.check = "exact";
+    return v;
   }
 
  private:
@@ -94,7 +100,8 @@ training_module make_module() {
          std::vector<std::unique_ptr<bench_case>> cases;
          cases.push_back(std::make_unique<scale_by_two_case>(options.size.value_or(default_elements)));
          return cases;
-       }},
+       },
+       100003},  // check_size: the sabotage test (tests/course) runs it here
   };
   m.tour = {{"scale_by_two", std::nullopt}};
   // Everything the user typed, checked before any GPU work.

@@ -41,7 +41,7 @@ TEST_F(@name@_gpu, AnUnwrittenOutputFailsVerification) {
       c->setup(2026, s);
       gpulab::synchronize(s);
       c->run_cpu();
-      c->poison_outputs(s);
+      gpulab::poison_outputs(*c, s);  // what the runner does before every GPU run
       gpulab::synchronize(s);
       const gpulab::verification v = c->verify(s);
       EXPECT_FALSE(v.passed) << e.name << " passed without running: " << v.detail;

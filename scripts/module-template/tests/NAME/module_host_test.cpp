@@ -40,12 +40,14 @@ TEST(@name@_module, EveryCaseIsNamedAfterItsEntryAndDeclaresItsWork) {
     ASSERT_EQ(cases.size(), 1u) << e.name;
     EXPECT_EQ(cases.front()->name(), e.name);
     EXPECT_DOUBLE_EQ(cases.front()->size_value(), 31.0) << e.name;
-    EXPECT_GT(cases.front()->work().bytes, 0.0) << e.name;
+    EXPECT_GT(cases.front()->work().bytes(), 0.0) << e.name;
+    EXPECT_GT(e.check_size, 0u) << e.name << ": the sabotage test (tests/course) needs a check_size";
     EXPECT_FALSE(cases.front()->parameters().operation.empty()) << e.name;
   }
-  // scale_by_two reads and writes 31 floats: 248 bytes, 31 FLOPs.
+  // scale_by_two reads 31 floats and writes 31: 124 + 124 bytes, 31 FLOPs.
   const auto scale = m.cases.front().make(with_size(31));
-  EXPECT_DOUBLE_EQ(scale.front()->work().bytes, 248.0);
+  EXPECT_DOUBLE_EQ(scale.front()->work().bytes_read, 124.0);
+  EXPECT_DOUBLE_EQ(scale.front()->work().bytes_written, 124.0);
   EXPECT_DOUBLE_EQ(scale.front()->work().flops, 31.0);
 }
 
