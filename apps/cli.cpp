@@ -203,6 +203,12 @@ int run_module_command(const training_module& m, const common_options& o, bool r
   require_atomically_writable(o.output);
   require_atomically_writable(o.plot);
 
+  if (m.run_without_gpu) {  // e.g. dataframe --backend cpu: no device needed, none touched
+    if (std::optional<report> host_only = m.run_without_gpu(options)) {
+      write_report_file(o.output, *host_only, format);
+      return static_cast<int>(exit_code::ok);
+    }
+  }
   progress_start();
   resources ctx = make_resources(options, true);
   module_run run = run_module(m, options, ctx);

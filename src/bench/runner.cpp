@@ -268,9 +268,12 @@ std::vector<std::pair<std::string, std::string>> report_header(const resources& 
                                                      format_fixed(d.host_link->gigabytes_per_second, 1) +
                                                      " GB/s per direction theoretical"
                                                : "unknown (the OS does not report the PCIe link)");
-  header.emplace_back("CPU baseline", cpu_model() + ", " + std::to_string(omp_get_max_threads()) +
-                                          " OpenMP threads, -O3");
+  for (auto& line : host_report_header()) header.push_back(std::move(line));
   return header;
+}
+
+std::vector<std::pair<std::string, std::string>> host_report_header() {
+  return {{"CPU baseline", cpu_model() + ", " + std::to_string(omp_get_max_threads()) + " OpenMP threads, -O3"}};
 }
 
 table results_table(const std::vector<case_result>& results, const std::string& title,

@@ -10,6 +10,7 @@
 #include "gpulab/custom/exercises/saxpy_grid_stride.hpp"
 #include "gpulab/linalg/exercises/tiled_matmul.hpp"
 #include "gpulab/custom/exercises/tiled_transpose.hpp"
+#include "gpulab/dataframe/exercises/privatized_histogram.hpp"
 
 namespace gpulab::exercises {
 
@@ -25,6 +26,7 @@ check_report check_by_name(std::string_view name, const check_options& o) {
   if (name == "saxpy_grid_stride") return check_saxpy_grid_stride(trainee::saxpy_grid_stride, o);
   if (name == "block_sum") return check_block_sum(trainee::block_sum, o);
   if (name == "tiled_transpose") return check_tiled_transpose(trainee::tiled_transpose, o);
+  if (name == "privatized_histogram") return check_privatized_histogram(trainee::privatized_histogram, o);
   throw error("exercise '" + std::string(name) + "' is in the catalog but has no checker");
 }
 

@@ -215,6 +215,18 @@ TEST(Cli, SeedsAreDecimalAndFitSixtyFourBits) {
   expect_one_line_error({GPULAB_CLI, "transfer", "--device", "0x1"}, usage, "--device");
 }
 
+// Module 6's CPU backend runs as pandas does: with or without a GPU (this test
+// runs on machines without one too), no device touched, exit 0.
+TEST(Cli, DataframeOnTheCpuBackendNeedsNoGpu) {
+  const auto r = run_command({GPULAB_CLI, "dataframe", "--backend", "cpu", "--size", "1001"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  for (const char* step : {"column mean", "row mean", "derived column", "cut", "groupby mean", "pivot table"}) {
+    EXPECT_NE(r.out.find(step), std::string::npos) << step << "\n" << r.out;
+  }
+  EXPECT_EQ(r.out.find("device"), std::string::npos) << "a CPU-only report names no device:\n" << r.out;
+}
+
 TEST(Cli, CpuModeIsOneOfThree) {
   for (const char* bad : {"yes", "ON", "auto,on", "1", " off"}) {
     expect_one_line_error({GPULAB_CLI, "linalg", "dgemm", "--cpu", bad}, usage, "--cpu");

@@ -91,6 +91,7 @@ TEST(Exercises, RegistryKnowsEachExercise) {
   for (const char* name : {"saxpy_grid_stride", "block_sum", "tiled_transpose"}) {
     EXPECT_EQ(ex::find_exercise(name).module_name, "custom") << name;
   }
+  EXPECT_EQ(ex::find_exercise("privatized_histogram").module_name, "dataframe");
   EXPECT_THROW(ex::find_exercise("nope"), gpulab::usage_error);
   for (const auto& e : ex::all_exercises()) {
     std::ifstream file(std::string(GPULAB_SOURCE_DIR) + "/" + e.file);
@@ -126,6 +127,8 @@ std::vector<reference_case> reference_cases() {
       {"saxpy_grid_stride", [] { return ex::check_saxpy_grid_stride(ex::reference::saxpy_grid_stride, {}); }, 6 + 1},
       {"block_sum", [] { return ex::check_block_sum(ex::reference::block_sum, {}); }, 6 + 1},
       {"tiled_transpose", [] { return ex::check_tiled_transpose(ex::reference::tiled_transpose, {}); }, 7 + 1},
+      {"privatized_histogram",
+       [] { return ex::check_privatized_histogram(ex::reference::privatized_histogram, {}); }, 7 + 1},
   };
 }
 
@@ -187,6 +190,9 @@ std::vector<skeleton_case> skeleton_cases() {
       {"tiled_transpose", "kernels/custom/exercises/tiled_transpose.cuh",
        [] { return ex::check_tiled_transpose(ex::trainee::tiled_transpose, {}); }, "FAIL 1 x 1",
        {"out(0, 0) is ", "(never written)"}},
+      {"privatized_histogram", "kernels/dataframe/exercises/privatized_histogram.cuh",
+       [] { return ex::check_privatized_histogram(ex::trainee::privatized_histogram, {}); },
+       "FAIL n = 31 on the edges, 5 bins", {"bin 0 is 0, expected 3: nothing was counted"}},
   };
 }
 
@@ -437,6 +443,38 @@ std::vector<planted_bug> planted_bugs() {
                     EXPECT_TRUE(has_line(r, "PASS 1 x 1"));
                     // The tile is copied as it is: out(0, 1) gets in(0, 1) instead of in(1, 0).
                     EXPECT_TRUE(has_line(r, "FAIL 32 x 32", {"out(0, 1) is ", ", expected in(1, 0) = "}));
+                  }});
+  // ---- module 6: privatized_histogram (counts compared exactly with the CPU's; the
+  // hand-made n = 31 holds edge j of the course's bins j + 1 times: right-closed
+  // counts 3, 5, 5, 5, 7)
+  bugs.push_back({"privatized_histogram_only_block_zero_merges",
+                  [] { return ex::check_privatized_histogram(planted::histogram_only_block_zero_merges, {}); },
+                  [](const ex::check_report& r) {
+                    EXPECT_TRUE(has_line(r, "PASS n = 31 on the edges, 5 bins"));  // one block: nothing to merge
+                    const std::string why = "only block 0's counts reached the histogram (" +
+                                            std::to_string(ex::privatized_histogram_blocks(1000003)) + " blocks ran)";
+                    EXPECT_TRUE(has_line(r, "FAIL n = 1000003, 5 bins", {why}));
+                    EXPECT_TRUE(has_line(r, "FAIL n = 1000003, 1024 bins", {why}));
+                  }});
+  bugs.push_back({"privatized_histogram_race_on_shared_counters",
+                  [] { return ex::check_privatized_histogram(planted::histogram_race_on_shared_counters, {}); },
+                  [](const ex::check_report& r) {
+                    // Lanes of a warp that add to one of 5 bins at once keep one addition: most
+                    // counts are lost, in one block as in many, and never one too many.
+                    const std::string lost = "counts lost (a race on the shared counters? add to them with atomicAdd)";
+                    EXPECT_TRUE(has_line(r, "FAIL n = 31 on the edges, 5 bins", {lost}));
+                    EXPECT_TRUE(has_line(r, "FAIL n = 1000003, 5 bins", {lost}));
+                    EXPECT_EQ(joined(r).find("only block 0"), std::string::npos) << joined(r);
+                    EXPECT_EQ(joined(r).find("too many"), std::string::npos) << joined(r);
+                  }});
+  bugs.push_back({"privatized_histogram_left_closed_bins",
+                  [] { return ex::check_privatized_histogram(planted::histogram_left_closed_bins, {}); },
+                  [](const ex::check_report& r) {
+                    // [0, 0.2) holds 0 once and the double above it: 2 instead of 0.2 twice and that double.
+                    const std::string why = "values on an edge went to the bin above (left-closed bins";
+                    EXPECT_TRUE(has_line(r, "FAIL n = 31 on the edges, 5 bins", {"bin 0 is 2, expected 3: ", why}));
+                    EXPECT_TRUE(has_line(r, "FAIL n = 1000003, 5 bins", {why}));  // 5% of the values are edges
+                    EXPECT_TRUE(has_line(r, "FAIL n = 1000003, 1024 bins", {why}));
                   }});
   return bugs;
 }

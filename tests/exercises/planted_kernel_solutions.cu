@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Planted wrong solutions of module 5's exercises, launched exactly as the
-// trainee's kernels are (see src/exercises/*.cu).
+// Planted wrong solutions of the kernel exercises of modules 5 and 6, launched
+// exactly as the trainee's kernels are (see src/<id>/exercises/*.cu).
 #include "exercises/planted_solutions.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/launch.cuh"
@@ -97,6 +97,49 @@ void transpose_launch(cuda::std::span<const float> in, int rows, int cols, cuda:
   GPULAB_CHECK_LAUNCH();
 }
 
+// ---- privatized_histogram
+enum class histogram_bug { only_block_zero_merges, race_on_shared_counters, left_closed_bins };
+
+template <histogram_bug Bug>
+__global__ void histogram_kernel(const double* x, long long n, const double* edges, int bins,
+                                 unsigned long long* counts) {
+  __shared__ unsigned int block_counts[ex::privatized_histogram_max_bins];
+  for (int b = threadIdx.x; b < bins; b += blockDim.x) block_counts[b] = 0;
+  __syncthreads();
+  for (long long i = gpulab::global_thread_id(); i < n; i += gpulab::grid_thread_count()) {
+    const double v = x[i];
+    int bin = -1;
+    if constexpr (Bug == histogram_bug::left_closed_bins) {
+      if (v >= edges[0] && v < edges[bins]) {  // [e[j], e[j+1]): the first edge > v
+        int lo = 1, hi = bins;
+        while (lo < hi) {
+          const int mid = (lo + hi) / 2;
+          if (v < edges[mid]) hi = mid; else lo = mid + 1;
+        }
+        bin = lo - 1;
+      }
+    } else if (v > edges[0] && v <= edges[bins]) {  // (e[j], e[j+1]]: the first edge >= v
+      int lo = 1, hi = bins;
+      while (lo < hi) {
+        const int mid = (lo + hi) / 2;
+        if (v <= edges[mid]) hi = mid; else lo = mid + 1;
+      }
+      bin = lo - 1;
+    }
+    if (bin < 0) continue;
+    if constexpr (Bug == histogram_bug::race_on_shared_counters) {
+      ++block_counts[bin];  // load, add, store: another thread's store in between is lost
+    } else {
+      atomicAdd(&block_counts[bin], 1u);
+    }
+  }
+  __syncthreads();
+  if (Bug == histogram_bug::only_block_zero_merges && blockIdx.x != 0) return;
+  for (int b = threadIdx.x; b < bins; b += blockDim.x) {
+    if (block_counts[b] != 0) atomicAdd(&counts[b], static_cast<unsigned long long>(block_counts[b]));
+  }
+}
+
 }  // namespace
 
 void saxpy_one_per_element(float a, cuda::std::span<const float> x, cuda::std::span<const float> y,
@@ -132,6 +175,18 @@ void transpose_no_write_check(cuda::std::span<const float> in, int rows, int col
 void transpose_tile_not_transposed(cuda::std::span<const float> in, int rows, int cols, cuda::std::span<float> out,
                                    cuda::stream_ref s) {
   transpose_launch<transpose_bug::tile_not_transposed>(in, rows, cols, out, s);
+}
+void histogram_only_block_zero_merges(cuda::std::span<const double> x, cuda::std::span<const double> edges,
+                                      cuda::std::span<unsigned long long> counts, cuda::stream_ref s) {
+  ex::launch_privatized_histogram(histogram_kernel<histogram_bug::only_block_zero_merges>, x, edges, counts, s);
+}
+void histogram_race_on_shared_counters(cuda::std::span<const double> x, cuda::std::span<const double> edges,
+                                       cuda::std::span<unsigned long long> counts, cuda::stream_ref s) {
+  ex::launch_privatized_histogram(histogram_kernel<histogram_bug::race_on_shared_counters>, x, edges, counts, s);
+}
+void histogram_left_closed_bins(cuda::std::span<const double> x, cuda::std::span<const double> edges,
+                                cuda::std::span<unsigned long long> counts, cuda::stream_ref s) {
+  ex::launch_privatized_histogram(histogram_kernel<histogram_bug::left_closed_bins>, x, edges, counts, s);
 }
 
 }  // namespace planted

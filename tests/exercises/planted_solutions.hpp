@@ -10,6 +10,7 @@
 #include "gpulab/custom/exercises/saxpy_grid_stride.hpp"
 #include "gpulab/linalg/exercises/tiled_matmul.hpp"
 #include "gpulab/custom/exercises/tiled_transpose.hpp"
+#include "gpulab/dataframe/exercises/privatized_histogram.hpp"
 
 namespace planted {
 
@@ -78,5 +79,16 @@ void transpose_no_write_check(cuda::std::span<const float> in, int rows, int col
                               cuda::stream_ref s);
 void transpose_tile_not_transposed(cuda::std::span<const float> in, int rows, int cols, cuda::std::span<float> out,
                                    cuda::stream_ref s);
+
+// Module 6 (planted_kernel_solutions.cu), launched by launch_privatized_histogram as the
+// trainee's kernel is. privatized_histogram: only block 0 merges its counters into the
+// histogram; plain ++ on the shared counters (a race: lanes adding to one bin at once
+// keep one addition); left-closed bins [e[j], e[j+1]) (a value on an edge one bin up).
+void histogram_only_block_zero_merges(cuda::std::span<const double> x, cuda::std::span<const double> edges,
+                                      cuda::std::span<unsigned long long> counts, cuda::stream_ref s);
+void histogram_race_on_shared_counters(cuda::std::span<const double> x, cuda::std::span<const double> edges,
+                                       cuda::std::span<unsigned long long> counts, cuda::stream_ref s);
+void histogram_left_closed_bins(cuda::std::span<const double> x, cuda::std::span<const double> edges,
+                                cuda::std::span<unsigned long long> counts, cuda::stream_ref s);
 
 }  // namespace planted

@@ -129,6 +129,8 @@ table results_table(const std::vector<case_result>& results, const std::string& 
 
 // The report header: device, memory, peaks, CPU threads.
 std::vector<std::pair<std::string, std::string>> report_header(const resources& res);
+// The header of a run that uses no GPU: the CPU and its threads.
+std::vector<std::pair<std::string, std::string>> host_report_header();
 
 // ------------------------------------------------------------------ modules
 struct demo_output {
@@ -215,6 +217,11 @@ struct training_module {
   // Options of this module only, and the check of their values (throws usage_error), run before any GPU work.
   std::vector<module_option> options;
   std::function<void(const run_options&)> validate;
+  // A selection that needs no GPU (module 6's --backend cpu: the pandas steps on
+  // the CPU, as pandas runs them) is run here, before any device is touched, so it
+  // works on a machine without one: the report, or std::nullopt when the selection
+  // needs the GPU after all. Empty: every selection needs the GPU.
+  std::function<std::optional<report>(const run_options&)> run_without_gpu;
 };
 
 // Throws usage_error naming the known cases when a selected name is unknown.

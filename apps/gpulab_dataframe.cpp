@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: MIT
+// gpulab-dataframe: module 6 on its own (the same as `gpulab dataframe`).
+#include "cli.hpp"
+
+int main(int argc, char** argv) { return gpulab::cli::module_main("dataframe", argc, argv); }

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+// Group sums, the lesson of the groupby step: the sum and the count of each
+// group's values (a mean is one divided by the other), version by version.
+//
+//   global_atomics  one atomicAdd per row on its group's slot: the course's pitfall,
+//                   20M rows on 5 keys queue up on 5 addresses
+//   privatized      each thread keeps its own sums in shared memory (no atomics at all
+//                   in the loop), the block merges them, one atomic per group per block;
+//                   for few groups (values x groups <= 32)
+//   sort_reduce     sort the rows by key (CUB radix sort, only the bits the keys use),
+//                   then reduce each run of equal keys (CUB ReduceByKey)
+//   hash            an open-addressing hash table whose trivially copyable ref is passed
+//                   to the kernel: for many groups, where atomics rarely collide
+//   thrust          the library one-liners: thrust::sort_by_key, thrust::reduce_by_key
+//
+// Dense keys are codes 0..groups-1 (a categorical column's; -1 or a masked row is a
+// missing key, its row is left out); every version takes them. Sparse keys are any
+// int64 (hash, sort_reduce and thrust): the groups come out in the version's order.
+// Sums are in double, counts in uint32 (a table has fewer than 2^31 rows). Several
+// float64 value columns (up to 4) are summed at once, as the pivot table needs; a
+// missing value is left out of its column's sum and count.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cuda/stream_ref>
+#include <span>
+#include <vector>
+
+#include "gpulab/core/memory.hpp"
+#include "gpulab/dataframe/column_view.hpp"
+
+namespace gpulab::dataframe {
+
+enum class groupby_version { global_atomics, privatized, sort_reduce, hash, thrust };
+const char* groupby_version_name(groupby_version v);  // "global_atomics", ...
+std::vector<groupby_version> dense_groupby_versions();   // all five
+std::vector<groupby_version> sparse_groupby_versions();  // hash, sort_reduce, thrust
+
+inline constexpr int max_group_values = 4;
+inline constexpr int max_privatized_slots = 32;  // values x groups: one shared-memory copy per thread
+
+// Where a version writes, each [v * groups + g] (dense) or [v * max_groups + i] (sparse).
+struct group_sums_output {
+  double* sums = nullptr;
+  std::uint32_t* counts = nullptr;
+  double* means = nullptr;  // sum / count; NaN for a group with no value
+};
+// Sparse keys also say which key each group is, and how many groups there were.
+struct sparse_groups_output {
+  group_sums_output sums;
+  std::int64_t* keys = nullptr;           // max_groups of them, in the version's order
+  std::uint32_t* group_count = nullptr;   // one: the number of groups found (more than max_groups: too small)
+};
+
+// What one version needs on the GPU besides its inputs and outputs: made once (in
+// setup, untimed), used every run. Sized for `rows` rows, up to `max_groups` groups
+// (dense: the number of codes) and `values` value columns.
+class groupby_workspace {
+ public:
+  groupby_workspace(groupby_version v, bool sparse, std::int64_t rows, std::int64_t max_groups, int values,
+                    cuda::stream_ref s);
+  // The device bytes a workspace of these sizes takes at most (for a case's memory check).
+  static std::size_t bytes_needed(groupby_version v, bool sparse, std::int64_t rows, std::int64_t max_groups,
+                                  int values);
+
+  [[nodiscard]] groupby_version version() const noexcept { return version_; }
+  [[nodiscard]] bool sparse() const noexcept { return sparse_; }
+  [[nodiscard]] std::int64_t rows() const noexcept { return rows_; }
+  [[nodiscard]] std::int64_t max_groups() const noexcept { return max_groups_; }
+  [[nodiscard]] int values() const noexcept { return values_; }
+  [[nodiscard]] std::int64_t hash_capacity() const noexcept { return hash_capacity_; }
+  // The hash table's complaints (a full table, a key equal to its empty mark); waits for s.
+  [[nodiscard]] std::uint32_t read_errors(cuda::stream_ref s) const;
+
+  // The buffers (each version uses its own few).
+  device_buffer<std::byte> keys_in, keys_sorted;   // sort: the keys to sort, then sorted (8 bytes a row)
+  device_buffer<std::int32_t> rows_iota, rows_sorted;  // sort: 0, 1, 2, ... and the rows in key order
+  device_buffer<std::byte> unique_keys;                // sort: one key per run of equal keys
+  device_buffer<std::byte> runs;                       // sort: each run's (sum, count), per value column
+  device_buffer<std::int32_t> run_count;               // sort: how many runs
+  device_buffer<std::byte> cub_scratch;
+  device_buffer<std::byte> table_keys;                 // hash: the slots' keys
+  device_buffer<double> table_sums;                    // hash: [v * capacity + slot]
+  device_buffer<std::uint32_t> table_counts;
+  device_buffer<std::uint32_t> errors;
+
+ private:
+  groupby_version version_;
+  bool sparse_;
+  std::int64_t rows_, max_groups_;
+  int values_;
+  std::int64_t hash_capacity_ = 0;
+};
+
+// Dense keys: out[v * groups + g] for every code g < groups, queued on s (the thrust
+// version waits for s: Thrust returns the number of runs to the host). privatized
+// refuses values x groups > 32 (usage_error).
+void group_sums_dense_async(groupby_version v, column_view<std::int32_t> codes, int groups,
+                            std::span<const column_view<double>> values, const group_sums_output& out,
+                            groupby_workspace& work, cuda::stream_ref s);
+// Sparse keys: int64 keys without a validity mask and never INT64_MIN (the hash table's
+// empty mark: counted in read_errors); out has room for work.max_groups() groups.
+void group_sums_sparse_async(groupby_version v, column_view<std::int64_t> keys,
+                             std::span<const column_view<double>> values, const sparse_groups_output& out,
+                             groupby_workspace& work, cuda::stream_ref s);
+
+// The CPU baselines (OpenMP): dense with one partial array per thread, merged in thread order.
+void group_sums_dense_cpu(column_view<std::int32_t> codes, int groups, std::span<const column_view<double>> values,
+                          double* sums, std::uint32_t* counts, double* means);
+// Sparse with one open-addressing table per thread, merged; the groups in no particular order.
+struct sparse_groups {
+  std::vector<std::int64_t> keys;
+  std::vector<double> sums;           // [v * keys.size() + i]
+  std::vector<std::uint32_t> counts;  // likewise
+  std::vector<double> means;
+};
+sparse_groups group_sums_sparse_cpu(column_view<std::int64_t> keys, std::span<const column_view<double>> values);
+
+}  // namespace gpulab::dataframe

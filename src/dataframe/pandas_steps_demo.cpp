@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+// The course's second notebook, cudf.pandas: the same pandas-like code run on the
+// CPU backend and on the GPU backend, step by step, timed and compared. The code
+// below is the same for both: only the table's backend differs.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "case_checks.hpp"
+#include "gpulab/core/resources.hpp"
+#include "gpulab/dataframe/cases.hpp"
+#include "gpulab/dataframe/course_data.hpp"
+#include "gpulab/dataframe/dataframe.hpp"
+#include "gpulab/dataframe/options.hpp"
+
+namespace gpulab::dataframe {
+
+namespace {
+
+constexpr int timed_runs = 3;  // after one warm-up run (the GPU's first eval compiles its kernel)
+
+// What one step left, on the host, for the comparison of the two backends.
+struct step_result {
+  std::vector<double> numbers;
+  std::vector<std::int32_t> codes;
+};
+
+struct step {
+  std::string name;
+  std::string pandas;
+  std::function<step_result(table&)> run;
+};
+
+std::vector<double> doubles_of(const column& c) { return c.to_host<double>(); }
+
+// [snippet:pandas_steps]
+std::vector<step> course_steps() {
+  return {
+      {"column mean", "df.A.mean()",
+       [](table& df) { return step_result{{reduce(df["A"], reduction::mean)}, {}}; }},
+      {"row mean", "df[['A','B','C']].mean(axis=1)",
+       [](table& df) { return step_result{doubles_of(row_mean(df, {"A", "B", "C"})), {}}; }},
+      {"derived column", "df.eval('D = 2.1*A + 3.5*B')",
+       [](table& df) {
+         eval(df, course_expression);
+         return step_result{doubles_of(df["D"]), {}};
+       }},
+      {"cut", "pd.cut(df.A, bins, labels=labels)",
+       [](table& df) {
+         df.add("label", cut(df["A"], course_bins, course_labels));
+         return step_result{{}, df["label"].to_host<std::int32_t>()};
+       }},
+      {"groupby mean", "df.groupby('label').A.mean()",
+       [](table& df) {
+         const table means = groupby(df, {"label"}, {{"A", agg_func::mean, "A"}});
+         return step_result{doubles_of(means["A"]), means["label"].to_host<std::int32_t>()};
+       }},
+      {"pivot table", "df.pivot_table(index='label', values=['A','B','C'])",
+       [](table& df) {
+         const table pivot = pivot_table(df, "label", {"A", "B", "C"});
+         step_result r{{}, pivot["label"].to_host<std::int32_t>()};
+         for (const char* v : {"A", "B", "C"}) {
+           const std::vector<double> m = doubles_of(pivot[v]);
+           r.numbers.insert(r.numbers.end(), m.begin(), m.end());
+         }
+         return r;
+       }},
+  };
+}
+// [/snippet:pandas_steps]
+
+struct backend_run {
+  std::vector<double> median_ms;
+  std::vector<step_result> results;
+  std::string pivot_text;
+};
+
+backend_run run_steps(backend where, std::int64_t rows, std::uint64_t seed, cuda::stream_ref s) {
+  backend_run run;
+  table df = course_table(rows, seed, where, s);  // made before any clock starts
+  for (const step& st : course_steps()) {          // in order: eval and cut add D and label
+    std::vector<double> times;
+    step_result result;
+    for (int k = 0; k <= timed_runs; ++k) {  // a repeated eval or cut replaces its column
+      const auto start = std::chrono::steady_clock::now();
+      result = st.run(df);
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      if (k > 0) times.push_back(ms);
+    }
+    std::sort(times.begin(), times.end());
+    run.median_ms.push_back(times[times.size() / 2]);
+    run.results.push_back(std::move(result));
+  }
+  run.pivot_text = to_string(pivot_table(df, "label", {"A", "B", "C"}));
+  return run;
+}
+
+// Whether both backends computed the same: codes and exact steps equal, means within
+// the bound of any summation order (count = the rows behind each mean, at most all of them).
+bool agree(const step_result& a, const step_result& b, double rows) {
+  if (a.codes != b.codes || a.numbers.size() != b.numbers.size()) return false;
+  for (std::size_t k = 0; k < a.numbers.size(); ++k) {
+    if (!same_value(a.numbers[k], b.numbers[k]) && !mean_agrees(a.numbers[k], b.numbers[k], rows)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+namespace {
+
+// The demo on the backends --backend names; `s` is used by the GPU backend only.
+demo_output pandas_steps(const run_options& options, cuda::stream_ref s) {
+  const std::string choice = backend_option.text(options);
+  const std::int64_t rows = static_cast<std::int64_t>(options.size.value_or(course_rows));
+  if (rows < 1 || rows > max_rows) throw usage_error("pandas_steps: 1.." + std::to_string(max_rows) + " rows");
+  const bool cpu = choice != "gpu", gpu = choice != "cpu";
+  std::optional<backend_run> on_cpu, on_gpu;
+  if (cpu) on_cpu = run_steps(backend::cpu, rows, options.seed, s);
+  if (gpu) on_gpu = run_steps(backend::gpu, rows, options.seed, s);
+
+  gpulab::table out;  // the report's table (dataframe::table is the data's)
+  out.title = "The course's six steps through the dataframe API (" + std::to_string(rows) +
+              " rows; --backend " + choice + ")";
+  out.columns = {"step", "pandas"};
+  if (cpu) out.columns.emplace_back("CPU ms");
+  if (gpu) out.columns.emplace_back("GPU ms");
+  if (cpu && gpu) {
+    out.columns.emplace_back("speed-up");
+    out.columns.emplace_back("same result");
+  }
+  demo_output demo;
+  const std::vector<step> steps = course_steps();
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    std::vector<cell> row = {cell(steps[k].name), cell(steps[k].pandas)};
+    if (cpu) row.push_back(number_cell(on_cpu->median_ms[k], 2));
+    if (gpu) row.push_back(number_cell(on_gpu->median_ms[k], 3));
+    if (cpu && gpu) {
+      const double speedup = on_cpu->median_ms[k] / on_gpu->median_ms[k];
+      row.emplace_back(format_significant(speedup) + "x", speedup);
+      const bool same = agree(on_cpu->results[k], on_gpu->results[k], static_cast<double>(rows));
+      demo.verified = demo.verified && same;
+      row.emplace_back(same ? "yes" : "NO");
+    }
+    out.rows.push_back(std::move(row));
+  }
+  out.notes.push_back("wall-clock time of each call (it returns when its result is there), median of " +
+                      std::to_string(timed_runs) + " runs after a warm-up; the table is made before the clock starts");
+  std::istringstream pivot(gpu ? on_gpu->pivot_text : on_cpu->pivot_text);
+  out.notes.push_back(std::string("the pivot table, as pandas prints it (") + (gpu ? "GPU" : "CPU") + " backend):");
+  for (std::string line; std::getline(pivot, line);) out.notes.push_back("  " + line);
+  demo.tables.push_back(std::move(out));
+  return demo;
+}
+
+}  // namespace
+
+demo_output pandas_steps_demo(resources& res, const run_options& options) { return pandas_steps(options, res.stream()); }
+
+demo_output pandas_steps_on_cpu(const run_options& options) {
+  if (backend_option.text(options) != "cpu") throw usage_error("pandas_steps_on_cpu: --backend cpu only");
+  return pandas_steps(options, cuda::stream_ref{cudaStream_t{}});  // the CPU backend never uses the stream
+}
+
+}  // namespace gpulab::dataframe

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: MIT
+// The GPU backend against the CPU backend, operation by operation, at odd sizes,
+// on seeded data with missing values (masked rows and NaN): exact where both
+// round the same operations in the same order (row mean, eval, cut, filter,
+// sort, counts, keys), sums and means within the bound of any summation order.
+// And every groupby version of the lesson against the CPU's group sums.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "common/gpu_test.hpp"
+#include "gpulab/bench/inputs.hpp"
+#include "gpulab/core/memory.hpp"
+#include "gpulab/dataframe/course_data.hpp"
+#include "gpulab/dataframe/dataframe.hpp"
+#include "gpulab/dataframe/groupby.hpp"
+
+namespace {
+
+using namespace gpulab::dataframe;
+const double nan = std::numeric_limits<double>::quiet_NaN();
+
+class dataframe_backends : public GpuStreamTest, public ::testing::WithParamInterface<std::int64_t> {};
+
+// The course's A, B, C with every 7th A NaN, every 5th B masked, C as float32,
+// a label from cut(A), and an int64 key with a masked row every 11th.
+table test_table(std::int64_t rows, backend where, cuda::stream_ref s) {
+  std::vector<double> a = course_column(rows, 11, 0), b = course_column(rows, 11, 1);
+  const std::vector<double> c = course_column(rows, 11, 2);
+  std::vector<std::uint32_t> b_valid(static_cast<std::size_t>(validity_words(rows)), 0), k_valid = b_valid;
+  std::vector<float> c32(c.begin(), c.end());
+  std::vector<std::int64_t> key(static_cast<std::size_t>(rows));
+  for (std::int64_t i = 0; i < rows; ++i) {
+    if (i % 7 == 3) a[static_cast<std::size_t>(i)] = nan;
+    if (i % 5 != 2) b_valid[static_cast<std::size_t>(i / 32)] |= 1u << (i % 32);
+    if (i % 11 != 4) k_valid[static_cast<std::size_t>(i / 32)] |= 1u << (i % 32);
+    key[static_cast<std::size_t>(i)] = static_cast<std::int64_t>(gpulab::splitmix64(static_cast<std::uint64_t>(i)) % 37) - 18;
+  }
+  table t(where, s);
+  t.add("A", column::from_host<double>(a, where, s));
+  t.add("B", column::from_host<double>(b, where, s, b_valid));
+  t.add("C", column::from_host<float>(c32, where, s));
+  t.add("key", column::from_host<std::int64_t>(key, where, s, k_valid));
+  t.add("label", cut(t["A"], course_bins, course_labels));
+  return t;
+}
+
+void expect_close(const std::vector<double>& cpu, const std::vector<double>& gpu, double count, const std::string& what) {
+  ASSERT_EQ(cpu.size(), gpu.size()) << what;
+  for (std::size_t k = 0; k < cpu.size(); ++k) {
+    if (std::isnan(cpu[k])) {
+      EXPECT_TRUE(std::isnan(gpu[k])) << what << " at " << k;
+      continue;
+    }
+    // Any order of at most `count` additions of non-negative terms: within 2 (count + 1) 2^-53 of the result.
+    EXPECT_NEAR(cpu[k], gpu[k], 2 * (count + 1) * 0x1p-53 * std::max(std::fabs(cpu[k]), 1e-300)) << what << " at " << k;
+  }
+}
+void expect_same(const std::vector<double>& cpu, const std::vector<double>& gpu, const std::string& what) {
+  ASSERT_EQ(cpu.size(), gpu.size()) << what;
+  for (std::size_t k = 0; k < cpu.size(); ++k) {
+    EXPECT_TRUE(cpu[k] == gpu[k] || (std::isnan(cpu[k]) && std::isnan(gpu[k]))) << what << " at row " << k;
+  }
+}
+
+TEST_P(dataframe_backends, EveryOperationAgreesWithTheCpuBackend) {
+  const std::int64_t rows = GetParam();
+  table cpu = test_table(rows, backend::cpu, s);
+  table gpu = test_table(rows, backend::gpu, s);
+  const double n = static_cast<double>(rows);
+  for (const char* name : {"A", "B", "C"}) {
+    for (reduction r : {reduction::count, reduction::min, reduction::max}) {
+      const double x = reduce(cpu[name], r), y = reduce(gpu[name], r);
+      EXPECT_TRUE(x == y || (std::isnan(x) && std::isnan(y))) << name << " " << reduction_name(r);
+    }
+    for (reduction r : {reduction::sum, reduction::mean, reduction::std}) {
+      expect_close({reduce(cpu[name], r)}, {reduce(gpu[name], r)}, n, std::string(name) + " " + reduction_name(r));
+    }
+  }
+  expect_same(row_mean(cpu, {"A", "B"}).to_host<double>(), row_mean(gpu, {"A", "B"}).to_host<double>(), "row_mean");
+  for (const char* e : {"D = 2.1*A + 3.5*B", "E = (A - C) / (B + 0.25) * -3 + key"}) {
+    eval(cpu, e);
+    eval(gpu, e);
+  }
+  expect_same(cpu["D"].to_host<double>(), gpu["D"].to_host<double>(), "eval D");
+  expect_same(cpu["E"].to_host<double>(), gpu["E"].to_host<double>(), "eval E");
+  EXPECT_EQ(cpu["label"].to_host<std::int32_t>(), gpu["label"].to_host<std::int32_t>());
+
+  const std::vector<aggregation> aggs = {{"A", agg_func::mean}, {"B", agg_func::sum}, {"C", agg_func::min},
+                                         {"D", agg_func::max}, {"B", agg_func::count}};
+  for (const std::vector<std::string>& keys : {std::vector<std::string>{"label"}, std::vector<std::string>{"key"},
+                                               std::vector<std::string>{"label", "key"}}) {
+    const table g_cpu = groupby(cpu, keys, aggs), g_gpu = groupby(gpu, keys, aggs);
+    ASSERT_EQ(g_cpu.rows(), g_gpu.rows()) << keys.size();
+    for (const std::string& k : keys) {
+      if (k == "label") EXPECT_EQ(g_cpu[k].to_host<std::int32_t>(), g_gpu[k].to_host<std::int32_t>());
+      else EXPECT_EQ(g_cpu[k].to_host<std::int64_t>(), g_gpu[k].to_host<std::int64_t>());
+    }
+    EXPECT_EQ(g_cpu["B_count"].to_host<std::int64_t>(), g_gpu["B_count"].to_host<std::int64_t>());
+    expect_close(g_cpu["A_mean"].to_host<double>(), g_gpu["A_mean"].to_host<double>(), n, "A_mean");
+    expect_close(g_cpu["B_sum"].to_host<double>(), g_gpu["B_sum"].to_host<double>(), n, "B_sum");
+    expect_same(g_cpu["C_min"].to_host<double>(), g_gpu["C_min"].to_host<double>(), "C_min");
+    expect_same(g_cpu["D_max"].to_host<double>(), g_gpu["D_max"].to_host<double>(), "D_max");
+  }
+  const table p_cpu = pivot_table(cpu, "label", {"A", "B", "C"}), p_gpu = pivot_table(gpu, "label", {"A", "B", "C"});
+  for (const char* v : {"A", "B", "C"}) expect_close(p_cpu[v].to_host<double>(), p_gpu[v].to_host<double>(), n, v);
+
+  const table f_cpu = filter(cpu, "B", compare_op::less_equal, 0.5), f_gpu = filter(gpu, "B", compare_op::less_equal, 0.5);
+  expect_same(f_cpu["A"].to_host<double>(), f_gpu["A"].to_host<double>(), "filter");
+  for (const bool ascending : {true, false}) {
+    for (const char* by : {"A", "B", "C", "key", "label"}) {
+      const table s_cpu = sort_values(cpu, by, ascending), s_gpu = sort_values(gpu, by, ascending);
+      expect_same(s_cpu["D"].to_host<double>(), s_gpu["D"].to_host<double>(), std::string("sort by ") + by);
+      EXPECT_EQ(s_cpu["B"].validity_to_host(), s_gpu["B"].validity_to_host()) << by;
+    }
+  }
+  EXPECT_EQ(head(cpu, 7), head(gpu, 7));
+}
+
+TEST_P(dataframe_backends, EveryGroupbyVersionAgreesWithTheCpuGroupSums) {
+  const std::int64_t rows = GetParam();
+  constexpr int groups = 5;
+  const std::vector<double> a = course_column(rows, 5, 0), b = course_column(rows, 5, 1);
+  std::vector<std::int32_t> codes(static_cast<std::size_t>(rows));
+  std::vector<std::int64_t> keys(static_cast<std::size_t>(rows));
+  for (std::int64_t i = 0; i < rows; ++i) {
+    codes[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(i % 7) - 1;  // -1 (missing) and 5 (out of range) too
+    keys[static_cast<std::size_t>(i)] = static_cast<std::int64_t>(gpulab::splitmix64(static_cast<std::uint64_t>(i % 1009)));
+  }
+  const gpulab::device_buffer<double> a_d = gpulab::upload(a, s), b_d = gpulab::upload(b, s);
+  const gpulab::device_buffer<std::int32_t> codes_d = gpulab::upload(codes, s);
+  const gpulab::device_buffer<std::int64_t> keys_d = gpulab::upload(keys, s);
+  const column_view<double> host_values[] = {{a.data(), nullptr, rows}, {b.data(), nullptr, rows}};
+  const column_view<double> device_values[] = {{a_d.data(), nullptr, rows}, {b_d.data(), nullptr, rows}};
+
+  std::vector<double> sums(2 * groups), means(2 * groups);
+  std::vector<std::uint32_t> counts(2 * groups);
+  group_sums_dense_cpu({codes.data(), nullptr, rows}, groups, host_values, sums.data(), counts.data(), means.data());
+  for (groupby_version v : dense_groupby_versions()) {
+    gpulab::device_buffer<double> s_d(2 * groups, s), m_d(2 * groups, s);
+    gpulab::device_buffer<std::uint32_t> c_d(2 * groups, s);
+    groupby_workspace work(v, false, rows, groups, 2, s);
+    group_sums_dense_async(v, {codes_d.data(), nullptr, rows}, groups, device_values, {s_d.data(), c_d.data(), m_d.data()},
+                           work, s);
+    EXPECT_EQ(gpulab::download(c_d, s), counts) << groupby_version_name(v);
+    expect_close(sums, gpulab::download(s_d, s), static_cast<double>(rows), groupby_version_name(v));
+    expect_close(means, gpulab::download(m_d, s), static_cast<double>(rows), groupby_version_name(v));
+  }
+
+  const sparse_groups expected = group_sums_sparse_cpu({keys.data(), nullptr, rows}, host_values);
+  const std::size_t found = expected.keys.size();
+  for (groupby_version v : sparse_groupby_versions()) {
+    gpulab::device_buffer<std::int64_t> k_d(found, s);
+    gpulab::device_buffer<double> s_d(2 * found, s), m_d(2 * found, s);
+    gpulab::device_buffer<std::uint32_t> c_d(2 * found, s), count_d(1, s);
+    groupby_workspace work(v, true, rows, static_cast<std::int64_t>(found), 2, s);
+    group_sums_sparse_async(v, {keys_d.data(), nullptr, rows}, device_values,
+                            {{s_d.data(), c_d.data(), m_d.data()}, k_d.data(), count_d.data()}, work, s);
+    ASSERT_EQ(gpulab::download(count_d, s)[0], found) << groupby_version_name(v);
+    EXPECT_EQ(work.read_errors(s), 0u) << groupby_version_name(v);
+    const std::vector<std::int64_t> got_keys = gpulab::download(k_d, s);
+    const std::vector<double> got_sums = gpulab::download(s_d, s);
+    const std::vector<std::uint32_t> got_counts = gpulab::download(c_d, s);
+    for (std::size_t i = 0; i < found; ++i) {
+      const auto at = std::find(expected.keys.begin(), expected.keys.end(), got_keys[i]);
+      ASSERT_NE(at, expected.keys.end()) << groupby_version_name(v) << ": unknown key " << got_keys[i];
+      const auto k = static_cast<std::size_t>(at - expected.keys.begin());
+      for (std::size_t c = 0; c < 2; ++c) {
+        EXPECT_EQ(got_counts[c * found + i], expected.counts[c * found + k]) << groupby_version_name(v);
+        expect_close({expected.sums[c * found + k]}, {got_sums[c * found + i]}, static_cast<double>(rows), groupby_version_name(v));
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(odd_sizes, dataframe_backends, ::testing::Values<std::int64_t>(1, 31, 1000003));
+
+}  // namespace
