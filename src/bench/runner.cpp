@@ -117,18 +117,24 @@ void compare_with_ceiling(const resources& res, case_result& result) {
   }
 }
 
+// What a case says about itself: the row's fields before anything runs.
+case_result describe(const bench_case& c) {
+  case_result r;
+  r.name = c.name();
+  r.parameters = c.parameters();
+  r.size_label = c.size_label();
+  r.size_value = c.size_value();
+  r.work = c.work();
+  r.peak = c.peak();
+  return r;
+}
+
 }  // namespace
 
 case_result run_case(bench_case& c, resources& res, const run_options& options) {
   const scoped_device on(res.device_index());  // the case's buffers and kernels belong to its device
   cuda::stream_ref s = res.stream();
-  case_result result;
-  result.name = c.name();
-  result.parameters = c.parameters();
-  result.size_label = c.size_label();
-  result.size_value = c.size_value();
-  result.work = c.work();
-  result.peak = c.peak();
+  case_result result = describe(c);
 
   const std::string what = "case " + c.name() + " at size " + c.size_label();
   require_device_memory(c.device_bytes_needed(), what);
@@ -350,11 +356,7 @@ namespace {
 // keeps every row before it.
 case_result run_case_keeping_errors(bench_case& c, resources& res, const run_options& options) {
   const auto failed = [&](const std::string& what, exit_code code) {
-    case_result r;
-    r.name = c.name();
-    r.parameters = c.parameters();
-    r.size_label = c.size_label();
-    r.size_value = c.size_value();
+    case_result r = describe(c);
     r.error = what;
     r.error_code = code;
     progress_clear();

@@ -15,6 +15,7 @@
 // (case_parameters), so that comparisons find it by its fields.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cuda/stream_ref>
@@ -133,8 +134,7 @@ class bench_case {
   // (or other) work than the GPU says so here.
   [[nodiscard]] virtual double estimated_cpu_seconds() const {
     const work_amount w = work();
-    const double by_flops = w.flops / 10e9, by_bytes = w.bytes() / 5e9, by_items = w.items / 0.2e9;
-    return by_flops > by_bytes ? (by_flops > by_items ? by_flops : by_items) : (by_bytes > by_items ? by_bytes : by_items);
+    return std::max({w.flops / 10e9, w.bytes() / 5e9, w.items / 0.2e9});
   }
   // A check that needs no CPU reference and scales to any size (Freivalds' test
   // for a product, the residual of a factorization, a statistical bound). When
