@@ -138,6 +138,42 @@ std::string problem_message(const csv_source& source, const csv_layout& layout, 
   return located(source, offset, row_message(problem, row, issue.offset, layout, column, content_begin, content_end));
 }
 
+std::uint64_t problem_in_row_prefix(const csv_source& source, const csv_layout& layout, std::uint64_t begin,
+                                    std::uint64_t length) {
+  std::string row(length, '\0');
+  source.read(begin, row);
+  std::uint64_t key = no_problem_key;
+  // Bytes: the last three could start a UTF-8 sequence that the next bytes complete.
+  const auto* bytes = reinterpret_cast<const unsigned char*>(row.data());
+  for (std::uint64_t i = 0; i + 3 < length; ++i) {
+    const csv_problem p = byte_problem(bytes, length, i);
+    if (p != csv_problem::none) {
+      key = problem_key(begin + i, p);
+      break;
+    }
+  }
+  // Syntax and values, as the reference walk sees them.
+  bool field_ended = true;  // the field last given to the callback ended before the prefix does
+  const auto columns = static_cast<std::uint32_t>(layout.header->names.size());
+  const csv_issue issue =
+      walk_row(row.data(), 0, length, layout.delimiter, columns, [&](std::uint32_t c, const char* b, const char* e) {
+        field_ended = e < row.data() + length;
+        return classify_field_reference(b, e, (*layout.kinds)[c]).problem;
+      });
+  bool decided = false;
+  switch (issue.problem) {
+    case csv_problem::quote_in_field:
+    case csv_problem::text_after_quote:
+    case csv_problem::too_many_fields: decided = true; break;
+    case csv_problem::not_a_number:
+    case csv_problem::not_an_integer:
+    case csv_problem::out_of_range: decided = field_ended; break;
+    default: break;  // none, an open quote, too few fields so far
+  }
+  if (decided) key = std::min(key, problem_key(begin + issue.offset, issue.problem));
+  return key;
+}
+
 void throw_problem(const csv_source& source, const csv_layout& layout, std::uint64_t key, std::uint64_t row_begin,
                    std::uint64_t row_end) {
   throw io_error(problem_message(source, layout, key, row_begin, row_end));

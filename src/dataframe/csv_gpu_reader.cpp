@@ -142,11 +142,18 @@ struct range_rows {
   std::uint64_t consumed = 0;  // the bytes those rows cover: the range up to its last '\n', or all of it at the end
 };
 
-// The first problem a read found: its key (problem_key) and its line.
+// The first problem a read found: its key (problem_key) and where its row is.
+// The row is kept, not the message: pass 1 of a byte-range read sees only the syntax, and
+// pass 2 may still find an earlier problem in the same row (a float64 out of range).
 struct found_problem {
   std::uint64_t key = no_problem_key;
-  std::string message;
+  std::uint64_t row_begin = 0, row_end = 0;  // file offsets of the problem's row
 };
+
+// The one-line message of a problem, as the CPU reader words it.
+io_error problem_error(const read_plan& plan, const found_problem& problem) {
+  return io_error(detail::problem_message(plan.source, plan.layout(), problem.key, problem.row_begin, problem.row_end));
+}
 
 // A byte range holds no whole row: the one case where the GPU reader's message is its own.
 io_error row_too_long(const read_plan& plan, std::uint64_t offset, std::uint64_t range) {
@@ -233,7 +240,7 @@ struct csv_gpu_reader::state {
             quote_summary* tiles);
   range_rows find_rows(const csv_device_text& text, const quote_summary* tiles, bool at_eof);
   void parse_values(const csv_rows_view& view, const csv_column_target* targets, unsigned long long* key);
-  std::string message_for(const read_plan& plan, const csv_device_text& text, range_rows& rows, std::uint64_t key);
+  found_problem locate(const csv_device_text& text, range_rows& rows, std::uint64_t key);
   bool read_whole(const read_plan& plan, const csv_device_text& text, const quote_summary* tiles,
                   bool can_use_ranges, csv_device_columns& out);
   void read_in_ranges(const read_plan& plan, csv_device_columns& out);
@@ -310,16 +317,13 @@ void csv_gpu_reader::state::parse_values(const csv_rows_view& view, const csv_co
   synchronize(s);
 }
 
-std::string csv_gpu_reader::state::message_for(const read_plan& plan, const csv_device_text& text, range_rows& rows,
-                                               std::uint64_t key) {
+found_problem csv_gpu_reader::state::locate(const csv_device_text& text, range_rows& rows, std::uint64_t key) {
   const csv_problem p = key_problem(key);
-  if (p == csv_problem::nul_byte || p == csv_problem::invalid_utf8) {
-    return detail::problem_message(plan.source, plan.layout(), key, 0, 0);
-  }
+  if (p == csv_problem::nul_byte || p == csv_problem::invalid_utf8) return {key, 0, 0};  // a byte, not a row
   const std::uint64_t r = row_containing(rows.row_ends.data(), rows.rows, key_offset(key) - text.file_offset, s);
   const std::uint64_t begin = r == 0 ? 0 : read_back(rows.row_ends.data() + r - 1, s) + 1;
   const std::uint64_t end = read_back(rows.row_ends.data() + r, s);
-  return detail::problem_message(plan.source, plan.layout(), key, text.file_offset + begin, text.file_offset + end);
+  return {key, text.file_offset + begin, text.file_offset + end};
 }
 
 // The whole text is on the device (tiles summarized): rows, checks, types, values.
@@ -354,7 +358,7 @@ bool csv_gpu_reader::state::read_whole(const read_plan& plan, const csv_device_t
   const std::uint64_t first = read_back(key.data(), s);
   if (first != no_problem_key) {
     out = {};
-    throw io_error(message_for(plan, text, rows, first));
+    throw problem_error(plan, locate(text, rows, first));
   }
   finish_read(out);
   return true;
@@ -393,7 +397,16 @@ void csv_gpu_reader::state::read_in_ranges(const read_plan& plan, csv_device_col
       load(plan.source, offset, length, text.data(), tiles.data());
       const csv_device_text view{text.data(), length, offset};
       range_rows rows = find_rows(view, tiles.data(), at_eof);
-      if (rows.rows == 0) throw row_too_long(plan, offset, range);
+      if (rows.rows == 0) {  // no row ends in this range: a very long row, or a stray quote
+        // (the row finder takes every quote as one) that the CPU reader calls a problem
+        if (problem.key == no_problem_key) {
+          const std::uint64_t seen = std::min<std::uint64_t>(length, std::uint64_t{64} << 20);  // on the host
+          const std::uint64_t k = detail::problem_in_row_prefix(plan.source, plan.layout(), offset, seen);
+          if (k != no_problem_key) problem = {k, offset, offset + seen};
+        }
+        if (problem.key != no_problem_key) break;  // pass 2 converts the rows before it
+        throw row_too_long(plan, offset, range);
+      }
       ++stats.byte_ranges;
       if (problem.key == no_problem_key) {  // after the first problem only the rows are counted
         key.fill_bytes_async(0xFF, s);
@@ -401,7 +414,7 @@ void csv_gpu_reader::state::read_in_ranges(const read_plan& plan, csv_device_col
         const csv_rows_view v{view, rows.row_ends.data(), rows.rows, 0, plan.columns(), plan.delimiter};
         classify_rows_async(v, kinds.data(), device_flags.data(), key.data(), s);
         const std::uint64_t k = read_back(key.data(), s);
-        if (k != no_problem_key) problem = {k, message_for(plan, view, rows, k)};
+        if (k != no_problem_key) problem = locate(view, rows, k);
       }
       rows_in_file += rows.rows;
       offset += rows.consumed;
@@ -437,14 +450,14 @@ void csv_gpu_reader::state::read_in_ranges(const read_plan& plan, csv_device_col
       const csv_rows_view v{view, rows.row_ends.data(), rows.rows, first_row, plan.columns(), plan.delimiter};
       parse_values(v, targets.data(), key.data());
       const std::uint64_t k = read_back(key.data(), s);
-      if (k < problem.key) problem = {k, message_for(plan, view, rows, k)};
+      if (k < problem.key) problem = locate(view, rows, k);
       first_row += rows.rows;
       offset += rows.consumed;
     }
   }
   if (problem.key != no_problem_key) {
     out = {};
-    throw io_error(problem.message);
+    throw problem_error(plan, problem);
   }
   finish_read(out);
 }

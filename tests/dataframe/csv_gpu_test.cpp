@@ -90,7 +90,7 @@ TEST_F(dataframe_csv_gpu, TheCoursesDataIsReadBitForBit) {
 }
 
 TEST_F(dataframe_csv_gpu, GeneratedFilesMatchTheCpuReader) {
-  for (std::uint64_t seed = 1; seed <= 24; ++seed) {
+  for (std::uint64_t seed = 1; seed <= csv_test::seeds(24); ++seed) {
     csv_test::shape shape;
     shape.columns = 1 + static_cast<int>(seed % 7);
     shape.final_newline = seed % 4 != 0;
@@ -136,7 +136,7 @@ TEST_F(dataframe_csv_gpu, EveryMalformedInputGetsTheCpuReadersLine) {
 }
 
 TEST_F(dataframe_csv_gpu, BrokenFilesGetTheCpuReadersLine) {
-  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+  for (std::uint64_t seed = 1; seed <= csv_test::seeds(60); ++seed) {
     const std::string text = csv_test::break_csv(csv_test::random_csv(seed, 300 + seed * 37), seed);
     expect_same_as_cpu(text, {}, "broken seed " + std::to_string(seed));
   }

@@ -274,3 +274,29 @@ TEST(dataframe_csv_reader, ReadingIntoReusesTheBuffersAndLeavesNothingOnError) {
 }
 
 }  // namespace
+
+// The GPU reader's byte ranges: a range that holds no whole row is examined by its
+// first bytes alone; only what those bytes decide counts as the row's problem.
+TEST(dataframe_csv_reader, APrefixOfARowReportsOnlyWhatItDecides) {
+  const std::vector<column_kind> kinds(3, column_kind::inferred);
+  const auto key_of = [&](const std::string& text, std::uint64_t length) {
+    const detail::memory_source source(text, "<text>");
+    const detail::csv_header header = detail::read_header(source, ',');
+    const detail::csv_layout layout{&header, &kinds, ','};
+    return detail::problem_in_row_prefix(source, layout, header.data_begin, length);
+  };
+  const std::string head = "a,b,c\n";  // the row starts at offset 6
+  // Decided: a quote inside an unquoted field, text after a closing quote, a fourth field,
+  // a value whose field has ended.
+  EXPECT_EQ(key_of(head + "1,2\"3,4,5,6", 9), problem_key(9, csv_problem::quote_in_field));
+  EXPECT_EQ(key_of(head + "\"1\"x,2,3", 8), problem_key(9, csv_problem::text_after_quote));
+  EXPECT_EQ(key_of(head + "1,2,3,4", 7), problem_key(11, csv_problem::too_many_fields));
+  EXPECT_EQ(key_of(head + "1,x,3", 5), problem_key(8, csv_problem::not_a_number));
+  EXPECT_EQ(key_of(head + "9e999,2,3", 7), problem_key(6, csv_problem::out_of_range));
+  EXPECT_EQ(key_of(head + "1,2" + std::string(1, '\0') + "3456", 7), problem_key(9, csv_problem::nul_byte));
+  // Not decided: the quote may close later, the fields may come, the value may go on.
+  EXPECT_EQ(key_of(head + "1,\"2,3", 4), no_problem_key);
+  EXPECT_EQ(key_of(head + "1,2", 3), no_problem_key);
+  EXPECT_EQ(key_of(head + "1,2,1e", 6), no_problem_key);
+  EXPECT_EQ(key_of(head + "1,2,3\xC3", 6), no_problem_key);  // a UTF-8 sequence cut at the end
+}

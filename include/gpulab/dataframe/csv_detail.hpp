@@ -95,6 +95,12 @@ struct csv_layout {
 // column and what was found, so both readers produce the same line.
 std::string problem_message(const csv_source& source, const csv_layout& layout, std::uint64_t key,
                             std::uint64_t row_begin, std::uint64_t row_end);
+// The first problem in the first `length` bytes of a row that goes on past them (a GPU
+// byte range that holds no whole row), when those bytes decide it; no_problem_key when
+// they do not. What the rest of the row could still change does not count: a quote not
+// closed yet, too few fields, a value whose field has not ended.
+std::uint64_t problem_in_row_prefix(const csv_source& source, const csv_layout& layout, std::uint64_t begin,
+                                    std::uint64_t length);
 // Throws io_error(problem_message(...)).
 [[noreturn]] void throw_problem(const csv_source& source, const csv_layout& layout, std::uint64_t key,
                                 std::uint64_t row_begin, std::uint64_t row_end);
