@@ -43,7 +43,9 @@ static __global__ void group_sums_global_atomics(column_view<std::int32_t> codes
   for (std::int64_t i = global_thread_id(); i < codes.size; i += grid_thread_count()) {
     const std::int32_t c = codes.data[i];
     if (!dense_key(codes, groups, i, c)) continue;
-    for (int v = 0; v < values.count; ++v) {
+#pragma unroll  // to the compile-time maximum: keeps values.column[] out of local memory
+    for (int v = 0; v < max_group_values; ++v) {
+      if (v >= values.count) break;
       const double x = values.column[v].data[i];
       if (!values.column[v].present(i, x)) continue;
       atomicAdd(&sums[v * groups + c], x);  // 20M of these on 5 addresses: they serialize
@@ -56,9 +58,13 @@ static __global__ void group_sums_global_atomics(column_view<std::int32_t> codes
 // [snippet:group_sums_privatized]
 // Shared memory: slots x BlockSize doubles, then slots x BlockSize counts, slot = v * groups + g;
 // thread t owns entries [slot * BlockSize + t]: consecutive threads, consecutive words.
+// __launch_bounds__: at least 1024 threads per SM, so at most 64 registers a thread
+// (60 used, no spills: ptxas -v). Left free, ptxas took 76 and an SM ran 768 threads:
+// fewer loads in flight.
 template <int BlockSize>
-__global__ void group_sums_privatized(column_view<std::int32_t> codes, int groups,
-                                      group_values values, double* sums, std::uint32_t* counts) {
+__global__ void __launch_bounds__(BlockSize, 1024 / BlockSize)
+    group_sums_privatized(column_view<std::int32_t> codes, int groups, group_values values,
+                          double* sums, std::uint32_t* counts) {
   extern __shared__ double shared[];
   const int slots = values.count * groups;
   double* my_sums = shared;
@@ -68,10 +74,13 @@ __global__ void group_sums_privatized(column_view<std::int32_t> codes, int group
     my_counts[s * BlockSize + threadIdx.x] = 0;
   }
   // Adds row i (code c) to this thread's own slots: no other thread touches them.
+  // The loop runs to the compile-time maximum so that x[] stays in registers: an
+  // array indexed by a run-time count lives in local memory (DRAM behind L1).
   auto add_row = [&](std::int64_t i, std::int32_t c, const double* x) {
     if (!dense_key(codes, groups, i, c)) return;
-    for (int v = 0; v < values.count; ++v) {
-      if (!values.column[v].present(i, x[v])) continue;
+#pragma unroll
+    for (int v = 0; v < max_group_values; ++v) {
+      if (v >= values.count || !values.column[v].present(i, x[v])) continue;
       my_sums[(v * groups + c) * BlockSize + threadIdx.x] += x[v];
       ++my_counts[(v * groups + c) * BlockSize + threadIdx.x];
     }
@@ -95,7 +104,10 @@ __global__ void group_sums_privatized(column_view<std::int32_t> codes, int group
   const std::int64_t tail = 4 * quads + threadIdx.x;  // the last size % 4 rows, by block 0
   if (blockIdx.x == 0 && tail < codes.size) {
     double row[max_group_values];
-    for (int v = 0; v < values.count; ++v) row[v] = values.column[v].data[tail];
+#pragma unroll
+    for (int v = 0; v < max_group_values; ++v) {
+      row[v] = v < values.count ? values.column[v].data[tail] : 0.0;
+    }
     add_row(tail, codes.data[tail], row);
   }
   __syncthreads();

@@ -110,7 +110,9 @@ __global__ void hash_insert(column_view<K> keys, int groups, group_values values
       atomicAdd(errors, 1u);  // full: more groups than the table was made for
       continue;
     }
-    for (int v = 0; v < values.count; ++v) {
+#pragma unroll  // to the compile-time maximum: values.column[v] with a run-time v would copy
+    for (int v = 0; v < max_group_values; ++v) {  // the kernel's arguments to local memory
+      if (v >= values.count) break;
       const double x = values.column[v].data[i];
       if (!values.column[v].present(i, x)) continue;
       // The result is unused: the compiler issues a fire-and-forget reduction.
