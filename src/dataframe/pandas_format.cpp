@@ -86,17 +86,20 @@ std::vector<std::string> format_texts(std::span<const std::optional<std::string>
 }
 
 std::string format_frame(const std::vector<std::string>& row_labels, const std::vector<std::string>& names,
-                         const std::vector<std::vector<std::string>>& columns) {
-  std::size_t label_width = 0;
+                         const std::vector<std::vector<std::string>>& columns, const std::string& index_name) {
+  std::size_t label_width = index_name.size();
   for (const std::string& l : row_labels) label_width = std::max(label_width, l.size());
   std::vector<std::size_t> widths;
+  std::size_t frame_width = label_width;
   for (std::size_t c = 0; c < names.size(); ++c) {
     std::size_t w = names[c].size();
     for (const std::string& cell : columns[c]) w = std::max(w, cell.size());
     widths.push_back(w);
+    frame_width += 1 + w;
   }
   std::string text = std::string(label_width, ' ');
   for (std::size_t c = 0; c < names.size(); ++c) text += " " + pad_left(names[c], widths[c]);
+  if (!index_name.empty()) text += "\n" + pad_right(index_name, frame_width);
   for (std::size_t r = 0; r < row_labels.size(); ++r) {
     text += "\n" + pad_right(row_labels[r], label_width);
     for (std::size_t c = 0; c < names.size(); ++c) text += " " + pad_left(columns[c][r], widths[c]);

@@ -96,7 +96,7 @@ backend_run run_steps(backend where, std::int64_t rows, std::uint64_t seed, cuda
     run.median_ms.push_back(times[times.size() / 2]);
     run.results.push_back(std::move(result));
   }
-  run.pivot_text = to_string(pivot_table(df, "label", {"A", "B", "C"}));
+  run.pivot_text = to_string(pivot_table(df, "label", {"A", "B", "C"}), "label");
   return run;
 }
 

@@ -92,6 +92,19 @@ std::string head(const table& t, std::int64_t n) {
 
 std::string to_string(const table& t) { return head(t, t.rows()); }
 
+std::string to_string(const table& t, const std::string& index) {
+  std::vector<std::string> labels = cells_of(t[index], t.rows());
+  for (std::string& l : labels) l.erase(0, l.find_first_not_of(' '));  // row labels stand left, unpadded
+  std::vector<std::string> names;
+  std::vector<std::vector<std::string>> columns;
+  for (const std::string& name : t.names()) {
+    if (name == index) continue;
+    names.push_back(name);
+    columns.push_back(cells_of(t[name], t.rows()));
+  }
+  return format_frame(labels, names, columns, index);
+}
+
 std::string describe(const table& t) {
   std::vector<std::string> names;
   std::vector<std::vector<std::string>> columns;

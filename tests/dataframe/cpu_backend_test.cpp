@@ -211,6 +211,21 @@ TEST(dataframe_cpu, HeadPrintsAsPandas) {
   EXPECT_EQ(head(t, 0), " A label n\n");
 }
 
+TEST(dataframe_cpu, AnIndexedTablePrintsAsPandas) {
+  table t;
+  t.add("label", column::categorical(std::vector<std::int32_t>{0, 1, 2}, {"c1", "c2", "long"}, backend::cpu, no_stream));
+  t.add("A", doubles({0.1003914, 0.25, nan}));
+  t.add("B", doubles({0.5, 0.503192, 0.75}));
+  // pandas.DataFrame({"A": [...], "B": [...]}, index=pandas.Index(["c1", "c2", "long"], name="label"))
+  EXPECT_EQ(to_string(t, "label"),
+            "              A         B\n"
+            "label                    \n"
+            "c1     0.100391  0.500000\n"
+            "c2     0.250000  0.503192\n"
+            "long        NaN  0.750000\n");
+  EXPECT_THROW((void)to_string(t, "nope"), gpulab::usage_error);
+}
+
 TEST(dataframe_cpu, DescribePrintsAsPandas) {
   table t;
   t.add("A", doubles({1.0, 2.0, 3.0, 4.0, nan}));

@@ -70,6 +70,9 @@ table sort_values(const table& t, const std::string& column, bool ascending = tr
 // As pandas prints df.head(n), df (every row) and df.describe().
 std::string head(const table& t, std::int64_t n = 5);
 std::string to_string(const table& t);
+// As pandas prints df.set_index(index): that column's values label the rows, its name on
+// a line of its own (how a pivot_table result prints, indexed by its keys).
+std::string to_string(const table& t, const std::string& index);
 std::string describe(const table& t);
 
 }  // namespace gpulab::dataframe

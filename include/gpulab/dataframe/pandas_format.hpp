@@ -24,8 +24,9 @@ std::vector<std::string> format_integers(std::span<const std::optional<std::int6
 // One text column's cells (nullopt: "NaN").
 std::vector<std::string> format_texts(std::span<const std::optional<std::string>> values);
 
-// The frame: a header line with the column names, then one line per row label.
+// The frame: a header line with the column names, then one line per row label; with
+// an index name, a line with that name (padded to the frame's width) after the header.
 std::string format_frame(const std::vector<std::string>& row_labels, const std::vector<std::string>& names,
-                         const std::vector<std::vector<std::string>>& columns);
+                         const std::vector<std::vector<std::string>>& columns, const std::string& index_name = "");
 
 }  // namespace gpulab::dataframe
