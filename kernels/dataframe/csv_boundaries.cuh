@@ -82,7 +82,7 @@ __device__ __forceinline__ unsigned inside_quotes(unsigned quotes) {
 __device__ __forceinline__ quote_summary summarize_sixteen(const sixteen_bytes& b) {
   const unsigned quotes = byte_mask(b, '"'), newlines = byte_mask(b, '\n'), inside = inside_quotes(quotes);
   quote_summary s;
-  s.odd_quotes = static_cast<std::uint32_t>(__popc(quotes) & 1);
+  s.odd_quotes = static_cast<std::uint64_t>(__popc(quotes) & 1);
   s.rows_from_outside = static_cast<std::uint64_t>(__popc(newlines & ~inside));
   s.rows_from_inside = static_cast<std::uint64_t>(__popc(newlines & inside));
   return s;

@@ -96,8 +96,10 @@ GPULAB_HOST_DEVICE inline csv_problem byte_problem(const unsigned char* t, std::
 // starts inside. Two stretches combine associatively (not commutatively), so a
 // prefix scan over tiles gives, for each tile, the quote state and the row index
 // at its start: row boundaries found in parallel with quotes respected.
+// Every member 8 bytes: no padding, so a copy of the struct (a read_back, a CUB scan)
+// reads no byte that nobody wrote (compute-sanitizer initcheck reports such bytes).
 struct quote_summary {
-  std::uint32_t odd_quotes = 0;
+  std::uint64_t odd_quotes = 0;  // 0 or 1
   std::uint64_t rows_from_outside = 0;
   std::uint64_t rows_from_inside = 0;
 };
