@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstdint>
 #include <optional>
+#include <utility>
 
 #include "gpulab/multigpu/halo_exchange.hpp"
 #include "gpulab/multigpu/mpi_session.hpp"

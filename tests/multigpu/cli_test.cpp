@@ -147,23 +147,14 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         bad_command_line{"size_zero", 2, {"--size", "0"}, usage, "--size: invalid size '0'"},
         bad_command_line{"size_not_a_number", 2, {"--size", "97xabc"}, usage, "--size: invalid size 'abc'"},
-        bad_command_line{"more_ranks_than_rows",
-                         4,
-                         {"--size", "3x9", "--steps", "2"},
-                         usage,
+        bad_command_line{"more_ranks_than_rows", 4, {"--size", "3x9", "--steps", "2"}, usage,
                          "a grid of 3 rows cannot be cut into 4 slabs: each rank needs at least one row"},
         bad_command_line{"unknown_halo", 2, {"--halo", "carrier-pigeon"}, usage, "--halo: carrier-pigeon not in"},
         bad_command_line{"unknown_backend", 2, {"--backend", "gpu"}, usage, "--backend: gpu not in"},
-        bad_command_line{"fail_rank_not_a_rank",
-                         2,
-                         {"--size", "16", "--fail-rank", "5"},
-                         usage,
+        bad_command_line{"fail_rank_not_a_rank", 2, {"--size", "16", "--fail-rank", "5"}, usage,
                          "--fail-rank 5 is not a rank: there are 2"},
         // Rank 0 alone writes the file: it finds the problem, and every rank stops.
-        bad_command_line{"unwritable_output",
-                         2,
-                         {"--size", "16", "--output", "/nonexistent-folder/x.json"},
-                         io,
+        bad_command_line{"unwritable_output", 2, {"--size", "16", "--output", "/nonexistent-folder/x.json"}, io,
                          "/nonexistent-folder/x.json"}),
     [](const auto& param_info) { return param_info.param.name; });
 
