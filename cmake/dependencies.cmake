@@ -45,3 +45,22 @@ if(GPULAB_BUILD_TESTS)
   set(INSTALL_GTEST OFF CACHE BOOL "")
   gpulab_find_or_fetch(GTest 1.11 libgtest-dev https://github.com/google/googletest.git v1.14.0)
 endif()
+
+# MPI: module 8 (multigpu) runs one process per GPU under mpirun or srun. Optional:
+# without it the rest of the kit builds, and module 8's MPI parts (its MPI sources,
+# gpulab-multigpu and the MPI tests) are left out, which configure says in one line.
+set(MPI_CXX_SKIP_MPICXX ON)  # the C API only, not the MPI-2 C++ bindings (removed from the standard)
+find_package(MPI COMPONENTS CXX QUIET)
+set(GPULAB_HAVE_MPI ${MPI_CXX_FOUND})
+if(GPULAB_HAVE_MPI)
+  # OpenMPI refuses to start as root and more ranks than cores unless told: the
+  # tests need both (CI runs as root, with 4 ranks on 2 cores). MPICH allows both.
+  execute_process(COMMAND ${MPIEXEC_EXECUTABLE} --version OUTPUT_VARIABLE mpiexec_version ERROR_QUIET)
+  set(GPULAB_MPIEXEC_TEST_FLAGS "")
+  if(mpiexec_version MATCHES "Open MPI|OpenRTE")
+    set(GPULAB_MPIEXEC_TEST_FLAGS --oversubscribe --allow-run-as-root)
+  endif()
+else()
+  message(STATUS "gpulab: MPI not found (install libopenmpi-dev and openmpi-bin, or load an MPI module): "
+                 "module 8's MPI parts, gpulab-multigpu and the MPI tests are not built")
+endif()

@@ -25,6 +25,7 @@ enum class exit_code : int {
   io = 5,                   // a file could not be read or written
   cuda = 6,                 // a CUDA runtime or library call failed
   internal = 7,             // anything else (a bug: please report it)
+  mpi = 8,                  // an MPI call failed (module 8, gpulab-multigpu)
 };
 
 // Base of every error the kit throws.

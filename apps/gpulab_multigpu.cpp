@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+// gpulab-multigpu: module 8, scaling out. One process per GPU (here: per core,
+// the host backend), started by mpirun or srun:
+//   mpirun -np 4 gpulab-multigpu wave --size 4096 --steps 100 --validation full --backend host
+// Every rank parses the same command line; rank 0 prints the report.
+#include <CLI/CLI.hpp>
+#include <climits>
+#include <cstdint>
+#include <iostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cli.hpp"
+#include "gpulab/bench/atomic_file.hpp"
+#include "gpulab/bench/size_parse.hpp"
+#include "gpulab/multigpu/mpi_session.hpp"
+#include "gpulab/multigpu/wave_mpi.hpp"
+#include "gpulab/multigpu/wave_report.hpp"
+
+namespace {
+
+using namespace gpulab;
+using namespace gpulab::multigpu;
+
+struct wave_options {
+  std::string size = "4096";
+  int steps = 100;
+  std::string halo = "overlap";
+  std::string validation = "full";
+  std::string backend = "host";
+  std::string output;
+  int fail_rank = -1;
+};
+
+// "4096" is a 4096 x 4096 grid, "97x61" one of 97 rows and 61 columns; each
+// number as --size takes it elsewhere in the kit (4K, 2^12).
+grid_shape parse_grid(const std::string& text) {
+  const auto x = text.find('x');
+  const std::string rows = text.substr(0, x);
+  const std::string cols = x == std::string::npos ? rows : text.substr(x + 1);
+  // One row is one MPI message, counted in int: at most 2^31 - 1 columns (and rows).
+  const auto dimension = [](const std::string& part) {
+    const std::uint64_t n = parse_size(part);
+    if (n > INT_MAX) throw usage_error(part + " is more than 2147483647 rows or columns");
+    return static_cast<std::int64_t>(n);
+  };
+  try {
+    return grid_shape{dimension(rows), dimension(cols)};
+  } catch (const usage_error& e) {
+    throw usage_error(std::string("--size: ") + e.what());
+  }
+}
+
+std::string grid_text(grid_shape grid) {
+  return grid.rows == grid.cols ? std::to_string(grid.rows)
+                                : std::to_string(grid.rows) + "x" + std::to_string(grid.cols);
+}
+
+int run_wave(mpi_session& mpi, const wave_options& options) {
+  const MPI_Comm comm = mpi.world();
+  wave_problem problem;
+  problem.steps = options.steps;
+  // Every rank must solve the same problem: a rank given another --size would
+  // exchange rows of another length and wait forever. Refused on every rank.
+  agree_or_throw(comm, [&] { problem.grid = parse_grid(options.size); });
+  const std::vector<std::pair<std::string, std::string>> must_agree = {
+      {"--size", grid_text(problem.grid)},
+      {"--steps", std::to_string(options.steps)},
+      {"--halo", options.halo},
+      {"--validation", options.validation},
+      {"--backend", options.backend},
+      {"--fail-rank", std::to_string(options.fail_rank)}};
+  for (const auto& [option, value] : must_agree) check_same_on_every_rank(comm, option, value);
+  if (options.fail_rank >= mpi.size()) {  // every rank sees the same numbers
+    throw all_ranks_error(
+        "--fail-rank " + std::to_string(options.fail_rank) + " is not a rank: there are " + std::to_string(mpi.size()),
+        exit_code::usage);
+  }
+  agree_or_throw(comm, [&] {
+    if (mpi.rank() == 0) require_atomically_writable(options.output);
+  });
+
+  // --fail-rank R: rank R throws half-way, while its neighbours wait for its halo;
+  // mpi_main prints its line and MPI_Abort stops them all (the lesson: no hang).
+  const auto fail_on_purpose = [&](int step) {
+    if (mpi.rank() == options.fail_rank && step == problem.steps / 2) {
+      throw error("rank " + std::to_string(mpi.rank()) + " failed on purpose at step " + std::to_string(step) +
+                  " (--fail-rank)");
+    }
+  };
+  const halo_version halo = options.halo == "sendrecv" ? halo_version::sendrecv : halo_version::overlap;
+  const divided_solution solution = solve_divided(problem, halo, comm, fail_on_purpose);
+
+  wave_report report;
+  report.problem = problem;
+  report.ranks = mpi.size();
+  report.halo = to_string(halo);
+  report.backend = options.backend;
+  report.seconds = solution.seconds;
+  report.initial_energy = solution.initial_energy;
+  report.energy = solution.energy;
+  if (options.validation == "full") {
+    const std::vector<float> field = gather_field(solution.wave, comm);
+    if (mpi.rank() == 0) report.validation = compare_with_undivided(problem, field, solution.energy);
+  }
+  // Rank 0 alone knows the verdict: every rank exits with its code.
+  int code = report.validation.done && !report.validation.passed() ? static_cast<int>(exit_code::verification_failed)
+                                                                   : static_cast<int>(exit_code::ok);
+  GPULAB_MPI_TRY(MPI_Bcast(&code, 1, MPI_INT, 0, comm));
+  if (mpi.rank() == 0) {
+    std::cout << format_wave_report(report) << std::flush;
+    if (!options.output.empty()) write_file_atomically(options.output, wave_report_json(report));
+  }
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string program = "gpulab-multigpu";
+  return mpi_main(program, argc, argv, [&](mpi_session& mpi) {
+    CLI::App app{"gpulab-multigpu: module 8, scaling out (one process per GPU: mpirun -np N gpulab-multigpu ...)",
+                 program};
+    cli::add_version_flag(app, program);
+    app.require_subcommand(1);
+    wave_options options;
+    auto* wave = app.add_subcommand("wave", "the 2D wave equation cut into slabs of rows, one per rank, halos by MPI");
+    wave->add_option("--size", options.size, "the grid: N (N x N, default 4096) or ROWSxCOLS (97x61)")
+        ->type_name("GRID");
+    wave->add_option("--steps", options.steps, "time steps (default 100)")->check(CLI::Range(1, 1000000));
+    wave->add_option("--halo", options.halo,
+                     "sendrecv (MPI_Sendrecv) or overlap (Isend/Irecv while the inside "
+                     "is computed; the default)")
+        ->check(CLI::IsMember({"sendrecv", "overlap"}));
+    wave->add_option("--validation", options.validation,
+                     "full (the default: rank 0 gathers the field and compares it with the undivided solve) or none")
+        ->check(CLI::IsMember({"full", "none"}));
+    wave->add_option("--backend", options.backend, "host: host arrays on every rank")->check(CLI::IsMember({"host"}));
+    wave->add_option("--output", options.output, "also write the summary as JSON to FILE")->type_name("FILE");
+    wave->add_option("--fail-rank", options.fail_rank,
+                     "make rank R fail half-way, to see every rank stop with its message (exit code 7)")
+        ->type_name("R")
+        ->check(CLI::NonNegativeNumber);
+
+    // Every rank parses; a bad command line on any rank stops all of them.
+    bool stop = false;
+    agree_or_throw(mpi.world(), [&] {
+      try {
+        app.parse(argc, argv);
+      } catch (const CLI::Success& e) {  // --help, --version: rank 0 prints them
+        stop = true;
+        if (mpi.rank() == 0) app.exit(e);
+      } catch (const CLI::ParseError& e) {
+        throw usage_error(std::string(e.what()) + " (see --help)");
+      }
+    });
+    if (any_rank(mpi.world(), stop)) return 0;
+    return run_wave(mpi, options);
+  });
+}

@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: MIT
+# Module 8 `multigpu` (included by tests/CMakeLists.txt). Without MPI only the host
+# tests are built; with it, the library's MPI tests and gpulab-multigpu's, each
+# under mpirun with 1, 2, 3 and 4 ranks (more ranks than cores: the CI has 2).
+gpulab_add_test(multigpu_host_test SOURCES multigpu/slab_test.cpp multigpu/wave_host_test.cpp)
+target_link_libraries(multigpu_host_test PRIVATE gpulab::multigpu nlohmann_json::nlohmann_json)
+
+if(GPULAB_HAVE_MPI)
+  # The library's MPI tests: one GoogleTest program that every rank runs (its own
+  # main() starts MPI); rank 0 prints the results, the others only their failures.
+  add_executable(multigpu_mpi_test multigpu/mpi_test_main.cpp multigpu/wave_mpi_test.cpp)
+  target_link_libraries(multigpu_mpi_test PRIVATE gpulab::multigpu GTest::gtest gpulab_warnings)
+  foreach(ranks 1 2 3 4)
+    add_test(NAME multigpu.mpi_${ranks}_ranks
+             COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${ranks} ${GPULAB_MPIEXEC_TEST_FLAGS}
+                     ${MPIEXEC_PREFLAGS} $<TARGET_FILE:multigpu_mpi_test> ${MPIEXEC_POSTFLAGS})
+    # PROCESSORS: ctest -j counts the ranks, so parallel tests do not pile up on 2 cores.
+    # MPIEXEC_TIMEOUT: mpirun (OpenMPI and MPICH) stops a hung job itself, before ctest's TIMEOUT.
+    set_tests_properties(multigpu.mpi_${ranks}_ranks PROPERTIES LABELS mpi TIMEOUT 60 PROCESSORS ${ranks}
+                                                               ENVIRONMENT MPIEXEC_TIMEOUT=45)
+  endforeach()
+
+  # gpulab-multigpu under mpirun: the report, bad input, a failing rank.
+  gpulab_add_test(multigpu_cli_test MPI SOURCES multigpu/cli_test.cpp)
+  add_dependencies(multigpu_cli_test gpulab_multigpu_app)
+  # mpirun and its flags, one string each (the flags separated by spaces).
+  list(JOIN GPULAB_MPIEXEC_TEST_FLAGS " " mpiexec_flags)
+  target_compile_definitions(multigpu_cli_test PRIVATE GPULAB_MULTIGPU_CLI="$<TARGET_FILE:gpulab_multigpu_app>"
+                                                       GPULAB_MPIEXEC="${MPIEXEC_EXECUTABLE}"
+                                                       GPULAB_MPIEXEC_NUMPROC_FLAG="${MPIEXEC_NUMPROC_FLAG}"
+                                                       GPULAB_MPIEXEC_FLAGS="${mpiexec_flags}")
+  target_link_libraries(multigpu_cli_test PRIVATE nlohmann_json::nlohmann_json)
+endif()
