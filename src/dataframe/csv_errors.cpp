@@ -84,6 +84,17 @@ std::string row_message(csv_problem problem, const std::string& row, std::uint64
   }
 }
 
+// The key of the first NUL or invalid UTF-8 byte among text[0, checked), text being the
+// bytes at `offset` of the file; no_problem_key when there is none.
+std::uint64_t first_byte_problem(const std::string& text, std::uint64_t checked, std::uint64_t offset) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  for (std::uint64_t i = 0; i < checked; ++i) {
+    const csv_problem p = byte_problem(bytes, text.size(), i);
+    if (p != csv_problem::none) return problem_key(offset + i, p);
+  }
+  return no_problem_key;
+}
+
 }  // namespace
 
 classified_field classify_field_reference(const char* b, const char* e, column_kind kind) {
@@ -142,16 +153,8 @@ std::uint64_t problem_in_row_prefix(const csv_source& source, const csv_layout& 
                                     std::uint64_t length) {
   std::string row(length, '\0');
   source.read(begin, row);
-  std::uint64_t key = no_problem_key;
   // Bytes: the last three could start a UTF-8 sequence that the next bytes complete.
-  const auto* bytes = reinterpret_cast<const unsigned char*>(row.data());
-  for (std::uint64_t i = 0; i + 3 < length; ++i) {
-    const csv_problem p = byte_problem(bytes, length, i);
-    if (p != csv_problem::none) {
-      key = problem_key(begin + i, p);
-      break;
-    }
-  }
+  std::uint64_t key = first_byte_problem(row, length > 3 ? length - 3 : 0, begin);
   // Syntax and values, as the reference walk sees them.
   bool field_ended = true;  // the field last given to the callback ended before the prefix does
   const auto columns = static_cast<std::uint32_t>(layout.header->names.size());
@@ -218,15 +221,7 @@ csv_header read_header(const csv_source& source, char delimiter) {
   header.data_begin = end < size ? end + 1 : size;
 
   // Its bytes, then its quoting: the first problem of either.
-  std::uint64_t key = no_problem_key;
-  const auto* bytes = reinterpret_cast<const unsigned char*>(line.data());
-  for (std::uint64_t i = 0; i < line.size(); ++i) {
-    const csv_problem p = byte_problem(bytes, line.size(), i);
-    if (p != csv_problem::none) {
-      key = problem_key(begin + i, p);
-      break;
-    }
-  }
+  std::uint64_t key = first_byte_problem(line, line.size(), begin);
   std::vector<std::pair<const char*, const char*>> fields;
   const csv_issue issue = walk_row(line.data(), 0, line.size(), delimiter, 0, [&](std::uint32_t, const char* b, const char* e) {
     fields.emplace_back(b, e);
