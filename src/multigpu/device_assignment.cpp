@@ -7,7 +7,9 @@ namespace gpulab::multigpu {
 
 std::optional<std::string> device_assignment_problem(int ranks_on_node, int visible_gpus) {
   const auto plural = [](int n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); };
-  if (visible_gpus < 1) return "no GPU visible on this node (" + plural(ranks_on_node, "rank") + " need one each)";
+  if (visible_gpus < 1) {
+    return "no GPU visible on this node (" + plural(ranks_on_node, "rank") + (ranks_on_node == 1 ? " needs one)" : " need one each)");
+  }
   if (ranks_on_node <= visible_gpus) return std::nullopt;
   return plural(ranks_on_node, "rank") + " on this node but " + plural(visible_gpus, "GPU") +
          " visible: start at most " + plural(visible_gpus, "rank") + " per node (one process per GPU)";

@@ -87,37 +87,9 @@ void gpu_wave_stepper::step(gpu_wave_slab& wave) {
 
 energy_sum global_energy(const gpu_wave_slab& wave, communicator& comm, cuda::stream_ref s) {
   const energy_sum mine = slab_energy(copy_to_host(wave, s));
-  device_buffer<double> sums(2, s);
-  device_buffer<std::int64_t> terms(1, s);
-  const std::vector<double> host_sums = {mine.energy, mine.magnitude};
-  const std::vector<std::int64_t> host_terms = {mine.terms};
-  copy_to_device_async<double>(host_sums, sums, s);
-  copy_to_device_async<std::int64_t>(host_terms, terms, s);
-  comm.all_reduce_async(sums.data(), sums.data(), 2, reduce_op::sum, s);
-  comm.all_reduce_async(terms.data(), terms.data(), 1, reduce_op::sum, s);
-  std::vector<double> total(2);
-  std::vector<std::int64_t> total_terms(1);
-  copy_to_host_async<double>(sums, total, s);
-  copy_to_host_async<std::int64_t>(terms, total_terms, s);
-  synchronize(s);
-  return {total[0], total[1], total_terms[0]};
+  return {all_reduce_value(comm, mine.energy, reduce_op::sum, s), all_reduce_value(comm, mine.magnitude, reduce_op::sum, s),
+          all_reduce_value(comm, mine.terms, reduce_op::sum, s)};
 }
-
-namespace {
-
-// The largest of every rank's `value` (the slowest rank's time).
-double max_over_ranks(double value, communicator& comm, cuda::stream_ref s) {
-  device_buffer<double> d(1, s);
-  const std::vector<double> host = {value};
-  copy_to_device_async<double>(host, d, s);
-  comm.all_reduce_async(d.data(), d.data(), 1, reduce_op::max, s);
-  std::vector<double> result(1);
-  copy_to_host_async<double>(d, result, s);
-  synchronize(s);
-  return result[0];
-}
-
-}  // namespace
 
 gpu_solution solve_on_gpus(const wave_problem& problem, gpu_halo halo, communicator& comm, cuda::stream_ref s,
                            const std::function<void(int step)>& each_step) {
@@ -135,7 +107,7 @@ gpu_solution solve_on_gpus(const wave_problem& problem, gpu_halo halo, communica
   }
   synchronize(s);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  solution.seconds = max_over_ranks(seconds, comm, s);
+  solution.seconds = all_reduce_value(comm, seconds, reduce_op::max, s);
   // `previous` kept the halos of the last exchange; `current` needs one more for the energy.
   exchange_halos_async(wave.part, wave.current.data(), comm, s);
   solution.energy = global_energy(wave, comm, s);

@@ -25,7 +25,11 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <span>
 #include <vector>
+
+#include "gpulab/core/memory.hpp"
+#include "gpulab/core/stream.hpp"
 
 namespace gpulab::multigpu {
 
@@ -119,6 +123,18 @@ inline void in_group(communicator& comm, const std::function<void()>& calls) {
   comm.group_start();
   calls();
   comm.group_end();
+}
+
+// `value` of this rank combined with every rank's by `op` (through a device
+// word: a collective of its own; the small sums and maxima of a program). Collective.
+template <class T>
+T all_reduce_value(communicator& comm, T value, reduce_op op, cuda::stream_ref s) {
+  device_buffer<T> word(1, s);
+  copy_to_device_async<T>(std::span<const T>(&value, 1), word, s);
+  comm.all_reduce_async(word.data(), word.data(), 1, op, s);
+  copy_to_host_async<T>(word, std::span<T>(&value, 1), s);
+  synchronize(s);
+  return value;
 }
 
 // What this MPI says about device pointers: OpenMPI answers through
