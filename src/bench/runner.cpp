@@ -336,6 +336,14 @@ table results_table(const std::vector<case_result>& results, const std::string& 
   return t;
 }
 
+case_maker one_case(std::function<std::unique_ptr<bench_case>(const run_options&)> make) {
+  return [make = std::move(make)](const run_options& options) {
+    std::vector<std::unique_ptr<bench_case>> cases;
+    cases.push_back(make(options));
+    return cases;
+  };
+}
+
 void validate_selection(const training_module& m, const std::vector<std::string>& selected) {
   for (const std::string& name : selected) {
     const bool known = std::any_of(m.demos.begin(), m.demos.end(), [&](const demo_entry& d) { return d.name == name; }) ||

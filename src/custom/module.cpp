@@ -26,21 +26,17 @@ constexpr std::uint64_t check_side_float4 = 132;
 
 case_entry reduction_entry(reduce_version v, bool dot, const std::string& description) {
   return {std::string(dot ? "dot_" : "sum_") + reduce_version_name(v),
-          description + " (--size: floats; default 2^26)", [v, dot](const run_options& options) {
-            std::vector<std::unique_ptr<bench_case>> cases;
-            cases.push_back(make_reduction_case(v, dot, options.size.value_or(default_elements)));
-            return cases;
-          },
+          description + " (--size: floats; default 2^26)", one_case([v, dot](const run_options& options) {
+            return make_reduction_case(v, dot, options.size.value_or(default_elements));
+          }),
           check_elements};
 }
 
 case_entry elementwise_entry(elementwise_op op, map_version v, const std::string& description) {
   auto c = make_elementwise_case(op, v, 1);  // for its name only
-  return {c->name(), description + " (--size: floats; default 50M)", [op, v](const run_options& options) {
-            std::vector<std::unique_ptr<bench_case>> cases;
-            cases.push_back(make_elementwise_case(op, v, options.size.value_or(default_elementwise)));
-            return cases;
-          },
+  return {c->name(), description + " (--size: floats; default 50M)", one_case([op, v](const run_options& options) {
+            return make_elementwise_case(op, v, options.size.value_or(default_elementwise));
+          }),
           check_elements};
 }
 
@@ -89,13 +85,10 @@ std::vector<std::string> compare(const std::vector<case_result>& results) {
   return lines;
 }
 
-}  // namespace
-
-training_module make_module() {
-  training_module m;
-  m.name = "custom";
-  m.aliases = {"kernels"};  // its command's name before the module-slice layout
-  m.title = "gpulab module 5: writing your own kernels, from naive to near the hardware's limit";
+// Every case, in the order the course meets them: elementwise maps, reductions,
+// access patterns (line sums, transposes), the Julia set.
+std::vector<case_entry> all_cases() {
+  std::vector<case_entry> cases;
   const std::vector<std::pair<elementwise_op, std::string>> ops = {
       {elementwise_op::times_two, "out = 2 x (the course's first kernel)"},
       {elementwise_op::saxpy, "r = a x + y, a = 0.31"},
@@ -103,35 +96,32 @@ training_module make_module() {
       {elementwise_op::distance, "sqrt(a^2 + b^2) through a __device__ function"},
   };
   for (const auto& [op, what] : ops) {
-    m.cases.push_back(elementwise_entry(op, map_version::one_per_element, what + ": one thread per element"));
-    m.cases.push_back(elementwise_entry(op, map_version::grid_stride, what + ": grid-stride loop"));
-    m.cases.push_back(elementwise_entry(op, map_version::vectorized, what + ": 16-byte loads and stores"));
+    cases.push_back(elementwise_entry(op, map_version::one_per_element, what + ": one thread per element"));
+    cases.push_back(elementwise_entry(op, map_version::grid_stride, what + ": grid-stride loop"));
+    cases.push_back(elementwise_entry(op, map_version::vectorized, what + ": 16-byte loads and stores"));
   }
-  m.cases.push_back({"saxpy_runtime_compiled",
-                     "saxpy compiled at run time by NVRTC from --operation (default \"" +
-                         std::string(runtime_saxpy_operation) + "\"), checked as saxpy (--size: floats; default 50M)",
-                     [](const run_options& options) {
-                       std::vector<std::unique_ptr<bench_case>> cases;
-                       cases.push_back(make_runtime_saxpy_case(operation_option.text(options),
-                                                               options.size.value_or(default_elementwise)));
-                       return cases;
-                     },
-                     check_elements});
-  m.cases.push_back(elementwise_entry(elementwise_op::polynomial_constant, map_version::vectorized,
-                                      "degree-7 polynomial by Horner, coefficients in __constant__ memory"));
-  m.cases.push_back(elementwise_entry(elementwise_op::polynomial_global, map_version::vectorized,
-                                      "the same polynomial, coefficients read from global memory"));
+  cases.push_back({"saxpy_runtime_compiled",
+                   "saxpy compiled at run time by NVRTC from --operation (default \"" +
+                       std::string(runtime_saxpy_operation) + "\"), checked as saxpy (--size: floats; default 50M)",
+                   one_case([](const run_options& options) {
+                     return make_runtime_saxpy_case(operation_option.text(options),
+                                                    options.size.value_or(default_elementwise));
+                   }),
+                   check_elements});
+  cases.push_back(elementwise_entry(elementwise_op::polynomial_constant, map_version::vectorized,
+                                    "degree-7 polynomial by Horner, coefficients in __constant__ memory"));
+  cases.push_back(elementwise_entry(elementwise_op::polynomial_global, map_version::vectorized,
+                                    "the same polynomial, coefficients read from global memory"));
   for (const bool dot : {false, true}) {
     const std::string what = dot ? "dot product x . y" : "sum of x";
-    m.cases.push_back(reduction_entry(reduce_version::atomic_per_element, dot,
-                                      what + ": one atomicAdd per element, all on one address"));
-    m.cases.push_back(reduction_entry(reduce_version::shared_tree, dot,
-                                      what + ": a tree in shared memory, one atomic per block"));
-    m.cases.push_back(reduction_entry(reduce_version::warp_shuffle, dot,
-                                      what + ": warp shuffles, one atomic per block"));
-    m.cases.push_back(reduction_entry(reduce_version::multi_element, dot,
-                                      what + ": 16 elements per thread as float4 loads, then warp shuffles"));
-    m.cases.push_back(reduction_entry(reduce_version::cub, dot, what + ": cub::DeviceReduce (the library)"));
+    cases.push_back(reduction_entry(reduce_version::atomic_per_element, dot,
+                                    what + ": one atomicAdd per element, all on one address"));
+    cases.push_back(reduction_entry(reduce_version::shared_tree, dot,
+                                    what + ": a tree in shared memory, one atomic per block"));
+    cases.push_back(reduction_entry(reduce_version::warp_shuffle, dot, what + ": warp shuffles, one atomic per block"));
+    cases.push_back(reduction_entry(reduce_version::multi_element, dot,
+                                    what + ": 16 elements per thread as float4 loads, then warp shuffles"));
+    cases.push_back(reduction_entry(reduce_version::cub, dot, what + ": cub::DeviceReduce (the library)"));
   }
   const std::vector<std::tuple<std::string, bool, line_sums_version, std::string>> sums = {
       {"row_sums_thread_per_row", true, line_sums_version::thread_per_line,
@@ -143,25 +133,21 @@ training_module make_module() {
        "column sums, float4 column strips over runs of 64 rows, partial sums added atomically"},
   };
   for (const auto& [name, rows, version, what] : sums) {
-    m.cases.push_back({name, what + " (--size: n of an n x n matrix; default 16384)",
-                       [rows, version](const run_options& options) {
-                         std::vector<std::unique_ptr<bench_case>> cases;
-                         cases.push_back(make_line_sums_case(rows, version, static_cast<int>(options.size.value_or(16384))));
-                         return cases;
-                       },
-                       version == line_sums_version::cooperative ? check_side_float4 : check_side});
+    cases.push_back({name, what + " (--size: n of an n x n matrix; default 16384)",
+                     one_case([rows, version](const run_options& options) {
+                       return make_line_sums_case(rows, version, static_cast<int>(options.size.value_or(16384)));
+                     }),
+                     version == line_sums_version::cooperative ? check_side_float4 : check_side});
   }
   for (const auto& [version, what] : std::vector<std::pair<transpose_version, std::string>>{
            {transpose_version::naive, "transpose: coalesced reads, scattered writes"},
            {transpose_version::tiled, "transpose through a 32 x 32 shared-memory tile (32-way bank conflicts)"},
            {transpose_version::tiled_padded, "transpose through a 32 x 33 tile: no bank conflicts"}}) {
-    m.cases.push_back({transpose_version_name(version), what + " (--size: n of an n x n matrix; default 8192)",
-                       [version](const run_options& options) {
-                         std::vector<std::unique_ptr<bench_case>> cases;
-                         cases.push_back(make_transpose_case(version, static_cast<int>(options.size.value_or(8192))));
-                         return cases;
-                       },
-                       check_side});
+    cases.push_back({transpose_version_name(version), what + " (--size: n of an n x n matrix; default 8192)",
+                     one_case([version](const run_options& options) {
+                       return make_transpose_case(version, static_cast<int>(options.size.value_or(8192)));
+                     }),
+                     check_side});
   }
   const std::vector<std::pair<fractal_version, std::string>> fractals = {
       {fractal_version::complex_input, "one thread per pixel reads a complex input array, int32 counts (the course's PyCUDA)"},
@@ -170,53 +156,67 @@ training_module make_module() {
       {fractal_version::computed_coordinates, "coalesced, each point computed in the kernel, one byte per pixel"},
   };
   for (const auto& [version, what] : fractals) {
-    m.cases.push_back({std::string("julia_") + fractal_version_name(version),
-                       "Julia set: " + what + " (--size: n of an n x n image; default 4096)",
-                       [version](const run_options& options) {
-                         std::vector<std::unique_ptr<bench_case>> cases;
-                         cases.push_back(make_fractal_case(version, fractal_from_options(options)));
-                         return cases;
-                       },
-                       check_side});
+    cases.push_back({std::string("julia_") + fractal_version_name(version),
+                     "Julia set: " + what + " (--size: n of an n x n image; default 4096)",
+                     one_case([version](const run_options& options) {
+                       return make_fractal_case(version, fractal_from_options(options));
+                     }),
+                     check_side});
   }
-  m.demos.push_back({"runtime_compilation",
-                     "the course's SourceModule (__constant__, __device__, access patterns) and ReductionKernel"
-                     " with gpulab::rtc",
-                     runtime_compilation_demo});
-  m.demos.push_back({"fractal_image", "the Julia (or --set mandelbrot) image: what a pixel costs, warp efficiency;"
-                     " --image FILE.png saves it", fractal_image_demo});
-  m.options = {set_option, iterations_option, c_option, image_option, operation_option};
-  m.validate = [](const run_options& options) {
-    if (options.size && *options.size > max_elements) {
-      throw usage_error("--size: at most 2^33 floats (got " + std::to_string(*options.size) + ")");
-    }
-    // The matrix cases take --size as n of an n x n matrix.
-    const bool matrix_case = std::any_of(options.selected.begin(), options.selected.end(), [](const std::string& s) {
-      return s.find("sums_") != std::string::npos || s.rfind("transpose_", 0) == 0;
-    });
-    if (options.size && (options.selected.empty() || matrix_case) &&
-        *options.size > static_cast<std::uint64_t>(max_matrix_dimension)) {
-      throw usage_error("--size: the row/column-sum and transpose cases take n of an n x n matrix, 1.." +
-                        std::to_string(max_matrix_dimension) + " (got " + std::to_string(*options.size) + ")");
-    }
-    // The fractal options, and the picture's path, before any GPU work.
-    const bool fractal = options.selected.empty() ||
-                         std::any_of(options.selected.begin(), options.selected.end(), [](const std::string& s) {
-                           return s.rfind("julia_", 0) == 0 || s == "fractal_image";
-                         });
-    if (fractal) (void)fractal_from_options(options);
-    // A typo in --operation: NVRTC's log now, not after minutes of other cases.
-    const bool runtime_saxpy = options.selected.empty() || std::find(options.selected.begin(), options.selected.end(),
-                                                                     "saxpy_runtime_compiled") != options.selected.end();
-    if (runtime_saxpy) check_runtime_saxpy_compiles(operation_option.text(options));
-    // The picture's folder takes a file (nothing is created before the demo has drawn it).
-    require_atomically_writable(image_option.text(options));
+  return cases;
+}
+
+// Everything the user typed, checked before any GPU work.
+void validate(const run_options& options) {
+  if (options.size && *options.size > max_elements) {
+    throw usage_error("--size: at most 2^33 floats (got " + std::to_string(*options.size) + ")");
+  }
+  // The matrix cases take --size as n of an n x n matrix.
+  const bool matrix_case = std::any_of(options.selected.begin(), options.selected.end(), [](const std::string& s) {
+    return s.find("sums_") != std::string::npos || s.rfind("transpose_", 0) == 0;
+  });
+  if (options.size && (options.selected.empty() || matrix_case) &&
+      *options.size > static_cast<std::uint64_t>(max_matrix_dimension)) {
+    throw usage_error("--size: the row/column-sum and transpose cases take n of an n x n matrix, 1.." +
+                      std::to_string(max_matrix_dimension) + " (got " + std::to_string(*options.size) + ")");
+  }
+  // The fractal options, and the picture's path, before any GPU work.
+  const bool fractal = options.selected.empty() ||
+                       std::any_of(options.selected.begin(), options.selected.end(), [](const std::string& s) {
+                         return s.rfind("julia_", 0) == 0 || s == "fractal_image";
+                       });
+  if (fractal) (void)fractal_from_options(options);
+  // A typo in --operation: NVRTC's log now, not after minutes of other cases.
+  const bool runtime_saxpy = options.selected.empty() || std::find(options.selected.begin(), options.selected.end(),
+                                                                   "saxpy_runtime_compiled") != options.selected.end();
+  if (runtime_saxpy) check_runtime_saxpy_compiles(operation_option.text(options));
+  // The picture's folder takes a file (nothing is created before the demo has drawn it).
+  require_atomically_writable(image_option.text(options));
+}
+
+}  // namespace
+
+training_module make_module() {
+  return {
+      .name = "custom",
+      .aliases = {"kernels"},  // its command's name before the module-slice layout
+      .title = "gpulab module 5: writing your own kernels, from naive to near the hardware's limit",
+      .demos = {
+          {"runtime_compilation",
+           "the course's SourceModule (__constant__, __device__, access patterns) and ReductionKernel with gpulab::rtc",
+           runtime_compilation_demo},
+          {"fractal_image",
+           "the Julia (or --set mandelbrot) image: what a pixel costs, warp efficiency; --image FILE.png saves it",
+           fractal_image_demo},
+      },
+      .cases = all_cases(),
+      .tour = {{"saxpy_vectorized", std::nullopt},    {"sum_multi_element", std::nullopt},
+               {"sum_cub", std::nullopt},             {"transpose_tiled_padded", std::nullopt},
+               {"julia_complex_input", std::nullopt}, {"julia_computed_coordinates", std::nullopt}},
+      .compare = compare,
+      .options = {set_option, iterations_option, c_option, image_option, operation_option},
+      .validate = validate,
   };
-  m.tour = {{"saxpy_vectorized", std::nullopt},         {"sum_multi_element", std::nullopt},
-            {"sum_cub", std::nullopt},                  {"transpose_tiled_padded", std::nullopt},
-            {"julia_complex_input", std::nullopt},      {"julia_computed_coordinates", std::nullopt}};
-  m.compare = compare;
-  return m;
 }
 
 }  // namespace gpulab::custom

@@ -67,20 +67,20 @@ std::vector<std::string> compare(const std::vector<case_result>& results) {
   return lines;
 }
 
-}  // namespace
+constexpr const char* module_title =
+    "gpulab module 6: dataframe, data science on the GPU (the course's cuDF steps, CPU backend beside)";
 
-training_module make_module() {
-  training_module m;
-  m.name = "dataframe";
-  m.title = "gpulab module 6: dataframe, data science on the GPU (the course's cuDF steps, CPU backend beside)";
-  m.cases.push_back(entry("column_mean", "df.A.mean(): count, sum, min, max in one pass of 16-byte loads",
-                          make_column_mean_case));
-  m.cases.push_back(entry("row_mean", "df[['A','B','C']].mean(axis=1): four rows per thread, 16-byte loads and stores",
-                          make_row_mean_case));
-  m.cases.push_back(entry("derived_column", "df.eval('D = 2.1*A + 3.5*B'): a kernel compiled at run time by NVRTC",
-                          make_derived_column_case));
-  m.cases.push_back(entry("cut", "pd.cut(df.A, [0, .2, .4, .6, .8, 1], labels=c1..c5): right-closed bins",
-                          make_cut_case));
+// Every case, in the course's order: its six steps, groupby at many keys, then reading CSV.
+std::vector<case_entry> all_cases() {
+  std::vector<case_entry> cases;
+  cases.push_back(entry("column_mean", "df.A.mean(): count, sum, min, max in one pass of 16-byte loads",
+                        make_column_mean_case));
+  cases.push_back(entry("row_mean", "df[['A','B','C']].mean(axis=1): four rows per thread, 16-byte loads and stores",
+                        make_row_mean_case));
+  cases.push_back(entry("derived_column", "df.eval('D = 2.1*A + 3.5*B'): a kernel compiled at run time by NVRTC",
+                        make_derived_column_case));
+  cases.push_back(entry("cut", "pd.cut(df.A, [0, .2, .4, .6, .8, 1], labels=c1..c5): right-closed bins",
+                        make_cut_case));
   const std::vector<std::pair<groupby_version, std::string>> versions = {
       {groupby_version::global_atomics, "one global atomicAdd per row (the pitfall: 5 keys serialize)"},
       {groupby_version::privatized, "per-thread sums in shared memory, merged once per block"},
@@ -89,58 +89,73 @@ training_module make_module() {
       {groupby_version::thrust, "thrust::sort_by_key + thrust::reduce_by_key (the library one-liners)"},
   };
   for (const auto& [v, what] : versions) {
-    m.cases.push_back(entry(std::string("groupby_mean_") + groupby_version_name(v),
-                            "df.groupby('label').A.mean(), 5 labels: " + what,
-                            [v](std::int64_t rows) { return make_groupby_mean_case(v, rows); }));
+    cases.push_back(entry(std::string("groupby_mean_") + groupby_version_name(v),
+                          "df.groupby('label').A.mean(), 5 labels: " + what,
+                          [v](std::int64_t rows) { return make_groupby_mean_case(v, rows); }));
   }
   for (const auto& [v, what] : versions) {
-    m.cases.push_back(entry(std::string("pivot_table_") + groupby_version_name(v),
-                            "df.pivot_table(index='label', values=['A','B','C']), 3 x 5 means: " + what,
-                            [v](std::int64_t rows) { return make_pivot_table_case(v, rows); }));
+    cases.push_back(entry(std::string("pivot_table_") + groupby_version_name(v),
+                          "df.pivot_table(index='label', values=['A','B','C']), 3 x 5 means: " + what,
+                          [v](std::int64_t rows) { return make_pivot_table_case(v, rows); }));
   }
   for (const auto& [v, what] : versions) {
     if (v == groupby_version::global_atomics || v == groupby_version::privatized) continue;  // need dense keys
-    m.cases.push_back(entry(std::string("groupby_many_keys_") + groupby_version_name(v),
-                            "mean of A by an int64 key, rows / 20 distinct (1M at 20M rows): " + what,
-                            [v](std::int64_t rows) { return make_groupby_many_keys_case(v, rows); }));
+    cases.push_back(entry(std::string("groupby_many_keys_") + groupby_version_name(v),
+                          "mean of A by an int64 key, rows / 20 distinct (1M at 20M rows): " + what,
+                          [v](std::int64_t rows) { return make_groupby_many_keys_case(v, rows); }));
   }
-  m.demos.push_back({"pandas_steps",
-                     "the six steps through the dataframe API on --backend gpu, cpu or both (side by side, the "
-                     "cudf.pandas demo), timed, the pivot table printed as pandas prints it (--size: rows)",
-                     pandas_steps_demo});
-  m.options = {backend_option};
-  m.validate = [](const run_options& options) {
-    (void)backend_option.text(options);
-    if (options.size && (*options.size < 1 || *options.size > static_cast<std::uint64_t>(max_rows))) {
-      throw usage_error("--size: 1.." + std::to_string(max_rows) + " rows (got " + std::to_string(*options.size) + ")");
-    }
-  };
-  m.tour = {{"column_mean", std::nullopt},
-            {"groupby_mean_global_atomics", std::nullopt},
-            {"groupby_mean_privatized", std::nullopt},
-            {"pivot_table_privatized", std::nullopt},
-            {"groupby_many_keys_hash", std::nullopt},
-            {"csv_parse_device_text", std::nullopt}};
-  m.compare = compare;
-  // --backend cpu needs no GPU: the steps run on the CPU backend, as pandas code does,
-  // on a machine with or without one (the GPU cases are left out).
-  m.run_without_gpu = [title = m.title](const run_options& options) -> std::optional<report> {
-    if (backend_option.text(options) != "cpu") return std::nullopt;
-    report out;
-    out.title = title;
-    out.header = host_report_header();
-    for (gpulab::table& t : pandas_steps_on_cpu(options).tables) out.tables.push_back(std::move(t));
-    return out;
-  };
   // Reading CSV: the GPU parser on text already in device memory, end to end from a file, the CPU reader.
   // (--backend cpu: the demo alone, as for the steps.)
   for (case_entry& e : csv_case_entries()) {
     e.make = [make = std::move(e.make)](const run_options& options) {
       return backend_option.text(options) == "cpu" ? std::vector<std::unique_ptr<bench_case>>{} : make(options);
     };
-    m.cases.push_back(std::move(e));
+    cases.push_back(std::move(e));
   }
-  return m;
+  return cases;
+}
+
+// Everything the user typed, checked before any GPU work.
+void validate(const run_options& options) {
+  (void)backend_option.text(options);
+  if (options.size && (*options.size < 1 || *options.size > static_cast<std::uint64_t>(max_rows))) {
+    throw usage_error("--size: 1.." + std::to_string(max_rows) + " rows (got " + std::to_string(*options.size) + ")");
+  }
+}
+
+// --backend cpu needs no GPU: the steps run on the CPU backend, as pandas code does,
+// on a machine with or without one (the GPU cases are left out).
+std::optional<report> steps_on_cpu(const run_options& options) {
+  if (backend_option.text(options) != "cpu") return std::nullopt;
+  report out;
+  out.title = module_title;
+  out.header = host_report_header();
+  for (gpulab::table& t : pandas_steps_on_cpu(options).tables) out.tables.push_back(std::move(t));
+  return out;
+}
+
+}  // namespace
+
+training_module make_module() {
+  return {
+      .name = "dataframe",
+      .title = module_title,
+      .demos = {{"pandas_steps",
+                 "the six steps through the dataframe API on --backend gpu, cpu or both (side by side, the "
+                 "cudf.pandas demo), timed, the pivot table printed as pandas prints it (--size: rows)",
+                 pandas_steps_demo}},
+      .cases = all_cases(),
+      .tour = {{"column_mean", std::nullopt},
+               {"groupby_mean_global_atomics", std::nullopt},
+               {"groupby_mean_privatized", std::nullopt},
+               {"pivot_table_privatized", std::nullopt},
+               {"groupby_many_keys_hash", std::nullopt},
+               {"csv_parse_device_text", std::nullopt}},
+      .compare = compare,
+      .options = {backend_option},
+      .validate = validate,
+      .run_without_gpu = steps_on_cpu,
+  };
 }
 
 }  // namespace gpulab::dataframe

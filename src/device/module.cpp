@@ -159,18 +159,18 @@ demo_output occupancy(resources& res, const run_options& options) {
 }  // namespace
 
 training_module make_module() {
-  training_module m;
-  m.name = "device";
-  m.title = "gpulab module 1: GPU architecture and features";
-  m.demos = {
-      {"summary", "the key properties of every visible GPU and the peaks derived from them", summary},
-      {"attributes", "every device attribute with its value, for every visible GPU", attributes},
-      {"index_mapping", "which thread writes which element of a 16 x 16 matrix (2D grid of 8 x 8 blocks)",
-       index_mapping},
-      {"occupancy", "occupancy by block size, and copy bandwidth as occupancy drops", occupancy},
+  return {
+      .name = "device",
+      .title = "gpulab module 1: GPU architecture and features",
+      .demos = {
+          {"summary", "the key properties of every visible GPU and the peaks derived from them", summary},
+          {"attributes", "every device attribute with its value, for every visible GPU", attributes},
+          {"index_mapping", "which thread writes which element of a 16 x 16 matrix (2D grid of 8 x 8 blocks)",
+           index_mapping},
+          {"occupancy", "occupancy by block size, and copy bandwidth as occupancy drops", occupancy},
+      },
+      .tour = {{"summary", std::nullopt}},
   };
-  m.tour = {{"summary", std::nullopt}};
-  return m;
 }
 
 }  // namespace gpulab::device

@@ -3,7 +3,7 @@
 // and the argument checks shared by the CPU baselines.
 #pragma once
 
-#include <Eigen/Dense>
+#include <Eigen/Core>  // only the matrices: each factorization includes its own module
 #include <cmath>
 #include <string>
 

@@ -65,13 +65,9 @@ case_entry gemm_entry(gemm_precision p, const std::string& description) {
 case_entry solver_entry(const std::string& name, const std::string& description, solver_case_kind kind, int n_default,
                         svd_algorithm algorithm = {}) {
   return {name, description + " (--size: n; default " + std::to_string(n_default) + ")",
-          [=](const run_options& options) {
-            std::vector<std::unique_ptr<bench_case>> cases;
-            for (int n : sizes(options, {n_default})) {
-              cases.push_back(make_solver_case(kind, n, algorithm));
-            }
-            return cases;
-          },
+          one_case([=](const run_options& options) {
+            return make_solver_case(kind, static_cast<int>(options.size.value_or(n_default)), algorithm);
+          }),
           matrix_check_size};
 }
 
@@ -115,46 +111,44 @@ std::vector<std::string> compare(const std::vector<case_result>& results) {
 }  // namespace
 
 training_module make_module() {
-  training_module m;
-  m.name = "linalg";
-  m.title = "gpulab module 3: linear algebra on the GPU with cuBLAS and cuSOLVER";
-  m.cases = {
-      gemm_entry(gemm_precision::fp64, "C = A B in FP64 (cuBLAS DGEMM; FP64 tensor cores)"),
-      gemm_entry(gemm_precision::fp32, "C = A B in FP32 (cuBLAS SGEMM; CUDA cores)"),
-      gemm_entry(gemm_precision::tf32, "C = A B, float data, TF32 tensor cores, FP32 sums"),
-      gemm_entry(gemm_precision::bf16, "C = A B, BF16 data, tensor cores, FP32 sums and output"),
-      {"matrix_power", "A^p by repeated squaring, double (--size: n, default 1000; --power, default 10)",
-       [](const run_options& options) {
-         std::vector<std::unique_ptr<bench_case>> cases;
-         for (int n : sizes(options, {1000})) cases.push_back(make_matrix_power_case(n, selected_power(options)));
-         return cases;
-       },
-       matrix_check_size},
-      solver_entry("svd_gesvd", "SVD by QR iteration (gesvd), double", solver_case_kind::svd, 1000,
-                   svd_algorithm::qr_iteration),
-      solver_entry("svd_gesvdj", "SVD by Jacobi rotations (gesvdj), double", solver_case_kind::svd, 1000,
-                   svd_algorithm::jacobi),
-      solver_entry("svd_gesvdp", "SVD by polar decomposition (gesvdp), double", solver_case_kind::svd, 1000,
-                   svd_algorithm::polar),
-      solver_entry("svd_gesvda", "SVD through the Gram matrix A^T A (gesvda, approximate), double",
-                   solver_case_kind::svd, 1000, svd_algorithm::gram),
-      solver_entry("svd_newton_schulz",
-                   "SVD by a polar decomposition made of GEMMs (Newton-Schulz), then syevd; ours, double",
-                   solver_case_kind::svd, 1000, svd_algorithm::newton_schulz),
-      solver_entry("qr", "QR: geqrf + orgqr (Q formed explicitly), double", solver_case_kind::qr, 1000),
-      solver_entry("lu_solve", "A x = b by LU with partial pivoting (getrf + getrs), double",
-                   solver_case_kind::lu_solve, 4096),
-      solver_entry("cholesky_solve", "A x = b, A symmetric positive definite (potrf + potrs), double",
-                   solver_case_kind::cholesky_solve, 4096),
-      solver_entry("syevd", "eigenvalues and vectors of a symmetric matrix (syevd), double",
-                   solver_case_kind::symmetric_eigen, 1000),
+  return {
+      .name = "linalg",
+      .title = "gpulab module 3: linear algebra on the GPU with cuBLAS and cuSOLVER",
+      .cases = {
+          gemm_entry(gemm_precision::fp64, "C = A B in FP64 (cuBLAS DGEMM; FP64 tensor cores)"),
+          gemm_entry(gemm_precision::fp32, "C = A B in FP32 (cuBLAS SGEMM; CUDA cores)"),
+          gemm_entry(gemm_precision::tf32, "C = A B, float data, TF32 tensor cores, FP32 sums"),
+          gemm_entry(gemm_precision::bf16, "C = A B, BF16 data, tensor cores, FP32 sums and output"),
+          {"matrix_power", "A^p by repeated squaring, double (--size: n, default 1000; --power, default 10)",
+           one_case([](const run_options& options) {
+             return make_matrix_power_case(static_cast<int>(options.size.value_or(1000)), selected_power(options));
+           }),
+           matrix_check_size},
+          solver_entry("svd_gesvd", "SVD by QR iteration (gesvd), double", solver_case_kind::svd, 1000,
+                       svd_algorithm::qr_iteration),
+          solver_entry("svd_gesvdj", "SVD by Jacobi rotations (gesvdj), double", solver_case_kind::svd, 1000,
+                       svd_algorithm::jacobi),
+          solver_entry("svd_gesvdp", "SVD by polar decomposition (gesvdp), double", solver_case_kind::svd, 1000,
+                       svd_algorithm::polar),
+          solver_entry("svd_gesvda", "SVD through the Gram matrix A^T A (gesvda, approximate), double",
+                       solver_case_kind::svd, 1000, svd_algorithm::gram),
+          solver_entry("svd_newton_schulz",
+                       "SVD by a polar decomposition made of GEMMs (Newton-Schulz), then syevd; ours, double",
+                       solver_case_kind::svd, 1000, svd_algorithm::newton_schulz),
+          solver_entry("qr", "QR: geqrf + orgqr (Q formed explicitly), double", solver_case_kind::qr, 1000),
+          solver_entry("lu_solve", "A x = b by LU with partial pivoting (getrf + getrs), double",
+                       solver_case_kind::lu_solve, 4096),
+          solver_entry("cholesky_solve", "A x = b, A symmetric positive definite (potrf + potrs), double",
+                       solver_case_kind::cholesky_solve, 4096),
+          solver_entry("syevd", "eigenvalues and vectors of a symmetric matrix (syevd), double",
+                       solver_case_kind::symmetric_eigen, 1000),
+      },
+      .tour = {{"dgemm", 2000}, {"bf16_gemm", 8192}, {"matrix_power", std::nullopt}, {"svd_newton_schulz", std::nullopt},
+               {"lu_solve", std::nullopt}},
+      .compare = compare,
+      .options = {power_option},
+      .validate = validate,
   };
-  m.options = {power_option};
-  m.validate = validate;
-  m.tour = {{"dgemm", 2000}, {"bf16_gemm", 8192}, {"matrix_power", std::nullopt}, {"svd_newton_schulz", std::nullopt},
-            {"lu_solve", std::nullopt}};
-  m.compare = compare;
-  return m;
 }
 
 }  // namespace gpulab::linalg

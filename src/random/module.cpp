@@ -118,11 +118,8 @@ case_entry distribution_entry(distribution_kind d, const std::string& descriptio
 }
 
 case_entry pi_entry(pi_version v, const std::string& description) {
-  return {pi_version_name(v), description + " (--size: darts; default 2^29)", [v](const run_options& options) {
-            std::vector<std::unique_ptr<bench_case>> cases;
-            cases.push_back(make_pi_case(v, options.size.value_or(default_darts)));
-            return cases;
-          },
+  return {pi_version_name(v), description + " (--size: darts; default 2^29)",
+          one_case([v](const run_options& options) { return make_pi_case(v, options.size.value_or(default_darts)); }),
           check_darts};
 }
 
@@ -162,40 +159,42 @@ std::vector<std::string> compare(const std::vector<case_result>& results) {
 }  // namespace
 
 training_module make_module() {
-  training_module m;
-  m.name = "random";
-  m.title = "gpulab module 4: random numbers on the GPU with cuRAND";
-  m.demos = {
-      {"init_cost", "curand_init per thread: subsequence vs seed vs offset, for XORWOW, Philox, MRG32k3a",
-       init_cost_demo},
-      {"seeding_pitfall", "curand_init(clock() + thread id): threads that throw the same darts", seeding_pitfall_demo},
-      {"accumulation_pitfall", "hits counted in float stop at 2^24; double and integers do not",
-       accumulation_pitfall_demo},
-      {"precision_study",
-       "relative error of pi vs darts, pseudo- vs quasi-random, 10 runs each (--size: largest dart count, default"
-       " 10^9; --plot draws it)",
-       precision_study_demo, true},
-  };
-  m.cases = {
-      distribution_entry(distribution_kind::uniform, "host API: uniform floats in (0, 1]"),
-      distribution_entry(distribution_kind::normal, "host API: normal floats (--mean, --sigma)"),
-      distribution_entry(distribution_kind::log_normal, "host API: log-normal floats (--mean, --sigma of the log)"),
-      distribution_entry(distribution_kind::poisson, "host API: Poisson counts (--lambda)"),
-      pi_entry(pi_version::xorwow, "Monte Carlo pi, device API, XORWOW state per resident thread"),
-      pi_entry(pi_version::philox, "Monte Carlo pi, device API, Philox state per resident thread"),
-      pi_entry(pi_version::mrg32k3a, "Monte Carlo pi, device API, MRG32k3a state per resident thread"),
-      pi_entry(pi_version::host_api_bulk, "Monte Carlo pi from numbers made in bulk by the host API (Philox)"),
-      pi_entry(pi_version::course_grid, "Monte Carlo pi, XORWOW, the course's launch of 512 blocks x 32 threads"),
-  };
-  m.options = {generator_option, mean_option, sigma_option, lambda_option, dimensions_option};
-  m.validate = validate;
   const std::map<std::string, std::string> philox = {{"generator", "philox"}};
-  m.tour = {{"uniform", std::nullopt, philox},
-            {"normal", std::nullopt, philox},
-            {"pi_xorwow", std::nullopt},
-            {"pi_host_api_bulk", std::nullopt}};
-  m.compare = compare;
-  return m;
+  return {
+      .name = "random",
+      .title = "gpulab module 4: random numbers on the GPU with cuRAND",
+      .demos = {
+          {"init_cost", "curand_init per thread: subsequence vs seed vs offset, for XORWOW, Philox, MRG32k3a",
+           init_cost_demo},
+          {"seeding_pitfall", "curand_init(clock() + thread id): threads that throw the same darts",
+           seeding_pitfall_demo},
+          {"accumulation_pitfall", "hits counted in float stop at 2^24; double and integers do not",
+           accumulation_pitfall_demo},
+          {"precision_study",
+           "relative error of pi vs darts, pseudo- vs quasi-random, 10 runs each (--size: largest dart count, default"
+           " 10^9; --plot draws it)",
+           precision_study_demo, true},
+      },
+      .cases = {
+          distribution_entry(distribution_kind::uniform, "host API: uniform floats in (0, 1]"),
+          distribution_entry(distribution_kind::normal, "host API: normal floats (--mean, --sigma)"),
+          distribution_entry(distribution_kind::log_normal, "host API: log-normal floats (--mean, --sigma of the log)"),
+          distribution_entry(distribution_kind::poisson, "host API: Poisson counts (--lambda)"),
+          pi_entry(pi_version::xorwow, "Monte Carlo pi, device API, XORWOW state per resident thread"),
+          pi_entry(pi_version::philox, "Monte Carlo pi, device API, Philox state per resident thread"),
+          pi_entry(pi_version::mrg32k3a, "Monte Carlo pi, device API, MRG32k3a state per resident thread"),
+          pi_entry(pi_version::host_api_bulk, "Monte Carlo pi from numbers made in bulk by the host API (Philox)"),
+          pi_entry(pi_version::course_grid,
+                   "Monte Carlo pi, XORWOW, the course's launch of 512 blocks x 32 threads"),
+      },
+      .tour = {{"uniform", std::nullopt, philox},
+               {"normal", std::nullopt, philox},
+               {"pi_xorwow", std::nullopt},
+               {"pi_host_api_bulk", std::nullopt}},
+      .compare = compare,
+      .options = {generator_option, mean_option, sigma_option, lambda_option, dimensions_option},
+      .validate = validate,
+  };
 }
 
 }  // namespace gpulab::random

@@ -32,11 +32,10 @@ case_entry sweep_entry(copy_kind kind, const std::string& description) {
 }
 
 case_entry scale_entry(scale_kind kind, const std::string& description) {
-  return {scale_kind_name(kind), description + " (--size: floats; default 50M)", [kind](const run_options& options) {
-            std::vector<std::unique_ptr<bench_case>> cases;
-            cases.push_back(make_scale_case(kind, options.size.value_or(course_scale_elements)));
-            return cases;
-          },
+  return {scale_kind_name(kind), description + " (--size: floats; default 50M)",
+          one_case([kind](const run_options& options) {
+            return make_scale_case(kind, options.size.value_or(course_scale_elements));
+          }),
           check_floats};
 }
 
@@ -45,14 +44,12 @@ case_entry pipeline_entry(int streams) {
   return {name,
           "copy in, compute, copy back in 16 chunks over " + std::to_string(streams) +
               " stream(s) (--size: floats; default 2^26)",
-          [streams](const run_options& options) {
+          one_case([streams](const run_options& options) {
             overlap_config config;
             config.streams = streams;
             if (options.size) config.n = *options.size;
-            std::vector<std::unique_ptr<bench_case>> cases;
-            cases.push_back(make_overlap_case(config));
-            return cases;
-          },
+            return make_overlap_case(config);
+          }),
           check_floats};
 }
 
@@ -124,38 +121,38 @@ line_plot bandwidth_plot(const std::vector<case_result>& results) {
 }  // namespace
 
 training_module make_module() {
-  training_module m;
-  m.name = "transfer";
-  m.title = "gpulab module 2: moving data between host and device";
-  m.cases = {
-      sweep_entry(copy_kind::h2d_pageable, "host (pageable) to device"),
-      sweep_entry(copy_kind::h2d_pinned, "host (pinned) to device"),
-      sweep_entry(copy_kind::d2h_pageable, "device to host (pageable)"),
-      sweep_entry(copy_kind::d2h_pinned, "device to host (pinned)"),
-      sweep_entry(copy_kind::d2d_memcpy, "device to device with cudaMemcpy"),
-      sweep_entry(copy_kind::d2d_copy_kernel, "device to device with the kit's copy kernel (a tile per block)"),
-      sweep_entry(copy_kind::d2d_copy_grid_stride, "device to device with a grid-stride copy kernel"),
-      sweep_entry(copy_kind::managed_on_demand, "managed memory read by a kernel, migrated by page faults"),
-      sweep_entry(copy_kind::managed_prefetch, "managed memory prefetched to the device, then read"),
-      scale_entry(scale_kind::device_resident, "multiply by 2, data already on the GPU"),
-      scale_entry(scale_kind::pageable_copies, "multiply by 2, copies from/to pageable memory counted"),
-      scale_entry(scale_kind::pinned_copies, "multiply by 2, copies from/to pinned memory counted"),
-      pipeline_entry(1),
-      pipeline_entry(4),
-  };
   const std::uint64_t mib64 = std::uint64_t{64} << 20, gib1 = std::uint64_t{1} << 30;
-  m.tour = {{"h2d_pageable", mib64},
-            {"h2d_pinned", mib64},
-            {"d2h_pinned", mib64},
-            {"d2d_memcpy", gib1},
-            {"d2d_copy_kernel", gib1},
-            {"scale_by_2_device_resident", std::nullopt},
-            {"scale_by_2_with_pageable_copies", std::nullopt},
-            {"pipeline_1_stream", std::nullopt},
-            {"pipeline_4_streams", std::nullopt}};
-  m.compare = compare;
-  m.plot = bandwidth_plot;
-  return m;
+  return {
+      .name = "transfer",
+      .title = "gpulab module 2: moving data between host and device",
+      .cases = {
+          sweep_entry(copy_kind::h2d_pageable, "host (pageable) to device"),
+          sweep_entry(copy_kind::h2d_pinned, "host (pinned) to device"),
+          sweep_entry(copy_kind::d2h_pageable, "device to host (pageable)"),
+          sweep_entry(copy_kind::d2h_pinned, "device to host (pinned)"),
+          sweep_entry(copy_kind::d2d_memcpy, "device to device with cudaMemcpy"),
+          sweep_entry(copy_kind::d2d_copy_kernel, "device to device with the kit's copy kernel (a tile per block)"),
+          sweep_entry(copy_kind::d2d_copy_grid_stride, "device to device with a grid-stride copy kernel"),
+          sweep_entry(copy_kind::managed_on_demand, "managed memory read by a kernel, migrated by page faults"),
+          sweep_entry(copy_kind::managed_prefetch, "managed memory prefetched to the device, then read"),
+          scale_entry(scale_kind::device_resident, "multiply by 2, data already on the GPU"),
+          scale_entry(scale_kind::pageable_copies, "multiply by 2, copies from/to pageable memory counted"),
+          scale_entry(scale_kind::pinned_copies, "multiply by 2, copies from/to pinned memory counted"),
+          pipeline_entry(1),
+          pipeline_entry(4),
+      },
+      .tour = {{"h2d_pageable", mib64},
+               {"h2d_pinned", mib64},
+               {"d2h_pinned", mib64},
+               {"d2d_memcpy", gib1},
+               {"d2d_copy_kernel", gib1},
+               {"scale_by_2_device_resident", std::nullopt},
+               {"scale_by_2_with_pageable_copies", std::nullopt},
+               {"pipeline_1_stream", std::nullopt},
+               {"pipeline_4_streams", std::nullopt}},
+      .compare = compare,
+      .plot = bandwidth_plot,
+  };
 }
 
 }  // namespace gpulab::transfer

@@ -185,16 +185,24 @@ struct module_option {
   [[nodiscard]] std::vector<std::string> list(const run_options& options) const;  // "all": every choice
 };
 
+// What makes the cases of an entry from the command's options.
+using case_maker = std::function<std::vector<std::unique_ptr<bench_case>>(const run_options&)>;
+
 struct case_entry {
   std::string name;
   std::string description;  // says what --size counts for this case
   // One entry may give several cases: a sweep over sizes, unless options.size is set.
-  std::function<std::vector<std::unique_ptr<bench_case>>(const run_options&)> make;
+  case_maker make;
   // A small, odd --size at which the sabotage test (tests/course) checks that the
   // case's verification rejects a wrong output: quick, and not a power of two, so
   // that tails and partial blocks are exercised.
   std::uint64_t check_size = 0;
 };
+
+// Most entries make exactly one case (at --size, or the case's default): they
+// say how to make that case, and one_case() turns it into case_entry::make.
+//   {"scale_by_two", "...", one_case([](const run_options& o) { return make_scale(o.size.value_or(n)); }), 100003}
+case_maker one_case(std::function<std::unique_ptr<bench_case>(const run_options&)> make);
 
 // One demo or case to run, at a size of its own (or the case's default).
 struct run_item {
@@ -203,25 +211,29 @@ struct run_item {
   std::map<std::string, std::string> parameters = {};  // overrides the command's, e.g. one generator
 };
 
+// A module as the apps see it. Every module's make_module() returns one with
+// designated initializers, naming only the fields it has, in this order (the
+// = {} let it leave the others out), so module.cpp holds what differs and no scaffolding:
+//   return {.name = "transfer", .title = "...", .cases = {...}, .tour = {...}, .compare = compare};
 struct training_module {
-  std::string name;   // the module id, "transfer": the same in every layer (folders, namespace, target, command)
-  std::vector<std::string> aliases;  // other names its command answers to (module 5 was `kernels`)
-  std::string title;  // "Module 2: moving data between host and device"
-  std::vector<demo_entry> demos;
-  std::vector<case_entry> cases;
-  std::vector<run_item> tour;  // the headline items `gpulab tour` runs
+  std::string name = {};  // the module id, "transfer": the same in every layer (folders, namespace, target, command)
+  std::vector<std::string> aliases = {};  // other names its command answers to (module 5 was `kernels`)
+  std::string title = {};  // "gpulab module 2: moving data between host and device"
+  std::vector<demo_entry> demos = {};
+  std::vector<case_entry> cases = {};
+  std::vector<run_item> tour = {};  // the headline items `gpulab tour` runs
   // Lines under the results table that compare cases with each other.
-  std::function<std::vector<std::string>(const std::vector<case_result>&)> compare;
+  std::function<std::vector<std::string>(const std::vector<case_result>&)> compare = {};
   // The module's figure (e.g. bandwidth versus size), drawn by --plot FILE.svg.
-  std::function<line_plot(const std::vector<case_result>&)> plot;
+  std::function<line_plot(const std::vector<case_result>&)> plot = {};
   // Options of this module only, and the check of their values (throws usage_error), run before any GPU work.
-  std::vector<module_option> options;
-  std::function<void(const run_options&)> validate;
+  std::vector<module_option> options = {};
+  std::function<void(const run_options&)> validate = {};
   // A selection that needs no GPU (module 6's --backend cpu: the pandas steps on
   // the CPU, as pandas runs them) is run here, before any device is touched, so it
   // works on a machine without one: the report, or std::nullopt when the selection
   // needs the GPU after all. Empty: every selection needs the GPU.
-  std::function<std::optional<report>(const run_options&)> run_without_gpu;
+  std::function<std::optional<report>(const run_options&)> run_without_gpu = {};
 };
 
 // Throws usage_error naming the known cases when a selected name is unknown.

@@ -38,29 +38,29 @@ host_matrix<T> gemm(const host_matrix<T>& a, const host_matrix<T>& b);
 template <class T>
 host_matrix<T> matrix_power(const host_matrix<T>& a, int p);
 
+// ---------------------------------------------------------------- factorizations
+// The CPU baselines of the solver cases, in double (their only type). They are
+// plain functions, not templates: each is a heavy Eigen template (BDCSVD alone
+// takes ~20 s to compile), and a float copy nobody calls would double that.
 template <class T>
 struct svd_result {
   host_matrix<T> u;           // m x k, k = min(m, n)
   std::vector<T> singular;    // k values, descending
   host_matrix<T> vt;          // k x n
 };
-template <class T>
-svd_result<T> svd(const host_matrix<T>& a);
+svd_result<double> svd(const host_matrix<double>& a);
 
 template <class T>
 struct qr_result {
   host_matrix<T> q;  // m x k, orthonormal columns (k = min(m, n))
   host_matrix<T> r;  // k x n, upper triangular
 };
-template <class T>
-qr_result<T> qr(const host_matrix<T>& a);
+qr_result<double> qr(const host_matrix<double>& a);
 
 // x with A x = b (A square). Throws numerical_error when A is singular.
-template <class T>
-host_matrix<T> lu_solve(const host_matrix<T>& a, const host_matrix<T>& b);
+host_matrix<double> lu_solve(const host_matrix<double>& a, const host_matrix<double>& b);
 // x with A x = b for symmetric positive definite A. Throws numerical_error otherwise.
-template <class T>
-host_matrix<T> cholesky_solve(const host_matrix<T>& a, const host_matrix<T>& b);
+host_matrix<double> cholesky_solve(const host_matrix<double>& a, const host_matrix<double>& b);
 
 template <class T>
 struct eigen_result {
@@ -68,8 +68,7 @@ struct eigen_result {
   host_matrix<T> vectors;  // column k belongs to values[k]
 };
 // Eigenvalues and eigenvectors of a symmetric matrix (only the lower triangle is read).
-template <class T>
-eigen_result<T> symmetric_eigen(const host_matrix<T>& a);
+eigen_result<double> symmetric_eigen(const host_matrix<double>& a);
 
 // ---------------------------------------------------------------- accuracy measures
 // ||a - b||_F / ||b||_F
