@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
-// gpulab-multigpu: module 8, scaling out. One process per GPU (here: per core,
-// the host backend), started by mpirun or srun:
-//   mpirun -np 4 gpulab-multigpu wave --size 4096 --steps 100 --validation full --backend host
+// gpulab-multigpu: module 8, scaling out. One process per GPU (or per core, the
+// host backend), started by mpirun or srun:
+//   mpirun -np 4 gpulab-multigpu wave --size 4096 --steps 100 --validation full --backend gpu --halo overlap
+//   mpirun -np 4 gpulab-multigpu wave --backend host --halo sendrecv
+//   mpirun -np 4 gpulab-multigpu collectives --max 256M --comm nccl
 // Every rank parses the same command line; rank 0 prints the report.
 #include <CLI/CLI.hpp>
 #include <climits>
 #include <cstdint>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,7 +18,12 @@
 #include "cli.hpp"
 #include "gpulab/bench/atomic_file.hpp"
 #include "gpulab/bench/size_parse.hpp"
+#include "gpulab/core/device.hpp"
+#include "gpulab/multigpu/collectives.hpp"
+#include "gpulab/multigpu/communicator.hpp"
+#include "gpulab/multigpu/device_assignment.hpp"
 #include "gpulab/multigpu/mpi_session.hpp"
+#include "gpulab/multigpu/wave_gpu.hpp"
 #include "gpulab/multigpu/wave_mpi.hpp"
 #include "gpulab/multigpu/wave_report.hpp"
 
@@ -29,9 +38,28 @@ struct wave_options {
   std::string halo = "overlap";
   std::string validation = "full";
   std::string backend = "host";
+  std::string comm = "nccl";
   std::string output;
   int fail_rank = -1;
 };
+
+struct collectives_options {
+  std::string max = "64M";
+  std::string comm = "nccl";
+  std::string op = "all";
+  int repeat = 20;
+  std::uint64_t seed = 1;
+};
+
+// The communicator of the GPU commands, this rank on the GPU of its node rank:
+// with NCCL, refused on every rank before ncclCommInitRank when the node has
+// more ranks than GPUs (or none); with MPI likewise, so both behave the same.
+std::unique_ptr<communicator> make_communicator(mpi_session& mpi, const std::string& backend) {
+  if (backend == "nccl") return make_nccl_communicator(mpi.world(), mpi.node_rank(), mpi.node_size());
+  agree_or_throw(mpi.world(),
+                 [&] { select_device(device_for_node_rank(mpi.node_rank(), mpi.node_size(), device_count())); });
+  return make_mpi_communicator(mpi.world());
+}
 
 // "4096" is a 4096 x 4096 grid, "97x61" one of 97 rows and 61 columns; each
 // number as --size takes it elsewhere in the kit (4K, 2^12).
@@ -70,6 +98,7 @@ int run_wave(mpi_session& mpi, const wave_options& options) {
       {"--halo", options.halo},
       {"--validation", options.validation},
       {"--backend", options.backend},
+      {"--comm", options.comm},
       {"--fail-rank", std::to_string(options.fail_rank)}};
   for (const auto& [option, value] : must_agree) check_same_on_every_rank(comm, option, value);
   if (options.fail_rank >= mpi.size()) {  // every rank sees the same numbers
@@ -79,6 +108,9 @@ int run_wave(mpi_session& mpi, const wave_options& options) {
   }
   agree_or_throw(comm, [&] {
     if (mpi.rank() == 0) require_atomically_writable(options.output);
+    if (options.backend == "gpu" && options.halo == "sendrecv") {
+      throw usage_error("--halo sendrecv is the host backend's (MPI_Sendrecv); the gpu backend takes blocking or overlap");
+    }
   });
 
   // --fail-rank R: rank R throws half-way, while its neighbours wait for its halo;
@@ -89,20 +121,34 @@ int run_wave(mpi_session& mpi, const wave_options& options) {
                   " (--fail-rank)");
     }
   };
-  const halo_version halo = options.halo == "sendrecv" ? halo_version::sendrecv : halo_version::overlap;
-  const divided_solution solution = solve_divided(problem, halo, comm, fail_on_purpose);
-
   wave_report report;
   report.problem = problem;
   report.ranks = mpi.size();
-  report.halo = to_string(halo);
   report.backend = options.backend;
-  report.seconds = solution.seconds;
-  report.initial_energy = solution.initial_energy;
-  report.energy = solution.energy;
+  std::optional<wave_slab> mine;  // this rank's slab on the host, for the validation
+  if (options.backend == "gpu") {
+    const std::unique_ptr<communicator> gpus = make_communicator(mpi, options.comm);
+    const stream s;
+    const gpu_halo halo = options.halo == "overlap" ? gpu_halo::overlap : gpu_halo::blocking;
+    const gpu_solution solution = solve_on_gpus(problem, halo, *gpus, s, fail_on_purpose);
+    report.halo = to_string(halo);
+    report.backend = "gpu, " + gpus->backend();
+    report.seconds = solution.seconds;
+    report.initial_energy = solution.initial_energy;
+    report.energy = solution.energy;
+    if (options.validation == "full") mine = copy_to_host(solution.wave, s);
+  } else {
+    const halo_version halo = options.halo == "overlap" ? halo_version::overlap : halo_version::sendrecv;
+    divided_solution solution = solve_divided(problem, halo, comm, fail_on_purpose);
+    report.halo = to_string(halo);
+    report.seconds = solution.seconds;
+    report.initial_energy = solution.initial_energy;
+    report.energy = solution.energy;
+    mine = std::move(solution.wave);
+  }
   if (options.validation == "full") {
-    const std::vector<float> field = gather_field(solution.wave, comm);
-    if (mpi.rank() == 0) report.validation = compare_with_undivided(problem, field, solution.energy);
+    const std::vector<float> field = gather_field(*mine, comm);
+    if (mpi.rank() == 0) report.validation = compare_with_undivided(problem, field, report.energy);
   }
   // Rank 0 alone knows the verdict: every rank exits with its code.
   int code = report.validation.done && !report.validation.passed() ? static_cast<int>(exit_code::verification_failed)
@@ -113,6 +159,44 @@ int run_wave(mpi_session& mpi, const wave_options& options) {
     if (!options.output.empty()) write_file_atomically(options.output, wave_report_json(report));
   }
   return code;
+}
+
+int run_collectives(mpi_session& mpi, const collectives_options& options) {
+  std::uint64_t max_bytes = 0;
+  agree_or_throw(mpi.world(), [&] {
+    max_bytes = parse_size(options.max);
+    if (max_bytes < 8) throw usage_error("--max " + options.max + " is less than 8 bytes");
+  });
+  const std::vector<std::pair<std::string, std::string>> must_agree = {{"--max", std::to_string(max_bytes)},
+                                                                       {"--comm", options.comm},
+                                                                       {"--op", options.op},
+                                                                       {"--repeat", std::to_string(options.repeat)},
+                                                                       {"--seed", std::to_string(options.seed)}};
+  for (const auto& [option, value] : must_agree) check_same_on_every_rank(mpi.world(), option, value);
+  const std::unique_ptr<communicator> comm = make_communicator(mpi, options.comm);
+  // The largest buffers (all_gather's output, reduce_scatter's input) on every rank.
+  agree_or_throw(mpi.world(), [&] { require_device_memory(2 * max_bytes, "the collectives' two largest buffers"); });
+  const stream s;
+  if (mpi.rank() == 0) {
+    std::cout << "collectives on " << comm->size() << " rank" << (comm->size() == 1 ? "" : "s") << ", "
+              << comm->backend() << (options.comm == "nccl" ? " (NCCL " + nccl_version() + ")" : "")
+              << ", float32, sum; median of " << options.repeat
+              << " runs on the slowest rank; busbw = algbw x 2(n-1)/n (all_reduce), (n-1)/n (all_gather, "
+                 "reduce_scatter), 1 (broadcast)\n"
+              << collectives_table_header() << "\n"
+              << std::flush;
+  }
+  bool all_verified = true;
+  for (const collective op : all_collectives()) {
+    if (options.op != "all" && options.op != to_string(op)) continue;
+    for (const std::size_t bytes : collective_sizes(max_bytes)) {
+      const collective_row row = run_collective(op, bytes, *comm, s, options.repeat, options.seed);
+      if (row.count == 0) continue;  // fewer bytes than one element per rank
+      all_verified = all_verified && row.verified();
+      if (mpi.rank() == 0) std::cout << format_collective_row(row) << "\n" << std::flush;
+    }
+  }
+  return all_verified ? static_cast<int>(exit_code::ok) : static_cast<int>(exit_code::verification_failed);
 }
 
 }  // namespace
@@ -130,18 +214,32 @@ int main(int argc, char** argv) {
         ->type_name("GRID");
     wave->add_option("--steps", options.steps, "time steps (default 100)")->check(CLI::Range(1, 1000000));
     wave->add_option("--halo", options.halo,
-                     "sendrecv (MPI_Sendrecv) or overlap (Isend/Irecv while the inside "
-                     "is computed; the default)")
-        ->check(CLI::IsMember({"sendrecv", "overlap"}));
+                     "blocking (exchange, then compute: MPI_Sendrecv on the host, grouped send/recv on the GPU; "
+                     "sendrecv is its host name) or overlap (the inside computed while the halos travel; the default)")
+        ->check(CLI::IsMember({"sendrecv", "blocking", "overlap"}));
     wave->add_option("--validation", options.validation,
                      "full (the default: rank 0 gathers the field and compares it with the undivided solve) or none")
         ->check(CLI::IsMember({"full", "none"}));
-    wave->add_option("--backend", options.backend, "host: host arrays on every rank")->check(CLI::IsMember({"host"}));
+    wave->add_option("--backend", options.backend, "host (host arrays, halos by MPI; the default) or gpu (one GPU per rank)")
+        ->check(CLI::IsMember({"host", "gpu"}));
+    wave->add_option("--comm", options.comm, "the gpu backend's communicator: nccl (the default) or mpi (host-staged "
+                                             "unless MPI is CUDA-aware)")
+        ->check(CLI::IsMember({"nccl", "mpi"}));
     wave->add_option("--output", options.output, "also write the summary as JSON to FILE")->type_name("FILE");
     wave->add_option("--fail-rank", options.fail_rank,
                      "make rank R fail half-way, to see every rank stop with its message (exit code 7)")
         ->type_name("R")
         ->check(CLI::NonNegativeNumber);
+
+    collectives_options coll;
+    auto* collectives = app.add_subcommand(
+        "collectives", "all_reduce, all_gather, broadcast, reduce_scatter timed from 8 B up to --max, verified (as nccl-tests)");
+    collectives->add_option("--max", coll.max, "the largest size (default 64M; 2^30, 1GiB...)")->type_name("BYTES");
+    collectives->add_option("--comm", coll.comm, "nccl (the default) or mpi")->check(CLI::IsMember({"nccl", "mpi"}));
+    collectives->add_option("--op", coll.op, "all (the default) or one collective")
+        ->check(CLI::IsMember({"all", "all_reduce", "all_gather", "broadcast", "reduce_scatter"}));
+    collectives->add_option("--repeat", coll.repeat, "timed runs per size (default 20)")->check(CLI::Range(1, 100000));
+    collectives->add_option("--seed", coll.seed, "the data's seed (default 1)");
 
     // Every rank parses; a bad command line on any rank stops all of them.
     bool stop = false;
@@ -156,6 +254,7 @@ int main(int argc, char** argv) {
       }
     });
     if (any_rank(mpi.world(), stop)) return 0;
+    if (collectives->parsed()) return run_collectives(mpi, coll);
     return run_wave(mpi, options);
   });
 }

@@ -60,6 +60,16 @@ if(GPULAB_HAVE_MPI)
   if(mpiexec_version MATCHES "Open MPI|OpenRTE")
     set(GPULAB_MPIEXEC_TEST_FLAGS --oversubscribe --allow-run-as-root)
   endif()
+  # NCCL (module 8's GPU communicator): in the CUDA toolkit of the HPC SDK, or
+  # beside it (libnccl-dev). Optional: without it, the MPI backend still works.
+  find_path(GPULAB_NCCL_INCLUDE_DIR nccl.h HINTS ${CUDAToolkit_INCLUDE_DIRS})
+  find_library(GPULAB_NCCL_LIBRARY nccl HINTS ${CUDAToolkit_LIBRARY_DIR})
+  if(GPULAB_NCCL_INCLUDE_DIR AND GPULAB_NCCL_LIBRARY)
+    set(GPULAB_HAVE_NCCL ON)
+  else()
+    set(GPULAB_HAVE_NCCL OFF)
+    message(STATUS "gpulab: NCCL not found (install libnccl-dev): module 8's NCCL backend is not built")
+  endif()
 else()
   message(STATUS "gpulab: MPI not found (install libopenmpi-dev and openmpi-bin, or load an MPI module): "
                  "module 8's MPI parts, gpulab-multigpu and the MPI tests are not built")

@@ -59,7 +59,8 @@ wave_validation compare_with_undivided(const wave_problem& problem, std::span<co
 
 std::string format_wave_report(const wave_report& r) {
   const std::string grid = std::to_string(r.problem.grid.rows) + " x " + std::to_string(r.problem.grid.cols);
-  std::string text = "2D wave equation, float32, leapfrog; slabs of rows, halos by MPI (" + r.backend + " backend)\n";
+  const std::string by = r.backend == "host" ? "MPI" : "the communicator";
+  std::string text = "2D wave equation, float32, leapfrog; slabs of rows, halos by " + by + " (" + r.backend + " backend)\n";
   text += formatted("%5s  %-13s  %6s  %-8s  %10s  %14s\n", "ranks", "grid", "steps", "halo", "ms/step", "energy");
   text += formatted("%5d  %-13s  %6d  %-8s  %10.3f  %14.7e\n", r.ranks, grid.c_str(), r.problem.steps, r.halo.c_str(),
                     ms_per_step(r.seconds, r.problem.steps), r.energy.energy);

@@ -17,6 +17,17 @@
     }                                                                                        \
   } while (0)
 
+// Skips unless at least `n` GPUs are visible, saying how many the test needs
+// (a multi-GPU test: one process per GPU, or one process driving n of them).
+#define GPULAB_REQUIRE_GPUS(n)                                                                        \
+  do {                                                                                                \
+    GPULAB_REQUIRE_GPU();                                                                             \
+    if (const int gpulab_visible_ = ::gpulab::device_count(); gpulab_visible_ < (n)) {                \
+      GTEST_SKIP() << "needs " << (n) << " GPUs visible (one per rank on this node), " << gpulab_visible_ \
+                   << " visible";                                                                     \
+    }                                                                                                 \
+  } while (0)
+
 // Fixture for GPU tests: skips without a GPU, otherwise selects device 0.
 class GpuTest : public ::testing::Test {
  protected:

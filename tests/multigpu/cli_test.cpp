@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/run_command.hpp"
+#include "gpulab/core/device.hpp"
 
 namespace {
 
@@ -150,13 +151,46 @@ INSTANTIATE_TEST_SUITE_P(
         bad_command_line{"more_ranks_than_rows", 4, {"--size", "3x9", "--steps", "2"}, usage,
                          "a grid of 3 rows cannot be cut into 4 slabs: each rank needs at least one row"},
         bad_command_line{"unknown_halo", 2, {"--halo", "carrier-pigeon"}, usage, "--halo: carrier-pigeon not in"},
-        bad_command_line{"unknown_backend", 2, {"--backend", "gpu"}, usage, "--backend: gpu not in"},
+        bad_command_line{"unknown_backend", 2, {"--backend", "tpu"}, usage, "--backend: tpu not in"},
+        bad_command_line{"unknown_comm", 2, {"--backend", "gpu", "--comm", "smoke-signals"}, usage,
+                         "--comm: smoke-signals not in"},
+        bad_command_line{"sendrecv_on_the_gpu", 2, {"--backend", "gpu", "--halo", "sendrecv"}, usage,
+                         "--halo sendrecv is the host backend's (MPI_Sendrecv); the gpu backend takes blocking or overlap"},
         bad_command_line{"fail_rank_not_a_rank", 2, {"--size", "16", "--fail-rank", "5"}, usage,
                          "--fail-rank 5 is not a rank: there are 2"},
         // Rank 0 alone writes the file: it finds the problem, and every rank stops.
         bad_command_line{"unwritable_output", 2, {"--size", "16", "--output", "/nonexistent-folder/x.json"}, io,
                          "/nonexistent-folder/x.json"}),
     [](const auto& param_info) { return param_info.param.name; });
+
+// mpirun -np <ranks> gpulab-multigpu <args...>
+command_result run_app(int ranks, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = mpirun(ranks);
+  argv.push_back(GPULAB_MULTIGPU_CLI);
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv);
+}
+
+// Two ranks on a node with fewer than two GPUs: every GPU command is refused on
+// every rank before NCCL starts (ncclCommInitRank would hang with one GPU twice):
+// "no GPU visible" (exit 3) here, "2 ranks on this node but 1 GPU visible" (exit 2)
+// on a one-GPU machine. Both communicators, the wave and the collectives.
+TEST(multigpu_cli_errors, MoreRanksThanGpusAreRefusedOnEveryRank) {
+  const int gpus = gpulab::device_count();
+  if (gpus >= 2) GTEST_SKIP() << "needs fewer than 2 GPUs visible to see the refusal, " << gpus << " are";
+  const int code = gpus == 0 ? 3 : usage;
+  const std::string message = gpus == 0 ? "no GPU visible on this node (2 ranks need one each)"
+                                        : "2 ranks on this node but 1 GPU visible: start at most 1 rank per node";
+  for (const std::string comm : {"nccl", "mpi"}) {
+    expect_refused_on_every_rank(run_wave(2, {"--backend", "gpu", "--comm", comm, "--size", "97x61"}), 2, code,
+                                 message);
+    expect_refused_on_every_rank(run_app(2, {"collectives", "--comm", comm, "--max", "1K"}), 2, code, message);
+  }
+}
+
+TEST(multigpu_cli_errors, CollectivesRefuseAMaximumBelowEightBytes) {
+  expect_refused_on_every_rank(run_app(2, {"collectives", "--max", "4"}), 2, usage, "--max 4 is less than 8 bytes");
+}
 
 TEST(multigpu_cli_errors, HelpIsPrintedOnceAndNeedsNoRun) {
   const command_result r = run_wave(2, {"--help"});

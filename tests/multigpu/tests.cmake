@@ -2,7 +2,8 @@
 # Module 8 `multigpu` (included by tests/CMakeLists.txt). Without MPI only the host
 # tests are built; with it, the library's MPI tests and gpulab-multigpu's, each
 # under mpirun with 1, 2, 3 and 4 ranks (more ranks than cores: the CI has 2).
-gpulab_add_test(multigpu_host_test SOURCES multigpu/slab_test.cpp multigpu/wave_host_test.cpp)
+gpulab_add_test(multigpu_host_test SOURCES multigpu/slab_test.cpp multigpu/wave_host_test.cpp
+                                            multigpu/device_assignment_test.cpp)
 target_link_libraries(multigpu_host_test PRIVATE gpulab::multigpu nlohmann_json::nlohmann_json)
 
 if(GPULAB_HAVE_MPI)
@@ -18,6 +19,22 @@ if(GPULAB_HAVE_MPI)
     # MPIEXEC_TIMEOUT: mpirun (OpenMPI and MPICH) stops a hung job itself, before ctest's TIMEOUT.
     set_tests_properties(multigpu.mpi_${ranks}_ranks PROPERTIES LABELS mpi TIMEOUT 60 PROCESSORS ${ranks}
                                                                ENVIRONMENT MPIEXEC_TIMEOUT=45)
+  endforeach()
+
+  # The GPU tests under mpirun: the communicator (NCCL and host-staged MPI), later
+  # the wave solve on the GPU. One GPU per rank of the node: on 1 rank they need
+  # one GPU, on 2 ranks two, else every test is SKIPPED saying how many it needs
+  # (the run exits 77 then, which ctest reports as SKIPPED; a failure still fails).
+  add_executable(multigpu_gpu_test multigpu/mpi_test_main.cpp multigpu/communicator_gpu_test.cpp
+                                   multigpu/wave_gpu_test.cpp)
+  target_link_libraries(multigpu_gpu_test PRIVATE gpulab_test_support gpulab::multigpu GTest::gtest gpulab_warnings)
+  target_compile_definitions(multigpu_gpu_test PRIVATE GPULAB_GPU_TESTS=1)
+  foreach(ranks 1 2)
+    add_test(NAME multigpu.gpu_${ranks}_ranks
+             COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${ranks} ${GPULAB_MPIEXEC_TEST_FLAGS}
+                     ${MPIEXEC_PREFLAGS} $<TARGET_FILE:multigpu_gpu_test> ${MPIEXEC_POSTFLAGS})
+    set_tests_properties(multigpu.gpu_${ranks}_ranks PROPERTIES LABELS "gpu;mpi" TIMEOUT 120 PROCESSORS ${ranks}
+                         ENVIRONMENT MPIEXEC_TIMEOUT=110 SKIP_RETURN_CODE 77)
   endforeach()
 
   # gpulab-multigpu under mpirun: the report, bad input, a failing rank.

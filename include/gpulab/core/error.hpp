@@ -138,6 +138,9 @@ void check_launch(const char* file, int line);
 #define GPULAB_CURAND_TRY(call) GPULAB_LIBRARY_TRY_("cuRAND", 0, ::gpulab::curand_status_name, call)
 // NVRTC has its own nvrtcGetErrorString; its header is included where NVRTC is used.
 #define GPULAB_NVRTC_TRY(call) GPULAB_LIBRARY_TRY_("NVRTC", 0, nvrtcGetErrorString, call)
+// NCCL (module 8) likewise: ncclGetErrorString comes from nccl.h, included where NCCL is used.
+// (MPI's macro, GPULAB_MPI_TRY, is in gpulab/multigpu/mpi_session.hpp: it throws mpi_error, exit code 8.)
+#define GPULAB_NCCL_TRY(call) GPULAB_LIBRARY_TRY_("NCCL", ncclSuccess, ncclGetErrorString, call)
 
 // After every kernel launch: a bad launch configuration shows up here, at the
 // launch site. The debug preset (GPULAB_SYNC_AFTER_LAUNCH) also synchronises, so

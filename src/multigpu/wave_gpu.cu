@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+// The launch of kernels/multigpu/wave.cuh.
+//
+// Bit for bit with the host: nvcc contracts a * b + c into one fused
+// multiply-add by default (one rounding instead of two), and the host build of
+// the same expression does not (-ffp-contract=off, src/multigpu/CMakeLists.txt).
+// leapfrog_cell's `2 u - u_prev + k * laplacian` would then round differently
+// on the GPU in the last bit, and the difference grows step after step. This
+// file is compiled with -fmad=false (CMakeLists.txt), so every * and + is
+// rounded on its own, as IEEE float32 and the host do; nothing else in the
+// kernel is approximate (no fast math, no division, denormals kept).
+#include <algorithm>
+
+#include "gpulab/core/launch.cuh"
+#include "gpulab/multigpu/wave_gpu.hpp"
+#include "kernels/multigpu/wave.cuh"
+
+namespace gpulab::multigpu {
+
+void update_rows_async(const slab& part, float coefficient, const float* previous, const float* current, float* next,
+                       row_range rows, cuda::stream_ref s) {
+  const std::int64_t cells = rows.size() * (part.grid.cols - 2);
+  if (cells <= 0) return;  // no row, or no column inside the boundary
+  constexpr int block_size = 256;
+  const unsigned grid =
+      std::min(blocks_for(cells, block_size), occupancy_grid_size(kernels::wave_rows_kernel, block_size));
+  kernels::wave_rows_kernel<<<grid, block_size, 0, s.get()>>>(previous, current, next, part.grid.cols, rows.begin,
+                                                              rows.size(), coefficient);
+  GPULAB_CHECK_LAUNCH();
+}
+
+}  // namespace gpulab::multigpu
