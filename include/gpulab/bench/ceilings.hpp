@@ -11,7 +11,8 @@
 namespace gpulab {
 
 // Measures the three streams (copy, read-only, write-only) on `bytes`-sized
-// buffers: median of 10 after 3 warm-ups each.
+// buffers: median of 10 after 3 warm-ups each; read and write in fresh cudaMalloc
+// memory, the best of two rounds (a ceiling is the most the memory gives).
 memory_ceilings measure_memory_ceilings(cuda::stream_ref s, std::size_t bytes);
 
 }  // namespace gpulab
