@@ -22,8 +22,9 @@ void update_rows_async(const slab& part, float coefficient, const float* previou
   const std::int64_t cells = rows.size() * (part.grid.cols - 2);
   if (cells <= 0) return;  // no row, or no column inside the boundary
   constexpr int block_size = 256;
-  const unsigned grid =
-      std::min(blocks_for(cells, block_size), occupancy_grid_size(kernels::wave_rows_kernel, block_size));
+  constexpr std::int64_t max_blocks_in_y = 65535;  // the hardware's limit on gridDim.y
+  const dim3 grid(blocks_for(part.grid.cols - 2, block_size),
+                  static_cast<unsigned>(std::min(rows.size(), max_blocks_in_y)));
   kernels::wave_rows_kernel<<<grid, block_size, 0, s.get()>>>(previous, current, next, part.grid.cols, rows.begin,
                                                               rows.size(), coefficient);
   GPULAB_CHECK_LAUNCH();
