@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // One column's count, sum, min, max and squared deviations in one kernel:
-// each thread reads 2 x 4 rows per step with 16-byte loads in a grid-stride loop, the
+// each thread reads four rows per 16-byte loads in a grid-stride loop, the
 // block combines its threads' stats with warp shuffles, and the last block to
 // finish combines the blocks' partials (the "last block" pattern of the CUDA
 // samples' threadFenceReduction): one launch, and the same order of additions
@@ -54,32 +54,19 @@ __device__ __forceinline__ column_stats load_partial(const column_stats* p) {
   return s;
 }
 
-// Adds four rows (4q .. 4q+3) to a thread's stats.
-template <class T>
-__device__ __forceinline__ void add_four(column_stats& mine, column_view<T> x, std::int64_t q, const four<T>& v,
-                                         double centre) {
-#pragma unroll
-  for (int k = 0; k < 4; ++k) {
-    if (x.present(4 * q + k, v.v[k])) mine.add(static_cast<double>(v.v[k]), centre);
-  }
-}
-
 // [snippet:column_stats]
 template <class T>
 __global__ void column_stats_kernel(column_view<T> x, double centre, column_stats* partials,
                                     unsigned* blocks_done, column_stats* result) {
   column_stats mine;
-  const std::int64_t quads = x.size / 4, stride = grid_thread_count();
-  // Two groups of four rows per step, both loaded before either is added: the adds of one
-  // step wait for its loads, so each thread keeps twice the bytes in flight (16-byte loads).
-  std::int64_t q = global_thread_id();
-  for (; q + stride < quads; q += 2 * stride) {
-    const four<T> first = load_four(x.data, q);
-    const four<T> second = load_four(x.data, q + stride);
-    add_four(mine, x, q, first, centre);
-    add_four(mine, x, q + stride, second, centre);
+  const std::int64_t quads = x.size / 4;
+  for (std::int64_t q = global_thread_id(); q < quads; q += grid_thread_count()) {
+    const four<T> v = load_four(x.data, q);  // 16-byte loads: more bytes in flight per thread
+#pragma unroll
+    for (int k = 0; k < 4; ++k) {
+      if (x.present(4 * q + k, v.v[k])) mine.add(static_cast<double>(v.v[k]), centre);
+    }
   }
-  if (q < quads) add_four(mine, x, q, load_four(x.data, q), centre);
   const std::int64_t tail = 4 * quads + threadIdx.x;  // the last size % 4 rows, by block 0
   if (blockIdx.x == 0 && tail < x.size && x.present(tail, x.data[tail])) {
     mine.add(static_cast<double>(x.data[tail]), centre);
