@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "gpulab/bench/ceilings.hpp"
+#include "gpulab/bench/l2_flush.hpp"
 #include "gpulab/bench/progress.hpp"
 #include "gpulab/core/event.hpp"
 #include "gpulab/core/host_memory.hpp"
@@ -165,13 +166,13 @@ case_result run_case(bench_case& c, resources& res, const run_options& options) 
     result.check = first.check;
   }
 
-  // A buffer twice the L2 size: writing it evicts the case's data from L2.
-  device_buffer<unsigned char> l2_flush(c.flush_l2() ? 2 * res.device().l2_cache_bytes : 0, s);
+  // Reading a buffer twice the L2 size evicts the case's data from L2 (l2_flush.hpp says why a read).
+  l2_flusher l2(c.flush_l2() ? res.device().l2_cache_bytes : 0, s);
   // Before every repeat, outside the timed region: poison the outputs (a version
   // that writes only on its first call fails the re-check), then flush L2.
   auto before_each = [&] {
     poison_outputs(c, s);
-    if (l2_flush.size() > 0) l2_flush.fill_bytes_async(0, s);
+    l2.flush(s);
     c.before_repeat(s);
   };
 
