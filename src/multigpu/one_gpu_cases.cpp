@@ -75,8 +75,9 @@ class wave_step_case final : public bench_case {
     host_ = make_wave_slab(problem, part_);
     add_noise(host_.previous, seed);
     add_noise(host_.current, seed + 1);
+    // `next` starts as the host's: zero on the boundary, which no kernel writes.
     wave_.emplace(gpu_wave_slab{part_, host_.coefficient, upload(host_.previous, s), upload(host_.current, s),
-                                device_buffer<float>(host_.next.size(), s)});
+                                upload(host_.next, s)});
     stepper_.reset();
     synchronize(s);
   }

@@ -300,6 +300,12 @@ std::string run_on_every_rank(std::unique_ptr<ring>& g, halo_exchange_fn exchang
     for (std::thread& t : threads) t.detach();  // a thread still inside NCCL keeps `state` and the ring alive
     (void)g.release();                          // leaked on purpose: freeing memory a stuck kernel uses could hang
     report.exit_without_cleanup = true;
+    // A rank that failed first leaves the others waiting for it: its error is the cause.
+    for (std::size_t r = 0; r < state->outcomes.size(); ++r) {
+      if (state->outcomes[r].done && !state->outcomes[r].error.empty()) {
+        return "rank " + std::to_string(r) + ": " + state->outcomes[r].error + " (the other ranks then waited for it)";
+      }
+    }
     return "deadlock: the exchange had not finished after " + std::to_string(halo_exchange_deadline_seconds) +
            " s on " + std::to_string(state->outcomes.size()) +
            " rank(s): a send waits for its receive; sends and receives that wait for each other must be in one "
@@ -417,9 +423,7 @@ std::vector<int> ring_devices(const check_options& options) {
 
 }  // namespace
 
-namespace trainee {
-// The trainee's function is in kernels/multigpu/exercises/halo_exchange.hpp.
-}  // namespace trainee
+// trainee::halo_exchange is the skeleton's (kernels/multigpu/exercises/halo_exchange.hpp, included above).
 
 check_report check_halo_exchange(halo_exchange_fn candidate, const check_options& options) {
   check_report report;
