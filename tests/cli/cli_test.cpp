@@ -46,6 +46,22 @@ TEST(Cli, HelpAndListWorkWithoutAGpu) {
   EXPECT_EQ(standalone.exit_code, 0);
 }
 
+// Module 8 is a module of the course like the others: `gpulab list` shows its cases and its
+// exercise, `gpulab multigpu` takes the common options and refuses unknown cases before any GPU
+// work (one process: no mpirun; several GPUs are gpulab-multigpu's).
+TEST(Cli, MultigpuIsListedAndRunsWithoutMpirun) {
+  const auto list = run_command({GPULAB_CLI, "list"});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  for (const char* name : {"multigpu", "wave_step", "all_reduce_nccl", "halo_exchange",
+                           "kernels/multigpu/exercises/halo_exchange.hpp"}) {
+    EXPECT_NE(list.out.find(name), std::string::npos) << name << " in:\n" << list.out;
+  }
+  const auto help = run_command({GPULAB_CLI, "multigpu", "--help"});
+  EXPECT_EQ(help.exit_code, 0) << help.err;
+  EXPECT_NE(help.out.find("--size"), std::string::npos) << help.out;
+  expect_one_line_error({GPULAB_CLI, "multigpu", "wave_halo"}, usage, "unknown case 'wave_halo' for module multigpu");
+}
+
 TEST(Cli, BadSizes) {
   expect_one_line_error({GPULAB_CLI, "transfer", "--size", "0"}, usage, "at least 1");
   expect_one_line_error({GPULAB_CLI, "transfer", "--size", "-5"}, usage, "positive");

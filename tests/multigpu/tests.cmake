@@ -3,8 +3,20 @@
 # tests are built; with it, the library's MPI tests and gpulab-multigpu's, each
 # under mpirun with 1, 2, 3 and 4 ranks (more ranks than cores: the CI has 2).
 gpulab_add_test(multigpu_host_test SOURCES multigpu/slab_test.cpp multigpu/wave_host_test.cpp
-                                            multigpu/device_assignment_test.cpp)
+                                            multigpu/device_assignment_test.cpp multigpu/module_host_test.cpp)
 target_link_libraries(multigpu_host_test PRIVATE gpulab::multigpu nlohmann_json::nlohmann_json)
+
+# The module as a build without NCCL sees it, on every machine: module.cpp with
+# one_gpu_cases_missing.cpp, not gpulab::multigpu (whose one_gpu_cases.cpp would clash).
+add_executable(multigpu_without_nccl_test multigpu/module_without_nccl_test.cpp
+                                          ${PROJECT_SOURCE_DIR}/src/multigpu/module.cpp
+                                          ${PROJECT_SOURCE_DIR}/src/multigpu/one_gpu_cases_missing.cpp)
+target_compile_definitions(multigpu_without_nccl_test PRIVATE GPULAB_MULTIGPU_MISSING="NCCL")
+target_link_libraries(multigpu_without_nccl_test PRIVATE gpulab::bench GTest::gtest_main gpulab_warnings)
+gtest_discover_tests(multigpu_without_nccl_test PROPERTIES LABELS host DISCOVERY_TIMEOUT 120)
+
+# Module 8's one-GPU cases (`gpulab multigpu`, the tour) through the runner: one process, no mpirun.
+gpulab_add_test(multigpu_cases_gpu_test GPU SOURCES multigpu/cases_gpu_test.cpp)
 
 if(GPULAB_HAVE_MPI)
   # The library's MPI tests: one GoogleTest program that every rank runs (its own
@@ -36,6 +48,21 @@ if(GPULAB_HAVE_MPI)
     set_tests_properties(multigpu.gpu_${ranks}_ranks PROPERTIES LABELS "gpu;mpi" TIMEOUT 120 PROCESSORS ${ranks}
                          ENVIRONMENT MPIEXEC_TIMEOUT=110 SKIP_RETURN_CODE 77)
   endforeach()
+
+  if(GPULAB_HAVE_NCCL)
+    # The halo exchange exercise: its checker accepts the reference and rejects the
+    # skeleton and the planted wrong solutions; one process per test (ctest), no mpirun.
+    gpulab_add_test(multigpu_exercise_gpu_test GPU SOURCES multigpu/halo_exchange_exercise_test.cpp)
+    target_link_libraries(multigpu_exercise_gpu_test PRIVATE gpulab::exercises ${GPULAB_NCCL_LIBRARY})
+  endif()
+
+  # Launching like a cluster user: the Slurm scripts name a binary and options that
+  # exist, one task per GPU; uneven grids run, grids with fewer rows than ranks are refused.
+  add_test(NAME multigpu.launch_scripts
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/multigpu/launch_scripts_test.sh ${PROJECT_SOURCE_DIR}
+                   $<TARGET_FILE:gpulab_multigpu_app> ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG}
+                   ${GPULAB_MPIEXEC_TEST_FLAGS})
+  set_tests_properties(multigpu.launch_scripts PROPERTIES LABELS mpi TIMEOUT 120 PROCESSORS 3)
 
   # gpulab-multigpu under mpirun: the report, bad input, a failing rank.
   gpulab_add_test(multigpu_cli_test MPI SOURCES multigpu/cli_test.cpp)
