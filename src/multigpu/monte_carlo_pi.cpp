@@ -102,8 +102,8 @@ std::string format_pi_report(const pi_result& r) {
   }
   text += "validation: FAILED:";
   if (r.hits != r.reference_hits) {
-    text += formatted(" %llu hits on %d ranks, %llu in one process;", static_cast<unsigned long long>(r.hits), r.ranks,
-                      static_cast<unsigned long long>(r.reference_hits));
+    text += formatted(" %llu hits on %d rank%s, %llu in one process;", static_cast<unsigned long long>(r.hits), r.ranks,
+                      r.ranks == 1 ? "" : "s", static_cast<unsigned long long>(r.reference_hits));
   }
   if (!r.repeats_agree) text += " the timed runs gave another total than the first;";
   if (!r.within_bound()) text += formatted(" |estimate - pi| = %.3e is more than 6 sigma = %.3e;", r.error(), r.bound());

@@ -27,7 +27,8 @@ if(GPULAB_HAVE_MPI)
   # one GPU, on 2 ranks two, else every test is SKIPPED saying how many it needs
   # (the run exits 77 then, which ctest reports as SKIPPED; a failure still fails).
   add_executable(multigpu_gpu_test multigpu/mpi_test_main.cpp multigpu/communicator_gpu_test.cpp
-                                   multigpu/wave_gpu_test.cpp)
+                                   multigpu/wave_gpu_test.cpp multigpu/pi_gpu_test.cpp
+                                   multigpu/all_reduce_gpu_test.cpp multigpu/topology_gpu_test.cpp)
   target_link_libraries(multigpu_gpu_test PRIVATE gpulab_test_support gpulab::multigpu GTest::gtest gpulab_warnings)
   target_compile_definitions(multigpu_gpu_test PRIVATE GPULAB_GPU_TESTS=1)
   foreach(ranks 1 2)
