@@ -140,7 +140,15 @@ int run_wave(mpi_session& mpi, const wave_options& options) {
   agree_or_throw(comm, [&] {
     if (mpi.rank() == 0) require_atomically_writable(options.output);
     if (options.backend == "gpu" && options.halo == "sendrecv") {
-      throw usage_error("--halo sendrecv is the host backend's (MPI_Sendrecv); the gpu backend takes blocking or overlap");
+      throw usage_error(
+          "--halo sendrecv is the host backend's (MPI_Sendrecv); the gpu backend takes blocking, overlap or graph");
+    }
+    if (options.backend == "host" && options.halo == "graph") {
+      throw usage_error("--halo graph is the gpu backend's (a CUDA graph): add --backend gpu");
+    }
+    if (options.backend == "gpu" && options.halo == "graph" && options.comm != "nccl") {
+      throw usage_error("--halo graph captures the step, NCCL calls included, in a CUDA graph; MPI's calls run on the "
+                        "host and cannot be captured: use --comm nccl");
     }
   });
 
@@ -160,7 +168,9 @@ int run_wave(mpi_session& mpi, const wave_options& options) {
   if (options.backend == "gpu") {
     const std::unique_ptr<communicator> gpus = make_communicator(mpi, options.comm);
     const stream s;
-    const gpu_halo halo = options.halo == "overlap" ? gpu_halo::overlap : gpu_halo::blocking;
+    const gpu_halo halo = options.halo == "graph"     ? gpu_halo::graph
+                          : options.halo == "overlap" ? gpu_halo::overlap
+                                                      : gpu_halo::blocking;
     const gpu_solution solution = solve_on_gpus(problem, halo, *gpus, s, fail_on_purpose);
     report.halo = to_string(halo);
     report.backend = "gpu, " + gpus->backend();
@@ -404,8 +414,9 @@ int main(int argc, char** argv) {
     wave->add_option("--steps", options.steps, "time steps (default 100)")->check(CLI::Range(1, 1000000));
     wave->add_option("--halo", options.halo,
                      "blocking (exchange, then compute: MPI_Sendrecv on the host, grouped send/recv on the GPU; "
-                     "sendrecv is its host name) or overlap (the inside computed while the halos travel; the default)")
-        ->check(CLI::IsMember({"sendrecv", "blocking", "overlap"}));
+                     "sendrecv is its host name), overlap (the inside computed while the halos travel; the default) "
+                     "or graph (the overlapped step captured once in a CUDA graph and replayed; gpu backend, nccl)")
+        ->check(CLI::IsMember({"sendrecv", "blocking", "overlap", "graph"}));
     wave->add_option("--validation", options.validation,
                      "full (the default: rank 0 gathers the field and compares it with the undivided solve) or none")
         ->check(CLI::IsMember({"full", "none"}));

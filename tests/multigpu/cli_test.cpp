@@ -155,7 +155,12 @@ INSTANTIATE_TEST_SUITE_P(
         bad_command_line{"unknown_comm", 2, {"--backend", "gpu", "--comm", "smoke-signals"}, usage,
                          "--comm: smoke-signals not in"},
         bad_command_line{"sendrecv_on_the_gpu", 2, {"--backend", "gpu", "--halo", "sendrecv"}, usage,
-                         "--halo sendrecv is the host backend's (MPI_Sendrecv); the gpu backend takes blocking or overlap"},
+                         "--halo sendrecv is the host backend's (MPI_Sendrecv); the gpu backend takes blocking, overlap "
+                         "or graph"},
+        bad_command_line{"graph_on_the_host", 2, {"--backend", "host", "--halo", "graph"}, usage,
+                         "--halo graph is the gpu backend's (a CUDA graph): add --backend gpu"},
+        bad_command_line{"graph_with_mpi", 2, {"--backend", "gpu", "--halo", "graph", "--comm", "mpi"}, usage,
+                         "MPI's calls run on the host and cannot be captured: use --comm nccl"},
         bad_command_line{"fail_rank_not_a_rank", 2, {"--size", "16", "--fail-rank", "5"}, usage,
                          "--fail-rank 5 is not a rank: there are 2"},
         // Rank 0 alone writes the file: it finds the problem, and every rank stops.
