@@ -36,6 +36,7 @@
 #include "gpulab/multigpu/wave_gpu.hpp"
 #include "gpulab/multigpu/wave_mpi.hpp"
 #include "gpulab/multigpu/wave_report.hpp"
+#include "gpulab/multigpu/wave_scaling.hpp"
 
 namespace {
 
@@ -73,6 +74,14 @@ struct allreduce_options {
   std::string size = "64M";
   int repeat = 20;
   std::uint64_t seed = 1;
+  std::string output;
+};
+
+struct scaling_command_options {
+  std::string size = "4096";
+  int steps = 100;
+  std::string halo = "overlap";
+  std::string comm = "nccl";
   std::string output;
 };
 
@@ -347,6 +356,40 @@ int run_allreduce(mpi_session& mpi, const allreduce_options& options) {
   return verified ? static_cast<int>(exit_code::ok) : static_cast<int>(exit_code::verification_failed);
 }
 
+int run_scaling(mpi_session& mpi, const scaling_command_options& options) {
+  scaling_options scaling;
+  scaling.problem.steps = options.steps;
+  scaling.halo = options.halo;
+  scaling.comm = options.comm;
+  agree_or_throw(mpi.world(), [&] {
+    scaling.problem.grid = parse_grid(options.size);
+    if (scaling.problem.grid.rows < mpi.size()) {
+      throw usage_error("a grid of " + std::to_string(scaling.problem.grid.rows) + " rows cannot be cut into " +
+                        std::to_string(mpi.size()) + " slabs: each rank needs at least one row");
+    }
+    if (options.halo == "graph" && options.comm != "nccl") {
+      throw usage_error("--halo graph captures the step, NCCL calls included, in a CUDA graph; MPI's calls run on the "
+                        "host and cannot be captured: use --comm nccl");
+    }
+    if (mpi.rank() == 0) require_atomically_writable(options.output);
+  });
+  check_all_agree(mpi.world(), {{"--size", grid_text(scaling.problem.grid)},
+                                {"--steps", std::to_string(options.steps)},
+                                {"--halo", options.halo},
+                                {"--comm", options.comm}});
+  // This rank's GPU, refused on every rank when the node has more ranks than GPUs.
+  agree_or_throw(mpi.world(),
+                 [&] { select_device(device_for_node_rank(mpi.node_rank(), mpi.node_size(), device_count())); });
+  const stream s;
+  const scaling_report report = run_wave_scaling(scaling, mpi, s);
+  // Rank 0 alone has the tables and the verdict: every rank exits with its code.
+  int code = report.verified() ? static_cast<int>(exit_code::ok) : static_cast<int>(exit_code::verification_failed);
+  GPULAB_MPI_TRY(MPI_Bcast(&code, 1, MPI_INT, 0, mpi.world()));
+  if (mpi.rank() == 0) std::cout << format_scaling_report(report) << std::flush;
+  write_output(mpi, options.output, scaling_report_json(report));
+  return code;
+}
+
 // topology and p2p: one process sees every GPU of its node; under mpirun with
 // more ranks, each would repeat the same measurement on the same GPUs.
 void require_one_process(mpi_session& mpi, const std::string& command) {
@@ -459,6 +502,17 @@ int main(int argc, char** argv) {
     allreduce_command->add_option("--output", all_reduce.output, "also write the rows as JSON to FILE")
         ->type_name("FILE");
 
+    scaling_command_options scale;
+    auto* scaling_command = app.add_subcommand(
+        "scaling", "the wave solve on 1, 2, 4 ... GPUs (the first p ranks): strong and weak scaling, every row verified");
+    scaling_command->add_option("--size", scale.size, "the strong grid, and the weak grid's rows per GPU (default 4096)")
+        ->type_name("GRID");
+    scaling_command->add_option("--steps", scale.steps, "time steps (default 100)")->check(CLI::Range(1, 1000000));
+    scaling_command->add_option("--halo", scale.halo, "blocking, overlap (the default) or graph")
+        ->check(CLI::IsMember({"blocking", "overlap", "graph"}));
+    scaling_command->add_option("--comm", scale.comm, "nccl (the default) or mpi")->check(CLI::IsMember({"nccl", "mpi"}));
+    scaling_command->add_option("--output", scale.output, "also write the tables as JSON to FILE")->type_name("FILE");
+
     one_process_options topo;
     auto* topology_command =
         app.add_subcommand("topology", "the GPUs this process sees and their P2P access matrix (one process)");
@@ -486,6 +540,7 @@ int main(int argc, char** argv) {
     if (any_rank(mpi.world(), stop)) return 0;
     if (collectives->parsed()) return run_collectives(mpi, coll);
     if (pi_command->parsed()) return run_pi(mpi, pi);
+    if (scaling_command->parsed()) return run_scaling(mpi, scale);
     if (allreduce_command->parsed()) return run_allreduce(mpi, all_reduce);
     if (topology_command->parsed()) return run_topology(mpi, topo);
     if (p2p_command->parsed()) return run_p2p(mpi, p2p);

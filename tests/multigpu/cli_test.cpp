@@ -252,6 +252,11 @@ INSTANTIATE_TEST_SUITE_P(
         bad_app_line{"topology_on_two_ranks", 2, {"topology"}, usage,
                      "topology runs in one process, which sees every GPU of its node: start it with -np 1"},
         bad_app_line{"p2p_on_two_ranks", 2, {"p2p"}, usage, "p2p runs in one process"},
+        bad_app_line{"scaling_more_ranks_than_rows", 4, {"scaling", "--size", "3x9"}, usage,
+                     "a grid of 3 rows cannot be cut into 4 slabs"},
+        bad_app_line{"scaling_graph_with_mpi", 2, {"scaling", "--halo", "graph", "--comm", "mpi"}, usage,
+                     "use --comm nccl"},
+        bad_app_line{"scaling_zero_steps", 2, {"scaling", "--steps", "0"}, usage, "--steps"},
         bad_app_line{"p2p_not_a_multiple_of_4", 1, {"p2p", "--bytes", "7"}, usage,
                      "--bytes: 7 is not a positive multiple of 4 bytes"}),
     [](const auto& param_info) { return param_info.param.name; });
@@ -260,7 +265,8 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(multigpu_cli_errors, GpuCommandsWithoutAGpuSaySo) {
   if (gpulab::device_count() > 0) GTEST_SKIP() << "a GPU is visible: the commands run (multigpu.gpu_* test them)";
   for (const std::vector<std::string>& args : {std::vector<std::string>{"topology"}, {"p2p", "--bytes", "1K"},
-                                              {"pi", "--darts", "1000"}, {"allreduce", "--size", "1K"}}) {
+                                              {"pi", "--darts", "1000"}, {"allreduce", "--size", "1K"},
+                                              {"scaling", "--size", "64"}}) {
     expect_refused_on_every_rank(run_app(1, args), 1, 3, "no GPU visible");
   }
 }
@@ -268,7 +274,7 @@ TEST(multigpu_cli_errors, GpuCommandsWithoutAGpuSaySo) {
 TEST(multigpu_cli_errors, HelpListsEveryCommand) {
   const command_result r = run_app(1, {"--help"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  for (const std::string command : {"wave", "collectives", "pi", "allreduce", "topology", "p2p"}) {
+  for (const std::string command : {"wave", "collectives", "pi", "allreduce", "scaling", "topology", "p2p"}) {
     EXPECT_NE(r.out.find("  " + command), std::string::npos) << command << "\n" << r.out;
   }
 }
