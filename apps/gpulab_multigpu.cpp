@@ -6,6 +6,8 @@
 //   mpirun -np 4 gpulab-multigpu collectives --max 256M --comm nccl
 //   mpirun -np 4 gpulab-multigpu allreduce --size 256M
 //   mpirun -np 4 gpulab-multigpu pi --darts 2^34
+//   mpirun -np 4 gpulab-multigpu nbody --bodies 256K
+//   mpirun -np 4 gpulab-multigpu scaling --size 4096 --halo graph
 //   gpulab-multigpu topology; gpulab-multigpu p2p   (one process, every GPU it sees)
 // Every rank parses the same command line; rank 0 prints the report.
 #include <CLI/CLI.hpp>
@@ -29,6 +31,7 @@
 #include "gpulab/multigpu/device_assignment.hpp"
 #include "gpulab/multigpu/monte_carlo_pi.hpp"
 #include "gpulab/multigpu/mpi_session.hpp"
+#include "gpulab/multigpu/nbody.hpp"
 #include "gpulab/multigpu/p2p_bandwidth.hpp"
 #include "gpulab/multigpu/ring_all_reduce.hpp"
 #include "gpulab/multigpu/ring_schedule.hpp"
@@ -73,6 +76,14 @@ struct pi_options {
 struct allreduce_options {
   std::string size = "64M";
   int repeat = 20;
+  std::uint64_t seed = 1;
+  std::string output;
+};
+
+struct nbody_options {
+  std::string bodies = "65536";
+  int steps = 20;
+  std::string comm = "nccl";
   std::uint64_t seed = 1;
   std::string output;
 };
@@ -356,6 +367,34 @@ int run_allreduce(mpi_session& mpi, const allreduce_options& options) {
   return verified ? static_cast<int>(exit_code::ok) : static_cast<int>(exit_code::verification_failed);
 }
 
+int run_nbody_command(mpi_session& mpi, const nbody_options& options) {
+  nbody_problem problem;
+  problem.steps = options.steps;
+  problem.seed = options.seed;
+  agree_or_throw(mpi.world(), [&] {
+    std::uint64_t bodies = 0;
+    try {
+      bodies = parse_size(options.bodies);
+    } catch (const usage_error& e) {
+      throw usage_error(std::string("--bodies: ") + e.what());
+    }
+    // One all-gather moves 4 floats per body, counted in int by MPI.
+    if (bodies > (std::uint64_t{1} << 28)) throw usage_error("--bodies: " + options.bodies + " is more than 2^28 bodies");
+    problem.bodies = static_cast<std::int64_t>(bodies);
+    if (mpi.rank() == 0) require_atomically_writable(options.output);
+  });
+  check_all_agree(mpi.world(), {{"--bodies", std::to_string(problem.bodies)},
+                                {"--steps", std::to_string(options.steps)},
+                                {"--comm", options.comm},
+                                {"--seed", std::to_string(options.seed)}});
+  const std::unique_ptr<communicator> comm = make_communicator(mpi, options.comm);
+  const stream s;
+  const nbody_result result = run_nbody(problem, *comm, s);
+  if (mpi.rank() == 0) std::cout << format_nbody_report(result) << std::flush;
+  write_output(mpi, options.output, nbody_report_json(result));
+  return result.verified() ? static_cast<int>(exit_code::ok) : static_cast<int>(exit_code::verification_failed);
+}
+
 int run_scaling(mpi_session& mpi, const scaling_command_options& options) {
   scaling_options scaling;
   scaling.problem.steps = options.steps;
@@ -502,6 +541,15 @@ int main(int argc, char** argv) {
     allreduce_command->add_option("--output", all_reduce.output, "also write the rows as JSON to FILE")
         ->type_name("FILE");
 
+    nbody_options nbody;
+    auto* nbody_command = app.add_subcommand(
+        "nbody", "N-body: each rank its block of bodies, positions all-gathered every step, checked against one rank");
+    nbody_command->add_option("--bodies", nbody.bodies, "bodies in all (default 65536)")->type_name("N");
+    nbody_command->add_option("--steps", nbody.steps, "leapfrog steps (default 20)")->check(CLI::Range(1, 1000000));
+    nbody_command->add_option("--comm", nbody.comm, "nccl (the default) or mpi")->check(CLI::IsMember({"nccl", "mpi"}));
+    nbody_command->add_option("--seed", nbody.seed, "the bodies' seed (default 1)");
+    nbody_command->add_option("--output", nbody.output, "also write the summary as JSON to FILE")->type_name("FILE");
+
     scaling_command_options scale;
     auto* scaling_command = app.add_subcommand(
         "scaling", "the wave solve on 1, 2, 4 ... GPUs (the first p ranks): strong and weak scaling, every row verified");
@@ -541,6 +589,7 @@ int main(int argc, char** argv) {
     if (collectives->parsed()) return run_collectives(mpi, coll);
     if (pi_command->parsed()) return run_pi(mpi, pi);
     if (scaling_command->parsed()) return run_scaling(mpi, scale);
+    if (nbody_command->parsed()) return run_nbody_command(mpi, nbody);
     if (allreduce_command->parsed()) return run_allreduce(mpi, all_reduce);
     if (topology_command->parsed()) return run_topology(mpi, topo);
     if (p2p_command->parsed()) return run_p2p(mpi, p2p);

@@ -257,6 +257,8 @@ INSTANTIATE_TEST_SUITE_P(
         bad_app_line{"scaling_graph_with_mpi", 2, {"scaling", "--halo", "graph", "--comm", "mpi"}, usage,
                      "use --comm nccl"},
         bad_app_line{"scaling_zero_steps", 2, {"scaling", "--steps", "0"}, usage, "--steps"},
+        bad_app_line{"nbody_zero_bodies", 2, {"nbody", "--bodies", "0"}, usage, "--bodies: invalid size '0'"},
+        bad_app_line{"nbody_too_many_bodies", 2, {"nbody", "--bodies", "2^29"}, usage, "is more than 2^28 bodies"},
         bad_app_line{"p2p_not_a_multiple_of_4", 1, {"p2p", "--bytes", "7"}, usage,
                      "--bytes: 7 is not a positive multiple of 4 bytes"}),
     [](const auto& param_info) { return param_info.param.name; });
@@ -266,7 +268,7 @@ TEST(multigpu_cli_errors, GpuCommandsWithoutAGpuSaySo) {
   if (gpulab::device_count() > 0) GTEST_SKIP() << "a GPU is visible: the commands run (multigpu.gpu_* test them)";
   for (const std::vector<std::string>& args : {std::vector<std::string>{"topology"}, {"p2p", "--bytes", "1K"},
                                               {"pi", "--darts", "1000"}, {"allreduce", "--size", "1K"},
-                                              {"scaling", "--size", "64"}}) {
+                                              {"scaling", "--size", "64"}, {"nbody", "--bodies", "100"}}) {
     expect_refused_on_every_rank(run_app(1, args), 1, 3, "no GPU visible");
   }
 }
@@ -274,7 +276,7 @@ TEST(multigpu_cli_errors, GpuCommandsWithoutAGpuSaySo) {
 TEST(multigpu_cli_errors, HelpListsEveryCommand) {
   const command_result r = run_app(1, {"--help"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  for (const std::string command : {"wave", "collectives", "pi", "allreduce", "scaling", "topology", "p2p"}) {
+  for (const std::string command : {"wave", "collectives", "pi", "allreduce", "scaling", "nbody", "topology", "p2p"}) {
     EXPECT_NE(r.out.find("  " + command), std::string::npos) << command << "\n" << r.out;
   }
 }

@@ -5,7 +5,7 @@
 gpulab_add_test(multigpu_host_test SOURCES multigpu/slab_test.cpp multigpu/wave_host_test.cpp
                                             multigpu/device_assignment_test.cpp multigpu/pi_split_test.cpp
                                             multigpu/ring_schedule_test.cpp multigpu/topology_format_test.cpp
-                                            multigpu/wave_scaling_test.cpp)
+                                            multigpu/wave_scaling_test.cpp multigpu/nbody_partition_test.cpp)
 target_link_libraries(multigpu_host_test PRIVATE gpulab::multigpu nlohmann_json::nlohmann_json)
 
 if(GPULAB_HAVE_MPI)
@@ -30,7 +30,7 @@ if(GPULAB_HAVE_MPI)
   add_executable(multigpu_gpu_test multigpu/mpi_test_main.cpp multigpu/communicator_gpu_test.cpp
                                    multigpu/wave_gpu_test.cpp multigpu/pi_gpu_test.cpp
                                    multigpu/all_reduce_gpu_test.cpp multigpu/topology_gpu_test.cpp
-                                   multigpu/wave_scaling_gpu_test.cpp)
+                                   multigpu/wave_scaling_gpu_test.cpp multigpu/nbody_gpu_test.cpp)
   target_link_libraries(multigpu_gpu_test PRIVATE gpulab_test_support gpulab::multigpu GTest::gtest gpulab_warnings)
   target_compile_definitions(multigpu_gpu_test PRIVATE GPULAB_GPU_TESTS=1)
   foreach(ranks 1 2)
