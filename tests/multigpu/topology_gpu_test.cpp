@@ -34,7 +34,8 @@ TEST_F(multigpu_topology_gpu, DescribesEveryVisibleGpu) {
     EXPECT_FALSE(g.name.empty());
     EXPECT_GT(g.multiprocessors, 0);
     EXPECT_GT(g.memory_bytes, std::size_t{1} << 30);
-    EXPECT_EQ(g.pci_bus_id.size(), 12u) << g.pci_bus_id;  // "0000:1B:00.0"
+    EXPECT_GE(g.pci_bus_id.size(), 12u) << g.pci_bus_id;  // "0000:1B:00.0"
+    EXPECT_EQ(g.pci_bus_id.find(':'), g.pci_bus_id.size() - 8) << g.pci_bus_id;  // domain:bus:device.function
   }
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
