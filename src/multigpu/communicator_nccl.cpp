@@ -124,6 +124,8 @@ void in_nccl_group(const std::function<void()>& calls) {
   GPULAB_NCCL_TRY(ncclGroupEnd());
 }
 
+bool built_with_nccl() { return true; }
+
 std::string nccl_version() {
   int version = 0;
   GPULAB_NCCL_TRY(ncclGetVersion(&version));

@@ -15,6 +15,7 @@ namespace {
 std::unique_ptr<communicator> make_nccl_communicator(MPI_Comm, int, int) { no_nccl(); }
 std::vector<std::unique_ptr<communicator>> make_nccl_communicators(const std::vector<int>&) { no_nccl(); }
 void in_nccl_group(const std::function<void()>&) { no_nccl(); }
+bool built_with_nccl() { return false; }
 std::string nccl_version() { return "none (built without NCCL)"; }
 
 }  // namespace gpulab::multigpu

@@ -10,7 +10,14 @@
 
 namespace gpulab::multigpu {
 
-std::string to_string(gpu_halo halo) { return halo == gpu_halo::blocking ? "blocking" : "overlap"; }
+std::string to_string(gpu_halo halo) {
+  switch (halo) {
+    case gpu_halo::blocking: return "blocking";
+    case gpu_halo::overlap: return "overlap";
+    case gpu_halo::graph: return "graph";
+  }
+  return "?";
+}
 
 gpu_wave_slab make_gpu_wave_slab(const wave_problem& problem, const slab& part, cuda::stream_ref s) {
   require_device_memory(3 * part.padded_elements() * sizeof(float), "the wave solver's three time levels");
@@ -56,28 +63,64 @@ void exchange_halos_async(const slab& part, float* field, communicator& comm, cu
 }
 
 gpu_wave_stepper::gpu_wave_stepper(gpu_halo halo, communicator& comm, cuda::stream_ref compute)
-    : halo_(halo), comm_(comm), compute_(compute) {}
+    : halo_(halo), comm_(comm), compute_(compute) {
+  if (halo == gpu_halo::graph && comm.backend() != "nccl") {
+    throw usage_error("--halo graph captures the step, NCCL calls included, in a CUDA graph; the " + comm.backend() +
+                      " backend's calls run on the host and cannot be captured: use --comm nccl");
+  }
+}
 
-void gpu_wave_stepper::step(gpu_wave_slab& wave) {
+void gpu_wave_stepper::overlapped_step(gpu_wave_slab& wave) {
   const slab& part = wave.part;
   const auto update = [&](row_range rows) {
     update_rows_async(part, wave.coefficient, wave.previous.data(), wave.current.data(), wave.next.data(), rows,
                       compute_);
   };
-  if (halo_ == gpu_halo::blocking) {
-    exchange_halos_async(part, wave.current.data(), comm_, compute_);
-    update(part.updated_rows());
-  } else {
-    // The halo stream starts when `current` is written (the last step's kernels).
-    current_ready_.record(compute_);
-    GPULAB_CUDA_TRY(cudaStreamWaitEvent(halo_stream_.get(), current_ready_.get(), 0));
-    update(part.rows_without_halo());  // reads no halo row: runs while the halos travel
-    exchange_halos_async(part, wave.current.data(), comm_, halo_stream_);
-    halos_arrived_.record(halo_stream_);
-    GPULAB_CUDA_TRY(cudaStreamWaitEvent(compute_.get(), halos_arrived_.get(), 0));
-    update(part.top_edge_rows());
-    update(part.bottom_edge_rows());
+  // The halo stream starts when `current` is written (the last step's kernels).
+  current_ready_.record(compute_);
+  GPULAB_CUDA_TRY(cudaStreamWaitEvent(halo_stream_.get(), current_ready_.get(), 0));
+  update(part.rows_without_halo());  // reads no halo row: runs while the halos travel
+  exchange_halos_async(part, wave.current.data(), comm_, halo_stream_);
+  halos_arrived_.record(halo_stream_);
+  GPULAB_CUDA_TRY(cudaStreamWaitEvent(compute_.get(), halos_arrived_.get(), 0));
+  update(part.top_edge_rows());
+  update(part.bottom_edge_rows());
+}
+
+// [snippet:graph_step]
+void gpu_wave_stepper::graph_step(gpu_wave_slab& wave) {
+  // The first step runs as it is, not captured: NCCL connects a pair of ranks
+  // at their first send/recv, which is set-up work, not the step's.
+  if (steps_taken_ == 0) {
+    overlapped_step(wave);
+    return;
   }
+  captured_step& mine = captured_[steps_taken_ % 3];
+  if (mine.graph.empty() || mine.previous != wave.previous.data() || mine.current != wave.current.data() ||
+      mine.next != wave.next.data()) {
+    // Captured once: the events, the kernels on both streams and the NCCL
+    // group become the graph's nodes, with the same order between them.
+    mine.graph = graph_exec::capture(compute_, [&] { overlapped_step(wave); });
+    mine.previous = wave.previous.data();
+    mine.current = wave.current.data();
+    mine.next = wave.next.data();
+  }
+  mine.graph.launch(compute_);  // every later step with these buffers: one launch
+}
+// [/snippet:graph_step]
+
+void gpu_wave_stepper::step(gpu_wave_slab& wave) {
+  switch (halo_) {
+    case gpu_halo::blocking: {
+      exchange_halos_async(wave.part, wave.current.data(), comm_, compute_);
+      update_rows_async(wave.part, wave.coefficient, wave.previous.data(), wave.current.data(), wave.next.data(),
+                        wave.part.updated_rows(), compute_);
+      break;
+    }
+    case gpu_halo::overlap: overlapped_step(wave); break;
+    case gpu_halo::graph: graph_step(wave); break;
+  }
+  ++steps_taken_;
   // previous <- current <- next. The halo stream's sends of this `current` are
   // ordered before the compute stream's next writes into it (two steps on, as `next`)
   // by the wait above.

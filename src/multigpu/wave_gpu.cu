@@ -19,12 +19,13 @@ namespace gpulab::multigpu {
 
 void update_rows_async(const slab& part, float coefficient, const float* previous, const float* current, float* next,
                        row_range rows, cuda::stream_ref s) {
-  const std::int64_t cells = rows.size() * (part.grid.cols - 2);
-  if (cells <= 0) return;  // no row, or no column inside the boundary
-  constexpr int block_size = 256;
-  constexpr std::int64_t max_blocks_in_y = 65535;  // the hardware's limit on gridDim.y
-  const dim3 grid(blocks_for(part.grid.cols - 2, block_size),
-                  static_cast<unsigned>(std::min(rows.size(), max_blocks_in_y)));
+  const std::int64_t inner_columns = part.grid.cols - 2;
+  if (rows.empty() || inner_columns <= 0) return;  // no row, or no column inside the boundary
+  constexpr unsigned block_size = 256;
+  // x: enough blocks for one row's inner columns; y: one block row per grid
+  // row, up to the 65535 that gridDim.y allows (the kernel loops over the rest).
+  const dim3 grid(blocks_for(inner_columns, block_size),
+                  static_cast<unsigned>(std::min<std::int64_t>(rows.size(), 65535)));
   kernels::wave_rows_kernel<<<grid, block_size, 0, s.get()>>>(previous, current, next, part.grid.cols, rows.begin,
                                                               rows.size(), coefficient);
   GPULAB_CHECK_LAUNCH();

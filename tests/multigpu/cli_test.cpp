@@ -155,7 +155,12 @@ INSTANTIATE_TEST_SUITE_P(
         bad_command_line{"unknown_comm", 2, {"--backend", "gpu", "--comm", "smoke-signals"}, usage,
                          "--comm: smoke-signals not in"},
         bad_command_line{"sendrecv_on_the_gpu", 2, {"--backend", "gpu", "--halo", "sendrecv"}, usage,
-                         "--halo sendrecv is the host backend's (MPI_Sendrecv); the gpu backend takes blocking or overlap"},
+                         "--halo sendrecv is the host backend's (MPI_Sendrecv); the gpu backend takes blocking, overlap "
+                         "or graph"},
+        bad_command_line{"graph_on_the_host", 2, {"--backend", "host", "--halo", "graph"}, usage,
+                         "--halo graph is the gpu backend's (a CUDA graph): add --backend gpu"},
+        bad_command_line{"graph_with_mpi", 2, {"--backend", "gpu", "--halo", "graph", "--comm", "mpi"}, usage,
+                         "MPI's calls run on the host and cannot be captured: use --comm nccl"},
         bad_command_line{"fail_rank_not_a_rank", 2, {"--size", "16", "--fail-rank", "5"}, usage,
                          "--fail-rank 5 is not a rank: there are 2"},
         // Rank 0 alone writes the file: it finds the problem, and every rank stops.
@@ -197,6 +202,83 @@ TEST(multigpu_cli_errors, HelpIsPrintedOnceAndNeedsNoRun) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(count(r.out, "--halo"), 1) << r.out;
   EXPECT_EQ(r.out.find("validation:"), std::string::npos) << r.out;
+}
+
+// allreduce and pi: ranks given different sizes stop together, each with the
+// same line, before any communicator is made (so here too, without a GPU).
+TEST(multigpu_cli_errors, AllReduceSizesThatDifferAreRefusedOnEveryRank) {
+  for (const auto& [command, option] : {std::pair<std::string, std::string>{"allreduce", "--size"},
+                                        std::pair<std::string, std::string>{"pi", "--darts"}}) {
+    std::vector<std::string> argv = mpirun(2);
+    for (const std::string& a : {std::string(GPULAB_MULTIGPU_CLI), command, option, std::string("1M"), std::string(":"),
+                                 std::string(GPULAB_MPIEXEC_NUMPROC_FLAG), std::string("1"),
+                                 std::string(GPULAB_MULTIGPU_CLI), command, option, std::string("2M")}) {
+      argv.push_back(a);
+    }
+    expect_refused_on_every_rank(run_command(argv), 3, usage,
+                                 "rank 2 has " + option + " 2000000, rank 0 has 1000000: every rank must be given the same " +
+                                     option);
+  }
+}
+
+// The new commands' bad command lines, each refused on every rank.
+struct bad_app_line {
+  std::string name;
+  int ranks;
+  std::vector<std::string> args;
+  int exit_code;
+  std::string message;
+};
+void PrintTo(const bad_app_line& bad, std::ostream* out) { *out << bad.name; }
+
+class multigpu_cli_refuses_command : public ::testing::TestWithParam<bad_app_line> {};
+
+TEST_P(multigpu_cli_refuses_command, OnEveryRank) {
+  const bad_app_line& bad = GetParam();
+  expect_refused_on_every_rank(run_app(bad.ranks, bad.args), bad.ranks, bad.exit_code, bad.message);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    bad, multigpu_cli_refuses_command,
+    ::testing::Values(
+        bad_app_line{"pi_zero_darts", 2, {"pi", "--darts", "0"}, usage, "--darts: invalid size '0'"},
+        bad_app_line{"pi_too_many_darts", 2, {"pi", "--darts", "2^41"}, usage, "more than the 1099511627776 (2^40)"},
+        bad_app_line{"pi_unknown_comm", 2, {"pi", "--comm", "pigeon"}, usage, "--comm: pigeon not in"},
+        bad_app_line{"allreduce_less_than_a_float", 2, {"allreduce", "--size", "3"}, usage,
+                     "--size 3 is less than one float (4 bytes)"},
+        bad_app_line{"allreduce_not_a_size", 2, {"allreduce", "--size", "lots"}, usage, "--size: invalid size 'lots'"},
+        bad_app_line{"allreduce_unwritable_output", 2, {"allreduce", "--output", "/nonexistent-folder/a.json"}, io,
+                     "/nonexistent-folder/a.json"},
+        bad_app_line{"topology_on_two_ranks", 2, {"topology"}, usage,
+                     "topology runs in one process, which sees every GPU of its node: start it with -np 1"},
+        bad_app_line{"p2p_on_two_ranks", 2, {"p2p"}, usage, "p2p runs in one process"},
+        bad_app_line{"scaling_more_ranks_than_rows", 4, {"scaling", "--size", "3x9"}, usage,
+                     "a grid of 3 rows cannot be cut into 4 slabs"},
+        bad_app_line{"scaling_graph_with_mpi", 2, {"scaling", "--halo", "graph", "--comm", "mpi"}, usage,
+                     "use --comm nccl"},
+        bad_app_line{"scaling_zero_steps", 2, {"scaling", "--steps", "0"}, usage, "--steps"},
+        bad_app_line{"nbody_zero_bodies", 2, {"nbody", "--bodies", "0"}, usage, "--bodies: invalid size '0'"},
+        bad_app_line{"nbody_too_many_bodies", 2, {"nbody", "--bodies", "2^29"}, usage, "is more than 2^28 bodies"},
+        bad_app_line{"p2p_not_a_multiple_of_4", 1, {"p2p", "--bytes", "7"}, usage,
+                     "--bytes: 7 is not a positive multiple of 4 bytes"}),
+    [](const auto& param_info) { return param_info.param.name; });
+
+// Without a GPU the GPU commands say so (exit 3), once, with no report.
+TEST(multigpu_cli_errors, GpuCommandsWithoutAGpuSaySo) {
+  if (gpulab::device_count() > 0) GTEST_SKIP() << "a GPU is visible: the commands run (multigpu.gpu_* test them)";
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"topology"}, {"p2p", "--bytes", "1K"},
+                                              {"pi", "--darts", "1000"}, {"allreduce", "--size", "1K"},
+                                              {"scaling", "--size", "64"}, {"nbody", "--bodies", "100"}}) {
+    expect_refused_on_every_rank(run_app(1, args), 1, 3, "no GPU visible");
+  }
+}
+
+TEST(multigpu_cli_errors, HelpListsEveryCommand) {
+  const command_result r = run_app(1, {"--help"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const std::string command : {"wave", "collectives", "pi", "allreduce", "scaling", "nbody", "topology", "p2p"}) {
+    EXPECT_NE(r.out.find("  " + command), std::string::npos) << command << "\n" << r.out;
+  }
 }
 
 }  // namespace

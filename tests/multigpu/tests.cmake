@@ -3,7 +3,10 @@
 # tests are built; with it, the library's MPI tests and gpulab-multigpu's, each
 # under mpirun with 1, 2, 3 and 4 ranks (more ranks than cores: the CI has 2).
 gpulab_add_test(multigpu_host_test SOURCES multigpu/slab_test.cpp multigpu/wave_host_test.cpp
-                                            multigpu/device_assignment_test.cpp multigpu/module_host_test.cpp)
+                                            multigpu/device_assignment_test.cpp multigpu/pi_split_test.cpp
+                                            multigpu/ring_schedule_test.cpp multigpu/topology_format_test.cpp
+                                            multigpu/wave_scaling_test.cpp multigpu/nbody_partition_test.cpp
+                                            multigpu/module_host_test.cpp)
 target_link_libraries(multigpu_host_test PRIVATE gpulab::multigpu nlohmann_json::nlohmann_json)
 
 # The module as a build without NCCL sees it, on every machine: module.cpp with
@@ -38,7 +41,9 @@ if(GPULAB_HAVE_MPI)
   # one GPU, on 2 ranks two, else every test is SKIPPED saying how many it needs
   # (the run exits 77 then, which ctest reports as SKIPPED; a failure still fails).
   add_executable(multigpu_gpu_test multigpu/mpi_test_main.cpp multigpu/communicator_gpu_test.cpp
-                                   multigpu/wave_gpu_test.cpp)
+                                   multigpu/wave_gpu_test.cpp multigpu/pi_gpu_test.cpp
+                                   multigpu/all_reduce_gpu_test.cpp multigpu/topology_gpu_test.cpp
+                                   multigpu/wave_scaling_gpu_test.cpp multigpu/nbody_gpu_test.cpp)
   target_link_libraries(multigpu_gpu_test PRIVATE gpulab_test_support gpulab::multigpu GTest::gtest gpulab_warnings)
   target_compile_definitions(multigpu_gpu_test PRIVATE GPULAB_GPU_TESTS=1)
   foreach(ranks 1 2)

@@ -169,6 +169,9 @@ std::vector<std::unique_ptr<communicator>> make_nccl_communicators(const std::ve
 // ncclGroupStart(), `calls` (on several communicators of this process), ncclGroupEnd().
 void in_nccl_group(const std::function<void()>& calls);
 
+// Whether this build has the NCCL backend (configure found NCCL).
+bool built_with_nccl();
+
 // Which NCCL this program runs with ("2.28.3"), or why none.
 std::string nccl_version();
 
