@@ -11,9 +11,11 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gpulab/ml/kernels.hpp"
+#include "gpulab/ml/knn_cases.hpp"
 #include "gpulab/ml/module.hpp"
 #include "gpulab/bench/inputs.hpp"
 #include "gpulab/core/checked_size.hpp"
@@ -98,17 +100,19 @@ void validate(const run_options& options) {
 }  // namespace
 
 training_module make_module() {
+  std::vector<case_entry> cases = {
+      {"scale_by_two", "out[i] = 2 * in[i], one thread per element (--size: floats; default 16M)",
+       one_case([](const run_options& options) {
+         return std::make_unique<scale_by_two_case>(options.size.value_or(default_elements));
+       }),
+       100003},  // check_size: the sabotage test (tests/course) runs it here
+  };
+  for (case_entry& e : knn_cases()) cases.push_back(std::move(e));  // k nearest neighbours (src/ml/knn_cases.cpp)
   // The module names only what it has; every other field keeps its default (runner.hpp).
   return {
       .name = "ml",
       .title = "gpulab module 7: ml",
-      .cases = {
-          {"scale_by_two", "out[i] = 2 * in[i], one thread per element (--size: floats; default 16M)",
-           one_case([](const run_options& options) {
-             return std::make_unique<scale_by_two_case>(options.size.value_or(default_elements));
-           }),
-           100003},  // check_size: the sabotage test (tests/course) runs it here
-      },
+      .cases = std::move(cases),
       .tour = {{"scale_by_two", std::nullopt}},
       .validate = validate,
   };
