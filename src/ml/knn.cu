@@ -102,7 +102,7 @@ void fused_top(const knn_plan& p, const float* database, const float* queries, k
   a.n = p.database_rows;
   a.m = p.query_rows;
   a.d = p.features;
-  a.split_rows = ceil_div(ceil_div(p.database_rows, p.splits), kernels::knn_tile_rows) * kernels::knn_tile_rows;
+  a.split_rows = p.split_rows;
   a.splits = p.splits;
   a.candidates = static_cast<int>(p.candidates);
   a.lists = w.lists.data();
@@ -203,8 +203,8 @@ knn_plan make_knn_plan(knn_version v, std::int64_t database_rows, std::int64_t q
   }
   splits = static_cast<int>(std::min<std::int64_t>(splits, std::min<std::int64_t>(tiles, max_batch)));
   // Every split a whole number of tiles, none empty.
-  const std::int64_t split_rows = ceil_div(ceil_div(database_rows, splits), kernels::knn_tile_rows) * kernels::knn_tile_rows;
-  p.splits = static_cast<int>(ceil_div(database_rows, split_rows));
+  p.split_rows = ceil_div(ceil_div(database_rows, splits), kernels::knn_tile_rows) * kernels::knn_tile_rows;
+  p.splits = static_cast<int>(ceil_div(database_rows, p.split_rows));
   return p;
 }
 

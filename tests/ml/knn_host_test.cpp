@@ -273,6 +273,15 @@ TEST(ml_knn_plan, ChecksItsArgumentsAndCutsTheWork) {
   EXPECT_EQ(make_knn_plan(knn_version::fused, 1001, 37, 7, 7, 5).splits, 1);
   EXPECT_EQ(make_knn_plan(knn_version::fused, 1001, 37, 7, 7, 5, 3).splits, 3);
   EXPECT_EQ(make_knn_plan(knn_version::fused, 1001, 37, 7, 7, 5, 100).splits, 8);  // 8 tiles of 128 rows
+  // Whatever is asked, the ranges cover every row and none is empty.
+  for (const std::int64_t n : {1, 127, 128, 129, 640, 896, 1001, 1280, 100003}) {
+    for (const int asked : {0, 1, 2, 3, 4, 5, 6, 7, 9, 100, 1000}) {
+      const knn_plan p = make_knn_plan(knn_version::fused, n, 37, 7, 7, 1, asked);
+      EXPECT_EQ(p.split_rows % 128, 0);
+      EXPECT_GE(p.splits * p.split_rows, n) << n << " rows, " << asked << " splits asked";
+      EXPECT_LT((p.splits - 1) * p.split_rows, n) << n << " rows, " << asked << " splits asked";
+    }
+  }
   EXPECT_GT(knn_workspace_bytes(tf32), 10'000u * 4 * 42 * 8 * 4);
 }
 

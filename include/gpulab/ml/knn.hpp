@@ -59,6 +59,7 @@ struct knn_plan {
   int k = 0;
   std::int64_t candidates = 0;   // kept per query and database split (k, or more for tf32_rerank)
   int splits = 1;                // fused, tf32_rerank: the database cut in this many ranges, one block each
+  std::int64_t split_rows = 0;   // rows per range (whole tiles of 128; the last range may be shorter)
   std::int64_t query_batch = 0;  // naive: queries per distance matrix
 };
 // splits = 0 picks enough database ranges for about 1024 blocks; tests force others.
