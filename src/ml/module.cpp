@@ -114,6 +114,7 @@ training_module make_module() {
       .title = "gpulab module 7: ml",
       .cases = std::move(cases),
       .tour = {{"scale_by_two", std::nullopt}},
+      .compare = knn_compare,
       .validate = validate,
   };
 }

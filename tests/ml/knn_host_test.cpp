@@ -333,4 +333,25 @@ TEST(ml_knn_cases, AreNamedAndSizedAsTheirEntries) {
   EXPECT_THROW(entries[1].make(o), gpulab::usage_error);
 }
 
+TEST(ml_knn_cases, CompareTheVersionsSideBySide) {
+  const auto result = [](const std::string& version, double ms, bool verified) {
+    gpulab::case_result r;
+    r.parameters = {"knn", version, "float"};
+    r.size_label = "1000000 x 64, 10000 queries, k = 10";
+    r.gpu.median_ms = ms;
+    r.work.flops = 2.0 * 1e6 * 1e4 * 64;
+    r.verified = verified;
+    r.verify_detail = "64 queries: recall 1.000000, 0 near ties";
+    return r;
+  };
+  const std::vector<gpulab::case_result> results = {result("naive", 800, true), result("fused", 40, true),
+                                                    result("tf32_rerank", 8, true), result("fused", 1, false)};
+  const std::vector<std::string> lines = knn_compare(results);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_NE(lines[0].find("naive 800.00 ms (1.6 TFLOP/s), fused 40.00 ms (32.0 TFLOP/s)"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("fusing the selection: 20.0x"), std::string::npos) << lines[0];  // the unverified row is left out
+  EXPECT_NE(lines[1].find("recall 1.000000"), std::string::npos) << lines[1];
+  EXPECT_TRUE(knn_compare({}).empty());
+}
+
 }  // namespace

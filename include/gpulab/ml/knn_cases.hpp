@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "gpulab/bench/runner.hpp"
@@ -20,5 +21,9 @@ std::unique_ptr<bench_case> make_knn_case(knn_version version, std::int64_t data
 
 // The module's kNN entries, in the order `gpulab list` shows them.
 std::vector<case_entry> knn_cases();
+
+// The report's comparison lines for the kNN rows: the versions side by side per
+// size, the speed-up of fusing the selection, tf32_rerank's recall, the targets.
+std::vector<std::string> knn_compare(const std::vector<case_result>& results);
 
 }  // namespace gpulab::ml
