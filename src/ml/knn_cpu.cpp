@@ -17,11 +17,24 @@
 namespace gpulab::ml {
 
 double knn_distance_exact(const float* q, const float* x, std::int64_t d) {
+  // Eight independent sums: the compiler keeps them in SIMD registers (one
+  // running sum would chain every addition to the one before; without
+  // -ffast-math it may not reorder them itself). Double makes the order harmless.
+  constexpr int lanes = 8;
+  double partial[lanes] = {};
+  std::int64_t j = 0;
+  for (; j + lanes <= d; j += lanes) {
+    for (int l = 0; l < lanes; ++l) {
+      const double diff = static_cast<double>(q[j + l]) - static_cast<double>(x[j + l]);
+      partial[l] += diff * diff;
+    }
+  }
   double sum = 0;
-  for (std::int64_t j = 0; j < d; ++j) {
+  for (; j < d; ++j) {
     const double diff = static_cast<double>(q[j]) - static_cast<double>(x[j]);
     sum += diff * diff;
   }
+  for (int l = 0; l < lanes; ++l) sum += partial[l];
   return sum;
 }
 
