@@ -130,12 +130,13 @@ void fused_search(const knn_plan& p, const float* database, const float* queries
 // [/snippet:knn_fused_search]
 
 // [snippet:knn_tf32_search]
-void tf32_rerank_search(const knn_plan& p, const float* database, const float* queries, std::int32_t* ids,
-                        float* distances, knn_workspace& w, cuda::stream_ref s) {
-  fused_top<kernels::knn_dot::tf32>(p, database, queries, w, s);  // candidates by TF32 distance
+void tf32_rerank_search(const knn_plan& p, const float* database, const float* queries,
+                        std::int32_t* ids, float* distances, knn_workspace& w, cuda::stream_ref s) {
+  // The candidates by their TF32 distance, then their exact FP32 distances, then a sort.
+  fused_top<kernels::knn_dot::tf32>(p, database, queries, w, s);
   const std::int64_t per_query = p.splits * p.candidates, total = p.query_rows * per_query;
   kernels::knn_rerank_exact<<<blocks_for(total * 32, block_size), block_size, 0, s.get()>>>(
-      database, queries, p.features, w.keys.data(), per_query, total, w.sorted.data());  // their exact FP32 distances
+      database, queries, p.features, w.keys.data(), per_query, total, w.sorted.data());
   GPULAB_CHECK_LAUNCH();
   const std::uint64_t* sorted =
       sort_segments(w.sorted.data(), w.keys.data(), p.query_rows, per_query, w.sort_scratch, s);
