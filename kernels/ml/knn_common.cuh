@@ -11,7 +11,7 @@
 namespace gpulab::ml::kernels {
 
 // norms[i] = |row i|^2 in float, one warp per row (lanes read neighbouring features).
-__global__ void knn_row_norms(const float* __restrict__ m, std::int64_t rows, std::int64_t d,
+static __global__ void knn_row_norms(const float* __restrict__ m, std::int64_t rows, std::int64_t d,
                               float* __restrict__ norms) {
   const std::int64_t warp = global_thread_id() / 32;
   const int lane = static_cast<int>(threadIdx.x % 32);
@@ -26,7 +26,7 @@ __global__ void knn_row_norms(const float* __restrict__ m, std::int64_t rows, st
 // Row q of `sorted` holds `stride` keys in ascending order; its first k become
 // ids[q * k + j] and distances[q * k + j]. An empty key there would mean fewer
 // than k rows were searched: it is written as id -1 (the checks then fail loudly).
-__global__ void knn_take_first(const std::uint64_t* __restrict__ sorted, std::int64_t rows, std::int64_t stride, int k,
+static __global__ void knn_take_first(const std::uint64_t* __restrict__ sorted, std::int64_t rows, std::int64_t stride, int k,
                                std::int32_t* __restrict__ ids, float* __restrict__ distances) {
   for (std::int64_t i = global_thread_id(); i < rows * k; i += grid_thread_count()) {
     const std::int64_t q = i / k, j = i % k;
@@ -37,7 +37,7 @@ __global__ void knn_take_first(const std::uint64_t* __restrict__ sorted, std::in
 }
 
 // *count += the NaN and Inf values among m[0..size).
-__global__ void knn_count_non_finite(const float* __restrict__ m, std::int64_t size,
+static __global__ void knn_count_non_finite(const float* __restrict__ m, std::int64_t size,
                                      unsigned long long* __restrict__ count) {
   unsigned long long bad = 0;
   for (std::int64_t i = global_thread_id(); i < size; i += grid_thread_count()) bad += isfinite(m[i]) ? 0 : 1;

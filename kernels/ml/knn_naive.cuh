@@ -18,7 +18,7 @@ namespace gpulab::ml::kernels {
 // read once into shared memory; every thread of the block then uses it.
 // Thread i reads database row i: neighbouring threads read rows d floats apart,
 // not coalesced, but each row is used whole and the cache lines are shared.
-__global__ void knn_distance_keys(const float* __restrict__ database, std::int64_t n, std::int64_t d,
+static __global__ void knn_distance_keys(const float* __restrict__ database, std::int64_t n, std::int64_t d,
                                   const float* __restrict__ batch_queries, std::uint64_t* __restrict__ keys) {
   extern __shared__ float query[];  // d floats
   const std::int64_t q = blockIdx.y;

@@ -87,7 +87,7 @@ constexpr std::size_t tf32_tile_bytes =
 // warp per candidate (lanes read neighbouring features, a shuffle tree adds them
 // in the same order for every row, so equal rows get equal distances). Query q
 // owns candidates[q * per_query ...]; empty keys stay empty.
-__global__ void knn_rerank_exact(const float* __restrict__ database, const float* __restrict__ queries, std::int64_t d,
+static __global__ void knn_rerank_exact(const float* __restrict__ database, const float* __restrict__ queries, std::int64_t d,
                                  const std::uint64_t* __restrict__ candidates, std::int64_t per_query,
                                  std::int64_t total, std::uint64_t* __restrict__ exact) {
   const int lane = static_cast<int>(threadIdx.x % 32);

@@ -14,7 +14,7 @@ namespace gpulab::ml::kernels {
 // [snippet:knn_vote]
 // Shared memory: (blockDim.x / 32) x classes ints. A neighbour id < 0 or a label
 // outside 0..classes-1 makes the prediction -1 (visible, never a wrong vote).
-__global__ void knn_vote(const std::int32_t* __restrict__ ids, std::int64_t m, int k,
+static __global__ void knn_vote(const std::int32_t* __restrict__ ids, std::int64_t m, int k,
                          const std::int32_t* __restrict__ labels, std::int64_t label_count, int classes,
                          std::int32_t* __restrict__ predictions) {
   extern __shared__ int votes[];
