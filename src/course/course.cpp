@@ -7,6 +7,7 @@
 #include "gpulab/dataframe/module.hpp"
 #include "gpulab/device/module.hpp"
 #include "gpulab/linalg/module.hpp"
+#include "gpulab/ml/module.hpp"
 #include "gpulab/multigpu/module.hpp"
 #include "gpulab/random/module.hpp"
 #include "gpulab/transfer/module.hpp"
@@ -15,7 +16,7 @@ namespace gpulab {
 
 std::vector<training_module> all_modules() {
   return {device::make_module(), transfer::make_module(), linalg::make_module(), random::make_module(),
-          custom::make_module(), dataframe::make_module(), multigpu::make_module()};
+          custom::make_module(), dataframe::make_module(), ml::make_module(), multigpu::make_module()};
 }
 
 const training_module* find_module(const std::string& name) {

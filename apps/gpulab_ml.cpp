@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: MIT
+// gpulab-ml: module 7 on its own (the same as `gpulab ml`).
+#include "cli.hpp"
+
+int main(int argc, char** argv) { return gpulab::cli::module_main("ml", argc, argv); }

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+// k nearest neighbours, exact brute force: for each query row, the k database
+// rows nearest in squared L2 distance, float32, ties to the smaller database id.
+// Three versions side by side, each named by its idea:
+//
+//   naive        the full (queries x database) distance matrix, a batch of
+//                queries at a time, then CUB's segmented sort of each row; the
+//                first k of each row are the answer. Simple, and it stores and
+//                sorts n numbers per query to keep k.
+//   fused        GEMM-style tiles: |q|^2 + |x|^2 - 2 q.x with q.x from register
+//                tiles, and the top-k selection fused into the same kernel: each
+//                warp keeps a running top-k per query (threshold and collect), so
+//                no distance matrix is ever stored. Each block reads its share of
+//                the database once for 32 queries.
+//   tf32_rerank  the same kernel with q.x on the tensor cores in TF32 (10-bit
+//                mantissa), keeping more candidates than k (knn_candidates), then
+//                the exact FP32 distance of each candidate and a sort: the answer
+//                is exact whenever the true top k are among the candidates, which
+//                the cases measure (recall) and fail otherwise.
+//
+// The database and the queries are row-major packed float matrices in device
+// memory (rows = samples, columns = features). Results: ids (int32, row-major
+// queries x k) and their squared distances (float).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cuda/stream_ref>
+#include <string>
+
+#include "gpulab/core/memory.hpp"
+#include "gpulab/linalg/layout.hpp"
+
+namespace gpulab::ml {
+
+enum class knn_version { naive, fused, tf32_rerank };
+const char* knn_version_name(knn_version v);
+
+inline constexpr int knn_max_k = 1024;  // the largest k every version takes
+// The ids are int32 and the keys keep them in 32 bits.
+inline constexpr std::int64_t knn_max_rows = (std::int64_t{1} << 31) - 1;
+
+// How many candidates tf32_rerank keeps per query before re-ranking: k plus a
+// margin of max(k, 32), at most n. The margin is measured, not proven: TF32's
+// relative error (2^-11 per input) moves a distance by about 0.1% on the course
+// data, while the 2k-th neighbour is several % farther than the k-th, so the
+// true top k stay inside; the cases check every sampled query and fail otherwise.
+std::int64_t knn_candidates(knn_version v, std::int64_t database_rows, int k);
+
+// Everything a search needs to know before it allocates: the checked shape and
+// the way the work is cut. make_knn_plan throws usage_error for k = 0, k > n,
+// k > knn_max_k, an empty matrix, more rows than int32 ids can name, or a
+// feature count that differs between database and queries.
+struct knn_plan {
+  knn_version version = knn_version::fused;
+  std::int64_t database_rows = 0;  // n
+  std::int64_t query_rows = 0;     // m
+  std::int64_t features = 0;       // d
+  int k = 0;
+  std::int64_t candidates = 0;   // kept per query and database split (k, or more for tf32_rerank)
+  int splits = 1;                // fused, tf32_rerank: the database cut in this many ranges, one block each
+  std::int64_t split_rows = 0;   // rows per range (whole tiles of 128; the last range may be shorter)
+  std::int64_t query_batch = 0;  // naive: queries per distance matrix
+};
+// splits = 0 picks enough database ranges for about 1024 blocks; tests force others.
+knn_plan make_knn_plan(knn_version v, std::int64_t database_rows, std::int64_t query_rows,
+                       std::int64_t database_features, std::int64_t query_features, int k, int splits = 0);
+// Device bytes of the workspace (without the inputs and the outputs).
+std::size_t knn_workspace_bytes(const knn_plan& plan);
+
+// The scratch memory of one plan: norms, the running top-k lists of the fused
+// kernel, the distance keys of the naive batch, CUB's sort scratch. Allocated
+// once, reused by every search of the same plan.
+class knn_workspace {
+ public:
+  knn_workspace(const knn_plan& plan, cuda::stream_ref s);
+  [[nodiscard]] const knn_plan& plan() const { return plan_; }
+
+  device_buffer<float> database_norms, query_norms;  // |x|^2, |q|^2 (fused, tf32_rerank)
+  device_buffer<std::uint64_t> lists;    // per (query, split): two lists of `candidates` keys (ping-pong)
+  device_buffer<std::uint64_t> keys;     // naive: a batch's distance keys; else each query's candidates
+  device_buffer<std::uint64_t> sorted;   // the keys sorted by CUB, per query
+  device_buffer<std::byte> sort_scratch;  // CUB's temporary storage
+
+ private:
+  knn_plan plan_;
+};
+
+// The search, enqueued on s. ids and distances hold query_rows x k elements
+// (device memory). Checks the shapes against the workspace's plan (usage_error);
+// it does not look at the values: knn_search does.
+void knn_search_async(linalg::matrix_view<const float> database, linalg::matrix_view<const float> queries,
+                      std::int32_t* ids, float* distances, knn_workspace& work, cuda::stream_ref s);
+
+// The checked search: shapes, k, and NaN or Inf in either matrix (numerical_error,
+// saying how many and where the first is); then the search; returns when done.
+void knn_search(knn_version v, linalg::matrix_view<const float> database, linalg::matrix_view<const float> queries,
+                int k, std::int32_t* ids, float* distances, cuda::stream_ref s);
+
+// Throws numerical_error if the matrix holds NaN or Inf ("what" names it); waits for s.
+void check_finite(linalg::matrix_view<const float> m, const std::string& what, cuda::stream_ref s);
+
+// The kNN classifier: predictions[q] = the label most frequent among the k
+// neighbours ids[q * k ...] of query q, ties to the smallest label. Labels are
+// 0..classes-1 (1 <= classes <= knn_max_classes), one per database row.
+inline constexpr int knn_max_classes = 1024;
+// label_count: the labels' length (the database rows). A neighbour id or label
+// out of range makes that prediction -1.
+void knn_vote_async(const std::int32_t* ids, std::int64_t query_rows, int k, const std::int32_t* labels,
+                    std::int64_t label_count, int classes, std::int32_t* predictions, cuda::stream_ref s);
+
+}  // namespace gpulab::ml

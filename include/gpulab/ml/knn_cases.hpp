@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+// Module 7's kNN cases (src/ml/knn_cases.cpp): each version on Gaussian blobs,
+// --size counts database rows (default 1M), with min(n, 10,000) queries and 64
+// features, k = 10 (and k = 1024 for fused and tf32_rerank), verified against the
+// CPU's exact brute force, and the classifier's vote checked too.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gpulab/bench/runner.hpp"
+#include "gpulab/ml/knn.hpp"
+
+namespace gpulab::ml {
+
+// One case: `version` on n database rows, k neighbours (at most n: a smaller
+// database takes k = n and says so in its size label).
+std::unique_ptr<bench_case> make_knn_case(knn_version version, std::int64_t database_rows, int k);
+
+// The module's kNN entries, in the order `gpulab list` shows them.
+std::vector<case_entry> knn_cases();
+
+// The report's comparison lines for the kNN rows: the versions side by side per
+// size, the speed-up of fusing the selection, tf32_rerank's recall, the targets.
+std::vector<std::string> knn_compare(const std::vector<case_result>& results);
+
+}  // namespace gpulab::ml

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+// Small kernels every kNN version shares: squared row norms, the first k keys of
+// each sorted row turned into ids and distances, the count of NaN/Inf values.
+#pragma once
+
+#include <cstdint>
+
+#include "gpulab/core/launch.cuh"
+#include "gpulab/ml/knn_key.hpp"
+
+namespace gpulab::ml::kernels {
+
+// norms[i] = |row i|^2 in float, one warp per row (lanes read neighbouring features).
+static __global__ void knn_row_norms(const float* __restrict__ m, std::int64_t rows, std::int64_t d,
+                              float* __restrict__ norms) {
+  const std::int64_t warp = global_thread_id() / 32;
+  const int lane = static_cast<int>(threadIdx.x % 32);
+  for (std::int64_t row = warp; row < rows; row += grid_thread_count() / 32) {
+    float sum = 0.0f;
+    for (std::int64_t j = lane; j < d; j += 32) sum = fmaf(m[row * d + j], m[row * d + j], sum);
+    for (int offset = 16; offset > 0; offset /= 2) sum += __shfl_down_sync(0xffffffffu, sum, offset);
+    if (lane == 0) norms[row] = sum;
+  }
+}
+
+// Row q of `sorted` holds `stride` keys in ascending order; its first k become
+// ids[q * k + j] and distances[q * k + j]. An empty key there would mean fewer
+// than k rows were searched: it is written as id -1 (the checks then fail loudly).
+static __global__ void knn_take_first(const std::uint64_t* __restrict__ sorted, std::int64_t rows, std::int64_t stride, int k,
+                               std::int32_t* __restrict__ ids, float* __restrict__ distances) {
+  for (std::int64_t i = global_thread_id(); i < rows * k; i += grid_thread_count()) {
+    const std::int64_t q = i / k, j = i % k;
+    const std::uint64_t key = sorted[q * stride + j];
+    ids[i] = key == knn_empty_key ? -1 : static_cast<std::int32_t>(knn_key_id(key));
+    distances[i] = knn_key_distance(key);
+  }
+}
+
+// *count += the NaN and Inf values among m[0..size).
+static __global__ void knn_count_non_finite(const float* __restrict__ m, std::int64_t size,
+                                     unsigned long long* __restrict__ count) {
+  unsigned long long bad = 0;
+  for (std::int64_t i = global_thread_id(); i < size; i += grid_thread_count()) bad += isfinite(m[i]) ? 0 : 1;
+  for (int offset = 16; offset > 0; offset /= 2) bad += __shfl_down_sync(0xffffffffu, bad, offset);
+  if (threadIdx.x % 32 == 0 && bad > 0) atomicAdd(count, bad);
+}
+
+}  // namespace gpulab::ml::kernels

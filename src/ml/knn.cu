@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: MIT
+// kNN on the GPU (include/gpulab/ml/knn.hpp): the plan, the workspace, and the
+// three versions' launches. The kernels are in kernels/ml/knn_*.cuh.
+#include <cub/device/device_segmented_sort.cuh>
+#include <thrust/iterator/counting_iterator.h>
+#include <thrust/iterator/transform_iterator.h>
+
+#include <algorithm>
+#include <string>
+
+#include "gpulab/core/checked_size.hpp"
+#include "gpulab/core/error.hpp"
+#include "gpulab/core/launch.cuh"
+#include "gpulab/core/stream.hpp"
+#include "gpulab/ml/knn.hpp"
+#include "kernels/ml/knn_common.cuh"
+#include "kernels/ml/knn_fused.cuh"
+#include "kernels/ml/knn_naive.cuh"
+#include "kernels/ml/knn_tf32.cuh"
+#include "kernels/ml/knn_vote.cuh"
+
+namespace gpulab::ml {
+
+namespace {
+
+constexpr int block_size = 256;
+// naive: the distance keys of one batch (and their sorted copy) stay under 2 x 1 GiB.
+constexpr std::uint64_t naive_batch_bytes = std::uint64_t{1} << 30;
+constexpr std::int64_t naive_max_features = 12288;  // the query row in 48 KiB of shared memory
+constexpr int max_batch = 65535;                    // gridDim.y
+constexpr std::int64_t target_blocks = 1024;        // fused, tf32_rerank: blocks to aim for
+
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+// Where segment i of a batch of equal segments starts: i * length.
+struct segment_start {
+  std::int64_t length;
+  __host__ __device__ std::int64_t operator()(std::int64_t i) const { return i * length; }
+};
+using offsets = thrust::transform_iterator<segment_start, thrust::counting_iterator<std::int64_t>>;
+offsets segment_offsets(std::int64_t length, std::int64_t first = 0) {
+  return offsets(thrust::counting_iterator<std::int64_t>(first), segment_start{length});
+}
+
+// Sorts `rows` segments of `length` keys in `keys` (with `spare` as the second
+// buffer); returns the buffer that holds the sorted keys.
+std::uint64_t* sort_segments(std::uint64_t* keys, std::uint64_t* spare, std::int64_t rows, std::int64_t length,
+                             device_buffer<std::byte>& scratch, cuda::stream_ref s) {
+  cub::DoubleBuffer<std::uint64_t> buffers(keys, spare);
+  std::size_t bytes = 0;
+  GPULAB_CUDA_TRY(cub::DeviceSegmentedSort::SortKeys(nullptr, bytes, buffers, rows * length, rows,
+                                                     segment_offsets(length), segment_offsets(length, 1), s.get()));
+  if (bytes > scratch.size()) scratch = device_buffer<std::byte>(bytes, s);  // sized by the workspace; grows if CUB asks more
+  GPULAB_CUDA_TRY(cub::DeviceSegmentedSort::SortKeys(scratch.data(), bytes, buffers, rows * length, rows,
+                                                     segment_offsets(length), segment_offsets(length, 1), s.get()));
+  return buffers.Current();
+}
+
+void take_first(const std::uint64_t* sorted, std::int64_t rows, std::int64_t stride, int k, std::int32_t* ids,
+                float* distances, cuda::stream_ref s) {
+  kernels::knn_take_first<<<blocks_for(rows * k, block_size), block_size, 0, s.get()>>>(sorted, rows, stride, k, ids,
+                                                                                       distances);
+  GPULAB_CHECK_LAUNCH();
+}
+
+void row_norms(const float* m, std::int64_t rows, std::int64_t d, float* norms, cuda::stream_ref s) {
+  kernels::knn_row_norms<<<blocks_for(rows * 32, block_size), block_size, 0, s.get()>>>(m, rows, d, norms);
+  GPULAB_CHECK_LAUNCH();
+}
+
+void check_packed(linalg::matrix_view<const float> m, const char* what) {
+  if (m.extent(1) > 0 && (m.stride(1) != 1 || m.stride(0) != m.extent(1))) {
+    throw usage_error(std::string("knn: the ") + what + " must be row-major and packed");
+  }
+}
+
+// [snippet:knn_naive_search]
+void naive_search(const knn_plan& p, const float* database, const float* queries, std::int32_t* ids,
+                  float* distances, knn_workspace& w, cuda::stream_ref s) {
+  for (std::int64_t first = 0; first < p.query_rows; first += p.query_batch) {
+    const std::int64_t batch = std::min(p.query_batch, p.query_rows - first);
+    const dim3 grid(blocks_for(p.database_rows, block_size), static_cast<unsigned>(batch));
+    kernels::knn_distance_keys<<<grid, block_size, p.features * sizeof(float), s.get()>>>(
+        database, p.database_rows, p.features, queries + first * p.features, w.keys.data());
+    GPULAB_CHECK_LAUNCH();
+    const std::uint64_t* sorted =
+        sort_segments(w.keys.data(), w.sorted.data(), batch, p.database_rows, w.sort_scratch, s);
+    take_first(sorted, batch, p.database_rows, p.k, ids + first * p.k, distances + first * p.k, s);
+  }
+}
+// [/snippet:knn_naive_search]
+
+template <kernels::knn_dot Dot>
+void fused_top(const knn_plan& p, const float* database, const float* queries, knn_workspace& w, cuda::stream_ref s) {
+  row_norms(database, p.database_rows, p.features, w.database_norms.data(), s);
+  row_norms(queries, p.query_rows, p.features, w.query_norms.data(), s);
+  kernels::knn_fused_args a;
+  a.database = database;
+  a.queries = queries;
+  a.database_norms = w.database_norms.data();
+  a.query_norms = w.query_norms.data();
+  a.n = p.database_rows;
+  a.m = p.query_rows;
+  a.d = p.features;
+  a.split_rows = p.split_rows;
+  a.splits = p.splits;
+  a.candidates = static_cast<int>(p.candidates);
+  a.lists = w.lists.data();
+  a.out = w.keys.data();
+  constexpr std::size_t shared = kernels::knn_fused_shared_bytes<Dot>();
+  GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::knn_fused_top<Dot>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                       static_cast<int>(shared)));
+  const dim3 grid(static_cast<unsigned>(ceil_div(p.query_rows, kernels::knn_tile_queries)),
+                  static_cast<unsigned>(p.splits));
+  kernels::knn_fused_top<Dot><<<grid, kernels::knn_block_threads, shared, s.get()>>>(a);
+  GPULAB_CHECK_LAUNCH();
+}
+
+// [snippet:knn_fused_search]
+void fused_search(const knn_plan& p, const float* database, const float* queries, std::int32_t* ids,
+                  float* distances, knn_workspace& w, cuda::stream_ref s) {
+  fused_top<kernels::knn_dot::fp32>(p, database, queries, w, s);
+  // Each query has `splits` sorted lists of k: one list is the answer, several are sorted together.
+  const std::int64_t per_query = p.splits * p.candidates;
+  const std::uint64_t* sorted =
+      p.splits == 1 ? w.keys.data()
+                    : sort_segments(w.keys.data(), w.sorted.data(), p.query_rows, per_query, w.sort_scratch, s);
+  take_first(sorted, p.query_rows, per_query, p.k, ids, distances, s);
+}
+// [/snippet:knn_fused_search]
+
+// [snippet:knn_tf32_search]
+void tf32_rerank_search(const knn_plan& p, const float* database, const float* queries,
+                        std::int32_t* ids, float* distances, knn_workspace& w, cuda::stream_ref s) {
+  // The candidates by their TF32 distance, then their exact FP32 distances, then a sort.
+  fused_top<kernels::knn_dot::tf32>(p, database, queries, w, s);
+  const std::int64_t per_query = p.splits * p.candidates, total = p.query_rows * per_query;
+  kernels::knn_rerank_exact<<<blocks_for(total * 32, block_size), block_size, 0, s.get()>>>(
+      database, queries, p.features, w.keys.data(), per_query, total, w.sorted.data());
+  GPULAB_CHECK_LAUNCH();
+  const std::uint64_t* sorted =
+      sort_segments(w.sorted.data(), w.keys.data(), p.query_rows, per_query, w.sort_scratch, s);
+  take_first(sorted, p.query_rows, per_query, p.k, ids, distances, s);
+}
+// [/snippet:knn_tf32_search]
+
+}  // namespace
+
+const char* knn_version_name(knn_version v) {
+  switch (v) {
+    case knn_version::naive: return "naive";
+    case knn_version::fused: return "fused";
+    case knn_version::tf32_rerank: return "tf32_rerank";
+  }
+  return "?";
+}
+
+std::int64_t knn_candidates(knn_version v, std::int64_t database_rows, int k) {
+  if (v != knn_version::tf32_rerank) return k;
+  return std::min<std::int64_t>(database_rows, std::int64_t{k} + std::max(k, 32));
+}
+
+knn_plan make_knn_plan(knn_version v, std::int64_t database_rows, std::int64_t query_rows,
+                       std::int64_t database_features, std::int64_t query_features, int k, int splits) {
+  if (database_features != query_features) {
+    throw usage_error("knn: the database has " + std::to_string(database_features) + " features, the queries " +
+                      std::to_string(query_features));
+  }
+  if (database_rows < 1 || query_rows < 1 || database_features < 1) {
+    throw usage_error("knn: empty input (" + std::to_string(database_rows) + " database rows, " +
+                      std::to_string(query_rows) + " queries, " + std::to_string(database_features) + " features)");
+  }
+  if (database_rows > knn_max_rows || query_rows > knn_max_rows) {
+    throw usage_error("knn: at most 2^31 - 1 rows (ids are int32)");
+  }
+  if (k < 1 || k > database_rows || k > knn_max_k) {
+    throw usage_error("knn: k must be 1.." + std::to_string(std::min<std::int64_t>(database_rows, knn_max_k)) +
+                      " (at most the database rows and " + std::to_string(knn_max_k) + "), got " + std::to_string(k));
+  }
+  if (splits < 0) throw usage_error("knn: splits must be >= 0 (0: automatic)");
+  knn_plan p;
+  p.version = v;
+  p.database_rows = database_rows;
+  p.query_rows = query_rows;
+  p.features = database_features;
+  p.k = k;
+  p.candidates = knn_candidates(v, database_rows, k);
+  if (v == knn_version::naive) {
+    if (database_features > naive_max_features) {
+      throw usage_error("knn naive: at most " + std::to_string(naive_max_features) + " features");
+    }
+    const std::int64_t fits = static_cast<std::int64_t>(naive_batch_bytes / (8 * static_cast<std::uint64_t>(database_rows)));
+    p.query_batch = std::clamp<std::int64_t>(fits, 1, std::min<std::int64_t>(query_rows, max_batch));
+    return p;
+  }
+  const std::int64_t tiles = ceil_div(database_rows, kernels::knn_tile_rows);
+  if (splits == 0) {
+    // About 1024 blocks (8 waves of 132 SMs x 1 block, or 4 of 2: the tail wave
+    // costs little), each split at least 8 tiles of rows. A function of the shape
+    // only, so that the memory a case declares does not depend on the device.
+    const std::int64_t query_tiles = ceil_div(query_rows, kernels::knn_tile_queries);
+    const std::int64_t want = ceil_div(target_blocks, query_tiles);
+    splits = static_cast<int>(std::clamp<std::int64_t>(want, 1, std::max<std::int64_t>(1, tiles / 8)));
+  }
+  splits = static_cast<int>(std::min<std::int64_t>(splits, std::min<std::int64_t>(tiles, max_batch)));
+  // Every split a whole number of tiles, none empty.
+  p.split_rows = ceil_div(ceil_div(database_rows, splits), kernels::knn_tile_rows) * kernels::knn_tile_rows;
+  p.splits = static_cast<int>(ceil_div(database_rows, p.split_rows));
+  return p;
+}
+
+std::size_t knn_workspace_bytes(const knn_plan& p) {
+  const std::string what = "knn workspace";
+  const std::uint64_t n = static_cast<std::uint64_t>(p.database_rows), m = static_cast<std::uint64_t>(p.query_rows);
+  if (p.version == knn_version::naive) {
+    const std::uint64_t keys = checked_multiply(static_cast<std::uint64_t>(p.query_batch), n, what);
+    // CUB's scratch for a DoubleBuffer sort is small: a few bytes per segment (1 MiB allowed).
+    return checked_add(2 * bytes_of<std::uint64_t>(keys, what), std::size_t{1} << 20, what);
+  }
+  const std::uint64_t per_query = checked_multiply(static_cast<std::uint64_t>(p.splits),
+                                                   static_cast<std::uint64_t>(p.candidates), what);
+  const std::uint64_t keys = checked_multiply(m, per_query, what);
+  std::size_t bytes = bytes_of<float>(checked_add(n, m, what), what);  // norms
+  bytes = checked_add(bytes, 2 * bytes_of<std::uint64_t>(keys, what), what);  // lists (two per query and split)
+  bytes = checked_add(bytes, 2 * bytes_of<std::uint64_t>(keys, what), what);  // out and its sorted copy
+  return checked_add(bytes, std::size_t{1} << 20, what);
+}
+
+knn_workspace::knn_workspace(const knn_plan& plan, cuda::stream_ref s) : plan_(plan) {
+  const auto n = static_cast<std::size_t>(plan.database_rows), m = static_cast<std::size_t>(plan.query_rows);
+  std::size_t keys = 0;
+  if (plan.version == knn_version::naive) {
+    keys = static_cast<std::size_t>(plan.query_batch) * n;
+  } else {
+    keys = m * static_cast<std::size_t>(plan.splits) * static_cast<std::size_t>(plan.candidates);
+    database_norms = device_buffer<float>(n, s);
+    query_norms = device_buffer<float>(m, s);
+    lists = device_buffer<std::uint64_t>(2 * keys, s);
+  }
+  this->keys = device_buffer<std::uint64_t>(keys, s);
+  sorted = device_buffer<std::uint64_t>(keys, s);
+  sort_scratch = device_buffer<std::byte>(std::size_t{1} << 20, s);
+}
+
+void knn_search_async(linalg::matrix_view<const float> database, linalg::matrix_view<const float> queries,
+                      std::int32_t* ids, float* distances, knn_workspace& work, cuda::stream_ref s) {
+  const knn_plan& p = work.plan();
+  if (database.extent(1) != queries.extent(1)) {
+    throw usage_error("knn: the database has " + std::to_string(database.extent(1)) + " features, the queries " +
+                      std::to_string(queries.extent(1)));
+  }
+  if (database.extent(0) != p.database_rows || queries.extent(0) != p.query_rows || database.extent(1) != p.features) {
+    throw usage_error("knn: the matrices are not the shape the workspace was planned for");
+  }
+  check_packed(database, "database");
+  check_packed(queries, "queries");
+  switch (p.version) {
+    case knn_version::naive: naive_search(p, database.data_handle(), queries.data_handle(), ids, distances, work, s); break;
+    case knn_version::fused: fused_search(p, database.data_handle(), queries.data_handle(), ids, distances, work, s); break;
+    case knn_version::tf32_rerank:
+      tf32_rerank_search(p, database.data_handle(), queries.data_handle(), ids, distances, work, s);
+      break;
+  }
+}
+
+void check_finite(linalg::matrix_view<const float> m, const std::string& what, cuda::stream_ref s) {
+  check_packed(m, what.c_str());
+  const std::int64_t size = m.extent(0) * m.extent(1);
+  if (size == 0) return;
+  device_buffer<unsigned long long> count(1, s);
+  count.fill_bytes_async(0, s);
+  kernels::knn_count_non_finite<<<std::min(blocks_for(size, block_size), 4096u), block_size, 0, s.get()>>>(
+      m.data_handle(), size, count.data());
+  GPULAB_CHECK_LAUNCH();
+  const unsigned long long bad = download(count, s)[0];
+  if (bad > 0) throw numerical_error("knn: the " + what + " hold " + std::to_string(bad) + " NaN or Inf values");
+}
+
+void knn_search(knn_version v, linalg::matrix_view<const float> database, linalg::matrix_view<const float> queries,
+                int k, std::int32_t* ids, float* distances, cuda::stream_ref s) {
+  const knn_plan plan = make_knn_plan(v, database.extent(0), queries.extent(0), database.extent(1), queries.extent(1), k);
+  check_finite(database, "database", s);
+  check_finite(queries, "queries", s);
+  knn_workspace work(plan, s);
+  knn_search_async(database, queries, ids, distances, work, s);
+  synchronize(s);
+}
+
+void knn_vote_async(const std::int32_t* ids, std::int64_t query_rows, int k, const std::int32_t* labels,
+                    std::int64_t label_count, int classes, std::int32_t* predictions, cuda::stream_ref s) {
+  if (k < 1 || k > knn_max_k) throw usage_error("knn_vote: k must be 1.." + std::to_string(knn_max_k));
+  if (classes < 1 || classes > knn_max_classes) {
+    throw usage_error("knn_vote: 1.." + std::to_string(knn_max_classes) + " classes, got " + std::to_string(classes));
+  }
+  if (query_rows < 1) return;
+  const std::size_t shared = block_size / 32 * static_cast<std::size_t>(classes) * sizeof(int);
+  kernels::knn_vote<<<blocks_for(query_rows * 32, block_size), block_size, shared, s.get()>>>(
+      ids, query_rows, k, labels, label_count, classes, predictions);
+  GPULAB_CHECK_LAUNCH();
+}
+
+}  // namespace gpulab::ml

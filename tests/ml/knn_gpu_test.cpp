@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+// kNN on the GPU: every version at odd sizes (n = 1001, m = 37, d = 7 and 33,
+// k = 1, 5, 64 and n, automatic and forced database splits) on seeded blobs with
+// planted exact ties, into poisoned outputs, against the CPU's exact brute force
+// under the stated rule (knn_cpu.hpp); a larger database where the running top-k
+// is merged many times; the vote; every bad input.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "common/gpu_test.hpp"
+#include "gpulab/core/error.hpp"
+#include "gpulab/core/memory.hpp"
+#include "gpulab/core/stream.hpp"
+#include "gpulab/ml/knn.hpp"
+#include "gpulab/ml/knn_cpu.hpp"
+#include "gpulab/ml/knn_data.hpp"
+
+namespace {
+
+using namespace gpulab::ml;
+using gpulab::device_buffer;
+
+gpulab::linalg::matrix_view<const float> device_view(const device_buffer<float>& m, std::int64_t cols) {
+  return gpulab::linalg::row_major<const float>(m.data(), static_cast<int>(static_cast<std::int64_t>(m.size()) / cols),
+                                                static_cast<int>(cols));
+}
+
+struct gpu_answer {
+  std::vector<std::int32_t> ids;
+  std::vector<float> distances;
+};
+
+// One search through a plan and its workspace, into outputs poisoned with 0xFF
+// (ids -1, distances NaN): an unwritten element fails every check.
+gpu_answer search(const knn_plan& plan, const device_buffer<float>& database, const device_buffer<float>& queries,
+                  knn_workspace& work, cuda::stream_ref s) {
+  const auto size = static_cast<std::size_t>(plan.query_rows * plan.k);
+  device_buffer<std::int32_t> ids(size, s);
+  device_buffer<float> distances(size, s);
+  ids.fill_bytes_async(0xFF, s);
+  distances.fill_bytes_async(0xFF, s);
+  knn_search_async(device_view(database, plan.features), device_view(queries, plan.features), ids.data(),
+                   distances.data(), work, s);
+  return {gpulab::download(ids, s), gpulab::download(distances, s)};
+}
+
+// Rows 900..999 copy rows 0..99 (exact ties: the original must come first);
+// query 5 is a copy of database row 123 (its nearest, at distance 0).
+void plant_ties(labelled_rows& db, labelled_rows& q) {
+  const std::int64_t d = db.features;
+  for (std::int64_t i = 0; i < 100; ++i) std::copy_n(db.values.begin() + i * d, d, db.values.begin() + (900 + i) * d);
+  std::copy_n(db.values.begin() + 123 * d, d, q.values.begin() + 5 * d);
+}
+
+using knn_param = std::tuple<knn_version, int /* k, 0: n */, int /* splits, 0: automatic */, std::int64_t /* d */>;
+
+class ml_knn_gpu : public GpuStreamTest, public ::testing::WithParamInterface<knn_param> {};
+
+TEST_P(ml_knn_gpu, MatchesTheCpuWithTheTieRule) {
+  const auto [version, k_param, splits, d] = GetParam();
+  constexpr std::int64_t n = 1001, m = 37;
+  const int k = k_param == 0 ? static_cast<int>(n) : k_param;
+  labelled_rows db = make_blobs(n, d, 5, 31, 32), q = make_blobs(m, d, 5, 31, 33);
+  plant_ties(db, q);
+  const device_buffer<float> database = gpulab::upload(db.values, s), queries = gpulab::upload(q.values, s);
+  const knn_plan plan = make_knn_plan(version, n, m, d, d, k, splits);
+  knn_workspace work(plan, s);
+  const gpu_answer first = search(plan, database, queries, work, s);
+
+  const host_matrix hd{db.values.data(), n, d}, hq{q.values.data(), m, d};
+  const knn_cpu_result expected = knn_cpu(hd, hq, k);
+  std::vector<std::int64_t> every(m);
+  for (std::int64_t i = 0; i < m; ++i) every[static_cast<std::size_t>(i)] = i;
+  const knn_comparison rows = check_knn_rows(hd, hq, k, first.ids, first.distances);
+  const knn_comparison c = compare_knn(hd, hq, every, expected, first.ids, first.distances);
+  EXPECT_TRUE(rows.passed()) << rows.first_problem;
+  EXPECT_TRUE(c.passed()) << c.summary();
+  // Near ties need two distances within ~1e-5 relative: rare here, never many.
+  EXPECT_LE(c.near_ties, m * k / 100 + 2) << c.summary();
+  EXPECT_EQ(first.ids[static_cast<std::size_t>(5 * k)], 123) << "query 5 is row 123";
+  if (k == n) {  // every row, in the CPU's order (near ties aside): recall is 1 by construction
+    EXPECT_DOUBLE_EQ(c.recall(), 1.0);
+  }
+
+  // The same search again into fresh poison: the workspace is reusable and the
+  // answer deterministic, bit for bit.
+  const gpu_answer again = search(plan, database, queries, work, s);
+  EXPECT_EQ(first.ids, again.ids);
+  EXPECT_EQ(std::memcmp(first.distances.data(), again.distances.data(), first.distances.size() * sizeof(float)), 0);
+}
+
+std::string param_name(const ::testing::TestParamInfo<knn_param>& info) {
+  const auto [version, k, splits, d] = info.param;
+  return std::string(knn_version_name(version)) + "_k" + (k == 0 ? std::string("n") : std::to_string(k)) +
+         "_splits" + std::to_string(splits) + "_d" + std::to_string(d);
+}
+
+INSTANTIATE_TEST_SUITE_P(odd_sizes, ml_knn_gpu,
+                         ::testing::Combine(::testing::Values(knn_version::naive, knn_version::fused,
+                                                              knn_version::tf32_rerank),
+                                            ::testing::Values(1, 5, 64, 0), ::testing::Values(0, 3),
+                                            ::testing::Values<std::int64_t>(7, 33)),
+                         param_name);
+
+// 20011 rows in one split: 157 tiles, so each query's buffer is merged into its
+// running list again and again (k = 10: rarely after the start; k = 1024: often).
+class ml_knn_gpu_merges : public GpuStreamTest, public ::testing::WithParamInterface<std::tuple<knn_version, int>> {};
+
+TEST_P(ml_knn_gpu_merges, KeepTheExactTopKThroughManyMerges) {
+  const auto [version, k] = GetParam();
+  constexpr std::int64_t n = 20011, m = 45, d = 16;
+  const labelled_rows db = make_blobs(n, d, 6, 41, 42), q = make_blobs(m, d, 6, 41, 43);
+  const device_buffer<float> database = gpulab::upload(db.values, s), queries = gpulab::upload(q.values, s);
+  const knn_plan plan = make_knn_plan(version, n, m, d, d, k, 1);
+  knn_workspace work(plan, s);
+  const gpu_answer answer = search(plan, database, queries, work, s);
+  const host_matrix hd{db.values.data(), n, d}, hq{q.values.data(), m, d};
+  std::vector<std::int64_t> every(m);
+  for (std::int64_t i = 0; i < m; ++i) every[static_cast<std::size_t>(i)] = i;
+  const knn_comparison c = compare_knn(hd, hq, every, knn_cpu(hd, hq, k), answer.ids, answer.distances);
+  EXPECT_TRUE(c.passed()) << c.summary();
+  EXPECT_TRUE(check_knn_rows(hd, hq, k, answer.ids, answer.distances).passed());
+}
+
+INSTANTIATE_TEST_SUITE_P(large, ml_knn_gpu_merges,
+                         ::testing::Combine(::testing::Values(knn_version::fused, knn_version::tf32_rerank),
+                                            ::testing::Values(10, 300, 1024)));
+
+class ml_knn_gpu_vote : public GpuStreamTest {};
+
+TEST_F(ml_knn_gpu_vote, MajorityWithTiesToTheSmallestLabelAsOnTheCpu) {
+  // The hand example of the host test: {1, 2, 0}; then random rows against knn_vote_cpu.
+  const std::vector<std::int32_t> labels = {2, 1, 1, 2, 0, 0};
+  const std::vector<std::int32_t> ids = {0, 1, 2, 0, 1, 3, 4, 3, 1};
+  const device_buffer<std::int32_t> d_labels = gpulab::upload(labels, s), d_ids = gpulab::upload(ids, s);
+  device_buffer<std::int32_t> predictions(3, s);
+  predictions.fill_bytes_async(0xFF, s);
+  knn_vote_async(d_ids.data(), 3, 3, d_labels.data(), 6, 3, predictions.data(), s);
+  EXPECT_EQ(gpulab::download(predictions, s), (std::vector<std::int32_t>{1, 2, 0}));
+
+  for (const int k : {1, 4, 37, 1024}) {
+    constexpr std::int64_t rows = 301, n = 5000;
+    constexpr int classes = 67;  // more than 32: each lane scans several bins
+    std::vector<std::int32_t> many_labels(n), many_ids(static_cast<std::size_t>(rows * k));
+    for (std::int64_t i = 0; i < n; ++i) many_labels[static_cast<std::size_t>(i)] = static_cast<std::int32_t>((i * 7919) % classes / (1 + i % 3));
+    for (std::size_t i = 0; i < many_ids.size(); ++i) many_ids[i] = static_cast<std::int32_t>((i * 2654435761u) % n);
+    const device_buffer<std::int32_t> l = gpulab::upload(many_labels, s), v = gpulab::upload(many_ids, s);
+    device_buffer<std::int32_t> out(rows, s);
+    out.fill_bytes_async(0xFF, s);
+    knn_vote_async(v.data(), rows, k, l.data(), n, classes, out.data(), s);
+    EXPECT_EQ(gpulab::download(out, s), knn_vote_cpu(many_ids, k, many_labels, classes)) << "k " << k;
+  }
+
+  // An id or a label out of range gives -1, never a vote.
+  const std::vector<std::int32_t> bad_ids = {0, -1, 2, 0, 1, 2};
+  const std::vector<std::int32_t> bad_labels = {2, 7, 1};
+  const device_buffer<std::int32_t> bi = gpulab::upload(bad_ids, s), bl = gpulab::upload(bad_labels, s);
+  device_buffer<std::int32_t> out(2, s);
+  knn_vote_async(bi.data(), 2, 3, bl.data(), 3, 3, out.data(), s);
+  EXPECT_EQ(gpulab::download(out, s), (std::vector<std::int32_t>{-1, -1}));
+  EXPECT_THROW(knn_vote_async(bi.data(), 2, 3, bl.data(), 3, 0, out.data(), s), gpulab::usage_error);
+  EXPECT_THROW(knn_vote_async(bi.data(), 2, 0, bl.data(), 3, 3, out.data(), s), gpulab::usage_error);
+}
+
+class ml_knn_gpu_bad_input : public GpuStreamTest {};
+
+TEST_F(ml_knn_gpu_bad_input, IsRefusedWithOneClearError) {
+  const labelled_rows db = make_blobs(101, 5, 3, 1, 2), q = make_blobs(9, 5, 3, 1, 3);
+  const device_buffer<float> database = gpulab::upload(db.values, s), queries = gpulab::upload(q.values, s);
+  device_buffer<std::int32_t> ids(9 * 101, s);
+  device_buffer<float> distances(9 * 101, s);
+  const auto d_view = device_view(database, 5), q_view = device_view(queries, 5);
+  for (const knn_version v : {knn_version::naive, knn_version::fused, knn_version::tf32_rerank}) {
+    EXPECT_NO_THROW(knn_search(v, d_view, q_view, 101, ids.data(), distances.data(), s));  // k = n is fine
+    EXPECT_THROW(knn_search(v, d_view, q_view, 0, ids.data(), distances.data(), s), gpulab::usage_error);
+    EXPECT_THROW(knn_search(v, d_view, q_view, 102, ids.data(), distances.data(), s), gpulab::usage_error);
+    // Mismatched features: the queries' floats read as 15 x 3.
+    const auto three = gpulab::linalg::row_major<const float>(queries.data(), 15, 3);
+    EXPECT_THROW(knn_search(v, d_view, three, 3, ids.data(), distances.data(), s), gpulab::usage_error);
+    // A padded (not packed) matrix.
+    const auto padded = gpulab::linalg::row_major<const float>(database.data(), 50, 5, 10);
+    EXPECT_THROW(knn_search(v, padded, q_view, 3, ids.data(), distances.data(), s), gpulab::usage_error);
+  }
+  // NaN or Inf anywhere in either matrix.
+  for (const float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
+    std::vector<float> with_bad = db.values;
+    with_bad[with_bad.size() - 1] = bad;  // the very last value: the count reaches the tail
+    const device_buffer<float> bad_database = gpulab::upload(with_bad, s);
+    EXPECT_THROW(knn_search(knn_version::fused, device_view(bad_database, 5), q_view, 3, ids.data(), distances.data(), s),
+                 gpulab::numerical_error);
+    std::vector<float> bad_q = q.values;
+    bad_q[7] = -bad;
+    const device_buffer<float> bad_queries = gpulab::upload(bad_q, s);
+    EXPECT_THROW(knn_search(knn_version::naive, d_view, device_view(bad_queries, 5), 3, ids.data(), distances.data(), s),
+                 gpulab::numerical_error);
+  }
+  // A workspace planned for other shapes.
+  knn_workspace work(make_knn_plan(knn_version::fused, 100, 9, 5, 5, 3), s);
+  EXPECT_THROW(knn_search_async(d_view, q_view, ids.data(), distances.data(), work, s), gpulab::usage_error);
+}
+
+}  // namespace

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: MIT
+// kNN without a GPU: the key order (the tie rule), the CPU baseline on answers
+// worked out by hand and against a full sort, the vote, the comparison rule (it
+// accepts the right answer and near ties, rejects every kind of wrong one), the
+// plan, and every bad input.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gpulab/core/error.hpp"
+#include "gpulab/ml/knn.hpp"
+#include "gpulab/ml/knn_cases.hpp"
+#include "gpulab/ml/knn_cpu.hpp"
+#include "gpulab/ml/knn_data.hpp"
+#include "gpulab/ml/knn_key.hpp"
+
+namespace {
+
+using namespace gpulab::ml;
+
+host_matrix view(const std::vector<float>& v, std::int64_t cols) {
+  return {v.data(), static_cast<std::int64_t>(v.size()) / cols, cols};
+}
+
+// The CPU's answer as a "GPU answer": ids and the distances rounded to float.
+std::vector<float> as_float(const std::vector<double>& d) { return {d.begin(), d.end()}; }
+
+TEST(ml_knn_key, OrdersByDistanceThenById) {
+  EXPECT_LT(knn_key(1.0f, 7), knn_key(2.0f, 3));
+  EXPECT_LT(knn_key(1.0f, 3), knn_key(1.0f, 7));  // a tie goes to the smaller id
+  EXPECT_LT(knn_key(0.0f, 9), knn_key(1e-30f, 0));
+  EXPECT_LT(knn_key(3e38f, 0), knn_empty_key);
+  EXPECT_LT(knn_key(std::numeric_limits<float>::infinity(), 0x7fffffff), knn_empty_key);
+  // Rounding below zero (the expanded form) is distance 0, and -0 is +0.
+  EXPECT_EQ(knn_key(-1e-6f, 5), knn_key(0.0f, 5));
+  EXPECT_EQ(knn_key(-0.0f, 5), knn_key(0.0f, 5));
+  EXPECT_EQ(knn_key_id(knn_key(2.5f, 123456)), 123456u);
+  EXPECT_EQ(knn_key_distance(knn_key(2.5f, 123456)), 2.5f);
+}
+
+TEST(ml_knn_cpu, FindsTheNearestWorkedOutByHand) {
+  // One feature: rows 3, 1, 2, 1, 5 and the query 1.2. Squared distances:
+  // 3.24, 0.04, 0.64, 0.04, 14.44: rows 1 and 3 tie, row 1 (smaller id) first.
+  const std::vector<float> database = {3, 1, 2, 1, 5}, queries = {1.2f};
+  const knn_cpu_result r = knn_cpu(view(database, 1), view(queries, 1), 3);
+  EXPECT_EQ(r.ids, (std::vector<std::int32_t>{1, 3, 2}));
+  EXPECT_NEAR(r.distances[0], std::pow(static_cast<double>(1.2f) - 1.0, 2), 1e-15);
+  EXPECT_NEAR(r.distances[0], 0.04, 1e-7);  // 1.2f is not 1.2
+  EXPECT_EQ(r.distances[0], r.distances[1]);
+  EXPECT_NEAR(r.distances[2], 0.64, 1e-6);
+}
+
+TEST(ml_knn_cpu, AgreesWithAFullSortAtOddSizesWithPlantedTies) {
+  labelled_rows db = make_blobs(1001, 7, 5, 11, 12);
+  const labelled_rows q = make_blobs(37, 7, 5, 11, 13);
+  // Planted exact ties: rows 900..999 copy rows 0..99 (a copy sorts after its original).
+  for (std::int64_t i = 0; i < 100; ++i) {
+    std::copy_n(db.values.begin() + i * 7, 7, db.values.begin() + (900 + i) * 7);
+  }
+  for (const int k : {1, 5, 64, 1001}) {
+    const knn_cpu_result r = knn_cpu(view(db.values, 7), view(q.values, 7), k);
+    ASSERT_EQ(r.ids.size(), static_cast<std::size_t>(37 * k));
+    for (std::int64_t query = 0; query < 37; ++query) {
+      std::vector<std::pair<double, std::int32_t>> all;
+      for (std::int32_t i = 0; i < 1001; ++i) {
+        all.emplace_back(knn_distance_exact(q.values.data() + query * 7, db.values.data() + i * 7, 7), i);
+      }
+      std::sort(all.begin(), all.end());
+      for (int j = 0; j < k; ++j) {
+        ASSERT_EQ(r.ids[static_cast<std::size_t>(query * k + j)], all[static_cast<std::size_t>(j)].second)
+            << "k " << k << " query " << query << " rank " << j;
+      }
+    }
+    // A subset of the queries gives the same rows as all of them.
+    const std::vector<std::int64_t> which = {36, 0, 17};
+    const knn_cpu_result some = knn_cpu(view(db.values, 7), view(q.values, 7), k, which);
+    for (std::size_t row = 0; row < which.size(); ++row) {
+      for (int j = 0; j < k; ++j) {
+        EXPECT_EQ(some.ids[row * static_cast<std::size_t>(k) + static_cast<std::size_t>(j)],
+                  r.ids[static_cast<std::size_t>(which[row] * k + j)]);
+      }
+    }
+  }
+}
+
+TEST(ml_knn_cpu, ExactTiesGoToTheSmallerId) {
+  // Rows 0..4 at distance 1 from the query (rows 0 and 4 equal), row 5 at distance 0.
+  const std::vector<float> database = {1, 0, 0, 1, -1, 0, 0, -1, 1, 0, 0, 0}, queries = {0, 0};
+  const knn_cpu_result r = knn_cpu(view(database, 2), view(queries, 2), 6);
+  EXPECT_EQ(r.ids, (std::vector<std::int32_t>{5, 0, 1, 2, 3, 4}));
+}
+
+TEST(ml_knn_cpu, RefusesBadInput) {
+  const std::vector<float> database = {0, 1, 2, 3, 4, 5}, queries = {1, 2};  // 3 x 2 and 1 x 2
+  EXPECT_THROW(knn_cpu(view(database, 2), view(queries, 2), 0), gpulab::usage_error);
+  EXPECT_THROW(knn_cpu(view(database, 2), view(queries, 2), 4), gpulab::usage_error);
+  EXPECT_NO_THROW(knn_cpu(view(database, 2), view(queries, 2), 3));
+  // Mismatched features: the same floats read as 2 x 3 against queries of 2.
+  EXPECT_THROW(knn_cpu(view(database, 3), view(queries, 2), 1), gpulab::usage_error);
+  for (const float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(),
+                          -std::numeric_limits<float>::infinity()}) {
+    std::vector<float> d = database, q = queries;
+    d[3] = bad;
+    EXPECT_THROW(knn_cpu(view(d, 2), view(queries, 2), 1), gpulab::numerical_error);
+    q[1] = bad;
+    EXPECT_THROW(knn_cpu(view(database, 2), view(q, 2), 1), gpulab::numerical_error);
+  }
+  EXPECT_EQ(count_non_finite(std::vector<float>{1, std::numeric_limits<float>::quiet_NaN(), 2,
+                                                std::numeric_limits<float>::infinity()}),
+            2);
+}
+
+TEST(ml_knn_vote, MajorityWithTiesToTheSmallestLabel) {
+  const std::vector<std::int32_t> labels = {2, 1, 1, 2, 0, 0};
+  // Row 0: labels 2, 1, 1 -> 1. Row 1: 2, 1, 2 -> 2. Row 2: 0, 2, 1 -> a three-way tie -> 0.
+  const std::vector<std::int32_t> ids = {0, 1, 2, 0, 1, 3, 4, 3, 1};
+  EXPECT_EQ(knn_vote_cpu(ids, 3, labels, 3), (std::vector<std::int32_t>{1, 2, 0}));
+  // k = 2, labels 2 and 1: a tie -> 1.
+  EXPECT_EQ(knn_vote_cpu(std::vector<std::int32_t>{0, 1}, 2, labels, 3), (std::vector<std::int32_t>{1}));
+  EXPECT_THROW(knn_vote_cpu(ids, 3, labels, 2), gpulab::usage_error);  // label 2 with 2 classes
+  EXPECT_THROW(knn_vote_cpu(ids, 4, labels, 3), gpulab::usage_error);  // 9 ids are not rows of 4
+}
+
+class ml_knn_compare : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = make_blobs(500, 9, 4, 21, 22);
+    q_ = make_blobs(20, 9, 4, 21, 23);
+    expected_ = knn_cpu(database(), queries(), k_);
+    ids_ = expected_.ids;
+    distances_ = as_float(expected_.distances);
+    which_.resize(20);
+    std::iota(which_.begin(), which_.end(), std::int64_t{0});
+  }
+  host_matrix database() const { return view(db_.values, 9); }
+  host_matrix queries() const { return view(q_.values, 9); }
+  knn_comparison compare() const {
+    const knn_comparison rows = check_knn_rows(database(), queries(), k_, ids_, distances_);
+    knn_comparison c = compare_knn(database(), queries(), which_, expected_, ids_, distances_);
+    c.wrong += rows.wrong;
+    return c;
+  }
+  float distance_of(std::int64_t query, std::int32_t id) const {
+    return static_cast<float>(knn_distance_exact(q_.values.data() + query * 9, db_.values.data() + id * 9, 9));
+  }
+
+  int k_ = 8;
+  labelled_rows db_, q_;
+  knn_cpu_result expected_;
+  std::vector<std::int32_t> ids_;
+  std::vector<float> distances_;
+  std::vector<std::int64_t> which_;
+};
+
+TEST_F(ml_knn_compare, AcceptsTheRightAnswer) {
+  const knn_comparison c = compare();
+  EXPECT_TRUE(c.passed()) << c.summary();
+  EXPECT_EQ(c.near_ties, 0);
+  EXPECT_DOUBLE_EQ(c.recall(), 1.0);
+}
+
+TEST_F(ml_knn_compare, RejectsEveryKindOfWrongAnswer) {
+  const auto original_ids = ids_;
+  const auto original_distances = distances_;
+  const auto reset = [&] {
+    ids_ = original_ids;
+    distances_ = original_distances;
+  };
+  ids_[13] = -1;  // invalid id
+  EXPECT_FALSE(compare().passed());
+  reset();
+  ids_[13] = 500;  // past the database
+  EXPECT_FALSE(compare().passed());
+  reset();
+  ids_[13] = ids_[12];  // repeated
+  distances_[13] = distances_[12];
+  EXPECT_FALSE(compare().passed());
+  reset();
+  std::swap(ids_[2], ids_[5]);  // out of order (with their distances)
+  std::swap(distances_[2], distances_[5]);
+  EXPECT_FALSE(compare().passed());
+  reset();
+  distances_[6] *= 1.001f;  // a distance far past the float bound
+  EXPECT_FALSE(compare().passed());
+  reset();
+  // A far row instead of query 0's last neighbour, with its own correct distance:
+  // in order, valid, but not a nearest neighbour.
+  const std::int32_t far = 499;
+  for (int j = 0; j < k_; ++j) ASSERT_NE(ids_[static_cast<std::size_t>(j)], far);
+  std::vector<std::pair<float, std::int32_t>> row;
+  for (int j = 0; j < k_ - 1; ++j) row.emplace_back(distances_[static_cast<std::size_t>(j)], ids_[static_cast<std::size_t>(j)]);
+  row.emplace_back(distance_of(0, far), far);
+  std::sort(row.begin(), row.end());
+  for (int j = 0; j < k_; ++j) {
+    ids_[static_cast<std::size_t>(j)] = row[static_cast<std::size_t>(j)].second;
+    distances_[static_cast<std::size_t>(j)] = row[static_cast<std::size_t>(j)].first;
+  }
+  const knn_comparison c = compare();
+  EXPECT_FALSE(c.passed());
+  EXPECT_LT(c.recall(), 1.0);
+}
+
+TEST_F(ml_knn_compare, ExactTiesMustFollowTheIdRule) {
+  // Row 499 becomes a copy of query 0's nearest row: the two tie exactly, and the
+  // smaller id must come first. The reference is recomputed with the copy.
+  const std::int32_t nearest = expected_.ids[0];
+  ASSERT_NE(nearest, 499);
+  std::copy_n(db_.values.begin() + nearest * 9, 9, db_.values.begin() + 499 * 9);
+  expected_ = knn_cpu(database(), queries(), k_);
+  ids_ = expected_.ids;
+  distances_ = as_float(expected_.distances);
+  ASSERT_TRUE(compare().passed());
+  ASSERT_EQ(ids_[1], 499);
+  std::swap(ids_[0], ids_[1]);  // the copy first: same distance, larger id
+  const knn_comparison c = compare();
+  EXPECT_FALSE(c.passed());
+  EXPECT_FALSE(c.first_problem.empty());
+}
+
+TEST_F(ml_knn_compare, AllowsOnlyNearTiesWithinTheBound) {
+  // Row 499 moved one float step farther than query 0's nearest row (a different
+  // exact distance, well within the bound): a near tie, allowed in either order.
+  const std::int32_t nearest = expected_.ids[0];
+  std::copy_n(db_.values.begin() + nearest * 9, 9, db_.values.begin() + 499 * 9);
+  float& x = db_.values[499 * 9];
+  x = std::nextafter(x, x > q_.values[0] ? 1e30f : -1e30f);
+  expected_ = knn_cpu(database(), queries(), k_);
+  ASSERT_EQ(expected_.ids[1], 499);
+  ASSERT_NE(expected_.distances[0], expected_.distances[1]);
+  // The GPU's view: the two distances one float step apart (each within the bound
+  // of both rows' exact distances), row 499 first by its own rounding.
+  ids_ = expected_.ids;
+  std::swap(ids_[0], ids_[1]);
+  distances_ = as_float(expected_.distances);
+  distances_[0] = static_cast<float>(expected_.distances[0]);
+  distances_[1] = std::nextafter(distances_[0], 1e30f);
+  const knn_comparison c = compare();
+  EXPECT_TRUE(c.passed()) << c.summary();
+  EXPECT_EQ(c.near_ties, 2);
+  // The same swap with equal GPU distances breaks the GPU's own order: refused.
+  distances_[1] = distances_[0];
+  EXPECT_FALSE(compare().passed());
+}
+
+TEST(ml_knn_plan, ChecksItsArgumentsAndCutsTheWork) {
+  using gpulab::usage_error;
+  EXPECT_THROW(make_knn_plan(knn_version::fused, 100, 10, 8, 8, 0), usage_error);      // k = 0
+  EXPECT_THROW(make_knn_plan(knn_version::fused, 100, 10, 8, 8, 101), usage_error);    // k > n
+  EXPECT_THROW(make_knn_plan(knn_version::naive, 5000, 10, 8, 8, 1025), usage_error);  // k > 1024
+  EXPECT_THROW(make_knn_plan(knn_version::fused, 100, 10, 8, 9, 5), usage_error);      // mismatched features
+  EXPECT_THROW(make_knn_plan(knn_version::fused, 0, 10, 8, 8, 1), usage_error);        // empty
+  EXPECT_THROW(make_knn_plan(knn_version::fused, 100, 0, 8, 8, 1), usage_error);
+  EXPECT_THROW(make_knn_plan(knn_version::tf32_rerank, 100, 10, 8, 8, 5, -1), usage_error);
+  EXPECT_NO_THROW(make_knn_plan(knn_version::fused, 100, 10, 8, 8, 100));  // k = n
+
+  // The headline size: 313 tiles of 32 queries, 4 database splits (1252 blocks), 42 TF32 candidates.
+  const knn_plan tf32 = make_knn_plan(knn_version::tf32_rerank, 1'000'000, 10'000, 64, 64, 10);
+  EXPECT_EQ(tf32.splits, 4);
+  EXPECT_EQ(tf32.candidates, 42);
+  EXPECT_EQ(make_knn_plan(knn_version::fused, 1'000'000, 10'000, 64, 64, 1024).candidates, 1024);
+  EXPECT_EQ(knn_candidates(knn_version::tf32_rerank, 1'000'000, 1024), 2048);
+  EXPECT_EQ(knn_candidates(knn_version::tf32_rerank, 1001, 1001), 1001);  // never more than n
+  // naive: a batch's keys within 1 GiB: 134 queries of 1M rows.
+  EXPECT_EQ(make_knn_plan(knn_version::naive, 1'000'000, 10'000, 64, 64, 10).query_batch, 134);
+  // Small inputs: one split; forced splits stay whole tiles and never empty.
+  EXPECT_EQ(make_knn_plan(knn_version::fused, 1001, 37, 7, 7, 5).splits, 1);
+  EXPECT_EQ(make_knn_plan(knn_version::fused, 1001, 37, 7, 7, 5, 3).splits, 3);
+  EXPECT_EQ(make_knn_plan(knn_version::fused, 1001, 37, 7, 7, 5, 100).splits, 8);  // 8 tiles of 128 rows
+  // Whatever is asked, the ranges cover every row and none is empty.
+  for (const std::int64_t n : {1, 127, 128, 129, 640, 896, 1001, 1280, 100003}) {
+    for (const int asked : {0, 1, 2, 3, 4, 5, 6, 7, 9, 100, 1000}) {
+      const knn_plan p = make_knn_plan(knn_version::fused, n, 37, 7, 7, 1, asked);
+      EXPECT_EQ(p.split_rows % 128, 0);
+      EXPECT_GE(p.splits * p.split_rows, n) << n << " rows, " << asked << " splits asked";
+      EXPECT_LT((p.splits - 1) * p.split_rows, n) << n << " rows, " << asked << " splits asked";
+    }
+  }
+  EXPECT_GT(knn_workspace_bytes(tf32), 10'000u * 4 * 42 * 8 * 4);
+}
+
+TEST(ml_knn_data, BlobsAreSeededAndLabelled) {
+  const labelled_rows a = make_blobs(301, 5, 7, 1, 2), b = make_blobs(301, 5, 7, 1, 2), c = make_blobs(301, 5, 7, 1, 3);
+  EXPECT_EQ(a.values, b.values);
+  EXPECT_EQ(a.labels, b.labels);
+  EXPECT_NE(a.values, c.values);
+  for (const std::int32_t label : a.labels) {
+    EXPECT_GE(label, 0);
+    EXPECT_LT(label, 7);
+  }
+  EXPECT_EQ(count_non_finite(a.values), 0);
+  // Rows of one blob are closer to each other than to another blob's, on average:
+  // the labels mean something (the vote's accuracy is reported against them).
+  const labelled_rows wide = make_blobs(2000, 64, 4, 5, 6);
+  double same = 0, other = 0;
+  int same_count = 0, other_count = 0;
+  for (std::int64_t i = 1; i < 2000; ++i) {
+    const double dist = knn_distance_exact(wide.values.data(), wide.values.data() + i * 64, 64);
+    if (wide.labels[static_cast<std::size_t>(i)] == wide.labels[0]) {
+      same += dist;
+      ++same_count;
+    } else {
+      other += dist;
+      ++other_count;
+    }
+  }
+  EXPECT_LT(same / same_count, 0.8 * other / other_count);
+}
+
+TEST(ml_knn_cases, AreNamedAndSizedAsTheirEntries) {
+  const auto entries = knn_cases();
+  ASSERT_EQ(entries.size(), 5u);
+  EXPECT_EQ(entries[0].name, "knn_naive");
+  EXPECT_EQ(entries[3].name, "knn_fused_k1024");
+  gpulab::run_options o;
+  o.size = 31;
+  const auto small = entries[4].make(o);
+  ASSERT_EQ(small.size(), 1u);
+  EXPECT_NE(small.front()->size_label().find("k = 31 (k = n)"), std::string::npos) << small.front()->size_label();
+  o.size = std::nullopt;
+  const auto headline = entries[2].make(o);
+  EXPECT_EQ(headline.front()->size_label(), "1000000 x 64, 10000 queries, k = 10");
+  EXPECT_DOUBLE_EQ(headline.front()->work().flops, 2.0 * 1e6 * 1e4 * 64);
+  EXPECT_TRUE(headline.front()->has_scalable_check());
+  EXPECT_GT(headline.front()->estimated_cpu_seconds(), 10.0);  // past the budget: the sampled check
+  o.size = 0;
+  EXPECT_THROW(entries[1].make(o), gpulab::usage_error);
+}
+
+TEST(ml_knn_cases, CompareTheVersionsSideBySide) {
+  const auto result = [](const std::string& version, double ms, bool verified) {
+    gpulab::case_result r;
+    r.parameters = {"knn", version, "float"};
+    r.size_label = "1000000 x 64, 10000 queries, k = 10";
+    r.gpu.median_ms = ms;
+    r.work.flops = 2.0 * 1e6 * 1e4 * 64;
+    r.verified = verified;
+    r.verify_detail = "64 queries: recall 1.000000, 0 near ties";
+    return r;
+  };
+  const std::vector<gpulab::case_result> results = {result("naive", 800, true), result("fused", 40, true),
+                                                    result("tf32_rerank", 8, true), result("fused", 1, false)};
+  const std::vector<std::string> lines = knn_compare(results);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_NE(lines[0].find("naive 800.00 ms (1.6 TFLOP/s), fused 40.00 ms (32.0 TFLOP/s)"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("fusing the selection: 20.0x"), std::string::npos) << lines[0];  // the unverified row is left out
+  EXPECT_NE(lines[1].find("recall 1.000000"), std::string::npos) << lines[1];
+  EXPECT_TRUE(knn_compare({}).empty());
+}
+
+}  // namespace
