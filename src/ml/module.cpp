@@ -15,6 +15,7 @@
 
 #include "gpulab/ml/kernels.hpp"
 #include "gpulab/ml/module.hpp"
+#include "gpulab/ml/regression_cases.hpp"
 #include "gpulab/bench/inputs.hpp"
 #include "gpulab/core/checked_size.hpp"
 #include "gpulab/core/error.hpp"
@@ -102,13 +103,14 @@ training_module make_module() {
   return {
       .name = "ml",
       .title = "gpulab module 7: ml",
-      .cases = {
+      .demos = regression_demos(),
+      .cases = with_regression_cases({
           {"scale_by_two", "out[i] = 2 * in[i], one thread per element (--size: floats; default 16M)",
            one_case([](const run_options& options) {
              return std::make_unique<scale_by_two_case>(options.size.value_or(default_elements));
            }),
            100003},  // check_size: the sabotage test (tests/course) runs it here
-      },
+      }),
       .tour = {{"scale_by_two", std::nullopt}},
       .validate = validate,
   };
