@@ -167,6 +167,14 @@ cpu_linear_fit fit_linear_cpu(std::span<const float> x, std::int64_t rows, int f
   return out;
 }
 
+double centered_condition_number(std::span<const float> x, std::int64_t rows, int features) {
+  const matrix xd = to_double(x, rows, features);
+  const matrix xc = xd.rowwise() - xd.colwise().mean();
+  const vector eigenvalues = Eigen::SelfAdjointEigenSolver<matrix>(xc.transpose() * xc, Eigen::EigenvaluesOnly).eigenvalues();
+  const double smallest = eigenvalues(0), largest = eigenvalues(features - 1);
+  return smallest > 0 ? std::sqrt(largest / smallest) : std::numeric_limits<double>::infinity();
+}
+
 double r_squared(std::span<const float> x, std::int64_t rows, int features, std::span<const float> y,
                  std::span<const double> weights, double intercept) {
   double y_sum = 0;

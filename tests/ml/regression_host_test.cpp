@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <utility>
 #include <vector>
 
 #include "gpulab/core/error.hpp"
@@ -201,6 +202,31 @@ TEST(ml_logistic_cpu, NewtonReachesInAFewStepsWhatGradientDescentReachesInAHundr
   std::vector<double> w(fast.coefficients.begin(), fast.coefficients.end() - 1);
   EXPECT_LT(relative_error(w, d.true_weights), 0.1);
   EXPECT_NEAR(fast.coefficients.back(), d.true_intercept, 0.1);
+}
+
+TEST(ml_logistic_cpu, NewtonConvergesAtTheCasesSmallSizes) {
+  // The cases' settings (l2 = 1e-3, 8 steps) on few rows per feature, where the
+  // classes may be separable: the l2 term keeps the optimum finite and Newton converging.
+  for (const auto& [rows, features] : {std::pair{31, 15}, std::pair{1001, 64}, std::pair{20001, 7}}) {
+    const classification_dataset d = make_classification_data({.rows = rows, .features = features, .seed = 2026});
+    logistic_regression_params p;
+    p.method = logistic_method::newton;
+    p.iterations = 8;
+    p.l2 = 1e-3f;
+    const cpu_logistic_fit fit = fit_logistic_cpu(d.x, d.rows, d.features, d.y, p);
+    for (std::size_t t = 1; t < fit.loss.size(); ++t) EXPECT_LT(fit.loss[t], fit.loss[t - 1] + 1e-12) << rows << " rows, step " << t;
+    // Converged: one more step changes the loss by almost nothing.
+    EXPECT_LT(fit.loss[7] - fit.loss[8], 1e-8 * fit.loss[8]) << rows << " rows";
+  }
+}
+
+TEST(ml_linear_cpu, ConditionNumberIsThePlantedOneTimesTheGaussians) {
+  const linear_dataset d = make_linear_data({.rows = 100001, .features = 8, .condition = 100, .seed = 3});
+  const double c = centered_condition_number(d.x, d.rows, d.features);
+  EXPECT_GT(c, 90);
+  EXPECT_LT(c, 110);
+  std::vector<float> constant(303, 1.0f);
+  EXPECT_TRUE(std::isinf(centered_condition_number(constant, 101, 3)));
 }
 
 TEST(ml_logistic_cpu, LabelsMustBeZeroOrOne) {

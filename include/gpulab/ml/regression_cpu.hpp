@@ -43,6 +43,9 @@ struct cpu_linear_fit {
 // when the normal equations are not positive definite.
 cpu_linear_fit fit_linear_cpu(std::span<const float> x, std::int64_t rows, int features, std::span<const float> y,
                               const linear_regression_params& p);
+// cond(X - mean(X)), the centred data's condition number, from the eigenvalues of
+// its Gram matrix in double (what the tolerances of the GPU fits are scaled by).
+double centered_condition_number(std::span<const float> x, std::int64_t rows, int features);
 // The coefficient of determination 1 - |y - X w - b|^2 / |y - mean(y)|^2.
 double r_squared(std::span<const float> x, std::int64_t rows, int features, std::span<const float> y,
                  std::span<const double> weights, double intercept);
