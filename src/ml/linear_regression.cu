@@ -101,8 +101,13 @@ void linear_regression::fit_async(linalg::matrix_view<const float> x, cuda::std:
     // [snippet:normal_equations]
     // X^T X into the top-left of the augmented system: SYRK computes one triangle (half a GEMM's FLOPs).
     const float one = 1.0f, zero = 0.0f;
-    GPULAB_CUBLAS_TRY(cublasSsyrk(st.blas->get(), CUBLAS_FILL_MODE_LOWER, CUBLAS_OP_T, d, n, &one, x.data_handle(), n,
-                                  &zero, a, size));
+    if (st.params.gram == gram_product::syrk) {
+      GPULAB_CUBLAS_TRY(cublasSsyrk(st.blas->get(), CUBLAS_FILL_MODE_LOWER, CUBLAS_OP_T, d, n, &one, x.data_handle(),
+                                    n, &zero, a, size));
+    } else {  // both triangles, by GEMM: X^T (X's memory read row-major) times X
+      linalg::gemm_async(*st.blas, 1.0f, linalg::row_major<const float>(x.data_handle(), d, n, n), x, 0.0f,
+                         linalg::column_major(a, d, d, size));
+    }
     // X^T [y 1] and [y 1]^T [y 1]: X^T y, the column sums, sum(y) and n (X^T is X's memory read row-major).
     GPULAB_CUDA_TRY(cudaMemcpyAsync(st.y_and_ones.data(), y.data(), sizeof(float) * st.rows, cudaMemcpyDeviceToDevice,
                                     s.get()));

@@ -75,11 +75,16 @@ linalg::matrix_view<const float> view_of(const device_buffer<float>& x, std::int
 // ------------------------------------------------------------------ linear regression
 class linear_regression_case final : public bench_case {
  public:
-  linear_regression_case(least_squares_method method, std::uint64_t rows)
-      : method_(method), n_(static_cast<std::int64_t>(rows)), d_(features_for(rows, "linear regression")) {}
+  linear_regression_case(least_squares_method method, std::uint64_t rows, gram_product gram = gram_product::syrk)
+      : method_(method), gram_(gram), n_(static_cast<std::int64_t>(rows)), d_(features_for(rows, "linear regression")) {}
 
-  std::string name() const override { return std::string("linear_") + method_name(method_); }
-  case_parameters parameters() const override { return {"linear_regression", method_name(method_), "float"}; }
+  std::string name() const override {
+    return std::string("linear_") + method_name(method_) + (gram_ == gram_product::gemm ? "_gemm" : "");
+  }
+  case_parameters parameters() const override {
+    return {"linear_regression", std::string(method_name(method_)) + (gram_ == gram_product::gemm ? "_gemm" : ""),
+            "float"};
+  }
   std::string size_label() const override { return std::to_string(n_) + " x " + std::to_string(d_); }
   double size_value() const override { return static_cast<double>(n_); }
   std::size_t device_bytes_needed() const override {
@@ -95,8 +100,9 @@ class linear_regression_case final : public bench_case {
   // The normal equations read X twice (SYRK, GEMM); QR more: "% peak" shows it.
   work_amount work() const override {
     const double n = static_cast<double>(n_), d = d_;
+    const double gram_flops = gram_ == gram_product::syrk ? n * d * (d + 1) : 2 * n * d * d;
     const double flops = method_ == least_squares_method::normal_equations
-                             ? n * d * (d + 1) + 4 * n * d             // SYRK + X^T [y 1]
+                             ? gram_flops + 4 * n * d                  // X^T X + X^T [y 1]
                              : 2 * n * d * d - 2.0 / 3 * d * d * d + 4 * n * d + 3 * n * d;  // centre, geqrf, ormqr
     return {.bytes_read = 4 * n * (d + 1), .bytes_written = 4 * (d + 2), .flops = flops};
   }
@@ -115,6 +121,7 @@ class linear_regression_case final : public bench_case {
     detail::require_usable_features(x_.data(), n_, d_, "linear regression", s);
     linear_regression_params p;
     p.method = method_;
+    p.gram = gram_;
     p.check_input = false;
     model_.emplace(*res_, n_, d_, p);
     // The bound of the method (see verify) scales with the data's actual condition
@@ -170,6 +177,7 @@ class linear_regression_case final : public bench_case {
 
  private:
   least_squares_method method_;
+  gram_product gram_;
   std::int64_t n_;
   int d_;
   resources* res_ = nullptr;
@@ -540,8 +548,9 @@ demo_output logistic_newton_vs_gradient_descent(resources& res, const run_option
 
 }  // namespace
 
-std::unique_ptr<bench_case> make_linear_regression_case(least_squares_method method, std::uint64_t rows) {
-  return std::make_unique<linear_regression_case>(method, rows);
+std::unique_ptr<bench_case> make_linear_regression_case(least_squares_method method, std::uint64_t rows,
+                                                        gram_product gram) {
+  return std::make_unique<linear_regression_case>(method, rows, gram);
 }
 std::unique_ptr<bench_case> make_logistic_regression_case(logistic_method method, std::uint64_t rows) {
   return std::make_unique<logistic_regression_case>(method, rows);
@@ -556,6 +565,11 @@ std::vector<case_entry> regression_cases() {
   return {
       {"linear_normal_equations", "least squares by SYRK + Cholesky (--size: rows x 64 features; default 1M)",
        one_case([=](const run_options& o) { return make_linear_regression_case(least_squares_method::normal_equations, rows(o)); }),
+       check_rows},
+      {"linear_normal_equations_gemm", "the same, X^T X by GEMM (both triangles) instead of SYRK (--size: rows x 64; default 1M)",
+       one_case([=](const run_options& o) {
+         return make_linear_regression_case(least_squares_method::normal_equations, rows(o), gram_product::gemm);
+       }),
        check_rows},
       {"linear_qr", "least squares by Householder QR: geqrf + ormqr + trsv (--size: rows x 64; default 1M)",
        one_case([=](const run_options& o) { return make_linear_regression_case(least_squares_method::qr, rows(o)); }),

@@ -134,6 +134,25 @@ TEST_F(ml_regression_gpu, LinearMethodsMatchTheCpuWellAndIllConditioned) {
   }
 }
 
+TEST_F(ml_regression_gpu, GramBySyrkAndByGemmGiveTheSameNormalEquations) {
+  gpulab::resources res(0);
+  const cuda::stream_ref s = res.stream();
+  const linear_dataset data = make_linear_data({.rows = 1001, .features = 7, .condition = 10, .seed = 23});
+  const device_buffer<float> x = gpulab::upload(data.x, s), y = gpulab::upload(data.y, s);
+  std::vector<std::vector<float>> results;
+  for (const auto gram : {gram_product::syrk, gram_product::gemm}) {
+    linear_regression_params p;
+    p.method = least_squares_method::normal_equations;
+    p.gram = gram;
+    linear_regression model(res, data.rows, 7, p);
+    poison(model.coefficients_data(), 8, s);
+    model.fit_async(view(x, data.rows, 7), y.span());
+    model.check();
+    results.push_back(read(model.coefficients().data(), 8, s));
+  }
+  for (std::size_t j = 0; j < 8; ++j) EXPECT_NEAR(results[0][j], results[1][j], 1e-4 * (1 + std::abs(results[0][j]))) << j;
+}
+
 TEST_F(ml_regression_gpu, SvdGivesTheRankAndMinimumNormAnswerOfRankDeficientData) {
   gpulab::resources res(0);
   linear_dataset data = make_linear_data({.rows = 1001, .features = 7, .condition = 5, .noise = 0.01, .seed = 3});

@@ -18,8 +18,14 @@ enum class least_squares_method {
 };
 const char* method_name(least_squares_method m);  // "normal_equations", "qr", "svd"
 
+// How the normal equations form X^T X: SYRK computes one triangle (half the
+// FLOPs); GEMM computes both but is the routine libraries tune hardest for
+// tall-skinny shapes. Which wins is measured, not assumed (the two cases).
+enum class gram_product { syrk, gemm };
+
 struct linear_regression_params {
   least_squares_method method = least_squares_method::qr;
+  gram_product gram = gram_product::syrk;  // normal equations only
   float ridge = 0;            // lambda >= 0
   float svd_cutoff = 1e-5f;   // svd: singular values below cutoff * the largest count as zero
   bool check_input = true;    // scan X for NaN/Inf and constant columns first (one pass; waits for the stream)
