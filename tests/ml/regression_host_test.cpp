@@ -12,6 +12,7 @@
 
 #include "gpulab/core/error.hpp"
 #include "gpulab/ml/linear_data.hpp"
+#include "gpulab/ml/regression_cases.hpp"
 #include "gpulab/ml/regression_cpu.hpp"
 
 namespace {
@@ -227,6 +228,44 @@ TEST(ml_linear_cpu, ConditionNumberIsThePlantedOneTimesTheGaussians) {
   EXPECT_LT(c, 110);
   std::vector<float> constant(303, 1.0f);
   EXPECT_TRUE(std::isinf(centered_condition_number(constant, 101, 3)));
+}
+
+TEST(ml_regression_cases, AreNamedDeclareTheirWorkAndRefuseTooFewRows) {
+  const std::vector<gpulab::case_entry> entries = regression_cases();
+  const std::vector<std::string> names = {"linear_normal_equations", "linear_normal_equations_gemm", "linear_qr",
+                                          "linear_svd", "logistic_gradient_descent", "logistic_newton",
+                                          "pca_covariance", "pca_svd"};
+  ASSERT_EQ(entries.size(), names.size());
+  gpulab::run_options o;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    EXPECT_EQ(entries[i].name, names[i]);
+    EXPECT_EQ(entries[i].check_size, 1001u);
+    o.size = 1001;
+    const auto made = entries[i].make(o);
+    ASSERT_EQ(made.size(), 1u);
+    const auto& c = *made.front();
+    EXPECT_EQ(c.name(), names[i]);
+    EXPECT_NE(c.size_label().find("1001 x 64"), std::string::npos) << c.size_label();
+    EXPECT_GT(c.work().bytes_read, 1001.0 * 64 * 4 - 1) << names[i];  // X at least once
+    EXPECT_GT(c.work().flops, 0.0);
+    EXPECT_GT(c.device_bytes_needed(), 1001u * 64 * 4);
+    // Fewer rows, fewer features: always more rows than parameters.
+    o.size = 31;
+    EXPECT_NE(entries[i].make(o).front()->size_label().find("31 x 15"), std::string::npos);
+    o.size = 2;
+    EXPECT_THROW(entries[i].make(o), gpulab::usage_error) << names[i];
+  }
+  // Gradient descent reads X and y once per pass: 101 passes of 1M x 65 floats.
+  o.size = 1 << 20;
+  const auto gd = entries[4].make(o);
+  EXPECT_DOUBLE_EQ(gd.front()->work().bytes_read, 101.0 * (1 << 20) * 65 * 4);
+  EXPECT_EQ(gd.front()->peak(), gpulab::peak_kind::device_memory);  // 272 MB: more than any L2
+  o.size = 100003;
+  EXPECT_EQ(entries[4].make(o).front()->peak(), gpulab::peak_kind::none);  // 26 MB stays in L2 between passes
+  const std::vector<gpulab::demo_entry> demos = regression_demos();
+  ASSERT_EQ(demos.size(), 2u);
+  EXPECT_EQ(demos[0].name, "linear_conditioning");
+  EXPECT_EQ(demos[1].name, "logistic_newton_vs_gd");
 }
 
 TEST(ml_logistic_cpu, LabelsMustBeZeroOrOne) {
