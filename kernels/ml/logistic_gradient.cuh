@@ -157,12 +157,12 @@ static __global__ void subtract_step(float* __restrict__ coefficients, const flo
   for (int j = static_cast<int>(threadIdx.x); j < size; j += blockDim.x) coefficients[j] -= delta[j];
 }
 
-// probabilities[i] = sigmoid(x_i . w + b).
-static __global__ void logistic_probabilities(const float* __restrict__ x, std::int64_t rows, int d,
+// probabilities[i] = sigmoid(x_i . w + b); X column-major with leading dimension ld >= rows.
+static __global__ void logistic_probabilities(const float* __restrict__ x, std::int64_t rows, std::int64_t ld, int d,
                                               const float* __restrict__ coefficients, float* __restrict__ out) {
   for (std::int64_t i = global_thread_id(); i < rows; i += grid_thread_count()) {
     float z = coefficients[d];
-    for (int j = 0; j < d; ++j) z += x[i + static_cast<std::int64_t>(j) * rows] * coefficients[j];
+    for (int j = 0; j < d; ++j) z += x[i + static_cast<std::int64_t>(j) * ld] * coefficients[j];
     out[i] = 1.0f / (1.0f + expf(-z));
   }
 }

@@ -171,13 +171,13 @@ void logistic_regression::predict_proba_async(linalg::matrix_view<const float> x
     throw usage_error("logistic regression: " + std::to_string(probabilities.size()) + " outputs for " +
                       std::to_string(x.extent(0)) + " rows");
   }
-  if (linalg::storage_order(x) != linalg::layout::column_major || x.stride(1) != x.extent(0)) {
-    throw usage_error("logistic regression: X must be column-major with leading dimension rows");
+  if (linalg::storage_order(x) != linalg::layout::column_major) {
+    throw usage_error("logistic regression: X must be column-major");
   }
   const std::int64_t n = x.extent(0);
   if (n == 0) return;
-  kernels::logistic_probabilities<<<blocks_for(n, 256), 256, 0, s.get()>>>(x.data_handle(), n, st.features,
-                                                                            st.coefficients.data(), probabilities.data());
+  kernels::logistic_probabilities<<<blocks_for(n, 256), 256, 0, s.get()>>>(
+      x.data_handle(), n, x.stride(1), st.features, st.coefficients.data(), probabilities.data());
   GPULAB_CHECK_LAUNCH();
 }
 

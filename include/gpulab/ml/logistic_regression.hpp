@@ -51,8 +51,8 @@ class logistic_regression {
   // Bytes of X and y one fused pass reads (the gradient-descent report's bytes per iteration).
   [[nodiscard]] double bytes_per_pass() const noexcept;
 
-  // probabilities[i] = sigmoid(x_i . w + b). Throws usage_error when X has not the
-  // fitted features or probabilities has not X's rows.
+  // probabilities[i] = sigmoid(x_i . w + b), X column-major (any leading dimension).
+  // Throws usage_error when X has not the fitted features or probabilities has not X's rows.
   void predict_proba_async(linalg::matrix_view<const float> x, cuda::std::span<float> probabilities);
 
  struct state;  // the buffers and solvers (src/ml/logistic_regression.cu); public so its helpers can name it
