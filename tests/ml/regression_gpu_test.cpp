@@ -99,6 +99,32 @@ TEST_F(ml_regression_gpu, EveryRegressionCaseVerifiesThroughTheRunner) {
   expect_every_case_verifies(m, {31, 1001, 100003});
 }
 
+TEST_F(ml_regression_gpu, TheDemosShowTheirLessons) {
+  gpulab::resources res(0);
+  gpulab::run_options options = quick_run_options(20001);
+  const std::vector<gpulab::demo_entry> demos = regression_demos();
+  // Conditioning: QR's error grows as cond x eps, the normal equations' faster (or they fail).
+  const gpulab::demo_output conditioning = demos.at(0).run(res, options);
+  ASSERT_EQ(conditioning.tables.size(), 1u);
+  const auto& rows = conditioning.tables[0].rows;
+  ASSERT_EQ(rows.size(), 4u);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const double condition = std::pow(10.0, double(i + 1));
+    ASSERT_TRUE(rows[i][2].number.has_value()) << "QR must give a number at cond " << condition;
+    // cond x eps times a few hundred: the blocked Householder's error grows slowly with the rows.
+    EXPECT_LT(*rows[i][2].number, 500 * u * condition) << "QR at cond " << condition;
+    EXPECT_LT(*rows[i][3].number, 500 * u * condition) << "SVD at cond " << condition;
+    if (i >= 2 && rows[i][1].number) {
+      EXPECT_GT(*rows[i][1].number, 10 * *rows[i][2].number) << "normal equations at cond " << condition;
+    }
+  }
+  // Newton against gradient descent: the demo checks that Newton reaches GD's loss.
+  const gpulab::demo_output newton = demos.at(1).run(res, options);
+  EXPECT_TRUE(newton.verified);
+  ASSERT_EQ(newton.tables.size(), 1u);
+  EXPECT_EQ(newton.tables[0].rows.size(), 9u);  // steps 0..8
+}
+
 TEST_F(ml_regression_gpu, LinearMethodsMatchTheCpuWellAndIllConditioned) {
   gpulab::resources res(0);
   for (const double condition : {10.0, 1e3}) {
