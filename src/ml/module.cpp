@@ -17,6 +17,7 @@
 #include "gpulab/ml/kernels.hpp"
 #include "gpulab/ml/knn_cases.hpp"
 #include "gpulab/ml/module.hpp"
+#include "gpulab/ml/regression_cases.hpp"
 #include "gpulab/bench/inputs.hpp"
 #include "gpulab/core/checked_size.hpp"
 #include "gpulab/core/error.hpp"
@@ -112,7 +113,8 @@ training_module make_module() {
   return {
       .name = "ml",
       .title = "gpulab module 7: ml",
-      .cases = std::move(cases),
+      .demos = regression_demos(),
+      .cases = with_regression_cases(std::move(cases)),
       .tour = {{"scale_by_two", std::nullopt}},
       .compare = knn_compare,
       .validate = validate,

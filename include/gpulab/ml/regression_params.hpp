@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+// What the user chooses for linear regression, logistic regression and PCA:
+// the same structs drive the GPU versions and their CPU baselines, so that
+// both run the same algorithm with the same settings.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace gpulab::ml {
+
+// ------------------------------------------------------------ linear regression
+// Least squares min |y - X w - b|^2 + ridge |w|^2 (the intercept b is not penalised).
+enum class least_squares_method {
+  normal_equations,  // (X^T X + ridge I) w = X^T y: one SYRK, one small Cholesky. Fast; loses digits as cond(X)^2
+  qr,                // X = Q R (Householder), R w = Q^T y. Loses digits as cond(X); no ridge
+  svd,               // X = Q R, R = U S V^T, w = V S^+ U^T Q^T y: drops singular values below the cutoff (rank-deficient X)
+};
+const char* method_name(least_squares_method m);  // "normal_equations", "qr", "svd"
+
+// How the normal equations form X^T X: SYRK computes one triangle (half the
+// FLOPs); GEMM computes both but is the routine libraries tune hardest for
+// tall-skinny shapes. Which wins is measured, not assumed (the two cases).
+enum class gram_product { syrk, gemm };
+
+struct linear_regression_params {
+  least_squares_method method = least_squares_method::qr;
+  gram_product gram = gram_product::syrk;  // normal equations only
+  float ridge = 0;            // lambda >= 0
+  float svd_cutoff = 1e-5f;   // svd: singular values below cutoff * the largest count as zero
+  bool check_input = true;    // scan X for NaN/Inf and constant columns first (one pass; waits for the stream)
+};
+
+// ------------------------------------------------------------ logistic regression
+// Binary labels 0/1; minimises the mean log-loss + (l2 / 2) |w|^2 (b not penalised).
+enum class logistic_method {
+  gradient_descent,  // w <- w - learning_rate * gradient: one fused pass over X per iteration
+  newton,            // w <- w - H^-1 gradient (IRLS): a pass, a SYRK and a small Cholesky per iteration
+};
+const char* method_name(logistic_method m);  // "gradient_descent", "newton"
+
+struct logistic_regression_params {
+  logistic_method method = logistic_method::gradient_descent;
+  int iterations = 100;        // exactly this many steps (no early stop: GPU and CPU do the same work)
+  float learning_rate = 1.0f;  // gradient descent's step
+  float l2 = 1e-4f;            // >= 0; keeps Newton's Hessian positive definite
+  bool check_input = true;     // scan X and the labels first (waits for the stream)
+};
+
+// ------------------------------------------------------------ PCA
+enum class pca_method {
+  covariance_eigen,  // C = Xc^T Xc / (n - 1) by SYRK, then its eigenvectors (syevd)
+  qr_svd,            // thin SVD of Xc: Xc = Q R, R = U S V^T; the axes are V, the variances S^2 / (n - 1)
+};
+const char* method_name(pca_method m);  // "covariance_eigen", "qr_svd"
+
+struct pca_params {
+  pca_method method = pca_method::covariance_eigen;
+  int components = 8;
+  bool check_input = true;
+};
+
+}  // namespace gpulab::ml

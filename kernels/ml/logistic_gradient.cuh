@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+// Logistic regression's passes over X (column-major, one thread per row, so a
+// warp reads 32 neighbouring floats of each column: coalesced).
+//
+// The fused gradient pass is the lesson of the gradient-descent version: per
+// row, p - y and the contribution x * (p - y) to the gradient are computed from
+// the same registers, so X is read ONCE per iteration and nothing of size rows
+// is ever written. Each thread keeps its row (MaxD floats) and its partial sums
+// (MaxD + 3: the gradient, the intercept's, the loss, the correct count) in
+// registers; at the end the block adds them up (warp shuffles, then shared
+// memory) and writes one partial per block. A second, tiny kernel sums the
+// partials in a fixed order (no float atomics: the same answer every run) and
+// takes the step.
+#pragma once
+
+#include <cstdint>
+
+#include "gpulab/core/launch.cuh"
+
+namespace gpulab::ml::kernels {
+
+constexpr int logistic_block = 256;
+
+// Where the extras sit in a block's partial (stride MaxD + 3).
+template <int MaxD>
+struct partial_layout {
+  static constexpr int stride = MaxD + 3;
+  static constexpr int intercept = MaxD, loss = MaxD + 1, correct = MaxD + 2;
+};
+
+// log(1 + e^z) - y z: the log-loss of one row, with no exp that can overflow.
+__device__ __forceinline__ float row_log_loss(float z, float label) {
+  return fmaxf(z, 0.0f) + log1pf(expf(-fabsf(z))) - label * z;
+}
+
+// [snippet:fused_gradient_pass]
+template <int MaxD>
+__global__ void __launch_bounds__(logistic_block)
+    logistic_gradient_pass(const float* __restrict__ x, const float* __restrict__ y, std::int64_t rows, int d,
+                           const float* __restrict__ coefficients, float* __restrict__ partials) {
+  using layout = partial_layout<MaxD>;
+  __shared__ float w[MaxD];
+  __shared__ float bias;
+  __shared__ float warp_sums[logistic_block / 32][layout::stride];
+  for (int j = static_cast<int>(threadIdx.x); j < MaxD; j += blockDim.x) w[j] = j < d ? coefficients[j] : 0.0f;
+  if (threadIdx.x == 0) bias = coefficients[d];
+  __syncthreads();
+
+  float sums[layout::stride];
+#pragma unroll
+  for (int j = 0; j < layout::stride; ++j) sums[j] = 0.0f;
+  for (std::int64_t i = global_thread_id(); i < rows; i += grid_thread_count()) {
+    float row[MaxD];
+#pragma unroll
+    for (int j = 0; j < MaxD; ++j) row[j] = j < d ? x[i + static_cast<std::int64_t>(j) * rows] : 0.0f;  // all loads in flight
+    float z = bias;
+#pragma unroll
+    for (int j = 0; j < MaxD; ++j) z += row[j] * w[j];
+    const float label = y[i];
+    const float r = 1.0f / (1.0f + expf(-z)) - label;  // sigmoid(z) - y
+#pragma unroll
+    for (int j = 0; j < MaxD; ++j) sums[j] += row[j] * r;  // the same registers: X is not read again
+    sums[layout::intercept] += r;
+    sums[layout::loss] += row_log_loss(z, label);
+    sums[layout::correct] += (z > 0.0f) == (label > 0.5f) ? 1.0f : 0.0f;
+  }
+
+  // The block's sum of each partial: shuffles inside each warp, then across warps.
+  const unsigned lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+#pragma unroll
+  for (int j = 0; j < layout::stride; ++j) {
+    float v = sums[j];
+    for (int offset = 16; offset > 0; offset /= 2) v += __shfl_down_sync(0xffffffff, v, offset);
+    if (lane == 0) warp_sums[warp][j] = v;
+  }
+  __syncthreads();
+  for (int j = static_cast<int>(threadIdx.x); j < layout::stride; j += blockDim.x) {
+    float v = 0.0f;
+    for (unsigned k = 0; k < blockDim.x / 32; ++k) v += warp_sums[k][j];
+    partials[static_cast<std::int64_t>(blockIdx.x) * layout::stride + j] = v;
+  }
+}
+// [/snippet:fused_gradient_pass]
+
+// Sums the blocks' partials (in double, in block order), records loss[t] and
+// accuracy[t] at the current w, forms the gradient
+//   g = X^T (p - y) / rows + l2 w,  g_b = sum(p - y) / rows
+// into `gradient` (when not null) and, when step != 0, takes w <- w - step g.
+// One block; every thread reads w before any thread writes it.
+template <int MaxD>
+__global__ void logistic_reduce_and_step(const float* __restrict__ partials, int blocks, int d, std::int64_t rows,
+                                         float l2, float step, float* __restrict__ coefficients,
+                                         float* __restrict__ gradient, float* __restrict__ loss,
+                                         float* __restrict__ accuracy, int t) {
+  using layout = partial_layout<MaxD>;
+  __shared__ double totals[layout::stride];
+  __shared__ float g[MaxD + 1];
+  for (int j = static_cast<int>(threadIdx.x); j < layout::stride; j += blockDim.x) {
+    double sum = 0;
+    for (int b = 0; b < blocks; ++b) sum += partials[static_cast<std::int64_t>(b) * layout::stride + j];
+    totals[j] = sum;
+  }
+  __syncthreads();
+  const double n = static_cast<double>(rows);
+  for (int j = static_cast<int>(threadIdx.x); j <= d; j += blockDim.x) {
+    g[j] = j < d ? static_cast<float>(totals[j] / n + static_cast<double>(l2) * coefficients[j])
+                 : static_cast<float>(totals[layout::intercept] / n);
+  }
+  if (threadIdx.x == 0) {
+    double norm2 = 0;
+    for (int j = 0; j < d; ++j) norm2 += static_cast<double>(coefficients[j]) * coefficients[j];
+    loss[t] = static_cast<float>(totals[layout::loss] / n + 0.5 * l2 * norm2);
+    accuracy[t] = static_cast<float>(totals[layout::correct] / n);
+  }
+  __syncthreads();
+  for (int j = static_cast<int>(threadIdx.x); j <= d; j += blockDim.x) {
+    if (gradient != nullptr) gradient[j] = g[j];
+    if (step != 0.0f) coefficients[j] -= step * g[j];
+  }
+}
+
+// Newton: z[i + j rows] = sqrt(p_i (1 - p_i)) x_ij for j < d, and the same weight
+// alone in column d, so that Z^T Z (one SYRK) is the Hessian of [X 1].
+template <int MaxD>
+__global__ void __launch_bounds__(logistic_block)
+    logistic_weighted_rows(const float* __restrict__ x, std::int64_t rows, int d,
+                           const float* __restrict__ coefficients, float* __restrict__ z_out) {
+  __shared__ float w[MaxD];
+  __shared__ float bias;
+  for (int j = static_cast<int>(threadIdx.x); j < MaxD; j += blockDim.x) w[j] = j < d ? coefficients[j] : 0.0f;
+  if (threadIdx.x == 0) bias = coefficients[d];
+  __syncthreads();
+  for (std::int64_t i = global_thread_id(); i < rows; i += grid_thread_count()) {
+    float row[MaxD];
+#pragma unroll
+    for (int j = 0; j < MaxD; ++j) row[j] = j < d ? x[i + static_cast<std::int64_t>(j) * rows] : 0.0f;
+    float z = bias;
+#pragma unroll
+    for (int j = 0; j < MaxD; ++j) z += row[j] * w[j];
+    const float p = 1.0f / (1.0f + expf(-z));
+    const float weight = sqrtf(p * (1.0f - p));
+#pragma unroll
+    for (int j = 0; j < MaxD; ++j) {
+      if (j < d) z_out[i + static_cast<std::int64_t>(j) * rows] = weight * row[j];
+    }
+    z_out[i + static_cast<std::int64_t>(d) * rows] = weight;
+  }
+}
+
+// The Hessian's ridge: h[j, j] += l2 for the d weights (not the intercept). One block.
+static __global__ void add_to_weight_diagonal(float* __restrict__ h, int d, float l2) {
+  for (int j = static_cast<int>(threadIdx.x); j < d; j += blockDim.x) h[j + static_cast<std::int64_t>(j) * (d + 1)] += l2;
+}
+
+// w <- w - delta (d + 1 values). One block.
+static __global__ void subtract_step(float* __restrict__ coefficients, const float* __restrict__ delta, int size) {
+  for (int j = static_cast<int>(threadIdx.x); j < size; j += blockDim.x) coefficients[j] -= delta[j];
+}
+
+// probabilities[i] = sigmoid(x_i . w + b); X column-major with leading dimension ld >= rows.
+static __global__ void logistic_probabilities(const float* __restrict__ x, std::int64_t rows, std::int64_t ld, int d,
+                                              const float* __restrict__ coefficients, float* __restrict__ out) {
+  for (std::int64_t i = global_thread_id(); i < rows; i += grid_thread_count()) {
+    float z = coefficients[d];
+    for (int j = 0; j < d; ++j) z += x[i + static_cast<std::int64_t>(j) * ld] * coefficients[j];
+    out[i] = 1.0f / (1.0f + expf(-z));
+  }
+}
+
+}  // namespace gpulab::ml::kernels

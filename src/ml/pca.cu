@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+// PCA on the GPU: covariance + syevd, or the thin SVD through QR (pca.hpp).
+#include "gpulab/ml/pca.hpp"
+
+#include <climits>
+#include <optional>
+#include <string>
+
+#include "gpulab/core/error.hpp"
+#include "gpulab/core/memory.hpp"
+#include "gpulab/linalg/resources.hpp"
+#include "gpulab/linalg/solver.hpp"
+#include "kernels/ml/principal_components.cuh"
+#include "least_squares_detail.hpp"
+
+namespace gpulab::ml {
+
+struct pca::state {
+  linalg::blas_handle* blas;
+  linalg::solver_handle* solver;
+  std::int64_t rows;
+  int features, k;
+  pca_params params;
+  device_buffer<float> components, variance, ratio;
+  // covariance_eigen
+  device_buffer<double> sums;
+  device_buffer<float> means, centered, covariance;
+  std::optional<linalg::symmetric_eigen_solver<float>> eigen;
+  // qr_svd
+  std::optional<detail::centered_qr> qr;
+  device_buffer<float> r;
+  std::optional<linalg::svd_solver<float>> svd;
+};
+
+pca::pca(resources& res, std::int64_t rows, int features, pca_params params) : state_(std::make_unique<state>()) {
+  if (features < 1) throw usage_error("PCA: at least 1 feature");
+  if (params.components < 1 || params.components > features) {
+    throw usage_error("PCA: components must be in 1.." + std::to_string(features) + " (got " +
+                      std::to_string(params.components) + ")");
+  }
+  if (rows < 2) throw usage_error("PCA: at least 2 rows (the covariance divides by rows - 1)");
+  if (rows > INT_MAX) throw usage_error("PCA: at most 2^31 - 1 rows (cuBLAS and cuSOLVER count in int)");
+  if (params.method == pca_method::qr_svd && rows < features) {
+    throw usage_error("PCA (qr_svd): at least as many rows as features (got " + std::to_string(rows) + " x " +
+                      std::to_string(features) + "); use covariance_eigen");
+  }
+  state& st = *state_;
+  st.blas = &linalg::blas(res);
+  st.solver = &linalg::solver(res);
+  st.rows = rows;
+  st.features = features;
+  st.k = params.components;
+  st.params = params;
+  const cuda::stream_ref s = res.stream();
+  const auto d = static_cast<std::size_t>(features);
+  st.components = device_buffer<float>(d * static_cast<std::size_t>(st.k), s);
+  st.variance = device_buffer<float>(static_cast<std::size_t>(st.k), s);
+  st.ratio = device_buffer<float>(static_cast<std::size_t>(st.k), s);
+  if (params.method == pca_method::covariance_eigen) {
+    st.sums = device_buffer<double>(d, s);
+    st.means = device_buffer<float>(d, s);
+    st.centered = device_buffer<float>(d * static_cast<std::size_t>(rows), s);
+    st.covariance = device_buffer<float>(d * d, s);
+    st.eigen.emplace(*st.solver, features);
+  } else {
+    st.qr.emplace(*st.solver, *st.blas, rows, features, false);
+    st.r = device_buffer<float>(d * d, s);
+    st.svd.emplace(*st.solver, *st.blas, linalg::svd_algorithm::qr_iteration, features, features);
+  }
+}
+
+pca::~pca() = default;
+
+void pca::fit_async(linalg::matrix_view<const float> x) {
+  state& st = *state_;
+  const cuda::stream_ref s = st.blas->stream();
+  if (x.extent(0) != st.rows || x.extent(1) != st.features) {
+    throw usage_error("PCA: built for " + std::to_string(st.rows) + " x " + std::to_string(st.features) + ", given X " +
+                      linalg::shape(x));
+  }
+  if (linalg::storage_order(x) != linalg::layout::column_major || x.stride(1) != st.rows) {
+    throw usage_error("PCA: X must be column-major with leading dimension rows");
+  }
+  const int n = static_cast<int>(st.rows), d = st.features;
+  if (st.params.check_input) detail::require_usable_features(x.data_handle(), st.rows, d, "PCA", s);
+  const float per_row = 1.0f / static_cast<float>(st.rows - 1);
+  if (st.params.method == pca_method::covariance_eigen) {
+    // [snippet:pca_covariance]
+    detail::column_means_async(x.data_handle(), st.rows, d, nullptr, st.sums.data(), st.means.data(), s);
+    detail::center_columns_async(x.data_handle(), st.rows, d, nullptr, st.means.data(), st.centered.data(), s);
+    // C = X_c^T X_c / (n - 1): the lower triangle, which syevd reads.
+    const float zero = 0.0f;
+    GPULAB_CUBLAS_TRY(cublasSsyrk(st.blas->get(), CUBLAS_FILL_MODE_LOWER, CUBLAS_OP_T, d, n, &per_row,
+                                  st.centered.data(), n, &zero, st.covariance.data(), d));
+    st.eigen->compute_async(linalg::column_major<const float>(st.covariance.data(), d, d));
+    // syevd's eigenvalues are ascending: the top components are its last vectors.
+    kernels::extract_components<<<1, 128, 0, s.get()>>>(st.eigen->vectors().data_handle(), st.eigen->values().data(),
+                                                        d, st.k, true, false, 1.0f, st.components.data(),
+                                                        st.variance.data(), st.ratio.data());
+    // [/snippet:pca_covariance]
+    GPULAB_CHECK_LAUNCH();
+    return;
+  }
+  st.qr->factor_async(x.data_handle(), nullptr);
+  st.qr->copy_r_async(st.r.data());
+  st.svd->compute_async(linalg::column_major<const float>(st.r.data(), d, d));
+  kernels::extract_components<<<1, 128, 0, s.get()>>>(st.svd->v().data_handle(), st.svd->singular_values().data(), d,
+                                                      st.k, false, true, per_row, st.components.data(),
+                                                      st.variance.data(), st.ratio.data());
+  GPULAB_CHECK_LAUNCH();
+}
+
+void pca::check() const {
+  if (state_->eigen) state_->eigen->check();
+  if (state_->qr) state_->qr->check();
+  if (state_->svd) state_->svd->check();
+}
+
+float* pca::components() { return state_->components.data(); }
+float* pca::explained_variance() { return state_->variance.data(); }
+float* pca::explained_variance_ratio() { return state_->ratio.data(); }
+const float* pca::mean() const { return state_->qr ? state_->qr->means() : state_->means.data(); }
+int pca::component_count() const noexcept { return state_->k; }
+int pca::features() const noexcept { return state_->features; }
+
+void pca::transform_async(linalg::matrix_view<const float> x, linalg::matrix_view<float> out) {
+  state& st = *state_;
+  const cuda::stream_ref s = st.blas->stream();
+  if (x.extent(1) != st.features) {
+    throw usage_error("PCA: fitted on " + std::to_string(st.features) + " features, X has " +
+                      std::to_string(x.extent(1)) + " columns");
+  }
+  if (out.extent(0) != x.extent(0) || out.extent(1) != st.k) {
+    throw usage_error("PCA: transform of " + linalg::shape(x) + " needs a " + std::to_string(x.extent(0)) + " x " +
+                      std::to_string(st.k) + " output, got " + linalg::shape(out));
+  }
+  if (linalg::storage_order(out) != linalg::layout::column_major || out.stride(1) != out.extent(0)) {
+    throw usage_error("PCA: the transform's output must be column-major with leading dimension rows");
+  }
+  if (x.extent(0) == 0) return;
+  linalg::gemm_async(*st.blas, 1.0f, x, linalg::column_major<const float>(st.components.data(), st.features, st.k), 0.0f,
+                     out);
+  kernels::subtract_projected_mean<<<detail::column_grid(x.extent(0), st.k), 256, 0, s.get()>>>(
+      out.data_handle(), x.extent(0), st.components.data(), mean(), st.features);
+  GPULAB_CHECK_LAUNCH();
+}
+
+}  // namespace gpulab::ml

@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: MIT
+// The cases of linear regression, logistic regression and PCA, each verified
+// against its CPU baseline (regression_cpu.hpp) by a stated bound, and the
+// conditioning demo. Every case: seeded data with a known truth, the GPU fit
+// timed (the input check runs once in setup, outside the timed region), the
+// model's quality in the row's detail (R^2, accuracy, explained variance).
+#include "gpulab/ml/regression_cases.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "gpulab/bench/error_bounds.hpp"
+#include "gpulab/core/checked_size.hpp"
+#include "gpulab/core/error.hpp"
+#include "gpulab/core/event.hpp"
+#include "gpulab/core/memory.hpp"
+#include "gpulab/core/resources.hpp"
+#include "gpulab/core/stream.hpp"
+#include "gpulab/linalg/layout.hpp"
+#include "gpulab/ml/linear_data.hpp"
+#include "gpulab/ml/linear_regression.hpp"
+#include "gpulab/ml/logistic_regression.hpp"
+#include "gpulab/ml/pca.hpp"
+#include "gpulab/ml/regression_cpu.hpp"
+#include "least_squares_detail.hpp"
+
+namespace gpulab::ml {
+
+namespace {
+
+constexpr std::uint64_t max_rows = 2147483647;  // cuBLAS and cuSOLVER count rows in int
+
+// 64 features, fewer for tiny inputs: (rows - 1) / 2 keeps more rows than parameters.
+int features_for(std::uint64_t rows, const char* what) {
+  if (rows < 3 || rows > max_rows) {
+    throw usage_error(std::string(what) + ": --size counts rows, 3..2^31 - 1 (got " + std::to_string(rows) + ")");
+  }
+  return static_cast<int>(std::min<std::uint64_t>(regression_features, (rows - 1) / 2));
+}
+
+std::string format(const char* pattern, double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, pattern, value);
+  return text;
+}
+
+std::vector<float> download_floats(const float* device, std::size_t count, cuda::stream_ref s) {
+  std::vector<float> host(count);
+  GPULAB_CUDA_TRY(cudaMemcpyAsync(host.data(), device, count * sizeof(float), cudaMemcpyDeviceToHost, s.get()));
+  synchronize(s);
+  return host;
+}
+
+// |a - b| / |b| over vectors; NaN when a holds one (then no bound passes).
+double relative_error(std::span<const double> a, std::span<const double> b) {
+  double diff = 0, norm = 0;
+  for (std::size_t i = 0; i < b.size(); ++i) diff += (a[i] - b[i]) * (a[i] - b[i]), norm += b[i] * b[i];
+  return std::sqrt(diff / std::max(norm, 1e-300));
+}
+
+// The rounding growth of a float sum over `rows` terms in blocks: about
+// sqrt(rows / 3) units of roundoff in practice (a random walk over the partial
+// sums), what the tolerances below are built on.
+double sum_growth(std::int64_t rows) { return std::max(1.0, std::sqrt(static_cast<double>(rows) / 3.0)); }
+
+linalg::matrix_view<const float> view_of(const device_buffer<float>& x, std::int64_t rows, int features) {
+  return linalg::column_major<const float>(x.data(), static_cast<int>(rows), features);
+}
+
+// ------------------------------------------------------------------ linear regression
+class linear_regression_case final : public bench_case {
+ public:
+  linear_regression_case(least_squares_method method, std::uint64_t rows, gram_product gram = gram_product::syrk)
+      : method_(method), gram_(gram), n_(static_cast<std::int64_t>(rows)), d_(features_for(rows, "linear regression")) {}
+
+  std::string name() const override {
+    return std::string("linear_") + method_name(method_) + (gram_ == gram_product::gemm ? "_gemm" : "");
+  }
+  case_parameters parameters() const override {
+    return {"linear_regression", std::string(method_name(method_)) + (gram_ == gram_product::gemm ? "_gemm" : ""),
+            "float"};
+  }
+  std::string size_label() const override { return std::to_string(n_) + " x " + std::to_string(d_); }
+  double size_value() const override { return static_cast<double>(n_); }
+  std::size_t device_bytes_needed() const override {
+    // X, y, and the method's copy: [y 1] (normal equations) or the centred [X y] (QR, SVD).
+    const std::uint64_t extra = method_ == least_squares_method::normal_equations ? 2 * static_cast<std::uint64_t>(n_)
+                                                                                  : checked_multiply(n_, d_ + 1, "ml");
+    return bytes_of<float>(checked_add(checked_multiply(n_, d_ + 1, "ml"), extra, "ml"), "linear regression") +
+           (std::size_t{1} << 24);
+  }
+  // The float data, the generator's Gaussian matrix and the CPU's double copies.
+  std::size_t host_bytes_needed() const override { return bytes_of<float>(checked_multiply(n_, 12 * d_ + 2, "ml"), "ml"); }
+  // The least any method must move: X and y read once, the d + 1 coefficients and the rank written.
+  // The normal equations read X twice (SYRK, GEMM); QR more: "% peak" shows it.
+  work_amount work() const override {
+    const double n = static_cast<double>(n_), d = d_;
+    const double gram_flops = gram_ == gram_product::syrk ? n * d * (d + 1) : 2 * n * d * d;
+    const double flops = method_ == least_squares_method::normal_equations
+                             ? gram_flops + 4 * n * d                  // X^T X + X^T [y 1]
+                             : 2 * n * d * d - 2.0 / 3 * d * d * d + 4 * n * d + 3 * n * d;  // centre, geqrf, ormqr
+    return {.bytes_read = 4 * n * (d + 1), .bytes_written = 4 * (d + 2), .flops = flops};
+  }
+  double estimated_cpu_seconds() const override {
+    return 4.0 * static_cast<double>(n_) * d_ * d_ / 1e10 + static_cast<double>(n_) * d_ * 24 / 2e9;
+  }
+
+  void attach(resources& res) override { res_ = &res; }
+
+  void setup(std::uint64_t seed, cuda::stream_ref s) override {
+    data_ = make_linear_data({.rows = n_, .features = d_, .condition = regression_condition, .noise = 0.01,
+                              .intercept = 0.5, .seed = seed});
+    x_ = upload(data_.x, s);
+    y_ = upload(data_.y, s);
+    // The input check, once, outside the timed region (it waits for the stream).
+    detail::require_usable_features(x_.data(), n_, d_, "linear regression", s);
+    linear_regression_params p;
+    p.method = method_;
+    p.gram = gram_;
+    p.check_input = false;
+    model_.emplace(*res_, n_, d_, p);
+    // The bound of the method (see verify) scales with the data's actual condition
+    // (the planted one times cond(G), which is far from 1 when rows ~ features).
+    condition_ = centered_condition_number(data_.x, n_, d_);
+  }
+
+  void run_cpu() override {
+    linear_regression_params p;
+    p.method = method_;
+    expected_ = fit_linear_cpu(data_.x, n_, d_, data_.y, p);
+  }
+
+  std::vector<output_region> outputs() override {
+    return {output_of(model_->coefficients_data(), static_cast<std::size_t>(d_) + 1), output_of(model_->rank_data(), 1)};
+  }
+
+  void run_gpu(cuda::stream_ref) override { model_->fit_async(view_of(x_, n_, d_), y_.span()); }
+
+  verification verify(cuda::stream_ref s) override {
+    verification v;
+    // Float against the double reference: a blocked float sum over n rows errs by
+    // about sqrt(n / 3) roundoffs; the normal equations amplify that by cond(X)^2
+    // (they solve with X^T X), QR and SVD by cond(X) (times 20 for the centring,
+    // the Householder updates and R's solve).
+    const double base = float_unit_roundoff * sum_growth(n_);
+    const double tolerance = method_ == least_squares_method::normal_equations ? 6 * base * condition_ * condition_
+                                                                               : 20 * base * condition_;
+    v.check = "vs CPU (double), rel tol " + format("%.1e", tolerance);
+    try {
+      model_->check();
+    } catch (const numerical_error& e) {
+      v.detail = e.what();
+      return v;
+    }
+    const std::vector<float> c = download_floats(model_->coefficients().data(), static_cast<std::size_t>(d_) + 1, s);
+    int rank = -1;
+    GPULAB_CUDA_TRY(cudaMemcpyAsync(&rank, model_->rank().data(), sizeof rank, cudaMemcpyDeviceToHost, s.get()));
+    synchronize(s);
+    const std::vector<double> w(c.begin(), c.end() - 1);
+    const double intercept = c.back();
+    const double weights_error = relative_error(w, expected_.weights);
+    const double intercept_error = std::abs(intercept - expected_.intercept) / std::max(1.0, std::abs(expected_.intercept));
+    const double truth_error = relative_error(w, data_.true_weights);
+    const double r2 = r_squared(data_.x, n_, d_, data_.y, w, intercept);
+    v.passed = weights_error <= tolerance && intercept_error <= tolerance && rank == expected_.rank;
+    v.detail = "weights rel err " + format("%.2e", weights_error) + ", intercept " + format("%.2e", intercept_error) +
+               " (tol " + format("%.1e", tolerance) + "), rank " + std::to_string(rank) + " (CPU " +
+               std::to_string(expected_.rank) + "); vs the planted truth " + format("%.2e", truth_error) + "; R^2 " +
+               format("%.6f", r2);
+    return v;
+  }
+
+ private:
+  least_squares_method method_;
+  gram_product gram_;
+  std::int64_t n_;
+  int d_;
+  resources* res_ = nullptr;
+  linear_dataset data_;
+  device_buffer<float> x_, y_;
+  std::optional<linear_regression> model_;
+  cpu_linear_fit expected_;
+  double condition_ = 1;
+};
+
+// ------------------------------------------------------------------ logistic regression
+constexpr int gradient_descent_iterations = 100;
+constexpr int newton_iterations = 8;
+// A little l2: the optimum is finite even when a small sample is separable, and
+// Newton's Hessian stays well away from singular in float.
+constexpr float case_l2 = 1e-3f;
+
+class logistic_regression_case final : public bench_case {
+ public:
+  logistic_regression_case(logistic_method method, std::uint64_t rows)
+      : method_(method), n_(static_cast<std::int64_t>(rows)), d_(features_for(rows, "logistic regression")) {
+    params_.method = method;
+    params_.iterations = method == logistic_method::gradient_descent ? gradient_descent_iterations : newton_iterations;
+    params_.learning_rate = 1.0f;
+    params_.l2 = case_l2;
+    params_.check_input = false;
+  }
+
+  std::string name() const override { return std::string("logistic_") + method_name(method_); }
+  case_parameters parameters() const override { return {"logistic_regression", method_name(method_), "float"}; }
+  std::string size_label() const override {
+    return std::to_string(n_) + " x " + std::to_string(d_) + ", " + std::to_string(params_.iterations) + " iterations";
+  }
+  double size_value() const override { return static_cast<double>(n_); }
+  std::size_t device_bytes_needed() const override {
+    const std::uint64_t weighted = method_ == logistic_method::newton ? checked_multiply(n_, d_ + 1, "ml") : 0;
+    return bytes_of<float>(checked_add(checked_multiply(n_, d_ + 1, "ml"), weighted, "ml"), "logistic regression") +
+           (std::size_t{1} << 24);
+  }
+  std::size_t host_bytes_needed() const override {
+    const std::uint64_t cpu_weighted = method_ == logistic_method::newton ? checked_multiply(n_, 2 * (d_ + 1), "ml") : 0;
+    return bytes_of<float>(checked_add(checked_multiply(n_, 2 * d_ + 2, "ml"), cpu_weighted, "ml"), "ml");
+  }
+  // Gradient descent: X and y read once per pass (iterations + 1 passes, the last
+  // for the final loss); nothing of size rows written. Newton adds per iteration
+  // a pass that writes Z = sqrt(p (1 - p)) [X 1] and the SYRK that reads it.
+  work_amount work() const override {
+    const double n = static_cast<double>(n_), d = d_, passes = params_.iterations + 1.0;
+    const double pass_bytes = 4 * n * (d + 1);
+    const double history = 4 * (d + 1 + 2 * passes);
+    if (method_ == logistic_method::gradient_descent) {
+      return {.bytes_read = passes * pass_bytes, .bytes_written = history, .flops = passes * n * (4 * d + 20)};
+    }
+    const double steps = params_.iterations;
+    return {.bytes_read = passes * pass_bytes + steps * (4 * n * d + pass_bytes),
+            .bytes_written = steps * pass_bytes + history,
+            .flops = passes * n * (4 * d + 20) + steps * (n * (d + 1) * (d + 2) + n * (3 * d + 20))};
+  }
+  double estimated_cpu_seconds() const override { return work().flops / 5e9; }
+  // The passes re-read X: an X that fits in L2 (50 MB on an H100/H200) is read
+  // from there after the first pass, and no DRAM ceiling applies. Past 128 MiB
+  // every pass comes from DRAM and "% peak" means what it says.
+  peak_kind peak() const override {
+    return 4.0 * static_cast<double>(n_) * (d_ + 1) > 128.0 * (1 << 20) ? peak_kind::device_memory : peak_kind::none;
+  }
+
+  void attach(resources& res) override { res_ = &res; }
+
+  void setup(std::uint64_t seed, cuda::stream_ref s) override {
+    data_ = make_classification_data({.rows = n_, .features = d_, .seed = seed});
+    x_ = upload(data_.x, s);
+    y_ = upload(data_.y, s);
+    detail::require_usable_features(x_.data(), n_, d_, "logistic regression", s);
+    detail::require_binary_labels(y_.data(), n_, "logistic regression", s);
+    model_.emplace(*res_, n_, d_, params_);
+  }
+
+  void run_cpu() override {
+    logistic_regression_params p = params_;
+    p.check_input = true;
+    expected_ = fit_logistic_cpu(data_.x, n_, d_, data_.y, p);
+  }
+
+  std::vector<output_region> outputs() override {
+    const std::size_t history = static_cast<std::size_t>(params_.iterations) + 1;
+    return {output_of(model_->coefficients(), static_cast<std::size_t>(d_) + 1), output_of(model_->loss(), history),
+            output_of(model_->accuracy(), history)};
+  }
+
+  void run_gpu(cuda::stream_ref) override { model_->fit_async(view_of(x_, n_, d_), y_.span()); }
+
+  verification verify(cuda::stream_ref s) override {
+    verification v;
+    // The GPU sums each pass in float (per thread, then per block; the blocks in
+    // double), the CPU in double: the gradient differs by ~1e-6 of its terms, and
+    // the iterations contract (a stable step), so the weights stay within ~1e-5.
+    // Bounds with margin: weights 1e-3 (norm-wise), each loss 1e-4 relative; the
+    // accuracy may differ by rows whose x . w + b is within rounding of 0.
+    constexpr double weights_tolerance = 1e-3, loss_tolerance = 1e-4;
+    const double accuracy_tolerance = 1e-3 + 3.0 / static_cast<double>(n_);
+    v.check = "vs CPU (double): weights 1e-3, loss 1e-4, accuracy " + format("%.1e", accuracy_tolerance);
+    try {
+      model_->check();
+    } catch (const numerical_error& e) {
+      v.detail = e.what();
+      return v;
+    }
+    const std::size_t history = static_cast<std::size_t>(params_.iterations) + 1;
+    const std::vector<float> c = download_floats(model_->coefficients(), static_cast<std::size_t>(d_) + 1, s);
+    const std::vector<float> loss = download_floats(model_->loss(), history, s);
+    const std::vector<float> accuracy = download_floats(model_->accuracy(), history, s);
+    const std::vector<double> coefficients(c.begin(), c.end());
+    const double weights_error = relative_error(coefficients, expected_.coefficients);
+    double loss_error = 0, accuracy_error = 0;
+    for (std::size_t t = 0; t < history; ++t) {
+      const double le = std::abs(loss[t] - expected_.loss[t]) / expected_.loss[t];
+      const double ae = std::abs(accuracy[t] - expected_.accuracy[t]);
+      loss_error = std::isnan(le) || le > loss_error ? le : loss_error;  // NaN sticks: it must fail
+      accuracy_error = std::isnan(ae) || ae > accuracy_error ? ae : accuracy_error;
+    }
+    v.passed = weights_error <= weights_tolerance && loss_error <= loss_tolerance && accuracy_error <= accuracy_tolerance;
+    std::string path = "loss";
+    const std::size_t step = method_ == logistic_method::newton ? 1 : 25;
+    for (std::size_t t = 0; t < history; t += step) path += " " + format("%.4f", loss[t]);
+    if ((history - 1) % step != 0) path += " " + format("%.4f", loss.back());
+    std::vector<double> w(coefficients.begin(), coefficients.end() - 1);
+    v.detail = "weights rel err " + format("%.2e", weights_error) + ", loss " + format("%.2e", loss_error) +
+               ", accuracy " + format("%.2e", accuracy_error) + "; " + path + " (every " + std::to_string(step) +
+               "); final accuracy " + format("%.4f", accuracy.back()) + "; vs the planted boundary " +
+               format("%.2e", relative_error(w, data_.true_weights));
+    return v;
+  }
+
+ private:
+  logistic_method method_;
+  std::int64_t n_;
+  int d_;
+  logistic_regression_params params_;
+  resources* res_ = nullptr;
+  classification_dataset data_;
+  device_buffer<float> x_, y_;
+  std::optional<logistic_regression> model_;
+  cpu_logistic_fit expected_;
+};
+
+// ------------------------------------------------------------------ PCA
+class pca_case final : public bench_case {
+ public:
+  pca_case(pca_method method, std::uint64_t rows)
+      : method_(method),
+        n_(static_cast<std::int64_t>(rows)),
+        d_(features_for(rows, "PCA")),
+        k_(std::min(pca_components, d_)) {}
+
+  std::string name() const override { return method_ == pca_method::covariance_eigen ? "pca_covariance" : "pca_svd"; }
+  case_parameters parameters() const override { return {"pca", method_name(method_), "float"}; }
+  std::string size_label() const override {
+    return std::to_string(n_) + " x " + std::to_string(d_) + " -> " + std::to_string(k_);
+  }
+  double size_value() const override { return static_cast<double>(n_); }
+  std::size_t device_bytes_needed() const override {
+    return bytes_of<float>(checked_multiply(n_, 2 * d_, "ml"), "PCA") + (std::size_t{1} << 24);
+  }
+  std::size_t host_bytes_needed() const override { return bytes_of<float>(checked_multiply(n_, 8 * d_, "ml"), "ml"); }
+  // The least: X read once, the components and variances written. Centring reads
+  // and writes X once more, and the SYRK (or QR) reads the centred copy.
+  work_amount work() const override {
+    const double n = static_cast<double>(n_), d = d_;
+    const double flops = method_ == pca_method::covariance_eigen ? n * d * (d + 1) + 2 * n * d
+                                                                 : 2 * n * d * d - 2.0 / 3 * d * d * d + 2 * n * d;
+    return {.bytes_read = 4 * n * d, .bytes_written = 4.0 * k_ * (d + 2), .flops = flops};
+  }
+  double estimated_cpu_seconds() const override { return 2.0 * static_cast<double>(n_) * d_ * d_ / 1e10; }
+
+  void attach(resources& res) override { res_ = &res; }
+
+  void setup(std::uint64_t seed, cuda::stream_ref s) override {
+    data_ = make_pca_data(n_, d_, regression_condition, seed);
+    x_ = upload(data_.x, s);
+    detail::require_usable_features(x_.data(), n_, d_, "PCA", s);
+    pca_params p;
+    p.method = method_;
+    p.components = k_;
+    p.check_input = false;
+    model_.emplace(*res_, n_, d_, p);
+  }
+
+  void run_cpu() override {
+    // One component more than asked (when there is one): its variance gives the
+    // eigengap the subspace's accuracy depends on.
+    expected_ = fit_pca_cpu(data_.x, n_, d_, std::min(d_, k_ + 1));
+  }
+
+  std::vector<output_region> outputs() override {
+    return {output_of(model_->components(), static_cast<std::size_t>(d_) * k_),
+            output_of(model_->explained_variance(), static_cast<std::size_t>(k_)),
+            output_of(model_->explained_variance_ratio(), static_cast<std::size_t>(k_))};
+  }
+
+  void run_gpu(cuda::stream_ref) override { model_->fit_async(view_of(x_, n_, d_)); }
+
+  verification verify(cuda::stream_ref s) override {
+    verification v;
+    const auto& variance = expected_.explained_variance;
+    const double largest = variance.front(), kth = variance[static_cast<std::size_t>(k_ - 1)];
+    const double gap = k_ < d_ ? kth - variance[static_cast<std::size_t>(k_)] : kth;
+    // The covariance (or R) in float errs by ~sqrt(n / 3) roundoffs of the largest
+    // variance; the subspace turns by that over the eigengap (Davis-Kahan), each
+    // variance moves by that over itself. Times 10 for margin.
+    const double base = 10 * float_unit_roundoff * sum_growth(n_) * largest;
+    const double angle_tolerance = std::max(1e-6, base / gap);
+    const double variance_tolerance = std::max(1e-6, base / kth);
+    constexpr double orthonormality_tolerance = 1e-4;  // float columns of unit length: ~d roundoffs
+    v.check = "vs CPU (double): subspace angle " + format("%.1e", angle_tolerance) + " rad, variance " +
+              format("%.1e", variance_tolerance);
+    try {
+      model_->check();
+    } catch (const numerical_error& e) {
+      v.detail = e.what();
+      return v;
+    }
+    const std::vector<float> c = download_floats(model_->components(), static_cast<std::size_t>(d_) * k_, s);
+    const std::vector<float> var = download_floats(model_->explained_variance(), static_cast<std::size_t>(k_), s);
+    const std::vector<float> ratio = download_floats(model_->explained_variance_ratio(), static_cast<std::size_t>(k_), s);
+    const std::vector<double> components(c.begin(), c.end());
+    double orthonormality = 0;
+    for (int a = 0; a < k_; ++a) {
+      for (int b = 0; b < k_; ++b) {
+        double dot = 0;
+        for (int i = 0; i < d_; ++i) dot += components[std::size_t(i + a * d_)] * components[std::size_t(i + b * d_)];
+        const double e = std::abs(dot - (a == b ? 1.0 : 0.0));
+        orthonormality = std::isnan(e) || e > orthonormality ? e : orthonormality;
+      }
+    }
+    const std::vector<double> reference(expected_.components.begin(),
+                                        expected_.components.begin() + static_cast<std::ptrdiff_t>(d_) * k_);
+    const double angle = largest_principal_angle(components, reference, d_, k_);
+    double variance_error = 0, ratio_error = 0, explained = 0;
+    for (int j = 0; j < k_; ++j) {
+      const std::size_t i = static_cast<std::size_t>(j);
+      const double ve = std::abs(var[i] - variance[i]) / variance[i];
+      const double re = std::abs(ratio[i] - expected_.explained_variance_ratio[i]) / expected_.explained_variance_ratio[i];
+      variance_error = std::isnan(ve) || ve > variance_error ? ve : variance_error;
+      ratio_error = std::isnan(re) || re > ratio_error ? re : ratio_error;
+      explained += ratio[i];
+    }
+    v.passed = orthonormality <= orthonormality_tolerance && angle <= angle_tolerance &&
+               variance_error <= variance_tolerance && ratio_error <= variance_tolerance;
+    v.detail = "subspace angle " + format("%.2e", angle) + " rad, variance rel err " + format("%.2e", variance_error) +
+               ", ratio " + format("%.2e", ratio_error) + ", orthonormality " + format("%.1e", orthonormality) +
+               "; the " + std::to_string(k_) + " components explain " + format("%.4f", explained) + " of the variance";
+    return v;
+  }
+
+ private:
+  pca_method method_;
+  std::int64_t n_;
+  int d_, k_;
+  resources* res_ = nullptr;
+  linear_dataset data_;
+  device_buffer<float> x_;
+  std::optional<pca> model_;
+  cpu_pca_fit expected_;
+};
+
+// ------------------------------------------------------------------ the conditioning demo
+demo_output linear_conditioning(resources& res, const run_options& options) {
+  const std::uint64_t rows = options.size.value_or(100003);
+  const int d = features_for(rows, "linear_conditioning");
+  const auto n = static_cast<std::int64_t>(rows);
+  const cuda::stream_ref s = res.stream();
+  table t;
+  t.title = "Conditioning: the same model, each method's weights against the planted truth (" + std::to_string(n) +
+            " x " + std::to_string(d) + ", float, no noise)";
+  t.columns = {"cond(X)", "normal_equations", "qr", "svd", "cond^2 x eps", "cond x eps"};
+  for (const double condition : {1e1, 1e2, 1e3, 1e4}) {
+    // No noise: the least-squares answer IS the truth (up to y's rounding), so
+    // each error is the method's own.
+    const linear_dataset data = make_linear_data(
+        {.rows = n, .features = d, .condition = condition, .noise = 0, .intercept = 0.5, .seed = options.seed});
+    const device_buffer<float> x = upload(data.x, s), y = upload(data.y, s);
+    std::vector<cell> row = {format("%.0e", condition)};
+    for (const auto method : {least_squares_method::normal_equations, least_squares_method::qr, least_squares_method::svd}) {
+      linear_regression_params p;
+      p.method = method;
+      p.check_input = false;
+      p.svd_cutoff = 0;  // keep every direction: the error, not the cutoff, is the lesson
+      try {
+        linear_regression model(res, n, d, p);
+        model.fit_async(view_of(x, n, d), y.span());
+        model.check();
+        const linear_model m = model.model();
+        const std::vector<double> w(m.weights.begin(), m.weights.end());
+        row.push_back(significant_cell(relative_error(w, data.true_weights)));
+      } catch (const numerical_error&) {
+        row.push_back("not pos. definite");
+      }
+    }
+    row.push_back(significant_cell(condition * condition * float_unit_roundoff));
+    row.push_back(significant_cell(condition * float_unit_roundoff));
+    t.rows.push_back(std::move(row));
+  }
+  t.notes = {"normal equations solve with X^T X, whose condition is cond(X)^2: they lose twice the digits QR and SVD lose",
+             "(float keeps ~7: at cond 1e4 X^T X is singular to float and Cholesky fails); QR and SVD never form X^T X."};
+  demo_output out;
+  out.tables.push_back(std::move(t));
+  return out;
+}
+
+// ------------------------------------------------------------------ the algorithm beats tuning
+// Gradient descent's 100 fused passes against Newton's few steps on the same data:
+// how many Newton steps reach the loss of 100 gradient steps, and what each costs.
+demo_output logistic_newton_vs_gradient_descent(resources& res, const run_options& options) {
+  const std::uint64_t rows = options.size.value_or(regression_default_rows);
+  const int d = features_for(rows, "logistic_newton_vs_gd");
+  const auto n = static_cast<std::int64_t>(rows);
+  const cuda::stream_ref s = res.stream();
+  const classification_dataset data = make_classification_data({.rows = n, .features = d, .seed = options.seed});
+  const device_buffer<float> x = upload(data.x, s), y = upload(data.y, s);
+  detail::require_usable_features(x.data(), n, d, "logistic_newton_vs_gd", s);
+  detail::require_binary_labels(y.data(), n, "logistic_newton_vs_gd", s);
+  struct run {
+    std::vector<float> loss, accuracy;
+    double ms = 0;
+  };
+  auto fit = [&](logistic_method method, int iterations) {
+    logistic_regression_params p;
+    p.method = method;
+    p.iterations = iterations;
+    p.l2 = case_l2;
+    p.check_input = false;
+    logistic_regression model(res, n, d, p);
+    std::vector<double> times =
+        time_on_stream(s, 1, 5, [&] { model.fit_async(view_of(x, n, d), y.span()); });
+    model.check();
+    std::sort(times.begin(), times.end());
+    const std::size_t history = static_cast<std::size_t>(iterations) + 1;
+    return run{download_floats(model.loss(), history, s), download_floats(model.accuracy(), history, s),
+               times[times.size() / 2]};
+  };
+  const run gd = fit(logistic_method::gradient_descent, gradient_descent_iterations);
+  const run newton = fit(logistic_method::newton, newton_iterations);
+  const float target = gd.loss.back();
+  table t;
+  t.title = "Newton against " + std::to_string(gradient_descent_iterations) + " gradient steps (" + std::to_string(n) +
+            " x " + std::to_string(d) + "): the loss after each Newton step";
+  t.columns = {"Newton step", "loss", "accuracy", "below GD's final loss"};
+  std::optional<std::size_t> reached;
+  for (std::size_t k = 0; k < newton.loss.size(); ++k) {
+    const bool below = newton.loss[k] <= target;
+    if (below && !reached) reached = k;
+    t.rows.push_back({integer_cell(static_cast<long long>(k)), number_cell(newton.loss[k], 6),
+                      number_cell(newton.accuracy[k], 4), below ? "yes" : "no"});
+  }
+  t.notes = {"gradient descent: " + std::to_string(gradient_descent_iterations) + " steps in " + format("%.3f", gd.ms) +
+                 " ms reach loss " + format("%.6f", target) + " (accuracy " + format("%.4f", gd.accuracy.back()) + ")",
+             reached ? "Newton reaches it after " + std::to_string(*reached) + " steps; its " +
+                           std::to_string(newton_iterations) + " steps take " + format("%.3f", newton.ms) +
+                           " ms (about " + format("%.3f", newton.ms / newton_iterations) + " ms each)"
+                     : "Newton did not reach it in " + std::to_string(newton_iterations) + " steps",
+             "the algorithm beats tuning: curvature (one SYRK and a 65 x 65 Cholesky per step) buys what a hundred "
+             "cheap steps cannot"};
+  demo_output out;
+  out.tables.push_back(std::move(t));
+  out.verified = reached.has_value();
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<bench_case> make_linear_regression_case(least_squares_method method, std::uint64_t rows,
+                                                        gram_product gram) {
+  return std::make_unique<linear_regression_case>(method, rows, gram);
+}
+std::unique_ptr<bench_case> make_logistic_regression_case(logistic_method method, std::uint64_t rows) {
+  return std::make_unique<logistic_regression_case>(method, rows);
+}
+std::unique_ptr<bench_case> make_pca_case(pca_method method, std::uint64_t rows) {
+  return std::make_unique<pca_case>(method, rows);
+}
+
+std::vector<case_entry> regression_cases() {
+  const auto rows = [](const run_options& o) { return o.size.value_or(regression_default_rows); };
+  constexpr std::uint64_t check_rows = 1001;  // the sabotage test's size: odd, 64 features
+  return {
+      {"linear_normal_equations", "least squares by SYRK + Cholesky (--size: rows x 64 features; default 1M)",
+       one_case([=](const run_options& o) { return make_linear_regression_case(least_squares_method::normal_equations, rows(o)); }),
+       check_rows},
+      {"linear_normal_equations_gemm", "the same, X^T X by GEMM (both triangles) instead of SYRK (--size: rows x 64; default 1M)",
+       one_case([=](const run_options& o) {
+         return make_linear_regression_case(least_squares_method::normal_equations, rows(o), gram_product::gemm);
+       }),
+       check_rows},
+      {"linear_qr", "least squares by Householder QR: geqrf + ormqr + trsv (--size: rows x 64; default 1M)",
+       one_case([=](const run_options& o) { return make_linear_regression_case(least_squares_method::qr, rows(o)); }),
+       check_rows},
+      {"linear_svd", "least squares by QR then the SVD of R, rank-revealing (--size: rows x 64; default 1M)",
+       one_case([=](const run_options& o) { return make_linear_regression_case(least_squares_method::svd, rows(o)); }),
+       check_rows},
+      {"logistic_gradient_descent", "100 gradient steps, one fused pass over X each (--size: rows x 64; default 1M)",
+       one_case([=](const run_options& o) { return make_logistic_regression_case(logistic_method::gradient_descent, rows(o)); }),
+       check_rows},
+      {"logistic_newton", "8 Newton (IRLS) steps: pass, SYRK, Cholesky (--size: rows x 64; default 1M)",
+       one_case([=](const run_options& o) { return make_logistic_regression_case(logistic_method::newton, rows(o)); }),
+       check_rows},
+      {"pca_covariance", "8 principal components by SYRK + syevd (--size: rows x 64; default 1M)",
+       one_case([=](const run_options& o) { return make_pca_case(pca_method::covariance_eigen, rows(o)); }), check_rows},
+      {"pca_svd", "8 principal components by the thin SVD (QR, then the SVD of R) (--size: rows x 64; default 1M)",
+       one_case([=](const run_options& o) { return make_pca_case(pca_method::qr_svd, rows(o)); }), check_rows},
+  };
+}
+
+std::vector<case_entry> with_regression_cases(std::vector<case_entry> cases) {
+  for (case_entry& e : regression_cases()) cases.push_back(std::move(e));
+  return cases;
+}
+
+std::vector<demo_entry> regression_demos() {
+  return {{"linear_conditioning",
+           "each least-squares method's error at condition 10 .. 1e4 (--size: rows; default 100003)",
+           linear_conditioning},
+          {"logistic_newton_vs_gd",
+           "how many Newton steps reach the loss of 100 gradient steps, and the time of each (--size: rows; default 1M)",
+           logistic_newton_vs_gradient_descent}};
+}
+
+}  // namespace gpulab::ml

@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: MIT
+// Module 7 `ml` on the GPU: linear regression (normal equations, QR, SVD),
+// logistic regression (fused gradient descent, Newton) and PCA (covariance,
+// thin SVD), each at odd sizes against its CPU baseline, with the outputs
+// poisoned (NaN) before every fit; an ill-conditioned and a rank-deficient
+// case; and every bad input refused with one clear line.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "common/gpu_test.hpp"
+#include "common/quick_run.hpp"
+#include "gpulab/bench/error_bounds.hpp"
+#include "gpulab/core/error.hpp"
+#include "gpulab/core/memory.hpp"
+#include "gpulab/core/resources.hpp"
+#include "gpulab/core/stream.hpp"
+#include "gpulab/linalg/layout.hpp"
+#include "gpulab/ml/linear_data.hpp"
+#include "gpulab/ml/linear_regression.hpp"
+#include "gpulab/ml/logistic_regression.hpp"
+#include "gpulab/ml/pca.hpp"
+#include "gpulab/ml/regression_cases.hpp"
+#include "gpulab/ml/regression_cpu.hpp"
+
+namespace {
+
+using namespace gpulab::ml;
+using gpulab::device_buffer;
+namespace linalg = gpulab::linalg;
+
+class ml_regression_gpu : public GpuTest {};
+
+constexpr double u = gpulab::float_unit_roundoff;
+
+linalg::matrix_view<const float> view(const device_buffer<float>& x, std::int64_t rows, int features) {
+  return linalg::column_major<const float>(x.data(), static_cast<int>(rows), features);
+}
+
+std::vector<float> read(const float* device, std::size_t n, cuda::stream_ref s) {
+  std::vector<float> host(n);
+  GPULAB_CUDA_TRY(cudaMemcpyAsync(host.data(), device, n * sizeof(float), cudaMemcpyDeviceToHost, s.get()));
+  gpulab::synchronize(s);
+  return host;
+}
+
+void poison(float* device, std::size_t n, cuda::stream_ref s) {
+  GPULAB_CUDA_TRY(cudaMemsetAsync(device, 0xFF, n * sizeof(float), s.get()));  // NaN: an unwritten value fails
+}
+
+double relative_error(const std::vector<double>& a, const std::vector<double>& b) {
+  double diff = 0, norm = 0;
+  for (std::size_t i = 0; i < b.size(); ++i) diff += (a[i] - b[i]) * (a[i] - b[i]), norm += b[i] * b[i];
+  return std::sqrt(diff / norm);
+}
+
+template <class F>
+void expect_usage_error_containing(F&& f, const std::string& words) {
+  try {
+    f();
+    ADD_FAILURE() << "accepted; expected an error saying \"" << words << "\"";
+  } catch (const gpulab::usage_error& e) {
+    EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+  }
+}
+
+constexpr least_squares_method all_methods[] = {least_squares_method::normal_equations, least_squares_method::qr,
+                                               least_squares_method::svd};
+
+// The GPU fit of one method on `data`, its weights and intercept as doubles.
+struct gpu_fit {
+  std::vector<double> weights;
+  double intercept = 0;
+  int rank = 0;
+};
+gpu_fit fit_on_gpu(gpulab::resources& res, const linear_dataset& data, least_squares_method method, float ridge = 0) {
+  const cuda::stream_ref s = res.stream();
+  const device_buffer<float> x = gpulab::upload(data.x, s), y = gpulab::upload(data.y, s);
+  linear_regression_params p;
+  p.method = method;
+  p.ridge = ridge;
+  linear_regression model(res, data.rows, data.features, p);
+  poison(model.coefficients_data(), static_cast<std::size_t>(data.features) + 1, s);
+  GPULAB_CUDA_TRY(cudaMemsetAsync(model.rank_data(), 0xFF, sizeof(int), s.get()));
+  model.fit_async(view(x, data.rows, data.features), y.span());
+  model.check();
+  const linear_model m = model.model();
+  return {{m.weights.begin(), m.weights.end()}, m.intercept, m.rank};
+}
+
+TEST_F(ml_regression_gpu, EveryRegressionCaseVerifiesThroughTheRunner) {
+  gpulab::training_module m;
+  m.name = "ml";
+  m.cases = regression_cases();
+  // 31 rows: 15 features; 1001: 64 features, few rows per parameter; 100003: many.
+  expect_every_case_verifies(m, {31, 1001, 100003});
+}
+
+TEST_F(ml_regression_gpu, TheDemosShowTheirLessons) {
+  gpulab::resources res(0);
+  gpulab::run_options options = quick_run_options(20001);
+  const std::vector<gpulab::demo_entry> demos = regression_demos();
+  // Conditioning: QR's error grows as cond x eps, the normal equations' faster (or they fail).
+  const gpulab::demo_output conditioning = demos.at(0).run(res, options);
+  ASSERT_EQ(conditioning.tables.size(), 1u);
+  const auto& rows = conditioning.tables[0].rows;
+  ASSERT_EQ(rows.size(), 4u);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const double condition = std::pow(10.0, double(i + 1));
+    ASSERT_TRUE(rows[i][2].number.has_value()) << "QR must give a number at cond " << condition;
+    // cond x eps times a few hundred: the blocked Householder's error grows slowly with the rows.
+    EXPECT_LT(*rows[i][2].number, 500 * u * condition) << "QR at cond " << condition;
+    EXPECT_LT(*rows[i][3].number, 500 * u * condition) << "SVD at cond " << condition;
+    if (i >= 2 && rows[i][1].number) {
+      EXPECT_GT(*rows[i][1].number, 10 * *rows[i][2].number) << "normal equations at cond " << condition;
+    }
+  }
+  // Newton against gradient descent: the demo checks that Newton reaches GD's loss.
+  const gpulab::demo_output newton = demos.at(1).run(res, options);
+  EXPECT_TRUE(newton.verified);
+  ASSERT_EQ(newton.tables.size(), 1u);
+  EXPECT_EQ(newton.tables[0].rows.size(), 9u);  // steps 0..8
+}
+
+TEST_F(ml_regression_gpu, LinearMethodsMatchTheCpuWellAndIllConditioned) {
+  gpulab::resources res(0);
+  for (const double condition : {10.0, 1e3}) {
+    // Ill-conditioned without noise: then the least-squares answer's sensitivity is
+    // cond x eps (with noise r, a cond^2 x |r| term joins it for every method).
+    const linear_dataset data = make_linear_data(
+        {.rows = 1001, .features = 7, .condition = condition, .noise = condition < 100 ? 0.01 : 0.0, .seed = 17});
+    double qr_error = 0, normal_error = -1;
+    for (const auto method : all_methods) {
+      linear_regression_params p;
+      p.method = method;
+      const cpu_linear_fit cpu = fit_linear_cpu(data.x, data.rows, data.features, data.y, p);
+      try {
+        const gpu_fit gpu = fit_on_gpu(res, data, method);
+        const double error = relative_error(gpu.weights, cpu.weights);
+        // cond x eps for QR and SVD, cond^2 x eps for the normal equations, x 100 for margin (7 features, 1001 rows).
+        const double bound = 100 * u * (method == least_squares_method::normal_equations ? condition * condition : condition);
+        if (method == least_squares_method::normal_equations) normal_error = error;
+        if (method == least_squares_method::qr) qr_error = error;
+        if (condition < 100 || method != least_squares_method::normal_equations) {
+          EXPECT_LT(error, bound) << method_name(method) << " at cond " << condition;
+          EXPECT_NEAR(gpu.intercept, cpu.intercept, bound * std::max(1.0, std::abs(cpu.intercept)));
+        }
+        EXPECT_EQ(gpu.rank, 7) << method_name(method);
+      } catch (const gpulab::numerical_error& e) {
+        // Only the normal equations may fail, and only ill-conditioned: cond^2 = 1e6 is near float's 1 / eps.
+        EXPECT_TRUE(method == least_squares_method::normal_equations && condition > 100) << e.what();
+      }
+    }
+    if (condition > 100 && normal_error >= 0) {
+      EXPECT_GT(normal_error, 10 * qr_error) << "the normal equations should lose about cond times more digits";
+    }
+  }
+}
+
+TEST_F(ml_regression_gpu, GramBySyrkAndByGemmGiveTheSameNormalEquations) {
+  gpulab::resources res(0);
+  const cuda::stream_ref s = res.stream();
+  const linear_dataset data = make_linear_data({.rows = 1001, .features = 7, .condition = 10, .seed = 23});
+  const device_buffer<float> x = gpulab::upload(data.x, s), y = gpulab::upload(data.y, s);
+  std::vector<std::vector<float>> results;
+  for (const auto gram : {gram_product::syrk, gram_product::gemm}) {
+    linear_regression_params p;
+    p.method = least_squares_method::normal_equations;
+    p.gram = gram;
+    linear_regression model(res, data.rows, 7, p);
+    poison(model.coefficients_data(), 8, s);
+    model.fit_async(view(x, data.rows, 7), y.span());
+    model.check();
+    results.push_back(read(model.coefficients().data(), 8, s));
+  }
+  for (std::size_t j = 0; j < 8; ++j) EXPECT_NEAR(results[0][j], results[1][j], 1e-4 * (1 + std::abs(results[0][j]))) << j;
+}
+
+TEST_F(ml_regression_gpu, SvdGivesTheRankAndMinimumNormAnswerOfRankDeficientData) {
+  gpulab::resources res(0);
+  linear_dataset data = make_linear_data({.rows = 1001, .features = 7, .condition = 5, .noise = 0.01, .seed = 3});
+  for (std::int64_t i = 0; i < data.rows; ++i) data.x[std::size_t(i + 6 * data.rows)] = data.x[std::size_t(i + 2 * data.rows)];
+  linear_regression_params p;
+  p.method = least_squares_method::svd;
+  const cpu_linear_fit cpu = fit_linear_cpu(data.x, data.rows, data.features, data.y, p);
+  const gpu_fit gpu = fit_on_gpu(res, data, least_squares_method::svd);
+  EXPECT_EQ(cpu.rank, 6);
+  EXPECT_EQ(gpu.rank, 6);
+  EXPECT_LT(relative_error(gpu.weights, cpu.weights), 1e-4);
+  EXPECT_NEAR(gpu.weights[2], gpu.weights[6], 1e-4);  // the twins share their weight
+}
+
+TEST_F(ml_regression_gpu, RidgeAgreesBetweenNormalEquationsSvdAndTheCpu) {
+  gpulab::resources res(0);
+  const linear_dataset data = make_linear_data({.rows = 1001, .features = 7, .condition = 30, .seed = 5});
+  linear_regression_params p;
+  p.method = least_squares_method::svd;
+  p.ridge = 3;
+  const cpu_linear_fit cpu = fit_linear_cpu(data.x, data.rows, data.features, data.y, p);
+  for (const auto method : {least_squares_method::normal_equations, least_squares_method::svd}) {
+    const gpu_fit gpu = fit_on_gpu(res, data, method, 3.0f);
+    // X^T X + 3 I has condition ~250 here: the float normal equations keep ~4 digits, the SVD ~5.
+    const double bound = method == least_squares_method::normal_equations ? 2e-3 : 2e-4;
+    EXPECT_LT(relative_error(gpu.weights, cpu.weights), bound) << method_name(method);
+  }
+}
+
+TEST_F(ml_regression_gpu, PredictIsXwPlusB) {
+  gpulab::resources res(0);
+  const cuda::stream_ref s = res.stream();
+  const linear_dataset data = make_linear_data({.rows = 1001, .features = 7, .seed = 9});
+  const device_buffer<float> x = gpulab::upload(data.x, s), y = gpulab::upload(data.y, s);
+  linear_regression model(res, data.rows, data.features, {});
+  model.fit_async(view(x, data.rows, data.features), y.span());
+  const linear_model m = model.model();
+  // Predict on the first 333 rows: a column-major view of them has leading dimension 1001.
+  device_buffer<float> predictions(333, s);
+  poison(predictions.data(), 333, s);
+  model.predict_async(linalg::column_major<const float>(x.data(), 333, 7, 1001), predictions.span());
+  const std::vector<float> got = read(predictions.data(), 333, s);
+  for (int i = 0; i < 333; ++i) {
+    double expected = m.intercept;
+    for (int j = 0; j < 7; ++j) expected += double(m.weights[std::size_t(j)]) * data.x[std::size_t(i + j * 1001)];
+    ASSERT_NEAR(got[std::size_t(i)], expected, 1e-5 * (1 + std::abs(expected))) << i;
+  }
+  // Mismatched dimensions between fit and predict.
+  expect_usage_error_containing(
+      [&] { model.predict_async(linalg::column_major<const float>(x.data(), 1001, 6), predictions.span()); },
+      "fitted on 7 features");
+  expect_usage_error_containing(
+      [&] { model.predict_async(linalg::column_major<const float>(x.data(), 334, 7, 1001), predictions.span()); },
+      "333 predictions for 334 rows");
+}
+
+TEST_F(ml_regression_gpu, BadInputIsRefusedWithOneClearLine) {
+  gpulab::resources res(0);
+  const cuda::stream_ref s = res.stream();
+  // n smaller than the features (plus the intercept) without ridge; with ridge the normal equations take it.
+  for (const auto method : all_methods) {
+    linear_regression_params p;
+    p.method = method;
+    expect_usage_error_containing([&] { linear_regression(res, 7, 7, p); }, "least squares needs at least");
+  }
+  linear_regression_params ridge;
+  ridge.method = least_squares_method::normal_equations;
+  ridge.ridge = 0.5f;
+  EXPECT_NO_THROW(linear_regression(res, 5, 7, ridge));
+  // Constant and NaN/Inf columns, named with their first bad row.
+  linear_dataset data = make_linear_data({.rows = 1001, .features = 7, .seed = 1});
+  linear_dataset constant = data, broken = data;
+  for (std::int64_t i = 0; i < data.rows; ++i) constant.x[std::size_t(i + 3 * data.rows)] = -1.5f;
+  broken.x[std::size_t(500 + 4 * data.rows)] = std::numeric_limits<float>::infinity();
+  broken.x[std::size_t(77 + 4 * data.rows)] = std::numeric_limits<float>::quiet_NaN();
+  const device_buffer<float> xc = gpulab::upload(constant.x, s), xb = gpulab::upload(broken.x, s),
+                             y = gpulab::upload(data.y, s);
+  for (const auto method : all_methods) {
+    linear_regression_params p;
+    p.method = method;
+    linear_regression model(res, data.rows, data.features, p);
+    expect_usage_error_containing([&] { model.fit_async(view(xc, data.rows, 7), y.span()); }, "column 3 is constant");
+    expect_usage_error_containing([&] { model.fit_async(view(xb, data.rows, 7), y.span()); },
+                                  "column 4 holds 2 NaN or Inf values, the first at row 77");
+    // Mismatched dimensions between the model and the data.
+    expect_usage_error_containing([&] { model.fit_async(view(xb, data.rows, 6), y.span()); }, "built for 1001 x 7");
+  }
+  pca_params pp;
+  pca model(res, data.rows, 7, pp);
+  expect_usage_error_containing([&] { model.fit_async(view(xc, data.rows, 7)); }, "column 3 is constant");
+  pp.components = 8;
+  expect_usage_error_containing([&] { pca(res, data.rows, 7, pp); }, "components must be in 1..7");
+  // Labels that are not 0 or 1.
+  classification_dataset c = make_classification_data({.rows = 1001, .features = 7, .seed = 2});
+  c.y[123] = 0.5f;
+  const device_buffer<float> cx = gpulab::upload(c.x, s), cy = gpulab::upload(c.y, s);
+  logistic_regression lr(res, c.rows, 7, {});
+  expect_usage_error_containing([&] { lr.fit_async(view(cx, c.rows, 7), cy.span()); }, "label 123 is 0.5");
+  expect_usage_error_containing([&] { logistic_regression(res, 1001, 65, {}); }, "1..64 features");
+}
+
+TEST_F(ml_regression_gpu, PcaMatchesTheCpuInBothVersions) {
+  gpulab::resources res(0);
+  const cuda::stream_ref s = res.stream();
+  const linear_dataset data = make_pca_data(1001, 7, 10, 13);
+  const cpu_pca_fit cpu = fit_pca_cpu(data.x, data.rows, data.features, 3);
+  const device_buffer<float> x = gpulab::upload(data.x, s);
+  for (const auto method : {pca_method::covariance_eigen, pca_method::qr_svd}) {
+    pca_params p;
+    p.method = method;
+    p.components = 3;
+    pca model(res, data.rows, 7, p);
+    poison(model.components(), 21, s);
+    poison(model.explained_variance(), 3, s);
+    poison(model.explained_variance_ratio(), 3, s);
+    model.fit_async(view(x, data.rows, 7));
+    model.check();
+    const std::vector<float> c = read(model.components(), 21, s);
+    const std::vector<float> var = read(model.explained_variance(), 3, s);
+    const std::vector<float> ratio = read(model.explained_variance_ratio(), 3, s);
+    const std::vector<double> components(c.begin(), c.end());
+    // Eigengaps of this spectrum are > 30%: float errors of ~1e-6 turn the subspace by far less than 1e-4.
+    EXPECT_LT(largest_principal_angle(components, cpu.components, 7, 3), 1e-4) << method_name(method);
+    for (std::size_t k = 0; k < 3; ++k) {
+      EXPECT_NEAR(var[k], cpu.explained_variance[k], 1e-4 * cpu.explained_variance[k]) << method_name(method);
+      EXPECT_NEAR(ratio[k], cpu.explained_variance_ratio[k], 1e-4 * cpu.explained_variance_ratio[k]);
+      // Each component singly too (signed so that its largest entry is positive), not only the subspace.
+      double dot = 0;
+      for (std::size_t i = 0; i < 7; ++i) dot += components[i + 7 * k] * cpu.components[i + 7 * k];
+      EXPECT_NEAR(std::abs(dot), 1.0, 1e-5) << method_name(method) << " component " << k;
+    }
+    // transform = (X - mean) V_k, on 501 rows.
+    device_buffer<float> out(501 * 3, s);
+    poison(out.data(), 501 * 3, s);
+    model.transform_async(linalg::column_major<const float>(x.data(), 501, 7, 1001),
+                          linalg::column_major(out.data(), 501, 3));
+    const std::vector<float> projected = read(out.data(), 501 * 3, s);
+    for (int i = 0; i < 501; ++i) {
+      for (int k = 0; k < 3; ++k) {
+        double expected = 0;
+        for (int j = 0; j < 7; ++j) {
+          expected += (data.x[std::size_t(i + j * 1001)] - cpu.mean[std::size_t(j)]) * components[std::size_t(j + 7 * k)];
+        }
+        ASSERT_NEAR(projected[std::size_t(i + 501 * k)], expected, 1e-5 * (1 + std::abs(expected))) << i << ", " << k;
+      }
+    }
+    expect_usage_error_containing(
+        [&] { model.transform_async(linalg::column_major<const float>(x.data(), 501, 6, 1001), linalg::column_major(out.data(), 501, 3)); },
+        "fitted on 7 features");
+  }
+}
+
+TEST_F(ml_regression_gpu, LogisticRegressionMatchesTheCpuAndNewtonWinsInAFewSteps) {
+  gpulab::resources res(0);
+  const cuda::stream_ref s = res.stream();
+  const classification_dataset data = make_classification_data({.rows = 20001, .features = 7, .seed = 31});
+  const device_buffer<float> x = gpulab::upload(data.x, s), y = gpulab::upload(data.y, s);
+  std::vector<float> gd_loss;
+  for (const auto method : {logistic_method::gradient_descent, logistic_method::newton}) {
+    logistic_regression_params p;
+    p.method = method;
+    p.iterations = method == logistic_method::newton ? 6 : 100;
+    const cpu_logistic_fit cpu = fit_logistic_cpu(data.x, data.rows, 7, data.y, p);
+    logistic_regression model(res, data.rows, 7, p);
+    const std::size_t history = static_cast<std::size_t>(p.iterations) + 1;
+    poison(model.coefficients(), 8, s);
+    poison(model.loss(), history, s);
+    poison(model.accuracy(), history, s);
+    model.fit_async(view(x, data.rows, 7), y.span());
+    model.check();
+    const std::vector<float> c = read(model.coefficients(), 8, s);
+    const std::vector<float> loss = read(model.loss(), history, s);
+    const std::vector<float> accuracy = read(model.accuracy(), history, s);
+    EXPECT_LT(relative_error({c.begin(), c.end()}, cpu.coefficients), 1e-4) << method_name(method);
+    for (std::size_t t = 0; t < history; ++t) {
+      EXPECT_NEAR(loss[t], cpu.loss[t], 1e-5 * cpu.loss[t]) << method_name(method) << " iteration " << t;
+      EXPECT_NEAR(accuracy[t], cpu.accuracy[t], 3.0 / 20001) << method_name(method) << " iteration " << t;
+    }
+    if (method == logistic_method::gradient_descent) {
+      gd_loss = loss;
+    } else {
+      std::size_t reached = 0;
+      while (reached < loss.size() && loss[reached] > gd_loss.back()) ++reached;
+      EXPECT_LE(reached, 5u) << "Newton steps to the loss of 100 gradient steps";
+    }
+    // predict_proba agrees with the coefficients.
+    device_buffer<float> probabilities(101, s);
+    poison(probabilities.data(), 101, s);
+    model.predict_proba_async(linalg::column_major<const float>(x.data(), 101, 7, 20001), probabilities.span());
+    const std::vector<float> prob = read(probabilities.data(), 101, s);
+    for (int i = 0; i < 101; ++i) {
+      double z = c[7];
+      for (int j = 0; j < 7; ++j) z += double(c[std::size_t(j)]) * data.x[std::size_t(i + j * 20001)];
+      ASSERT_NEAR(prob[std::size_t(i)], 1.0 / (1.0 + std::exp(-z)), 1e-6) << i;
+    }
+  }
+}
+
+TEST_F(ml_regression_gpu, TheWideFusedKernelMatchesTheCpuAtOddWidths) {
+  // 64 features uses the MaxD = 64 kernel; 33 features leaves 31 of its register slots empty.
+  gpulab::resources res(0);
+  const cuda::stream_ref s = res.stream();
+  for (const int d : {33, 64}) {
+    const classification_dataset data = make_classification_data({.rows = 4099, .features = d, .seed = 7});
+    const device_buffer<float> x = gpulab::upload(data.x, s), y = gpulab::upload(data.y, s);
+    logistic_regression_params p;
+    p.iterations = 20;
+    p.l2 = 1e-3f;
+    const cpu_logistic_fit cpu = fit_logistic_cpu(data.x, data.rows, d, data.y, p);
+    logistic_regression model(res, data.rows, d, p);
+    poison(model.coefficients(), std::size_t(d) + 1, s);
+    model.fit_async(view(x, data.rows, d), y.span());
+    const std::vector<float> c = read(model.coefficients(), std::size_t(d) + 1, s);
+    EXPECT_LT(relative_error({c.begin(), c.end()}, cpu.coefficients), 1e-4) << d;
+    EXPECT_NEAR(read(model.loss(), 21, s).back(), cpu.loss.back(), 1e-5 * cpu.loss.back()) << d;
+  }
+}
+
+}  // namespace
