@@ -12,12 +12,12 @@ namespace gpulab::exercises {
 
 struct exercise_info {
   std::string_view name;
-  std::string_view module_name;  // the module id: device, transfer, linalg, random, custom, dataframe
+  std::string_view module_name;  // the module id: device, transfer, linalg, random, custom, dataframe, ml
   std::string_view summary;
   std::string_view file;  // what the trainee edits
 };
 
-inline constexpr std::array<exercise_info, 9> catalog = {{
+inline constexpr std::array<exercise_info, 10> catalog = {{
     {"map_2d_index", "device", "map a 2D grid of 16 x 16 blocks onto a matrix, with a bounds check",
      "kernels/device/exercises/map_2d_index.cuh"},
     {"pipelined_scale", "transfer", "overlap copies and a kernel with chunks on several streams",
@@ -37,6 +37,9 @@ inline constexpr std::array<exercise_info, 9> catalog = {{
     {"privatized_histogram", "dataframe",
      "a histogram with pandas cut bins: per-block counters in shared memory, one atomic per bin per block",
      "kernels/dataframe/exercises/privatized_histogram.cuh"},
+    {"kmeans_assign", "ml",
+     "the fused k-means assignment: nearest centroid (ties: smallest index) and per-block sums, one pass",
+     "kernels/ml/exercises/kmeans_assign.cuh"},
 }};
 
 }  // namespace gpulab::exercises
