@@ -2,6 +2,7 @@
 // Module 7 `ml` as the apps see it: its cases, options, tour item and the check
 // of its options. The cases are in src/ml/<topic>_cases.cpp.
 #include <cstdint>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,10 @@ void validate(const run_options& options) {
   (void)kmeans_problems(options);  // the combinations of --size, --input, --columns, --features
   if (options.size && (*options.size < 1 || *options.size > (std::uint64_t{1} << 30))) {
     throw usage_error("--size: 1..2^30 rows (got " + std::to_string(*options.size) + ")");
+  }
+  // An unreadable file is said before a missing GPU; its columns are checked when the cases are made.
+  if (const std::string input = input_option.text(options); !input.empty() && !std::ifstream(input).good()) {
+    throw io_error("--input " + input + ": cannot be opened for reading");
   }
 }
 

@@ -99,6 +99,9 @@ TEST(ml_module, BadOptionsAreRefusedBeforeAnyGpuWork) {
   o.parameters["input"] = "x.csv";
   o.size = 100;
   EXPECT_THROW(m.validate(o), usage_error);  // --size and --input
+  o.size.reset();
+  o.parameters["input"] = "/nonexistent/gpulab_ml.csv";
+  EXPECT_THROW(m.validate(o), gpulab::io_error);  // said before any GPU work
   // Typed options: refused while parsing.
   EXPECT_THROW(gpulab::ml::clusters_option.check("-1"), usage_error);
   EXPECT_THROW(gpulab::ml::features_option.check("abc"), usage_error);
