@@ -4,6 +4,7 @@
 //                        it labelled, from X and the labels: one more pass over X
 //   update_centroids     the partials of all blocks summed in a fixed order, in
 //                        double, divided by the counts (an empty cluster keeps its centroid)
+//                        (the partials were just written: they are read from L2)
 //   finish_iteration     the total inertia and the largest squared centroid shift,
 //                        by one block in a fixed order (deterministic)
 // The fused version (kmeans_fused.cuh) makes the partials during the assignment.
@@ -41,22 +42,41 @@ __global__ void accumulate_by_label(const float* __restrict__ x, std::int64_t n,
 }
 
 // [snippet:kmeans_update]
-// One thread per centroid value (cluster c, feature j): the sum over every block's
-// partial in block order, in double; the mean, or the old value for an empty cluster.
+// Blocks of 32 x 32 threads, one block per 32 centroid values (cluster c, feature j):
+// lane l takes value e = 32 * blockIdx.x + l, and warp w sums the partials of
+// blocks w, w + 32, w + 64, ... (coalesced: a warp reads 32 neighbouring values of
+// one partial). Then warp 0 adds the 32 warps' sums in order, in double: the same
+// bits on every run. The mean, or for an empty cluster the old centroid.
+inline constexpr int update_lanes = 32, update_warps = 32;
 static __global__ void update_centroids(const float* __restrict__ partial_sums,
                                         const unsigned int* __restrict__ partial_counts, unsigned blocks, int k,
                                         int d, const float* __restrict__ old_centroids,
                                         float* __restrict__ new_centroids) {
+  __shared__ double sums[update_warps][update_lanes + 1];  // + 1: no bank conflicts down a column
+  __shared__ unsigned long long counts[update_warps][update_lanes + 1];
+  const unsigned lane = threadIdx.x, warp = threadIdx.y;
   const std::int64_t values = static_cast<std::int64_t>(k) * d;
-  for (std::int64_t e = global_thread_id(); e < values; e += grid_thread_count()) {
+  const std::int64_t e = static_cast<std::int64_t>(blockIdx.x) * update_lanes + lane;
+  double sum = 0.0;
+  unsigned long long count = 0;
+  if (e < values) {
     const std::int64_t c = e / d;
-    double sum = 0.0;
-    unsigned long long count = 0;
-    for (unsigned b = 0; b < blocks; ++b) {
+    for (unsigned b = warp; b < blocks; b += update_warps) {
       sum += partial_sums[b * values + e];
       count += partial_counts[b * static_cast<std::int64_t>(k) + c];
     }
-    new_centroids[e] = count > 0 ? static_cast<float>(sum / static_cast<double>(count)) : old_centroids[e];
+  }
+  sums[warp][lane] = sum;
+  counts[warp][lane] = count;
+  __syncthreads();
+  if (warp == 0 && e < values) {
+    double total = 0.0;
+    unsigned long long n = 0;
+    for (int w = 0; w < update_warps; ++w) {
+      total += sums[w][lane];
+      n += counts[w][lane];
+    }
+    new_centroids[e] = n > 0 ? static_cast<float>(total / static_cast<double>(n)) : old_centroids[e];
   }
 }
 // [/snippet:kmeans_update]

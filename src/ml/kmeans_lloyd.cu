@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/launch.cuh"
@@ -173,27 +174,32 @@ int lloyd_runner::run_async(float* centroids, std::int32_t* labels, int max_iter
   if (labels == nullptr) throw usage_error("k-means: no labels buffer");
   const cudaStream_t st = s.get();
   const std::size_t kd = static_cast<std::size_t>(k_) * static_cast<std::size_t>(d_);
-  const unsigned update_blocks = blocks_for(static_cast<std::int64_t>(kd), block_size);
+  const dim3 update_grid(blocks_for(static_cast<std::int64_t>(kd), kernels::update_lanes));
+  const dim3 update_block(kernels::update_lanes, kernels::update_warps);
+  float* current = centroids;              // the two buffers take turns: no copy per iteration
+  float* next = next_centroids_.data();
   int iterations = 0;
   while (iterations < max_iterations) {
     // The iterations need labels only where the update reads them back (naive, gemm).
-    assign_and_accumulate(centroids, version_ == kmeans_version::fused ? nullptr : labels, s);
-    kernels::update_centroids<<<update_blocks, block_size, 0, st>>>(partial_sums_.data(), partial_counts_.data(),
-                                                                      blocks_, k_, d_, centroids,
-                                                                      next_centroids_.data());
+    assign_and_accumulate(current, version_ == kmeans_version::fused ? nullptr : labels, s);
+    kernels::update_centroids<<<update_grid, update_block, 0, st>>>(partial_sums_.data(), partial_counts_.data(),
+                                                                     blocks_, k_, d_, current, next);
     GPULAB_CHECK_LAUNCH();
-    kernels::finish_iteration<<<1, kernels::finish_threads, 0, st>>>(partial_inertia_.data(), blocks_, centroids,
-                                                                     next_centroids_.data(), k_, d_, stats_.data());
-    GPULAB_CHECK_LAUNCH();
-    GPULAB_CUDA_TRY(cudaMemcpyAsync(centroids, next_centroids_.data(), kd * sizeof(float), cudaMemcpyDeviceToDevice, st));
+    std::swap(current, next);
     ++iterations;
     if (tolerance > 0) {  // the only place the host waits: to decide whether to go on
+      kernels::finish_iteration<<<1, kernels::finish_threads, 0, st>>>(partial_inertia_.data(), blocks_, next,
+                                                                       current, k_, d_, stats_.data());
+      GPULAB_CHECK_LAUNCH();
       double largest_squared_shift = 0;
       GPULAB_CUDA_TRY(cudaMemcpyAsync(&largest_squared_shift, stats_.data() + 1, sizeof(double),
                                       cudaMemcpyDeviceToHost, st));
       synchronize(s);
       if (std::sqrt(largest_squared_shift) <= tolerance) break;
     }
+  }
+  if (current != centroids) {  // the last update went to the other buffer
+    GPULAB_CUDA_TRY(cudaMemcpyAsync(centroids, current, kd * sizeof(float), cudaMemcpyDeviceToDevice, st));
   }
   // Every point labelled with the final centroids, and their inertia (no shift: old = new).
   assign_and_accumulate(centroids, labels, s);
