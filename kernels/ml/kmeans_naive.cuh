@@ -15,7 +15,8 @@ namespace gpulab::ml::kernels {
 // [snippet:kmeans_naive]
 // One thread per (point, centroid) pair: dist[i * k + c] = |x_i - c|^2.
 static __global__ void distance_matrix(const float* __restrict__ x, std::int64_t n, int d,
-                                       const float* __restrict__ centroids, int k, float* __restrict__ dist) {
+                                       const float* __restrict__ centroids, int k,
+                                       float* __restrict__ dist) {
   const std::int64_t pairs = n * k;
   for (std::int64_t t = global_thread_id(); t < pairs; t += grid_thread_count()) {
     const std::int64_t i = t / k;

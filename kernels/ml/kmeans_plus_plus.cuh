@@ -50,7 +50,8 @@ __device__ __forceinline__ key_index block_smallest(key_index mine) {
 // Round `round` (choosing centre number `round`): newest = centre round - 1.
 static __global__ void plus_plus_round(const float* __restrict__ x, std::int64_t n, int d,
                                        const float* __restrict__ newest, float* __restrict__ weight,
-                                       std::uint64_t seed, int round, double* __restrict__ block_keys,
+                                       std::uint64_t seed, int round,
+                                       double* __restrict__ block_keys,
                                        std::int64_t* __restrict__ block_indices) {
   key_index best{HUGE_VAL, n};  // "no point": loses to every real (key, index)
   for (std::int64_t i = global_thread_id(); i < n; i += grid_thread_count()) {

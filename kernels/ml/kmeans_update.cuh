@@ -49,8 +49,9 @@ __global__ void accumulate_by_label(const float* __restrict__ x, std::int64_t n,
 // bits on every run. The mean, or for an empty cluster the old centroid.
 inline constexpr int update_lanes = 32, update_warps = 32;
 static __global__ void update_centroids(const float* __restrict__ partial_sums,
-                                        const unsigned int* __restrict__ partial_counts, unsigned blocks, int k,
-                                        int d, const float* __restrict__ old_centroids,
+                                        const unsigned int* __restrict__ partial_counts,
+                                        unsigned blocks, int k, int d,
+                                        const float* __restrict__ old_centroids,
                                         float* __restrict__ new_centroids) {
   __shared__ double sums[update_warps][update_lanes + 1];  // + 1: no bank conflicts down a column
   __shared__ unsigned long long counts[update_warps][update_lanes + 1];
@@ -76,7 +77,8 @@ static __global__ void update_centroids(const float* __restrict__ partial_sums,
       total += sums[w][lane];
       n += counts[w][lane];
     }
-    new_centroids[e] = n > 0 ? static_cast<float>(total / static_cast<double>(n)) : old_centroids[e];
+    new_centroids[e] = n > 0 ? static_cast<float>(total / static_cast<double>(n))
+                             : old_centroids[e];  // an empty cluster keeps its centroid
   }
 }
 // [/snippet:kmeans_update]

@@ -156,8 +156,9 @@ void lloyd_runner::assign_and_accumulate(const float* centroids, std::int32_t* l
     linalg::gemm_async<float>(*blas_, 1.0f, linalg::row_major<const float>(x_, n, d_),
                               linalg::column_major<const float>(centroids, d_, k_, d_), 0.0f,
                               linalg::row_major<float>(distances_.data(), n, k_));
-    kernels::argmin_expanded<<<grid_for(kernels::argmin_expanded, n_, 0, 1u << 20), block_size, 0, st>>>(
-        distances_.data(), n_, k_, centroid_norms_.data(), labels);
+    const unsigned grid = grid_for(kernels::argmin_expanded, n_, 0, 1u << 20);
+    kernels::argmin_expanded<<<grid, block_size, 0, st>>>(distances_.data(), n_, k_,
+                                                          centroid_norms_.data(), labels);
     GPULAB_CHECK_LAUNCH();
     // [/snippet:kmeans_gemm_call]
   }
@@ -169,8 +170,8 @@ void lloyd_runner::assign_and_accumulate(const float* centroids, std::int32_t* l
 }
 
 // [snippet:kmeans_lloyd_loop]
-int lloyd_runner::run_async(float* centroids, std::int32_t* labels, int max_iterations, double tolerance,
-                            cuda::stream_ref s) {
+int lloyd_runner::run_async(float* centroids, std::int32_t* labels, int max_iterations,
+                            double tolerance, cuda::stream_ref s) {
   if (labels == nullptr) throw usage_error("k-means: no labels buffer");
   const cudaStream_t st = s.get();
   const std::size_t kd = static_cast<std::size_t>(k_) * static_cast<std::size_t>(d_);
@@ -182,14 +183,14 @@ int lloyd_runner::run_async(float* centroids, std::int32_t* labels, int max_iter
   while (iterations < max_iterations) {
     // The iterations need labels only where the update reads them back (naive, gemm).
     assign_and_accumulate(current, version_ == kmeans_version::fused ? nullptr : labels, s);
-    kernels::update_centroids<<<update_grid, update_block, 0, st>>>(partial_sums_.data(), partial_counts_.data(),
-                                                                     blocks_, k_, d_, current, next);
+    kernels::update_centroids<<<update_grid, update_block, 0, st>>>(
+        partial_sums_.data(), partial_counts_.data(), blocks_, k_, d_, current, next);
     GPULAB_CHECK_LAUNCH();
     std::swap(current, next);
     ++iterations;
     if (tolerance > 0) {  // the only place the host waits: to decide whether to go on
-      kernels::finish_iteration<<<1, kernels::finish_threads, 0, st>>>(partial_inertia_.data(), blocks_, next,
-                                                                       current, k_, d_, stats_.data());
+      kernels::finish_iteration<<<1, kernels::finish_threads, 0, st>>>(
+          partial_inertia_.data(), blocks_, next, current, k_, d_, stats_.data());
       GPULAB_CHECK_LAUNCH();
       double largest_squared_shift = 0;
       GPULAB_CUDA_TRY(cudaMemcpyAsync(&largest_squared_shift, stats_.data() + 1, sizeof(double),
@@ -199,12 +200,13 @@ int lloyd_runner::run_async(float* centroids, std::int32_t* labels, int max_iter
     }
   }
   if (current != centroids) {  // the last update went to the other buffer
-    GPULAB_CUDA_TRY(cudaMemcpyAsync(centroids, current, kd * sizeof(float), cudaMemcpyDeviceToDevice, st));
+    GPULAB_CUDA_TRY(
+        cudaMemcpyAsync(centroids, current, kd * sizeof(float), cudaMemcpyDeviceToDevice, st));
   }
   // Every point labelled with the final centroids, and their inertia (no shift: old = new).
   assign_and_accumulate(centroids, labels, s);
-  kernels::finish_iteration<<<1, kernels::finish_threads, 0, st>>>(partial_inertia_.data(), blocks_, centroids,
-                                                                   centroids, k_, d_, stats_.data());
+  kernels::finish_iteration<<<1, kernels::finish_threads, 0, st>>>(
+      partial_inertia_.data(), blocks_, centroids, centroids, k_, d_, stats_.data());
   GPULAB_CHECK_LAUNCH();
   return iterations;
 }

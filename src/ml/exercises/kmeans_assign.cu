@@ -60,8 +60,9 @@ namespace {
 // The reference solution: centroids and the block's sums in shared memory, one
 // atomicAdd per value per block into the global sums.
 __global__ void reference_kmeans_assign(const float* __restrict__ x, long long n, int d,
-                                        const float* __restrict__ centroids, int k, std::int32_t* __restrict__ labels,
-                                        float* sums, unsigned int* counts) {
+                                        const float* __restrict__ centroids, int k,
+                                        std::int32_t* __restrict__ labels, float* sums,
+                                        unsigned int* counts) {
   extern __shared__ float shared[];
   float* local_centroids = shared;
   float* block_sums = shared + k * d;
