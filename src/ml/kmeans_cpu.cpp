@@ -86,9 +86,11 @@ pass_result assign_and_sum(const host_features& x, const std::vector<float>& cen
         }
         const std::int64_t i = first + r;
         labels[static_cast<std::size_t>(i)] = label;
-        best = std::max(best, 0.0);  // the expanded form can round below zero
-        if (distances != nullptr) (*distances)[static_cast<std::size_t>(i)] = best;
-        mine.inertia += best;
+        // The inertia from (x - c)^2 itself: the expanded form cancels (a point on its
+        // centroid would give 1e-14, not 0).
+        const double direct = (xb.row(r) - c.row(label)).squaredNorm();
+        if (distances != nullptr) (*distances)[static_cast<std::size_t>(i)] = direct;
+        mine.inertia += direct;
         ++mine.counts[static_cast<std::size_t>(label)];
         for (std::int64_t j = 0; j < d; ++j) mine.sums[static_cast<std::size_t>(label * d + j)] += xb(r, j);
       }
