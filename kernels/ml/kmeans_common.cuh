@@ -29,6 +29,21 @@ struct point_features {
 
   __device__ void load(const float* x, int d) {
     row = x;
+    if constexpr (MaxD > 0 && MaxD % 4 == 0) {
+      // A row of exactly MaxD features, 16-byte aligned: float4 loads, 4 times fewer
+      // load instructions (each of a warp's touches 32 different rows).
+      if (d == MaxD && (reinterpret_cast<std::uintptr_t>(x) & 15u) == 0) {
+#pragma unroll
+        for (int q = 0; q < MaxD / 4; ++q) {
+          const float4 f = reinterpret_cast<const float4*>(x)[q];
+          v[4 * q] = f.x;
+          v[4 * q + 1] = f.y;
+          v[4 * q + 2] = f.z;
+          v[4 * q + 3] = f.w;
+        }
+        return;
+      }
+    }
     if constexpr (MaxD > 0) {
 #pragma unroll
       for (int j = 0; j < MaxD; ++j) v[j] = j < d ? x[j] : 0.0f;

@@ -138,7 +138,8 @@ std::vector<version_and_shape> versions_and_shapes() {
   for (const kmeans_version v : all_versions) {
     for (const shape sh : {shape{1, 3, 1}, shape{31, 2, 31}, shape{1001, 7, 5}, shape{4099, 16, 8},
                            shape{100003, 13, 17}, shape{20011, 32, 64},
-                           shape{3001, 33, 6}, shape{2003, 70, 5}}) {  // 33: 64 in registers; 70: none
+                           shape{3001, 33, 6}, shape{2003, 70, 5},  // 33: 64 in registers; 70: none
+                           shape{5003, 8, 4}, shape{3001, 64, 6}}) {  // float4 loads at 8 and 64 (and 16, 32)
       all.push_back({v, sh});
     }
   }
