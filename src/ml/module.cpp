@@ -4,10 +4,12 @@
 #include <cstdint>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "gpulab/core/error.hpp"
+#include "gpulab/core/format.hpp"
 #include "gpulab/ml/cases.hpp"
 #include "gpulab/ml/kmeans.hpp"
 #include "gpulab/ml/module.hpp"
@@ -19,6 +21,28 @@ namespace {
 
 case_maker kmeans_entry(kmeans_version version) {
   return [version](const run_options& options) { return kmeans_cases(version, options); };
+}
+
+// Under the results: for each problem, the fused version against the other two, and
+// its time per iteration (the lesson: the same algorithm, a third of the memory traffic).
+std::vector<std::string> compare(const std::vector<case_result>& results) {
+  std::vector<std::string> lines;
+  std::set<double> sizes;
+  for (const case_result& r : results) {
+    if (r.parameters.operation == "kmeans") sizes.insert(r.size_value);
+  }
+  for (const double size : sizes) {
+    const case_result* fused = find_verified(results, {.operation = "kmeans", .version = "fused", .size_value = size});
+    if (fused == nullptr) continue;
+    std::string line = "kmeans_fused, " + fused->size_label + ": " + format_fixed(fused->gpu.median_ms, 3) + " ms";
+    for (const char* other : {"naive", "gemm"}) {
+      if (const case_result* r = find_verified(results, {.operation = "kmeans", .version = other, .size_value = size})) {
+        line += ", " + format_fixed(r->gpu.median_ms / fused->gpu.median_ms, 1) + "x faster than kmeans_" + other;
+      }
+    }
+    lines.push_back(line);
+  }
+  return lines;
 }
 
 // Everything the user typed, checked before any GPU work (the files are read when the cases are made).
@@ -56,6 +80,7 @@ training_module make_module() {
                kmeans_entry(kmeans_version::fused), 10007},
           },
       .tour = {{"kmeans_fused", 1'000'000}},
+      .compare = compare,
       .options = {features_option, clusters_option, iterations_option, input_option, columns_option},
       .validate = validate,
   };

@@ -127,4 +127,27 @@ TEST(ml_module, SizesKmeansCannotTakeAreRefusedWhenTheCaseIsMade) {
   for (const gpulab::case_entry& e : m.cases) EXPECT_THROW(e.make(big), gpulab::usage_error) << e.name;
 }
 
+// The lines under the results: for each size, the fused version against the other two.
+TEST(ml_module, CompareLinesPutTheFusedVersionBesideTheOthers) {
+  const gpulab::training_module m = gpulab::ml::make_module();
+  ASSERT_TRUE(m.compare);
+  const auto result = [](const char* version, double size, double ms, bool verified = true) {
+    gpulab::case_result r;
+    r.name = std::string("kmeans_") + version;
+    r.parameters = {"kmeans", version, "float"};
+    r.size_value = size;
+    r.size_label = std::to_string(static_cast<int>(size)) + " x 16";
+    r.gpu.median_ms = ms;
+    r.verified = verified;
+    return r;
+  };
+  const auto lines = m.compare({result("naive", 1000, 4.0), result("gemm", 1000, 2.0), result("fused", 1000, 1.0),
+                                result("naive", 50, 3.0, false), result("fused", 50, 1.5)});
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].find("kmeans_fused, 50 x 16: 1.500 ms"), std::string::npos) << lines[0];
+  EXPECT_EQ(lines[0].find("naive"), std::string::npos) << "an unverified row is no comparison: " << lines[0];
+  EXPECT_NE(lines[1].find("4.0x faster than kmeans_naive, 2.0x faster than kmeans_gemm"), std::string::npos)
+      << lines[1];
+}
+
 }  // namespace
