@@ -25,7 +25,7 @@ __global__ void fused_assign_accumulate(const float* __restrict__ x, std::int64_
                                         const float* __restrict__ centroids, int k,
                                         std::int32_t* __restrict__ labels, float* partial_sums,
                                         unsigned int* partial_counts, double* partial_inertia) {
-  extern __shared__ float shared[];
+  extern __shared__ __align__(16) float shared[];  // 16: the centroids are read as float4
   float* local_centroids = shared;
   block_partials mine = block_partials::in_shared(shared + k * d, k, d);
   for (int e = threadIdx.x; e < k * d; e += blockDim.x) local_centroids[e] = centroids[e];
@@ -55,7 +55,7 @@ __global__ void fused_assign_accumulate(const float* __restrict__ x, std::int64_
 template <bool InShared, int MaxD>
 __global__ void nearest_labels(const float* __restrict__ x, std::int64_t n, int d,
                                const float* __restrict__ centroids, int k, std::int32_t* __restrict__ labels) {
-  extern __shared__ float local_centroids[];
+  extern __shared__ __align__(16) float local_centroids[];
   const float* c = centroids;
   if constexpr (InShared) {
     for (int e = threadIdx.x; e < k * d; e += blockDim.x) local_centroids[e] = centroids[e];

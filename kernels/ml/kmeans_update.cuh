@@ -23,7 +23,7 @@ __global__ void accumulate_by_label(const float* __restrict__ x, std::int64_t n,
                                     const float* __restrict__ centroids, int k,
                                     const std::int32_t* __restrict__ labels, float* partial_sums,
                                     unsigned int* partial_counts, double* partial_inertia) {
-  extern __shared__ float shared[];
+  extern __shared__ __align__(16) float shared[];
   block_partials mine = block_partials::in_shared(shared, k, d);
   mine.zero(k, d);
   __syncthreads();  // every counter is zero before any thread adds
