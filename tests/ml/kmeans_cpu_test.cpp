@@ -55,6 +55,13 @@ TEST(ml_kmeans_cpu, OneIterationThenTheFinalLabelling) {
   EXPECT_NEAR(r.inertia, 1.0 + (10 - c1) * (10 - c1) + (11 - c1) * (11 - c1), 1e-9);
 }
 
+// The shift is compared with <=: a tolerance equal to the largest shift stops.
+TEST(ml_kmeans_cpu, ToleranceStopsWhenNoCentroidMovesFarther) {
+  const host_features x = rows_of({{-1, 0}, {1, 0}, {9, 0}, {11, 0}});
+  EXPECT_EQ(gpulab::ml::kmeans_fit_cpu(x, 2, {0.5f, 0, 10, 0}, 50, 0.5).iterations, 1);    // both move 0.5
+  EXPECT_EQ(gpulab::ml::kmeans_fit_cpu(x, 2, {0.5f, 0, 10, 0}, 50, 0.25).iterations, 2);   // then 0
+}
+
 TEST(ml_kmeans_cpu, TolerancezeroRunsEveryIteration) {
   const host_features x = rows_of({{0, 0}, {1, 0}, {10, 0}, {11, 0}});
   EXPECT_EQ(gpulab::ml::kmeans_fit_cpu(x, 2, {0, 0, 1, 0}, 7, 0.0).iterations, 7);
@@ -131,6 +138,22 @@ TEST(ml_kmeans_cpu, KmeansPlusPlusOnIdenticalPointsRepeatsTheSmallestRow) {
   EXPECT_EQ(rows[1], 0);
   EXPECT_EQ(rows[2], 0);
   EXPECT_EQ(centres, (std::vector<float>{2, 3, 2, 3, 2, 3}));
+}
+
+// The precondition of the GPU test FitFindsTheBlobsAndPredictAgrees (tests/ml/kmeans_gpu_test.cpp):
+// on its blobs, k-means++ with the default seed (the GPU picks the CPU's rows) takes one row of each blob.
+TEST(ml_kmeans_cpu, KmeansPlusPlusCoversEveryBlobOfTheGpuFitTest) {
+  gpulab::ml::blobs_params p;
+  p.rows = 200003;
+  p.features = 6;
+  p.centres = 7;
+  p.spread = 0.2f;
+  const auto b = gpulab::ml::make_blobs_host(p);
+  std::vector<std::int64_t> rows;
+  (void)gpulab::ml::kmeans_plus_plus_cpu(b.points, 7, gpulab::ml::kmeans_params{}.seed, &rows);
+  std::set<std::int32_t> blobs;
+  for (const auto r : rows) blobs.insert(b.labels[static_cast<std::size_t>(r)]);
+  EXPECT_EQ(blobs.size(), 7u);
 }
 
 TEST(ml_kmeans_cpu, RecoversTheCentresOfWellSeparatedBlobs) {
