@@ -11,6 +11,7 @@
 #include "gpulab/linalg/exercises/tiled_matmul.hpp"
 #include "gpulab/custom/exercises/tiled_transpose.hpp"
 #include "gpulab/dataframe/exercises/privatized_histogram.hpp"
+#include "gpulab/ml/exercises/kmeans_assign.hpp"
 #if GPULAB_EXERCISES_HAVE_NCCL  // module 8's exercise needs NCCL (src/multigpu/CMakeLists.txt)
 #include "gpulab/multigpu/exercises/halo_exchange.hpp"
 #endif
@@ -30,6 +31,7 @@ check_report check_by_name(std::string_view name, const check_options& o) {
   if (name == "block_sum") return check_block_sum(trainee::block_sum, o);
   if (name == "tiled_transpose") return check_tiled_transpose(trainee::tiled_transpose, o);
   if (name == "privatized_histogram") return check_privatized_histogram(trainee::privatized_histogram, o);
+  if (name == "kmeans_assign") return check_kmeans_assign(trainee::kmeans_assign, o);
   if (name == "halo_exchange") {
 #if GPULAB_EXERCISES_HAVE_NCCL
     return check_halo_exchange(trainee::halo_exchange, o);

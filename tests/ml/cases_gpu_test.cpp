@@ -1,18 +1,77 @@
 // SPDX-License-Identifier: MIT
-// Module 7 `ml` on the GPU: every case through the runner at odd
-// sizes must verify (tests/course proves that wrong outputs do not).
+// Module 7 `ml` on the GPU: every case through the runner at odd sizes and
+// shapes, and on a CSV file, must verify (tests/course proves that wrong
+// outputs do not).
 #include <gtest/gtest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
 
 #include "common/gpu_test.hpp"
 #include "common/quick_run.hpp"
+#include "gpulab/ml/blobs.hpp"
 #include "gpulab/ml/module.hpp"
 
 namespace {
 
 class ml_gpu : public GpuTest {};
 
+void expect_verified_at(const gpulab::training_module& m, gpulab::run_options options) {
+  gpulab::resources res = gpulab::make_resources(options, false);
+  for (const gpulab::case_entry& e : m.cases) {
+    for (const auto& c : e.make(options)) {
+      const gpulab::case_result r = gpulab::run_case(*c, res, options);
+      EXPECT_TRUE(r.verified) << e.name << " " << r.size_label << ": " << r.verify_detail;
+      EXPECT_FALSE(r.error) << e.name << ": " << r.error.value_or("");
+      // The CPU baseline ran, or was skipped past its budget for the scalable check (the row says so).
+      EXPECT_TRUE(r.cpu.has_value() || r.check.find("CPU skipped") != std::string::npos) << e.name << ": " << r.check;
+      EXPECT_GT(r.gpu.median_ms, 0.0) << e.name;
+    }
+  }
+}
+
+// k = n (every point its own cluster), then odd sizes with the default 16 features and k = 8.
 TEST_F(ml_gpu, EveryCaseVerifiesAtOddSizes) {
-  expect_every_case_verifies(gpulab::ml::make_module(), {1, 31, 1000003});
+  for (const std::uint64_t n : {8ull, 31ull, 1001ull, 100003ull}) {
+    expect_verified_at(gpulab::ml::make_module(), quick_run_options(n));
+  }
+}
+
+TEST_F(ml_gpu, EveryCaseVerifiesAtOddShapes) {
+  for (const auto& [d, k] : {std::pair{"7", "5"}, std::pair{"1", "3"}, std::pair{"33", "64"}}) {
+    gpulab::run_options o = quick_run_options(20011);
+    o.parameters["features"] = d;
+    o.parameters["clusters"] = k;
+    o.parameters["iterations"] = "4";
+    expect_verified_at(gpulab::ml::make_module(), o);
+  }
+}
+
+// --input FILE.csv --columns ...: the same cases on the rows of a file.
+TEST_F(ml_gpu, EveryCaseVerifiesOnACsvFile) {
+  gpulab::ml::blobs_params b;
+  b.rows = 5003;
+  b.features = 3;
+  b.centres = 4;
+  const auto blobs = gpulab::ml::make_blobs_host(b);
+  const auto path = std::filesystem::temp_directory_path() / "gpulab_ml_cases_gpu_test.csv";
+  {
+    std::ofstream out(path);
+    out << "id,x,y,z\n";
+    for (std::int64_t i = 0; i < b.rows; ++i) {
+      out << i;
+      for (int j = 0; j < 3; ++j) out << "," << blobs.points.values[static_cast<std::size_t>(i * 3 + j)];
+      out << "\n";
+    }
+  }
+  gpulab::run_options o = quick_run_options();
+  o.parameters["input"] = path.string();
+  o.parameters["columns"] = "z,x,y";
+  o.parameters["clusters"] = "4";
+  expect_verified_at(gpulab::ml::make_module(), o);
+  std::filesystem::remove(path);
 }
 
 // That a wrong output fails (poisoned, zeroed, an element unwritten or perturbed)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Module 7 `ml` without a GPU: its name, title and cases, and the
-// option checks that run before any GPU work. The suites are named after the
-// module, so that `ctest -R ml` runs this module's tests.
+// Module 7 `ml` without a GPU: its name, title and cases, and the option checks
+// that run before any GPU work. The suites are named after the module, so that
+// `ctest -R ml` runs this module's tests.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -9,8 +9,10 @@
 #include <set>
 #include <string>
 
-#include "gpulab/ml/module.hpp"
 #include "gpulab/core/error.hpp"
+#include "gpulab/ml/cases.hpp"
+#include "gpulab/ml/module.hpp"
+#include "gpulab/ml/options.hpp"
 
 namespace {
 
@@ -29,7 +31,7 @@ TEST(ml_module, HasANameATitleAndItsCases) {
     EXPECT_TRUE(names.insert(e.name).second) << "two entries named " << e.name;
     EXPECT_FALSE(e.description.empty()) << e.name;
   }
-  EXPECT_EQ(names.count("scale_by_two"), 1u);
+  for (const char* name : {"kmeans_naive", "kmeans_gemm", "kmeans_fused"}) EXPECT_EQ(names.count(name), 1u) << name;
   for (const gpulab::run_item& item : m.tour) EXPECT_EQ(names.count(item.name), 1u) << item.name;
 }
 
@@ -38,26 +40,114 @@ TEST(ml_module, EveryCaseIsNamedAfterItsEntryAndDeclaresItsWork) {
   for (const gpulab::case_entry& e : m.cases) {
     const auto cases = e.make(with_size(31));
     ASSERT_EQ(cases.size(), 1u) << e.name;
-    EXPECT_EQ(cases.front()->name(), e.name);
-    EXPECT_DOUBLE_EQ(cases.front()->size_value(), 31.0) << e.name;
-    EXPECT_GT(cases.front()->work().bytes(), 0.0) << e.name;
+    const auto& c = *cases.front();
+    EXPECT_EQ(c.name(), e.name);
+    EXPECT_DOUBLE_EQ(c.size_value(), 31.0) << e.name;
     EXPECT_GT(e.check_size, 0u) << e.name << ": the sabotage test (tests/course) needs a check_size";
-    EXPECT_FALSE(cases.front()->parameters().operation.empty()) << e.name;
+    EXPECT_EQ(c.parameters().operation, "kmeans");
+    EXPECT_EQ("kmeans_" + c.parameters().version, e.name);
+    // --size 31: 31 x 16, k = 8, 20 iterations. X is read once per pass (20 + the final
+    // labelling); the labels and centroids written once; 3 FLOPs per feature per pair per pass.
+    EXPECT_DOUBLE_EQ(c.work().bytes_read, 21.0 * 31 * 16 * 4) << e.name;
+    EXPECT_DOUBLE_EQ(c.work().bytes_written, 31.0 * 4 + 8 * 16 * 4) << e.name;
+    EXPECT_DOUBLE_EQ(c.work().flops, 21.0 * 3 * 31 * 8 * 16) << e.name;
+    EXPECT_GT(c.device_bytes_needed(), 31u * 16 * 4) << e.name;
+    EXPECT_GT(c.host_bytes_needed(), 31u * 16 * 4) << e.name;
   }
-  // scale_by_two reads 31 floats and writes 31: 124 + 124 bytes, 31 FLOPs.
-  const auto scale = m.cases.front().make(with_size(31));
-  EXPECT_DOUBLE_EQ(scale.front()->work().bytes_read, 124.0);
-  EXPECT_DOUBLE_EQ(scale.front()->work().bytes_written, 124.0);
-  EXPECT_DOUBLE_EQ(scale.front()->work().flops, 31.0);
+  // The naive and gemm versions store the n x k matrix, the fused one does not.
+  const auto naive = m.cases[0].make(with_size(1000000)), fused = m.cases[2].make(with_size(1000000));
+  EXPECT_GE(naive.front()->device_bytes_needed() - fused.front()->device_bytes_needed(), 1000000u * 8 * 4);
 }
 
-TEST(ml_module, BadSizesAreRefusedBeforeAnyGpuWork) {
+TEST(ml_module, WithoutSizeTheTwoPresetsRun) {
+  const auto problems = gpulab::ml::kmeans_problems(with_size(std::nullopt));
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].rows, 1000000);
+  EXPECT_EQ(problems[0].features, 16);
+  EXPECT_EQ(problems[0].clusters, 8);
+  EXPECT_EQ(problems[0].iterations, 20);
+  EXPECT_EQ(problems[1].rows, 10000000);
+  EXPECT_EQ(problems[1].features, 32);
+  EXPECT_EQ(problems[1].clusters, 64);
+  EXPECT_EQ(problems[1].iterations, 10);
+  gpulab::run_options o = with_size(1001);
+  o.parameters["features"] = "7";
+  o.parameters["clusters"] = "5";
+  o.parameters["iterations"] = "3";
+  const auto one = gpulab::ml::kmeans_problems(o);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].rows, 1001);
+  EXPECT_EQ(one[0].features, 7);
+  EXPECT_EQ(one[0].clusters, 5);
+  EXPECT_EQ(one[0].iterations, 3);
+}
+
+TEST(ml_module, BadOptionsAreRefusedBeforeAnyGpuWork) {
   const gpulab::training_module m = gpulab::ml::make_module();
   ASSERT_TRUE(m.validate);
+  using gpulab::usage_error;
   EXPECT_NO_THROW(m.validate(with_size(std::nullopt)));
   EXPECT_NO_THROW(m.validate(with_size(1000003)));
-  EXPECT_THROW(m.validate(with_size(std::uint64_t{1} << 34)), gpulab::usage_error);
-  EXPECT_THROW(m.cases.front().make(with_size(0)), gpulab::usage_error);
+  EXPECT_THROW(m.validate(with_size(0)), usage_error);
+  EXPECT_THROW(m.validate(with_size(std::uint64_t{1} << 31)), usage_error);
+  gpulab::run_options o;
+  o.parameters["input"] = "x.csv";
+  EXPECT_THROW(m.validate(o), usage_error);  // --input without --columns
+  o.parameters.erase("input");
+  o.parameters["columns"] = "a";
+  EXPECT_THROW(m.validate(o), usage_error);  // --columns without --input
+  o.parameters["input"] = "x.csv";
+  o.size = 100;
+  EXPECT_THROW(m.validate(o), usage_error);  // --size and --input
+  o.size.reset();
+  o.parameters["input"] = "/nonexistent/gpulab_ml.csv";
+  EXPECT_THROW(m.validate(o), gpulab::io_error);  // said before any GPU work
+  // Typed options: refused while parsing.
+  EXPECT_THROW(gpulab::ml::clusters_option.check("-1"), usage_error);
+  EXPECT_THROW(gpulab::ml::features_option.check("abc"), usage_error);
+  EXPECT_THROW(gpulab::ml::iterations_option.check("2.5"), usage_error);
+}
+
+TEST(ml_module, SizesKmeansCannotTakeAreRefusedWhenTheCaseIsMade) {
+  const gpulab::training_module m = gpulab::ml::make_module();
+  for (const gpulab::case_entry& e : m.cases) {
+    EXPECT_THROW(e.make(with_size(5)), gpulab::usage_error) << e.name << ": k = 8 > 5 rows";
+    gpulab::run_options o = with_size(100);
+    o.parameters["clusters"] = "0";
+    EXPECT_NO_THROW(e.make(o)) << e.name << ": 0 is the preset's k";
+  }
+  // k x d in shared memory: 500 x 16 is too many for the fused version (6000), not for the
+  // others' update (12000); 1000 x 16 is too many for all.
+  gpulab::run_options big = with_size(5000);
+  big.parameters["clusters"] = "500";
+  EXPECT_THROW(m.cases[2].make(big), gpulab::usage_error);
+  EXPECT_NO_THROW(m.cases[1].make(big));
+  EXPECT_NO_THROW(m.cases[0].make(big));
+  big.parameters["clusters"] = "1000";
+  for (const gpulab::case_entry& e : m.cases) EXPECT_THROW(e.make(big), gpulab::usage_error) << e.name;
+}
+
+// The lines under the results: for each size, the fused version against the other two.
+TEST(ml_module, CompareLinesPutTheFusedVersionBesideTheOthers) {
+  const gpulab::training_module m = gpulab::ml::make_module();
+  ASSERT_TRUE(m.compare);
+  const auto result = [](const char* version, double size, double ms, bool verified = true) {
+    gpulab::case_result r;
+    r.name = std::string("kmeans_") + version;
+    r.parameters = {"kmeans", version, "float"};
+    r.size_value = size;
+    r.size_label = std::to_string(static_cast<int>(size)) + " x 16";
+    r.gpu.median_ms = ms;
+    r.verified = verified;
+    return r;
+  };
+  const auto lines = m.compare({result("naive", 1000, 4.0), result("gemm", 1000, 2.0), result("fused", 1000, 1.0),
+                                result("naive", 50, 3.0, false), result("fused", 50, 1.5)});
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].find("kmeans_fused, 50 x 16: 1.500 ms"), std::string::npos) << lines[0];
+  EXPECT_EQ(lines[0].find("naive"), std::string::npos) << "an unverified row is no comparison: " << lines[0];
+  EXPECT_NE(lines[1].find("4.0x faster than kmeans_naive, 2.0x faster than kmeans_gemm"), std::string::npos)
+      << lines[1];
 }
 
 }  // namespace

@@ -12,7 +12,7 @@ namespace gpulab::exercises {
 
 struct exercise_info {
   std::string_view name;
-  std::string_view module_name;  // the module id: device, transfer, linalg, random, custom, dataframe, multigpu
+  std::string_view module_name;  // the module id: device, transfer, linalg, random, custom, dataframe, ml, multigpu
   std::string_view summary;
   std::string_view file;  // what the trainee edits
 };
@@ -37,6 +37,9 @@ inline constexpr std::array<exercise_info, 10> catalog = {{
     {"privatized_histogram", "dataframe",
      "a histogram with pandas cut bins: per-block counters in shared memory, one atomic per bin per block",
      "kernels/dataframe/exercises/privatized_histogram.cuh"},
+    {"kmeans_assign", "ml",
+     "the fused k-means assignment: nearest centroid (ties: smallest index) and per-block sums, one pass",
+     "kernels/ml/exercises/kmeans_assign.cuh"},
     {"halo_exchange", "multigpu",
      "the slab decomposition's halo exchange: grouped ncclSend/ncclRecv on a stream of its own, ordered by events",
      "kernels/multigpu/exercises/halo_exchange.hpp"},

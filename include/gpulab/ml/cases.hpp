@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+// Module 7's cases: what `gpulab ml` runs and the tests drive through the runner.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gpulab/bench/case.hpp"
+#include "gpulab/bench/runner.hpp"
+#include "gpulab/ml/kmeans.hpp"
+
+namespace gpulab::ml {
+
+// One k-means problem: seeded blobs of rows x features around `clusters` centres,
+// or the chosen columns of a CSV file (input non-empty), clustered into `clusters`
+// by `iterations` Lloyd iterations from k-means++ centres (the same for GPU and CPU).
+struct kmeans_problem {
+  std::int64_t rows = 0;
+  int features = 0;
+  int clusters = 0;
+  int iterations = 0;
+  std::string input = {};               // a CSV file, or "" for blobs
+  std::vector<std::string> columns = {};  // its feature columns
+};
+
+// The problems the options ask for: the two presets (no --size), --size N rows,
+// or --input with --columns. Throws usage_error for a bad combination.
+std::vector<kmeans_problem> kmeans_problems(const run_options& options);
+
+// Throws usage_error for sizes k-means cannot take (k > rows, ...) or past 2^62 bytes.
+std::unique_ptr<bench_case> make_kmeans_case(kmeans_version version, const kmeans_problem& problem);
+
+// The factory of an entry: one case per problem.
+std::vector<std::unique_ptr<bench_case>> kmeans_cases(kmeans_version version, const run_options& options);
+
+}  // namespace gpulab::ml

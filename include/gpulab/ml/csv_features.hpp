@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+// Features from a CSV file for module 7's algorithms (`--input FILE.csv --columns
+// a,b,c`): read by module 6's CSV reader, the chosen columns (float64 or int64)
+// turned into an n x d float32 matrix, row-major.
+//
+// Errors, one line each: an unreadable or malformed file (text in a number
+// column included) is io_error with file:line:column from the reader; an unknown
+// column is usage_error naming the columns there are; a missing value or NaN/Inf
+// in a chosen column is numerical_error with its file line and column name.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gpulab/ml/feature_matrix.hpp"
+
+namespace gpulab::ml {
+
+// "a,b,c" -> {"a", "b", "c"}. Throws usage_error for an empty list, an empty name or a name given twice.
+std::vector<std::string> parse_column_list(std::string_view list);
+
+host_features load_features_host(const std::filesystem::path& path, const std::vector<std::string>& columns);
+
+// The same on the device (complete when this returns).
+feature_matrix load_features(const std::filesystem::path& path, const std::vector<std::string>& columns,
+                             cuda::stream_ref s);
+
+}  // namespace gpulab::ml

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+// Lloyd's iterations on the GPU with every buffer made once: what kmeans_fit()
+// runs, and what the cases time (their inputs and initial centroids are made
+// before the clock starts). Plain C++: the launchers are in src/ml/kmeans_lloyd.cu.
+//
+// One iteration, in every version:
+//   1. assignment: each point's nearest centroid (the version's way), and each
+//      block's partial sums and counts of its points per cluster (+ its inertia);
+//   2. update: the partials of all blocks summed in a fixed order (double), each
+//      centroid moved to its mean (an empty cluster keeps its centroid), and the
+//      largest shift. No n x k matrix in the fused version; no atomics on global
+//      memory in any: the result does not depend on the order blocks run in.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cuda/stream_ref>
+
+#include "gpulab/core/memory.hpp"
+#include "gpulab/linalg/blas.hpp"
+#include "gpulab/ml/kmeans.hpp"
+
+namespace gpulab::ml {
+
+// The largest k * d the fused version keeps in shared memory (centroids and the
+// block's sums: 2 k d floats + k counts <= 48 KiB), and the one the update step of
+// the naive and gemm versions keeps (the block's sums: k d floats + k counts).
+inline constexpr std::int64_t fused_max_centroid_values = 6000;
+inline constexpr std::int64_t update_max_centroid_values = 12000;
+
+// Per fit: what one Lloyd's run reports (also kept on the device, see inertia_on_device()).
+struct lloyd_outcome {
+  int iterations = 0;
+  double inertia = 0;
+};
+
+class lloyd_runner {
+ public:
+  // x: n x d row-major packed on the device; `blas` only for the gemm version (its stream must be s).
+  // Throws usage_error for the fused version past fused_max_centroid_values.
+  lloyd_runner(kmeans_version version, linalg::matrix_view<const float> x, int k, linalg::blas_handle* blas,
+               cuda::stream_ref s);
+
+  // Device bytes the runner allocates for these sizes (the distance matrix of the
+  // naive and gemm versions, the norms, the per-block partials).
+  static std::size_t device_bytes(kmeans_version version, std::int64_t n, std::int64_t d, int k);
+
+  // Runs up to max_iterations from the centroids in `centroids` (k x d, device,
+  // updated in place), then labels every row with the final centroids and sums
+  // the inertia into inertia_on_device(). With tolerance == 0 nothing waits for the
+  // host (the cases time this); with tolerance > 0 the shift is read back each iteration.
+  // Returns the iterations run (max_iterations when tolerance == 0).
+  int run_async(float* centroids, std::int32_t* labels, int max_iterations, double tolerance, cuda::stream_ref s);
+
+  // The inertia of the last run, on the device (one double).
+  [[nodiscard]] double* inertia_on_device() noexcept { return stats_.data(); }
+
+  [[nodiscard]] unsigned partial_blocks() const noexcept { return blocks_; }
+
+ private:
+  void assign_and_accumulate(const float* centroids, std::int32_t* labels, cuda::stream_ref s);
+  kmeans_version version_;
+  const float* x_;
+  std::int64_t n_;
+  int d_, k_;
+  linalg::blas_handle* blas_;
+  unsigned blocks_ = 0;                        // blocks of the assignment: one partial each
+  device_buffer<float> partial_sums_;          // blocks x k x d
+  device_buffer<std::uint32_t> partial_counts_;  // blocks x k
+  device_buffer<double> partial_inertia_;      // blocks
+  device_buffer<float> next_centroids_;        // k x d
+  device_buffer<double> stats_;                // [0] inertia, [1] largest squared shift
+  device_buffer<float> distances_;             // naive: n x k squared distances; gemm: n x k dot products
+  device_buffer<float> row_norms_;             // gemm: |x_i|^2
+  device_buffer<float> centroid_norms_;        // gemm: |c|^2
+  device_buffer<std::int32_t> scratch_labels_;  // labels of the iterations (the caller's get the final ones)
+};
+
+}  // namespace gpulab::ml
