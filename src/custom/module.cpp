@@ -130,8 +130,11 @@ std::vector<case_entry> all_cases() {
     cases.push_back(reduction_entry(reduce_version::warp_shuffle, dot, what + ": warp shuffles, one atomic per block"));
     cases.push_back(reduction_entry(reduce_version::multi_element, dot,
                                     what + ": 16 elements per thread as float4 loads, then warp shuffles"));
-    cases.push_back(reduction_entry(reduce_version::wide_tile, dot,
-                                    what + ": 32 elements per thread (8 float4 loads in flight), then warp shuffles"));
+    // The wide tile gives the sum the dot product's shape; for a dot it is dot_multi_element again.
+    if (!dot) {
+      cases.push_back(reduction_entry(reduce_version::wide_tile, dot,
+                                      what + ": 32 elements per thread (8 float4 loads in flight), then warp shuffles"));
+    }
     cases.push_back(reduction_entry(reduce_version::cub, dot, what + ": cub::DeviceReduce (the library)"));
   }
   const std::vector<std::tuple<std::string, bool, line_sums_version, std::string>> sums = {

@@ -35,10 +35,9 @@ namespace {
 
 constexpr int block_size = 256;
 constexpr int vectors_per_thread = 4;  // 4 float4 = 16 floats per thread
-// The wide tile: 8 float4 = 32 floats, 128 bytes in flight per thread, as many as the
-// dot product's two inputs have with 4 (the dot read at 103% of the copy figure on the
-// H200 while the sum stopped at 90%: same kernel, half the bytes waiting per thread).
-constexpr int wide_vectors_per_thread = 8;
+// reduce_wide_tile: 8 float4 per thread for a sum, 4 + 4 for a dot product (its
+// __launch_bounds__ is for 256-thread blocks).
+constexpr int wide_vectors_per_input(bool dot) { return dot ? 4 : 8; }
 
 // x[i] * y[i] by index: CUB reads the dot product's terms through this, never storing them.
 struct product_at {
@@ -92,11 +91,12 @@ void launch(reduce_version v, const float* x, const float* y, std::int64_t n, re
           Dot ? y + 4 * n_vectors : nullptr, tail, total);
       break;
     }
-    case reduce_version::wide_tile: {  // the same kernel, a tile twice as long per thread
+    case reduce_version::wide_tile: {  // 128 bytes of loads per thread, 32 KiB per block
+      static_assert(block_size == 256, "reduce_wide_tile's __launch_bounds__ is for 256-thread blocks");
       const std::int64_t n_vectors = n / 4;
       const int tail = static_cast<int>(n % 4);
-      const unsigned grid = std::max(1u, blocks_for(n_vectors, block_size * wide_vectors_per_thread));
-      kernels::reduce_multi_element<Dot, wide_vectors_per_thread><<<grid, block_size, 0, s.get()>>>(
+      const unsigned grid = std::max(1u, blocks_for(n_vectors, block_size * wide_vectors_per_input(Dot)));
+      kernels::reduce_wide_tile<Dot><<<grid, block_size, 0, s.get()>>>(
           reinterpret_cast<const float4*>(x), reinterpret_cast<const float4*>(y), n_vectors, x + 4 * n_vectors,
           Dot ? y + 4 * n_vectors : nullptr, tail, total);
       break;
