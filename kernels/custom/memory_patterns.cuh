@@ -9,7 +9,7 @@
 //   row_sums_block_per_row         a block per row: the threads read the row side by side as float4
 //   column_sums_tiled              each thread sums a run of rows for 4 neighbouring columns (float4),
 //                                  so many more threads work; partial sums are added atomically
-//   transpose_naive / transpose_tiled / transpose_tiled_padded: see below
+//   transpose_naive / transpose_tiled / transpose_tiled_padded / transpose_wide_tile: see below
 //
 // Kernels that are not templates are `static`: each .cu file that includes this
 // header gets its own copy, so no one-definition-rule trap.
@@ -123,5 +123,50 @@ __global__ void transpose_tiled(const float* __restrict__ in, float* __restrict_
   }
 }
 // [/snippet:transpose_tiled]
+
+// [snippet:transpose_wide_tile]
+// The padded transpose with more work per thread: a Tile x Tile tile (64 x 64) for
+// 32 x BlockRows threads, so each thread moves Tile / 32 columns x Tile / BlockRows
+// rows = 16 floats (64 bytes in flight, as many as the copy kernel; the 32 x 33 tile
+// gives each thread 4, 16 bytes). All loads go to registers first, then to shared
+// memory: every load is issued before any is waited for. Padding keeps both phases
+// free of bank conflicts: a warp's 32 threads always touch 32 consecutive columns
+// (load) or 32 consecutive rows (store) of a row of Tile + 1 floats.
+template <int Tile, int BlockRows>
+__global__ void transpose_wide_tile(const float* __restrict__ in, float* __restrict__ out, int rows,
+                                    int cols) {
+  static_assert(Tile % 32 == 0 && Tile % BlockRows == 0, "a tile is whole warps wide and whole blocks high");
+  constexpr int columns_per_thread = Tile / 32;
+  constexpr int rows_per_thread = Tile / BlockRows;
+  __shared__ float tile[Tile][Tile + 1];
+  float v[rows_per_thread][columns_per_thread];
+#pragma unroll
+  for (int k = 0; k < rows_per_thread; ++k) {
+    const int r = blockIdx.y * Tile + k * BlockRows + threadIdx.y;
+#pragma unroll
+    for (int j = 0; j < columns_per_thread; ++j) {
+      const int c = blockIdx.x * Tile + j * 32 + threadIdx.x;  // a warp reads 32 neighbours of one row
+      v[k][j] = (r < rows && c < cols) ? in[static_cast<std::int64_t>(r) * cols + c] : 0.0f;
+    }
+  }
+#pragma unroll
+  for (int k = 0; k < rows_per_thread; ++k) {
+#pragma unroll
+    for (int j = 0; j < columns_per_thread; ++j) tile[k * BlockRows + threadIdx.y][j * 32 + threadIdx.x] = v[k][j];
+  }
+  __syncthreads();  // the whole tile is loaded
+#pragma unroll
+  for (int k = 0; k < rows_per_thread; ++k) {
+    const int out_r = blockIdx.x * Tile + k * BlockRows + threadIdx.y;  // a row of `out` is a column of `in`
+#pragma unroll
+    for (int j = 0; j < columns_per_thread; ++j) {
+      const int out_c = blockIdx.y * Tile + j * 32 + threadIdx.x;
+      if (out_r < cols && out_c < rows) {
+        out[static_cast<std::int64_t>(out_r) * rows + out_c] = tile[j * 32 + threadIdx.x][k * BlockRows + threadIdx.y];
+      }
+    }
+  }
+}
+// [/snippet:transpose_wide_tile]
 
 }  // namespace gpulab::custom::kernels

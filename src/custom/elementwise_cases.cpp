@@ -33,19 +33,23 @@ class elementwise_case final : public bench_case {
     if (n == 0) throw usage_error("an elementwise case needs at least 1 element");
   }
   // saxpy by a kernel compiled at run time from `operation` (see runtime_saxpy_parameters).
-  elementwise_case(std::string operation, std::size_t n)
+  // restrict_pointers: the parameters say __restrict__ (runtime_saxpy_restrict_parameters).
+  elementwise_case(std::string operation, std::size_t n, bool restrict_pointers)
       : elementwise_case(elementwise_op::saxpy, map_version::grid_stride, n) {
     runtime_operation_ = std::move(operation);
+    runtime_restrict_ = restrict_pointers;
   }
   std::string name() const override {
-    if (runtime_operation_) return "saxpy_runtime_compiled";
+    if (runtime_operation_) return runtime_restrict_ ? "saxpy_runtime_compiled_restrict" : "saxpy_runtime_compiled";
     if (op_ == elementwise_op::polynomial_constant || op_ == elementwise_op::polynomial_global) {
       return elementwise_op_name(op_);  // both vectorized: the difference is where the coefficients live
     }
     return std::string(elementwise_op_name(op_)) + "_" + map_version_name(version_);
   }
   case_parameters parameters() const override {
-    if (runtime_operation_) return {"saxpy", "runtime_compiled", "float"};
+    if (runtime_operation_) {
+      return {"saxpy", runtime_restrict_ ? "runtime_compiled_restrict" : "runtime_compiled", "float"};
+    }
     if (op_ == elementwise_op::polynomial_constant) return {"polynomial", "constant_memory", "float"};
     if (op_ == elementwise_op::polynomial_global) return {"polynomial", "global_memory", "float"};
     return {elementwise_op_name(op_), map_version_name(version_), "float"};
@@ -93,7 +97,8 @@ class elementwise_case final : public bench_case {
     params_.global_coefficients = coefficients_device_.data();
     params_.coefficient_count = static_cast<int>(course_polynomial.size());
     if (runtime_operation_) {  // compiled once per process (cached), not timed
-      runtime_kernel_.emplace(runtime_saxpy_parameters, *runtime_operation_, "saxpy");
+      runtime_kernel_.emplace(runtime_restrict_ ? runtime_saxpy_restrict_parameters : runtime_saxpy_parameters,
+                              *runtime_operation_, "saxpy");
     }
   }
 
@@ -178,6 +183,7 @@ class elementwise_case final : public bench_case {
   std::size_t n_;
   elementwise_params params_;
   std::optional<std::string> runtime_operation_;
+  bool runtime_restrict_ = false;
   std::optional<rtc::elementwise_kernel> runtime_kernel_;
   std::vector<float> x_, y_, expected_;
   device_buffer<float> x_device_, y_device_, out_device_, coefficients_device_;
@@ -189,8 +195,9 @@ std::unique_ptr<bench_case> make_elementwise_case(elementwise_op op, map_version
   return std::make_unique<elementwise_case>(op, v, n);
 }
 
-std::unique_ptr<bench_case> make_runtime_saxpy_case(const std::string& operation, std::size_t n) {
-  return std::make_unique<elementwise_case>(operation, n);
+std::unique_ptr<bench_case> make_runtime_saxpy_case(const std::string& operation, std::size_t n,
+                                                    bool restrict_pointers) {
+  return std::make_unique<elementwise_case>(operation, n, restrict_pointers);
 }
 
 void check_runtime_saxpy_compiles(const std::string& operation) {

@@ -93,6 +93,7 @@ class transpose_case final : public bench_case {
       case transpose_version::naive: return {"transpose", "naive", "float"};
       case transpose_version::tiled: return {"transpose", "tiled", "float"};
       case transpose_version::tiled_padded: return {"transpose", "tiled_padded", "float"};
+      case transpose_version::wide_tile: return {"transpose", "wide_tile", "float"};
     }
     return {"transpose", "?", "float"};
   }

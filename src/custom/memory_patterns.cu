@@ -15,6 +15,7 @@ namespace {
 constexpr int block_size = 256;
 constexpr int tile = 32;
 constexpr int tile_block_rows = 8;  // transposes: blocks of 32 x 8 threads, 4 elements each
+constexpr int wide_tile = 64;       // transpose_wide_tile: 64 x 64 tiles, the same 32 x 8 threads, 16 elements each
 constexpr int rows_per_block = 64;  // column_sums_tiled: each thread adds 64 rows, then one atomic per column
 
 void require_shape(cuda::std::span<const float> m, int rows, int cols, std::size_t out_size, std::size_t out_expected,
@@ -37,6 +38,7 @@ const char* transpose_version_name(transpose_version v) {
     case transpose_version::naive: return "transpose_naive";
     case transpose_version::tiled: return "transpose_tiled";
     case transpose_version::tiled_padded: return "transpose_tiled_padded";
+    case transpose_version::wide_tile: return "transpose_wide_tile";
   }
   return "?";
 }
@@ -90,6 +92,12 @@ void transpose_async(transpose_version v, cuda::std::span<const float> in, int r
     case transpose_version::tiled_padded:
       kernels::transpose_tiled<tile, tile_block_rows, 1><<<grid, block, 0, s.get()>>>(in.data(), out.data(), rows, cols);
       break;
+    case transpose_version::wide_tile: {  // the same threads per block, a tile four times as large
+      const dim3 wide_grid(blocks_for(cols, wide_tile), blocks_for(rows, wide_tile));
+      kernels::transpose_wide_tile<wide_tile, tile_block_rows>
+          <<<wide_grid, block, 0, s.get()>>>(in.data(), out.data(), rows, cols);
+      break;
+    }
   }
   GPULAB_CHECK_LAUNCH();
 }

@@ -63,10 +63,11 @@ std::vector<std::string> compare(const std::vector<case_result>& results) {
     lines.push_back(line);
   }
   // Runtime against ahead-of-time compilation: the same grid-stride loop.
-  const case_result* runtime = find_verified(results, {.operation = "saxpy", .version = "runtime_compiled"});
   const case_result* ahead = find_verified(results, {.operation = "saxpy", .version = "grid_stride"});
-  if (runtime != nullptr && ahead != nullptr) {
-    lines.push_back("saxpy_runtime_compiled runs at " +
+  for (const char* version : {"runtime_compiled", "runtime_compiled_restrict"}) {
+    const case_result* runtime = find_verified(results, {.operation = "saxpy", .version = version});
+    if (runtime == nullptr || ahead == nullptr) continue;
+    lines.push_back("saxpy_" + std::string(version) + " runs at " +
                     format_fixed(100.0 * ahead->gpu.median_ms / runtime->gpu.median_ms, 1) +
                     "% of saxpy_grid_stride's speed (the same loop, compiled ahead of time)");
   }
@@ -108,6 +109,14 @@ std::vector<case_entry> all_cases() {
                                                     options.size.value_or(default_elementwise));
                    }),
                    check_elements});
+  cases.push_back({"saxpy_runtime_compiled_restrict",
+                   "the same, its pointer parameters marked __restrict__ as the compiled-ahead kernels' are"
+                   " (--size: floats; default 50M)",
+                   one_case([](const run_options& options) {
+                     return make_runtime_saxpy_case(operation_option.text(options),
+                                                    options.size.value_or(default_elementwise), true);
+                   }),
+                   check_elements});
   cases.push_back(elementwise_entry(elementwise_op::polynomial_constant, map_version::vectorized,
                                     "degree-7 polynomial by Horner, coefficients in __constant__ memory"));
   cases.push_back(elementwise_entry(elementwise_op::polynomial_global, map_version::vectorized,
@@ -121,6 +130,11 @@ std::vector<case_entry> all_cases() {
     cases.push_back(reduction_entry(reduce_version::warp_shuffle, dot, what + ": warp shuffles, one atomic per block"));
     cases.push_back(reduction_entry(reduce_version::multi_element, dot,
                                     what + ": 16 elements per thread as float4 loads, then warp shuffles"));
+    // The wide tile gives the sum the dot product's shape; for a dot it is dot_multi_element again.
+    if (!dot) {
+      cases.push_back(reduction_entry(reduce_version::wide_tile, dot,
+                                      what + ": 32 elements per thread (8 float4 loads in flight), then warp shuffles"));
+    }
     cases.push_back(reduction_entry(reduce_version::cub, dot, what + ": cub::DeviceReduce (the library)"));
   }
   const std::vector<std::tuple<std::string, bool, line_sums_version, std::string>> sums = {
@@ -142,7 +156,9 @@ std::vector<case_entry> all_cases() {
   for (const auto& [version, what] : std::vector<std::pair<transpose_version, std::string>>{
            {transpose_version::naive, "transpose: coalesced reads, scattered writes"},
            {transpose_version::tiled, "transpose through a 32 x 32 shared-memory tile (32-way bank conflicts)"},
-           {transpose_version::tiled_padded, "transpose through a 32 x 33 tile: no bank conflicts"}}) {
+           {transpose_version::tiled_padded, "transpose through a 32 x 33 tile: no bank conflicts"},
+           {transpose_version::wide_tile,
+            "transpose through a 64 x 65 tile: 16 floats per thread, all loads in flight together"}}) {
     cases.push_back({transpose_version_name(version), what + " (--size: n of an n x n matrix; default 8192)",
                      one_case([version](const run_options& options) {
                        return make_transpose_case(version, static_cast<int>(options.size.value_or(8192)));
@@ -187,8 +203,10 @@ void validate(const run_options& options) {
                        });
   if (fractal) (void)fractal_from_options(options);
   // A typo in --operation: NVRTC's log now, not after minutes of other cases.
-  const bool runtime_saxpy = options.selected.empty() || std::find(options.selected.begin(), options.selected.end(),
-                                                                   "saxpy_runtime_compiled") != options.selected.end();
+  const bool runtime_saxpy =
+      options.selected.empty() ||
+      std::any_of(options.selected.begin(), options.selected.end(),
+                  [](const std::string& s) { return s.rfind("saxpy_runtime_compiled", 0) == 0; });
   if (runtime_saxpy) check_runtime_saxpy_compiles(operation_option.text(options));
   // The picture's folder takes a file (nothing is created before the demo has drawn it).
   require_atomically_writable(image_option.text(options));

@@ -20,6 +20,7 @@ const char* reduce_version_name(reduce_version v) {
     case reduce_version::shared_tree: return "shared_tree";
     case reduce_version::warp_shuffle: return "warp_shuffle";
     case reduce_version::multi_element: return "multi_element";
+    case reduce_version::wide_tile: return "wide_tile";
     case reduce_version::cub: return "cub";
   }
   return "?";
@@ -27,13 +28,16 @@ const char* reduce_version_name(reduce_version v) {
 
 std::vector<reduce_version> all_reduce_versions() {
   return {reduce_version::atomic_per_element, reduce_version::shared_tree, reduce_version::warp_shuffle,
-          reduce_version::multi_element, reduce_version::cub};
+          reduce_version::multi_element, reduce_version::wide_tile, reduce_version::cub};
 }
 
 namespace {
 
 constexpr int block_size = 256;
 constexpr int vectors_per_thread = 4;  // 4 float4 = 16 floats per thread
+// reduce_wide_tile: 8 float4 per thread for a sum, 4 + 4 for a dot product (its
+// __launch_bounds__ is for 256-thread blocks).
+constexpr int wide_vectors_per_input(bool dot) { return dot ? 4 : 8; }
 
 // x[i] * y[i] by index: CUB reads the dot product's terms through this, never storing them.
 struct product_at {
@@ -61,7 +65,8 @@ void launch(reduce_version v, const float* x, const float* y, std::int64_t n, re
     return;
   }
   // float4 loads need 16-byte aligned pointers; anything else takes the one-element-per-thread path.
-  if (v == reduce_version::multi_element && !(aligned_16(x) && (!Dot || aligned_16(y)))) {
+  const bool float4_version = v == reduce_version::multi_element || v == reduce_version::wide_tile;
+  if (float4_version && !(aligned_16(x) && (!Dot || aligned_16(y)))) {
     v = reduce_version::warp_shuffle;
   }
   switch (v) {
@@ -82,6 +87,16 @@ void launch(reduce_version v, const float* x, const float* y, std::int64_t n, re
       const int tail = static_cast<int>(n % 4);
       const unsigned grid = std::max(1u, blocks_for(n_vectors, block_size * vectors_per_thread));
       kernels::reduce_multi_element<Dot, vectors_per_thread><<<grid, block_size, 0, s.get()>>>(
+          reinterpret_cast<const float4*>(x), reinterpret_cast<const float4*>(y), n_vectors, x + 4 * n_vectors,
+          Dot ? y + 4 * n_vectors : nullptr, tail, total);
+      break;
+    }
+    case reduce_version::wide_tile: {  // 128 bytes of loads per thread, 32 KiB per block
+      static_assert(block_size == 256, "reduce_wide_tile's __launch_bounds__ is for 256-thread blocks");
+      const std::int64_t n_vectors = n / 4;
+      const int tail = static_cast<int>(n % 4);
+      const unsigned grid = std::max(1u, blocks_for(n_vectors, block_size * wide_vectors_per_input(Dot)));
+      kernels::reduce_wide_tile<Dot><<<grid, block_size, 0, s.get()>>>(
           reinterpret_cast<const float4*>(x), reinterpret_cast<const float4*>(y), n_vectors, x + 4 * n_vectors,
           Dot ? y + 4 * n_vectors : nullptr, tail, total);
       break;

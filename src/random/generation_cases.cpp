@@ -149,15 +149,16 @@ class generation_case final : public bench_case {
   }
 
   std::string name() const override {
-    return std::string(distribution_name(config_.distribution)) + "_" + generator_name(config_.generator);
+    return std::string(distribution_name(config_.distribution)) + "_" + version();
   }
   case_parameters parameters() const override {
     const bool counts = config_.distribution == distribution_kind::poisson;  // unsigned counts in the float buffer
-    return {distribution_name(config_.distribution), generator_name(config_.generator), counts ? "unsigned" : "float"};
+    return {distribution_name(config_.distribution), version(), counts ? "unsigned" : "float"};
   }
   std::string size_label() const override { return std::to_string(n_) + " numbers"; }
   double size_value() const override { return static_cast<double>(n_); }
-  std::size_t device_bytes_needed() const override { return n_ * sizeof(float); }
+  // Dynamic ordering: a second buffer for the device twin's numbers.
+  std::size_t device_bytes_needed() const override { return (dynamic() ? 2 : 1) * n_ * sizeof(float); }
   // n <= 2^40 (the module refuses more): these products cannot wrap.
   // The baseline's numbers, the GPU's copy, the CPU twin's numbers, Kolmogorov-Smirnov's sample and its sorted copy.
   std::size_t host_bytes_needed() const override {
@@ -186,6 +187,7 @@ class generation_case final : public bench_case {
     out_ = device_buffer<float>(n_, s);
     generator_.emplace(config_.generator, seed, where::device, config_.dimensions);
     generator_->set_stream(s);
+    if (dynamic()) generator_->set_ordering(generator_ordering::dynamic);
     cpu_out_.assign(n_, 0.0f);
   }
 
@@ -211,6 +213,7 @@ class generation_case final : public bench_case {
     synchronize(s);
     verification result = check_statistics(got);
     result.check = "statistical";
+    if (dynamic()) return compare_with_device_twin(std::move(result), got, s);
     if (!result.passed || statistical_only_ || !follow_gpu()) return result;
     const verification same = compare_with_cpu(got, cpu_twin_numbers_, config_.distribution, config_.params);
     return {same.passed, same.passed ? result.detail + ", equal to cuRAND's CPU generator" : same.detail,
@@ -252,6 +255,42 @@ class generation_case final : public bench_case {
     return true;
   }
 
+  bool dynamic() const { return config_.ordering == generator_ordering::dynamic; }
+  std::string version() const {
+    return std::string(generator_name(config_.generator)) + (dynamic() ? "_dynamic_ordering" : "");
+  }
+
+  // Dynamic ordering: no CPU generator makes the GPU's layout, but a second device
+  // generator of the same kind, seed and ordering, called as many times with the same
+  // count, must make the same numbers bit for bit (on one GPU the layout is fixed). A
+  // wrong or missing number that the statistics cannot see (one normal number moved by
+  // 1.5) differs from the twin's. Runs on the GPU, so it scales: the CPU is not needed.
+  verification compare_with_device_twin(verification statistics, std::span<const float> got, cuda::stream_ref s) {
+    if (!statistics.passed || gpu_runs_ == 0) return statistics;
+    if (!device_twin_) {
+      device_twin_.emplace(config_.generator, seed_, where::device, config_.dimensions);
+      device_twin_->set_stream(s);
+      device_twin_->set_ordering(generator_ordering::dynamic);
+      device_twin_out_ = device_buffer<float>(n_, s);
+    }
+    for (; twin_runs_ < gpu_runs_; ++twin_runs_) {
+      device_twin_->generate(config_.distribution, device_twin_out_.span(), config_.params);
+    }
+    cpu_twin_numbers_.assign(n_, 0.0f);
+    copy_to_host_async(device_twin_out_, std::span<float>(cpu_twin_numbers_), s);
+    synchronize(s);
+    for (std::size_t i = 0; i < n_; ++i) {
+      if (std::bit_cast<std::uint32_t>(got[i]) != std::bit_cast<std::uint32_t>(cpu_twin_numbers_[i])) {
+        return {false,
+                "number " + std::to_string(i) + " is " + format_significant(got[i]) +
+                    ", a second generator of the same seed and ordering made " +
+                    format_significant(cpu_twin_numbers_[i]),
+                "statistical + repeatable"};
+      }
+    }
+    return {true, statistics.detail + ", equal to a second generator's", "statistical + repeatable"};
+  }
+
   generation_config config_;
   std::size_t n_ = 0;
   std::uint64_t seed_ = 0;
@@ -261,13 +300,97 @@ class generation_case final : public bench_case {
   bool statistical_only_ = false;       // use_scalable_check()
   std::optional<generator> cpu_twin_;   // cuRAND's CPU generator, made on first use
   std::vector<float> cpu_twin_numbers_;
+  std::optional<generator> device_twin_;  // dynamic ordering: the second device generator
+  device_buffer<float> device_twin_out_;
   std::size_t gpu_runs_ = 0, twin_runs_ = 0;
 };
+
+// [snippet:counter_based_case]
+// The hand-written normal generator (counter_based.hpp). Its CPU reference is the same
+// counter-based stream, made on all cores, and is also the CPU time the report shows.
+// Every run makes the same numbers (number i depends on the seed and i only).
+class counter_based_normal_case final : public bench_case {
+ public:
+  counter_based_normal_case(std::size_t n, const distribution_params& params, bool fast_log)
+      : n_(n), params_(params), fast_log_(fast_log) {
+    params_.validate(distribution_kind::normal);
+    if (n_ == 0) throw usage_error(name() + " needs at least 1 number");
+  }
+  std::string name() const override { return "normal_" + version(); }
+  case_parameters parameters() const override { return {"normal", version(), "float"}; }
+  std::string size_label() const override { return std::to_string(n_) + " numbers"; }
+  double size_value() const override { return static_cast<double>(n_); }
+  std::size_t device_bytes_needed() const override { return n_ * sizeof(float); }
+  // The reference, the GPU's copy, Kolmogorov-Smirnov's sample and its sorted copy (n <= 2^40: no wrap).
+  std::size_t host_bytes_needed() const override {
+    return 2 * n_ * sizeof(float) + 2 * std::min<std::size_t>(n_, std::size_t{1} << 20) * sizeof(float);
+  }
+  work_amount work() const override {
+    const double n = static_cast<double>(n_);
+    return {.bytes_written = n * sizeof(float), .items = n};
+  }
+  // The reference: a Philox call per 4 numbers and double log, sqrt, sin, cos per 2, on all cores.
+  double estimated_cpu_seconds() const override {
+    return bench_case::estimated_cpu_seconds() + static_cast<double>(n_) / 1e8;
+  }
+  bool has_scalable_check() const override { return true; }
+  void use_scalable_check() override { statistical_only_ = true; }
+
+  void setup(std::uint64_t seed, cuda::stream_ref s) override {
+    seed_ = seed;
+    out_ = device_buffer<float>(n_, s);
+    expected_.assign(n_, 0.0f);
+  }
+  void run_cpu() override { normal_counter_based_cpu(expected_, seed_, params_.mean, params_.sigma); }
+  std::vector<output_region> outputs() override { return {output_of(out_.data(), n_)}; }
+  void run_gpu(cuda::stream_ref s) override {
+    normal_counter_based_async(out_.span(), seed_, params_.mean, params_.sigma, s, fast_log_);
+  }
+
+  verification verify(cuda::stream_ref s) override {
+    std::vector<float> got(n_);
+    copy_to_host_async(out_, std::span<float>(got), s);
+    synchronize(s);
+    verification result = check_normal(got, params_.mean, params_.sigma, false);
+    result.check = "statistical";
+    if (!result.passed || statistical_only_) return result;
+    for (std::size_t i = 0; i < n_; ++i) {
+      const double y = got[i], expected = expected_[i];
+      // The quick bound first; the exact one (it recomputes the pair's radius) only where that fails.
+      if (std::abs(y - expected) <= 1e-5 * std::max(1.0, std::abs(expected))) continue;
+      const double tolerance = counter_based_tolerance(seed_, i, params_.sigma, expected);
+      if (!(std::abs(y - expected) <= tolerance)) {  // NaN fails
+        return {false,
+                "number " + std::to_string(i) + " is " + format_significant(got[i]) + ", the CPU's stream has " +
+                    format_significant(expected_[i]) + " (tolerance " + format_significant(tolerance) + ")",
+                "vs CPU + statistical"};
+      }
+    }
+    return {true, result.detail + ", equal to the CPU's stream within 1e-5", "vs CPU + statistical"};
+  }
+
+ private:
+  std::string version() const { return fast_log_ ? "philox_counter_based_fast_log" : "philox_counter_based"; }
+
+  std::size_t n_;
+  distribution_params params_;
+  bool fast_log_;
+  std::uint64_t seed_ = 0;
+  device_buffer<float> out_;
+  std::vector<float> expected_;
+  bool statistical_only_ = false;
+};
+// [/snippet:counter_based_case]
 
 }  // namespace
 
 std::unique_ptr<bench_case> make_generation_case(const generation_config& config) {
   return std::make_unique<generation_case>(config);
+}
+
+std::unique_ptr<bench_case> make_counter_based_normal_case(std::size_t n, const distribution_params& params,
+                                                          bool fast_log) {
+  return std::make_unique<counter_based_normal_case>(n, params, fast_log);
 }
 
 }  // namespace gpulab::random

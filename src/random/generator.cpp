@@ -175,6 +175,21 @@ void generator::set_offset(std::uint64_t offset) {
   GPULAB_CURAND_TRY(curandSetGeneratorOffset(handle_, offset));
 }
 
+void generator::set_ordering(generator_ordering ordering) {
+  if (ordering == generator_ordering::standard) {
+    GPULAB_CURAND_TRY(curandSetGeneratorOrdering(
+        handle_, is_quasi_random(kind_) ? CURAND_ORDERING_QUASI_DEFAULT : CURAND_ORDERING_PSEUDO_DEFAULT));
+    return;
+  }
+  const bool dynamic_kind = kind_ == generator_kind::xorwow || kind_ == generator_kind::mrg32k3a ||
+                            kind_ == generator_kind::philox;
+  if (location_ != where::device || !dynamic_kind) {
+    throw usage_error(std::string("dynamic ordering is for the device generators xorwow, mrg32k3a and philox, not ") +
+                      (location_ == where::host ? "a CPU generator" : generator_name(kind_)));
+  }
+  GPULAB_CURAND_TRY(curandSetGeneratorOrdering(handle_, CURAND_ORDERING_PSEUDO_DYNAMIC));
+}
+
 void generator::require_length(std::size_t n) const {
   if (n % dimensions_ != 0) {
     throw usage_error("a " + std::to_string(dimensions_) + "-dimensional Sobol generator makes points of " +

@@ -117,6 +117,22 @@ case_entry distribution_entry(distribution_kind d, const std::string& descriptio
           check_numbers};
 }
 
+// One case: Philox through the host API with cuRAND's dynamic ordering (the layout fastest on this GPU).
+case_entry dynamic_ordering_entry(distribution_kind d, const std::string& description) {
+  return {std::string(distribution_name(d)) + "_philox_dynamic_ordering",
+          description + " (--size: numbers; default 2^26)",
+          one_case([d](const run_options& options) {
+            generation_config config;
+            config.generator = generator_kind::philox;
+            config.distribution = d;
+            config.n = options.size.value_or(default_numbers);
+            config.params = selected_params(options);
+            config.ordering = generator_ordering::dynamic;
+            return make_generation_case(config);
+          }),
+          check_numbers};
+}
+
 case_entry pi_entry(pi_version v, const std::string& description) {
   return {pi_version_name(v), description + " (--size: darts; default 2^29)",
           one_case([v](const run_options& options) { return make_pi_case(v, options.size.value_or(default_darts)); }),
@@ -180,6 +196,25 @@ training_module make_module() {
           distribution_entry(distribution_kind::normal, "host API: normal floats (--mean, --sigma)"),
           distribution_entry(distribution_kind::log_normal, "host API: log-normal floats (--mean, --sigma of the log)"),
           distribution_entry(distribution_kind::poisson, "host API: Poisson counts (--lambda)"),
+          dynamic_ordering_entry(distribution_kind::uniform,
+                                 "host API, Philox, CURAND_ORDERING_PSEUDO_DYNAMIC: uniform floats in (0, 1]"),
+          dynamic_ordering_entry(distribution_kind::normal,
+                                 "host API, Philox, CURAND_ORDERING_PSEUDO_DYNAMIC: normal floats (--mean, --sigma)"),
+          {"normal_philox_counter_based",
+           "hand-written: Box-Muller on the Philox4x32-10 counter stream, a float4 per thread and call"
+           " (--mean, --sigma; --size: numbers; default 2^26)",
+           one_case([](const run_options& options) {
+             return make_counter_based_normal_case(options.size.value_or(default_numbers), selected_params(options));
+           }),
+           check_numbers},
+          {"normal_philox_counter_based_fast_log",
+           "the same numbers, ln u1 by the hardware's log2 (a short series near u1 = 1) instead of logf"
+           " (--mean, --sigma; --size: numbers; default 2^26)",
+           one_case([](const run_options& options) {
+             return make_counter_based_normal_case(options.size.value_or(default_numbers), selected_params(options),
+                                                   true);
+           }),
+           check_numbers},
           pi_entry(pi_version::xorwow, "Monte Carlo pi, device API, XORWOW state per resident thread"),
           pi_entry(pi_version::philox, "Monte Carlo pi, device API, Philox state per resident thread"),
           pi_entry(pi_version::mrg32k3a, "Monte Carlo pi, device API, MRG32k3a state per resident thread"),

@@ -24,6 +24,7 @@ const char* copy_kind_name(copy_kind kind) {
     case copy_kind::d2d_memcpy: return "d2d_memcpy";
     case copy_kind::d2d_copy_kernel: return "d2d_copy_kernel";
     case copy_kind::d2d_copy_grid_stride: return "d2d_copy_grid_stride";
+    case copy_kind::d2d_copy_wide_tile: return "d2d_copy_wide_tile";
     case copy_kind::managed_on_demand: return "managed_on_demand";
     case copy_kind::managed_prefetch: return "managed_prefetch";
   }
@@ -52,13 +53,15 @@ class copy_case final : public bench_case {
       case copy_kind::d2d_memcpy: return {"d2d", "memcpy", "byte"};
       case copy_kind::d2d_copy_kernel: return {"d2d", "copy_kernel", "byte"};
       case copy_kind::d2d_copy_grid_stride: return {"d2d", "copy_grid_stride", "byte"};
+      case copy_kind::d2d_copy_wide_tile: return {"d2d", "copy_wide_tile", "byte"};
       case copy_kind::managed_on_demand: return {"managed", "on_demand", "byte"};
       case copy_kind::managed_prefetch: return {"managed", "prefetch", "byte"};
     }
     return {"?", "?", "byte"};
   }
   bool is_device_to_device() const {
-    return kind_ == copy_kind::d2d_memcpy || kind_ == copy_kind::d2d_copy_kernel || kind_ == copy_kind::d2d_copy_grid_stride;
+    return kind_ == copy_kind::d2d_memcpy || kind_ == copy_kind::d2d_copy_kernel ||
+           kind_ == copy_kind::d2d_copy_grid_stride || kind_ == copy_kind::d2d_copy_wide_tile;
   }
   bool is_managed() const { return kind_ == copy_kind::managed_on_demand || kind_ == copy_kind::managed_prefetch; }
   bool is_host_to_device() const { return kind_ == copy_kind::h2d_pageable || kind_ == copy_kind::h2d_pinned; }
@@ -148,6 +151,7 @@ class copy_case final : public bench_case {
         break;
       case copy_kind::d2d_copy_kernel: copy_tiled_async(device_.span(), target_.span(), s); break;
       case copy_kind::d2d_copy_grid_stride: copy_grid_stride_async(device_.span(), target_.span(), s); break;
+      case copy_kind::d2d_copy_wide_tile: copy_wide_tile_async(device_.span(), target_.span(), s); break;
       case copy_kind::managed_prefetch: {
         int device = 0;
         GPULAB_CUDA_TRY(cudaGetDevice(&device));

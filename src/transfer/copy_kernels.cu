@@ -12,6 +12,7 @@ namespace gpulab::transfer {
 namespace {
 constexpr int block_size = 256;
 constexpr int copy_vectors_per_thread = 4;
+constexpr int wide_vectors_per_thread = 8;  // copy_wide_tile_async: 32 KiB per 256-thread block
 
 bool aligned_16(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; }
 
@@ -51,6 +52,17 @@ void copy_tiled_async(cuda::std::span<const unsigned char> in, cuda::std::span<u
         <<<blocks_for(vectors, static_cast<unsigned>(tile)), block_size, 0, s.get()>>>(from, to, vectors);
     GPULAB_CHECK_LAUNCH();
     // [/snippet:copy_tiled_launch]
+  });
+}
+
+void copy_wide_tile_async(cuda::std::span<const unsigned char> in, cuda::std::span<unsigned char> out,
+                          cuda::stream_ref s) {
+  copy_bytes(in, out, s, [&](const int4* from, int4* to, std::int64_t vectors) {
+    const std::int64_t tile = std::int64_t{block_size} * wide_vectors_per_thread;  // vectors per block
+    static_assert(block_size == 256, "copy_wide_tile's __launch_bounds__ is for 256-thread blocks");
+    kernels::copy_wide_tile<wide_vectors_per_thread>
+        <<<blocks_for(vectors, static_cast<unsigned>(tile)), block_size, 0, s.get()>>>(from, to, vectors);
+    GPULAB_CHECK_LAUNCH();
   });
 }
 

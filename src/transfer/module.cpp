@@ -66,6 +66,11 @@ std::vector<std::string> compare(const std::vector<case_result>& results) {
     lines.push_back("copy kernel vs cudaMemcpy device-to-device at " + kernel->size_label + ": " +
                     format_fixed(100.0 * kernel->gigabytes_per_second() / memcpy->gigabytes_per_second(), 1) + "%");
   }
+  if (const auto *wide = find(results, "d2d", "copy_wide_tile"), *memcpy = find(results, "d2d", "memcpy");
+      wide != nullptr && memcpy != nullptr && wide->size_value == memcpy->size_value) {
+    lines.push_back("copy kernel, 32 KiB tiles, vs cudaMemcpy device-to-device at " + wide->size_label + ": " +
+                    format_fixed(100.0 * wide->gigabytes_per_second() / memcpy->gigabytes_per_second(), 1) + "%");
+  }
   for (const char* direction : {"h2d", "d2h"}) {
     const auto* pinned = find(results, direction, "pinned");
     const auto* pageable = find(results, direction, "pageable");
@@ -133,6 +138,8 @@ training_module make_module() {
           sweep_entry(copy_kind::d2d_memcpy, "device to device with cudaMemcpy"),
           sweep_entry(copy_kind::d2d_copy_kernel, "device to device with the kit's copy kernel (a tile per block)"),
           sweep_entry(copy_kind::d2d_copy_grid_stride, "device to device with a grid-stride copy kernel"),
+          sweep_entry(copy_kind::d2d_copy_wide_tile,
+                      "device to device with the copy kernel's 32 KiB tiles (8 vectors per thread)"),
           sweep_entry(copy_kind::managed_on_demand, "managed memory read by a kernel, migrated by page faults"),
           sweep_entry(copy_kind::managed_prefetch, "managed memory prefetched to the device, then read"),
           scale_entry(scale_kind::device_resident, "multiply by 2, data already on the GPU"),

@@ -5,10 +5,9 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <string>
 
 #include <gtest/gtest.h>
-
-#include <string>
 
 #include "gpulab/bench/runner.hpp"
 

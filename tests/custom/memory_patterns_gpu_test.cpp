@@ -112,11 +112,12 @@ TEST_P(TransposeGpu, IsExactForOddShapes) {
 }
 
 INSTANTIATE_TEST_SUITE_P(MemoryPatterns, TransposeGpu,
-                         ::testing::Combine(::testing::Values(shape{1, 1}, shape{37, 53}, shape{32, 64},
-                                                              shape{1000, 1003}),
+                         ::testing::Combine(::testing::Values(shape{1, 1}, shape{37, 53}, shape{32, 64}, shape{128, 64},
+                                                              shape{65, 130}, shape{200, 67}, shape{1000, 1003}),
                                             ::testing::Values(km::transpose_version::naive,
                                                               km::transpose_version::tiled,
-                                                              km::transpose_version::tiled_padded)),
+                                                              km::transpose_version::tiled_padded,
+                                                              km::transpose_version::wide_tile)),
                          [](const ::testing::TestParamInfo<transpose_param>& param_info) {
                            const auto& sh = std::get<0>(param_info.param);
                            const auto& v = std::get<1>(param_info.param);

@@ -40,7 +40,8 @@ TEST(KernelsModule, EveryCaseIsBuiltAndNamedAfterItsEntry) {
   for (const char* expected : {"times_two_one_per_element", "saxpy_grid_stride", "gaussian_vectorized",
                                "distance_vectorized", "polynomial_constant", "polynomial_global", "sum_cub",
                                "dot_multi_element", "row_sums_block_per_row", "column_sums_tiled",
-                               "transpose_tiled_padded"}) {
+                               "transpose_tiled_padded", "transpose_wide_tile", "sum_wide_tile",
+                               "saxpy_runtime_compiled", "saxpy_runtime_compiled_restrict"}) {
     EXPECT_EQ(names.count(expected), 1u) << expected;
   }
 }

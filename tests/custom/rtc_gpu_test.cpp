@@ -196,6 +196,11 @@ TEST_P(RtcCaseGpu, RuntimeCompiledCasePassesTheRunner) {
   auto c = km::make_runtime_saxpy_case(operation, 1000003);
   const gpulab::case_result r = gpulab::run_case(*c, ctx, options);
   EXPECT_TRUE(r.verified) << operation << ": " << r.verify_detail;
+  // The same with __restrict__ parameters (saxpy_runtime_compiled_restrict), at another odd size.
+  auto restricted = km::make_runtime_saxpy_case(operation, 999999, true);
+  EXPECT_EQ(restricted->name(), "saxpy_runtime_compiled_restrict");
+  const gpulab::case_result rr = gpulab::run_case(*restricted, ctx, quick_run_options(999999));
+  EXPECT_TRUE(rr.verified) << operation << " (restrict): " << rr.verify_detail;
 }
 
 INSTANTIATE_TEST_SUITE_P(Rtc, RtcCaseGpu,
@@ -210,6 +215,8 @@ TEST_F(RtcGpu, AWrongOperationFailsAndTheDemoPassesTheRunner) {
   // A wrong operation is caught by the verification, not only by the compiler.
   auto wrong = km::make_runtime_saxpy_case("r[i] = a * x[i] - y[i]", 1001);
   EXPECT_FALSE(gpulab::run_case(*wrong, ctx, quick_run_options(1001)).verified);
+  auto wrong_restrict = km::make_runtime_saxpy_case("r[i] = a * x[i] - y[i]", 1001, true);
+  EXPECT_FALSE(gpulab::run_case(*wrong_restrict, ctx, quick_run_options(1001)).verified);
   const gpulab::demo_output demo = km::runtime_compilation_demo(ctx, quick_run_options());
   EXPECT_TRUE(demo.verified);
   ASSERT_EQ(demo.tables.size(), 1u);

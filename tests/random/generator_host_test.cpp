@@ -6,15 +6,18 @@
 #include <bit>
 #include <cmath>
 #include <numbers>
+#include <set>
 #include <vector>
 
 #include "gpulab/random/module.hpp"
 #include "gpulab/bench/inputs.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/random/cases.hpp"
+#include "gpulab/random/counter_based.hpp"
 #include "gpulab/random/cpu_baseline.hpp"
 #include "gpulab/random/device_api.hpp"
 #include "gpulab/random/generator.hpp"
+#include "gpulab/random/philox.hpp"
 #include "gpulab/random/statistical_tests.hpp"
 
 namespace {
@@ -168,7 +171,9 @@ TEST(RandomModule, EveryEntryHasAnOddCheckSizeAndEveryCaseAScalableCheck) {
       if (c->parameters().operation != "pi") {
         EXPECT_EQ(w.bytes_written, 4.0 * static_cast<double>(e.check_size)) << c->name();  // each number once
         EXPECT_EQ(w.bytes_read, 0.0) << c->name();
-        EXPECT_GE(c->host_bytes_needed(), 3 * 4 * e.check_size) << c->name();  // baseline, GPU copy, CPU twin
+        // baseline, GPU copy, CPU twin; the counter-based case's reference is its baseline too
+        const std::size_t copies = c->name().find("counter_based") != std::string::npos ? 2 : 3;
+        EXPECT_GE(c->host_bytes_needed(), copies * 4 * e.check_size) << c->name();
       }
     }
   }
@@ -230,6 +235,99 @@ TEST(RandomModule, OptionsAreValidatedBeforeAnyGpuWork) {
   EXPECT_THROW(gpulab::validate_selection(m, {"weibull"}), usage_error);
   EXPECT_TRUE(gpulab::can_plot(m, {"precision_study"}));
   EXPECT_FALSE(gpulab::can_plot(m, {"uniform"}));
+}
+
+}  // namespace
+
+namespace {
+
+// Philox4x32-10 against the three published known answers (Random123, tests/kat_vectors:
+// counter[4] key[2] -> result[4]). Any slip in a constant, a word order or the key
+// schedule changes every word.
+TEST(RandomPhilox, KnownAnswerVectors) {
+  struct known_answer {
+    rnd::philox_counter counter;
+    rnd::philox_key key;
+    rnd::philox_counter expected;
+  };
+  const known_answer vectors[] = {
+      {{{0, 0, 0, 0}}, {{0, 0}}, {{0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u}}},
+      {{{0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}},
+       {{0xffffffffu, 0xffffffffu}},
+       {{0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu}}},
+      {{{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}},
+       {{0xa4093822u, 0x299f31d0u}},
+       {{0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u}}},
+  };
+  for (const known_answer& v : vectors) {
+    const rnd::philox_counter got = rnd::philox4x32_10(v.counter, v.key);
+    for (int w = 0; w < 4; ++w) EXPECT_EQ(got.word[w], v.expected.word[w]) << "word " << w;
+  }
+}
+
+TEST(RandomPhilox, UniformFloatsStayInsideTheOpenClosedInterval) {
+  EXPECT_EQ(rnd::uniform_open_closed(0), 0x1p-33f);  // never 0: log(u) is finite
+  EXPECT_EQ(rnd::uniform_open_closed(0xffffffffu), 1.0f);
+  EXPECT_EQ(rnd::uniform_open_closed(0x80000000u), 0.5f + 0x1p-33f);
+}
+
+// The CPU's counter-based normal stream: normal statistics, reproducible, and number i
+// independent of how many numbers were asked for (what lets any thread make any number).
+TEST(RandomCounterBased, CpuStreamIsNormalAndIndependentOfTheCount) {
+  const std::size_t n = 1'000'003;
+  std::vector<float> out(n), prefix(1001), again(n), other(n);
+  rnd::normal_counter_based_cpu(out, 42, 1.5f, 0.5f);
+  const auto m = rnd::moments(out);
+  EXPECT_EQ(m.non_finite, 0u);
+  EXPECT_NEAR(m.mean, 1.5, rnd::mean_tolerance(0.5, n));
+  EXPECT_NEAR(m.variance, 0.25, rnd::variance_tolerance(3 * 0.0625, 0.25, n));
+  const rnd::test_result ks =
+      rnd::kolmogorov_smirnov(out, [](double x) { return rnd::normal_cdf((x - 1.5) / 0.5); });
+  EXPECT_GT(ks.p_value, 1e-6) << "D = " << ks.statistic;
+  rnd::normal_counter_based_cpu(prefix, 42, 1.5f, 0.5f);
+  for (std::size_t i = 0; i < prefix.size(); ++i) ASSERT_EQ(prefix[i], out[i]) << i;
+  rnd::normal_counter_based_cpu(again, 42, 1.5f, 0.5f);
+  EXPECT_EQ(again, out);
+  rnd::normal_counter_based_cpu(other, 43, 1.5f, 0.5f);
+  std::size_t same = 0;
+  for (std::size_t i = 0; i < n; ++i) same += other[i] == out[i] ? 1 : 0;
+  EXPECT_LT(same, 100u) << "seeds 42 and 43 give the same stream";
+  std::vector<float> empty;
+  EXPECT_NO_THROW(rnd::normal_counter_based_cpu(empty, 42, 0.0f, 1.0f));
+  EXPECT_THROW(rnd::normal_counter_based_cpu(out, 42, 0.0f, 0.0f), usage_error);
+  EXPECT_THROW(rnd::normal_counter_based_cpu(out, 42, std::nanf(""), 1.0f), usage_error);
+}
+
+// The tolerance follows the pair's radius: at least 1e-5 max(1, sigma), at most 1e-5 x max(|y|, 6.8 sigma).
+TEST(RandomCounterBased, ToleranceIsTightAndScalesWithSigma) {
+  for (std::uint64_t i : {0u, 1u, 2u, 3u, 1000u}) {
+    const double t1 = rnd::counter_based_tolerance(5, i, 1.0f, 0.1);
+    EXPECT_GE(t1, 1e-5);
+    EXPECT_LE(t1, 1e-5 * 6.8);
+    EXPECT_GE(rnd::counter_based_tolerance(5, i, 100.0f, 0.1), 100 * t1 * (1 - 1e-12));
+  }
+}
+
+TEST(RandomModule, DynamicOrderingIsForDeviceGeneratorsOfThreeKinds) {
+  // Refused before cuRAND is called, so these run without a GPU.
+  rnd::generation_config config;
+  config.ordering = rnd::generator_ordering::dynamic;
+  auto c = rnd::make_generation_case(config);
+  EXPECT_EQ(c->name(), "uniform_philox_dynamic_ordering");
+  EXPECT_EQ(c->parameters().version, "philox_dynamic_ordering");
+  EXPECT_EQ(c->device_bytes_needed(), 2 * 4 * config.n);  // its device twin's buffer too
+  const gpulab::training_module m = rnd::make_module();
+  std::set<std::string> names;
+  for (const gpulab::case_entry& e : m.cases) names.insert(e.name);
+  for (const char* expected :
+       {"uniform_philox_dynamic_ordering", "normal_philox_dynamic_ordering", "normal_philox_counter_based",
+        "normal_philox_counter_based_fast_log"}) {
+    EXPECT_EQ(names.count(expected), 1u) << expected;
+  }
+  EXPECT_THROW(rnd::make_counter_based_normal_case(0, {}), usage_error);
+  rnd::distribution_params bad;
+  bad.sigma = -1.0f;
+  EXPECT_THROW(rnd::make_counter_based_normal_case(10, bad), usage_error);
 }
 
 }  // namespace

@@ -361,3 +361,118 @@ INSTANTIATE_TEST_SUITE_P(Random, RandomDeviceApiGpu, all_device_generators,
                          });
 
 }  // namespace
+
+namespace {
+
+// The hand-written counter-based normal generator against the CPU's copy of its stream:
+// odd counts (a last group of 1 to 3 numbers), an output 4 bytes off 16-byte alignment
+// (the scalar path), and nothing written past the end.
+using counter_param = std::tuple<std::size_t, std::size_t, bool>;  // count, offset in floats, fast log
+class RandomCounterBasedGpu : public RandomGpu, public ::testing::WithParamInterface<counter_param> {};
+
+TEST_P(RandomCounterBasedGpu, MatchesTheCpuStreamNumberByNumber) {
+  const auto [n, offset, fast_log] = GetParam();
+  const float mean = -0.75f, sigma = 2.5f;
+  device_buffer<float> out(n + offset + 4, s);
+  out.fill_bytes_async(0xFF, s);
+  rnd::normal_counter_based_async({out.data() + offset, n}, 99, mean, sigma, s, fast_log);
+  const std::vector<float> got = to_host(out);
+  std::vector<float> cpu(n);
+  rnd::normal_counter_based_cpu(cpu, 99, mean, sigma);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double tolerance = rnd::counter_based_tolerance(99, i, sigma, cpu[i]);
+    ASSERT_NEAR(got[offset + i], cpu[i], tolerance) << "number " << i;
+  }
+  for (std::size_t i = 0; i < offset; ++i) EXPECT_TRUE(std::isnan(got[i])) << "wrote before the output";
+  for (std::size_t i = offset + n; i < got.size(); ++i) EXPECT_TRUE(std::isnan(got[i])) << "wrote past the output";
+}
+
+INSTANTIATE_TEST_SUITE_P(Random, RandomCounterBasedGpu,
+                         ::testing::Combine(::testing::Values(std::size_t{1}, std::size_t{2}, std::size_t{3},
+                                                              std::size_t{5}, std::size_t{2047}, std::size_t{100'003},
+                                                              std::size_t{1'000'001}),
+                                            ::testing::Values(std::size_t{0}, std::size_t{1}), ::testing::Bool()),
+                         [](const ::testing::TestParamInfo<counter_param>& param_info) {
+                           return "n" + std::to_string(std::get<0>(param_info.param)) + "_offset" +
+                                  std::to_string(std::get<1>(param_info.param)) +
+                                  (std::get<2>(param_info.param) ? "_fast_log" : "_logf");
+                         });
+
+TEST_F(RandomGpu, CounterBasedCasePassesTheRunnerAndSeesOneWrongNumber) {
+  const gpulab::run_options options = quick_run_options();
+  gpulab::resources ctx = gpulab::make_resources(options, false);
+  rnd::distribution_params p;
+  p.mean = 1.5f;
+  p.sigma = 0.5f;
+  for (bool fast_log : {false, true}) {
+    auto c = rnd::make_counter_based_normal_case((1 << 20) + 3, p, fast_log);
+    const gpulab::case_result r = gpulab::run_case(*c, ctx, options);
+    EXPECT_TRUE(r.verified) << r.name << ": " << r.verify_detail;
+    EXPECT_EQ(r.check, "vs CPU + statistical");
+  }
+  // One number moved by 1.5: the statistics cannot see it, the CPU's stream does.
+  auto one = rnd::make_counter_based_normal_case(100'003, p);
+  one->setup(7, s);
+  one->run_cpu();
+  one->run_gpu(s);
+  gpulab::synchronize(s);
+  EXPECT_TRUE(one->verify(s).passed);
+  const gpulab::output_region out = one->outputs().front();
+  float x = 0;
+  float* middle = static_cast<float*>(out.data) + out.elements / 2;
+  GPULAB_CUDA_TRY(cudaMemcpyAsync(&x, middle, sizeof x, cudaMemcpyDeviceToHost, s.get()));
+  gpulab::synchronize(s);
+  x += 1.5f;
+  GPULAB_CUDA_TRY(cudaMemcpyAsync(middle, &x, sizeof x, cudaMemcpyHostToDevice, s.get()));
+  gpulab::synchronize(s);
+  EXPECT_FALSE(one->verify(s).passed);
+}
+
+// Host API with CURAND_ORDERING_PSEUDO_DYNAMIC: statistics plus a second generator of the
+// same seed and ordering, replayed call for call; one wrong number fails.
+class RandomDynamicOrderingGpu : public RandomGpu, public ::testing::WithParamInterface<rnd::distribution_kind> {};
+
+TEST_P(RandomDynamicOrderingGpu, CasePassesTheRunnerAndSeesOneWrongNumber) {
+  const gpulab::run_options options = quick_run_options();
+  gpulab::resources ctx = gpulab::make_resources(options, false);
+  rnd::generation_config config;
+  config.distribution = GetParam();
+  config.n = 1'000'003;
+  config.ordering = rnd::generator_ordering::dynamic;
+  auto c = rnd::make_generation_case(config);
+  const gpulab::case_result r = gpulab::run_case(*c, ctx, options);
+  EXPECT_TRUE(r.verified) << r.name << ": " << r.verify_detail;
+  EXPECT_EQ(r.check, "statistical + repeatable");
+
+  config.n = 100'003;
+  auto one = rnd::make_generation_case(config);
+  one->setup(7, s);
+  for (int run = 0; run < 3; ++run) one->run_gpu(s);  // the twin replays all three
+  gpulab::synchronize(s);
+  const gpulab::verification good = one->verify(s);
+  EXPECT_TRUE(good.passed) << good.detail;
+  const gpulab::output_region out = one->outputs().front();
+  float x = 0;
+  float* middle = static_cast<float*>(out.data) + out.elements / 2;
+  GPULAB_CUDA_TRY(cudaMemcpyAsync(&x, middle, sizeof x, cudaMemcpyDeviceToHost, s.get()));
+  gpulab::synchronize(s);
+  x = config.distribution == rnd::distribution_kind::uniform ? x * 0.5f : x + 1.5f;  // both still plausible
+  GPULAB_CUDA_TRY(cudaMemcpyAsync(middle, &x, sizeof x, cudaMemcpyHostToDevice, s.get()));
+  gpulab::synchronize(s);
+  EXPECT_FALSE(one->verify(s).passed);
+}
+
+INSTANTIATE_TEST_SUITE_P(Random, RandomDynamicOrderingGpu,
+                         ::testing::Values(rnd::distribution_kind::uniform, rnd::distribution_kind::normal),
+                         [](const ::testing::TestParamInfo<rnd::distribution_kind>& param_info) {
+                           return std::string(rnd::distribution_name(param_info.param));
+                         });
+
+TEST_F(RandomGpu, DynamicOrderingIsRefusedWhereCuRandHasNone) {
+  rnd::generator host(rnd::generator_kind::philox, 1, rnd::where::host);
+  EXPECT_THROW(host.set_ordering(rnd::generator_ordering::dynamic), usage_error);
+  rnd::generator sobol(rnd::generator_kind::sobol32, 1);
+  EXPECT_THROW(sobol.set_ordering(rnd::generator_ordering::dynamic), usage_error);
+}
+
+}  // namespace

@@ -29,7 +29,7 @@ TEST(TransferModule, SweepAndCaseList) {
   EXPECT_EQ(sizes.back(), std::size_t{1} << 30);
   const gpulab::training_module m = make_module();
   EXPECT_EQ(m.name, "transfer");
-  EXPECT_EQ(m.cases.size(), 14u);
+  EXPECT_EQ(m.cases.size(), 15u);  // 10 sweeps (d2d_copy_wide_tile since issue 16), 3 scale-by-2, 2 pipelines
   EXPECT_FALSE(m.tour.empty());
   gpulab::run_options options;
   EXPECT_EQ(m.cases[0].make(options).size(), 10u);  // the sweep
@@ -103,6 +103,7 @@ INSTANTIATE_TEST_SUITE_P(Transfer, TransferCopyCase,
                                                               copy_kind::d2h_pageable, copy_kind::d2h_pinned,
                                                               copy_kind::d2d_memcpy, copy_kind::d2d_copy_kernel,
                                                               copy_kind::d2d_copy_grid_stride,
+                                                              copy_kind::d2d_copy_wide_tile,
                                                               copy_kind::managed_on_demand,
                                                               copy_kind::managed_prefetch),
                                             ::testing::Values(std::size_t{1}, std::size_t{4099},

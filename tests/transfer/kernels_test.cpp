@@ -53,9 +53,11 @@ TEST_P(TransferCopyKernel, CopiesEveryByteAndNothingElse) {
 INSTANTIATE_TEST_SUITE_P(
     Transfer, TransferCopyKernel,
     ::testing::Combine(::testing::Values(copy_kernel{"tiled", gpulab::transfer::copy_tiled_async},
-                                         copy_kernel{"grid_stride", gpulab::transfer::copy_grid_stride_async}),
+                                         copy_kernel{"grid_stride", gpulab::transfer::copy_grid_stride_async},
+                                         copy_kernel{"wide_tile", gpulab::transfer::copy_wide_tile_async}),
                        ::testing::Values(std::size_t{1}, std::size_t{15}, std::size_t{16}, std::size_t{17},
-                                         std::size_t{31}, std::size_t{127}, std::size_t{4099}, std::size_t{1000003}),
+                                         std::size_t{31}, std::size_t{127}, std::size_t{4099}, std::size_t{65536},
+                                         std::size_t{1000003}),
                        ::testing::Values(std::size_t{0}, std::size_t{1}, std::size_t{4}, std::size_t{16})),
     [](const ::testing::TestParamInfo<copy_param>& param_info) {
       const auto& kernel = std::get<0>(param_info.param);

@@ -26,7 +26,14 @@ std::unique_ptr<bench_case> make_elementwise_case(elementwise_op op, map_version
 // comparison of runtime and ahead-of-time compilation.
 inline constexpr const char* runtime_saxpy_parameters = "const float* x, const float* y, float* r, float a";
 inline constexpr const char* runtime_saxpy_operation = "r[i] = a * x[i] + y[i]";
-std::unique_ptr<bench_case> make_runtime_saxpy_case(const std::string& operation, std::size_t n);
+// The same parameters marked __restrict__, as saxpy_grid_stride's are: NVRTC may then
+// read x and y ahead of the stores to r (the unrolled loop's loads all in flight, through
+// the read-only path), which it may not when r might alias x or y.
+inline constexpr const char* runtime_saxpy_restrict_parameters =
+    "const float* __restrict__ x, const float* __restrict__ y, float* __restrict__ r, float a";
+// restrict_pointers: the case saxpy_runtime_compiled_restrict, with the parameters above.
+std::unique_ptr<bench_case> make_runtime_saxpy_case(const std::string& operation, std::size_t n,
+                                                    bool restrict_pointers = false);
 // Compiles the operation for the default architecture: a typo is found before any GPU work
 // (rtc::compile_error: one line and NVRTC's log).
 void check_runtime_saxpy_compiles(const std::string& operation);

@@ -20,7 +20,8 @@ void row_sums_async(line_sums_version v, cuda::std::span<const float> m, int row
 void column_sums_async(line_sums_version v, cuda::std::span<const float> m, int rows, int cols,
                        cuda::std::span<float> sums, cuda::stream_ref s);
 
-enum class transpose_version { naive, tiled, tiled_padded };
+// wide_tile: a 64 x 65 padded tile, 16 floats per thread (4 in the 32 x 33 one).
+enum class transpose_version { naive, tiled, tiled_padded, wide_tile };
 const char* transpose_version_name(transpose_version v);
 // out (cols x rows) = in (rows x cols) transposed, both row-major.
 void transpose_async(transpose_version v, cuda::std::span<const float> in, int rows, int cols,

@@ -18,6 +18,7 @@ enum class reduce_version {
   shared_tree,         // a tree in shared memory, one atomic per block
   warp_shuffle,        // warp shuffles, one atomic per block
   multi_element,       // 16 elements per thread as four float4 loads, then warp shuffles
+  wide_tile,           // the sum in the dot's shape: 8 float4 per thread (a dot: 4 + 4), 32 KiB per block
   cub,                 // cub::DeviceReduce: the library
 };
 const char* reduce_version_name(reduce_version v);  // "atomic_per_element", ...

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gpulab/bench/runner.hpp"
+#include "gpulab/random/counter_based.hpp"
 #include "gpulab/random/device_api.hpp"
 #include "gpulab/random/generator.hpp"
 
@@ -19,8 +20,17 @@ struct generation_config {
   std::size_t n = std::size_t{1} << 26;
   distribution_params params;
   unsigned dimensions = 1;  // Sobol only; n is rounded down to whole points
+  // dynamic: the case <distribution>_<generator>_dynamic_ordering, checked statistically and
+  // against a second device generator of the same seed and ordering (the CPU's numbers differ).
+  generator_ordering ordering = generator_ordering::standard;
 };
 std::unique_ptr<bench_case> make_generation_case(const generation_config& config);
+
+// The hand-written normal generator (counter_based.hpp): normal_philox_counter_based
+// (fast_log: normal_philox_counter_based_fast_log), n numbers with params.mean and
+// params.sigma, checked statistically and against the same stream made on the CPU.
+std::unique_ptr<bench_case> make_counter_based_normal_case(std::size_t n, const distribution_params& params,
+                                                          bool fast_log = false);
 
 // The versions of Monte Carlo pi.
 enum class pi_version {

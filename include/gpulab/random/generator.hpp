@@ -62,6 +62,13 @@ constexpr unsigned max_sobol_dimensions = 20000;
 
 enum class where { device, host };
 
+// Where each number lands in memory (cuRAND's "ordering"). standard: cuRAND's default,
+// the same numbers on every GPU and on the CPU generator. dynamic
+// (CURAND_ORDERING_PSEUDO_DYNAMIC): cuRAND picks the layout that is fastest on this GPU;
+// the numbers are the same run after run on one GPU model, but may differ on another
+// and differ from the CPU generator's.
+enum class generator_ordering { standard, dynamic };
+
 class generator {
  public:
   // Throws usage_error for dimensions out of 1..20000, or dimensions != 1 with a pseudo-random kind.
@@ -75,6 +82,8 @@ class generator {
   // Device generators enqueue their kernels on `s` (they run asynchronously).
   void set_stream(cuda::stream_ref s);
   // Skip the first `offset` numbers of the sequence. MTGP32 and MT19937 cannot (usage_error).
+  // dynamic: device generators of XORWOW, MRG32k3a and Philox only (usage_error otherwise).
+  void set_ordering(generator_ordering ordering);
   void set_offset(std::uint64_t offset);
 
   // Device generators take device memory, host generators host memory.

@@ -19,6 +19,7 @@ enum class copy_kind {
   d2d_memcpy,         // cudaMemcpy device -> device
   d2d_copy_kernel,       // the kit's own copy kernel (one tile per block)
   d2d_copy_grid_stride,  // the same accesses from a grid-stride loop
+  d2d_copy_wide_tile,    // the copy kernel with 32 KiB tiles: 8 vectors per thread instead of 4
   managed_on_demand,  // managed memory last touched by the host, read by a kernel: page faults migrate it
   managed_prefetch,   // the same, with cudaMemPrefetchAsync to the device first
 };
