@@ -239,6 +239,7 @@ __global__ void __launch_bounds__(BlockSize)
   if (threadIdx.x == 0) table_full = 0;
   __syncthreads();
 
+  // [snippet:partition_sum_in_shared]
   for (std::int64_t i = begin + threadIdx.x; i < end; i += BlockSize) {
     if (*static_cast<volatile int*>(&table_full) != 0) break;  // another thread found it full
     const record_row row = load_record(records, i, pieces);
@@ -257,6 +258,7 @@ __global__ void __launch_bounds__(BlockSize)
       atomicAdd(&table.counts[v * slots + slot], 1u);
     }
   }
+  // [/snippet:partition_sum_in_shared]
   __syncthreads();
 
   if (table_full != 0) {  // the same value for every thread: nobody writes it after the barrier
