@@ -154,12 +154,12 @@ __global__ void __launch_bounds__(BlockSize)
 // tile that fits shared memory (4096 rows of 16 bytes) holds ~2 rows per partition, too
 // few to coalesce, for a block-wide sort of every tile. What keeps DRAM's side cheap is
 // that each (block, partition) fills its range front to back: with one 1024-thread block
-// per SM there are ~132 x 2048 ranges, whose partly written 32-byte sectors (8.6 MB for
-// the keys, as much per value column) stay in the 60 MB L2 until they are full, so DRAM
-// sees whole sectors. (More, smaller blocks would mean more open ranges than L2 holds.)
-// What it still costs is one L2 request per row and column (40M for 20M rows, 1 value):
-// if this pass measures far above its 640 MB / 4 TB/s = 0.16 ms, that is the next lesson
-// (interleave key and value into one 16-byte store, or stage and sort tiles).
+// per SM there are ~132 x 2048 ranges, whose partly written 32-byte sectors (8.6 MB)
+// stay in the 60 MB L2 until they are full, so DRAM sees whole sectors. (More, smaller
+// blocks would mean more open ranges than L2 holds.) What it still costs is one L2
+// request per row (its record: 16 bytes with one value column, why key and value travel
+// together): if this pass measures far above its 640 MB / 4 TB/s = 0.16 ms, staging
+// sorted tiles is the next lesson.
 template <int BlockSize>
 __global__ void __launch_bounds__(BlockSize)
     partition_scatter(column_view<std::int64_t> keys, group_values values, int partitions, int bits,
