@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cub/block/block_scan.cuh>
+#include <cuda/atomic>
 
 #include <cstdint>
 
@@ -238,15 +239,17 @@ __global__ void __launch_bounds__(BlockSize)
   }
   if (threadIdx.x == 0) table_full = 0;
   __syncthreads();
+  // Read and set while others may too: an atomic (a plain int could stay in a register).
+  const cuda::atomic_ref<int, cuda::thread_scope_block> full(table_full);
 
   // [snippet:partition_sum_in_shared]
   for (std::int64_t i = begin + threadIdx.x; i < end; i += BlockSize) {
-    if (*static_cast<volatile int*>(&table_full) != 0) break;  // another thread found it full
+    if (full.load(cuda::memory_order_relaxed) != 0) break;  // another thread found it full
     const record_row row = load_record(records, i, pieces);
     if (row.key == sparse_table::empty_key) continue;  // counted in errors by pass 3
     const std::int64_t slot = table.find_or_insert(row.key);
     if (slot < 0) {
-      *static_cast<volatile int*>(&table_full) = 1;
+      full.store(1, cuda::memory_order_relaxed);
       break;
     }
 #pragma unroll  // to the compile-time maximum: row.x[] stays in registers
