@@ -243,15 +243,11 @@ __global__ void __launch_bounds__(BlockSize)
   const cuda::atomic_ref<int, cuda::thread_scope_block> full(table_full);
 
   // [snippet:partition_sum_in_shared]
-  for (std::int64_t i = begin + threadIdx.x; i < end; i += BlockSize) {
-    if (full.load(cuda::memory_order_relaxed) != 0) break;  // another thread found it full
-    const record_row row = load_record(records, i, pieces);
-    if (row.key == sparse_table::empty_key) continue;  // counted in errors by pass 3
+  // Adds one row to the table; false when the table is full (the row's key is not in it).
+  auto sum_in_shared = [&](const record_row& row) {
+    if (row.key == sparse_table::empty_key) return true;  // counted in errors by pass 3
     const std::int64_t slot = table.find_or_insert(row.key);
-    if (slot < 0) {
-      full.store(1, cuda::memory_order_relaxed);
-      break;
-    }
+    if (slot < 0) return false;
 #pragma unroll  // to the compile-time maximum: row.x[] stays in registers
     for (int v = 0; v < max_group_values; ++v) {
       if (v >= values) break;
@@ -259,6 +255,18 @@ __global__ void __launch_bounds__(BlockSize)
       if (x != x) continue;  // missing (pass 3 wrote NaN)
       atomicAdd(&table.sums[v * slots + slot], x);  // shared-memory atomics
       atomicAdd(&table.counts[v * slots + slot], 1u);
+    }
+    return true;
+  };
+  // Two rows a step, both loaded before either is added: twice the bytes in flight.
+  for (std::int64_t i = begin + threadIdx.x; i < end; i += 2 * BlockSize) {
+    if (full.load(cuda::memory_order_relaxed) != 0) break;  // another thread found it full
+    const record_row first = load_record(records, i, pieces);
+    record_row second = {sparse_table::empty_key, {}};  // past the end: a key the table skips
+    if (i + BlockSize < end) second = load_record(records, i + BlockSize, pieces);
+    if (!sum_in_shared(first) || !sum_in_shared(second)) {
+      full.store(1, cuda::memory_order_relaxed);
+      break;
     }
   }
   // [/snippet:partition_sum_in_shared]
