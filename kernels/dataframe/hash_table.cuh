@@ -34,8 +34,9 @@ struct hash_table_ref {
   std::int64_t capacity;   // a power of two, at least twice the number of groups
   static constexpr K empty_key = std::numeric_limits<K>::min();
 
-  // murmur3's 64-bit finalizer: neighbouring keys land far apart.
-  __device__ static std::uint64_t hash(K key) {
+  // murmur3's 64-bit finalizer: neighbouring keys land far apart. (Host too: the
+  // partitioned version's host side says which partition a key goes to with it.)
+  __host__ __device__ static std::uint64_t hash(K key) {
     std::uint64_t h = static_cast<std::uint64_t>(key);
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdull;

@@ -24,6 +24,7 @@
 #include "gpulab/core/launch.cuh"
 #include "gpulab/core/stream.hpp"
 #include "gpulab/dataframe/groupby.hpp"
+#include "groupby_partitioned.hpp"
 #include "kernels/dataframe/groupby.cuh"
 #include "kernels/dataframe/hash_table.cuh"
 
@@ -36,6 +37,7 @@ const char* groupby_version_name(groupby_version v) {
     case groupby_version::sort_reduce: return "sort_reduce";
     case groupby_version::hash: return "hash";
     case groupby_version::thrust: return "thrust";
+    case groupby_version::partitioned: return "partitioned";
   }
   return "?";
 }
@@ -45,7 +47,7 @@ std::vector<groupby_version> dense_groupby_versions() {
           groupby_version::hash, groupby_version::thrust};
 }
 std::vector<groupby_version> sparse_groupby_versions() {
-  return {groupby_version::hash, groupby_version::sort_reduce, groupby_version::thrust};
+  return {groupby_version::hash, groupby_version::sort_reduce, groupby_version::thrust, groupby_version::partitioned};
 }
 
 namespace {
@@ -192,8 +194,12 @@ groupby_workspace::groupby_workspace(groupby_version v, bool sparse, std::int64_
   }
   if (sparse && (v == groupby_version::global_atomics || v == groupby_version::privatized)) {
     throw usage_error(std::string("group sums: ") + groupby_version_name(v) +
-                      " needs dense keys (codes 0..groups-1); use hash, sort_reduce or thrust");
+                      " needs dense keys (codes 0..groups-1); use hash, sort_reduce, thrust or partitioned");
   }
+  if (!sparse && v == groupby_version::partitioned) {
+    throw usage_error("group sums: partitioned is for sparse int64 keys (many groups); for codes use privatized or hash");
+  }
+  if (v == groupby_version::partitioned) plan_ = plan_partitions(rows, max_groups, values);
   errors = device_buffer<std::uint32_t>(1, s);
   errors.fill_bytes_async(0, s);
   if (sorts(v)) {
@@ -215,13 +221,14 @@ groupby_workspace::groupby_workspace(groupby_version v, bool sparse, std::int64_
       cub_scratch = device_buffer<std::byte>(std::max<std::size_t>(bytes, 1), s);
     }
   }
-  if (v == groupby_version::hash) {
+  if (v == groupby_version::hash || v == groupby_version::partitioned) {  // partitioned: its fallback table
     hash_capacity_ = hash_capacity_for(max_groups);
     const auto capacity = static_cast<std::size_t>(hash_capacity_);
     table_keys = device_buffer<std::byte>(capacity * (sparse ? sizeof(std::int64_t) : sizeof(std::int32_t)), s);
     table_sums = device_buffer<double>(capacity * values, s);
     table_counts = device_buffer<std::uint32_t>(capacity * values, s);
   }
+  if (v == groupby_version::partitioned) detail::prepare_partitioned_workspace(*this, s);
 }
 
 std::size_t groupby_workspace::bytes_needed(groupby_version v, bool sparse, std::int64_t rows, std::int64_t max_groups,
@@ -238,11 +245,20 @@ std::size_t groupby_workspace::bytes_needed(groupby_version v, bool sparse, std:
     // Thrust's scratch is about the same.
     bytes += checked_multiply(n, key_bytes + sizeof(std::int32_t), "groupby workspace") + (std::uint64_t{64} << 20);
   }
-  if (v == groupby_version::hash) {
+  if (v == groupby_version::hash || v == groupby_version::partitioned) {
     const auto capacity = static_cast<std::uint64_t>(hash_capacity_for(max_groups));
     bytes += checked_multiply(capacity, key_bytes + static_cast<std::uint64_t>(values) * 12, "groupby workspace");
   }
+  if (v == groupby_version::partitioned && sparse) bytes += detail::partitioned_bytes_needed(rows, max_groups, values);
   return static_cast<std::size_t>(bytes);
+}
+
+std::uint32_t groupby_workspace::read_partition_fallbacks(cuda::stream_ref s) const {
+  if (version_ != groupby_version::partitioned) return 0;
+  std::uint32_t count = 0;
+  GPULAB_CUDA_TRY(cudaMemcpyAsync(&count, partition_fallbacks.data(), sizeof count, cudaMemcpyDeviceToHost, s.get()));
+  synchronize(s);
+  return count;
 }
 
 std::uint32_t groupby_workspace::read_errors(cuda::stream_ref s) const {
@@ -322,6 +338,8 @@ void group_sums_dense_async(groupby_version v, column_view<std::int32_t> codes, 
       GPULAB_CHECK_LAUNCH();
       return;
     }
+    case groupby_version::partitioned:  // its workspace refuses dense keys: check_workspace stops it first
+      throw usage_error("group sums: partitioned is for sparse int64 keys");
   }
 }
 
@@ -348,6 +366,10 @@ void group_sums_sparse_async(groupby_version v, column_view<std::int64_t> keys,
     kernels::sparse_from_table<block_size><<<blocks_for(table.capacity, block_size), block_size, 0, s.get()>>>(
         table, max_groups, packed.count, out);
     GPULAB_CHECK_LAUNCH();
+    return;
+  }
+  if (v == groupby_version::partitioned) {
+    detail::group_sums_partitioned_async(keys, values, out, work, s);
     return;
   }
   if (v != groupby_version::sort_reduce && v != groupby_version::thrust) {

@@ -87,13 +87,17 @@ std::vector<case_entry> all_cases() {
       {groupby_version::sort_reduce, "CUB radix sort on the keys' 3 bits, then ReduceByKey"},
       {groupby_version::hash, "an open-addressing hash table (for many groups; 5 keys collide)"},
       {groupby_version::thrust, "thrust::sort_by_key + thrust::reduce_by_key (the library one-liners)"},
+      {groupby_version::partitioned,
+       "rows partitioned by their key's hash, each partition summed in a shared-memory hash table"},
   };
   for (const auto& [v, what] : versions) {
+    if (v == groupby_version::partitioned) continue;  // sparse keys only
     cases.push_back(entry(std::string("groupby_mean_") + groupby_version_name(v),
                           "df.groupby('label').A.mean(), 5 labels: " + what,
                           [v](std::int64_t rows) { return make_groupby_mean_case(v, rows); }));
   }
   for (const auto& [v, what] : versions) {
+    if (v == groupby_version::partitioned) continue;  // sparse keys only
     cases.push_back(entry(std::string("pivot_table_") + groupby_version_name(v),
                           "df.pivot_table(index='label', values=['A','B','C']), 3 x 5 means: " + what,
                           [v](std::int64_t rows) { return make_pivot_table_case(v, rows); }));
@@ -150,6 +154,7 @@ training_module make_module() {
                {"groupby_mean_privatized", std::nullopt},
                {"pivot_table_privatized", std::nullopt},
                {"groupby_many_keys_hash", std::nullopt},
+               {"groupby_many_keys_partitioned", std::nullopt},
                {"csv_parse_device_text", std::nullopt}},
       .compare = compare,
       .options = {backend_option},

@@ -8,8 +8,10 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "gpulab/core/error.hpp"
+#include "gpulab/dataframe/groupby.hpp"
 #include "gpulab/dataframe/module.hpp"
 
 namespace {
@@ -33,7 +35,8 @@ TEST(dataframe_module, HasANameATitleAndEveryStepAndVersion) {
   for (const char* name : {"column_mean", "row_mean", "derived_column", "cut", "groupby_mean_global_atomics",
                            "groupby_mean_privatized", "groupby_mean_sort_reduce", "groupby_mean_hash",
                            "groupby_mean_thrust", "pivot_table_privatized", "groupby_many_keys_hash",
-                           "groupby_many_keys_sort_reduce", "groupby_many_keys_thrust"}) {
+                           "groupby_many_keys_sort_reduce", "groupby_many_keys_thrust",
+                           "groupby_many_keys_partitioned"}) {
     EXPECT_EQ(names.count(name), 1u) << name;
   }
   ASSERT_EQ(m.demos.size(), 1u);
@@ -78,6 +81,7 @@ TEST(dataframe_module, TheBytesEachStepMustMoveAreItsColumns) {
   EXPECT_DOUBLE_EQ(work_of("groupby_mean_privatized").bytes_read, 12000.0);  // codes and A
   EXPECT_DOUBLE_EQ(work_of("pivot_table_privatized").bytes_read, 28000.0);   // codes, A, B, C
   EXPECT_DOUBLE_EQ(work_of("groupby_many_keys_hash").bytes_read, 16000.0);   // int64 keys and A
+  EXPECT_DOUBLE_EQ(work_of("groupby_many_keys_partitioned").bytes_read, 16000.0);  // the same columns
 }
 
 TEST(dataframe_module, BackendCpuLeavesTheGpuCasesToTheDemo) {
@@ -96,6 +100,59 @@ TEST(dataframe_module, BadSizesAndBackendsAreRefusedBeforeAnyGpuWork) {
   EXPECT_THROW(m.validate(with_size(std::uint64_t{1} << 31)), gpulab::usage_error);
   EXPECT_THROW(m.validate(with_size(1000, "tpu")), gpulab::usage_error);
   for (const gpulab::case_entry& e : m.cases) EXPECT_THROW(e.make(with_size(0)), gpulab::usage_error) << e.name;
+}
+
+// The partitioned groupby's plan, as groupby.hpp states its rule: tables within 32 KiB,
+// on average at most table_slots / 2 keys and 16384 rows a partition, a power of two <= 8192.
+TEST(dataframe_partitioned_plan, FollowsItsStatedRule) {
+  using gpulab::dataframe::plan_partitions;
+  const auto course = plan_partitions(20'000'000, 1'000'000, 1);  // the case: 1M keys
+  EXPECT_EQ(course.table_slots, 1024);
+  EXPECT_EQ(course.partitions, 2048);  // 1M / 512 = 1953.1 -> 2048, ~490 keys each
+  EXPECT_EQ(course.bits, 11);
+  EXPECT_EQ(plan_partitions(20'000'000, 1'000'000, 2).table_slots, 1024);  // 1024 x 32 bytes
+  EXPECT_EQ(plan_partitions(20'000'000, 1'000'000, 3).table_slots, 512);   // 1024 x 44 > 32 KiB
+  EXPECT_EQ(plan_partitions(20'000'000, 1'000'000, 4).table_slots, 512);
+  EXPECT_EQ(plan_partitions(20'000'000, 1'000'000, 4).partitions, 4096);   // 1M / 256 = 3906.25
+  const auto one = plan_partitions(1001, 1, 1);  // one partition: no bits of the hash
+  EXPECT_EQ(one.partitions, 1);
+  EXPECT_EQ(one.bits, 0);
+  EXPECT_EQ(plan_partitions(1'000'000, 37, 1).partitions, 64);        // by rows: 1M / 16384 = 61.03
+  EXPECT_EQ(plan_partitions(20'000'000, 100'000'000, 1).partitions, gpulab::dataframe::max_partitions);
+  EXPECT_THROW((void)plan_partitions(1000, 10, 0), gpulab::usage_error);
+  EXPECT_THROW((void)plan_partitions(1000, 10, gpulab::dataframe::max_group_values + 1), gpulab::usage_error);
+}
+
+TEST(dataframe_partitioned_plan, KeysSpreadEvenlyOverThePartitions) {
+  using namespace gpulab::dataframe;
+  const partition_plan plan = plan_partitions(1'000'000, 64 * 512, 1);
+  ASSERT_EQ(plan.partitions, 64);
+  std::vector<int> keys_in(static_cast<std::size_t>(plan.partitions), 0);
+  for (std::int64_t key = -50'000; key < 50'000; ++key) {  // neighbouring keys: the hash must spread them
+    const int p = partition_of_key(key, plan);
+    ASSERT_GE(p, 0);
+    ASSERT_LT(p, plan.partitions);
+    ++keys_in[static_cast<std::size_t>(p)];
+  }
+  for (int p = 0; p < plan.partitions; ++p) {  // 1562.5 each on average, 39.2 standard deviation: within 6 of them
+    EXPECT_NEAR(keys_in[static_cast<std::size_t>(p)], 100'000.0 / 64, 235.0) << "partition " << p;
+  }
+  const partition_plan single = plan_partitions(10, 1, 1);
+  EXPECT_EQ(partition_of_key(INT64_MIN, single), 0);
+  EXPECT_EQ(partition_of_key(INT64_MAX, single), 0);
+}
+
+TEST(dataframe_partitioned_plan, DenseKeysAndBadSizesAreRefusedBeforeAnyGpuWork) {
+  using namespace gpulab::dataframe;
+  const cuda::stream_ref none{cudaStreamLegacy};  // never used: each check comes first
+  EXPECT_THROW(groupby_workspace(groupby_version::partitioned, false, 1000, 5, 1, none), gpulab::usage_error);
+  EXPECT_THROW(groupby_workspace(groupby_version::partitioned, true, 1000, 5, 5, none), gpulab::usage_error);
+  EXPECT_THROW(groupby_workspace(groupby_version::partitioned, true, 1000, 0, 1, none), gpulab::usage_error);
+  // Its workspace holds the rows in partition order and the fallback table: more than the hash version's.
+  const std::size_t partitioned = groupby_workspace::bytes_needed(groupby_version::partitioned, true, 20'000'000,
+                                                                  1'000'000, 1);
+  EXPECT_GT(partitioned, std::size_t{20'000'000} * 16);
+  EXPECT_GT(partitioned, groupby_workspace::bytes_needed(groupby_version::hash, true, 20'000'000, 1'000'000, 1));
 }
 
 }  // namespace

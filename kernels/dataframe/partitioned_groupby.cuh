@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: MIT
+// Group sums for many keys by partitioning, the way database engines aggregate:
+// first put the rows in order of a few bits of their key's hash, then sum each
+// partition in a hash table small enough for shared memory.
+//
+// Why: the hash version (hash_table.cuh) makes every row probe and add into one
+// 2M-slot, 40 MB table in L2: two global atomics and ~1.5 probes a row, ~0.7 ms for
+// 20M rows. Here the rows move through DRAM twice more (~0.2 ms at 4 TB/s), but every
+// probe and atomic of the summing is in shared memory, and no global atomic is left.
+//
+//   1. partition_histogram  block b counts how many of its rows go to each partition
+//                           (shared-memory counters), and writes its counts as column b
+//                           of a partitions x blocks matrix
+//   2. (CUB DeviceScan)     an exclusive sum over that matrix, partition by partition:
+//                           entry (p, b) becomes where block b's rows of partition p start
+//   3. partition_scatter    block b reads its rows again and writes each (key, values) at
+//                           the next free place of its partition (a shared-memory counter)
+//   4. partition_aggregate  block p sums partition p's rows in a shared-memory table, then
+//                           appends its groups to the outputs; a partition with more keys
+//                           than its table holds falls back to a global hash table
+//   5. fallback_read_out    the fallback table's groups appended too (when it was used)
+//
+// The groups come out in no particular order: partition by partition as their blocks
+// finish, the fallback table's last.
+#pragma once
+
+#include <cub/block/block_scan.cuh>
+#include <cuda/atomic>
+
+#include <cstdint>
+
+#include "gpulab/core/launch.cuh"
+#include "gpulab/dataframe/column_view.hpp"
+#include "gpulab/dataframe/groupby.hpp"
+#include "kernels/dataframe/groupby.cuh"
+#include "kernels/dataframe/hash_table.cuh"
+
+namespace gpulab::dataframe::kernels {
+
+using sparse_table = hash_table_ref<std::int64_t>;
+
+// [snippet:partition_of]
+// A key's partition: the top `bits` bits of its hash. The table inside a partition
+// picks the slot with the low bits, so the two choices do not depend on each other.
+__host__ __device__ inline std::uint32_t partition_of(std::int64_t key, int bits) {
+  if (bits == 0) return 0;  // one partition (and a shift by 64 would be undefined)
+  return static_cast<std::uint32_t>(sparse_table::hash(key) >> (64 - bits));
+}
+// [/snippet:partition_of]
+
+// The rows of this block in passes 1 and 3: the rows cut into gridDim.x contiguous
+// chunks, block b the b-th. Both passes must give a block the same rows (the scan
+// gave each (partition, block) exactly the room its rows need).
+struct row_range {
+  std::int64_t begin, end;
+};
+__device__ inline row_range block_rows(std::int64_t rows) {
+  const std::int64_t chunk = (rows + gridDim.x - 1) / gridDim.x;
+  const std::int64_t begin = static_cast<std::int64_t>(blockIdx.x) * chunk;
+  const std::int64_t end = begin + chunk;
+  return {begin < rows ? begin : rows, end < rows ? end : rows};
+}
+
+// Each thread loads this many rows before it handles any of them: more bytes in flight.
+inline constexpr int partition_rows_per_step = 4;
+
+// [snippet:partition_record]
+// A row in partition order is one record: its key and its values in 16-byte pieces,
+// [key, x0] [x1, x2] [x3, -], each written and read with one 16-byte access. With one
+// value column a record is one piece: pass 3 makes one scattered write a row, not two.
+__host__ __device__ constexpr int record_pieces(int values) { return (values + 2) / 2; }
+inline constexpr int max_record_pieces = record_pieces(max_group_values);
+
+struct record_row {
+  std::int64_t key;
+  double x[max_group_values];  // NaN: missing
+};
+
+__device__ inline void store_record(longlong2* records, std::int64_t at, int pieces, const record_row& row) {
+  std::int64_t words[2 * max_record_pieces] = {};  // key, x0, x1, x2, x3, 0
+  words[0] = row.key;
+#pragma unroll
+  for (int v = 0; v < max_group_values; ++v) words[1 + v] = __double_as_longlong(row.x[v]);
+#pragma unroll  // to the compile-time maximum: words[] stays in registers
+  for (int k = 0; k < max_record_pieces; ++k) {
+    if (k < pieces) records[at * pieces + k] = make_longlong2(words[2 * k], words[2 * k + 1]);
+  }
+}
+
+__device__ inline record_row load_record(const longlong2* records, std::int64_t at, int pieces) {
+  std::int64_t words[2 * max_record_pieces] = {};
+#pragma unroll
+  for (int k = 0; k < max_record_pieces; ++k) {
+    if (k >= pieces) continue;
+    const longlong2 piece = records[at * pieces + k];
+    words[2 * k] = piece.x;
+    words[2 * k + 1] = piece.y;
+  }
+  record_row row;
+  row.key = words[0];
+#pragma unroll
+  for (int v = 0; v < max_group_values; ++v) row.x[v] = __longlong_as_double(words[1 + v]);
+  return row;
+}
+// [/snippet:partition_record]
+
+// [snippet:partition_histogram]
+// Pass 1. Shared memory: `partitions` counters. block_counts[p * gridDim.x + b] = how many
+// rows of block b go to partition p; one more entry at the end is set to 0, so that the
+// exclusive sum of the matrix ends with the total number of rows. It also zeroes the run's
+// three counters, which later passes add to (three memsets fewer to launch and wait for).
+template <int BlockSize>
+__global__ void __launch_bounds__(BlockSize)
+    partition_histogram(column_view<std::int64_t> keys, int partitions, int bits, std::uint32_t* block_counts,
+                        std::uint32_t* group_count, std::uint32_t* errors, std::uint32_t* fallbacks) {
+  extern __shared__ std::uint32_t partition_rows_of_block[];
+  for (int p = threadIdx.x; p < partitions; p += BlockSize) partition_rows_of_block[p] = 0;
+  if (blockIdx.x == 0 && threadIdx.x == 0) {
+    *group_count = 0;
+    *errors = 0;
+    *fallbacks = 0;
+  }
+  __syncthreads();
+  const row_range mine = block_rows(keys.size);
+  for (std::int64_t base = mine.begin; base < mine.end; base += partition_rows_per_step * BlockSize) {
+    std::int64_t key[partition_rows_per_step];
+#pragma unroll
+    for (int j = 0; j < partition_rows_per_step; ++j) {  // all the loads first
+      const std::int64_t i = base + j * BlockSize + threadIdx.x;
+      key[j] = i < mine.end ? keys.data[i] : 0;
+    }
+#pragma unroll
+    for (int j = 0; j < partition_rows_per_step; ++j) {
+      if (base + j * BlockSize + threadIdx.x >= mine.end) continue;
+      atomicAdd(&partition_rows_of_block[partition_of(key[j], bits)], 1u);
+    }
+  }
+  __syncthreads();
+  for (int p = threadIdx.x; p < partitions; p += BlockSize) {
+    block_counts[static_cast<std::int64_t>(p) * gridDim.x + blockIdx.x] = partition_rows_of_block[p];
+  }
+  if (blockIdx.x == 0 && threadIdx.x == 0) block_counts[static_cast<std::int64_t>(partitions) * gridDim.x] = 0;
+}
+// [/snippet:partition_histogram]
+
+// [snippet:partition_scatter]
+// Pass 3. Shared memory: `partitions` counters, next[p] = where this block's next row of
+// partition p goes (its scanned start, then one more per row): its record goes to
+// records[next * record_pieces(values) ...]; a missing value (masked, or NaN) is written
+// as NaN, so pass 4 needs the value only. A key equal to the tables' empty mark is counted
+// in `errors` (it still moves, and pass 4 leaves it out).
+//
+// The writes are scattered: a warp's 32 rows go to ~32 partitions. They are written as
+// they come, not staged in shared memory sorted by partition: with 2048 partitions a
+// tile that fits shared memory (4096 rows of 16 bytes) holds ~2 rows per partition, too
+// few to coalesce, for a block-wide sort of every tile. What keeps DRAM's side cheap is
+// that each (block, partition) fills its range front to back: with one 1024-thread block
+// per SM there are ~132 x 2048 ranges, whose partly written 32-byte sectors (8.6 MB)
+// stay in the 60 MB L2 until they are full, so DRAM sees whole sectors. (More, smaller
+// blocks would mean more open ranges than L2 holds.) What it still costs is one L2
+// request per row (its record: 16 bytes with one value column, why key and value travel
+// together): if this pass measures far above its 640 MB / 4 TB/s = 0.16 ms, staging
+// sorted tiles is the next lesson.
+template <int BlockSize>
+__global__ void __launch_bounds__(BlockSize)
+    partition_scatter(column_view<std::int64_t> keys, group_values values, int partitions, int bits,
+                      const std::uint32_t* offsets, longlong2* records, std::uint32_t* errors) {
+  extern __shared__ std::uint32_t next_row_of_partition[];
+  for (int p = threadIdx.x; p < partitions; p += BlockSize) {
+    next_row_of_partition[p] = offsets[static_cast<std::int64_t>(p) * gridDim.x + blockIdx.x];
+  }
+  __syncthreads();
+  const row_range mine = block_rows(keys.size);
+  const int pieces = record_pieces(values.count);
+  std::uint32_t empty_marks = 0;
+  for (std::int64_t base = mine.begin; base < mine.end; base += partition_rows_per_step * BlockSize) {
+    record_row row[partition_rows_per_step];
+#pragma unroll
+    for (int j = 0; j < partition_rows_per_step; ++j) {  // all the loads first
+      const std::int64_t i = base + j * BlockSize + threadIdx.x;
+      const bool inside = i < mine.end;
+      row[j].key = inside ? keys.data[i] : 0;
+#pragma unroll  // to the compile-time maximum: values.column[] stays out of local memory
+      for (int v = 0; v < max_group_values; ++v) {
+        row[j].x[v] = 0.0;
+        if (v >= values.count || !inside) continue;
+        const double value = values.column[v].data[i];
+        row[j].x[v] = values.column[v].present(i, value) ? value : nan_value();
+      }
+    }
+#pragma unroll
+    for (int j = 0; j < partition_rows_per_step; ++j) {
+      if (base + j * BlockSize + threadIdx.x >= mine.end) continue;
+      const std::uint32_t at = atomicAdd(&next_row_of_partition[partition_of(row[j].key, bits)], 1u);
+      store_record(records, at, pieces, row[j]);
+      if (row[j].key == sparse_table::empty_key) ++empty_marks;
+    }
+  }
+  if (empty_marks > 0) atomicAdd(errors, empty_marks);
+}
+// [/snippet:partition_scatter]
+
+// [snippet:partition_aggregate]
+// Pass 4, one block per partition. Partition p's rows are [offsets[p * scatter_blocks],
+// offsets[(p + 1) * scatter_blocks]). Shared memory: the table of `table_slots` slots
+// (a power of two, a multiple of BlockSize): keys, then sums [v * slots + slot], then
+// counts, the same hash_table_ref as the global table, pointed at shared memory.
+//
+// When a key finds the table full (more distinct keys than slots), the block drops its
+// table and sums the whole partition into the global `fallback` table instead: a key
+// lives in one partition only, so it is summed in one table only. `fallbacks` counts
+// such partitions; a full fallback table counts in `errors`.
+template <int BlockSize>
+__global__ void __launch_bounds__(BlockSize)
+    partition_aggregate(const longlong2* records, int values, const std::uint32_t* offsets, int scatter_blocks,
+                        int table_slots, sparse_table fallback, std::int64_t max_groups, sparse_groups_output out,
+                        std::uint32_t* errors, std::uint32_t* fallbacks) {
+  using block_scan = cub::BlockScan<std::uint32_t, BlockSize>;
+  __shared__ typename block_scan::TempStorage scan_storage;
+  __shared__ std::uint32_t block_start;
+  __shared__ int table_full;
+  extern __shared__ std::int64_t partition_table_words[];
+
+  const std::int64_t p = blockIdx.x;
+  const std::int64_t begin = offsets[p * scatter_blocks];
+  const std::int64_t end = offsets[(p + 1) * scatter_blocks];
+  if (begin == end) return;  // an empty partition (the whole block leaves)
+
+  const std::int64_t slots = table_slots;
+  const int pieces = record_pieces(values);
+  const sparse_table table{partition_table_words, reinterpret_cast<double*>(partition_table_words + slots),
+                           reinterpret_cast<std::uint32_t*>(partition_table_words + slots + values * slots), slots};
+  for (std::int64_t s = threadIdx.x; s < slots; s += BlockSize) {
+    table.keys[s] = sparse_table::empty_key;
+    for (int v = 0; v < values; ++v) {
+      table.sums[v * slots + s] = 0.0;
+      table.counts[v * slots + s] = 0u;
+    }
+  }
+  if (threadIdx.x == 0) table_full = 0;
+  __syncthreads();
+  // Read and set while others may too: an atomic (a plain int could stay in a register).
+  const cuda::atomic_ref<int, cuda::thread_scope_block> full(table_full);
+
+  // [snippet:partition_sum_in_shared]
+  // Adds one row to the table; false when the table is full (the row's key is not in it).
+  auto sum_in_shared = [&](const record_row& row) {
+    if (row.key == sparse_table::empty_key) return true;  // counted in errors by pass 3
+    const std::int64_t slot = table.find_or_insert(row.key);
+    if (slot < 0) return false;
+#pragma unroll  // to the compile-time maximum: row.x[] stays in registers
+    for (int v = 0; v < max_group_values; ++v) {
+      if (v >= values) break;
+      const double x = row.x[v];
+      if (x != x) continue;  // missing (pass 3 wrote NaN)
+      atomicAdd(&table.sums[v * slots + slot], x);  // shared-memory atomics
+      atomicAdd(&table.counts[v * slots + slot], 1u);
+    }
+    return true;
+  };
+  // Two rows a step, both loaded before either is added: twice the bytes in flight.
+  for (std::int64_t i = begin + threadIdx.x; i < end; i += 2 * BlockSize) {
+    if (full.load(cuda::memory_order_relaxed) != 0) break;  // another thread found it full
+    const record_row first = load_record(records, i, pieces);
+    record_row second = {sparse_table::empty_key, {}};  // past the end: a key the table skips
+    if (i + BlockSize < end) second = load_record(records, i + BlockSize, pieces);
+    if (!sum_in_shared(first) || !sum_in_shared(second)) {
+      full.store(1, cuda::memory_order_relaxed);
+      break;
+    }
+  }
+  // [/snippet:partition_sum_in_shared]
+  __syncthreads();
+
+  if (table_full != 0) {  // the same value for every thread: nobody writes it after the barrier
+    for (std::int64_t i = begin + threadIdx.x; i < end; i += BlockSize) {
+      const record_row row = load_record(records, i, pieces);
+      if (row.key == sparse_table::empty_key) continue;
+      const std::int64_t slot = fallback.find_or_insert(row.key);
+      if (slot < 0) {
+        atomicAdd(errors, 1u);  // the fallback table is full too: more groups than max_groups
+        continue;
+      }
+#pragma unroll
+      for (int v = 0; v < max_group_values; ++v) {
+        if (v >= values) break;
+        const double x = row.x[v];
+        if (x != x) continue;
+        atomicAdd(&fallback.sums[v * fallback.capacity + slot], x);
+        atomicAdd(&fallback.counts[v * fallback.capacity + slot], 1u);
+      }
+    }
+    if (threadIdx.x == 0) atomicAdd(fallbacks, 1u);
+    return;
+  }
+
+  // Append the groups: thread t owns slots t, t + BlockSize, ...; a block-wide scan of
+  // how many each holds gives its place, one atomicAdd the block's range.
+  std::uint32_t held = 0;
+  for (std::int64_t s = threadIdx.x; s < slots; s += BlockSize) {
+    if (table.keys[s] != sparse_table::empty_key) ++held;
+  }
+  std::uint32_t offset = 0, block_total = 0;
+  block_scan(scan_storage).ExclusiveSum(held, offset, block_total);
+  if (threadIdx.x == 0) block_start = atomicAdd(out.group_count, block_total);
+  __syncthreads();
+  std::int64_t at = static_cast<std::int64_t>(block_start) + offset;
+  for (std::int64_t s = threadIdx.x; s < slots; s += BlockSize) {
+    if (table.keys[s] == sparse_table::empty_key) continue;
+    if (at < max_groups) {  // past max_groups: group_count tells the caller
+      out.keys[at] = table.keys[s];
+      for (int v = 0; v < values; ++v) {
+        const double sum = table.sums[v * slots + s];
+        const std::uint32_t count = table.counts[v * slots + s];
+        out.sums.sums[v * max_groups + at] = sum;
+        out.sums.counts[v * max_groups + at] = count;
+        out.sums.means[v * max_groups + at] = count > 0 ? sum / count : nan_value();
+      }
+    }
+    ++at;
+  }
+}
+// [/snippet:partition_aggregate]
+
+// Pass 5: the fallback table's groups appended like sparse_from_table's, and each slot
+// read is cleared again, so that the next run finds the table empty without clearing
+// all its slots (2M slots for 1M keys: ~0.013 ms, most runs never touch the table).
+// When no partition fell back, the table was not touched: every block leaves at once.
+template <int BlockSize>
+__global__ void fallback_read_out(sparse_table table, const std::uint32_t* fallbacks, std::int64_t max_groups,
+                                  int values, sparse_groups_output out) {
+  using block_scan = cub::BlockScan<std::uint32_t, BlockSize>;
+  __shared__ typename block_scan::TempStorage scan_storage;
+  __shared__ std::uint32_t block_start;
+  if (*fallbacks == 0) return;
+  // The same trip count for every thread of a block: the barriers inside are safe.
+  for (std::int64_t base = static_cast<std::int64_t>(blockIdx.x) * BlockSize; base < table.capacity;
+       base += static_cast<std::int64_t>(gridDim.x) * BlockSize) {
+    const std::int64_t slot = base + threadIdx.x;
+    const bool occupied = slot < table.capacity && table.keys[slot] != sparse_table::empty_key;
+    std::uint32_t offset = 0, block_total = 0;
+    block_scan(scan_storage).ExclusiveSum(occupied ? 1u : 0u, offset, block_total);
+    if (threadIdx.x == 0) block_start = atomicAdd(out.group_count, block_total);
+    __syncthreads();
+    const std::int64_t i = static_cast<std::int64_t>(block_start) + offset;
+    if (occupied) {
+      if (i < max_groups) {
+        out.keys[i] = table.keys[slot];
+        for (int v = 0; v < values; ++v) {
+          const double sum = table.sums[v * table.capacity + slot];
+          const std::uint32_t count = table.counts[v * table.capacity + slot];
+          out.sums.sums[v * max_groups + i] = sum;
+          out.sums.counts[v * max_groups + i] = count;
+          out.sums.means[v * max_groups + i] = count > 0 ? sum / count : nan_value();
+        }
+      }
+      table.keys[slot] = sparse_table::empty_key;  // clear for the next run
+      for (int v = 0; v < values; ++v) {
+        table.sums[v * table.capacity + slot] = 0.0;
+        table.counts[v * table.capacity + slot] = 0u;
+      }
+    }
+    __syncthreads();  // block_start and scan_storage are used again by the next tile
+  }
+}
+
+}  // namespace gpulab::dataframe::kernels
