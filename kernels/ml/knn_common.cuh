@@ -11,6 +11,9 @@
 namespace gpulab::ml::kernels {
 
 // norms[i] = |row i|^2 in float, one warp per row (lanes read neighbouring features).
+// Lane l sums features l, l+32, ...; the shuffle tree then adds the lanes in a
+// fixed order: the order depends on the feature index only, never on the row's
+// position, so identical rows get bitwise equal norms (gpulab/ml/knn_distance.hpp).
 static __global__ void knn_row_norms(const float* __restrict__ m, std::int64_t rows, std::int64_t d,
                               float* __restrict__ norms) {
   const std::int64_t warp = global_thread_id() / 32;

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 
+#include "gpulab/ml/knn_distance.hpp"
 #include "gpulab/ml/knn_key.hpp"
 #include "kernels/ml/knn_select.cuh"
 #include "kernels/ml/knn_tf32.cuh"
@@ -118,7 +119,10 @@ __global__ void __launch_bounds__(knn_block_threads) knn_fused_top(knn_fused_arg
 #pragma unroll
       for (int p = 0; p < knn_rows_per_lane; ++p) {
         const std::int64_t x = tile + knn_rows_per_lane * lane + p;
-        keys[p] = x < end ? knn_key(fmaf(-2.0f, dot[r][p], query_norm[r] + row_norm[p]), static_cast<std::uint32_t>(x))
+        // Norms and dots summed in feature order, then one formula: the same for
+        // every row of every tile (gpulab/ml/knn_distance.hpp).
+        keys[p] = x < end ? knn_key(knn_expanded_distance(query_norm[r], row_norm[p], dot[r][p]),
+                                    static_cast<std::uint32_t>(x))
                           : knn_empty_key;  // past the split: never below a threshold
       }
       std::uint64_t* buffer = buffers + (knn_queries_per_warp * warp + r) * knn_buffer_keys;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 
+#include "gpulab/ml/knn_distance.hpp"
 #include "gpulab/ml/knn_key.hpp"
 
 namespace gpulab::ml::kernels {
@@ -26,13 +27,10 @@ static __global__ void knn_distance_keys(const float* __restrict__ database, std
   __syncthreads();
   const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (row >= n) return;
-  const float* x = database + row * d;
-  float sum = 0.0f;
-  for (std::int64_t j = 0; j < d; ++j) {
-    const float diff = query[j] - x[j];
-    sum = fmaf(diff, diff, sum);
-  }
-  keys[q * n + row] = knn_key(sum, static_cast<std::uint32_t>(row));
+  // The same operations in the same order for every row (gpulab/ml/knn_distance.hpp):
+  // identical rows get bitwise equal distances wherever they sit.
+  const float distance = knn_direct_distance(query, database + row * d, d);
+  keys[q * n + row] = knn_key(distance, static_cast<std::uint32_t>(row));
 }
 // [/snippet:knn_distance_keys]
 

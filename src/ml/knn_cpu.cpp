@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <numeric>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -235,6 +236,12 @@ knn_comparison compare_knn(host_matrix database, host_matrix queries, std::span<
     std::unordered_set<std::int32_t> seen;
     const std::unordered_set<std::int32_t> cpu_ids(expected.ids.begin() + static_cast<std::ptrdiff_t>(cpu_row),
                                                    expected.ids.begin() + static_cast<std::ptrdiff_t>(cpu_row + static_cast<std::size_t>(k)));
+    // The tie rule is checked on the GPU's row itself, not rank by rank against
+    // the CPU's: a near tie of a third row can shift a tied pair by one rank
+    // (CPU: x, a, b; GPU: a, b, x), so that the GPU's b faces the CPU's a, at the
+    // same distance, with both in the right order. largest_id[e] is the largest id
+    // seen so far in the GPU's row at exact distance e.
+    std::unordered_map<double, std::int32_t> largest_id;
     for (int j = 0; j < k; ++j) {
       if (const std::string problem = rank_problem(database, q, ids, distances, j, seen); !problem.empty()) {
         fail(query, j, problem);
@@ -242,19 +249,36 @@ knn_comparison compare_knn(host_matrix database, host_matrix queries, std::span<
       }
       const std::int32_t id = ids[static_cast<std::size_t>(j)];
       if (cpu_ids.count(id) != 0) ++c.found;
+      const double exact = knn_distance_exact(q, database.row(id), d);
+      auto [tied, first_at_this_distance] = largest_id.try_emplace(exact, id);
+      if (!first_at_this_distance) {
+        if (id < tied->second) {
+          fail(query, j, "id " + std::to_string(id) + " after id " + std::to_string(tied->second) +
+                             " at the same distance: the smaller id goes first");
+          continue;
+        }
+        tied->second = id;
+      }
       const std::int32_t cpu_id = expected.ids[cpu_row + static_cast<std::size_t>(j)];
       if (id == cpu_id) continue;
-      const double exact = knn_distance_exact(q, database.row(id), d);
       const double cpu_distance = expected.distances[cpu_row + static_cast<std::size_t>(j)];
-      if (exact == cpu_distance) {
-        fail(query, j, "id " + std::to_string(id) + " instead of " + std::to_string(cpu_id) +
-                           " at the same distance: the smaller id goes first");
-      } else if (std::abs(exact - cpu_distance) <=
-                 knn_distance_bound(q, database.row(id), d) + knn_distance_bound(q, database.row(cpu_id), d)) {
-        ++c.near_ties;
+      if (std::abs(exact - cpu_distance) <=
+          knn_distance_bound(q, database.row(id), d) + knn_distance_bound(q, database.row(cpu_id), d)) {
+        ++c.near_ties;  // within the bound (an exact tie shifted by a near tie is one too)
       } else {
         fail(query, j, "id " + std::to_string(id) + " (distance " + sci(exact, 8) + ") instead of " +
                            std::to_string(cpu_id) + " (" + sci(cpu_distance, 8) + ")");
+      }
+    }
+    // A tie across the k-th rank: the GPU kept a larger id and dropped a smaller
+    // one at the same exact distance that the CPU kept.
+    for (int j = 0; j < k; ++j) {
+      const std::int32_t cpu_id = expected.ids[cpu_row + static_cast<std::size_t>(j)];
+      if (seen.count(cpu_id) != 0) continue;
+      const auto tied = largest_id.find(expected.distances[cpu_row + static_cast<std::size_t>(j)]);
+      if (tied != largest_id.end() && tied->second > cpu_id) {
+        fail(query, j, "id " + std::to_string(tied->second) + " kept, id " + std::to_string(cpu_id) +
+                           " at the same distance left out: the smaller id goes first");
       }
     }
   }

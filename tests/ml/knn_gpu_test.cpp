@@ -2,7 +2,8 @@
 // kNN on the GPU: every version at odd sizes (n = 1001, m = 37, d = 7 and 33,
 // k = 1, 5, 64 and n, automatic and forced database splits) on seeded blobs with
 // planted exact ties, into poisoned outputs, against the CPU's exact brute force
-// under the stated rule (knn_cpu.hpp); a larger database where the running top-k
+// under the stated rule (knn_cpu.hpp); one row copied at every offset (bitwise
+// equal distances, id order); a larger database where the running top-k
 // is merged many times; the vote; every bad input.
 #include <gtest/gtest.h>
 
@@ -108,6 +109,65 @@ INSTANTIATE_TEST_SUITE_P(odd_sizes, ml_knn_gpu,
                                             ::testing::Values(1, 5, 64, 0), ::testing::Values(0, 3),
                                             ::testing::Values<std::int64_t>(7, 33)),
                          param_name);
+
+// The rule of gpulab/ml/knn_distance.hpp on the GPU: one row copied to every
+// third row of the database (rows 0, 3, ..., 999: every offset modulo 4, the
+// 128-row tile, the naive kernel's 256-row block and the splits; at d = 7 and
+// 33 every row start modulo 16 bytes), k = n. Each query must give all copies
+// the same float distance, bit for bit, and list them in increasing id order.
+// Query 0 is the copied row itself (distance 0, or the expanded form's rounding).
+using copies_param = std::tuple<knn_version, int /* splits */, std::int64_t /* d */>;
+class ml_knn_gpu_copies : public GpuStreamTest, public ::testing::WithParamInterface<copies_param> {};
+
+TEST_P(ml_knn_gpu_copies, IdenticalRowsGetBitwiseEqualDistancesInIdOrder) {
+  const auto [version, splits, d] = GetParam();
+  constexpr std::int64_t n = 1000, m = 9, every = 3;
+  constexpr int k = static_cast<int>(n);
+  labelled_rows db = make_blobs(n, d, 4, 51, 52), q = make_blobs(m, d, 4, 51, 53);
+  for (std::int64_t r = every; r < n; r += every) std::copy_n(db.values.begin(), d, db.values.begin() + r * d);
+  std::copy_n(db.values.begin(), d, q.values.begin());
+  const device_buffer<float> database = gpulab::upload(db.values, s), queries = gpulab::upload(q.values, s);
+  const knn_plan plan = make_knn_plan(version, n, m, d, d, k, splits);
+  knn_workspace work(plan, s);
+  const gpu_answer answer = search(plan, database, queries, work, s);
+
+  for (std::int64_t query = 0; query < m; ++query) {
+    std::int32_t last_copy = -1;
+    std::uint32_t copy_bits = 0;
+    int copies = 0;
+    for (int j = 0; j < k; ++j) {
+      const auto at = static_cast<std::size_t>(query * k + j);
+      const std::int32_t id = answer.ids[at];
+      if (id < 0 || id % every != 0) continue;
+      std::uint32_t bits = 0;
+      std::memcpy(&bits, &answer.distances[at], sizeof bits);
+      if (copies == 0) copy_bits = bits;
+      EXPECT_EQ(bits, copy_bits) << "query " << query << ": copy " << id << " at rank " << j << " has distance "
+                                 << answer.distances[at] << ", the first copy (id " << last_copy << ") another";
+      EXPECT_GT(id, last_copy) << "query " << query << " rank " << j << ": copies must come in id order";
+      last_copy = id;
+      ++copies;
+    }
+    EXPECT_EQ(copies, (n + every - 1) / every) << "query " << query << ": every copy listed";
+  }
+  const host_matrix hd{db.values.data(), n, d}, hq{q.values.data(), m, d};
+  std::vector<std::int64_t> all(m);
+  for (std::int64_t i = 0; i < m; ++i) all[static_cast<std::size_t>(i)] = i;
+  const knn_comparison c = compare_knn(hd, hq, all, knn_cpu(hd, hq, k), answer.ids, answer.distances);
+  EXPECT_TRUE(c.passed()) << c.summary();
+  EXPECT_TRUE(check_knn_rows(hd, hq, k, answer.ids, answer.distances).passed());
+}
+
+std::string copies_name(const ::testing::TestParamInfo<copies_param>& info) {
+  const auto [version, splits, d] = info.param;
+  return std::string(knn_version_name(version)) + "_splits" + std::to_string(splits) + "_d" + std::to_string(d);
+}
+
+INSTANTIATE_TEST_SUITE_P(every_offset, ml_knn_gpu_copies,
+                         ::testing::Combine(::testing::Values(knn_version::naive, knn_version::fused,
+                                                              knn_version::tf32_rerank),
+                                            ::testing::Values(0, 3), ::testing::Values<std::int64_t>(7, 33)),
+                         copies_name);
 
 // 20011 rows in one split: 157 tiles, so each query's buffer is merged into its
 // running list again and again (k = 10: rarely after the start; k = 1024: often).

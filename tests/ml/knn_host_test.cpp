@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // kNN without a GPU: the key order (the tie rule), the CPU baseline on answers
 // worked out by hand and against a full sort, the vote, the comparison rule (it
-// accepts the right answer and near ties, rejects every kind of wrong one), the
-// plan, and every bad input.
+// accepts the right answer and near ties, rejects every kind of wrong one; the
+// naive kernel's formula emulated on the GPU test's data, where a near tie shifts
+// a tied pair), the plan, and every bad input.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -19,6 +20,7 @@
 #include "gpulab/ml/knn_cases.hpp"
 #include "gpulab/ml/knn_cpu.hpp"
 #include "gpulab/ml/knn_data.hpp"
+#include "gpulab/ml/knn_distance.hpp"
 #include "gpulab/ml/knn_key.hpp"
 
 namespace {
@@ -352,6 +354,115 @@ TEST(ml_knn_cases, CompareTheVersionsSideBySide) {
   EXPECT_NE(lines[0].find("fusing the selection: 20.0x"), std::string::npos) << lines[0];  // the unverified row is left out
   EXPECT_NE(lines[1].find("recall 1.000000"), std::string::npos) << lines[1];
   EXPECT_TRUE(knn_compare({}).empty());
+}
+
+
+// The naive GPU version's answer computed on the host: knn_direct_distance is the
+// kernel's own formula (the same IEEE float operations, fmaf correctly rounded on
+// both sides), keys sorted as CUB sorts them. The data of the GPU test
+// (knn_gpu_test.cpp: blobs, rows 900..999 copies of rows 0..99, k = n, d = 33).
+struct emulated_naive {
+  std::int64_t n = 1001, m = 37, d = 33;
+  labelled_rows db = make_blobs(n, d, 5, 31, 32), q = make_blobs(m, d, 5, 31, 33);
+  std::vector<std::int32_t> ids;
+  std::vector<float> distances;
+  emulated_naive() {
+    for (std::int64_t i = 0; i < 100; ++i) std::copy_n(db.values.begin() + i * d, d, db.values.begin() + (900 + i) * d);
+    std::copy_n(db.values.begin() + 123 * d, d, q.values.begin() + 5 * d);
+    for (std::int64_t qi = 0; qi < m; ++qi) {
+      std::vector<std::uint64_t> keys(static_cast<std::size_t>(n));
+      for (std::int64_t r = 0; r < n; ++r) {
+        keys[static_cast<std::size_t>(r)] = knn_key(knn_direct_distance(q.values.data() + qi * d, db.values.data() + r * d, d),
+                                                    static_cast<std::uint32_t>(r));
+      }
+      std::sort(keys.begin(), keys.end());
+      for (const std::uint64_t key : keys) {
+        ids.push_back(static_cast<std::int32_t>(knn_key_id(key)));
+        distances.push_back(knn_key_distance(key));
+      }
+    }
+  }
+  host_matrix database() const { return {db.values.data(), n, d}; }
+  host_matrix queries() const { return {q.values.data(), m, d}; }
+  std::vector<std::int64_t> every() const {
+    std::vector<std::int64_t> w(static_cast<std::size_t>(m));
+    std::iota(w.begin(), w.end(), std::int64_t{0});
+    return w;
+  }
+  std::size_t at(std::int64_t query, std::int32_t id) const {  // where `id` sits in the row of `query`
+    const auto row = ids.begin() + query * n;
+    return static_cast<std::size_t>(std::find(row, row + n, id) - ids.begin());
+  }
+};
+
+TEST(ml_knn_compare_ties, AnExactTieShiftedByANearTieIsNotAWrongRank) {
+  // The H200's "wrong rank" (query 3 rank 737: id 957 instead of 57) on the host:
+  // rows 57 and 957 are copies, with bitwise equal float distances, in id order.
+  // Row 545 is nearer in exact arithmetic (by 3.7e-5, far below the float bound)
+  // but its float distance rounds above theirs. So the CPU lists 545, 57, 957 and
+  // the GPU 57, 957, 545: at rank 737 the GPU's 957 faces the CPU's 57. That is
+  // a near tie moving a tied pair, not a broken tie rule.
+  const emulated_naive e;
+  const std::int64_t n = e.n;
+  const std::size_t a = e.at(3, 57), b = e.at(3, 957), x = e.at(3, 545);
+  ASSERT_EQ(b, a + 1);
+  ASSERT_EQ(x, a + 2);
+  EXPECT_EQ(e.distances[a], e.distances[b]);  // the copies: bit for bit
+  EXPECT_LT(e.distances[a], e.distances[x]);
+  const double exact_a = knn_distance_exact(e.queries().row(3), e.database().row(57), e.d);
+  const double exact_x = knn_distance_exact(e.queries().row(3), e.database().row(545), e.d);
+  EXPECT_LT(exact_x, exact_a);  // the CPU's order is 545 first
+
+  const knn_cpu_result expected = knn_cpu(e.database(), e.queries(), static_cast<int>(n));
+  const knn_comparison c = compare_knn(e.database(), e.queries(), e.every(), expected, e.ids, e.distances);
+  EXPECT_TRUE(c.passed()) << c.summary();
+  EXPECT_DOUBLE_EQ(c.recall(), 1.0);
+  EXPECT_GE(c.near_ties, 3);  // at least 545's three ranks
+  EXPECT_TRUE(check_knn_rows(e.database(), e.queries(), static_cast<int>(n), e.ids, e.distances).passed());
+
+  // The rule still bites: the two copies swapped with their equal distances
+  // (out of the row's own order) ...
+  std::vector<std::int32_t> swapped = e.ids;
+  std::swap(swapped[a], swapped[b]);
+  EXPECT_FALSE(compare_knn(e.database(), e.queries(), e.every(), expected, swapped, e.distances).passed());
+  // ... and swapped with the larger id's distance one float step lower: in float
+  // order and within the bound, but the exact distances are equal.
+  std::vector<float> apart = e.distances;
+  apart[b] = std::nextafter(apart[a], 1e30f);
+  const knn_comparison s = compare_knn(e.database(), e.queries(), e.every(), expected, swapped, apart);
+  EXPECT_FALSE(s.passed());
+  EXPECT_NE(s.first_problem.find("id 57 after id 957"), std::string::npos) << s.first_problem;
+}
+
+TEST(ml_knn_compare_ties, TheLargerIdKeptAcrossTheKthRankIsWrong) {
+  // k = rank of 57 + 2: the CPU keeps ... 545, 57. A GPU row that keeps 957 and
+  // drops its smaller twin 57 ([... 957, 545]) is in float order and every rank
+  // is within the bound of the CPU's, yet it breaks the tie rule.
+  const emulated_naive e;
+  const std::size_t a = e.at(3, 57) - static_cast<std::size_t>(3 * e.n);
+  const int k = static_cast<int>(a) + 2;
+  const knn_cpu_result expected = knn_cpu(e.database(), e.queries(), k);
+  ASSERT_EQ(expected.ids[static_cast<std::size_t>(3 * k + k - 1)], 57);
+  std::vector<std::int32_t> ids;
+  std::vector<float> distances;
+  for (std::int64_t qi = 0; qi < e.m; ++qi) {
+    for (int j = 0; j < k; ++j) {
+      ids.push_back(e.ids[static_cast<std::size_t>(qi * e.n + j)]);
+      distances.push_back(e.distances[static_cast<std::size_t>(qi * e.n + j)]);
+    }
+  }
+  const knn_comparison right = compare_knn(e.database(), e.queries(), e.every(), expected, ids, distances);
+  EXPECT_TRUE(right.passed()) << right.summary();  // [... 57, 957]: 545 left out is a near tie
+  const std::size_t last = static_cast<std::size_t>(3 * k + k - 1);
+  ASSERT_EQ(ids[last - 1], 57);
+  ASSERT_EQ(ids[last], 957);
+  ids[last - 1] = 957;
+  ids[last] = 545;
+  distances[last] = e.distances[e.at(3, 545)];
+  EXPECT_TRUE(check_knn_rows(e.database(), e.queries(), k, ids, distances).passed());  // in order on its own
+  const knn_comparison wrong = compare_knn(e.database(), e.queries(), e.every(), expected, ids, distances);
+  EXPECT_FALSE(wrong.passed());
+  EXPECT_NE(wrong.first_problem.find("left out"), std::string::npos) << wrong.first_problem;
 }
 
 }  // namespace

@@ -14,7 +14,13 @@
 // terms). So the comparison allows, at one rank, the GPU's id to differ from the
 // CPU's only when their exact distances differ by less than the sum of their
 // two bounds (a "near tie", counted and reported); rows at exactly the same
-// distance must follow the tie rule (smaller id first), exactly.
+// distance must follow the tie rule (smaller id first), exactly. The tie rule
+// is checked within the GPU's row (two of its rows at the same exact distance:
+// the smaller id first; a larger id never kept over a smaller one at the same
+// distance that the CPU keeps), not rank by rank: a near tie of a third row may
+// shift a tied pair by one rank (CPU x, a, b; GPU a, b, x), so that rank by
+// rank the GPU's b faces the CPU's a at the same distance with nothing wrong.
+// Identical rows get bitwise equal float distances (gpulab/ml/knn_distance.hpp).
 #pragma once
 
 #include <cstdint>
