@@ -17,7 +17,7 @@ struct exercise_info {
   std::string_view file;  // what the trainee edits
 };
 
-inline constexpr std::array<exercise_info, 10> catalog = {{
+inline constexpr std::array<exercise_info, 11> catalog = {{
     {"map_2d_index", "device", "map a 2D grid of 16 x 16 blocks onto a matrix, with a bounds check",
      "kernels/device/exercises/map_2d_index.cuh"},
     {"pipelined_scale", "transfer", "overlap copies and a kernel with chunks on several streams",
