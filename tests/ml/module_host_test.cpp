@@ -35,15 +35,36 @@ TEST(ml_module, HasANameATitleAndItsCases) {
   for (const gpulab::run_item& item : m.tour) EXPECT_EQ(names.count(item.name), 1u) << item.name;
 }
 
+// The module's entries: k-means here, then kNN (knn_cases.cpp), regression and PCA
+// (regression_cases.cpp). The k-means entries are the first three.
+bool is_kmeans(const gpulab::case_entry& e) { return e.name.rfind("kmeans_", 0) == 0; }
+
 TEST(ml_module, EveryCaseIsNamedAfterItsEntryAndDeclaresItsWork) {
   const gpulab::training_module m = gpulab::ml::make_module();
   for (const gpulab::case_entry& e : m.cases) {
+    ASSERT_GT(e.check_size, 0u) << e.name << ": the sabotage test (tests/course) needs a check_size";
+    const auto cases = e.make(with_size(e.check_size));
+    ASSERT_FALSE(cases.empty()) << e.name;
+    for (const auto& c : cases) {
+      EXPECT_EQ(c->name(), e.name);
+      EXPECT_DOUBLE_EQ(c->size_value(), static_cast<double>(e.check_size)) << e.name;
+      EXPECT_GT(c->work().bytes_read, 0.0) << e.name;
+      EXPECT_GT(c->work().bytes_written, 0.0) << e.name;
+      EXPECT_GT(c->device_bytes_needed(), 0u) << e.name;
+    }
+  }
+}
+
+TEST(ml_module, EveryKmeansCaseDeclaresItsWork) {
+  const gpulab::training_module m = gpulab::ml::make_module();
+  int kmeans_entries = 0;
+  for (const gpulab::case_entry& e : m.cases) {
+    if (!is_kmeans(e)) continue;
+    ++kmeans_entries;
     const auto cases = e.make(with_size(31));
     ASSERT_EQ(cases.size(), 1u) << e.name;
     const auto& c = *cases.front();
-    EXPECT_EQ(c.name(), e.name);
     EXPECT_DOUBLE_EQ(c.size_value(), 31.0) << e.name;
-    EXPECT_GT(e.check_size, 0u) << e.name << ": the sabotage test (tests/course) needs a check_size";
     EXPECT_EQ(c.parameters().operation, "kmeans");
     EXPECT_EQ("kmeans_" + c.parameters().version, e.name);
     // --size 31: 31 x 16, k = 8, 20 iterations. X is read once per pass (20 + the final
@@ -54,6 +75,7 @@ TEST(ml_module, EveryCaseIsNamedAfterItsEntryAndDeclaresItsWork) {
     EXPECT_GT(c.device_bytes_needed(), 31u * 16 * 4) << e.name;
     EXPECT_GT(c.host_bytes_needed(), 31u * 16 * 4) << e.name;
   }
+  EXPECT_EQ(kmeans_entries, 3);
   // The naive and gemm versions store the n x k matrix, the fused one does not.
   const auto naive = m.cases[0].make(with_size(1000000)), fused = m.cases[2].make(with_size(1000000));
   EXPECT_GE(naive.front()->device_bytes_needed() - fused.front()->device_bytes_needed(), 1000000u * 8 * 4);
@@ -111,6 +133,7 @@ TEST(ml_module, BadOptionsAreRefusedBeforeAnyGpuWork) {
 TEST(ml_module, SizesKmeansCannotTakeAreRefusedWhenTheCaseIsMade) {
   const gpulab::training_module m = gpulab::ml::make_module();
   for (const gpulab::case_entry& e : m.cases) {
+    if (!is_kmeans(e)) continue;
     EXPECT_THROW(e.make(with_size(5)), gpulab::usage_error) << e.name << ": k = 8 > 5 rows";
     gpulab::run_options o = with_size(100);
     o.parameters["clusters"] = "0";
@@ -124,7 +147,11 @@ TEST(ml_module, SizesKmeansCannotTakeAreRefusedWhenTheCaseIsMade) {
   EXPECT_NO_THROW(m.cases[1].make(big));
   EXPECT_NO_THROW(m.cases[0].make(big));
   big.parameters["clusters"] = "1000";
-  for (const gpulab::case_entry& e : m.cases) EXPECT_THROW(e.make(big), gpulab::usage_error) << e.name;
+  for (const gpulab::case_entry& e : m.cases) {
+    if (is_kmeans(e)) {
+      EXPECT_THROW(e.make(big), gpulab::usage_error) << e.name;
+    }
+  }
 }
 
 // The lines under the results: for each size, the fused version against the other two.
