@@ -182,6 +182,11 @@ run_options to_run_options(const common_options& o, bool repeat_given) {
   return r;
 }
 
+// The kit's version and revision in the report's header: a saved report says what measured it.
+void add_kit_line(report& r) {
+  r.header.emplace(r.header.begin(), "gpulab", std::string(GPULAB_VERSION) + " (git " + GPULAB_GIT_REVISION + ")");
+}
+
 // The worst case's exit code: an error (out of memory 4, CUDA 6...) over a failed check (1).
 int exit_for(const module_run& run) {
   exit_code code = run.worst;
@@ -205,6 +210,7 @@ int run_module_command(const training_module& m, const common_options& o, bool r
 
   if (m.run_without_gpu) {  // e.g. dataframe --backend cpu: no device needed, none touched
     if (std::optional<report> host_only = m.run_without_gpu(options)) {
+      add_kit_line(*host_only);
       write_report_file(o.output, *host_only, format);
       return static_cast<int>(exit_code::ok);
     }
@@ -214,6 +220,7 @@ int run_module_command(const training_module& m, const common_options& o, bool r
   module_run run = run_module(m, options, ctx);
   progress_clear();
   // The report holds every row, a failed case's included; the exit code says what went wrong.
+  add_kit_line(run.output);
   write_report_file(o.output, run.output, format);
   if (!o.plot.empty() && run.figure) {
     write_line_plot_svg(o.plot, *run.figure);
@@ -222,7 +229,7 @@ int run_module_command(const training_module& m, const common_options& o, bool r
   return exit_for(run);
 }
 
-int run_tour(const common_options& o, bool repeat_given) {
+int run_tour(const common_options& o, bool repeat_given, const std::string& only_module) {
   run_options options = to_run_options(o, repeat_given);
   const output_format format = parse_output_format(o.format);
   require_atomically_writable(o.output);
@@ -230,7 +237,8 @@ int run_tour(const common_options& o, bool repeat_given) {
   progress_start();
   resources ctx = make_resources(options, true);
   report out;
-  out.title = "gpulab tour: every module's headline demo, verified and timed";
+  out.title = only_module.empty() ? "gpulab tour: every module's headline demo, verified and timed"
+                                  : "gpulab tour of module " + only_module + ": its headline demo, verified and timed";
   out.header = report_header(ctx);
   std::vector<case_result> results;
   std::vector<std::string> module_of;
@@ -238,6 +246,7 @@ int run_tour(const common_options& o, bool repeat_given) {
   module_run all;  // the tour's verdict over every module
   for (const training_module& m : all_modules()) {
     if (all.stopped) break;
+    if (!only_module.empty() && m.name != only_module) continue;  // --module: one module's stop of the tour
     module_run run = run_module_items(m, m.tour, options, ctx);
     all.all_verified = all.all_verified && run.all_verified;
     all.worst = std::max(all.worst, run.worst);
@@ -255,6 +264,7 @@ int run_tour(const common_options& o, bool repeat_given) {
   for (std::string& line : notes) summary.notes.push_back(std::move(line));
   out.tables.push_back(std::move(summary));
   progress_clear();
+  add_kit_line(out);
   write_report_file(o.output, out, format);
   return exit_for(all);
 }
@@ -283,7 +293,7 @@ int run_list(const std::string& format_name) {
   return 0;
 }
 
-int run_check(const std::string& name, const common_options& o, const char* argv0) {
+int run_check(const std::string& name, bool all, const common_options& o, const char* argv0) {
   // The checker is a program of its own (gpulab-check, beside this one): the exercises are
   // linked only there, so a trainee's skeleton that does not compile breaks nothing else.
   std::string program = "gpulab-check";
@@ -293,9 +303,9 @@ int run_check(const std::string& name, const common_options& o, const char* argv
                                        "gpulab-check";
   if (std::filesystem::exists(beside)) program = beside.string();
   const std::string seed = std::to_string(o.seed), device = std::to_string(o.device);
-  std::vector<char*> args = {program.data(), const_cast<char*>(name.c_str()), const_cast<char*>("--seed"),
-                             const_cast<char*>(seed.c_str()), const_cast<char*>("--device"),
-                             const_cast<char*>(device.c_str()), nullptr};
+  std::vector<char*> args = {program.data(), const_cast<char*>(all ? "--all" : name.c_str()),
+                             const_cast<char*>("--seed"), const_cast<char*>(seed.c_str()),
+                             const_cast<char*>("--device"), const_cast<char*>(device.c_str()), nullptr};
   std::cout.flush();
   execvp(program.c_str(), args.data());  // returns only when it could not start
   throw error("cannot run " + program + " (" + std::strerror(errno) +
@@ -416,9 +426,18 @@ int gpulab_main(int argc, char** argv) {
     list->add_option("--format", list_format, "table (default), json or csv")->type_name("FORMAT")->check(format_name);
     auto* tour = app.add_subcommand("tour", "every module's headline demo, verified, in one summary table");
     add_run_options(*tour, options, command_shape{.size = false, .module = "tour"});
+    std::string tour_module;
+    std::vector<std::string> module_names;
+    for (const training_module& m : all_modules()) module_names.push_back(m.name);
+    tour->add_option("--module", tour_module, "tour one module only: its id (default: all eight)")
+        ->type_name("ID")
+        ->check(CLI::IsMember(module_names));
     std::string exercise;
+    bool check_every = false;
     auto* check = app.add_subcommand("check", "check your solution of an exercise (see `gpulab list`)");
-    check->add_option("exercise", exercise, "the exercise's name")->required();
+    auto* exercise_name = check->add_option("exercise", exercise, "the exercise's name");
+    exercise_name->excludes(
+        check->add_flag("--all", check_every, "check every exercise, each in its own process: PASS or FAIL for each"));
     add_device_and_seed(*check, options.device, options.seed);
     std::vector<std::pair<CLI::App*, const training_module*>> module_commands;
     for (const training_module& m : all_modules()) {
@@ -444,8 +463,11 @@ int gpulab_main(int argc, char** argv) {
     if (!ok) return code;
 
     if (list->parsed()) return run_list(list_format);
-    if (tour->parsed()) return run_tour(options, tour->count("--repeat") > 0);
-    if (check->parsed()) return run_check(exercise, options, argc > 0 ? argv[0] : nullptr);
+    if (tour->parsed()) return run_tour(options, tour->count("--repeat") > 0, tour_module);
+    if (check->parsed()) {
+      if (!check_every && exercise.empty()) throw usage_error("check: give an exercise's name, or --all (see `gpulab list`)");
+      return run_check(exercise, check_every, options, argc > 0 ? argv[0] : nullptr);
+    }
     for (const auto& [command, m] : module_commands) {
       if (command->parsed()) return run_module_command(*m, options, command->count("--repeat") > 0);
     }

@@ -53,10 +53,11 @@ void add_module_options(CLI::App& command, const training_module& m, common_opti
 
 // The commands. Each returns an exit code (gpulab::exit_code).
 int run_module_command(const training_module& m, const common_options& options, bool repeat_given);
-int run_tour(const common_options& options, bool repeat_given);
+// `only_module` empty: every module's tour items; else that module's alone (`--module ID`).
+int run_tour(const common_options& options, bool repeat_given, const std::string& only_module);
 int run_list(const std::string& format);
 // `gpulab check`: runs gpulab-check (the exercises are linked there only).
-int run_check(const std::string& exercise, const common_options& options, const char* argv0);
+int run_check(const std::string& exercise, bool all, const common_options& options, const char* argv0);
 
 // `--version`: the kit's version and git revision, the CUDA runtime's and the driver's
 // versions ("no CUDA driver" without one). Needs no GPU.

@@ -5,6 +5,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <ctime>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -280,7 +281,14 @@ std::vector<std::pair<std::string, std::string>> report_header(const resources& 
 }
 
 std::vector<std::pair<std::string, std::string>> host_report_header() {
-  return {{"CPU baseline", cpu_model() + ", " + std::to_string(omp_get_max_threads()) + " OpenMP threads, -O3"}};
+  // The date says when a saved report (slides/reports/) was measured: decks quote it.
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", &utc);
+  return {{"CPU baseline", cpu_model() + ", " + std::to_string(omp_get_max_threads()) + " OpenMP threads, -O3"},
+          {"date", date}};
 }
 
 table results_table(const std::vector<case_result>& results, const std::string& title,

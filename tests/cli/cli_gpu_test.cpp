@@ -9,6 +9,7 @@
 
 #include "common/gpu_test.hpp"
 #include "common/run_command.hpp"
+#include "gpulab/exercises/catalog.hpp"
 
 namespace {
 
@@ -140,6 +141,47 @@ TEST(CliGpu, TourRunsAndVerifiesEverything) {
   EXPECT_NE(r.out.find("Tour: headline results"), std::string::npos);
   EXPECT_NE(r.out.find("pipeline_4_streams"), std::string::npos);
   EXPECT_EQ(r.out.find("NO:"), std::string::npos) << r.out;
+}
+
+// --module: that module's tour items alone, verified; the others' rows are absent.
+TEST(CliGpu, TourOfOneModule) {
+  GPULAB_REQUIRE_GPU();
+  const auto r = run_command({GPULAB_CLI, "tour", "--module", "random", "--repeat", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("gpulab tour of module random"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("uniform"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("saxpy_vectorized"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("pipeline_4_streams"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("NO:"), std::string::npos) << r.out;
+}
+
+// --all: one line per exercise of the catalog with its verdict, then the count. The
+// untouched skeletons fail their checks (FAIL, exit 1), none crashes the checker.
+TEST(CliGpu, CheckAllListsEveryExerciseWithItsVerdict) {
+  GPULAB_REQUIRE_GPU();
+  const auto r = run_command({GPULAB_CLI, "check", "--all"});
+  int passed = 0, failed = 0;
+  for (const gpulab::exercises::exercise_info& e : gpulab::exercises::catalog) {
+    const std::string name(e.name);
+    const std::size_t at = r.out.find("\n  " + name + " ");
+    ASSERT_NE(at, std::string::npos) << name << "\n" << r.out;
+    const std::string line = r.out.substr(at + 1, r.out.find('\n', at + 1) - at - 1);
+    const bool pass = line.find(" PASS") != std::string::npos, fail = line.find(" FAIL") != std::string::npos;
+    EXPECT_TRUE(pass != fail) << "PASS or FAIL, not an error: " << line;
+    passed += pass ? 1 : 0;
+    failed += fail ? 1 : 0;
+  }
+  EXPECT_NE(r.out.find(std::to_string(passed) + " of " + std::to_string(gpulab::exercises::catalog.size()) +
+                       " exercises pass"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.exit_code, failed == 0 ? 0 : 1) << r.out << r.err;
+  if (slurp(std::string(GPULAB_SOURCE_DIR) + "/kernels/device/exercises/map_2d_index.cuh").find("TODO(trainee)") !=
+      std::string::npos) {
+    const std::size_t at = r.out.find("\n  map_2d_index ");
+    ASSERT_NE(at, std::string::npos) << r.out;
+    EXPECT_NE(r.out.substr(at, r.out.find('\n', at + 1) - at).find(" FAIL "), std::string::npos) << r.out;
+  }
 }
 
 TEST(CliGpu, CheckRejectsTheUntouchedSkeleton) {

@@ -3,7 +3,10 @@
 // and a documented exit code, on any machine (these run before any GPU work).
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -241,6 +244,31 @@ TEST(Cli, DataframeOnTheCpuBackendNeedsNoGpu) {
     EXPECT_NE(r.out.find(step), std::string::npos) << step << "\n" << r.out;
   }
   EXPECT_EQ(r.out.find("device"), std::string::npos) << "a CPU-only report names no device:\n" << r.out;
+}
+
+// A saved report (slides/reports/) says what measured it and when: the kit's revision and the date.
+TEST(Cli, AReportNamesTheKitAndTheDate) {
+  const auto r = run_command({GPULAB_CLI, "dataframe", "--backend", "cpu", "--size", "1001", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json report = nlohmann::json::parse(r.out);
+  const std::string kit = report["header"].value("gpulab", "");
+  EXPECT_TRUE(kit.starts_with(GPULAB_VERSION)) << kit;
+  EXPECT_NE(kit.find("(git "), std::string::npos) << kit;
+  const std::string date = report["header"].value("date", "");
+  EXPECT_TRUE(std::regex_match(date, std::regex(R"(20\d\d-[01]\d-[0-3]\d [0-2]\d:[0-5]\d UTC)"))) << date;
+}
+
+// The tour's --module takes a module's id; check takes a name or --all, not both, not neither.
+TEST(Cli, TourModuleAndCheckAllAreChecked) {
+  expect_one_line_error({GPULAB_CLI, "tour", "--module", "nosuch"}, usage, "--module");
+  expect_one_line_error({GPULAB_CLI, "tour", "--module", ""}, usage, "--module");
+  expect_one_line_error({GPULAB_CLI, "check"}, usage, "give an exercise's name, or --all");
+  expect_one_line_error({GPULAB_CLI, "check", "--all", "map_2d_index"}, usage, "excludes");
+  expect_one_line_error({GPULAB_CHECK_CLI}, usage, "give an exercise's name, or --all");
+  if (gpulab::device_count() == 0) {
+    expect_one_line_error({GPULAB_CLI, "tour", "--module", "random"}, no_device, "no CUDA-capable GPU is visible");
+    expect_one_line_error({GPULAB_CLI, "check", "--all"}, no_device, "no CUDA-capable GPU is visible");
+  }
 }
 
 TEST(Cli, CpuModeIsOneOfThree) {
