@@ -8,7 +8,8 @@ A *figure* is a number with a performance unit:
     ms  us  µs  ns  s  |  MB/s GB/s TB/s GiB/s  |  GFLOP/s TFLOP/s  |  G<word(s)>/s (G items/s)
     %  |  x or × written right after the number, a speed-up: 26x, 1.4×   ("2 x 4", "y = 2x" are not)
 and, in a Markdown table, a bare number in a column whose title has such a unit ("| GB/s |",
-"| median ms |", "| % of copy |", "| speed-up |"). Fenced code blocks, `inline code`, HTML
+"| median ms |", "| % of copy |", "| speed-up |") or in a row whose first cell has one
+("| GB/s (H100) | 2576 | 2956 |"). Fenced code blocks, `inline code`, HTML
 comments and the front matter are not scanned.
 
 Every figure must be either
@@ -253,7 +254,9 @@ def figures(text):
             if unit_columns is None:
                 unit_columns = {c for c, title in enumerate(cells) if UNIT_TITLE.search(title)}
             elif not all(re.fullmatch(r":?-+:?", c) for c in cells):
-                for c in sorted(unit_columns):
+                # a row titled with a unit ("| GB/s (H100) | 2576 | 2956 |") makes its numbers figures too
+                row_unit = bool(UNIT_TITLE.search(cells[0]))
+                for c in sorted(unit_columns | (set(range(1, len(cells))) if row_unit else set())):
                     if c < len(cells) and BARE_NUMBER.match(cells[c]) and not FIGURE.search(cells[c]):
                         found.append(cells[c].strip("*"))
         else:

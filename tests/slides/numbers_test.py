@@ -121,6 +121,8 @@ class RuleTest(unittest.TestCase):
     def test_bare_numbers_under_a_unit_title_are_figures(self):
         text = "| case | GB/s | % of copy | blocks | speed-up |\n|---|---|---|---|---|\n| a | 2985 | **99.4** | 8 | 26 |"
         self.assertEqual(unmarked(text), ["2985", "99.4", "26"])
+        self.assertEqual(unmarked("| blocks/SM | 1 | 2 |\n|---|---|---|\n| occupancy | 12.5% | 25% |\n| GB/s | 2576 | 2956 |"),
+                         ["12.5%", "25%", "2576", "2956"])
         # a new table starts with its own titles
         self.assertEqual(unmarked("| a | ms |\n|---|---|\n| x | 1 |\n\n| b | c |\n|---|---|\n| y | 2 |"), ["1"])
 
