@@ -5,9 +5,9 @@
 THE RULE (tests/slides/numbers_test.py checks it on slides/*.md and README.md)
 
 A *figure* is a number with a performance unit:
-    ms  us  µs  ns  s  |  MB/s GB/s TB/s GiB/s  |  GFLOP/s TFLOP/s  |  G<word(s)>/s (G items/s)
+    ms  us  µs  ns  s  |  MB/s GB/s TB/s GiB/s  |  GFLOP/s TFLOP/s  |  G/s, G<word(s)>/s (G items/s)
     %  |  x or × written right after the number, a speed-up: 26x, 1.4×   ("2 x 4", "y = 2x" are not)
-and, in a Markdown table, a bare number in a column whose title has such a unit ("| GB/s |",
+and, in a Markdown table, the numbers of a cell of numbers alone in a column whose title has such a unit ("| GB/s |",
 "| median ms |", "| % of copy |", "| speed-up |") or in a row whose first cell has one
 ("| GB/s (H100) | 2576 | 2956 |"). Fenced code blocks, `inline code`, HTML
 comments and the front matter are not scanned.
@@ -49,11 +49,10 @@ MARKER = re.compile(r"<!--\s*(quoted|not measured):(.*?)-->")
 COMMENT = re.compile(r"<!--.*?-->")
 INLINE_CODE = re.compile(r"`[^`]*`")
 
-UNIT = (r"(?:ms|us|µs|ns|s|[MGT]i?B/s|[GT]FLOP/s|G\s?[A-Za-z]+(?:\s[A-Za-z]+)?/s)(?![\w/])"
+UNIT = (r"(?:ms|us|µs|μs|ns|s|[MGT]i?B/s|[GT]FLOP/s|G(?:\s?[A-Za-z]+(?:\s[A-Za-z]+)?)?/s)(?![\w/])"
         r"|%|(?<=\d)[x×](?![\w])")
 NUMBER = r"(?<![\w.^])\d[\d,]*(?:\.\d+)?(?:\s?[-–]\s?\d[\d,]*(?:\.\d+)?)?"
 FIGURE = re.compile(rf"(?:~|about\s)?{NUMBER}\s?(?:{UNIT})")
-BARE_NUMBER = re.compile(rf"^\**~?{NUMBER}\**$")
 UNIT_TITLE = re.compile(rf"(?:^|\s)(?:{UNIT})(?:\s|$)|speed-?up|\bms\b")
 
 # How the kit's results table prints its numbers (src/bench/runner.cpp, results_table):
@@ -257,8 +256,9 @@ def figures(text):
                 # a row titled with a unit ("| GB/s (H100) | 2576 | 2956 |") makes its numbers figures too
                 row_unit = bool(UNIT_TITLE.search(cells[0]))
                 for c in sorted(unit_columns | (set(range(1, len(cells))) if row_unit else set())):
-                    if c < len(cells) and BARE_NUMBER.match(cells[c]) and not FIGURE.search(cells[c]):
-                        found.append(cells[c].strip("*"))
+                    # a cell of numbers alone ("2985", "**99.4**", "0.74 / 2.77 / 2.84"): each is a figure
+                    if c < len(cells) and not re.search(r"[A-Za-z]", cells[c]) and not FIGURE.search(cells[c]):
+                        found += re.findall(NUMBER, cells[c])
         else:
             unit_columns = None
         result += [(i + 1, f, i in covered) for f in found]

@@ -95,9 +95,9 @@ class FillTest(unittest.TestCase):
 class RuleTest(unittest.TestCase):
     def test_units_are_figures(self):
         text = ("0.0742 ms, 84.1 us, 3 µs, 5 ns, 2 s, 3004 GB/s, 3.35 TB/s, 63.1 TFLOP/s, 904.1 GFLOP/s, "
-                "715.5 G numbers/s, 1105 G darts/s, 90.3%, 26x, 1.4×, 93.9-94.5%")
+                "715.5 G numbers/s, 1105 G darts/s, 716 G/s, 90.3%, 26x, 1.4×, 93.9-94.5%")
         self.assertEqual(unmarked(text), ["0.0742 ms", "84.1 us", "3 µs", "5 ns", "2 s", "3004 GB/s", "3.35 TB/s",
-                                          "63.1 TFLOP/s", "904.1 GFLOP/s", "715.5 G numbers/s", "1105 G darts/s",
+                                          "63.1 TFLOP/s", "904.1 GFLOP/s", "715.5 G numbers/s", "1105 G darts/s", "716 G/s",
                                           "90.3%", "26x", "1.4×", "93.9-94.5%"])
 
     def test_not_figures(self):
@@ -121,6 +121,7 @@ class RuleTest(unittest.TestCase):
     def test_bare_numbers_under_a_unit_title_are_figures(self):
         text = "| case | GB/s | % of copy | blocks | speed-up |\n|---|---|---|---|---|\n| a | 2985 | **99.4** | 8 | 26 |"
         self.assertEqual(unmarked(text), ["2985", "99.4", "26"])
+        self.assertEqual(unmarked("| case | ms |\n|---|---|\n| a / b | 0.74 / 2.77 |\n| c | (to come) |"), ["0.74", "2.77"])
         self.assertEqual(unmarked("| blocks/SM | 1 | 2 |\n|---|---|---|\n| occupancy | 12.5% | 25% |\n| GB/s | 2576 | 2956 |"),
                          ["12.5%", "25%", "2576", "2956"])
         # a new table starts with its own titles
