@@ -23,6 +23,9 @@ Every figure must be either
      `size` (the number in the JSON, or its text); COLUMN a column title. The text is the kit's
      own: the decimals of its table (`median ms` 4, `GB/s` 1, `% peak` 1, `speed-up` "26.3x").
      A missing report, case, size, column or field is an error naming deck:line.
+       {{REPORT:CASE:COLUMN ?? TEXT}}  TEXT stands in while slides/reports/REPORT.json does not exist
+                                     ("to be measured"; never a figure); once the report is saved,
+                                     its cell must be there like any other.
   2. or covered by a marker that says where the figure comes from:
        <!-- quoted: H100, 2026-11-25, docs/perf-notes.md "Module 3" -->  measured elsewhere:
                                           card, date or run, file (and section)
@@ -34,7 +37,9 @@ Every figure must be either
      right below it: the lines up to the next blank line (a table, a list, a paragraph).
 
 fill() replaces the placeholders and removes the markers (Marp would show them as presenter
-notes). `scripts/slides --check` and the CTest test run problems() on every deck.
+notes). `scripts/slides --check` and the CTest test run problems() on every deck;
+`scripts/slide_numbers.py --reports` lists the reports the placeholders name (scripts/slide-reports
+saves them on a GPU machine). docs/numbers.md has the workflow.
 """
 import json
 import pathlib
@@ -44,7 +49,7 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "slides" / "reports"
 
-PLACEHOLDER = re.compile(r"\{\{([A-Za-z0-9_.-]+):([^{}]*)\}\}")
+PLACEHOLDER = re.compile(r"\{\{([A-Za-z0-9_.-]+):((?:[^{}?]|\?(?!\?))*?)\s*(?:\?\?\s*([^{}]*?)\s*)?\}\}")
 MARKER = re.compile(r"<!--\s*(quoted|not measured):(.*?)-->")
 COMMENT = re.compile(r"<!--.*?-->")
 INLINE_CODE = re.compile(r"`[^`]*`")
@@ -187,7 +192,9 @@ def fill(text, deck_name, reports=None):
             continue
 
         def replace(m):
-            stem, key = m.group(1), m.group(2).strip()
+            stem, key, stand_in = m.group(1), m.group(2).strip(), m.group(3)
+            if stem not in reports and stand_in is not None:
+                return stand_in  # the report is not saved yet: "to come"
             if stem not in reports:
                 errors.append(f"{deck_name}:{i + 1}: {m.group(0)}: no report slides/reports/{stem}.json")
                 return m.group(0)
@@ -274,6 +281,9 @@ def problems(text, deck_name, reports=None):
         m = MARKER.search(line)
         if m and not m.group(2).strip():
             found.append(f"{deck_name}:{line_no}: a '{m.group(1)}:' marker must say where from")
+        for p in PLACEHOLDER.finditer(line):
+            if p.group(3) and FIGURE.search(p.group(3)):
+                found.append(f"{deck_name}:{line_no}: {p.group(0)}: the stand-in text is a figure")
     try:
         fill(text, deck_name, reports)
     except NumbersError as e:
@@ -286,11 +296,31 @@ def decks():
     return sorted((ROOT / "slides").glob("*.md")) + [ROOT / "README.md"]
 
 
-def main(argv):
-    reports = load_reports()
-    all_problems = []
+def check_all(reports=None):
+    """problems() of every deck and the README; the README is read as written (GitHub shows it
+    raw, nothing fills it), so a placeholder there is a problem too."""
+    if reports is None:
+        reports = load_reports()
+    found = []
     for path in decks():
-        all_problems += problems(path.read_text(), str(path.relative_to(ROOT)), reports)
+        name, text = str(path.relative_to(ROOT)), path.read_text()
+        found += problems(text, name, reports)
+        if path.name == "README.md":
+            found += [f"{name}:{i}: {m.group(0)}: the README is shown as written, nothing fills a placeholder"
+                      for i, line in enumerate(text.split("\n"), 1) for m in PLACEHOLDER.finditer(line)]
+    return found
+
+
+def named_reports():
+    """The report stems the placeholders of the decks and README name, sorted."""
+    return sorted({m.group(1) for path in decks() for m in PLACEHOLDER.finditer(path.read_text())})
+
+
+def main(argv):
+    if "--reports" in argv:  # for scripts/slide-reports
+        print("\n".join(named_reports()))
+        return 0
+    all_problems = check_all()
     if all_problems:
         print("\n".join(all_problems), file=sys.stderr)
         return 1
