@@ -22,7 +22,8 @@ Every figure must be either
      CASE matches a row's first text column (`case`, or the table's first column); SIZE the row's
      `size` (the number in the JSON, or its text); COLUMN a column title. The text is the kit's
      own: the decimals of its table (`median ms` 4, `GB/s` 1, `% peak` 1, `speed-up` "26.3x").
-     A missing report, case, size, column or field is an error naming deck:line.
+     A missing report, case, size, column or field is an error naming deck:line. Code (fenced
+     blocks and `inline code`) is never filled: there {{...}} is C++.
        {{REPORT:CASE:COLUMN ?? TEXT}}  TEXT stands in while slides/reports/REPORT.json does not exist
                                      ("to be measured"; never a figure); once the report is saved,
                                      its cell must be there like any other.
@@ -204,7 +205,9 @@ def fill(text, deck_name, reports=None):
                 errors.append(f"{deck_name}:{i + 1}: {m.group(0)}: {e.args[0]} in {stem}.json")
                 return m.group(0)
 
-        filled = PLACEHOLDER.sub(replace, line)
+        # `inline code` keeps its braces: it shows code, where {{...}} is C++, not a placeholder
+        parts = re.split(r"(`[^`]*`)", line)
+        filled = "".join(part if part.startswith("`") else PLACEHOLDER.sub(replace, part) for part in parts)
         if MARKER.search(filled):
             filled = MARKER.sub("", filled)
             if not filled.strip():
@@ -281,7 +284,7 @@ def problems(text, deck_name, reports=None):
         m = MARKER.search(line)
         if m and not m.group(2).strip():
             found.append(f"{deck_name}:{line_no}: a '{m.group(1)}:' marker must say where from")
-        for p in PLACEHOLDER.finditer(line):
+        for p in PLACEHOLDER.finditer(INLINE_CODE.sub(" ", line)):
             if p.group(3) and FIGURE.search(p.group(3)):
                 found.append(f"{deck_name}:{line_no}: {p.group(0)}: the stand-in text is a figure")
     try:
@@ -307,7 +310,7 @@ def check_all(reports=None):
         found += problems(text, name, reports)
         if path.name == "README.md":
             found += [f"{name}:{i}: {m.group(0)}: the README is shown as written, nothing fills a placeholder"
-                      for i, line in enumerate(text.split("\n"), 1) for m in PLACEHOLDER.finditer(line)]
+                      for i, line in enumerate(text.split("\n"), 1) for m in PLACEHOLDER.finditer(INLINE_CODE.sub(" ", line))]
     return found
 
 
