@@ -7,15 +7,15 @@ THE RULE (tests/slides/numbers_test.py checks it on slides/*.md and README.md)
 A *figure* is a number with a performance unit:
     ms  us  µs  ns  s  |  MB/s GB/s TB/s GiB/s  |  GFLOP/s TFLOP/s  |  G/s, G<word(s)>/s (G items/s)
     %  |  x or × written right after the number, a speed-up: 26x, 1.4×   ("2 x 4", "y = 2x" are not)
-and, in a Markdown table, the numbers of a cell of numbers alone in a column whose title has such a unit ("| GB/s |",
-"| median ms |", "| % of copy |", "| speed-up |") or in a row whose first cell has one
-("| GB/s (H100) | 2576 | 2956 |"). Fenced code blocks, `inline code`, HTML
-comments and the front matter are not scanned.
+and, in a Markdown table, each number of a cell that holds numbers alone ("2985", "**99.4**",
+"0.74 / 2.77") in a column whose title has such a unit ("| GB/s |", "| median ms |",
+"| % of copy |", "| speed-up |") or in a row whose first cell has one ("| GB/s (H100) | 2576 |").
+Fenced code blocks, `inline code`, HTML comments and the front matter are not scanned.
 
 Every figure must be either
   1. a placeholder, filled by fill() from a kit report saved in slides/reports/:
        {{REPORT:CASE:COLUMN}}        {{tour-h200:kmeans_fused:median ms}}
-       {{REPORT:CASE@SIZE:COLUMN}}   when CASE has rows at several sizes: {{transfer-h200:h2d_pinned@67108864:GB/s}}
+       {{REPORT:CASE@SIZE:COLUMN}}   CASE has rows at several sizes: {{ml-h200:kmeans_fused@1000000:median ms}}
        {{REPORT:@FIELD}}             a header field: {{tour-h200:@device}}, {{tour-h200:@date}};
                                      @card is the card's name alone ("NVIDIA H200")
      REPORT is a file stem in slides/reports/ (a `gpulab <module|tour> --format json` output);
@@ -138,7 +138,7 @@ def lookup(report, key):
     size = None
     if "@" in case:
         case, size = case.split("@", 1)
-    found, sizes = [], []
+    found, sizes, other_columns = [], [], []
     for table in report.get("tables", []):
         columns = table.get("columns", [])
         name_column = columns.index("case") if "case" in columns else 0
@@ -150,9 +150,12 @@ def lookup(report, key):
                 sizes.append(size_cell)
                 continue
             if column not in columns:
-                raise LookupError(f"case '{case}' has no column '{column}' (it has: {', '.join(columns)})")
+                other_columns = columns  # a table that names the case without this column
+                continue
             found.append((row, columns, size_cell))
     if not found:
+        if other_columns:
+            raise LookupError(f"case '{case}' has no column '{column}' (it has: {', '.join(other_columns)})")
         if sizes:
             raise LookupError(f"case '{case}' has no row of size {size} (sizes: {', '.join(map(str, sizes))})")
         raise LookupError(f"no case '{case}'")
