@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The numbers in the decks cannot drift (scripts/slide_numbers.py has the rule).
+
+  FillTest, RuleTest: fill() and the figure rule on a small fixture report and made-up decks
+  DecksTest:          every deck in slides/ and README.md: each figure filled or marked
+
+Python, not C++ like snippets_test.cpp: fill() is the code that prepares the decks for Marp,
+so the test runs that very code instead of a second implementation that could disagree with it.
+CTest runs the two halves as slides.numbers_rules and slides.numbers_decks.
+"""
+import pathlib
+import sys
+import unittest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+import slide_numbers as sn  # noqa: E402
+
+FIXTURE = sn.load_reports(pathlib.Path(__file__).resolve().parent / "fixture")
+
+
+def fill(text):
+    return sn.fill(text, "deck.md", FIXTURE)
+
+
+def unmarked(text):
+    return [f for _, f, covered in sn.figures(text) if not covered]
+
+
+class FillTest(unittest.TestCase):
+    def test_cells_read_like_the_kit_table(self):
+        # runner.cpp's decimals: 4 for times, 1 for rates and % peak, 3 for the CPU, "x" on speed-ups
+        self.assertEqual(fill("{{tour-fixture:sum_multi_element:median ms}} ms"), "0.0742 ms")
+        self.assertEqual(fill("{{tour-fixture:sum_multi_element:GB/s}}"), "3616.6")
+        self.assertEqual(fill("{{tour-fixture:sum_multi_element:% peak}}%"), "90.3%")
+        self.assertEqual(fill("{{tour-fixture:sum_multi_element:CPU ms}}"), "6.173")
+        self.assertEqual(fill("{{tour-fixture:sum_multi_element:speed-up}}"), "83.2x")
+        self.assertEqual(fill("{{tour-fixture:kmeans_fused:speed-up}}"), "26.8x")
+        self.assertEqual(fill("{{tour-fixture:kmeans_fused:GFLOP/s}}"), "1234.6")
+        self.assertEqual(fill("{{tour-fixture:kmeans_fused:GB/s}}"), "-")  # null in the JSON
+        self.assertEqual(fill("{{tour-fixture:kmeans_fused:check}}"), "vs CPU")
+        self.assertEqual(fill("{{tour-fixture:kmeans_fused:size}}"), "1000000")
+
+    def test_first_column_names_the_row_of_a_demo_table(self):
+        self.assertEqual(fill("{{tour-fixture:4096 x 4096:GPU ms}}"), "0.0451")
+        self.assertEqual(fill("{{tour-fixture:4096 x 4096:mean iterations}}"), "2.90")
+
+    def test_size_picks_one_of_several_rows(self):
+        self.assertEqual(fill("{{tour-fixture:d2d_copy_kernel@1073741824:% peak}}"), "96.0")
+        self.assertEqual(fill("{{tour-fixture:d2d_copy_kernel@67108864:median ms}}"), "0.0312")
+        with self.assertRaises(sn.NumbersError) as e:
+            fill("{{tour-fixture:d2d_copy_kernel:median ms}}")
+        self.assertIn("name one as d2d_copy_kernel@SIZE", str(e.exception))
+        with self.assertRaises(sn.NumbersError) as e:
+            fill("{{tour-fixture:d2d_copy_kernel@4096:median ms}}")
+        self.assertIn("no row of size 4096", str(e.exception))
+
+    def test_header_fields(self):
+        self.assertEqual(fill("{{tour-fixture:@card}}, {{tour-fixture:@date}}"), "NVIDIA H200, 2026-12-04")
+        self.assertEqual(fill("{{tour-fixture:@revision}}"), "abc1234")
+        self.assertTrue(fill("{{tour-fixture:@device}}").startswith("0: NVIDIA H200 (compute capability 9.0"))
+
+    def test_each_missing_piece_is_one_line_naming_deck_and_line(self):
+        cases = {
+            "{{tour-nothere:sum_multi_element:median ms}}": "no report slides/reports/tour-nothere.json",
+            "{{tour-fixture:sum_nothere:median ms}}": "no case 'sum_nothere'",
+            "{{tour-fixture:sum_multi_element:TB/s}}": "has no column 'TB/s'",
+            "{{tour-fixture:@nothere}}": "no header field 'nothere'",
+            "{{tour-fixture:sum_multi_element}}": "is not CASE:COLUMN",
+        }
+        for text, why in cases.items():
+            with self.assertRaises(sn.NumbersError, msg=text) as e:
+                fill("title\n\nline two " + text)
+            self.assertEqual(len(str(e.exception).splitlines()), 1)
+            self.assertTrue(str(e.exception).startswith("deck.md:3: "), str(e.exception))
+            self.assertIn(why, str(e.exception))
+
+    def test_every_bad_placeholder_is_reported(self):
+        with self.assertRaises(sn.NumbersError) as e:
+            fill("{{tour-fixture:a:median ms}}\n{{tour-fixture:b:median ms}}")
+        self.assertEqual([l.split(":")[1] for l in str(e.exception).splitlines()], ["1", "2"])
+
+    def test_stand_in_text_until_the_report_is_saved(self):
+        self.assertEqual(fill("{{ml-h200:kmeans_fused@1000000:median ms ?? to be measured}}"), "to be measured")
+        self.assertEqual(fill("{{ml-h200:kmeans_fused:% peak ?? }}"), "")
+        # once the report exists, the stand-in is not used and a missing cell is an error again
+        self.assertEqual(fill("{{tour-fixture:kmeans_fused:median ms ?? to be measured}}"), "1.5000")
+        with self.assertRaises(sn.NumbersError):
+            fill("{{tour-fixture:kmeans_nothere:median ms ?? to be measured}}")
+        found = sn.problems("{{ml-h200:kmeans_fused:median ms ?? about 1.5 ms}}", "d.md", FIXTURE)
+        self.assertEqual(found, ["d.md:1: {{ml-h200:kmeans_fused:median ms ?? about 1.5 ms}}: the stand-in text is a figure"])
+
+    def test_markers_are_removed_not_left_as_presenter_notes(self):
+        text = ("# Slide\n<!-- quoted: H100, 2026-11-25, docs/perf-notes.md -->\n| a | ms |\n|---|---|\n| x | 1.5 |\n"
+                "copy 3004 GB/s <!-- quoted: H100, docs/perf-notes.md -->\n<!-- not measured: a target -->\n"
+                "<!-- snippet: a.cu#b -->")
+        self.assertEqual(fill(text), "# Slide\n| a | ms |\n|---|---|\n| x | 1.5 |\ncopy 3004 GB/s\n<!-- snippet: a.cu#b -->")
+
+    def test_code_blocks_are_left_alone(self):
+        text = "```cpp\nint v[1] = {{0}};  // {{tour-fixture:x:y}}\n```\nand `{{tour-fixture:x:y}}` inline"
+        self.assertEqual(fill(text), text)
+
+
+class RuleTest(unittest.TestCase):
+    def test_units_are_figures(self):
+        text = ("0.0742 ms, 84.1 us, 3 µs, 5 ns, 2 s, 3004 GB/s, 3.35 TB/s, 63.1 TFLOP/s, 904.1 GFLOP/s, "
+                "715.5 G numbers/s, 1105 G darts/s, 716 G/s, 90.3%, 26x, 1.4×, 93.9-94.5%")
+        self.assertEqual(unmarked(text), ["0.0742 ms", "84.1 us", "3 µs", "5 ns", "2 s", "3004 GB/s", "3.35 TB/s",
+                                          "63.1 TFLOP/s", "904.1 GFLOP/s", "715.5 G numbers/s", "1105 G darts/s", "716 G/s",
+                                          "90.3%", "26x", "1.4×", "93.9-94.5%"])
+
+    def test_not_figures(self):
+        text = ("y = 2x on 50M floats, 2 x 4 threads, 141 GB of HBM, H100, sm_90, 16x16 tiles, 45 minutes, 0x7f, "
+                "2^26 elements, `--size 1GiB` and `85%` in code, <!-- snippet: a#10ms -->")
+        self.assertEqual(unmarked(text), [])
+
+    def test_code_blocks_and_front_matter_are_not_scanned(self):
+        self.assertEqual(unmarked("---\nmarp: true\ntitle: 5 ms\n---\n```\nt = 5 ms\n```\nreal 6 ms"), ["6 ms"])
+
+    def test_marker_on_the_line_covers_that_line_only(self):
+        text = "a 5 ms <!-- quoted: H100, 2026-11-25, docs/perf-notes.md -->\nb 6 ms"
+        self.assertEqual(unmarked(text), ["6 ms"])
+
+    def test_marker_alone_covers_the_block_below_up_to_a_blank_line(self):
+        text = ("<!-- quoted: H100, 2026-11-25, docs/perf-notes.md -->\n| case | ms |\n|---|---|\n| a | 5 ms |\n"
+                "| b | 7 ms |\n\n| c | 9 ms |")
+        self.assertEqual(unmarked(text), ["9 ms"])
+        self.assertEqual(unmarked("<!-- not measured: target -->\n\n85% of the ceiling"), ["85%"])
+
+    def test_bare_numbers_under_a_unit_title_are_figures(self):
+        text = "| case | GB/s | % of copy | blocks | speed-up |\n|---|---|---|---|---|\n| a | 2985 | **99.4** | 8 | 26 |"
+        self.assertEqual(unmarked(text), ["2985", "99.4", "26"])
+        self.assertEqual(unmarked("| case | ms |\n|---|---|\n| a / b | 0.74 / 2.77 |\n| c | (to come) |"), ["0.74", "2.77"])
+        self.assertEqual(unmarked("| blocks/SM | 1 | 2 |\n|---|---|---|\n| occupancy | 12.5% | 25% |\n| GB/s | 2576 | 2956 |"),
+                         ["12.5%", "25%", "2576", "2956"])
+        # a new table starts with its own titles
+        self.assertEqual(unmarked("| a | ms |\n|---|---|\n| x | 1 |\n\n| b | c |\n|---|---|\n| y | 2 |"), ["1"])
+
+    def test_placeholders_are_not_unmarked_figures(self):
+        self.assertEqual(unmarked("sum: {{tour-fixture:sum_multi_element:median ms}} ms"), [])
+
+    def test_problems_names_file_line_and_figure(self):
+        found = sn.problems("title\n\nthe copy ran at 3004 GB/s", "slides/99-x.md", FIXTURE)
+        self.assertEqual(len(found), 1)
+        self.assertTrue(found[0].startswith("slides/99-x.md:3: figure '3004 GB/s' is neither"), found[0])
+
+    def test_problems_include_missing_cells_and_empty_markers(self):
+        found = sn.problems("a {{tour-fixture:sum_multi_element:TB/s}}\nb 5 ms <!-- quoted: -->", "d.md", FIXTURE)
+        self.assertEqual(len(found), 2, found)
+        self.assertTrue(any(f.startswith("d.md:2: a 'quoted:' marker must say where from") for f in found))
+        self.assertTrue(any(f.startswith("d.md:1: {{tour-fixture:sum_multi_element:TB/s}}") for f in found))
+
+
+class DecksTest(unittest.TestCase):
+    def test_every_figure_in_the_decks_and_readme_is_filled_or_marked(self):
+        found = sn.check_all()
+        if found:
+            self.fail(f"{len(found)} problems:\n" + "\n".join(found))
+
+    def test_the_saved_reports_are_kit_reports(self):
+        for stem, report in sn.load_reports().items():
+            self.assertEqual(set(report), {"title", "header", "tables"}, stem)
+            self.assertIn("device", report["header"], stem)
+            for table in report["tables"]:
+                for row in table["rows"]:
+                    self.assertEqual(len(row), len(table["columns"]), f"{stem}: {table['title']}")
+
+
+if __name__ == "__main__":
+    unittest.main()
