@@ -10,6 +10,7 @@
 #include "gpulab/bench/statistics.hpp"
 #include "gpulab/core/device.hpp"
 #include "gpulab/core/event.hpp"
+#include "gpulab/core/format.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/core/stream.hpp"
 
@@ -22,12 +23,6 @@ std::int64_t read_word(const device_buffer<std::int64_t>& word, cuda::stream_ref
   copy_to_host_async<std::int64_t>(word, std::span<std::int64_t>(&value, 1), s);
   synchronize(s);
   return value;
-}
-
-std::string formatted(const char* format, auto... values) {
-  char text[512];
-  std::snprintf(text, sizeof text, format, values...);
-  return text;
 }
 
 }  // namespace
@@ -84,17 +79,17 @@ pi_result run_data_parallel_pi(const pi_samples& samples, std::uint64_t seed, co
 }
 
 std::string format_pi_report(const pi_result& r) {
-  std::string text = formatted(
+  std::string text = format_printf(
       "Monte Carlo pi, data-parallel: %llu darts on %d rank%s (%s), Philox subsequences of %llu darts, seed %llu\n",
       static_cast<unsigned long long>(r.samples.darts), r.ranks, r.ranks == 1 ? "" : "s", r.backend.c_str(),
       static_cast<unsigned long long>(r.samples.darts_per_subsequence), static_cast<unsigned long long>(r.seed));
-  text += formatted("%5s  %14s  %14s  %12s  %9s  %9s  %10s  %9s\n", "ranks", "darts", "hits", "estimate", "|error|",
-                    "6 sigma", "ms", "Gdarts/s");
-  text += formatted("%5d  %14llu  %14llu  %12.9f  %9.2e  %9.2e  %10.3f  %9.2f\n", r.ranks,
-                    static_cast<unsigned long long>(r.samples.darts), static_cast<unsigned long long>(r.hits),
-                    r.estimate(), r.error(), r.bound(), r.median_ms, r.darts_per_second() / 1e9);
+  text += format_printf("%5s  %14s  %14s  %12s  %9s  %9s  %10s  %9s\n", "ranks", "darts", "hits", "estimate", "|error|",
+                        "6 sigma", "ms", "Gdarts/s");
+  text += format_printf("%5d  %14llu  %14llu  %12.9f  %9.2e  %9.2e  %10.3f  %9.2f\n", r.ranks,
+                        static_cast<unsigned long long>(r.samples.darts), static_cast<unsigned long long>(r.hits),
+                        r.estimate(), r.error(), r.bound(), r.median_ms, r.darts_per_second() / 1e9);
   if (r.verified()) {
-    text += formatted(
+    text += format_printf(
         "validation: hits bit-exact vs one process's count of the same darts (%llu), before and after timing; "
         "|estimate - pi| within 6 standard errors\n",
         static_cast<unsigned long long>(r.reference_hits));
@@ -102,11 +97,12 @@ std::string format_pi_report(const pi_result& r) {
   }
   text += "validation: FAILED:";
   if (r.hits != r.reference_hits) {
-    text += formatted(" %llu hits on %d rank%s, %llu in one process;", static_cast<unsigned long long>(r.hits), r.ranks,
-                      r.ranks == 1 ? "" : "s", static_cast<unsigned long long>(r.reference_hits));
+    text += format_printf(" %llu hits on %d rank%s, %llu in one process;", static_cast<unsigned long long>(r.hits),
+                          r.ranks, r.ranks == 1 ? "" : "s", static_cast<unsigned long long>(r.reference_hits));
   }
   if (!r.repeats_agree) text += " the timed runs gave another total than the first;";
-  if (!r.within_bound()) text += formatted(" |estimate - pi| = %.3e is more than 6 sigma = %.3e;", r.error(), r.bound());
+  if (!r.within_bound())
+    text += format_printf(" |estimate - pi| = %.3e is more than 6 sigma = %.3e;", r.error(), r.bound());
   text.back() = '\n';
   return text;
 }

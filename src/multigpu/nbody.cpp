@@ -8,20 +8,11 @@
 #include <nlohmann/json.hpp>
 
 #include "gpulab/core/device.hpp"
+#include "gpulab/core/format.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/core/stream.hpp"
 
 namespace gpulab::multigpu {
-
-namespace {
-
-std::string formatted(const char* format, auto... values) {
-  char text[512];
-  std::snprintf(text, sizeof text, format, values...);
-  return text;
-}
-
-}  // namespace
 
 nbody_solution solve_nbody(const nbody_problem& problem, communicator& comm, cuda::stream_ref s) {
   if (problem.steps < 1) throw usage_error("nbody: at least one step");
@@ -127,20 +118,21 @@ nbody_result run_nbody(const nbody_problem& problem, communicator& comm, cuda::s
 std::string format_nbody_report(const nbody_result& r) {
   const nbody_problem& p = r.problem;
   const body_range block = bodies_of_rank(p.bodies, 0, r.ranks);
-  std::string text = formatted(
+  std::string text = format_printf(
       "N-body, %lld bodies (blocks of %lld per rank), %d leapfrog steps, dt %g, softening %g; positions "
       "all-gathered every step (%s)\n",
       static_cast<long long>(p.bodies), static_cast<long long>(block.block), p.steps, static_cast<double>(p.dt),
       static_cast<double>(p.softening), r.backend.c_str());
-  text += formatted("%5s  %10s  %6s  %10s  %16s  %22s\n", "ranks", "bodies", "steps", "ms/step", "Ginteractions/s",
-                    "GFLOP/s (20/interaction)");
-  text += formatted("%5d  %10lld  %6d  %10.3f  %16.2f  %22.0f\n", r.ranks, static_cast<long long>(p.bodies), p.steps,
+  text += format_printf("%5s  %10s  %6s  %10s  %16s  %22s\n", "ranks", "bodies", "steps", "ms/step", "Ginteractions/s",
+                        "GFLOP/s (20/interaction)");
+  text +=
+      format_printf("%5d  %10lld  %6d  %10.3f  %16.2f  %22.0f\n", r.ranks, static_cast<long long>(p.bodies), p.steps,
                     r.ms_per_step, r.interactions_per_second() / 1e9, 20.0 * r.interactions_per_second() / 1e9);
   text += r.verified()
               ? "validation: every position and velocity equals the one-rank run's (bound: exact, no sum is "
                 "reordered by the division)\n"
-              : formatted("validation: FAILED: %lld values differ from the one-rank run's (the largest by %.3g)\n",
-                          static_cast<long long>(r.differing_values), static_cast<double>(r.largest_difference));
+              : format_printf("validation: FAILED: %lld values differ from the one-rank run's (the largest by %.3g)\n",
+                              static_cast<long long>(r.differing_values), static_cast<double>(r.largest_difference));
   return text;
 }
 

@@ -6,14 +6,15 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 
 #include "gpulab/bench/statistics.hpp"
 #include "gpulab/core/device.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/event.hpp"
+#include "gpulab/core/format.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/core/stream.hpp"
 
@@ -69,24 +70,18 @@ double median_ms(cuda::stream_ref s, int repeats, const std::function<void()>& w
 
 double gigabytes_per_second(std::size_t bytes, double ms) { return ms > 0 ? static_cast<double>(bytes) / (ms * 1e-3) / 1e9 : 0.0; }
 
-std::string formatted(const char* format, auto... values) {
-  char text[256];
-  std::snprintf(text, sizeof text, format, values...);
-  return text;
-}
-
 // One matrix: `value(pair)` in each cell, "-" where `shown(pair)` is false.
 std::string matrix(const p2p_report& r, const std::string& title, const char* cell_format,
                    const std::function<double(const p2p_pair&)>& value,
                    const std::function<bool(const p2p_pair&)>& shown) {
   std::string text = title + "\n      ";
-  for (int j = 0; j < r.gpus; ++j) text += formatted("  %10s", ("to gpu " + std::to_string(j)).c_str());
+  for (int j = 0; j < r.gpus; ++j) text += format_printf("  %10s", ("to gpu " + std::to_string(j)).c_str());
   text += "\n";
   for (int i = 0; i < r.gpus; ++i) {
-    text += formatted("gpu %-2d", i);
+    text += format_printf("gpu %-2d", i);
     for (int j = 0; j < r.gpus; ++j) {
       const p2p_pair& p = r.at(i, j);
-      text += shown(p) ? formatted(cell_format, value(p)) : formatted("  %10s", "-");
+      text += shown(p) ? format_printf(cell_format, value(p)) : format_printf("  %10s", "-");
     }
     text += "\n";
   }
@@ -209,10 +204,11 @@ p2p_report measure_p2p(const p2p_options& options) {
 }
 
 std::string format_p2p_report(const p2p_report& r) {
-  std::string text = formatted("P2P copies between %d GPU%s (cudaMemcpyPeerAsync, %zu bytes, median of %d; latency: "
-                               "%zu-byte copies, mean of %d in a row); the diagonal is a copy within one GPU\n",
-                               r.gpus, r.gpus == 1 ? "" : "s", r.options.bytes, r.options.repeats,
-                               sizeof(std::uint32_t), r.options.latency_copies);
+  std::string text = format_printf(
+      "P2P copies between %d GPU%s (cudaMemcpyPeerAsync, %zu bytes, median of %d; latency: "
+      "%zu-byte copies, mean of %d in a row); the diagonal is a copy within one GPU\n",
+      r.gpus, r.gpus == 1 ? "" : "s", r.options.bytes, r.options.repeats, sizeof(std::uint32_t),
+      r.options.latency_copies);
   const auto always = [](const p2p_pair&) { return true; };
   text += matrix(r, "one way, GB/s (bytes copied / time)", "  %10.1f", [](const p2p_pair& p) { return p.one_way_gbs; },
                  always);
@@ -225,13 +221,13 @@ std::string format_p2p_report(const p2p_report& r) {
   if (r.gpus == 1) text += "GPU i -> GPU j, i != j (one way, both ways, latency): needs 2 GPUs, 1 is visible\n";
   std::string no_peer;
   for (const p2p_pair& p : r.pairs) {
-    if (p.from != p.to && !p.peer_access) no_peer += formatted(" %d->%d", p.from, p.to);
+    if (p.from != p.to && !p.peer_access) no_peer += format_printf(" %d->%d", p.from, p.to);
   }
   if (!no_peer.empty()) text += "without peer access (through host memory):" + no_peer + "\n";
   std::size_t differing = 0;
   for (const p2p_pair& p : r.pairs) differing += p.differing;
   text += r.verified() ? "validation: every copy's destination equals its source's pattern (before and after timing)\n"
-                       : formatted("validation: FAILED: %zu words differ from their source's pattern\n", differing);
+                       : format_printf("validation: FAILED: %zu words differ from their source's pattern\n", differing);
   return text;
 }
 

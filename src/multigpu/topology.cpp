@@ -8,16 +8,11 @@
 
 #include "gpulab/core/device.hpp"
 #include "gpulab/core/error.hpp"
+#include "gpulab/core/format.hpp"
 
 namespace gpulab::multigpu {
 
 namespace {
-
-std::string formatted(const char* format, auto... values) {
-  char text[512];
-  std::snprintf(text, sizeof text, format, values...);
-  return text;
-}
 
 std::string matrix_cell(const gpu_topology& t, int i, int j) {
   if (i == j) return "self";
@@ -65,20 +60,20 @@ std::string link_type(const gpu_topology& t, int from, int to) {
 
 std::string format_topology(const gpu_topology& t) {
   const int n = static_cast<int>(t.gpus.size());
-  std::string text = formatted("%d GPU%s visible to this process\n", n, n == 1 ? "" : "s");
-  text += formatted("%3s  %-28s  %5s  %10s  %-14s\n", "gpu", "name", "SMs", "memory GiB", "PCI bus id");
+  std::string text = format_printf("%d GPU%s visible to this process\n", n, n == 1 ? "" : "s");
+  text += format_printf("%3s  %-28s  %5s  %10s  %-14s\n", "gpu", "name", "SMs", "memory GiB", "PCI bus id");
   for (const gpu_description& g : t.gpus) {
-    text += formatted("%3d  %-28s  %5d  %10.1f  %-14s\n", g.index, g.name.c_str(), g.multiprocessors,
-                      static_cast<double>(g.memory_bytes) / (1024.0 * 1024.0 * 1024.0), g.pci_bus_id.c_str());
+    text += format_printf("%3d  %-28s  %5d  %10.1f  %-14s\n", g.index, g.name.c_str(), g.multiprocessors,
+                          static_cast<double>(g.memory_bytes) / (1024.0 * 1024.0 * 1024.0), g.pci_bus_id.c_str());
   }
   text += "P2P access matrix (row: from, column: to; rN: the driver's performance rank, 0 best; atom: native "
           "atomics)\n";
   text += "     ";
-  for (int j = 0; j < n; ++j) text += formatted("  %12s", ("gpu " + std::to_string(j)).c_str());
+  for (int j = 0; j < n; ++j) text += format_printf("  %12s", ("gpu " + std::to_string(j)).c_str());
   text += "\n";
   for (int i = 0; i < n; ++i) {
-    text += formatted("gpu %d", i);
-    for (int j = 0; j < n; ++j) text += formatted("  %12s", matrix_cell(t, i, j).c_str());
+    text += format_printf("gpu %d", i);
+    for (int j = 0; j < n; ++j) text += format_printf("  %12s", matrix_cell(t, i, j).c_str());
     text += "\n";
   }
   if (n == 1) {
@@ -90,7 +85,7 @@ std::string format_topology(const gpu_topology& t) {
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
       if (i == j) continue;
-      text += formatted("%s%d->%d %s", first ? "" : "; ", i, j, link_type(t, i, j).c_str());
+      text += format_printf("%s%d->%d %s", first ? "" : "; ", i, j, link_type(t, i, j).c_str());
       first = false;
     }
   }

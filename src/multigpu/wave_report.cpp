@@ -5,15 +5,11 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "gpulab/core/format.hpp"
+
 namespace gpulab::multigpu {
 
 namespace {
-
-std::string formatted(const char* format, auto... values) {
-  char text[256];
-  std::snprintf(text, sizeof text, format, values...);
-  return text;
-}
 
 double ms_per_step(double seconds, int steps) { return steps > 0 ? 1e3 * seconds / steps : 0.0; }
 
@@ -24,12 +20,12 @@ double relative_drift(const wave_report& report) {
 
 std::string validation_line(const wave_validation& v) {
   if (v.passed()) {
-    return formatted("validation: field bit-exact vs the undivided solve, energy within %.2e (differs by %.2e)\n",
-                     v.energy_bound, v.energy_difference);
+    return format_printf("validation: field bit-exact vs the undivided solve, energy within %.2e (differs by %.2e)\n",
+                         v.energy_bound, v.energy_difference);
   }
   std::string line = "validation: FAILED:";
   if (!v.field.bit_exact()) {
-    line += formatted(
+    line += format_printf(
         " %lld cells differ from the undivided solve, the first at row %lld, column %lld (%.9g "
         "undivided, %.9g divided);",
         static_cast<long long>(v.field.differing_cells), static_cast<long long>(v.field.first_row),
@@ -37,7 +33,8 @@ std::string validation_line(const wave_validation& v) {
         static_cast<double>(v.field.actual));
   }
   if (!(v.energy_difference <= v.energy_bound)) {
-    line += formatted(" the energy differs by %.2e, more than its bound %.2e;", v.energy_difference, v.energy_bound);
+    line +=
+        format_printf(" the energy differs by %.2e, more than its bound %.2e;", v.energy_difference, v.energy_bound);
   }
   line.back() = '\n';
   return line;
@@ -61,15 +58,15 @@ std::string format_wave_report(const wave_report& r) {
   const std::string grid = std::to_string(r.problem.grid.rows) + " x " + std::to_string(r.problem.grid.cols);
   const std::string by = r.backend == "host" ? "MPI" : "the communicator";
   std::string text = "2D wave equation, float32, leapfrog; slabs of rows, halos by " + by + " (" + r.backend + " backend)\n";
-  text += formatted("%5s  %-13s  %6s  %-8s  %10s  %14s\n", "ranks", "grid", "steps", "halo", "ms/step", "energy");
-  text += formatted("%5d  %-13s  %6d  %-8s  %10.3f  %14.7e\n", r.ranks, grid.c_str(), r.problem.steps, r.halo.c_str(),
-                    ms_per_step(r.seconds, r.problem.steps), r.energy.energy);
-  text += formatted("energy drift over %d steps: %.1e relative (the scheme conserves it up to float32 rounding)\n",
-                    r.problem.steps, relative_drift(r));
+  text += format_printf("%5s  %-13s  %6s  %-8s  %10s  %14s\n", "ranks", "grid", "steps", "halo", "ms/step", "energy");
+  text += format_printf("%5d  %-13s  %6d  %-8s  %10.3f  %14.7e\n", r.ranks, grid.c_str(), r.problem.steps,
+                        r.halo.c_str(), ms_per_step(r.seconds, r.problem.steps), r.energy.energy);
+  text += format_printf("energy drift over %d steps: %.1e relative (the scheme conserves it up to float32 rounding)\n",
+                        r.problem.steps, relative_drift(r));
   if (r.validation.done) {
     const double undivided = ms_per_step(r.validation.undivided_seconds, r.problem.steps);
-    text += formatted("undivided solve (one process): %.3f ms/step; divided on %d ranks: %.2fx\n", undivided, r.ranks,
-                      r.seconds > 0.0 ? r.validation.undivided_seconds / r.seconds : 0.0);
+    text += format_printf("undivided solve (one process): %.3f ms/step; divided on %d ranks: %.2fx\n", undivided,
+                          r.ranks, r.seconds > 0.0 ? r.validation.undivided_seconds / r.seconds : 0.0);
     text += validation_line(r.validation);
   }
   return text;

@@ -3,27 +3,22 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "gpulab/core/format.hpp"
 #include "gpulab/multigpu/wave_scaling.hpp"
 
 namespace gpulab::multigpu {
 
 namespace {
 
-std::string formatted(const char* format, auto... values) {
-  char text[512];
-  std::snprintf(text, sizeof text, format, values...);
-  return text;
-}
-
 std::string grid_text(grid_shape g) { return std::to_string(g.rows) + " x " + std::to_string(g.cols); }
 
 std::string table(const std::vector<scaling_row>& rows, double one_gpu_ms) {
-  std::string text = formatted("%5s  %-15s  %10s  %9s  %10s  %s\n", "gpus", "grid", "ms/step", "speed-up", "efficiency",
-                               "verified (bit for bit, against)");
+  std::string text = format_printf("%5s  %-15s  %10s  %9s  %10s  %s\n", "gpus", "grid", "ms/step", "speed-up",
+                                   "efficiency", "verified (bit for bit, against)");
   for (const scaling_row& r : rows) {
-    text += formatted("%5d  %-15s  %10.3f  %9.2f  %10.2f  %s (%s)\n", r.gpus, grid_text(r.grid).c_str(),
-                      r.ms_per_step, r.ms_per_step > 0 ? one_gpu_ms / r.ms_per_step : 0.0, r.efficiency,
-                      r.verified() ? "yes" : "NO", r.reference.c_str());
+    text += format_printf("%5d  %-15s  %10.3f  %9.2f  %10.2f  %s (%s)\n", r.gpus, grid_text(r.grid).c_str(),
+                          r.ms_per_step, r.ms_per_step > 0 ? one_gpu_ms / r.ms_per_step : 0.0, r.efficiency,
+                          r.verified() ? "yes" : "NO", r.reference.c_str());
   }
   return text;
 }
@@ -75,20 +70,21 @@ std::string format_scaling_report(const scaling_report& r) {
   const wave_problem& p = r.options.problem;
   const double one_gpu_strong = r.strong.empty() ? 0.0 : r.strong.front().ms_per_step;
   const double one_gpu_weak = r.weak.empty() ? 0.0 : r.weak.front().ms_per_step;
-  std::string text = formatted("2D wave equation scaling, %lld x %lld, %d steps, halo %s, %s\n",
-                               static_cast<long long>(p.grid.rows), static_cast<long long>(p.grid.cols), p.steps,
-                               r.options.halo.c_str(), r.backend.c_str());
+  std::string text = format_printf("2D wave equation scaling, %lld x %lld, %d steps, halo %s, %s\n",
+                                   static_cast<long long>(p.grid.rows), static_cast<long long>(p.grid.cols), p.steps,
+                                   r.options.halo.c_str(), r.backend.c_str());
   text += "strong scaling (the same grid on p GPUs; efficiency = t1 / (p tp))\n" + table(r.strong, one_gpu_strong);
-  text += formatted("weak scaling (%lld rows per GPU; efficiency = t1 / tp)\n", static_cast<long long>(p.grid.rows)) +
-          table(r.weak, one_gpu_weak);
+  text +=
+      format_printf("weak scaling (%lld rows per GPU; efficiency = t1 / tp)\n", static_cast<long long>(p.grid.rows)) +
+      table(r.weak, one_gpu_weak);
   if (r.ranks == 1) {
-    text += formatted(
+    text += format_printf(
         "rows for 2, 4, 8 GPUs need as many ranks, one GPU each: mpirun -np 8 gpulab-multigpu scaling on a node of 8 "
         "GPUs (this run: 1 rank, %d GPU%s visible)\n",
         r.visible_gpus, r.visible_gpus == 1 ? "" : "s");
   }
   const step_bandwidth& b = r.one_gpu;
-  text += formatted(
+  text += format_printf(
       "one-GPU step: %.1f MB per step at least (12 B per interior cell: previous and current read once, next written "
       "once), %.3f ms -> %.0f GB/s = %.0f%% of the measured ceiling %.0f GB/s for 2 reads : 1 write (copy %.0f, read "
       "%.0f, write %.0f GB/s; target 80%%)\n",

@@ -38,6 +38,15 @@ inline std::string format_count_short(std::uint64_t n) {
   return std::to_string(n) + suffix[unit];
 }
 
+// printf into a string, for report lines with several numbers ("%8.1f GB/s %5.1f%%").
+// A line longer than 511 characters is cut: these are one-line report texts.
+template <class... Values>
+std::string format_printf(const char* format, Values... values) {
+  char text[512];
+  std::snprintf(text, sizeof text, format, values...);
+  return text;
+}
+
 // Fixed-point with the given number of decimals.
 inline std::string format_fixed(double value, int decimals) {
   char text[64];
