@@ -61,7 +61,7 @@ for command in "${commands[@]}"; do
       app=${words[$i]:-}
       [ "$app" = gpulab-multigpu ] || { problem "'$command': mpirun starts '$app', not gpulab-multigpu"; continue; }
       if [ ! -x "$bin/gpulab-multigpu" ]; then
-        echo "not checked (this build has no gpulab-multigpu: no MPI): $command"
+        echo "not checked (no gpulab-multigpu beside gpulab: it is built where MPI is): $command"
         continue
       fi
       sub=${words[$((i + 1))]:-}
