@@ -115,11 +115,17 @@ async function measureSlides(page) {
         problems.push(`the slide is ${section.offsetWidth} x ${section.offsetHeight}, not 1280 x 720`);
       }
       if (section.querySelector('[data-marp-fitting], marp-auto-scaling')) problems.push('Marp auto-scales (fits) content');
+      const spilled = new Set();  // report the outermost element that spills, not each of its children
       for (const el of section.querySelectorAll('*')) {
         const r = el.getBoundingClientRect();
         if (r.width === 0 && r.height === 0) continue;
         const out = Math.max(box.left - r.left, r.right - box.right, box.top - r.top, r.bottom - box.bottom) / scale;
-        if (out > 1) problems.push(`${describe(el)} spills out of the slide by ${Math.round(out)} px`);
+        if (out > 1) {
+          spilled.add(el);
+          if (!spilled.has(el.parentElement) && !spilled.has(el.parentElement?.parentElement)) {
+            problems.push(`${describe(el)} spills out of the slide by ${Math.round(out)} px`);
+          }
+        }
         const style = getComputedStyle(el);
         if (style.overflow !== 'visible' && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)) {
           problems.push(`${describe(el)} clips its content (${el.scrollWidth} x ${el.scrollHeight} in ${el.clientWidth} x ${el.clientHeight})`);
