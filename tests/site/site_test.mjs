@@ -23,7 +23,8 @@ import zlib from 'node:zlib';
 import puppeteer from 'puppeteer-core';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SITE = path.join(ROOT, 'build', 'site');
+// The site folder: build/site, or a copy of it anywhere (argument 1): it must be self-contained.
+const SITE = path.resolve(process.argv[2] || path.join(ROOT, 'build', 'site'));
 const WIDTH = 1280, HEIGHT = 720, MIN_CODE_PX = 16;
 const failures = [];
 const fail = (where, what) => failures.push(`FAIL ${where}: ${what}`);
