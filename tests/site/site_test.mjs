@@ -12,7 +12,8 @@
 //  - no slide overflows: every element of a slide lies inside the slide's 1280 x 720 box, no
 //    element clips content (scrollWidth/Height beyond its box), and no code is drawn smaller
 //    than 16 px (its computed size times any scaling, so Marp's auto-fitting is caught too);
-//  - presenter notes hold no snippet marker or SPDX line;
+//  - the presenter view opens; the speaker notes (HTML comments) of the Markdown are the
+//    presenter notes of those slides, and no note shows a snippet marker or an SPDX line;
 //  - each PDF handout exists and has one page per slide.
 // Exit code: 0 all passed, 1 a check failed, 2 the site was not built.
 import fs from 'node:fs';
@@ -38,6 +39,22 @@ function countSlides(markdown) {
     else if (!inCode && /^---\s*$/.test(line)) count += 1;
   }
   return count;
+}
+
+// The slides (1-based) whose Markdown holds a speaker note: an HTML comment that is not a
+// Marp directive (`<!-- _class: dense -->`, `<!-- paginate: false -->`, ...).
+const DIRECTIVES = /^\s*_?(class|paginate|header|footer|theme|style|backgroundColor|backgroundImage|backgroundPosition|backgroundRepeat|backgroundSize|color|size|headingDivider|lang|math|title|author|description|image|keywords|url|marp|transition|fit)\s*:?/;
+function slidesWithNotes(markdown) {
+  const body = markdown.replace(/^---\n[\s\S]*?\n---\n/, '');
+  const prose = [''];  // each slide's text outside code blocks
+  let inCode = false;
+  for (const line of body.split('\n')) {
+    if (/^(```|~~~)/.test(line)) inCode = !inCode;
+    else if (!inCode && /^---\s*$/.test(line)) prose.push('');
+    else if (!inCode) prose[prose.length - 1] += line + '\n';
+  }
+  return prose.map((text, i) => ([...text.matchAll(/<!--([\s\S]*?)-->/g)].some((m) => !DIRECTIVES.test(m[1])) ? i + 1 : 0))
+    .filter((n) => n > 0);
 }
 
 // Pages in a PDF: /Type /Page objects, also those inside compressed object streams.
@@ -196,9 +213,25 @@ async function main() {
       slidesSeen += slides.length;
       if (slides.length !== expected) fail(stem, `the page shows ${slides.length} slides, the Markdown has ${expected}`);
       for (const s of slides) for (const p of s.problems) fail(`${stem} slide ${s.number}`, p);
-      const notes = await page.$$eval('.bespoke-marp-note', (n) => n.map((e) => e.textContent));
+      const notes = await page.$$eval('.bespoke-marp-note', (n) =>
+        n.filter((e) => e.textContent.trim()).map((e) => ({ slide: Number(e.dataset.index) + 1, text: e.textContent })));
       for (const note of notes) {
-        if (/snippet:|SPDX-License/.test(note)) fail(stem, `a presenter note shows a marker: ${note.trim().slice(0, 60)}`);
+        if (/snippet:|SPDX-License|quoted:/.test(note.text)) {
+          fail(`${stem} slide ${note.slide}`, `a presenter note shows a marker: ${note.text.trim().slice(0, 60)}`);
+        }
+      }
+      const source = path.join(SITE, 'src', deck);
+      if (fs.existsSync(source)) {
+        const expectedNotes = slidesWithNotes(fs.readFileSync(source, 'utf8'));
+        const shown = notes.map((n) => n.slide).join(',');
+        if (expectedNotes.join(',') !== shown) {
+          fail(stem, `presenter notes on slides [${shown}], the deck has speaker notes on slides [${expectedNotes.join(',')}]`);
+        }
+      }
+      // The presenter view (key p) opens: the slide, the next one, the notes.
+      await page.goto(`${pathToFileURL(file).href}?view=presenter`, { waitUntil: 'load' });
+      if (!(await page.$('.bespoke-marp-presenter-container .bespoke-marp-presenter-note-container'))) {
+        fail(stem, 'the presenter view does not open');
       }
       const pdf = path.join(SITE, 'decks', `${stem}.pdf`);
       const pages = fs.existsSync(pdf) ? countPdfPages(pdf) : -1;
