@@ -110,6 +110,8 @@ __global__ void map_vectorized(Op op, const float4* __restrict__ x, const float4
       if (y) b[k] = y[i];
     }
   }
+  // [/snippet:map_vectorized]
+  // [snippet:map_vectorized_stores]
 #pragma unroll
   for (int k = 0; k < VectorsPerThread; ++k) {
     const std::int64_t i = tile_start + k * blockDim.x + threadIdx.x;
@@ -122,6 +124,6 @@ __global__ void map_vectorized(Op op, const float4* __restrict__ x, const float4
     tail_out[threadIdx.x] = op(tail_x[threadIdx.x], tail_y ? tail_y[threadIdx.x] : 0.0f);
   }
 }
-// [/snippet:map_vectorized]
+// [/snippet:map_vectorized_stores]
 
 }  // namespace gpulab::custom::kernels

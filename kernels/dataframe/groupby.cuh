@@ -73,6 +73,8 @@ __global__ void __launch_bounds__(BlockSize, 1024 / BlockSize)
     my_sums[s * BlockSize + threadIdx.x] = 0;
     my_counts[s * BlockSize + threadIdx.x] = 0;
   }
+  // [/snippet:group_sums_privatized]
+  // [snippet:group_sums_add_row]
   // Adds row i (code c) to this thread's own slots: no other thread touches them.
   // The loop runs to the compile-time maximum so that x[] stays in registers: an
   // array indexed by a run-time count lives in local memory (DRAM behind L1).
@@ -85,6 +87,8 @@ __global__ void __launch_bounds__(BlockSize, 1024 / BlockSize)
       ++my_counts[(v * groups + c) * BlockSize + threadIdx.x];
     }
   };
+  // [/snippet:group_sums_add_row]
+  // [snippet:group_sums_loop]
   const std::int64_t quads = codes.size / 4;
   for (std::int64_t q = global_thread_id(); q < quads; q += grid_thread_count()) {
     const four<std::int32_t> c = load_four(codes.data, q);  // all loads of four rows, then the adds
@@ -110,6 +114,8 @@ __global__ void __launch_bounds__(BlockSize, 1024 / BlockSize)
     }
     add_row(tail, codes.data[tail], row);
   }
+  // [/snippet:group_sums_loop]
+  // [snippet:group_sums_merge]
   __syncthreads();
   // Merge: warp w adds up slots w, w + warps, ...; its lanes each take every 32nd copy.
   const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
@@ -130,7 +136,7 @@ __global__ void __launch_bounds__(BlockSize, 1024 / BlockSize)
     }
   }
 }
-// [/snippet:group_sums_privatized]
+// [/snippet:group_sums_merge]
 
 // means = sums / counts (NaN for an empty group), for the atomic versions.
 static __global__ void group_means(const double* sums, const std::uint32_t* counts, double* means, int slots) {

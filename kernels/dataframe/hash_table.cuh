@@ -106,6 +106,8 @@ __global__ void hash_insert(column_view<K> keys, int groups, group_values values
       atomicAdd(errors, 1u);  // the one key the table cannot hold
       continue;
     }
+    // [/snippet:hash_insert]
+    // [snippet:hash_insert_sums]
     const std::int64_t slot = table.find_or_insert(key);
     if (slot < 0) {
       atomicAdd(errors, 1u);  // full: more groups than the table was made for
@@ -122,7 +124,7 @@ __global__ void hash_insert(column_view<K> keys, int groups, group_values values
     }
   }
 }
-// [/snippet:hash_insert]
+// [/snippet:hash_insert_sums]
 
 // Dense outputs: group g looks itself up (absent: 0, 0, NaN).
 static __global__ void dense_from_table(hash_table_ref<std::int32_t> table, int groups, int values,

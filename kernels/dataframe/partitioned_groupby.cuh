@@ -258,6 +258,8 @@ __global__ void __launch_bounds__(BlockSize)
     }
     return true;
   };
+  // [/snippet:partition_sum_in_shared]
+  // [snippet:partition_sum_loop]
   // Two rows a step, both loaded before either is added: twice the bytes in flight.
   for (std::int64_t i = begin + threadIdx.x; i < end; i += 2 * BlockSize) {
     if (full.load(cuda::memory_order_relaxed) != 0) break;  // another thread found it full
@@ -269,7 +271,7 @@ __global__ void __launch_bounds__(BlockSize)
       break;
     }
   }
-  // [/snippet:partition_sum_in_shared]
+  // [/snippet:partition_sum_loop]
   __syncthreads();
 
   if (table_full != 0) {  // the same value for every thread: nobody writes it after the barrier

@@ -72,7 +72,9 @@ __global__ void column_stats_kernel(column_view<T> x, double centre, column_stat
     mine.add(static_cast<double>(x.data[tail]), centre);
   }
   const column_stats block = block_stats(mine);
+  // [/snippet:column_stats]
 
+  // [snippet:column_stats_last_block]
   // The last block to finish combines every block's partial, in block order.
   __shared__ bool last;
   if (threadIdx.x == 0) {
@@ -92,6 +94,6 @@ __global__ void column_stats_kernel(column_view<T> x, double centre, column_stat
     *blocks_done = 0;  // ready for the next launch
   }
 }
-// [/snippet:column_stats]
+// [/snippet:column_stats_last_block]
 
 }  // namespace gpulab::dataframe::kernels

@@ -153,6 +153,8 @@ struct block_partials {
     for (int e = threadIdx.x; e < k * d; e += blockDim.x) sums[e] = 0.0f;
     for (int c = threadIdx.x; c < k; c += blockDim.x) counts[c] = 0u;
   }
+  // [/snippet:kmeans_block_partials]
+  // [snippet:kmeans_block_partials_add]
   template <int MaxD>
   __device__ void add(const point_features<MaxD>& x, int label, int d) {
     x.add_to(sums + label * d, d);
@@ -165,6 +167,6 @@ struct block_partials {
     for (int c = threadIdx.x; c < k; c += blockDim.x) partial_counts[block * k + c] = counts[c];
   }
 };
-// [/snippet:kmeans_block_partials]
+// [/snippet:kmeans_block_partials_add]
 
 }  // namespace gpulab::ml::kernels

@@ -31,7 +31,9 @@ __global__ void fused_assign_accumulate(const float* __restrict__ x, std::int64_
   for (int e = threadIdx.x; e < k * d; e += blockDim.x) local_centroids[e] = centroids[e];
   mine.zero(k, d);
   __syncthreads();  // the centroids are in, the sums are zero
+  // [/snippet:kmeans_fused]
 
+  // [snippet:kmeans_fused_loop]
   double inertia = 0.0;
   for (std::int64_t i = global_thread_id(); i < n; i += grid_thread_count()) {
     point_features<MaxD> xi;
@@ -47,7 +49,7 @@ __global__ void fused_assign_accumulate(const float* __restrict__ x, std::int64_
   __syncthreads();
   mine.write_out(k, d, partial_sums, partial_counts);
 }
-// [/snippet:kmeans_fused]
+// [/snippet:kmeans_fused_loop]
 
 // predict(): labels only. InShared: the centroids are copied to shared memory
 // (k * d floats, when they fit); otherwise every thread reads them from global

@@ -24,7 +24,9 @@ static __global__ void distance_matrix(const float* __restrict__ x, std::int64_t
     dist[t] = squared_distance(x + i * d, centroids + static_cast<std::int64_t>(c) * d, d);
   }
 }
+// [/snippet:kmeans_naive]
 
+// [snippet:kmeans_naive_argmin]
 // One thread per row: the index of its smallest distance (strict <: ties go to the smallest index).
 static __global__ void argmin_rows(const float* __restrict__ dist, std::int64_t n, int k,
                                    std::int32_t* __restrict__ labels) {
@@ -41,6 +43,6 @@ static __global__ void argmin_rows(const float* __restrict__ dist, std::int64_t 
     labels[i] = label;
   }
 }
-// [/snippet:kmeans_naive]
+// [/snippet:kmeans_naive_argmin]
 
 }  // namespace gpulab::ml::kernels

@@ -67,6 +67,8 @@ static __global__ void update_centroids(const float* __restrict__ partial_sums,
       count += partial_counts[b * static_cast<std::int64_t>(k) + c];
     }
   }
+  // [/snippet:kmeans_update]
+  // [snippet:kmeans_update_combine]
   sums[warp][lane] = sum;
   counts[warp][lane] = count;
   __syncthreads();
@@ -81,7 +83,7 @@ static __global__ void update_centroids(const float* __restrict__ partial_sums,
                              : old_centroids[e];  // an empty cluster keeps its centroid
   }
 }
-// [/snippet:kmeans_update]
+// [/snippet:kmeans_update_combine]
 
 // One block of finish_threads threads: stats[0] = the sum of the blocks' inertia,
 // stats[1] = the largest |new_c - old_c|^2 over the clusters.

@@ -55,6 +55,8 @@ std::vector<step> course_steps() {
          df.add("label", cut(df["A"], course_bins, course_labels));
          return step_result{{}, df["label"].to_host<std::int32_t>()};
        }},
+      // [/snippet:pandas_steps]
+      // [snippet:pandas_steps_groupby]
       {"groupby mean", "df.groupby('label').A.mean()",
        [](table& df) {
          const table means = groupby(df, {"label"}, {{"A", agg_func::mean, "A"}});
@@ -72,7 +74,7 @@ std::vector<step> course_steps() {
        }},
   };
 }
-// [/snippet:pandas_steps]
+// [/snippet:pandas_steps_groupby]
 
 struct backend_run {
   std::vector<double> median_ms;

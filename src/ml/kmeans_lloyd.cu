@@ -188,6 +188,8 @@ int lloyd_runner::run_async(float* centroids, std::int32_t* labels, int max_iter
     GPULAB_CHECK_LAUNCH();
     std::swap(current, next);
     ++iterations;
+    // [/snippet:kmeans_lloyd_loop]
+    // [snippet:kmeans_lloyd_wait]
     if (tolerance > 0) {  // the only place the host waits: to decide whether to go on
       kernels::finish_iteration<<<1, kernels::finish_threads, 0, st>>>(
           partial_inertia_.data(), blocks_, next, current, k_, d_, stats_.data());
@@ -210,7 +212,7 @@ int lloyd_runner::run_async(float* centroids, std::int32_t* labels, int max_iter
   GPULAB_CHECK_LAUNCH();
   return iterations;
 }
-// [/snippet:kmeans_lloyd_loop]
+// [/snippet:kmeans_lloyd_wait]
 
 // ------------------------------------------------------------------ checks
 void require_finite(linalg::matrix_view<const float> x, cuda::stream_ref s, const std::string& what) {

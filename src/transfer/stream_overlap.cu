@@ -103,14 +103,16 @@ class overlap_case final : public bench_case {
       GPULAB_CUDA_TRY(cudaMemcpyAsync(output_.data() + begin, device_.data() + begin, bytes,
                                       cudaMemcpyDeviceToHost, worker));
     }
+    // [/snippet:pipeline]
 
+    // [snippet:pipeline_join]
     // And `s` continues only when every chunk is back: the runner's stop event waits for all.
     for (stream& worker : streams_) {
       done_.record(worker.ref());
       GPULAB_CUDA_TRY(cudaStreamWaitEvent(s.get(), done_.get()));
     }
   }
-  // [/snippet:pipeline]
+  // [/snippet:pipeline_join]
 
   verification verify(cuda::stream_ref s) override {
     synchronize(s);

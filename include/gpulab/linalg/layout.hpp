@@ -172,6 +172,8 @@ gemm_call<In, Out> column_major_gemm(matrix_view<const In> a, matrix_view<const 
     const bool holds_transpose = storage_order(x) == layout::row_major;
     return holds_transpose == want_transpose ? transpose::no : transpose::yes;
   };
+  // [/snippet:column_major_gemm]
+  // [snippet:column_major_gemm_arguments]
   gemm_call<In, Out> call;
   call.c = c.data_handle();
   call.ldc = leading_dimension(c);
@@ -186,7 +188,7 @@ gemm_call<In, Out> column_major_gemm(matrix_view<const In> a, matrix_view<const 
   }
   return call;
 }
-// [/snippet:column_major_gemm]
+// [/snippet:column_major_gemm_arguments]
 
 // The arguments of one column-major GEMV call, y = op(A) x, with A stored as
 // rows x cols (cuBLAS's m and n are the stored matrix's, before op).

@@ -73,7 +73,9 @@ __global__ void reference_kmeans_assign(const float* __restrict__ x, long long n
   }
   for (int c = threadIdx.x; c < k; c += blockDim.x) block_counts[c] = 0u;
   __syncthreads();  // the centroids are in and the sums zero before any thread uses them
+  // [/snippet:exercise_solution]
 
+  // [snippet:exercise_solution_assign]
   for (long long i = global_thread_id(); i < n; i += grid_thread_count()) {
     const float* row = x + i * d;
     float best = __int_as_float(0x7f800000);  // +infinity
@@ -93,6 +95,8 @@ __global__ void reference_kmeans_assign(const float* __restrict__ x, long long n
     for (int j = 0; j < d; ++j) atomicAdd(&block_sums[label * d + j], row[j]);
     atomicAdd(&block_counts[label], 1u);
   }
+  // [/snippet:exercise_solution_assign]
+  // [snippet:exercise_solution_flush]
   __syncthreads();  // the whole block has added its rows
 
   for (int e = threadIdx.x; e < k * d; e += blockDim.x) {
@@ -102,7 +106,7 @@ __global__ void reference_kmeans_assign(const float* __restrict__ x, long long n
     if (block_counts[c] != 0) atomicAdd(&counts[c], block_counts[c]);
   }
 }
-// [/snippet:exercise_solution]
+// [/snippet:exercise_solution_flush]
 
 }  // namespace
 
