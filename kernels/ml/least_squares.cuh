@@ -13,12 +13,12 @@ namespace gpulab::ml::kernels {
 // In place on a ((d + 1) x (d + 1), column-major): SYRK left X^T X in the lower
 // triangle of the top-left d x d. Completes the augmented system of [X 1]:
 //   [[X^T X + ridge I, X^T 1], [1^T X, n]] [w; b] = [X^T y; 1^T y]
-// from xt_y1 (d x 2: X^T y, X^T 1) and yt_y1 (2 x 2: [y 1]^T [y 1]).
+// from xt_y1 (d x 2: X^T y, X^T 1), yt_y1 (2 x 2: [y 1]^T [y 1]) and the row count.
 // Each thread writes only entries it alone reads (a diagonal entry, or an upper
 // entry from its lower twin, which nobody writes): no race in place.
 static __global__ void assemble_normal_equations(float* __restrict__ a, float* __restrict__ b,
                                                  const float* __restrict__ xt_y1, const float* __restrict__ yt_y1,
-                                                 int d, float ridge, int* __restrict__ rank) {
+                                                 std::int64_t rows, int d, float ridge, int* __restrict__ rank) {
   const int size = d + 1;
   for (int e = static_cast<int>(threadIdx.x); e < size * size; e += static_cast<int>(blockDim.x)) {
     const int i = e % size, j = e / size;
@@ -26,7 +26,7 @@ static __global__ void assemble_normal_equations(float* __restrict__ a, float* _
       if (i == j) a[e] += ridge;
       else if (i < j) a[e] = a[j + i * size];  // upper from lower
     } else if (i == d && j == d) {
-      a[e] = yt_y1[3];  // 1^T 1 = rows
+      a[e] = static_cast<float>(rows);  // 1^T 1, exactly: a float sum of ones stops growing at 2^24
     } else {
       a[e] = xt_y1[d + (i == d ? j : i)];  // X^T 1 in the last row and column
     }

@@ -32,7 +32,7 @@ static __global__ void extract_components(const float* __restrict__ axes, const 
     for (int i = 0; i < d; ++i) components[i + static_cast<std::int64_t>(c) * d] = sign * axis[i];
     const double value = square_values ? double(values[source]) * values[source] : values[source];
     variance[c] = static_cast<float>(value * scale);
-    ratio[c] = static_cast<float>(value * scale / total);
+    ratio[c] = total > 0 ? static_cast<float>(value * scale / total) : 0.0f;  // constant data: no variance to share
   }
 }
 

@@ -19,14 +19,14 @@ __device__ __forceinline__ std::uint32_t pattern_word(std::uint64_t index, std::
   return static_cast<std::uint32_t>(x ^ (x >> 31));
 }
 
-__global__ void fill_pattern(std::uint32_t* data, std::int64_t count, std::uint32_t salt) {
+static __global__ void fill_pattern(std::uint32_t* data, std::int64_t count, std::uint32_t salt) {
   for (std::int64_t i = global_thread_id(); i < count; i += grid_thread_count()) {
     data[i] = pattern_word(static_cast<std::uint64_t>(i), salt);
   }
 }
 
 // Adds the number of words of data[0, count) that are not the pattern to *mismatches.
-__global__ void count_pattern_mismatches(const std::uint32_t* data, std::int64_t count, std::uint32_t salt,
+static __global__ void count_pattern_mismatches(const std::uint32_t* data, std::int64_t count, std::uint32_t salt,
                                          unsigned long long* mismatches) {
   unsigned long long mine = 0;
   for (std::int64_t i = global_thread_id(); i < count; i += grid_thread_count()) {

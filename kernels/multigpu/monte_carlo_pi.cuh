@@ -17,7 +17,7 @@ namespace gpulab::multigpu::kernels {
 // [snippet:count_subsequence_hits]
 // The darts of subsequences [first, end) of `seed`; subsequence k holds darts
 // k * per_subsequence .. min((k + 1) * per_subsequence, darts). Adds the hits to *hits.
-__global__ void count_subsequence_hits(std::uint64_t seed, std::uint64_t first, std::uint64_t end, std::uint64_t darts,
+static __global__ void count_subsequence_hits(std::uint64_t seed, std::uint64_t first, std::uint64_t end, std::uint64_t darts,
                                        std::uint64_t per_subsequence, unsigned long long* hits) {
   unsigned long long my_hits = 0;
   for (std::uint64_t k = first + static_cast<std::uint64_t>(global_thread_id()); k < end;

@@ -19,7 +19,7 @@ constexpr int nbody_block_size = 256;
 // memory once and all its threads read it from there. One thread adds a body's
 // terms in the order j = 0, 1, ...: the same order on any number of ranks, so
 // the sum is the same bit for bit.
-__global__ void body_accelerations(const float4* all, std::int64_t slots, const float4* mine, std::int64_t count,
+static __global__ void body_accelerations(const float4* all, std::int64_t slots, const float4* mine, std::int64_t count,
                                    float softening_squared, float4* acceleration) {
   __shared__ float4 tile[nbody_block_size];
   const std::int64_t i = global_thread_id();
@@ -46,7 +46,7 @@ __global__ void body_accelerations(const float4* all, std::int64_t slots, const 
 // [/snippet:body_accelerations]
 
 // Leapfrog, kick-drift-kick: v += a dt/2 (kick), x += v dt (drift).
-__global__ void kick(float4* velocity, const float4* acceleration, std::int64_t count, float half_dt) {
+static __global__ void kick(float4* velocity, const float4* acceleration, std::int64_t count, float half_dt) {
   for (std::int64_t i = global_thread_id(); i < count; i += grid_thread_count()) {
     velocity[i].x += acceleration[i].x * half_dt;
     velocity[i].y += acceleration[i].y * half_dt;
@@ -54,7 +54,7 @@ __global__ void kick(float4* velocity, const float4* acceleration, std::int64_t 
   }
 }
 
-__global__ void drift(float4* position, const float4* velocity, std::int64_t count, float dt) {
+static __global__ void drift(float4* position, const float4* velocity, std::int64_t count, float dt) {
   for (std::int64_t i = global_thread_id(); i < count; i += grid_thread_count()) {
     position[i].x += velocity[i].x * dt;  // w, the mass, stays
     position[i].y += velocity[i].y * dt;

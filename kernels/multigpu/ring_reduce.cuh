@@ -11,7 +11,7 @@
 namespace gpulab::multigpu::kernels {
 
 // [snippet:add_received_chunk]
-__global__ void add_received_chunk(float* mine, const float* received, std::int64_t count) {
+static __global__ void add_received_chunk(float* mine, const float* received, std::int64_t count) {
   for (std::int64_t i = global_thread_id(); i < count; i += grid_thread_count()) mine[i] += received[i];
 }
 // [/snippet:add_received_chunk]

@@ -43,10 +43,17 @@ void throw_library_error(const char* library, int status, const char* name, cons
   throw cuda_error(library, status, name, "", call, file, line);
 }
 
+namespace {
+thread_local int graph_captures = 0;  // graph_capture_scope's that this thread holds
+}  // namespace
+
+graph_capture_scope::graph_capture_scope() noexcept { ++graph_captures; }
+graph_capture_scope::~graph_capture_scope() { --graph_captures; }
+
 void check_launch(const char* file, int line) {
   cudaError_t status = cudaPeekAtLastError();
 #if defined(GPULAB_SYNC_AFTER_LAUNCH)
-  if (status == cudaSuccess) status = cudaDeviceSynchronize();
+  if (status == cudaSuccess && graph_captures == 0) status = cudaDeviceSynchronize();
 #endif
   if (status != cudaSuccess) {
     (void)cudaGetLastError();

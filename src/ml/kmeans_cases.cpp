@@ -88,13 +88,9 @@ class kmeans_case final : public bench_case {
       problem_.features = static_cast<int>(x_host_.cols);
       validate_kmeans(p, problem_.rows, problem_.features);
     }
-    const std::int64_t kd = static_cast<std::int64_t>(problem_.clusters) * problem_.features;
-    const std::int64_t limit =
-        version_ == kmeans_version::fused ? fused_max_centroid_values : update_max_centroid_values;
-    if (kd > limit) {
-      throw usage_error(name() + ": k * d = " + std::to_string(kd) + " is past the " + std::to_string(limit) +
-                        " values it keeps in shared memory" +
-                        (version_ == kmeans_version::fused ? " (kmeans_gemm takes up to 12000)" : ""));
+    if (std::string too_big = kmeans_shared_memory_problem(version_, problem_.clusters, problem_.features);
+        !too_big.empty()) {
+      throw usage_error(std::move(too_big));
     }
   }
 

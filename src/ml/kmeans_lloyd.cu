@@ -72,14 +72,16 @@ void with_feature_bound(int d, Launch&& launch) {
   }
 }
 
-std::size_t fused_shared_bytes(std::int64_t d, int k) {
-  return (2 * static_cast<std::size_t>(k) * static_cast<std::size_t>(d) + static_cast<std::size_t>(k)) * sizeof(float);
-}
-std::size_t accumulate_shared_bytes(std::int64_t d, int k) {
-  return (static_cast<std::size_t>(k) * static_cast<std::size_t>(d) + static_cast<std::size_t>(k)) * sizeof(float);
-}
-
 }  // namespace
+
+std::string kmeans_shared_memory_problem(kmeans_version version, std::int64_t k, std::int64_t d) {
+  const std::size_t bytes = kmeans_shared_bytes(version, k, d);
+  if (bytes <= kmeans_shared_budget) return "";
+  return std::string("kmeans_") + kmeans_version_name(version) + ": k = " + std::to_string(k) + " centroids of " +
+         std::to_string(d) + " features need " + std::to_string(bytes) + " bytes of shared memory per block, past the " +
+         std::to_string(kmeans_shared_budget) +
+         (version == kmeans_version::fused ? " a block gets (kmeans_gemm keeps only the sums there)" : " a block gets");
+}
 
 // ------------------------------------------------------------------ lloyd_runner
 lloyd_runner::lloyd_runner(kmeans_version version, linalg::matrix_view<const float> x, int k,
@@ -89,23 +91,18 @@ lloyd_runner::lloyd_runner(kmeans_version version, linalg::matrix_view<const flo
   kmeans_params p;
   p.k = k;
   validate_kmeans(p, n_, d_);
+  if (const std::string problem = kmeans_shared_memory_problem(version_, k_, d_); !problem.empty()) {
+    throw usage_error(problem);
+  }
+  shared_bytes_ = kmeans_shared_bytes(version_, k_, d_);
   const auto kd = static_cast<std::size_t>(k_) * static_cast<std::size_t>(d_);
   if (version_ == kmeans_version::fused) {
-    if (static_cast<std::int64_t>(kd) > fused_max_centroid_values) {
-      throw usage_error("kmeans_fused keeps the centroids and the block's sums in shared memory: k * d = " +
-                        std::to_string(kd) + " is past its " + std::to_string(fused_max_centroid_values) +
-                        " (use the gemm version)");
-    }
     with_feature_bound(d_, [&](auto bound) {
-      blocks_ = grid_for(kernels::fused_assign_accumulate<decltype(bound)::value>, n_, fused_shared_bytes(d_, k_));
+      blocks_ = grid_for(kernels::fused_assign_accumulate<decltype(bound)::value>, n_, shared_bytes_);
     });
   } else {
-    if (static_cast<std::int64_t>(kd) > update_max_centroid_values) {
-      throw usage_error("k-means: the update keeps a block's sums in shared memory: k * d = " + std::to_string(kd) +
-                        " is past its " + std::to_string(update_max_centroid_values));
-    }
     with_feature_bound(d_, [&](auto bound) {
-      blocks_ = grid_for(kernels::accumulate_by_label<decltype(bound)::value>, n_, accumulate_shared_bytes(d_, k_));
+      blocks_ = grid_for(kernels::accumulate_by_label<decltype(bound)::value>, n_, shared_bytes_);
     });
     distances_ = device_buffer<float>(static_cast<std::size_t>(n_) * static_cast<std::size_t>(k_), s);
   }
@@ -132,7 +129,7 @@ void lloyd_runner::assign_and_accumulate(const float* centroids, std::int32_t* l
   const cudaStream_t st = s.get();
   if (version_ == kmeans_version::fused) {
     with_feature_bound(d_, [&](auto bound) {
-      kernels::fused_assign_accumulate<decltype(bound)::value><<<blocks_, block_size, fused_shared_bytes(d_, k_), st>>>(
+      kernels::fused_assign_accumulate<decltype(bound)::value><<<blocks_, block_size, shared_bytes_, st>>>(
           x_, n_, d_, centroids, k_, labels, partial_sums_.data(), partial_counts_.data(), partial_inertia_.data());
     });
     GPULAB_CHECK_LAUNCH();
@@ -163,7 +160,7 @@ void lloyd_runner::assign_and_accumulate(const float* centroids, std::int32_t* l
     // [/snippet:kmeans_gemm_call]
   }
   with_feature_bound(d_, [&](auto bound) {
-    kernels::accumulate_by_label<decltype(bound)::value><<<blocks_, block_size, accumulate_shared_bytes(d_, k_), st>>>(
+    kernels::accumulate_by_label<decltype(bound)::value><<<blocks_, block_size, shared_bytes_, st>>>(
         x_, n_, d_, centroids, k_, labels, partial_sums_.data(), partial_counts_.data(), partial_inertia_.data());
   });
   GPULAB_CHECK_LAUNCH();
@@ -281,6 +278,9 @@ kmeans_result kmeans_fit_from(resources& res, linalg::matrix_view<const float> x
   kmeans_result result;
   result.model = {device_buffer<float>(kd, s), p.k, static_cast<int>(x.extent(1))};
   result.labels = device_buffer<std::int32_t>(static_cast<std::size_t>(x.extent(0)), s);
+  // Poisoned (-1: no cluster), so a version whose last pass writes no labels fails its tests
+  // instead of passing on what a previous fit left in the pool's memory.
+  result.labels.fill_bytes_async(0xFF, s);
   GPULAB_CUDA_TRY(cudaMemcpyAsync(result.model.centroids.data(), initial_centroids, kd * sizeof(float),
                                   cudaMemcpyDeviceToDevice, s.get()));
   lloyd_runner runner(p.version, x, p.k, p.version == kmeans_version::gemm ? &linalg::blas(res) : nullptr, s);

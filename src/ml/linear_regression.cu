@@ -116,7 +116,7 @@ void linear_regression::fit_async(linalg::matrix_view<const float> x, cuda::std:
                        linalg::column_major(st.xt_y1.data(), d, 2));
     linalg::gemm_async(*st.blas, 1.0f, linalg::row_major<const float>(st.y_and_ones.data(), 2, n, n), y1, 0.0f,
                        linalg::column_major(st.yt_y1.data(), 2, 2));
-    kernels::assemble_normal_equations<<<1, 256, 0, s.get()>>>(a, b, st.xt_y1.data(), st.yt_y1.data(), d,
+    kernels::assemble_normal_equations<<<1, 256, 0, s.get()>>>(a, b, st.xt_y1.data(), st.yt_y1.data(), st.rows, d,
                                                                st.params.ridge, st.rank.data());
     GPULAB_CHECK_LAUNCH();
     // Cholesky (potrf + potrs) of the small (d + 1)^2 system.

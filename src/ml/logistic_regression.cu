@@ -116,6 +116,8 @@ logistic_regression::logistic_regression(resources& res, std::int64_t rows, int 
     st.gradient = device_buffer<float>(size, s);
     st.weighted = device_buffer<float>(static_cast<std::size_t>(rows) * size, s);
     st.hessian = device_buffer<float>(size * size, s);
+    // SYRK writes the lower triangle only; the solver copies the whole matrix: zeros above, not garbage.
+    st.hessian.fill_bytes_async(0, s);
     st.cholesky.emplace(*st.solver, features + 1, 1);
   }
 }

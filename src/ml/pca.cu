@@ -61,6 +61,7 @@ pca::pca(resources& res, std::int64_t rows, int features, pca_params params) : s
     st.means = device_buffer<float>(d, s);
     st.centered = device_buffer<float>(d * static_cast<std::size_t>(rows), s);
     st.covariance = device_buffer<float>(d * d, s);
+    st.covariance.fill_bytes_async(0, s);  // SYRK writes the lower triangle only; the upper stays zero
     st.eigen.emplace(*st.solver, features);
   } else {
     st.qr.emplace(*st.solver, *st.blas, rows, features, false);

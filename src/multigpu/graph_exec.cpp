@@ -25,6 +25,7 @@ graph_exec graph_exec::capture(cuda::stream_ref s, const std::function<void()>& 
   GPULAB_CUDA_TRY(cudaStreamBeginCapture(s.get(), cudaStreamCaptureModeRelaxed));
   cudaGraph_t graph = nullptr;
   try {
+    const detail::graph_capture_scope capturing;  // no device-wide sync after launches (debug build)
     work();
   } catch (...) {
     (void)cudaStreamEndCapture(s.get(), &graph);  // the stream leaves capture mode

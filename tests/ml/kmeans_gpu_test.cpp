@@ -305,6 +305,19 @@ TEST_F(ml_kmeans_gpu, BadInputIsRefused) {
     EXPECT_THROW(gpulab::ml::kmeans_fit(*res_, dx.view(), p), gpulab::usage_error);  // k = 0
     p.k = 1002;
     EXPECT_THROW(gpulab::ml::kmeans_fit(*res_, dx.view(), p), gpulab::usage_error);  // k > n
+    // k d within the old "k d <= 6000" rule, but (2 k d + k) * 4 = 49200 bytes of shared memory is
+    // past what a block gets: refused in words, not a failed launch (kmeans_shared_memory_problem).
+    {
+      host_features wide;
+      wide.rows = 400;
+      wide.cols = 20;
+      wide.values.resize(8000);
+      for (std::size_t i = 0; i < wide.values.size(); ++i) wide.values[i] = static_cast<float>(i * 7919 % 10007);
+      const auto dw = gpulab::ml::upload_features(wide, s);
+      gpulab::ml::kmeans_params many = p;
+      many.k = 300;
+      EXPECT_THROW(gpulab::ml::kmeans_fit(*res_, dw.view(), many), gpulab::usage_error);
+    }
     p.k = 4;
     // Not packed: every other row of a 2002 x 3 matrix is refused, not misread.
     const auto strided = gpulab::linalg::row_major<const float>(dx.values.data(), 500, 3, 6);

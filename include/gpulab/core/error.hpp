@@ -109,6 +109,17 @@ namespace detail {
 [[noreturn]] void throw_library_error(const char* library, int status, const char* name, const char* call,
                                       const char* file, int line);
 void check_launch(const char* file, int line);
+
+// The debug build (GPULAB_SYNC_AFTER_LAUNCH) synchronizes after every launch, which is not
+// allowed while a stream is captured into a CUDA graph (it would end the capture). A capture
+// holds one of these for its duration, and check_launch only checks the launch meanwhile.
+class graph_capture_scope {
+ public:
+  graph_capture_scope() noexcept;
+  ~graph_capture_scope();
+  graph_capture_scope(const graph_capture_scope&) = delete;
+  graph_capture_scope& operator=(const graph_capture_scope&) = delete;
+};
 }  // namespace detail
 
 }  // namespace gpulab

@@ -13,7 +13,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <cuda/stream_ref>
 
 #include "gpulab/core/memory.hpp"
@@ -22,11 +24,18 @@
 
 namespace gpulab::ml {
 
-// The largest k * d the fused version keeps in shared memory (centroids and the
-// block's sums: 2 k d floats + k counts <= 48 KiB), and the one the update step of
-// the naive and gemm versions keeps (the block's sums: k d floats + k counts).
-inline constexpr std::int64_t fused_max_centroid_values = 6000;
-inline constexpr std::int64_t update_max_centroid_values = 12000;
+// Shared memory per block. The fused version keeps the centroids and the block's sums
+// (2 k d floats + k counts); the update step of the naive and gemm versions keeps the
+// block's sums (k d floats + k counts). A kernel gets 48 KiB without opting in to more,
+// less its static shared memory (block_total's 32 warp totals, 256 bytes): so at
+// d = 16 the fused version takes k <= 370 and the others k <= 719.
+inline constexpr std::size_t kmeans_shared_budget = 48 * 1024 - 32 * sizeof(double);
+constexpr std::size_t kmeans_shared_bytes(kmeans_version version, std::int64_t k, std::int64_t d) {
+  const auto kd = static_cast<std::size_t>(k) * static_cast<std::size_t>(d);
+  return ((version == kmeans_version::fused ? 2 * kd : kd) + static_cast<std::size_t>(k)) * sizeof(float);
+}
+// The one line that refuses a k and d past the budget ("" when they fit), said when a case is made.
+std::string kmeans_shared_memory_problem(kmeans_version version, std::int64_t k, std::int64_t d);
 
 // Per fit: what one Lloyd's run reports (also kept on the device, see inertia_on_device()).
 struct lloyd_outcome {
@@ -37,7 +46,7 @@ struct lloyd_outcome {
 class lloyd_runner {
  public:
   // x: n x d row-major packed on the device; `blas` only for the gemm version (its stream must be s).
-  // Throws usage_error for the fused version past fused_max_centroid_values.
+  // Throws usage_error when k and d need more shared memory than kmeans_shared_budget.
   lloyd_runner(kmeans_version version, linalg::matrix_view<const float> x, int k, linalg::blas_handle* blas,
                cuda::stream_ref s);
 
@@ -65,6 +74,7 @@ class lloyd_runner {
   int d_, k_;
   linalg::blas_handle* blas_;
   unsigned blocks_ = 0;                        // blocks of the assignment: one partial each
+  std::size_t shared_bytes_ = 0;  // dynamic shared memory of the accumulating kernel (kmeans_shared_bytes)
   device_buffer<float> partial_sums_;          // blocks x k x d
   device_buffer<std::uint32_t> partial_counts_;  // blocks x k
   device_buffer<double> partial_inertia_;      // blocks

@@ -35,9 +35,10 @@ void launch_kmeans_assign(kmeans_assign_kernel kernel, cuda::std::span<const flo
                           cuda::std::span<const float> centroids, int k, cuda::std::span<std::int32_t> labels,
                           cuda::std::span<float> sums, cuda::std::span<unsigned int> counts, cuda::stream_ref s) {
   const std::int64_t kd = static_cast<std::int64_t>(k) * d;
-  if (k < 1 || d < 1 || kd > kmeans_assign_max_values) {
-    throw usage_error("kmeans_assign: k = " + std::to_string(k) + ", d = " + std::to_string(d) + "; 1 <= k * d <= " +
-                      std::to_string(kmeans_assign_max_values));
+  const std::size_t shared = static_cast<std::size_t>(2 * kd + k) * sizeof(float);
+  if (k < 1 || d < 1 || shared > kmeans_assign_max_shared) {
+    throw usage_error("kmeans_assign: k = " + std::to_string(k) + ", d = " + std::to_string(d) +
+                      ": k, d >= 1 and (2 k d + k) * 4 bytes <= " + std::to_string(kmeans_assign_max_shared));
   }
   if (x.size() % static_cast<std::size_t>(d) != 0 || centroids.size() != static_cast<std::size_t>(kd) ||
       sums.size() != static_cast<std::size_t>(kd) || counts.size() != static_cast<std::size_t>(k) ||
@@ -48,7 +49,6 @@ void launch_kmeans_assign(kmeans_assign_kernel kernel, cuda::std::span<const flo
   GPULAB_CUDA_TRY(cudaMemsetAsync(counts.data(), 0, counts.size_bytes(), s.get()));
   const auto n = static_cast<long long>(labels.size());
   if (n == 0) return;
-  const std::size_t shared = static_cast<std::size_t>(2 * kd + k) * sizeof(float);
   kernel<<<kmeans_assign_blocks(n), kmeans_assign_threads, shared, s.get()>>>(x.data(), n, d, centroids.data(), k,
                                                                               labels.data(), sums.data(), counts.data());
   GPULAB_CHECK_LAUNCH();
