@@ -303,9 +303,15 @@ int run_check(const std::string& name, bool all, const common_options& o, const 
                                        "gpulab-check";
   if (std::filesystem::exists(beside)) program = beside.string();
   const std::string seed = std::to_string(o.seed), device = std::to_string(o.device);
-  std::vector<char*> args = {program.data(), const_cast<char*>(all ? "--all" : name.c_str()),
-                             const_cast<char*>("--seed"), const_cast<char*>(seed.c_str()),
-                             const_cast<char*>("--device"), const_cast<char*>(device.c_str()), nullptr};
+  // A name, --all, or neither (gpulab-check then says what it needs): it checks its own command line.
+  std::vector<char*> args = {program.data()};
+  if (all) args.push_back(const_cast<char*>("--all"));
+  if (!name.empty()) args.push_back(const_cast<char*>(name.c_str()));
+  args.push_back(const_cast<char*>("--seed"));
+  args.push_back(const_cast<char*>(seed.c_str()));
+  args.push_back(const_cast<char*>("--device"));
+  args.push_back(const_cast<char*>(device.c_str()));
+  args.push_back(nullptr);
   std::cout.flush();
   execvp(program.c_str(), args.data());  // returns only when it could not start
   throw error("cannot run " + program + " (" + std::strerror(errno) +
@@ -464,10 +470,7 @@ int gpulab_main(int argc, char** argv) {
 
     if (list->parsed()) return run_list(list_format);
     if (tour->parsed()) return run_tour(options, tour->count("--repeat") > 0, tour_module);
-    if (check->parsed()) {
-      if (!check_every && exercise.empty()) throw usage_error("check: give an exercise's name, or --all (see `gpulab list`)");
-      return run_check(exercise, check_every, options, argc > 0 ? argv[0] : nullptr);
-    }
+    if (check->parsed()) return run_check(exercise, check_every, options, argc > 0 ? argv[0] : nullptr);
     for (const auto& [command, m] : module_commands) {
       if (command->parsed()) return run_module_command(*m, options, command->count("--repeat") > 0);
     }

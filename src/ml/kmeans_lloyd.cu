@@ -30,7 +30,6 @@ constexpr unsigned block_size = 256;
 // The assignment's grid (one partial per block) fills the GPU and stays at most this:
 // the update then sums at most 4096 partials per centroid value.
 constexpr unsigned max_partial_blocks = 4096;
-constexpr std::size_t default_shared_limit = 48 * 1024;  // what a kernel may take without opting in
 
 // Blocks for a grid-stride loop over `items`: enough to fill every SM, no more than the items need.
 template <class Kernel>
@@ -94,15 +93,14 @@ lloyd_runner::lloyd_runner(kmeans_version version, linalg::matrix_view<const flo
   if (const std::string problem = kmeans_shared_memory_problem(version_, k_, d_); !problem.empty()) {
     throw usage_error(problem);
   }
-  shared_bytes_ = kmeans_shared_bytes(version_, k_, d_);
   const auto kd = static_cast<std::size_t>(k_) * static_cast<std::size_t>(d_);
   if (version_ == kmeans_version::fused) {
     with_feature_bound(d_, [&](auto bound) {
-      blocks_ = grid_for(kernels::fused_assign_accumulate<decltype(bound)::value>, n_, shared_bytes_);
+      blocks_ = grid_for(kernels::fused_assign_accumulate<decltype(bound)::value>, n_, shared_bytes());
     });
   } else {
     with_feature_bound(d_, [&](auto bound) {
-      blocks_ = grid_for(kernels::accumulate_by_label<decltype(bound)::value>, n_, shared_bytes_);
+      blocks_ = grid_for(kernels::accumulate_by_label<decltype(bound)::value>, n_, shared_bytes());
     });
     distances_ = device_buffer<float>(static_cast<std::size_t>(n_) * static_cast<std::size_t>(k_), s);
   }
@@ -129,7 +127,7 @@ void lloyd_runner::assign_and_accumulate(const float* centroids, std::int32_t* l
   const cudaStream_t st = s.get();
   if (version_ == kmeans_version::fused) {
     with_feature_bound(d_, [&](auto bound) {
-      kernels::fused_assign_accumulate<decltype(bound)::value><<<blocks_, block_size, shared_bytes_, st>>>(
+      kernels::fused_assign_accumulate<decltype(bound)::value><<<blocks_, block_size, shared_bytes(), st>>>(
           x_, n_, d_, centroids, k_, labels, partial_sums_.data(), partial_counts_.data(), partial_inertia_.data());
     });
     GPULAB_CHECK_LAUNCH();
@@ -160,7 +158,7 @@ void lloyd_runner::assign_and_accumulate(const float* centroids, std::int32_t* l
     // [/snippet:kmeans_gemm_call]
   }
   with_feature_bound(d_, [&](auto bound) {
-    kernels::accumulate_by_label<decltype(bound)::value><<<blocks_, block_size, shared_bytes_, st>>>(
+    kernels::accumulate_by_label<decltype(bound)::value><<<blocks_, block_size, shared_bytes(), st>>>(
         x_, n_, d_, centroids, k_, labels, partial_sums_.data(), partial_counts_.data(), partial_inertia_.data());
   });
   GPULAB_CHECK_LAUNCH();
@@ -325,7 +323,7 @@ void kmeans_predict_async(const kmeans_model& model, linalg::matrix_view<const f
   const std::size_t shared = static_cast<std::size_t>(model.k) * static_cast<std::size_t>(model.features) * sizeof(float);
   with_feature_bound(model.features, [&](auto bound) {
     constexpr int max_d = decltype(bound)::value;
-    if (shared <= default_shared_limit) {
+    if (shared <= shared_bytes_without_opt_in) {
       kernels::nearest_labels<true, max_d><<<grid_for(kernels::nearest_labels<true, max_d>, n, shared, 1u << 20),
                                              block_size, shared, s.get()>>>(
           x.data_handle(), n, model.features, model.centroids.data(), model.k, labels.data());

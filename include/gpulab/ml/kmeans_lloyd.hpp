@@ -13,7 +13,6 @@
 #pragma once
 
 #include <cstddef>
-#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <cuda/stream_ref>
@@ -29,7 +28,8 @@ namespace gpulab::ml {
 // block's sums (k d floats + k counts). A kernel gets 48 KiB without opting in to more,
 // less its static shared memory (block_total's 32 warp totals, 256 bytes): so at
 // d = 16 the fused version takes k <= 370 and the others k <= 719.
-inline constexpr std::size_t kmeans_shared_budget = 48 * 1024 - 32 * sizeof(double);
+inline constexpr std::size_t shared_bytes_without_opt_in = 48 * 1024;
+inline constexpr std::size_t kmeans_shared_budget = shared_bytes_without_opt_in - 32 * sizeof(double);
 constexpr std::size_t kmeans_shared_bytes(kmeans_version version, std::int64_t k, std::int64_t d) {
   const auto kd = static_cast<std::size_t>(k) * static_cast<std::size_t>(d);
   return ((version == kmeans_version::fused ? 2 * kd : kd) + static_cast<std::size_t>(k)) * sizeof(float);
@@ -68,13 +68,14 @@ class lloyd_runner {
 
  private:
   void assign_and_accumulate(const float* centroids, std::int32_t* labels, cuda::stream_ref s);
+  // Dynamic shared memory of the accumulating kernel (fused, or the others' update).
+  [[nodiscard]] std::size_t shared_bytes() const noexcept { return kmeans_shared_bytes(version_, k_, d_); }
   kmeans_version version_;
   const float* x_;
   std::int64_t n_;
   int d_, k_;
   linalg::blas_handle* blas_;
   unsigned blocks_ = 0;                        // blocks of the assignment: one partial each
-  std::size_t shared_bytes_ = 0;  // dynamic shared memory of the accumulating kernel (kmeans_shared_bytes)
   device_buffer<float> partial_sums_;          // blocks x k x d
   device_buffer<std::uint32_t> partial_counts_;  // blocks x k
   device_buffer<double> partial_inertia_;      // blocks

@@ -23,6 +23,7 @@
 #include "gpulab/ml/exercises/kmeans_assign.hpp"
 #include "gpulab/ml/kmeans_plus_plus.hpp"
 #include "check_helpers.hpp"
+#include "gpulab/ml/kmeans_lloyd.hpp"
 #include "kernels/ml/exercises/kmeans_assign.cuh"
 
 namespace gpulab::exercises {
@@ -35,11 +36,14 @@ void launch_kmeans_assign(kmeans_assign_kernel kernel, cuda::std::span<const flo
                           cuda::std::span<const float> centroids, int k, cuda::std::span<std::int32_t> labels,
                           cuda::std::span<float> sums, cuda::std::span<unsigned int> counts, cuda::stream_ref s) {
   const std::int64_t kd = static_cast<std::int64_t>(k) * d;
-  const std::size_t shared = static_cast<std::size_t>(2 * kd + k) * sizeof(float);
-  if (k < 1 || d < 1 || shared > kmeans_assign_max_shared) {
-    throw usage_error("kmeans_assign: k = " + std::to_string(k) + ", d = " + std::to_string(d) +
-                      ": k, d >= 1 and (2 k d + k) * 4 bytes <= " + std::to_string(kmeans_assign_max_shared));
+  if (k < 1 || d < 1) {
+    throw usage_error("kmeans_assign: k = " + std::to_string(k) + ", d = " + std::to_string(d) + ": both must be >= 1");
   }
+  // The same shared memory as kmeans_fused's kernel: centroids and the block's sums.
+  if (const std::string too_big = ml::kmeans_shared_memory_problem(ml::kmeans_version::fused, k, d); !too_big.empty()) {
+    throw usage_error("kmeans_assign: " + too_big);
+  }
+  const std::size_t shared = ml::kmeans_shared_bytes(ml::kmeans_version::fused, k, d);
   if (x.size() % static_cast<std::size_t>(d) != 0 || centroids.size() != static_cast<std::size_t>(kd) ||
       sums.size() != static_cast<std::size_t>(kd) || counts.size() != static_cast<std::size_t>(k) ||
       labels.size() != x.size() / static_cast<std::size_t>(d)) {

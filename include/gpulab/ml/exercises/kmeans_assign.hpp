@@ -5,7 +5,6 @@
 // shared memory, merged into the global sums with one atomicAdd per value per block.
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 #include <cuda/std/span>
 #include <cuda/stream_ref>
@@ -16,7 +15,8 @@ namespace gpulab::exercises {
 
 // labels[i] = the nearest of the k centroids (k x d, row-major) to row i of x (n x d);
 // sums[c * d + j] = sum of feature j over the rows labelled c; counts[c] = how many.
-// sums and counts are zeroed by the launch. k, d >= 1 and (2 k d + k) * 4 bytes <= kmeans_assign_max_shared.
+// sums and counts are zeroed by the launch. k, d >= 1, and the centroids and the block's sums,
+// (2 k d + k) floats, fit in shared memory as for kmeans_fused (ml::kmeans_shared_memory_problem).
 using kmeans_assign_fn = void (*)(cuda::std::span<const float> x, int d, cuda::std::span<const float> centroids,
                                   int k, cuda::std::span<std::int32_t> labels, cuda::std::span<float> sums,
                                   cuda::std::span<unsigned int> counts, cuda::stream_ref s);
@@ -32,9 +32,6 @@ void kmeans_assign(cuda::std::span<const float> x, int d, cuda::std::span<const 
 }
 
 constexpr int kmeans_assign_threads = 256;
-// Centroids and the block's sums in shared memory: (2 k d + k) floats, within the 48 KiB a
-// kernel gets without opting in to more, less 256 bytes for the kernel's own static arrays.
-constexpr std::size_t kmeans_assign_max_shared = 48 * 1024 - 256;
 // The launch's grid for n rows: a block per 256 rows, at most 4 per SM.
 unsigned kmeans_assign_blocks(std::int64_t n);
 
