@@ -196,6 +196,16 @@ struct block_partials {
     }
     if (lane == 0) starts[k] = carry;
   }
+  // The block's tiles of blockDim.x points, a grid-stride loop that the whole block walks
+  // together (add_tile synchronizes it): label_of(i) gives point i's cluster.
+  template <class LabelOf>
+  __device__ void add_tiles(const float* x, std::int64_t n, int k, int d, LabelOf label_of) {
+    const std::int64_t tile_step = static_cast<std::int64_t>(gridDim.x) * blockDim.x;
+    for (std::int64_t tile = static_cast<std::int64_t>(blockIdx.x) * blockDim.x; tile < n; tile += tile_step) {
+      const std::int64_t i = tile + threadIdx.x;
+      add_tile(x, tile, i < n ? label_of(i) : -1, k, d);  // -1: no point, past the end
+    }
+  }
   // After a __syncthreads(): this block's slot of the global partials.
   __device__ void write_out(int k, int d, float* partial_sums, unsigned int* partial_counts) const {
     const std::int64_t block = blockIdx.x;

@@ -35,24 +35,17 @@ __global__ void fused_assign_accumulate(const float* __restrict__ x, std::int64_
   // [/snippet:kmeans_fused]
 
   // [snippet:kmeans_fused_loop]
-  // Tiles of blockDim.x points, one a thread; the block walks its tiles together,
-  // since adding a tile to the sums synchronizes it (block_partials::add_tile).
+  // Tiles of blockDim.x points, one a thread (block_partials::add_tiles).
   double inertia = 0.0;
-  const std::int64_t tile_step = static_cast<std::int64_t>(gridDim.x) * blockDim.x;
-  const std::int64_t first_tile = static_cast<std::int64_t>(blockIdx.x) * blockDim.x;
-  for (std::int64_t tile = first_tile; tile < n; tile += tile_step) {
-    const std::int64_t i = tile + threadIdx.x;
-    int label = -1;  // no point: past the end
-    if (i < n) {
-      point_features<MaxD> xi;
-      xi.load(x + i * d, d);  // once: the k distances below read it from registers
-      float best = 0.0f;
-      label = nearest_centroid(xi, local_centroids, k, d, &best);
-      if (labels != nullptr) labels[i] = label;
-      inertia += best;
-    }
-    mine.add_tile(x, tile, label, k, d);
-  }
+  mine.add_tiles(x, n, k, d, [&](std::int64_t i) {
+    point_features<MaxD> xi;
+    xi.load(x + i * d, d);  // once: the k distances below read it from registers
+    float best = 0.0f;
+    const int label = nearest_centroid(xi, local_centroids, k, d, &best);
+    if (labels != nullptr) labels[i] = label;
+    inertia += best;
+    return label;
+  });
   const double block_inertia = block_total(inertia);  // includes a __syncthreads: every add is done
   if (threadIdx.x == 0) partial_inertia[blockIdx.x] = block_inertia;
   __syncthreads();

@@ -28,19 +28,13 @@ __global__ void accumulate_by_label(const float* __restrict__ x, std::int64_t n,
   mine.zero(k, d);
   __syncthreads();  // every counter is zero before any thread adds
   double inertia = 0.0;
-  const std::int64_t tile_step = static_cast<std::int64_t>(gridDim.x) * blockDim.x;
-  const std::int64_t first_tile = static_cast<std::int64_t>(blockIdx.x) * blockDim.x;
-  for (std::int64_t tile = first_tile; tile < n; tile += tile_step) {
-    const std::int64_t i = tile + threadIdx.x;
-    int label = -1;  // no point: past the end
-    if (i < n) {
-      point_features<MaxD> xi;
-      xi.load(x + i * d, d);
-      label = labels[i];
-      inertia += xi.distance_to(centroids + static_cast<std::int64_t>(label) * d, d);
-    }
-    mine.add_tile(x, tile, label, k, d);  // every thread, every tile: it synchronizes the block
-  }
+  mine.add_tiles(x, n, k, d, [&](std::int64_t i) {
+    point_features<MaxD> xi;
+    xi.load(x + i * d, d);
+    const int label = labels[i];
+    inertia += xi.distance_to(centroids + static_cast<std::int64_t>(label) * d, d);
+    return label;
+  });
   const double block_inertia = block_total(inertia);  // (its __syncthreads also orders the adds before write_out)
   if (threadIdx.x == 0) partial_inertia[blockIdx.x] = block_inertia;
   __syncthreads();
