@@ -42,10 +42,9 @@ void gradient_pass_async(logistic_regression::state& st, const float* x, const f
   kernels::logistic_gradient_pass<MaxD><<<st.blocks, kernels::logistic_block, 0, s.get()>>>(
       x, y, st.rows, st.features, st.coefficients.data(), st.partials.data());
   GPULAB_CHECK_LAUNCH();
-  kernels::logistic_reduce_and_step<MaxD><<<1, 128, 0, s.get()>>>(st.partials.data(), static_cast<int>(st.blocks),
-                                                                 st.features, st.rows, st.params.l2, step,
-                                                                 st.coefficients.data(), gradient, st.loss.data(),
-                                                                 st.accuracy.data(), t);
+  kernels::logistic_reduce_and_step<MaxD><<<1, kernels::logistic_reduce_threads, 0, s.get()>>>(
+      st.partials.data(), static_cast<int>(st.blocks), st.features, st.rows, st.params.l2, step,
+      st.coefficients.data(), gradient, st.loss.data(), st.accuracy.data(), t);
   GPULAB_CHECK_LAUNCH();
 }
 
