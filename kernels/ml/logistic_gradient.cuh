@@ -94,10 +94,10 @@ __global__ void __launch_bounds__(logistic_block)
 // the H200's 124 us a step, 2026-12-03; the profile will say).
 constexpr int logistic_reduce_threads = 1024;
 template <int MaxD>
-__global__ void logistic_reduce_and_step(const float* __restrict__ partials, int blocks, int d, std::int64_t rows,
-                                         float l2, float step, float* __restrict__ coefficients,
-                                         float* __restrict__ gradient, float* __restrict__ loss,
-                                         float* __restrict__ accuracy, int t) {
+__global__ void __launch_bounds__(logistic_reduce_threads)
+    logistic_reduce_and_step(const float* __restrict__ partials, int blocks, int d, std::int64_t rows, float l2,
+                             float step, float* __restrict__ coefficients, float* __restrict__ gradient,
+                             float* __restrict__ loss, float* __restrict__ accuracy, int t) {
   using layout = partial_layout<MaxD>;
   __shared__ double totals[layout::stride];
   __shared__ float g[MaxD + 1];
