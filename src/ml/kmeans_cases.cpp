@@ -291,4 +291,24 @@ std::vector<std::unique_ptr<bench_case>> kmeans_cases(kmeans_version version, co
   return cases;
 }
 
+std::vector<case_entry> kmeans_case_entries() {
+  const auto entry = [](kmeans_version version) -> case_maker {
+    return [version](const run_options& options) { return kmeans_cases(version, options); };
+  };
+  return {
+      {"kmeans_naive",
+       "k-means, the n x k distance matrix written, then an argmin (--size: rows; default 1M x 16 k 8 "
+       "and 10M x 32 k 64)",
+       entry(kmeans_version::naive), 10007},
+      {"kmeans_gemm",
+       "k-means, |c|^2 - 2 x.c with cuBLAS SGEMM, then an argmin (--size: rows; default 1M x 16 k 8 and "
+       "10M x 32 k 64)",
+       entry(kmeans_version::gemm), 10007},
+      {"kmeans_fused",
+       "k-means, one pass over X: centroids in shared memory, per-block sums (--size: rows; default 1M x "
+       "16 k 8 and 10M x 32 k 64)",
+       entry(kmeans_version::fused), 10007},
+  };
+}
+
 }  // namespace gpulab::ml

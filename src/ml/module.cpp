@@ -12,7 +12,6 @@
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/format.hpp"
 #include "gpulab/ml/cases.hpp"
-#include "gpulab/ml/kmeans.hpp"
 #include "gpulab/ml/knn_cases.hpp"
 #include "gpulab/ml/module.hpp"
 #include "gpulab/ml/options.hpp"
@@ -21,10 +20,6 @@
 namespace gpulab::ml {
 
 namespace {
-
-case_maker kmeans_entry(kmeans_version version) {
-  return [version](const run_options& options) { return kmeans_cases(version, options); };
-}
 
 // Under the results: for each problem, the fused version against the other two, and
 // its time per iteration (the lesson: the same algorithm, a third of the memory traffic).
@@ -69,27 +64,15 @@ void validate(const run_options& options) {
 }  // namespace
 
 training_module make_module() {
-  std::vector<case_entry> cases = {
-      {"kmeans_naive",
-       "k-means, the n x k distance matrix written, then an argmin (--size: rows; default 1M x 16 k 8 "
-       "and 10M x 32 k 64)",
-       kmeans_entry(kmeans_version::naive), 10007},
-      {"kmeans_gemm",
-       "k-means, |c|^2 - 2 x.c with cuBLAS SGEMM, then an argmin (--size: rows; default 1M x 16 k 8 and "
-       "10M x 32 k 64)",
-       kmeans_entry(kmeans_version::gemm), 10007},
-      {"kmeans_fused",
-       "k-means, one pass over X: centroids in shared memory, per-block sums (--size: rows; default 1M x "
-       "16 k 8 and 10M x 32 k 64)",
-       kmeans_entry(kmeans_version::fused), 10007},
-  };
-  for (case_entry& e : knn_cases()) cases.push_back(std::move(e));  // k nearest neighbours (knn_cases.cpp)
+  std::vector<case_entry> cases = kmeans_case_entries();                  // kmeans_cases.cpp
+  for (case_entry& e : knn_cases()) cases.push_back(std::move(e));        // knn_cases.cpp
+  for (case_entry& e : regression_cases()) cases.push_back(std::move(e));  // regression and PCA: regression_cases.cpp
   // The module names only what it has; every other field keeps its default (runner.hpp).
   return {
       .name = "ml",
       .title = "gpulab module 7: machine learning (k-means, kNN, linear and logistic regression, PCA)",
       .demos = regression_demos(),
-      .cases = with_regression_cases(std::move(cases)),  // then regression and PCA (regression_cases.cpp)
+      .cases = std::move(cases),
       .tour = {{"kmeans_fused", 1'000'000}},
       .compare = compare,
       .options = {features_option, clusters_option, iterations_option, input_option, columns_option},

@@ -603,11 +603,6 @@ std::vector<case_entry> regression_cases() {
   };
 }
 
-std::vector<case_entry> with_regression_cases(std::vector<case_entry> cases) {
-  for (case_entry& e : regression_cases()) cases.push_back(std::move(e));
-  return cases;
-}
-
 std::vector<demo_entry> regression_demos() {
   return {{"linear_conditioning",
            "each least-squares method's error at condition 10 .. 1e4 (--size: rows; default 100003)",

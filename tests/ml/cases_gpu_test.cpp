@@ -13,6 +13,7 @@
 #include "common/gpu_test.hpp"
 #include "common/quick_run.hpp"
 #include "gpulab/ml/blobs.hpp"
+#include "gpulab/ml/cases.hpp"
 #include "gpulab/ml/knn_cases.hpp"
 #include "gpulab/ml/module.hpp"
 
@@ -23,8 +24,9 @@ class ml_gpu : public GpuTest {};
 // The k-means entries of the module: --features, --clusters, --iterations and --input are
 // theirs. (The kNN cases' CPU reference at the default 10000 queries would cost minutes here.)
 gpulab::training_module kmeans_module() {
-  gpulab::training_module m = gpulab::ml::make_module();
-  std::erase_if(m.cases, [](const gpulab::case_entry& e) { return !e.name.starts_with("kmeans_"); });
+  gpulab::training_module m;
+  m.name = "ml";
+  m.cases = gpulab::ml::kmeans_case_entries();
   return m;
 }
 

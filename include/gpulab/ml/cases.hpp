@@ -35,4 +35,8 @@ std::unique_ptr<bench_case> make_kmeans_case(kmeans_version version, const kmean
 // The factory of an entry: one case per problem.
 std::vector<std::unique_ptr<bench_case>> kmeans_cases(kmeans_version version, const run_options& options);
 
+// The module's k-means entries: kmeans_naive, kmeans_gemm, kmeans_fused (as knn_cases() and
+// regression_cases() give theirs).
+std::vector<case_entry> kmeans_case_entries();
+
 }  // namespace gpulab::ml

@@ -27,8 +27,6 @@ std::unique_ptr<bench_case> make_pca_case(pca_method method, std::uint64_t rows)
 // linear_normal_equations, linear_normal_equations_syrk, linear_normal_equations_gemm, linear_qr, linear_svd, logistic_gradient_descent,
 // logistic_newton, pca_covariance, pca_svd.
 std::vector<case_entry> regression_cases();
-// `cases` with regression_cases() after them: module.cpp's `.cases = with_regression_cases({...})`.
-std::vector<case_entry> with_regression_cases(std::vector<case_entry> cases);
 // linear_conditioning: the same model at condition 10 .. 1e4, each method's error
 // against the planted truth (normal equations lose digits as cond^2, QR/SVD as cond);
 // logistic_newton_vs_gd: the Newton steps that reach 100 gradient steps' loss, and their times.
