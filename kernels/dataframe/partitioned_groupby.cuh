@@ -25,7 +25,6 @@
 #pragma once
 
 #include <cub/block/block_scan.cuh>
-#include <cuda/atomic>
 
 #include <cstdint>
 
@@ -218,7 +217,6 @@ __global__ void __launch_bounds__(BlockSize)
   using block_scan = cub::BlockScan<std::uint32_t, BlockSize>;
   __shared__ typename block_scan::TempStorage scan_storage;
   __shared__ std::uint32_t block_start;
-  __shared__ int table_full;
   extern __shared__ std::int64_t partition_table_words[];
 
   const std::int64_t p = blockIdx.x;
@@ -237,10 +235,7 @@ __global__ void __launch_bounds__(BlockSize)
       table.counts[v * slots + s] = 0u;
     }
   }
-  if (threadIdx.x == 0) table_full = 0;
   __syncthreads();
-  // Read and set while others may too: an atomic (a plain int could stay in a register).
-  const cuda::atomic_ref<int, cuda::thread_scope_block> full(table_full);
 
   // [snippet:partition_sum_in_shared]
   // Adds one row to the table; false when the table is full (the row's key is not in it).
@@ -260,21 +255,26 @@ __global__ void __launch_bounds__(BlockSize)
   };
   // [/snippet:partition_sum_in_shared]
   // [snippet:partition_sum_loop]
-  // Two rows a step, both loaded before either is added: twice the bytes in flight.
-  for (std::int64_t i = begin + threadIdx.x; i < end; i += 2 * BlockSize) {
-    if (full.load(cuda::memory_order_relaxed) != 0) break;  // another thread found it full
-    const record_row first = load_record(records, i, pieces);
-    record_row second = {sparse_table::empty_key, {}};  // past the end: a key the table skips
+  // Tiles of 2 x BlockSize rows, two rows a thread, both loaded before either is added
+  // (twice the bytes in flight). Every thread walks every tile, so after each the block
+  // can agree whether the table is full: one barrier that also ORs, no flag in shared
+  // memory that one thread polls while another sets it (racecheck: a race).
+  bool table_full = false;
+  for (std::int64_t tile = begin; tile < end; tile += 2 * BlockSize) {
+    const std::int64_t i = tile + threadIdx.x;
+    record_row first = {sparse_table::empty_key, {}};  // past the end: a key the table skips
+    record_row second = {sparse_table::empty_key, {}};
+    if (i < end) first = load_record(records, i, pieces);
     if (i + BlockSize < end) second = load_record(records, i + BlockSize, pieces);
-    if (!sum_in_shared(first) || !sum_in_shared(second)) {
-      full.store(1, cuda::memory_order_relaxed);
+    const bool fits = sum_in_shared(first) && sum_in_shared(second);
+    if (__syncthreads_or(!fits)) {  // some thread's key found the table full
+      table_full = true;
       break;
     }
   }
   // [/snippet:partition_sum_loop]
-  __syncthreads();
 
-  if (table_full != 0) {  // the same value for every thread: nobody writes it after the barrier
+  if (table_full) {  // the same value for every thread: the barrier gave it to all
     for (std::int64_t i = begin + threadIdx.x; i < end; i += BlockSize) {
       const record_row row = load_record(records, i, pieces);
       if (row.key == sparse_table::empty_key) continue;

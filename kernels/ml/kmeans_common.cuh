@@ -87,17 +87,6 @@ struct point_features {
       return s;
     }
   }
-  // sums[j] += x_j for every feature, with shared-memory atomics (the block's threads share sums).
-  __device__ void add_to(float* sums, int d) const {
-    if constexpr (MaxD == 0) {
-      for (int j = 0; j < d; ++j) atomicAdd(&sums[j], row[j]);
-    } else {
-#pragma unroll
-      for (int j = 0; j < MaxD; ++j) {
-        if (j < d) atomicAdd(&sums[j], v[j]);
-      }
-    }
-  }
 };
 
 // [snippet:kmeans_tie_rule]
@@ -138,27 +127,84 @@ __device__ __forceinline__ double block_total(double value) {
 }
 
 // [snippet:kmeans_block_partials]
-// A block's own sums and counts per cluster, in shared memory: k * d floats then
-// k counters. Threads add to them with shared-memory atomics (cheap, and only the
-// block's threads contend); at the end the block writes them out once, to its own
-// slot of the partials, so no global atomics and no dependence on block order.
+// A block's own sums and counts per cluster, in shared memory; at the end the block
+// writes them out once, to its own slot of the partials: no global atomics, no
+// dependence on block order. Not with float atomics either: for sm_90 a float
+// atomicAdd to shared memory compiles to a compare-and-swap loop (ATOMS.CAST.SPIN),
+// an integer one to one instruction. So each tile of blockDim.x points is sorted by
+// cluster (a counting sort: one integer atomic a point), and each sum (c, j) has
+// one owner thread that adds feature j of cluster c's points: plain adds.
 struct block_partials {
-  float* sums;             // k x d
-  unsigned int* counts;    // k
+  float* sums;            // k x d
+  unsigned int* counts;   // k
+  unsigned int* sizes;    // k: the tile's points in each cluster
+  unsigned int* starts;   // k + 1: where each cluster's points start in `order`
+  unsigned int* order;    // blockDim.x: the tile's points (thread indices), by cluster
 
   __device__ static block_partials in_shared(float* shared, int k, int d) {
-    return {shared, reinterpret_cast<unsigned int*>(shared + k * d)};
+    unsigned int* words = reinterpret_cast<unsigned int*>(shared + k * d);
+    return {shared, words, words + k, words + 2 * k, words + 3 * k + 1};
   }
   __device__ void zero(int k, int d) {
     for (int e = threadIdx.x; e < k * d; e += blockDim.x) sums[e] = 0.0f;
-    for (int c = threadIdx.x; c < k; c += blockDim.x) counts[c] = 0u;
+    for (int c = threadIdx.x; c < k; c += blockDim.x) counts[c] = sizes[c] = 0u;
   }
   // [/snippet:kmeans_block_partials]
   // [snippet:kmeans_block_partials_add]
-  template <int MaxD>
-  __device__ void add(const point_features<MaxD>& x, int label, int d) {
-    x.add_to(sums + label * d, d);
-    atomicAdd(&counts[label], 1u);
+  // Every thread calls it once per tile (label < 0: no point, past n), since it
+  // synchronizes the block. Point t of the tile is row tile_start + t of x.
+  __device__ void add_tile(const float* x, std::int64_t tile_start, int label, int k, int d) {
+    unsigned int slot = 0;
+    if (label >= 0) slot = atomicAdd(&sizes[label], 1u);  // a place in its cluster's bucket
+    __syncthreads();
+    if (threadIdx.x < 32) scan_sizes(k);  // starts = exclusive prefix sums of sizes
+    __syncthreads();
+    if (label >= 0) order[starts[label] + slot] = threadIdx.x;
+    __syncthreads();
+    // [/snippet:kmeans_block_partials_add]
+    // [snippet:kmeans_block_partials_owners]
+    for (int e = threadIdx.x; e < k * d; e += blockDim.x) {  // the owner of sum (c, j)
+      const int c = e / d, j = e - c * d;
+      float s = 0.0f;
+      for (unsigned int q = starts[c]; q < starts[c + 1]; ++q) {
+        s += x[(tile_start + order[q]) * d + j];  // the tile's rows: read again from L1
+      }
+      sums[e] += s;
+    }
+    for (int c = threadIdx.x; c < k; c += blockDim.x) {
+      counts[c] += sizes[c];
+      sizes[c] = 0u;
+    }
+    __syncthreads();  // the sums and the cleared sizes, before the next tile
+  }
+  // [/snippet:kmeans_block_partials_owners]
+  // One warp: starts[c] = sizes[0] + ... + sizes[c - 1], 32 clusters a round;
+  // starts[k] = the total.
+  __device__ void scan_sizes(int k) {
+    const unsigned int lane = threadIdx.x;
+    unsigned int carry = 0;
+    for (int base = 0; base < k; base += 32) {
+      const int c = base + static_cast<int>(lane);
+      const unsigned int size = c < k ? sizes[c] : 0u;
+      unsigned int inclusive = size;
+      for (unsigned int offset = 1; offset < 32; offset *= 2) {
+        const unsigned int before = __shfl_up_sync(0xffffffffu, inclusive, offset);
+        if (lane >= offset) inclusive += before;
+      }
+      if (c < k) starts[c] = carry + inclusive - size;
+      carry += __shfl_sync(0xffffffffu, inclusive, 31);
+    }
+    if (lane == 0) starts[k] = carry;
+  }
+  // The block's tiles of blockDim.x points, a grid-stride loop that the whole block walks
+  // together (add_tile synchronizes it): label_of(i) gives point i's cluster.
+  template <class LabelOf>
+  __device__ void add_tiles(const float* x, std::int64_t n, int k, int d, LabelOf label_of) {
+    const std::int64_t tile_step = static_cast<std::int64_t>(gridDim.x) * blockDim.x;
+    for (std::int64_t tile = static_cast<std::int64_t>(blockIdx.x) * blockDim.x; tile < n; tile += tile_step) {
+      const std::int64_t i = tile + threadIdx.x;
+      add_tile(x, tile, i < n ? label_of(i) : -1, k, d);  // -1: no point, past the end
+    }
   }
   // After a __syncthreads(): this block's slot of the global partials.
   __device__ void write_out(int k, int d, float* partial_sums, unsigned int* partial_counts) const {
@@ -167,6 +213,5 @@ struct block_partials {
     for (int c = threadIdx.x; c < k; c += blockDim.x) partial_counts[block * k + c] = counts[c];
   }
 };
-// [/snippet:kmeans_block_partials_add]
 
 }  // namespace gpulab::ml::kernels

@@ -2,8 +2,9 @@
 // k-means assignment, version 3 (fused): one pass over X does the whole
 // iteration's heavy work. Each block copies the k centroids into shared memory
 // once; each thread takes its points (grid-stride), finds the nearest centroid
-// there, and adds the point to the block's own sums in shared memory. No n x k
-// matrix, no second pass over X for the update, no atomics on global memory:
+// there, and the block adds its tile of points to its own sums in shared memory. No n x k
+// matrix, no second pass over X for the update (the tile's rows are read again
+// from the L1 cache), no atomics on global memory:
 // X is read once per iteration, which is the least any version can read.
 // The small update (kmeans_update.cuh, update_centroids) then sums the blocks' partials.
 #pragma once
@@ -17,9 +18,9 @@ namespace gpulab::ml::kernels {
 
 // [snippet:kmeans_fused]
 // Dynamic shared memory: the centroids (k * d floats), then the block's partials
-// (k * d floats + k counters). labels may be nullptr (the iterations need none;
-// the final pass and predict do). MaxD >= d: each thread's point stays in registers
-// (point_features in kmeans_common.cuh).
+// (k * d floats, 3 k + 1 counters, blockDim.x slots: block_partials). labels may be
+// nullptr (the iterations need none; the final pass and predict do). MaxD >= d: each
+// thread's point stays in registers (point_features in kmeans_common.cuh).
 template <int MaxD>
 __global__ void fused_assign_accumulate(const float* __restrict__ x, std::int64_t n, int d,
                                         const float* __restrict__ centroids, int k,
@@ -34,16 +35,17 @@ __global__ void fused_assign_accumulate(const float* __restrict__ x, std::int64_
   // [/snippet:kmeans_fused]
 
   // [snippet:kmeans_fused_loop]
+  // Tiles of blockDim.x points, one a thread (block_partials::add_tiles).
   double inertia = 0.0;
-  for (std::int64_t i = global_thread_id(); i < n; i += grid_thread_count()) {
+  mine.add_tiles(x, n, k, d, [&](std::int64_t i) {
     point_features<MaxD> xi;
     xi.load(x + i * d, d);  // once: the k distances below read it from registers
     float best = 0.0f;
     const int label = nearest_centroid(xi, local_centroids, k, d, &best);
     if (labels != nullptr) labels[i] = label;
     inertia += best;
-    mine.add(xi, label, d);
-  }
+    return label;
+  });
   const double block_inertia = block_total(inertia);  // includes a __syncthreads: every add is done
   if (threadIdx.x == 0) partial_inertia[blockIdx.x] = block_inertia;
   __syncthreads();

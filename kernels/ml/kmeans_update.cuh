@@ -17,7 +17,7 @@
 
 namespace gpulab::ml::kernels {
 
-// Dynamic shared memory: k * d floats + k counters (block_partials). MaxD: see point_features.
+// Dynamic shared memory: block_partials (k * d floats, 3 k + 1 counters, blockDim.x slots). MaxD: see point_features.
 template <int MaxD>
 __global__ void accumulate_by_label(const float* __restrict__ x, std::int64_t n, int d,
                                     const float* __restrict__ centroids, int k,
@@ -28,13 +28,13 @@ __global__ void accumulate_by_label(const float* __restrict__ x, std::int64_t n,
   mine.zero(k, d);
   __syncthreads();  // every counter is zero before any thread adds
   double inertia = 0.0;
-  for (std::int64_t i = global_thread_id(); i < n; i += grid_thread_count()) {
+  mine.add_tiles(x, n, k, d, [&](std::int64_t i) {
     point_features<MaxD> xi;
     xi.load(x + i * d, d);
     const int label = labels[i];
     inertia += xi.distance_to(centroids + static_cast<std::int64_t>(label) * d, d);
-    mine.add(xi, label, d);
-  }
+    return label;
+  });
   const double block_inertia = block_total(inertia);  // (its __syncthreads also orders the adds before write_out)
   if (threadIdx.x == 0) partial_inertia[blockIdx.x] = block_inertia;
   __syncthreads();

@@ -82,23 +82,33 @@ __global__ void __launch_bounds__(logistic_block)
 }
 // [/snippet:fused_gradient_pass]
 
-// Sums the blocks' partials (in double, in block order), records loss[t] and
+// Sums the blocks' partials (in double, in a fixed order), records loss[t] and
 // accuracy[t] at the current w, forms the gradient
 //   g = X^T (p - y) / rows + l2 w,  g_b = sum(p - y) / rows
 // into `gradient` (when not null) and, when step != 0, takes w <- w - step g.
-// One block; every thread reads w before any thread writes it.
+// One block of logistic_reduce_threads; every thread reads w before any thread
+// writes it. Warp w sums partials w, w + 32, ...: its lanes take every 32nd block
+// (all their loads in flight at once), then a shuffle tree. One thread per partial,
+// each adding the blocks one after the other, waited on every load: about 30 us a
+// step for a few hundred blocks, as long as half the pass over X (an estimate from
+// the H200's 124 us a step, 2026-12-03; the profile will say).
+constexpr int logistic_reduce_threads = 1024;
 template <int MaxD>
-__global__ void logistic_reduce_and_step(const float* __restrict__ partials, int blocks, int d, std::int64_t rows,
-                                         float l2, float step, float* __restrict__ coefficients,
-                                         float* __restrict__ gradient, float* __restrict__ loss,
-                                         float* __restrict__ accuracy, int t) {
+__global__ void __launch_bounds__(logistic_reduce_threads)
+    logistic_reduce_and_step(const float* __restrict__ partials, int blocks, int d, std::int64_t rows, float l2,
+                             float step, float* __restrict__ coefficients, float* __restrict__ gradient,
+                             float* __restrict__ loss, float* __restrict__ accuracy, int t) {
   using layout = partial_layout<MaxD>;
   __shared__ double totals[layout::stride];
   __shared__ float g[MaxD + 1];
-  for (int j = static_cast<int>(threadIdx.x); j < layout::stride; j += blockDim.x) {
+  const unsigned lane = threadIdx.x % 32, warp = threadIdx.x / 32, warps = blockDim.x / 32;
+  for (int j = static_cast<int>(warp); j < layout::stride; j += static_cast<int>(warps)) {
     double sum = 0;
-    for (int b = 0; b < blocks; ++b) sum += partials[static_cast<std::int64_t>(b) * layout::stride + j];
-    totals[j] = sum;
+    for (int b = static_cast<int>(lane); b < blocks; b += 32) {
+      sum += partials[static_cast<std::int64_t>(b) * layout::stride + j];
+    }
+    for (int offset = 16; offset > 0; offset /= 2) sum += __shfl_down_sync(0xffffffffu, sum, offset);
+    if (lane == 0) totals[j] = sum;
   }
   __syncthreads();
   const double n = static_cast<double>(rows);

@@ -113,6 +113,9 @@ centered_qr::centered_qr(linalg::solver_handle& solver, linalg::blas_handle& bla
   centered_ = device_buffer<float>(static_cast<std::size_t>(rows) * static_cast<std::size_t>(columns), s);
   tau_ = device_buffer<float>(static_cast<std::size_t>(features), s);
   info_ = device_buffer<int>(2, s);
+  // sgeqrf reads tau[1] before it writes it (compute-sanitizer initcheck, H200, 2026-12-03: the
+  // read is inside cuSOLVER's geqr2 kernel); start tau at zero so that read sees a defined value.
+  GPULAB_CUDA_TRY(cudaMemsetAsync(tau_.data(), 0, sizeof(float) * tau_.size(), s.get()));
   // Ask each routine for its scratch once, here: nothing is allocated in fit.
   int geqrf_work = 0, ormqr_work = 0;
   GPULAB_CUSOLVER_TRY(cusolverDnSgeqrf_bufferSize(solver.get(), m, features, centered_.data(), m, &geqrf_work));

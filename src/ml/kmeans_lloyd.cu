@@ -26,7 +26,7 @@ namespace gpulab::ml {
 
 namespace {
 
-constexpr unsigned block_size = 256;
+constexpr unsigned block_size = kmeans_block_threads;  // also the points of a tile (block_partials)
 // The assignment's grid (one partial per block) fills the GPU and stays at most this:
 // the update then sums at most 4096 partials per centroid value.
 constexpr unsigned max_partial_blocks = 4096;

@@ -12,6 +12,7 @@
 #include "gpulab/linalg/resources.hpp"
 #include "gpulab/linalg/solver.hpp"
 #include "gpulab/ml/regression_cpu.hpp"
+#include "gram.hpp"
 #include "kernels/ml/least_squares.cuh"
 #include "least_squares_detail.hpp"
 
@@ -29,6 +30,7 @@ struct linear_regression::state {
   device_buffer<float> y_and_ones;  // rows x 2: y, then 1
   device_buffer<float> system;      // (features + 1)^2, then the right-hand side (features + 1)
   device_buffer<float> xt_y1, yt_y1;
+  device_buffer<float> gram_partials;  // chunked: one features^2 partial Gram per chunk of rows
   std::optional<linalg::cholesky_solver<float>> cholesky;
   // QR and SVD
   std::optional<detail::centered_qr> qr;
@@ -69,6 +71,9 @@ linear_regression::linear_regression(resources& res, std::int64_t rows, int feat
     st.system = device_buffer<float>(size * size + size, s);
     st.xt_y1 = device_buffer<float>(2 * static_cast<std::size_t>(features), s);
     st.yt_y1 = device_buffer<float>(4, s);
+    if (params.gram == gram_product::chunked) {
+      st.gram_partials = device_buffer<float>(detail::gram_workspace_floats(rows, features), s);
+    }
     st.cholesky.emplace(*st.solver, features + 1, 1);
   } else {
     st.qr.emplace(*st.solver, *st.blas, rows, features, true);
@@ -101,7 +106,9 @@ void linear_regression::fit_async(linalg::matrix_view<const float> x, cuda::std:
     // [snippet:normal_equations]
     // X^T X into the top-left of the augmented system: SYRK computes one triangle (half a GEMM's FLOPs).
     const float one = 1.0f, zero = 0.0f;
-    if (st.params.gram == gram_product::syrk) {
+    if (st.params.gram == gram_product::chunked) {  // the lower triangle, from one batched GEMM over row chunks
+      detail::gram_async(*st.blas, x.data_handle(), st.rows, d, 1.0f, a, size, st.gram_partials.data());
+    } else if (st.params.gram == gram_product::syrk) {
       GPULAB_CUBLAS_TRY(cublasSsyrk(st.blas->get(), CUBLAS_FILL_MODE_LOWER, CUBLAS_OP_T, d, n, &one, x.data_handle(),
                                     n, &zero, a, size));
     } else {  // both triangles, by GEMM: X^T (X's memory read row-major) times X

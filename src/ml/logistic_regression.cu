@@ -12,6 +12,7 @@
 #include "gpulab/linalg/resources.hpp"
 #include "gpulab/linalg/solver.hpp"
 #include "gpulab/ml/regression_cpu.hpp"
+#include "gram.hpp"
 #include "kernels/ml/logistic_gradient.cuh"
 #include "least_squares_detail.hpp"
 
@@ -28,6 +29,7 @@ struct logistic_regression::state {
   device_buffer<float> coefficients, loss, accuracy, partials;
   // newton
   device_buffer<float> gradient, weighted, hessian;
+  device_buffer<float> gram_partials;  // one partial Hessian per chunk of rows (src/ml/gram.hpp)
   std::optional<linalg::cholesky_solver<float>> cholesky;
 };
 
@@ -40,10 +42,9 @@ void gradient_pass_async(logistic_regression::state& st, const float* x, const f
   kernels::logistic_gradient_pass<MaxD><<<st.blocks, kernels::logistic_block, 0, s.get()>>>(
       x, y, st.rows, st.features, st.coefficients.data(), st.partials.data());
   GPULAB_CHECK_LAUNCH();
-  kernels::logistic_reduce_and_step<MaxD><<<1, 128, 0, s.get()>>>(st.partials.data(), static_cast<int>(st.blocks),
-                                                                 st.features, st.rows, st.params.l2, step,
-                                                                 st.coefficients.data(), gradient, st.loss.data(),
-                                                                 st.accuracy.data(), t);
+  kernels::logistic_reduce_and_step<MaxD><<<1, kernels::logistic_reduce_threads, 0, s.get()>>>(
+      st.partials.data(), static_cast<int>(st.blocks), st.features, st.rows, st.params.l2, step,
+      st.coefficients.data(), gradient, st.loss.data(), st.accuracy.data(), t);
   GPULAB_CHECK_LAUNCH();
 }
 
@@ -56,17 +57,17 @@ void fit_with(logistic_regression::state& st, const float* x, const float* y, cu
     for (int t = 0; t < t_end; ++t) gradient_pass_async<MaxD>(st, x, y, st.params.learning_rate, nullptr, t, s);
     // [/snippet:gradient_descent_loop]
   } else {
-    const int size = d + 1, n = static_cast<int>(st.rows);
-    const float per_row = 1.0f / static_cast<float>(st.rows), zero = 0.0f;
+    const int size = d + 1;
+    const float per_row = 1.0f / static_cast<float>(st.rows);
     for (int t = 0; t < t_end; ++t) {
       // [snippet:newton_step]
       gradient_pass_async<MaxD>(st, x, y, 0.0f, st.gradient.data(), t, s);  // g and the loss at w
       kernels::logistic_weighted_rows<MaxD><<<st.blocks, kernels::logistic_block, 0, s.get()>>>(
           x, st.rows, d, st.coefficients.data(), st.weighted.data());
       GPULAB_CHECK_LAUNCH();
-      // H = Z^T Z / rows (+ l2 on the weights): the Hessian of the mean log-loss.
-      GPULAB_CUBLAS_TRY(cublasSsyrk(st.blas->get(), CUBLAS_FILL_MODE_LOWER, CUBLAS_OP_T, size, n, &per_row,
-                                    st.weighted.data(), n, &zero, st.hessian.data(), size));
+      // H = Z^T Z / rows (+ l2 on the weights): the Hessian of the mean log-loss, from row chunks.
+      detail::gram_async(*st.blas, st.weighted.data(), st.rows, size, per_row, st.hessian.data(), size,
+                         st.gram_partials.data());
       kernels::add_to_weight_diagonal<<<1, 64, 0, s.get()>>>(st.hessian.data(), d, st.params.l2);
       GPULAB_CHECK_LAUNCH();
       st.cholesky->solve_async(linalg::column_major<const float>(st.hessian.data(), size, size),
@@ -115,9 +116,8 @@ logistic_regression::logistic_regression(resources& res, std::int64_t rows, int 
   if (params.method == logistic_method::newton) {
     st.gradient = device_buffer<float>(size, s);
     st.weighted = device_buffer<float>(static_cast<std::size_t>(rows) * size, s);
-    st.hessian = device_buffer<float>(size * size, s);
-    // SYRK writes the lower triangle only; the solver copies the whole matrix: zeros above, not garbage.
-    st.hessian.fill_bytes_async(0, s);
+    st.hessian = device_buffer<float>(size * size, s);  // gram_async writes both triangles (zeros above)
+    st.gram_partials = device_buffer<float>(detail::gram_workspace_floats(rows, static_cast<int>(size)), s);
     st.cholesky.emplace(*st.solver, features + 1, 1);
   }
 }

@@ -10,6 +10,7 @@
 #include "gpulab/core/memory.hpp"
 #include "gpulab/linalg/resources.hpp"
 #include "gpulab/linalg/solver.hpp"
+#include "gram.hpp"
 #include "kernels/ml/principal_components.cuh"
 #include "least_squares_detail.hpp"
 
@@ -25,6 +26,7 @@ struct pca::state {
   // covariance_eigen
   device_buffer<double> sums;
   device_buffer<float> means, centered, covariance;
+  device_buffer<float> gram_partials;  // one d x d partial covariance per chunk of rows (src/ml/gram.hpp)
   std::optional<linalg::symmetric_eigen_solver<float>> eigen;
   // qr_svd
   std::optional<detail::centered_qr> qr;
@@ -60,8 +62,8 @@ pca::pca(resources& res, std::int64_t rows, int features, pca_params params) : s
     st.sums = device_buffer<double>(d, s);
     st.means = device_buffer<float>(d, s);
     st.centered = device_buffer<float>(d * static_cast<std::size_t>(rows), s);
-    st.covariance = device_buffer<float>(d * d, s);
-    st.covariance.fill_bytes_async(0, s);  // SYRK writes the lower triangle only; the upper stays zero
+    st.covariance = device_buffer<float>(d * d, s);  // gram_async writes both triangles (zeros above)
+    st.gram_partials = device_buffer<float>(detail::gram_workspace_floats(rows, features), s);
     st.eigen.emplace(*st.solver, features);
   } else {
     st.qr.emplace(*st.solver, *st.blas, rows, features, false);
@@ -82,17 +84,16 @@ void pca::fit_async(linalg::matrix_view<const float> x) {
   if (linalg::storage_order(x) != linalg::layout::column_major || x.stride(1) != st.rows) {
     throw usage_error("PCA: X must be column-major with leading dimension rows");
   }
-  const int n = static_cast<int>(st.rows), d = st.features;
+  const int d = st.features;
   if (st.params.check_input) detail::require_usable_features(x.data_handle(), st.rows, d, "PCA", s);
   const float per_row = 1.0f / static_cast<float>(st.rows - 1);
   if (st.params.method == pca_method::covariance_eigen) {
     // [snippet:pca_covariance]
     detail::column_means_async(x.data_handle(), st.rows, d, nullptr, st.sums.data(), st.means.data(), s);
     detail::center_columns_async(x.data_handle(), st.rows, d, nullptr, st.means.data(), st.centered.data(), s);
-    // C = X_c^T X_c / (n - 1): the lower triangle, which syevd reads.
-    const float zero = 0.0f;
-    GPULAB_CUBLAS_TRY(cublasSsyrk(st.blas->get(), CUBLAS_FILL_MODE_LOWER, CUBLAS_OP_T, d, n, &per_row,
-                                  st.centered.data(), n, &zero, st.covariance.data(), d));
+    // C = X_c^T X_c / (n - 1): the lower triangle, which syevd reads, from row chunks.
+    detail::gram_async(*st.blas, st.centered.data(), st.rows, d, per_row, st.covariance.data(), d,
+                       st.gram_partials.data());
     st.eigen->compute_async(linalg::column_major<const float>(st.covariance.data(), d, d));
     // syevd's eigenvalues are ascending: the top components are its last vectors.
     kernels::extract_components<<<1, 128, 0, s.get()>>>(st.eigen->vectors().data_handle(), st.eigen->values().data(),

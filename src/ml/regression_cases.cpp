@@ -27,6 +27,7 @@
 #include "gpulab/ml/logistic_regression.hpp"
 #include "gpulab/ml/pca.hpp"
 #include "gpulab/ml/regression_cpu.hpp"
+#include "gram.hpp"
 #include "least_squares_detail.hpp"
 
 namespace gpulab::ml {
@@ -75,22 +76,25 @@ linalg::matrix_view<const float> view_of(const device_buffer<float>& x, std::int
 // ------------------------------------------------------------------ linear regression
 class linear_regression_case final : public bench_case {
  public:
-  linear_regression_case(least_squares_method method, std::uint64_t rows, gram_product gram = gram_product::syrk)
+  linear_regression_case(least_squares_method method, std::uint64_t rows, gram_product gram = gram_product::chunked)
       : method_(method), gram_(gram), n_(static_cast<std::int64_t>(rows)), d_(features_for(rows, "linear regression")) {}
 
-  std::string name() const override {
-    return std::string("linear_") + method_name(method_) + (gram_ == gram_product::gemm ? "_gemm" : "");
-  }
-  case_parameters parameters() const override {
-    return {"linear_regression", std::string(method_name(method_)) + (gram_ == gram_product::gemm ? "_gemm" : ""),
-            "float"};
+  std::string name() const override { return std::string("linear_") + version(); }
+  case_parameters parameters() const override { return {"linear_regression", version(), "float"}; }
+  // normal_equations (the chunked Gram), normal_equations_syrk, normal_equations_gemm, qr, svd.
+  std::string version() const {
+    const bool normal = method_ == least_squares_method::normal_equations;
+    const char* gram = !normal || gram_ == gram_product::chunked ? "" : gram_ == gram_product::syrk ? "_syrk" : "_gemm";
+    return std::string(method_name(method_)) + gram;
   }
   std::string size_label() const override { return std::to_string(n_) + " x " + std::to_string(d_); }
   double size_value() const override { return static_cast<double>(n_); }
   std::size_t device_bytes_needed() const override {
     // X, y, and the method's copy: [y 1] (normal equations) or the centred [X y] (QR, SVD).
-    const std::uint64_t extra = method_ == least_squares_method::normal_equations ? 2 * static_cast<std::uint64_t>(n_)
-                                                                                  : checked_multiply(n_, d_ + 1, "ml");
+    // The chunked Gram's partials: about one float per row at 64 features (src/ml/gram.hpp).
+    const std::uint64_t extra = method_ == least_squares_method::normal_equations
+                                    ? 2 * static_cast<std::uint64_t>(n_) + detail::gram_workspace_floats(n_, d_)
+                                    : checked_multiply(n_, d_ + 1, "ml");
     return bytes_of<float>(checked_add(checked_multiply(n_, d_ + 1, "ml"), extra, "ml"), "linear regression") +
            (std::size_t{1} << 24);
   }
@@ -213,7 +217,9 @@ class logistic_regression_case final : public bench_case {
   }
   double size_value() const override { return static_cast<double>(n_); }
   std::size_t device_bytes_needed() const override {
-    const std::uint64_t weighted = method_ == logistic_method::newton ? checked_multiply(n_, d_ + 1, "ml") : 0;
+    const std::uint64_t weighted = method_ == logistic_method::newton
+                                       ? checked_multiply(n_, d_ + 1, "ml") + detail::gram_workspace_floats(n_, d_ + 1)
+                                       : 0;
     return bytes_of<float>(checked_add(checked_multiply(n_, d_ + 1, "ml"), weighted, "ml"), "logistic regression") +
            (std::size_t{1} << 24);
   }
@@ -339,7 +345,8 @@ class pca_case final : public bench_case {
   }
   double size_value() const override { return static_cast<double>(n_); }
   std::size_t device_bytes_needed() const override {
-    return bytes_of<float>(checked_multiply(n_, 2 * d_, "ml"), "PCA") + (std::size_t{1} << 24);
+    return bytes_of<float>(checked_multiply(n_, 2 * d_, "ml") + detail::gram_workspace_floats(n_, d_), "PCA") +
+           (std::size_t{1} << 24);
   }
   std::size_t host_bytes_needed() const override { return bytes_of<float>(checked_multiply(n_, 8 * d_, "ml"), "ml"); }
   // The least: X read once, the components and variances written. Centring reads
@@ -563,10 +570,16 @@ std::vector<case_entry> regression_cases() {
   const auto rows = [](const run_options& o) { return o.size.value_or(regression_default_rows); };
   constexpr std::uint64_t check_rows = 1001;  // the sabotage test's size: odd, 64 features
   return {
-      {"linear_normal_equations", "least squares by SYRK + Cholesky (--size: rows x 64 features; default 1M)",
+      {"linear_normal_equations",
+       "least squares by X^T X from row chunks (one batched GEMM, a double sum) + Cholesky (--size: rows x 64 features; default 1M)",
        one_case([=](const run_options& o) { return make_linear_regression_case(least_squares_method::normal_equations, rows(o)); }),
        check_rows},
-      {"linear_normal_equations_gemm", "the same, X^T X by GEMM (both triangles) instead of SYRK (--size: rows x 64; default 1M)",
+      {"linear_normal_equations_syrk", "the same, X^T X by one SYRK (one triangle, k = all rows) (--size: rows x 64; default 1M)",
+       one_case([=](const run_options& o) {
+         return make_linear_regression_case(least_squares_method::normal_equations, rows(o), gram_product::syrk);
+       }),
+       check_rows},
+      {"linear_normal_equations_gemm", "the same, X^T X by one GEMM (both triangles, k = all rows) (--size: rows x 64; default 1M)",
        one_case([=](const run_options& o) {
          return make_linear_regression_case(least_squares_method::normal_equations, rows(o), gram_product::gemm);
        }),

@@ -160,13 +160,14 @@ TEST_F(ml_regression_gpu, LinearMethodsMatchTheCpuWellAndIllConditioned) {
   }
 }
 
-TEST_F(ml_regression_gpu, GramBySyrkAndByGemmGiveTheSameNormalEquations) {
+// The coefficients of the normal equations with X^T X by SYRK, GEMM and row chunks, side by side.
+void expect_same_normal_equations_by_every_gram(std::int64_t rows) {
   gpulab::resources res(0);
   const cuda::stream_ref s = res.stream();
-  const linear_dataset data = make_linear_data({.rows = 1001, .features = 7, .condition = 10, .seed = 23});
+  const linear_dataset data = make_linear_data({.rows = rows, .features = 7, .condition = 10, .seed = 23});
   const device_buffer<float> x = gpulab::upload(data.x, s), y = gpulab::upload(data.y, s);
   std::vector<std::vector<float>> results;
-  for (const auto gram : {gram_product::syrk, gram_product::gemm}) {
+  for (const auto gram : {gram_product::syrk, gram_product::gemm, gram_product::chunked}) {
     linear_regression_params p;
     p.method = least_squares_method::normal_equations;
     p.gram = gram;
@@ -176,7 +177,18 @@ TEST_F(ml_regression_gpu, GramBySyrkAndByGemmGiveTheSameNormalEquations) {
     model.check();
     results.push_back(read(model.coefficients().data(), 8, s));
   }
-  for (std::size_t j = 0; j < 8; ++j) EXPECT_NEAR(results[0][j], results[1][j], 1e-4 * (1 + std::abs(results[0][j]))) << j;
+  for (std::size_t r = 1; r < results.size(); ++r) {
+    for (std::size_t j = 0; j < 8; ++j) {
+      EXPECT_NEAR(results[0][j], results[r][j], 1e-4 * (1 + std::abs(results[0][j]))) << rows << " rows, gram " << r << ", " << j;
+    }
+  }
+}
+
+// 1001 rows: one short chunk; 3 x 4096 + 77: three full chunks in the batched GEMM and a short one.
+TEST_F(ml_regression_gpu, GramBySyrkGemmAndChunksGiveTheSameNormalEquations) {
+  for (const std::int64_t rows : {1001, 3 * 4096 + 77}) {
+    expect_same_normal_equations_by_every_gram(rows);
+  }
 }
 
 TEST_F(ml_regression_gpu, SvdGivesTheRankAndMinimumNormAnswerOfRankDeficientData) {

@@ -23,16 +23,20 @@
 
 namespace gpulab::ml {
 
-// Shared memory per block. The fused version keeps the centroids and the block's sums
-// (2 k d floats + k counts); the update step of the naive and gemm versions keeps the
-// block's sums (k d floats + k counts). A kernel gets 48 KiB without opting in to more,
+// Threads per block of the assignment and update kernels: also the points of a tile.
+inline constexpr int kmeans_block_threads = 256;
+// Shared memory per block. The fused version keeps the centroids and the block's sums;
+// the update step of the naive and gemm versions keeps the block's sums. The sums are
+// k d floats, k counts, and the tile's buckets (k sizes, k + 1 starts, one slot a
+// thread: kernels::block_partials). A kernel gets 48 KiB without opting in to more,
 // less its static shared memory (block_total's 32 warp totals, 256 bytes): so at
-// d = 16 the fused version takes k <= 370 and the others k <= 719.
+// d = 16 the fused version takes k <= 341 and the others k <= 629.
 inline constexpr std::size_t shared_bytes_without_opt_in = 48 * 1024;
 inline constexpr std::size_t kmeans_shared_budget = shared_bytes_without_opt_in - 32 * sizeof(double);
 constexpr std::size_t kmeans_shared_bytes(kmeans_version version, std::int64_t k, std::int64_t d) {
   const auto kd = static_cast<std::size_t>(k) * static_cast<std::size_t>(d);
-  return ((version == kmeans_version::fused ? 2 * kd : kd) + static_cast<std::size_t>(k)) * sizeof(float);
+  const std::size_t sums = kd + 3 * static_cast<std::size_t>(k) + 1 + kmeans_block_threads;
+  return ((version == kmeans_version::fused ? kd : 0) + sums) * sizeof(float);
 }
 // The one line that refuses a k and d past the budget ("" when they fit), said when a case is made.
 std::string kmeans_shared_memory_problem(kmeans_version version, std::int64_t k, std::int64_t d);

@@ -12,20 +12,22 @@ namespace gpulab::ml {
 // ------------------------------------------------------------ linear regression
 // Least squares min |y - X w - b|^2 + ridge |w|^2 (the intercept b is not penalised).
 enum class least_squares_method {
-  normal_equations,  // (X^T X + ridge I) w = X^T y: one SYRK, one small Cholesky. Fast; loses digits as cond(X)^2
+  normal_equations,  // (X^T X + ridge I) w = X^T y: one Gram, one small Cholesky. Fast; loses digits as cond(X)^2
   qr,                // X = Q R (Householder), R w = Q^T y. Loses digits as cond(X); no ridge
   svd,               // X = Q R, R = U S V^T, w = V S^+ U^T Q^T y: drops singular values below the cutoff (rank-deficient X)
 };
 const char* method_name(least_squares_method m);  // "normal_equations", "qr", "svd"
 
 // How the normal equations form X^T X: SYRK computes one triangle (half the
-// FLOPs); GEMM computes both but is the routine libraries tune hardest for
-// tall-skinny shapes. Which wins is measured, not assumed (the two cases).
-enum class gram_product { syrk, gemm };
+// FLOPs); GEMM computes both but is the routine libraries tune hardest; chunked
+// cuts the rows into chunks, one batched GEMM gives each chunk's product, and a
+// double sum adds them (src/ml/gram.hpp): a 64 x 64 result from 1M rows needs the
+// parallelism of the rows, not of the output. Which wins is measured (the cases).
+enum class gram_product { syrk, gemm, chunked };
 
 struct linear_regression_params {
   least_squares_method method = least_squares_method::qr;
-  gram_product gram = gram_product::syrk;  // normal equations only
+  gram_product gram = gram_product::chunked;  // normal equations only
   float ridge = 0;            // lambda >= 0
   float svd_cutoff = 1e-5f;   // svd: singular values below cutoff * the largest count as zero
   bool check_input = true;    // scan X for NaN/Inf and constant columns first (one pass; waits for the stream)

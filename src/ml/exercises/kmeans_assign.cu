@@ -39,11 +39,12 @@ void launch_kmeans_assign(kmeans_assign_kernel kernel, cuda::std::span<const flo
   if (k < 1 || d < 1) {
     throw usage_error("kmeans_assign: k = " + std::to_string(k) + ", d = " + std::to_string(d) + ": both must be >= 1");
   }
-  // The same shared memory as kmeans_fused's kernel: centroids and the block's sums.
+  // The k and d that kmeans_fused takes; this kernel keeps less there: the centroids and
+  // the block's sums and counts, (2 k d + k) floats (no tile buckets: it adds with atomics).
   if (const std::string too_big = ml::kmeans_shared_memory_problem(ml::kmeans_version::fused, k, d); !too_big.empty()) {
     throw usage_error("kmeans_assign: " + too_big);
   }
-  const std::size_t shared = ml::kmeans_shared_bytes(ml::kmeans_version::fused, k, d);
+  const std::size_t shared = static_cast<std::size_t>(2 * kd + k) * sizeof(float);
   if (x.size() % static_cast<std::size_t>(d) != 0 || centroids.size() != static_cast<std::size_t>(kd) ||
       sums.size() != static_cast<std::size_t>(kd) || counts.size() != static_cast<std::size_t>(k) ||
       labels.size() != x.size() / static_cast<std::size_t>(d)) {
