@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
-// Logistic regression's passes over X (column-major, one thread per row, so a
-// warp reads 32 neighbouring floats of each column: coalesced).
+// Logistic regression's passes over X (column-major, so the threads of a warp
+// that take neighbouring rows read neighbouring floats of each column: coalesced).
 //
 // The fused gradient pass is the lesson of the gradient-descent version: per
 // row, p - y and the contribution x * (p - y) to the gradient are computed from
 // the same registers, so X is read ONCE per iteration and nothing of size rows
-// is ever written. Each thread keeps its row (MaxD floats) and its partial sums
-// (MaxD + 3: the gradient, the intercept's, the loss, the correct count) in
-// registers; at the end the block adds them up (warp shuffles, then shared
-// memory) and writes one partial per block. A second, tiny kernel sums the
-// partials in a fixed order (no float atomics: the same answer every run) and
-// takes the step.
+// is ever written. A row is shared by `Split` threads, each holding its slice of
+// the features and of the gradient's partial sums in registers; the slices' dot
+// products meet through warp shuffles. At the end the block adds the sums up
+// (shuffles, then shared memory) and writes one partial per block. A second,
+// tiny kernel sums the partials in a fixed order (no float atomics: the same
+// answer every run) and takes the step.
 #pragma once
 
 #include <cstdint>
@@ -33,12 +33,22 @@ __device__ __forceinline__ float row_log_loss(float z, float label) {
   return fmaxf(z, 0.0f) + log1pf(expf(-fabsf(z))) - label * z;
 }
 
+// Why Split: with a whole row of 64 floats and 67 sums a thread, the pass needs
+// 226 registers, so one block of 256 threads fits an SM (8 warps: too few to hide
+// the loads; 46% of the read ceiling under ncu on the H200, 2026-12-03). Two
+// threads a row halve the registers and double the warps an SM can hold.
+constexpr int logistic_split = 2;
+
 // [snippet:fused_gradient_pass]
-template <int MaxD>
-__global__ void __launch_bounds__(logistic_block)
+template <int MaxD, int Split = logistic_split>
+__global__ void __launch_bounds__(logistic_block, Split)
     logistic_gradient_pass(const float* __restrict__ x, const float* __restrict__ y, std::int64_t rows, int d,
                            const float* __restrict__ coefficients, float* __restrict__ partials) {
+  static_assert(MaxD % Split == 0 && 32 % Split == 0, "a warp and a row divide evenly into slices");
   using layout = partial_layout<MaxD>;
+  constexpr int slice_size = MaxD / Split;      // features per thread
+  constexpr int rows_per_warp = 32 / Split;     // a warp takes this many rows at a time
+  constexpr int extras = 3;                     // the intercept's sum, the loss, the correct count
   __shared__ float w[MaxD];
   __shared__ float bias;
   __shared__ float warp_sums[logistic_block / 32][layout::stride];
@@ -46,32 +56,51 @@ __global__ void __launch_bounds__(logistic_block)
   if (threadIdx.x == 0) bias = coefficients[d];
   __syncthreads();
 
-  float sums[layout::stride];
+  const unsigned lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+  const int first = static_cast<int>(lane / rows_per_warp) * slice_size;  // this thread's first feature
+  const bool keeps_extras = first == 0;
+  float sums[slice_size + extras];
 #pragma unroll
-  for (int j = 0; j < layout::stride; ++j) sums[j] = 0.0f;
-  for (std::int64_t i = global_thread_id(); i < rows; i += grid_thread_count()) {
-    float row[MaxD];
+  for (int j = 0; j < slice_size + extras; ++j) sums[j] = 0.0f;
+  const std::int64_t warps_in_grid = grid_thread_count() / 32;
+  // The loop bound is the same for the whole warp: every lane reaches the shuffles.
+  for (std::int64_t base = global_thread_id() / 32 * rows_per_warp; base < rows;
+       base += warps_in_grid * rows_per_warp) {
+    const std::int64_t i = base + lane % rows_per_warp;
+    const bool active = i < rows;
+    float row[slice_size];
 #pragma unroll
-    for (int j = 0; j < MaxD; ++j) row[j] = j < d ? x[i + static_cast<std::int64_t>(j) * rows] : 0.0f;  // all loads in flight
-    float z = bias;
+    for (int j = 0; j < slice_size; ++j) {  // all loads in flight
+      row[j] = active && first + j < d ? x[i + static_cast<std::int64_t>(first + j) * rows] : 0.0f;
+    }
+    float z = 0.0f;
 #pragma unroll
-    for (int j = 0; j < MaxD; ++j) z += row[j] * w[j];
-    const float label = y[i];
-    const float r = 1.0f / (1.0f + expf(-z)) - label;  // sigmoid(z) - y
+    for (int j = 0; j < slice_size; ++j) z += row[j] * w[first + j];
+    // The other slices of the row sit rows_per_warp lanes apart: a butterfly gives
+    // every one of them the same full dot product.
+    for (int offset = rows_per_warp; offset < 32; offset *= 2) z += __shfl_xor_sync(0xffffffffu, z, offset);
+    z += bias;
+    const float label = active ? y[i] : 0.0f;
+    const float r = active ? 1.0f / (1.0f + expf(-z)) - label : 0.0f;  // sigmoid(z) - y
 #pragma unroll
-    for (int j = 0; j < MaxD; ++j) sums[j] += row[j] * r;  // the same registers: X is not read again
-    sums[layout::intercept] += r;
-    sums[layout::loss] += row_log_loss(z, label);
-    sums[layout::correct] += (z > 0.0f) == (label > 0.5f) ? 1.0f : 0.0f;
+    for (int j = 0; j < slice_size; ++j) sums[j] += row[j] * r;  // the same registers: X is not read again
+    if (active && keeps_extras) {
+      sums[slice_size] += r;
+      sums[slice_size + 1] += row_log_loss(z, label);
+      sums[slice_size + 2] += (z > 0.0f) == (label > 0.5f) ? 1.0f : 0.0f;
+    }
   }
 
-  // The block's sum of each partial: shuffles inside each warp, then across warps.
-  const unsigned lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+  // The block's sum of each partial: shuffles among the lanes that hold the same
+  // slice (rows_per_warp neighbouring lanes), then across warps.
 #pragma unroll
-  for (int j = 0; j < layout::stride; ++j) {
+  for (int j = 0; j < slice_size + extras; ++j) {
     float v = sums[j];
-    for (int offset = 16; offset > 0; offset /= 2) v += __shfl_down_sync(0xffffffff, v, offset);
-    if (lane == 0) warp_sums[warp][j] = v;
+    for (int offset = rows_per_warp / 2; offset > 0; offset /= 2) v += __shfl_down_sync(0xffffffffu, v, offset);
+    if (lane % rows_per_warp == 0) {
+      if (j < slice_size) warp_sums[warp][first + j] = v;
+      else if (keeps_extras) warp_sums[warp][layout::intercept + (j - slice_size)] = v;
+    }
   }
   __syncthreads();
   for (int j = static_cast<int>(threadIdx.x); j < layout::stride; j += blockDim.x) {
