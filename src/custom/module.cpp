@@ -49,7 +49,7 @@ std::vector<std::string> compare(const std::vector<case_result>& results) {
     if (best != nullptr && best->percent_of_peak) {
       lines.push_back("fastest " + std::string(op) + ": " + best->name + ", " +
                       format_fixed(best->gigabytes_per_second(), 0) + " GB/s = " +
-                      format_fixed(*best->percent_of_peak, 1) + "% of the copy bandwidth");
+                      format_fixed(*best->percent_of_peak, 1) + "% of its ceiling");
     }
   }
   // The Julia set: the best version's time per image, against the course's starting point.
@@ -77,7 +77,7 @@ std::vector<std::string> compare(const std::vector<case_result>& results) {
     if (best == nullptr) continue;
     std::string line = "fastest hand-written " + std::string(op) + ": " + best->name + ", " +
                        format_fixed(best->gigabytes_per_second(), 0) + " GB/s";
-    if (best->percent_of_peak) line += " (" + format_fixed(*best->percent_of_peak, 1) + "% of the copy bandwidth)";
+    if (best->percent_of_peak) line += " (" + format_fixed(*best->percent_of_peak, 1) + "% of its ceiling)";
     if (cub != nullptr) {
       line += ", " + format_fixed(100.0 * cub->gpu.median_ms / best->gpu.median_ms, 1) + "% of CUB's speed";
     }
