@@ -60,6 +60,8 @@ static __global__ void update_centroids(const float* __restrict__ partial_sums,
   const std::int64_t e = static_cast<std::int64_t>(blockIdx.x) * update_lanes + lane;
   double sum = 0.0;
   unsigned long long count = 0;
+  // [/snippet:kmeans_update]
+  // [snippet:kmeans_update_loads]
   if (e < values) {
     const std::int64_t c = e / d;
     // Eight partials loaded before any is added: the loads are in flight together
@@ -84,7 +86,7 @@ static __global__ void update_centroids(const float* __restrict__ partial_sums,
       }
     }
   }
-  // [/snippet:kmeans_update]
+  // [/snippet:kmeans_update_loads]
   // [snippet:kmeans_update_combine]
   sums[warp][lane] = sum;
   counts[warp][lane] = count;
