@@ -118,9 +118,9 @@ __global__ void __launch_bounds__(logistic_block, Split)
 // One block of logistic_reduce_threads; every thread reads w before any thread
 // writes it. Warp w sums partials w, w + 32, ...: its lanes take every 32nd block
 // (all their loads in flight at once), then a shuffle tree. One thread per partial,
-// each adding the blocks one after the other, waited on every load: about 30 us a
-// step for a few hundred blocks, as long as half the pass over X (an estimate from
-// the H200's 124 us a step, 2026-12-03; the profile will say).
+// adding the blocks one after the other, had been estimated at 30 us a step; on the
+// H200 (2026-12-03) this version took 100 steps from 12.39 to 12.14 ms: about 2.5 us
+// a step. The pass over X is the step (docs/perf-notes.md).
 constexpr int logistic_reduce_threads = 1024;
 template <int MaxD>
 __global__ void __launch_bounds__(logistic_reduce_threads)

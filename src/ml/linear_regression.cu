@@ -104,7 +104,8 @@ void linear_regression::fit_async(linalg::matrix_view<const float> x, cuda::std:
     float* a = st.system.data();
     float* b = a + static_cast<std::ptrdiff_t>(size) * size;
     // [snippet:normal_equations]
-    // X^T X into the top-left of the augmented system: SYRK computes one triangle (half a GEMM's FLOPs).
+    // X^T X into the top-left of the augmented system: by row chunks (the default, src/ml/gram.hpp),
+    // one SYRK (one triangle, half a GEMM's FLOPs) or one GEMM: the three cases compare them.
     const float one = 1.0f, zero = 0.0f;
     if (st.params.gram == gram_product::chunked) {  // the lower triangle, from one batched GEMM over row chunks
       detail::gram_async(*st.blas, x.data_handle(), st.rows, d, 1.0f, a, size, st.gram_partials.data());

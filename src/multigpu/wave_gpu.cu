@@ -29,9 +29,9 @@ void update_rows_async(const slab& part, float coefficient, const float* previou
   // by the next measurement): an SM starts blocks at a limited rate, and blocks that
   // load six floats and store one end about as fast as they start; blocks that stay
   // and loop do not pay that.
-  // Measured 2026-12-03 on the H200 with one row per step of a thread: 0.086 ms a step,
-  // still slower than the flat version. Now each step of a thread takes
-  // kernels::wave_rows_per_thread rows (more bytes in flight); measured: the next run.
+  // Measured on the H200 (2026-12-03): one row per step of a thread 0.086 ms a step,
+  // still slower than the flat version; kernels::wave_rows_per_thread rows a step
+  // 0.092 ms in the next session: not faster. The two in one run decide which stays.
   const unsigned blocks_in_x = blocks_for(inner_columns, block_size);
   const unsigned resident = occupancy_grid_size(kernels::wave_rows_kernel, static_cast<int>(block_size));
   const std::int64_t row_groups =
