@@ -29,15 +29,13 @@ void update_rows_async(const slab& part, float coefficient, const float* previou
   // by the next measurement): an SM starts blocks at a limited rate, and blocks that
   // load six floats and store one end about as fast as they start; blocks that stay
   // and loop do not pay that.
-  // Measured on the H200 (2026-12-03): one row per step of a thread 0.086 ms a step,
-  // still slower than the flat version; kernels::wave_rows_per_thread rows a step
-  // 0.092 ms in the next session: not faster. The two in one run decide which stays.
+  // Tried (2026-12-03, H200, one run): four rows per step of a thread, every load
+  // before any store, __restrict__ arrays: 0.092 ms a step against 0.085 ms for this
+  // one row; the simpler kernel stays.
   const unsigned blocks_in_x = blocks_for(inner_columns, block_size);
   const unsigned resident = occupancy_grid_size(kernels::wave_rows_kernel, static_cast<int>(block_size));
-  const std::int64_t row_groups =
-      (rows.size() + kernels::wave_rows_per_thread - 1) / kernels::wave_rows_per_thread;
   const dim3 grid(blocks_in_x, static_cast<unsigned>(std::clamp<std::int64_t>(
-                                   resident / blocks_in_x, 1, std::min<std::int64_t>(row_groups, 65535))));
+                                   resident / blocks_in_x, 1, std::min<std::int64_t>(rows.size(), 65535))));
   kernels::wave_rows_kernel<<<grid, block_size, 0, s.get()>>>(previous, current, next, part.grid.cols, rows.begin,
                                                               rows.size(), coefficient);
   GPULAB_CHECK_LAUNCH();
