@@ -18,11 +18,17 @@ Every figure must be either
        {{REPORT:CASE@SIZE:COLUMN}}   CASE has rows at several sizes: {{ml-h200:kmeans_fused@1000000:median ms}}
        {{REPORT:@FIELD}}             a header field: {{tour-h200:@device}}, {{tour-h200:@date}};
                                      @card is the card's name alone ("NVIDIA H200")
+       {{REPORT:#TITLE#ROW:COLUMN}}  any table, with or without a case column:
+                                     {{device-h200:#Copy bandwidth versus occupancy#3:GB/s}}
+                                     TITLE is the start of one table's title (exactly one table may
+                                     start so, unless one title is TITLE itself); ROW the value of the
+                                     row's first column (a number matches numerically: 256 is 256.0,
+                                     or as the filled cell reads); exactly one row may match
      REPORT is a file stem in slides/reports/ (a `gpulab <module|tour> --format json` output);
      CASE matches a row's first text column (`case`, or the table's first column); SIZE the row's
      `size` (the number in the JSON, or its text); COLUMN a column title. The text is the kit's
      own: the decimals of its table (`median ms` 4, `GB/s` 1, `% peak` 1, `speed-up` "26.3x").
-     A missing report, case, size, column or field is an error naming deck:line. Code (fenced
+     A missing report, case, size, table, row, column or field is an error naming deck:line. Code (fenced
      blocks and `inline code`) is never filled: there {{...}} is C++.
        {{REPORT:CASE:COLUMN ?? TEXT}}  TEXT stands in while slides/reports/REPORT.json does not exist
                                      ("to be measured"; never a figure); once the report is saved,
@@ -120,8 +126,51 @@ def size_matches(cell, wanted):
     return False
 
 
+def row_matches(cell, wanted, column):
+    """Whether a first-column cell is the row value a #TITLE#ROW:COLUMN placeholder names."""
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        try:
+            if float(wanted) == float(cell):
+                return True
+        except ValueError:
+            pass
+    return cell is not None and cell_text(cell, column) == wanted
+
+
+def lookup_table_cell(report, key):
+    """#TITLE#ROW:COLUMN: the cell of the row whose first column is ROW, in the one table whose
+    title starts with TITLE; raises LookupError with the reason."""
+    m = re.fullmatch(r"#([^#]+)#(.+):([^:]+)", key)
+    if not m:
+        raise LookupError(f"'{key}' is not #TITLE#ROW:COLUMN")
+    prefix, wanted, column = m.group(1), m.group(2).strip(), m.group(3).strip()
+    tables = report.get("tables", [])
+    titles = [table.get("title", "") for table in tables]
+    chosen = [t for t in tables if t.get("title", "") == prefix] or \
+             [t for t in tables if t.get("title", "").startswith(prefix)]
+    if not chosen:
+        raise LookupError(f"no table's title starts with '{prefix}' "
+                          f"(titles: {'; '.join(repr(t) for t in titles) or 'none'})")
+    if len(chosen) > 1:
+        raise LookupError(f"{len(chosen)} tables' titles start with '{prefix}', name one by more of its title "
+                          f"({'; '.join(repr(t.get('title', '')) for t in chosen)})")
+    table = chosen[0]
+    title, columns = table.get("title", ""), table.get("columns", [])
+    if column not in columns:
+        raise LookupError(f"table '{title}' has no column '{column}' (it has: {', '.join(columns)})")
+    first = columns[0]
+    rows = [row for row in table.get("rows", []) if row and row_matches(row[0], wanted, first)]
+    if len(rows) != 1:
+        values = ", ".join(cell_text(row[0], first) for row in table.get("rows", []) if row)
+        raise LookupError(f"table '{title}' has {len(rows) or 'no'} rows whose {first} is '{wanted}', "
+                          f"not one ({first}: {values or 'no rows'})")
+    return cell_text(rows[0][columns.index(column)], column)
+
+
 def lookup(report, key):
     """The text of one cell or header field; raises LookupError with the reason."""
+    if key.startswith("#"):
+        return lookup_table_cell(report, key)
     if key.startswith("@"):
         header = report.get("header", {})
         field = key[1:]
@@ -133,7 +182,7 @@ def lookup(report, key):
         return str(header[field])
     parts = key.split(":")
     if len(parts) != 2 or not parts[0] or not parts[1]:
-        raise LookupError(f"'{key}' is not CASE:COLUMN, CASE@SIZE:COLUMN or @FIELD")
+        raise LookupError(f"'{key}' is not CASE:COLUMN, CASE@SIZE:COLUMN, #TITLE#ROW:COLUMN or @FIELD")
     case, column = parts
     size = None
     if "@" in case:

@@ -56,6 +56,82 @@ class FillTest(unittest.TestCase):
             fill("{{tour-fixture:d2d_copy_kernel@4096:median ms}}")
         self.assertIn("no row of size 4096", str(e.exception))
 
+    # A small device report in the test itself: tables whose first column is a number, no case column.
+    TABLES = {"title": "device", "header": {"device": "0: NVIDIA H200 (compute capability 9.0)"}, "tables": [
+        {"title": "Occupancy by block size, 0 B shared memory per block",
+         "columns": ["block size", "blocks/SM", "occupancy %", "limited by"],
+         "rows": [[32.0, 32.0, 50.0, "blocks per SM"], [256.0, 8.0, 100.0, "threads per SM"]]},
+        {"title": "Occupancy by block size, 48.0 KiB shared memory per block",
+         "columns": ["block size", "blocks/SM", "occupancy %", "limited by"],
+         "rows": [[256.0, 4.0, 50.0, "shared memory"]]},
+        {"title": "Copy bandwidth versus occupancy (256 threads per block)",
+         "columns": ["blocks/SM", "occupancy %", "GB/s", "% of measured peak"],
+         "rows": [[1.0, 12.5, 3283.5338692574883, 77.11615809153145],
+                  [3.0, 37.5, 4052.4675429269078, 95.17511929055266],
+                  [3.0, 37.5, 4052.4675429269078, 95.17511929055266]]},
+        {"title": "Copy", "columns": ["case", "median ms"], "rows": [["d2d", 0.5]]},
+    ]}
+
+    def fill_tables(self, text):
+        return sn.fill(text, "deck.md", {"dev-fixture": self.TABLES})
+
+    def table_cell_error(self, text):
+        with self.assertRaises(sn.NumbersError, msg=text) as e:
+            self.fill_tables(text)
+        self.assertEqual(len(str(e.exception).splitlines()), 1, str(e.exception))
+        self.assertTrue(str(e.exception).startswith(f"deck.md:1: {text}: "), str(e.exception))
+        return str(e.exception)
+
+    def test_table_cell_by_title_first_column_and_column(self):
+        # the kit's formatting of each column: GB/s 1 decimal, other numbers format_significant
+        self.assertEqual(self.fill_tables("{{dev-fixture:#Copy bandwidth versus occupancy#1:GB/s}} GB/s"), "3283.5 GB/s")
+        self.assertEqual(self.fill_tables("{{dev-fixture:#Copy bandwidth#1:occupancy %}}%"), "12.5%")
+        self.assertEqual(self.fill_tables("{{dev-fixture:#Copy bandwidth#1:% of measured peak}}"), "77.1")
+        self.assertEqual(self.fill_tables("{{dev-fixture:#Occupancy by block size, 0 B#32:limited by}}"), "blocks per SM")
+        self.assertEqual(self.fill_tables("{{dev-fixture:#Occupancy by block size, 48#256:occupancy %}}%"), "50%")
+
+    def test_table_cell_row_value_matches_numerically(self):
+        # 256 and 256.0 in the JSON are one number; so are 1, 1.0 and 1e0
+        self.assertEqual(self.fill_tables("{{dev-fixture:#Occupancy by block size, 0 B#256:blocks/SM}}"), "8")
+        self.assertEqual(self.fill_tables("{{dev-fixture:#Occupancy by block size, 0 B#256.0:blocks/SM}}"), "8")
+        self.assertEqual(self.fill_tables("{{dev-fixture:#Copy bandwidth#1e0:GB/s}}"), "3283.5")
+        # a text first column matches its text
+        self.assertEqual(self.fill_tables("{{dev-fixture:#Copy#d2d:median ms}}"), "0.5000")
+
+    def test_table_cell_exact_title_wins_over_longer_titles(self):
+        # "Copy" is a whole title and the start of another: the whole title names its table
+        self.assertEqual(self.fill_tables("{{dev-fixture:#Copy#d2d:median ms}}"), "0.5000")
+        self.assertIn("no row", self.table_cell_error("{{dev-fixture:#Copy#1:median ms}}"))
+
+    def test_table_cell_title_prefix_of_two_tables_fails(self):
+        why = self.table_cell_error("{{dev-fixture:#Occupancy by block size#256:blocks/SM}}")
+        self.assertIn("2 tables' titles start with 'Occupancy by block size', name one by more of its title "
+                      "('Occupancy by block size, 0 B shared memory per block'; "
+                      "'Occupancy by block size, 48.0 KiB shared memory per block')", why)
+        why = self.table_cell_error("{{dev-fixture:#Bandwidth#1:GB/s}}")
+        self.assertIn("no table's title starts with 'Bandwidth' (titles: 'Occupancy by block size, 0 B", why)
+
+    def test_table_cell_row_must_match_once(self):
+        why = self.table_cell_error("{{dev-fixture:#Copy bandwidth#2:GB/s}}")
+        self.assertTrue(why.endswith("table 'Copy bandwidth versus occupancy (256 threads per block)' has no rows "
+                                     "whose blocks/SM is '2', not one (blocks/SM: 1, 3, 3) in dev-fixture.json"), why)
+        why = self.table_cell_error("{{dev-fixture:#Copy bandwidth#3:GB/s}}")
+        self.assertIn("has 2 rows whose blocks/SM is '3', not one", why)
+
+    def test_table_cell_missing_column_fails(self):
+        why = self.table_cell_error("{{dev-fixture:#Copy bandwidth#1:TB/s}}")
+        self.assertTrue(why.endswith("has no column 'TB/s' (it has: blocks/SM, occupancy %, GB/s, % of measured peak) "
+                                     "in dev-fixture.json"), why)
+        self.assertIn("is not #TITLE#ROW:COLUMN", self.table_cell_error("{{dev-fixture:#Copy bandwidth#1}}"))
+
+    def test_table_cell_stand_in_until_the_report_is_saved(self):
+        self.assertEqual(self.fill_tables("{{dev-nothere:#Copy bandwidth#1:GB/s ?? to be measured}} GB/s"),
+                         "to be measured GB/s")
+        # once the report exists, the stand-in is not used and a missing cell is an error again
+        self.assertEqual(self.fill_tables("{{dev-fixture:#Copy bandwidth#1:GB/s ?? to be measured}}"), "3283.5")
+        self.assertIn("no rows whose blocks/SM is '5'",
+                      self.table_cell_error("{{dev-fixture:#Copy bandwidth#5:GB/s ?? to be measured}}"))
+
     def test_header_fields(self):
         self.assertEqual(fill("{{tour-fixture:@card}}, {{tour-fixture:@date}}"), "NVIDIA H200, 2026-12-04")
         self.assertEqual(fill("{{tour-fixture:@revision}}"), "abc1234")
