@@ -128,12 +128,9 @@ def size_matches(cell, wanted):
 
 def row_matches(cell, wanted, column):
     """Whether a first-column cell is the row value a #TITLE#ROW:COLUMN placeholder names."""
-    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-        try:
-            if float(wanted) == float(cell):
-                return True
-        except ValueError:
-            pass
+    numeric = isinstance(cell, (int, float)) and not isinstance(cell, bool)
+    if numeric and size_matches(cell, wanted):  # 256 is 256.0, as for sizes
+        return True
     return cell is not None and cell_text(cell, column) == wanted
 
 
