@@ -24,6 +24,12 @@ Every figure must be either
                                      start so, unless one title is TITLE itself); ROW the value of the
                                      row's first column (a number matches numerically: 256 is 256.0,
                                      or as the filled cell reads); exactly one row may match
+       {{REPORT:#TITLE#A & B:COLUMN}}  where the first column repeats, ROW names the values of the
+                                     first several columns, in order, joined by " & ":
+                                     {{random-h200:#curand_init#xorwow & seed per thread:median ms}}
+                                     each part matches its column as ROW matches the first; exactly
+                                     one row may match all of them (no more parts than columns;
+                                     a value that holds " & " itself cannot be named)
      REPORT is a file stem in slides/reports/ (a `gpulab <module|tour> --format json` output);
      CASE matches a row's first text column (`case`, or the table's first column); SIZE the row's
      `size` (the number in the JSON, or its text); COLUMN a column title. The text is the kit's
@@ -135,8 +141,9 @@ def row_matches(cell, wanted, column):
 
 
 def lookup_table_cell(report, key):
-    """#TITLE#ROW:COLUMN: the cell of the row whose first column is ROW, in the one table whose
-    title starts with TITLE; raises LookupError with the reason."""
+    """#TITLE#ROW:COLUMN: the cell of the row whose first column is ROW (or whose first columns are
+    ROW's " & "-joined values), in the one table whose title starts with TITLE; raises LookupError
+    with the reason."""
     m = re.fullmatch(r"#([^#]+)#(.+):([^:]+)", key)
     if not m:
         raise LookupError(f"'{key}' is not #TITLE#ROW:COLUMN")
@@ -155,12 +162,20 @@ def lookup_table_cell(report, key):
     title, columns = table.get("title", ""), table.get("columns", [])
     if column not in columns:
         raise LookupError(f"table '{title}' has no column '{column}' (it has: {', '.join(columns)})")
-    first = columns[0]
-    rows = [row for row in table.get("rows", []) if row and row_matches(row[0], wanted, first)]
+    # ROW names the first column's value, or the first several columns' values joined by " & "
+    parts = [part.strip() for part in wanted.split(" & ")]
+    if len(parts) > len(columns):
+        raise LookupError(f"'{wanted}' names {len(parts)} columns' values, table '{title}' has "
+                          f"{len(columns)} columns ({', '.join(columns)})")
+    keys = columns[:len(parts)]
+    key = " & ".join(keys)  # "generator & method"
+    rows = [row for row in table.get("rows", []) if len(row) >= len(parts)
+            and all(row_matches(row[c], part, keys[c]) for c, part in enumerate(parts))]
     if len(rows) != 1:
-        values = ", ".join(cell_text(row[0], first) for row in table.get("rows", []) if row)
-        raise LookupError(f"table '{title}' has {len(rows) or 'no'} rows whose {first} is '{wanted}', "
-                          f"not one ({first}: {values or 'no rows'})")
+        values = ", ".join(" & ".join(cell_text(row[c], keys[c]) for c in range(len(keys)))
+                           for row in table.get("rows", []) if len(row) >= len(keys))
+        raise LookupError(f"table '{title}' has {len(rows) or 'no'} rows whose {key} is '{wanted}', "
+                          f"not one ({key}: {values or 'no rows'})")
     return cell_text(rows[0][columns.index(column)], column)
 
 

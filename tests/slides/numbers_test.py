@@ -70,6 +70,12 @@ class FillTest(unittest.TestCase):
                   [3.0, 37.5, 4052.4675429269078, 95.17511929055266],
                   [3.0, 37.5, 4052.4675429269078, 95.17511929055266]]},
         {"title": "Copy", "columns": ["case", "median ms"], "rows": [["d2d", 0.5]]},
+        {"title": "curand_init: what initialising one state per thread costs",  # a generator per row, thrice
+         "columns": ["generator", "method", "threads", "median ms"],
+         "rows": [["xorwow", "subsequence per thread", 270336.0, 0.5868800282478333],
+                  ["xorwow", "seed per thread", 270336.0, 0.01945599913597107],
+                  ["philox", "subsequence per thread", 135168.0, 0.012000000104308128],
+                  ["philox", "seed per thread", 135168.0, 0.009472000412642956]]},
     ]}
 
     def fill_tables(self, text):
@@ -117,6 +123,38 @@ class FillTest(unittest.TestCase):
                                      "whose blocks/SM is '2', not one (blocks/SM: 1, 3, 3) in dev-fixture.json"), why)
         why = self.table_cell_error("{{dev-fixture:#Copy bandwidth#3:GB/s}}")
         self.assertIn("has 2 rows whose blocks/SM is '3', not one", why)
+
+    def test_table_cell_row_by_the_values_of_several_columns(self):
+        # ROW "A & B": the first column is A and the second B, each matched like a one-column ROW
+        self.assertEqual(self.fill_tables("{{dev-fixture:#curand_init#xorwow & seed per thread:median ms}} ms"),
+                         "0.0195 ms")
+        self.assertEqual(self.fill_tables("{{dev-fixture:#curand_init#philox & subsequence per thread:threads}}"),
+                         "135168")
+        self.assertEqual(self.fill_tables("{{dev-fixture:#curand_init#philox & seed per thread & 135168:median ms}}"),
+                         "0.0095")
+        # numbers numerically in every part: 12.5 is the JSON's 12.5, 1e0 is 1
+        self.assertEqual(self.fill_tables("{{dev-fixture:#Copy bandwidth#1e0 & 12.50:GB/s}}"), "3283.5")
+
+    def test_table_cell_several_columns_matching_no_row_fails(self):
+        why = self.table_cell_error("{{dev-fixture:#curand_init#xorwow & offset per thread:median ms}}")
+        self.assertTrue(why.endswith(
+            "table 'curand_init: what initialising one state per thread costs' has no rows whose generator & method "
+            "is 'xorwow & offset per thread', not one (generator & method: xorwow & subsequence per thread, "
+            "xorwow & seed per thread, philox & subsequence per thread, philox & seed per thread) "
+            "in dev-fixture.json"), why)
+        why = self.table_cell_error("{{dev-fixture:#Copy bandwidth#3 & 37.5:GB/s}}")
+        self.assertIn("has 2 rows whose blocks/SM & occupancy % is '3 & 37.5', not one "
+                      "(blocks/SM & occupancy %: 1 & 12.5, 3 & 37.5, 3 & 37.5)", why)
+
+    def test_table_cell_one_column_matching_several_rows_still_says_so(self):
+        why = self.table_cell_error("{{dev-fixture:#curand_init#xorwow:median ms}}")
+        self.assertIn("has 2 rows whose generator is 'xorwow', not one (generator: xorwow, xorwow, philox, philox)",
+                      why)
+
+    def test_table_cell_more_values_than_columns_fails(self):
+        why = self.table_cell_error("{{dev-fixture:#Copy#d2d & 0.5 & 1:median ms}}")
+        self.assertTrue(why.endswith("'d2d & 0.5 & 1' names 3 columns' values, table 'Copy' has 2 columns "
+                                     "(case, median ms) in dev-fixture.json"), why)
 
     def test_table_cell_missing_column_fails(self):
         why = self.table_cell_error("{{dev-fixture:#Copy bandwidth#1:TB/s}}")
