@@ -129,7 +129,17 @@ cpu_linear_fit fit_linear_cpu(std::span<const float> x, std::int64_t rows, int f
     b.head(d) = xd.transpose() * yd;
     b(d) = yd.sum();
     const Eigen::LLT<matrix> llt(a);
-    if (llt.info() != Eigen::Success) {
+    // A rank-deficient X makes X^T X singular, but rounding can leave a pivot of about
+    // 1e-16 of its diagonal entry instead of 0 or less, and LLT then succeeds: whether it
+    // does depends on the product's summation order (Eigen's blocking, the CPU; seen on an
+    // AMD EPYC, not on the machines before). A pivot below 1e-12 of its diagonal entry is
+    // refused too: weights from a Gram matrix that close to singular have no correct digits.
+    bool singular = llt.info() != Eigen::Success;
+    for (int j = 0; j <= d && !singular; ++j) {
+      const double l = llt.matrixLLT()(j, j);  // the pivot is l^2
+      singular = !(l * l > 1e-12 * a(j, j));
+    }
+    if (singular) {
       throw numerical_error("linear regression (normal equations): X^T X is not positive definite");
     }
     const vector solution = llt.solve(b);
