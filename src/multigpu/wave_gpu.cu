@@ -22,22 +22,18 @@ void update_rows_async(const slab& part, float coefficient, const float* previou
   const std::int64_t inner_columns = part.grid.cols - 2;
   if (rows.empty() || inner_columns <= 0) return;  // no row, or no column inside the boundary
   constexpr unsigned block_size = 256;
-  // x: enough blocks for one row's inner columns; y: only as many block rows as fill
-  // the GPU once (the kernel loops over the rest). One block per grid row (16 x 4096
-  // blocks of a cell per thread at 4096^2) ran at half the speed of the first, flat
-  // version on the H200, 0.136 against 0.070 ms a step. Our reading (to be confirmed
-  // by the next measurement): an SM starts blocks at a limited rate, and blocks that
-  // load six floats and store one end about as fast as they start; blocks that stay
-  // and loop do not pay that.
-  // Tried (2026-12-03, H200, one run): four rows per step of a thread, every load
-  // before any store, __restrict__ arrays: 0.092 ms a step against 0.085 ms for this
-  // one row; the simpler kernel stays.
-  const unsigned blocks_in_x = blocks_for(inner_columns, block_size);
-  const unsigned resident = occupancy_grid_size(kernels::wave_rows_kernel, static_cast<int>(block_size));
-  const dim3 grid(blocks_in_x, static_cast<unsigned>(std::clamp<std::int64_t>(
-                                   resident / blocks_in_x, 1, std::min<std::int64_t>(rows.size(), 65535))));
-  kernels::wave_rows_kernel<<<grid, block_size, 0, s.get()>>>(previous, current, next, part.grid.cols, rows.begin,
-                                                              rows.size(), coefficient);
+  // Strips of 4 rows. Measured on the H200 (2026-12-03, 4096^2, one run, ms a step):
+  // strips of 2 rows 0.0645, 4 rows 0.0608 (76.0% of the ceiling), 8 rows 0.0612,
+  // 16 rows 0.0627, 32 rows 0.0642; the kernel before, one cell a thread down a
+  // grid-stride loop over rows (6 loads a cell, no __restrict__), 0.0847-0.0850 (54.5%).
+  // Earlier, on the one-cell kernel: four rows per step of a thread with every load
+  // before any store, 0.092 against 0.085 ms; one block per grid row, 0.136 ms.
+  constexpr int rows_per_strip = 4;
+  const std::int64_t strips = (rows.size() + rows_per_strip - 1) / rows_per_strip;
+  const dim3 grid(blocks_for(inner_columns, block_size),
+                  static_cast<unsigned>(std::min<std::int64_t>(strips, 65535)));  // the kernel loops past 65535
+  kernels::wave_strips_kernel<rows_per_strip><<<grid, block_size, 0, s.get()>>>(
+      previous, current, next, part.grid.cols, rows.begin, rows.size(), coefficient);
   GPULAB_CHECK_LAUNCH();
 }
 
