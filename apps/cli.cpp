@@ -13,12 +13,14 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <iterator>
 #include <limits>
 #include <sstream>
 #include <system_error>
 
 #include "gpulab/bench/atomic_file.hpp"
 #include "gpulab/bench/progress.hpp"
+#include "gpulab/bench/saved_report.hpp"
 #include "gpulab/bench/size_parse.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/format.hpp"
@@ -49,6 +51,13 @@ CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
       },
       "");
 }
+
+// The figure is always SVG: a name like plot.png is refused while parsing, before any GPU work.
+const CLI::Validator svg_file(
+    [](std::string& path) {
+      return path.ends_with(".svg") ? std::string() : "the figure is an SVG: give a file name ending in .svg";
+    },
+    "");
 
 const CLI::Validator non_empty(
     [](std::string& text) { return text.empty() ? std::string("an empty value is not allowed") : std::string(); }, "");
@@ -134,12 +143,6 @@ void add_run_options(CLI::App& command, common_options& o, const command_shape& 
       ->type_name("FILE")
       ->check(non_empty);
   if (shape.plot) {
-    // The figure is always SVG: a name like plot.png is refused while parsing, before any GPU work.
-    const CLI::Validator svg_file(
-        [](std::string& path) {
-          return path.ends_with(".svg") ? std::string() : "the figure is an SVG: give a file name ending in .svg";
-        },
-        "");
     command.add_option("--plot", o.plot, "draw the module's figure (e.g. bandwidth versus size) to this SVG file")
         ->type_name("FILE.svg")
         ->check(svg_file);
@@ -267,6 +270,42 @@ int run_tour(const common_options& o, bool repeat_given, const std::string& only
   add_kit_line(out);
   write_report_file(o.output, out, format);
   return exit_for(all);
+}
+
+int run_plot(const std::string& report_path, const std::string& figure_path) {
+  require_atomically_writable(figure_path);
+  const saved_report saved = read_saved_report(report_path);
+  // The one module of the report that draws a figure (today: transfer, bandwidth versus size).
+  const std::vector<training_module> every_module = all_modules();  // `drawn` points into it
+  const training_module* drawn = nullptr;
+  std::vector<std::string> modules;
+  for (const training_module& m : every_module) {
+    const bool in_report = std::any_of(saved.results.begin(), saved.results.end(),
+                                       [&](const case_result& r) { return r.module == m.name; });
+    if (!in_report) continue;
+    modules.push_back(m.name);
+    if (!m.plot) continue;
+    if (drawn != nullptr) {
+      throw usage_error(report_path + ": modules " + drawn->name + " and " + m.name +
+                        " both draw a figure; save each module's report on its own");
+    }
+    drawn = &m;
+  }
+  if (drawn == nullptr) {
+    std::string names;
+    for (const std::string& name : modules) names += (names.empty() ? "" : ", ") + name;
+    throw usage_error(report_path + ": nothing to plot: its module" + (modules.size() == 1 ? " " : "s ") +
+                      (names.empty() ? "(none named)" : names) + " draw" + (modules.size() == 1 ? "s" : "") +
+                      " no figure (gpulab transfer does)");
+  }
+  std::vector<case_result> rows;
+  std::copy_if(saved.results.begin(), saved.results.end(), std::back_inserter(rows),
+               [&](const case_result& r) { return r.module == drawn->name; });
+  write_line_plot_svg(figure_path, drawn->plot(rows));
+  std::cerr << "gpulab: wrote " << figure_path << " (" << drawn->name << ", measured on "
+            << (saved.device.empty() ? "an unnamed device" : saved.device) << ", "
+            << (saved.date.empty() ? "no date" : saved.date) << ")\n";
+  return 0;
 }
 
 int run_list(const std::string& format_name) {
@@ -438,6 +477,17 @@ int gpulab_main(int argc, char** argv) {
     tour->add_option("--module", tour_module, "tour one module only: its id (default: all eight)")
         ->type_name("ID")
         ->check(CLI::IsMember(module_names));
+    std::string saved_path, figure_path;
+    auto* plot = app.add_subcommand(
+        "plot", "draw a module's figure again from a report saved with --format json (no GPU needed)");
+    plot->add_option("report", saved_path, "the saved report, e.g. slides/reports/transfer-h200.json")
+        ->required()
+        ->type_name("REPORT.json")
+        ->check(non_empty);
+    plot->add_option("--output", figure_path, "the SVG file to write")
+        ->required()
+        ->type_name("FILE.svg")
+        ->check(svg_file);
     std::string exercise;
     bool check_every = false;
     auto* check = app.add_subcommand("check", "check your solution of an exercise (see `gpulab list`)");
@@ -455,12 +505,12 @@ int gpulab_main(int argc, char** argv) {
     }
 
     // A misspelt module gets a clearer message than CLI11's "not expected".
-    std::string names = "list, tour, check";
+    std::string names = "list, tour, check, plot";
     for (const auto& [command, m] : module_commands) names += ", " + m->name;
     const std::string first = argc > 1 ? argv[1] : "";
     const bool known = std::any_of(module_commands.begin(), module_commands.end(),
                                    [&](const auto& entry) { return find_module(first) == entry.second; }) ||
-                       first == "list" || first == "tour" || first == "check";
+                       first == "list" || first == "tour" || first == "check" || first == "plot";
     if (!first.empty() && first[0] != '-' && !known) {
       throw usage_error("unknown module or command '" + std::string(argv[1]) + "' (known: " + names + ")");
     }
@@ -470,6 +520,7 @@ int gpulab_main(int argc, char** argv) {
 
     if (list->parsed()) return run_list(list_format);
     if (tour->parsed()) return run_tour(options, tour->count("--repeat") > 0, tour_module);
+    if (plot->parsed()) return run_plot(saved_path, figure_path);
     if (check->parsed()) return run_check(exercise, check_every, options, argc > 0 ? argv[0] : nullptr);
     for (const auto& [command, m] : module_commands) {
       if (command->parsed()) return run_module_command(*m, options, command->count("--repeat") > 0);

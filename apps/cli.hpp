@@ -56,6 +56,9 @@ int run_module_command(const training_module& m, const common_options& options, 
 // `only_module` empty: every module's tour items; else that module's alone (`--module ID`).
 int run_tour(const common_options& options, bool repeat_given, const std::string& only_module);
 int run_list(const std::string& format);
+// `gpulab plot REPORT.json --output FILE.svg`: the figure of the report's module, drawn
+// again from the saved numbers (no GPU needed).
+int run_plot(const std::string& report_path, const std::string& figure_path);
 // `gpulab check`: runs gpulab-check (the exercises are linked there only).
 int run_check(const std::string& exercise, bool all, const common_options& options, const char* argv0);
 

@@ -7,6 +7,8 @@
 
 #include <cctype>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -84,6 +86,35 @@ TEST(Cli, BadSizesOnEveryModule) {
   for (const char* module : {"linalg", "random", "custom"}) {
     expect_one_line_error({GPULAB_CLI, module, "--size", "2^62"}, usage, "--size");
   }
+}
+
+// `gpulab plot` draws a module's figure from a saved report, with no GPU: the H200's
+// transfer report gives the bandwidth plot; what is not such a report is one line.
+TEST(Cli, PlotRedrawsAFigureFromASavedReport) {
+  const std::string reports = std::string(GPULAB_SOURCE_DIR) + "/slides/reports/";
+  const std::filesystem::path svg = std::filesystem::temp_directory_path() / "gpulab_cli_plot_test.svg";
+  std::filesystem::remove(svg);
+  const auto drawn = run_command({GPULAB_CLI, "plot", reports + "transfer-h200.json", "--output", svg.string()});
+  EXPECT_EQ(drawn.exit_code, 0) << drawn.err;
+  EXPECT_EQ(line_count(drawn.err), 1) << drawn.err;
+  EXPECT_NE(drawn.err.find("(transfer, measured on 0: NVIDIA H200"), std::string::npos) << drawn.err;
+  std::ifstream in(svg);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const char* part : {"<svg", "Bandwidth versus transfer size", "h2d_pinned", "d2d_copy_kernel"}) {
+    EXPECT_NE(text.find(part), std::string::npos) << part;
+  }
+  EXPECT_EQ(text.find("scale_by_2"), std::string::npos) << "not a sweep: not on the figure";
+  std::filesystem::remove(svg);
+  expect_one_line_error({GPULAB_CLI, "plot", reports + "random-h200.json", "--output", svg.string()}, usage,
+                        "nothing to plot: its module random draws no figure");
+  expect_one_line_error({GPULAB_CLI, "plot", reports + "README.md", "--output", svg.string()}, usage,
+                        "not a JSON report");
+  expect_one_line_error({GPULAB_CLI, "plot", reports + "no-such-report.json", "--output", svg.string()}, io,
+                        "cannot read");
+  expect_one_line_error({GPULAB_CLI, "plot", reports + "transfer-h200.json", "--output", "figure.png"}, usage,
+                        "give a file name ending in .svg");
+  expect_one_line_error({GPULAB_CLI, "plot", reports + "transfer-h200.json"}, usage, "--output is required");
+  EXPECT_FALSE(std::filesystem::exists(svg)) << "a refused plot writes nothing";
 }
 
 TEST(Cli, UnknownNames) {
