@@ -275,21 +275,20 @@ int run_tour(const common_options& o, bool repeat_given, const std::string& only
 int run_plot(const std::string& report_path, const std::string& figure_path) {
   require_atomically_writable(figure_path);
   const saved_report saved = read_saved_report(report_path);
-  // The one module of the report that draws a figure (today: transfer, bandwidth versus size).
-  const std::vector<training_module> every_module = all_modules();  // `drawn` points into it
-  const training_module* drawn = nullptr;
+  // The report's modules, in order; the one of them that draws a figure (today: transfer,
+  // bandwidth versus size). find_module's modules live for the whole program.
   std::vector<std::string> modules;
-  for (const training_module& m : every_module) {
-    const bool in_report = std::any_of(saved.results.begin(), saved.results.end(),
-                                       [&](const case_result& r) { return r.module == m.name; });
-    if (!in_report) continue;
-    modules.push_back(m.name);
-    if (!m.plot) continue;
+  const training_module* drawn = nullptr;
+  for (const case_result& r : saved.results) {
+    const training_module* m = find_module(r.module);  // nullptr: no module of the kit's
+    if (m == nullptr || std::find(modules.begin(), modules.end(), m->name) != modules.end()) continue;
+    modules.push_back(m->name);
+    if (!m->plot) continue;
     if (drawn != nullptr) {
-      throw usage_error(report_path + ": modules " + drawn->name + " and " + m.name +
+      throw usage_error(report_path + ": modules " + drawn->name + " and " + m->name +
                         " both draw a figure; save each module's report on its own");
     }
-    drawn = &m;
+    drawn = m;
   }
   if (drawn == nullptr) {
     std::string names;

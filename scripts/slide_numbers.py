@@ -133,7 +133,7 @@ def size_matches(cell, wanted):
 
 
 def row_matches(cell, wanted, column):
-    """Whether a first-column cell is the row value a #TITLE#ROW:COLUMN placeholder names."""
+    """Whether a key-column cell is the value a #TITLE#ROW:COLUMN placeholder names for it."""
     numeric = isinstance(cell, (int, float)) and not isinstance(cell, bool)
     if numeric and size_matches(cell, wanted):  # 256 is 256.0, as for sizes
         return True
