@@ -35,9 +35,10 @@ void expect_verified(gpulab::bench_case& c, gpulab::resources& res, const gpulab
 TEST_F(MultigpuCases, TheWaveStepEqualsTheHostStepBitForBit) {
   gpulab::run_options options = quick_run_options();
   gpulab::resources res = gpulab::make_resources(options, false);
-  // 3: one inside cell; 4: two rows, one per edge; odd and even widths; more
-  // cells than one wave of blocks (1027^2), so the kernel's grid-stride loop turns.
-  for (const std::int64_t n : {3, 4, 31, 130, 1027}) {
+  // 3: one inside cell; 4: two rows, one per edge, one float4 a row; odd and even
+  // widths, and widths divisible by 4 (4, 132, 1028: the float4 kernel); more cells
+  // than one wave of blocks (1027^2, 1028^2).
+  for (const std::int64_t n : {3, 4, 31, 130, 132, 1027, 1028}) {
     const auto c = mg::make_wave_step_case(n);
     expect_verified(*c, res, options);
   }

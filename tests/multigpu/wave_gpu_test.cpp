@@ -38,9 +38,13 @@ TEST_P(multigpu_wave_gpu, FieldEqualsTheUndividedHostSolveBitForBit) {
         wave_problem{.grid = {131, 257}, .steps = 40}, wave_problem{.grid = {31, 2}, .steps = 3},
         // 1 and 2 steps: the graph version's uncaptured first step, and its first capture.
         wave_problem{.grid = {45, 33}, .steps = 1}, wave_problem{.grid = {45, 33}, .steps = 2},
+        // Widths divisible by 4 take wave_strips_float4_kernel (the others wave_strips_kernel):
+        // 260 columns, 65 float4s a row, the first and last holding a boundary column; 4
+        // columns, one float4 holding both.
+        wave_problem{.grid = {131, 260}, .steps = 20}, wave_problem{.grid = {7, 4}, .steps = 3},
         // 262145 inner rows: 65537 strips of 4 rows, past the 65535 blocks of a grid's y
-        // (wave_strips_kernel loops over the rest), and the last strip has one row.
-        wave_problem{.grid = {262147, 3}, .steps = 2}}) {
+        // (both kernels loop over the rest), and the last strip has one row.
+        wave_problem{.grid = {262147, 3}, .steps = 2}, wave_problem{.grid = {262147, 8}, .steps = 2}}) {
     const std::string what = std::to_string(problem.grid.rows) + " x " + std::to_string(problem.grid.cols) + " on " +
                              std::to_string(ranks) + " GPUs, " + backend + ", halo " + to_string(halo);
     const gpu_solution divided = solve_on_gpus(problem, halo, *comm, s);
