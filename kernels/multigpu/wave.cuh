@@ -50,6 +50,7 @@ __global__ void wave_strips_kernel(const float* __restrict__ previous,
 // The four cells of a row in `here` (columns c .. c + 3), with `left` the cell of
 // column c - 1 and `right` that of c + 4: leapfrog_cell on each, the same expression
 // in the same order as the host's, so the same bits.
+// [snippet:leapfrog_float4]
 __device__ __forceinline__ float4 leapfrog_float4(float4 up, float4 down, float left, float right, float4 here,
                                                   float4 before, float coefficient) {
   return make_float4(leapfrog_cell(up.x, down.x, left, here.y, here.x, before.x, coefficient),
@@ -57,6 +58,7 @@ __device__ __forceinline__ float4 leapfrog_float4(float4 up, float4 down, float 
                      leapfrog_cell(up.z, down.z, here.y, here.w, here.z, before.z, coefficient),
                      leapfrog_cell(up.w, down.w, here.z, right, here.w, before.w, coefficient));
 }
+// [/snippet:leapfrog_float4]
 
 // The strip kernel with four neighbouring columns a thread, each row's four loaded and
 // stored as one float4 (16 bytes): a quarter of the memory instructions, and each warp
@@ -66,7 +68,6 @@ __device__ __forceinline__ float4 leapfrog_float4(float4 up, float4 down, float 
 // one column cols - 1, which are never written (their inner columns are stored one by
 // one). The cells left and right of the four are the neighbouring threads': one 4-byte
 // load each, from the line those threads just brought into L1.
-// [snippet:wave_strips_float4_kernel]
 template <int RowsPerStrip>
 __global__ void wave_strips_float4_kernel(const float* __restrict__ previous,
                                           const float* __restrict__ current, float* __restrict__ next,
@@ -84,6 +85,7 @@ __global__ void wave_strips_float4_kernel(const float* __restrict__ previous,
 #pragma unroll
     for (int r = 0; r < RowsPerStrip; ++r) {
       if (strip + r < row_count) {
+        // [snippet:wave_float4_row]
         const float4 down = row4(current + at + cols);
         const float left = c > 0 ? current[at - 1] : 0.0f;  // 0.0f: a boundary cell, not written
         const float right = c + 4 < cols ? current[at + 4] : 0.0f;
@@ -99,10 +101,10 @@ __global__ void wave_strips_float4_kernel(const float* __restrict__ previous,
         up = here;
         here = down;
         at += cols;
+        // [/snippet:wave_float4_row]
       }
     }
   }
 }
-// [/snippet:wave_strips_float4_kernel]
 
 }  // namespace gpulab::multigpu::kernels
