@@ -13,6 +13,7 @@
 
 #include "gpulab/bench/report.hpp"
 #include "gpulab/core/error.hpp"
+#include "common/usage_error_message.hpp"
 
 namespace {
 
@@ -94,12 +95,7 @@ TEST(SavedReport, ARowThatDidNotRunIsLeftOut) {
 
 TEST(SavedReport, WhatIsNotAReportIsOneClearError) {
   const auto why = [](const std::string& text) {
-    try {
-      (void)gpulab::parse_saved_report(text, "x.json");
-    } catch (const gpulab::usage_error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
+    return usage_error_message([&] { (void)gpulab::parse_saved_report(text, "x.json"); });
   };
   EXPECT_EQ(why("# a deck\n"), "x.json: not a JSON report (write one with --format json)");
   EXPECT_EQ(why("[1, 2]"), "x.json: not a JSON report (write one with --format json)");

@@ -9,6 +9,7 @@
 #include "gpulab/core/error.hpp"
 #include "gpulab/dataframe/derived_column.hpp"
 #include "gpulab/dataframe/expression.hpp"
+#include "common/usage_error_message.hpp"
 
 namespace {
 
@@ -31,14 +32,7 @@ TEST(dataframe_expression, KeepsPrecedenceParenthesesAndUnaryMinus) {
 }
 
 TEST(dataframe_expression, SyntaxErrorsSayWhatWasExpectedAndWhere) {
-  const auto message = [](const char* text) {
-    try {
-      (void)parse_assignment(text);
-    } catch (const gpulab::usage_error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
+  const auto message = [](const char* text) { return usage_error_message([&] { (void)parse_assignment(text); }); };
   EXPECT_EQ(message("D = 2.1*"), "eval: expected a number, a column name or '(' at character 9 of \"D = 2.1*\" (found the end)");
   EXPECT_EQ(message("D = (A + B"), "eval: expected ')' at character 11 of \"D = (A + B\" (found the end)");
   EXPECT_EQ(message("2*A"), "eval: expected the new column's name, as in \"D = 2.1*A + 3.5*B\" at character 1 of \"2*A\" (found '2')");
