@@ -13,6 +13,8 @@
 #include "gpulab/linalg/solver.hpp"
 #include "gpulab/ml/regression_cpu.hpp"
 #include "gram.hpp"
+#include "gram_one_pass.hpp"
+#include "kernels/ml/cholesky_one_block.cuh"
 #include "kernels/ml/least_squares.cuh"
 #include "least_squares_detail.hpp"
 
@@ -32,6 +34,11 @@ struct linear_regression::state {
   device_buffer<float> xt_y1, yt_y1;
   device_buffer<float> gram_partials;  // chunked: one features^2 partial Gram per chunk of rows
   std::optional<linalg::cholesky_solver<float>> cholesky;
+  // normal equations, one pass: G = [X 1 y]^T [X 1 y] in double, solved by one block
+  std::optional<detail::one_pass_gram> one_pass;
+  device_buffer<double> augmented_gram;  // (features + 2)^2
+  device_buffer<int> failed_column;      // 0, or the first column whose pivot was not positive
+  std::size_t solve_bytes = 0;           // the one-block solve's shared memory
   // QR and SVD
   std::optional<detail::centered_qr> qr;
   device_buffer<float> r;  // svd: features x features
@@ -40,6 +47,24 @@ struct linear_regression::state {
 
 namespace {
 constexpr unsigned fill_block = 256;
+constexpr unsigned solve_block = 256;
+
+// The one-block solve keeps (features + 2)^2 doubles in shared memory: past 48 KiB
+// the kernel must ask for more, up to what the device allows a block.
+std::size_t one_block_solve_bytes(int features) {
+  const std::size_t bytes = sizeof(double) * static_cast<std::size_t>(features + 2) * static_cast<std::size_t>(features + 2);
+  int device = 0, allowed = 0;
+  GPULAB_CUDA_TRY(cudaGetDevice(&device));
+  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&allowed, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+  if (bytes > static_cast<std::size_t>(allowed)) {
+    throw usage_error("linear regression (one_pass): " + std::to_string(features) + " features need " +
+                      std::to_string(bytes) + " bytes of shared memory for the one-block solve, the device allows " +
+                      std::to_string(allowed) + "; use gram_product::chunked");
+  }
+  GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::solve_normal_equations_one_block,
+                                       cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)));
+  return bytes;
+}
 }
 
 linear_regression::linear_regression(resources& res, std::int64_t rows, int features, linear_regression_params params)
@@ -63,7 +88,16 @@ linear_regression::linear_regression(resources& res, std::int64_t rows, int feat
   const std::size_t size = static_cast<std::size_t>(features) + 1;
   st.coefficients = device_buffer<float>(size, s);
   st.rank = device_buffer<int>(1, s);
-  if (normal) {
+  if (normal && params.gram == gram_product::one_pass) {
+    if (features + 2 > detail::one_pass_gram::max_columns) {
+      throw usage_error("linear regression (one_pass): at most " + std::to_string(detail::one_pass_gram::max_columns - 2) +
+                        " features (got " + std::to_string(features) + "); use gram_product::chunked");
+    }
+    st.solve_bytes = one_block_solve_bytes(features);
+    st.one_pass.emplace(rows, features + 2, s);
+    st.augmented_gram = device_buffer<double>((size + 1) * (size + 1), s);  // (features + 2)^2
+    st.failed_column = device_buffer<int>(1, s);
+  } else if (normal) {
     st.y_and_ones = device_buffer<float>(2 * static_cast<std::size_t>(rows), s);
     kernels::fill_value<<<blocks_for(rows, fill_block), fill_block, 0, s.get()>>>(st.y_and_ones.data() + rows, rows,
                                                                                   1.0f);
@@ -99,6 +133,24 @@ void linear_regression::fit_async(linalg::matrix_view<const float> x, cuda::std:
   const int n = static_cast<int>(st.rows), d = st.features;
   if (st.params.check_input) detail::require_usable_features(x.data_handle(), st.rows, d, "linear regression", s);
 
+  if (st.one_pass) {
+    // [snippet:normal_equations_one_pass]
+    // G = [X 1 y]^T [X 1 y]: X^T X, X^T 1, X^T y, n, 1^T y and y^T y from one read of X.
+    kernels::augmented_columns z;
+    z.x = x.data_handle();
+    z.extra = y.data();
+    z.rows = st.rows;
+    z.d = d;
+    z.ones = true;
+    st.one_pass->compute_async(z, 1.0, st.augmented_gram.data(), d + 2, s);
+    // Cholesky of the (d + 1) x (d + 1) system and both substitutions: one block, one launch.
+    kernels::solve_normal_equations_one_block<<<1, solve_block, st.solve_bytes, s.get()>>>(
+        st.augmented_gram.data(), d, st.params.ridge, st.coefficients.data(), st.rank.data(),
+        st.failed_column.data());
+    // [/snippet:normal_equations_one_pass]
+    GPULAB_CHECK_LAUNCH();
+    return;
+  }
   if (st.params.method == least_squares_method::normal_equations) {
     const int size = d + 1;
     float* a = st.system.data();
@@ -165,6 +217,14 @@ void linear_regression::check() const {
       throw numerical_error(std::string("linear regression (normal equations): X^T X is not positive definite in "
                                         "float (ill-conditioned or rank-deficient X; try qr or svd): ") +
                             e.what());
+    }
+  }
+  if (st.one_pass) {
+    const int failed = download(st.failed_column, st.blas->stream()).front();
+    if (failed != 0) {
+      throw numerical_error("linear regression (normal equations, one_pass): X^T X is not positive definite: the pivot "
+                            "of column " + std::to_string(failed) + " of [X 1] is not positive (a zero, duplicate or "
+                            "ill-conditioned column; try qr or svd)");
     }
   }
   if (st.qr) st.qr->check();

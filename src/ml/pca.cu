@@ -11,6 +11,7 @@
 #include "gpulab/linalg/resources.hpp"
 #include "gpulab/linalg/solver.hpp"
 #include "gram.hpp"
+#include "gram_one_pass.hpp"
 #include "kernels/ml/principal_components.cuh"
 #include "least_squares_detail.hpp"
 
@@ -27,6 +28,7 @@ struct pca::state {
   device_buffer<double> sums;
   device_buffer<float> means, centered, covariance;
   device_buffer<float> gram_partials;  // one d x d partial covariance per chunk of rows (src/ml/gram.hpp)
+  std::optional<detail::one_pass_gram> one_pass;  // or: the covariance of X - means in one read of X
   std::optional<linalg::symmetric_eigen_solver<float>> eigen;
   // qr_svd
   std::optional<detail::centered_qr> qr;
@@ -46,6 +48,15 @@ pca::pca(resources& res, std::int64_t rows, int features, pca_params params) : s
     throw usage_error("PCA (qr_svd): at least as many rows as features (got " + std::to_string(rows) + " x " +
                       std::to_string(features) + "); use covariance_eigen");
   }
+  if (params.method == pca_method::covariance_eigen && params.gram != gram_product::chunked &&
+      params.gram != gram_product::one_pass) {
+    throw usage_error(std::string("PCA: the covariance's Gram is chunked or one_pass (got ") + gram_name(params.gram) + ")");
+  }
+  if (params.method == pca_method::covariance_eigen && params.gram == gram_product::one_pass &&
+      features > detail::one_pass_gram::max_columns) {
+    throw usage_error("PCA (one_pass): at most " + std::to_string(detail::one_pass_gram::max_columns) +
+                      " features (got " + std::to_string(features) + "); use gram_product::chunked");
+  }
   state& st = *state_;
   st.blas = &linalg::blas(res);
   st.solver = &linalg::solver(res);
@@ -61,9 +72,13 @@ pca::pca(resources& res, std::int64_t rows, int features, pca_params params) : s
   if (params.method == pca_method::covariance_eigen) {
     st.sums = device_buffer<double>(d, s);
     st.means = device_buffer<float>(d, s);
-    st.centered = device_buffer<float>(d * static_cast<std::size_t>(rows), s);
-    st.covariance = device_buffer<float>(d * d, s);  // gram_async writes both triangles (zeros above)
-    st.gram_partials = device_buffer<float>(detail::gram_workspace_floats(rows, features), s);
+    st.covariance = device_buffer<float>(d * d, s);  // both triangles written (gram_async: zeros above)
+    if (params.gram == gram_product::one_pass) {
+      st.one_pass.emplace(rows, features, s);
+    } else {
+      st.centered = device_buffer<float>(d * static_cast<std::size_t>(rows), s);
+      st.gram_partials = device_buffer<float>(detail::gram_workspace_floats(rows, features), s);
+    }
     st.eigen.emplace(*st.solver, features);
   } else {
     st.qr.emplace(*st.solver, *st.blas, rows, features, false);
@@ -90,10 +105,20 @@ void pca::fit_async(linalg::matrix_view<const float> x) {
   if (st.params.method == pca_method::covariance_eigen) {
     // [snippet:pca_covariance]
     detail::column_means_async(x.data_handle(), st.rows, d, nullptr, st.sums.data(), st.means.data(), s);
-    detail::center_columns_async(x.data_handle(), st.rows, d, nullptr, st.means.data(), st.centered.data(), s);
-    // C = X_c^T X_c / (n - 1): the lower triangle, which syevd reads, from row chunks.
-    detail::gram_async(*st.blas, st.centered.data(), st.rows, d, per_row, st.covariance.data(), d,
-                       st.gram_partials.data());
+    if (st.one_pass) {
+      // C = (X - means)^T (X - means) / (n - 1), the means subtracted as X is read: no centred copy.
+      kernels::augmented_columns z;
+      z.x = x.data_handle();
+      z.shift = st.means.data();
+      z.rows = st.rows;
+      z.d = d;
+      st.one_pass->compute_async(z, 1.0 / static_cast<double>(st.rows - 1), st.covariance.data(), d, s);
+    } else {
+      detail::center_columns_async(x.data_handle(), st.rows, d, nullptr, st.means.data(), st.centered.data(), s);
+      // C = X_c^T X_c / (n - 1): the lower triangle, which syevd reads, from row chunks.
+      detail::gram_async(*st.blas, st.centered.data(), st.rows, d, per_row, st.covariance.data(), d,
+                         st.gram_partials.data());
+    }
     st.eigen->compute_async(linalg::column_major<const float>(st.covariance.data(), d, d));
     // syevd's eigenvalues are ascending: the top components are its last vectors.
     kernels::extract_components<<<1, 128, 0, s.get()>>>(st.eigen->vectors().data_handle(), st.eigen->values().data(),

@@ -81,11 +81,11 @@ class linear_regression_case final : public bench_case {
 
   std::string name() const override { return std::string("linear_") + version(); }
   case_parameters parameters() const override { return {"linear_regression", version(), "float"}; }
-  // normal_equations (the chunked Gram), normal_equations_syrk, normal_equations_gemm, qr, svd.
+  // normal_equations (the chunked Gram), normal_equations_syrk, _gemm, _one_pass, qr, svd.
   std::string version() const {
     const bool normal = method_ == least_squares_method::normal_equations;
-    const char* gram = !normal || gram_ == gram_product::chunked ? "" : gram_ == gram_product::syrk ? "_syrk" : "_gemm";
-    return std::string(method_name(method_)) + gram;
+    if (!normal || gram_ == gram_product::chunked) return method_name(method_);
+    return std::string(method_name(method_)) + "_" + gram_name(gram_);
   }
   std::string size_label() const override { return std::to_string(n_) + " x " + std::to_string(d_); }
   double size_value() const override { return static_cast<double>(n_); }
@@ -104,7 +104,10 @@ class linear_regression_case final : public bench_case {
   // The normal equations read X twice (SYRK, GEMM); QR more: "% peak" shows it.
   work_amount work() const override {
     const double n = static_cast<double>(n_), d = d_;
-    const double gram_flops = gram_ == gram_product::syrk ? n * d * (d + 1) : 2 * n * d * d;
+    // SYRK and the one-pass kernel compute one triangle (the latter of [X 1 y], d + 2 columns).
+    const double gram_flops = gram_ == gram_product::syrk       ? n * d * (d + 1)
+                              : gram_ == gram_product::one_pass ? n * (d + 2) * (d + 3) - 4 * n * d
+                                                                : 2 * n * d * d;
     const double flops = method_ == least_squares_method::normal_equations
                              ? gram_flops + 4 * n * d                  // X^T X + X^T [y 1]
                              : 2 * n * d * d - 2.0 / 3 * d * d * d + 4 * n * d + 3 * n * d;  // centre, geqrf, ormqr
@@ -332,14 +335,21 @@ class logistic_regression_case final : public bench_case {
 // ------------------------------------------------------------------ PCA
 class pca_case final : public bench_case {
  public:
-  pca_case(pca_method method, std::uint64_t rows)
+  pca_case(pca_method method, std::uint64_t rows, gram_product gram = gram_product::chunked)
       : method_(method),
+        gram_(gram),
         n_(static_cast<std::int64_t>(rows)),
         d_(features_for(rows, "PCA")),
         k_(std::min(pca_components, d_)) {}
 
-  std::string name() const override { return method_ == pca_method::covariance_eigen ? "pca_covariance" : "pca_svd"; }
-  case_parameters parameters() const override { return {"pca", method_name(method_), "float"}; }
+  std::string name() const override {
+    if (method_ == pca_method::qr_svd) return "pca_svd";
+    return gram_ == gram_product::one_pass ? "pca_covariance_one_pass" : "pca_covariance";
+  }
+  case_parameters parameters() const override {
+    const std::string version = method_name(method_);
+    return {"pca", gram_ == gram_product::one_pass ? version + "_one_pass" : version, "float"};
+  }
   std::string size_label() const override {
     return std::to_string(n_) + " x " + std::to_string(d_) + " -> " + std::to_string(k_);
   }
@@ -367,6 +377,7 @@ class pca_case final : public bench_case {
     detail::require_usable_features(x_.data(), n_, d_, "PCA", s);
     pca_params p;
     p.method = method_;
+    p.gram = gram_;
     p.components = k_;
     p.check_input = false;
     model_.emplace(*res_, n_, d_, p);
@@ -441,6 +452,7 @@ class pca_case final : public bench_case {
 
  private:
   pca_method method_;
+  gram_product gram_;
   std::int64_t n_;
   int d_, k_;
   resources* res_ = nullptr;
@@ -562,8 +574,8 @@ std::unique_ptr<bench_case> make_linear_regression_case(least_squares_method met
 std::unique_ptr<bench_case> make_logistic_regression_case(logistic_method method, std::uint64_t rows) {
   return std::make_unique<logistic_regression_case>(method, rows);
 }
-std::unique_ptr<bench_case> make_pca_case(pca_method method, std::uint64_t rows) {
-  return std::make_unique<pca_case>(method, rows);
+std::unique_ptr<bench_case> make_pca_case(pca_method method, std::uint64_t rows, gram_product gram) {
+  return std::make_unique<pca_case>(method, rows, gram);
 }
 
 std::vector<case_entry> regression_cases() {
@@ -584,6 +596,12 @@ std::vector<case_entry> regression_cases() {
          return make_linear_regression_case(least_squares_method::normal_equations, rows(o), gram_product::gemm);
        }),
        check_rows},
+      {"linear_normal_equations_one_pass",
+       "the same, [X 1 y]^T [X 1 y] by our one-pass kernel (X read once), solved by one block (--size: rows x 64; default 1M)",
+       one_case([=](const run_options& o) {
+         return make_linear_regression_case(least_squares_method::normal_equations, rows(o), gram_product::one_pass);
+       }),
+       check_rows},
       {"linear_qr", "least squares by Householder QR: geqrf + ormqr + trsv (--size: rows x 64; default 1M)",
        one_case([=](const run_options& o) { return make_linear_regression_case(least_squares_method::qr, rows(o)); }),
        check_rows},
@@ -598,6 +616,12 @@ std::vector<case_entry> regression_cases() {
        check_rows},
       {"pca_covariance", "8 principal components by SYRK + syevd (--size: rows x 64; default 1M)",
        one_case([=](const run_options& o) { return make_pca_case(pca_method::covariance_eigen, rows(o)); }), check_rows},
+      {"pca_covariance_one_pass",
+       "the same, the covariance of X - means by our one-pass kernel: no centred copy (--size: rows x 64; default 1M)",
+       one_case([=](const run_options& o) {
+         return make_pca_case(pca_method::covariance_eigen, rows(o), gram_product::one_pass);
+       }),
+       check_rows},
       {"pca_svd", "8 principal components by the thin SVD (QR, then the SVD of R) (--size: rows x 64; default 1M)",
        one_case([=](const run_options& o) { return make_pca_case(pca_method::qr_svd, rows(o)); }), check_rows},
   };

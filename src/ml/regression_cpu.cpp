@@ -28,6 +28,15 @@ const char* method_name(logistic_method m) {
   return m == logistic_method::gradient_descent ? "gradient_descent" : "newton";
 }
 const char* method_name(pca_method m) { return m == pca_method::covariance_eigen ? "covariance_eigen" : "qr_svd"; }
+const char* gram_name(gram_product g) {
+  switch (g) {
+    case gram_product::syrk: return "syrk";
+    case gram_product::gemm: return "gemm";
+    case gram_product::chunked: return "chunked";
+    case gram_product::one_pass: return "one_pass";
+  }
+  return "?";
+}
 
 namespace {
 

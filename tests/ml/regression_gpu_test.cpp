@@ -160,14 +160,14 @@ TEST_F(ml_regression_gpu, LinearMethodsMatchTheCpuWellAndIllConditioned) {
   }
 }
 
-// The coefficients of the normal equations with X^T X by SYRK, GEMM and row chunks, side by side.
+// The coefficients of the normal equations with X^T X by SYRK, GEMM, row chunks and the one-pass kernel, side by side.
 void expect_same_normal_equations_by_every_gram(std::int64_t rows) {
   gpulab::resources res(0);
   const cuda::stream_ref s = res.stream();
   const linear_dataset data = make_linear_data({.rows = rows, .features = 7, .condition = 10, .seed = 23});
   const device_buffer<float> x = gpulab::upload(data.x, s), y = gpulab::upload(data.y, s);
   std::vector<std::vector<float>> results;
-  for (const auto gram : {gram_product::syrk, gram_product::gemm, gram_product::chunked}) {
+  for (const auto gram : {gram_product::syrk, gram_product::gemm, gram_product::chunked, gram_product::one_pass}) {
     linear_regression_params p;
     p.method = least_squares_method::normal_equations;
     p.gram = gram;
@@ -189,6 +189,64 @@ TEST_F(ml_regression_gpu, GramBySyrkGemmAndChunksGiveTheSameNormalEquations) {
   for (const std::int64_t rows : {1001, 3 * 4096 + 77}) {
     expect_same_normal_equations_by_every_gram(rows);
   }
+}
+
+// The one-pass version against the double CPU fit at every width it takes: one tile,
+// a tile and a bit, the course's 64 and the widest (126); ridge too. Its Gram is tested
+// entry by entry in gram_one_pass_gpu_test.cu; here, the one-block solve behind it.
+TEST_F(ml_regression_gpu, OnePassNormalEquationsMatchTheCpuAtEveryWidth) {
+  gpulab::resources res(0);
+  const cuda::stream_ref s = res.stream();
+  for (const int d : {1, 7, 9, 64, 126}) {
+    for (const float ridge : {0.0f, 2.0f}) {
+      const linear_dataset data = make_linear_data({.rows = 4099, .features = d, .condition = 10, .seed = 40u + d});
+      linear_regression_params p;
+      p.method = least_squares_method::normal_equations;
+      p.gram = gram_product::one_pass;
+      p.ridge = ridge;
+      const cpu_linear_fit cpu = fit_linear_cpu(data.x, data.rows, d, data.y, p);
+      const device_buffer<float> x = gpulab::upload(data.x, s), y = gpulab::upload(data.y, s);
+      linear_regression model(res, data.rows, d, p);
+      poison(model.coefficients_data(), std::size_t(d) + 1, s);
+      model.fit_async(view(x, data.rows, d), y.span());
+      model.check();
+      const linear_model m = model.model();
+      // cond(X) is about 10-15 here: float sums of a few hundred rows, then a double
+      // solve, keep about 5 digits of the cond^2 ~ 200-system (2e-5 measured scale).
+      EXPECT_LT(relative_error({m.weights.begin(), m.weights.end()}, cpu.weights), 1e-4) << d << " features, ridge " << ridge;
+      EXPECT_NEAR(m.intercept, cpu.intercept, 1e-4 * (1 + std::abs(cpu.intercept))) << d << " features, ridge " << ridge;
+      EXPECT_EQ(m.rank, d);
+    }
+  }
+}
+
+// A zero column makes X^T X singular: the one-block Cholesky meets a zero pivot there,
+// says which column, and leaves NaN coefficients rather than numbers.
+TEST_F(ml_regression_gpu, OnePassNormalEquationsNameTheColumnWhoseCholeskyPivotFails) {
+  gpulab::resources res(0);
+  const cuda::stream_ref s = res.stream();
+  linear_dataset data = make_linear_data({.rows = 1001, .features = 7, .condition = 10, .seed = 9});
+  for (std::int64_t i = 0; i < data.rows; ++i) data.x[std::size_t(i + 3 * data.rows)] = 0.0f;
+  linear_regression_params p;
+  p.method = least_squares_method::normal_equations;
+  p.gram = gram_product::one_pass;
+  p.check_input = false;  // the input check would refuse the constant column first
+  const device_buffer<float> x = gpulab::upload(data.x, s), y = gpulab::upload(data.y, s);
+  linear_regression model(res, data.rows, 7, p);
+  model.fit_async(view(x, data.rows, 7), y.span());
+  try {
+    model.check();
+    ADD_FAILURE() << "a singular X^T X was solved";
+  } catch (const gpulab::numerical_error& e) {
+    EXPECT_NE(std::string(e.what()).find("column 4 of [X 1]"), std::string::npos) << e.what();
+  }
+  for (const float c : read(model.coefficients().data(), 8, s)) EXPECT_TRUE(std::isnan(c));
+  // With a ridge the same X is solvable: the zero column gets weight 0.
+  p.ridge = 1.0f;
+  linear_regression ridge_model(res, data.rows, 7, p);
+  ridge_model.fit_async(view(x, data.rows, 7), y.span());
+  ridge_model.check();
+  EXPECT_EQ(read(ridge_model.coefficients().data(), 8, s)[3], 0.0f);
 }
 
 TEST_F(ml_regression_gpu, SvdGivesTheRankAndMinimumNormAnswerOfRankDeficientData) {
@@ -284,6 +342,17 @@ TEST_F(ml_regression_gpu, BadInputIsRefusedWithOneClearLine) {
   expect_usage_error_containing([&] { model.fit_async(view(xc, data.rows, 7)); }, "column 3 is constant");
   pp.components = 8;
   expect_usage_error_containing([&] { pca(res, data.rows, 7, pp); }, "components must be in 1..7");
+  // The one-pass Gram's widths: 126 features for regression ([X 1 y] is 128 columns), 128 for PCA.
+  pp.components = 3;
+  pp.gram = gram_product::one_pass;
+  expect_usage_error_containing([&] { pca(res, 1001, 129, pp); }, "PCA (one_pass): at most 128 features (got 129)");
+  pp.gram = gram_product::syrk;
+  expect_usage_error_containing([&] { pca(res, 1001, 7, pp); }, "chunked or one_pass (got syrk)");
+  linear_regression_params one_pass;
+  one_pass.method = least_squares_method::normal_equations;
+  one_pass.gram = gram_product::one_pass;
+  expect_usage_error_containing([&] { linear_regression(res, 1001, 127, one_pass); },
+                                "linear regression (one_pass): at most 126 features (got 127)");
   // Labels that are not 0 or 1.
   classification_dataset c = make_classification_data({.rows = 1001, .features = 7, .seed = 2});
   c.y[123] = 0.5f;
@@ -299,9 +368,11 @@ TEST_F(ml_regression_gpu, PcaMatchesTheCpuInBothVersions) {
   const linear_dataset data = make_pca_data(1001, 7, 10, 13);
   const cpu_pca_fit cpu = fit_pca_cpu(data.x, data.rows, data.features, 3);
   const device_buffer<float> x = gpulab::upload(data.x, s);
-  for (const auto method : {pca_method::covariance_eigen, pca_method::qr_svd}) {
-    pca_params p;
-    p.method = method;
+  const pca_params versions[] = {{.method = pca_method::covariance_eigen, .gram = gram_product::chunked},
+                                 {.method = pca_method::covariance_eigen, .gram = gram_product::one_pass},
+                                 {.method = pca_method::qr_svd}};
+  for (pca_params p : versions) {
+    const pca_method method = p.method;
     p.components = 3;
     pca model(res, data.rows, 7, p);
     poison(model.components(), 21, s);

@@ -232,9 +232,12 @@ TEST(ml_linear_cpu, ConditionNumberIsThePlantedOneTimesTheGaussians) {
 
 TEST(ml_regression_cases, AreNamedDeclareTheirWorkAndRefuseTooFewRows) {
   const std::vector<gpulab::case_entry> entries = regression_cases();
-  const std::vector<std::string> names = {"linear_normal_equations", "linear_normal_equations_syrk",
-                                          "linear_normal_equations_gemm", "linear_qr", "linear_svd",
-                                          "logistic_gradient_descent", "logistic_newton", "pca_covariance", "pca_svd"};
+  const std::vector<std::string> names = {"linear_normal_equations",   "linear_normal_equations_syrk",
+                                          "linear_normal_equations_gemm", "linear_normal_equations_one_pass",
+                                          "linear_qr",                 "linear_svd",
+                                          "logistic_gradient_descent", "logistic_newton",
+                                          "pca_covariance",            "pca_covariance_one_pass",
+                                          "pca_svd"};
   ASSERT_EQ(entries.size(), names.size());
   gpulab::run_options o;
   for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -257,11 +260,11 @@ TEST(ml_regression_cases, AreNamedDeclareTheirWorkAndRefuseTooFewRows) {
   }
   // Gradient descent reads X and y once per pass: 101 passes of 1M x 65 floats.
   o.size = 1 << 20;
-  const auto gd = entries[5].make(o);  // logistic_gradient_descent
+  const auto gd = entries[6].make(o);  // logistic_gradient_descent
   EXPECT_DOUBLE_EQ(gd.front()->work().bytes_read, 101.0 * (1 << 20) * 65 * 4);
   EXPECT_EQ(gd.front()->peak(), gpulab::peak_kind::device_memory);  // 272 MB: more than any L2
   o.size = 100003;
-  EXPECT_EQ(entries[5].make(o).front()->peak(), gpulab::peak_kind::none);  // 26 MB stays in L2 between passes
+  EXPECT_EQ(entries[6].make(o).front()->peak(), gpulab::peak_kind::none);  // 26 MB stays in L2 between passes
   const std::vector<gpulab::demo_entry> demos = regression_demos();
   ASSERT_EQ(demos.size(), 2u);
   EXPECT_EQ(demos[0].name, "linear_conditioning");

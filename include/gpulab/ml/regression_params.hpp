@@ -22,8 +22,14 @@ const char* method_name(least_squares_method m);  // "normal_equations", "qr", "
 // FLOPs); GEMM computes both but is the routine libraries tune hardest; chunked
 // cuts the rows into chunks, one batched GEMM gives each chunk's product, and a
 // double sum adds them (src/ml/gram.hpp): a 64 x 64 result from 1M rows needs the
-// parallelism of the rows, not of the output. Which wins is measured (the cases).
-enum class gram_product { syrk, gemm, chunked };
+// parallelism of the rows, not of the output. one_pass is our own kernel: the Gram
+// of [X 1 y] in one read of X (the other three read X three times: X^T X, then
+// X^T [y 1] and [y 1]^T [y 1] by two more GEMMs), each thread an 8 x 8 tile of the
+// lower triangle in registers (kernels/ml/gram_one_pass.cuh); then one thread block
+// solves the small system in double (kernels/ml/cholesky_one_block.cuh). It takes at
+// most 126 features. Which wins is measured (the cases).
+enum class gram_product { syrk, gemm, chunked, one_pass };
+const char* gram_name(gram_product g);  // "syrk", "gemm", "chunked", "one_pass"
 
 struct linear_regression_params {
   least_squares_method method = least_squares_method::qr;
@@ -58,6 +64,9 @@ const char* method_name(pca_method m);  // "covariance_eigen", "qr_svd"
 
 struct pca_params {
   pca_method method = pca_method::covariance_eigen;
+  // covariance_eigen only: chunked (a centred copy of X, then the row chunks' Grams) or
+  // one_pass (the Gram of X - means in one read of X, no centred copy; at most 128 features).
+  gram_product gram = gram_product::chunked;
   int components = 8;
   bool check_input = true;
 };

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+// The one-pass Gram's launch shape, asked from the device (gram.hpp, kernels/ml/gram_one_pass.cuh).
+#include <algorithm>
+#include <string>
+
+#include "gpulab/core/error.hpp"
+#include "gpulab/core/launch.cuh"
+#include "gram_one_pass.hpp"
+
+namespace gpulab::ml::detail {
+
+one_pass_gram::one_pass_gram(std::int64_t rows, int columns, cuda::stream_ref s) : rows_(rows), columns_(columns) {
+  if (columns < 1 || columns > max_columns) {
+    throw usage_error("the one-pass Gram takes 1 to " + std::to_string(max_columns) + " columns (got " +
+                      std::to_string(columns) + ")");
+  }
+  if (rows < 1) throw usage_error("the one-pass Gram needs at least one row");
+  tiles_ = (columns + kernels::gram_tile - 1) / kernels::gram_tile;
+  const int tiles_total = tiles_ * (tiles_ + 1) / 2;  // threads of one group: the lower triangle's tiles
+  const int stride = kernels::gram_tile * tiles_ + 4;
+  shared_bytes_ = sizeof(float) * static_cast<std::size_t>(std::max(kernels::gram_stage_rows * stride,
+                                                                    tiles_total * kernels::gram_tile_entries));
+  // All blocks resident at once (one wave), but no block with less than a stage of rows.
+  const std::int64_t resident =
+      occupancy_grid_size(kernels::gram_partials_one_pass, kernels::gram_block_threads, shared_bytes_);
+  const std::int64_t stages = (rows + kernels::gram_stage_rows - 1) / kernels::gram_stage_rows;
+  const std::int64_t blocks = std::clamp<std::int64_t>(stages, 1, resident);
+  rows_per_block_ = (rows + blocks - 1) / blocks;
+  blocks_ = static_cast<int>((rows + rows_per_block_ - 1) / rows_per_block_);
+  partials_ = device_buffer<float>(static_cast<std::size_t>(blocks_) * tiles_total * kernels::gram_tile_entries, s);
+}
+
+void one_pass_gram::partials_async(const kernels::augmented_columns& z, cuda::stream_ref s) {
+  if (z.rows != rows_ || z.columns() != columns_) {
+    throw usage_error("the one-pass Gram was built for " + std::to_string(rows_) + " x " + std::to_string(columns_) +
+                      ", given " + std::to_string(z.rows) + " x " + std::to_string(z.columns()));
+  }
+  // [snippet:gram_one_pass]
+  kernels::gram_partials_one_pass<<<blocks_, kernels::gram_block_threads, shared_bytes_, s.get()>>>(
+      z, tiles_, rows_per_block_, partials_.data());
+  // [/snippet:gram_one_pass]
+  GPULAB_CHECK_LAUNCH();
+}
+
+namespace {
+// The partials' double sum into float (PCA's covariance) or double (the normal equations' system).
+template <class Out>
+void sum_partials_async(const float* partials, int blocks, int tiles, int columns, double alpha, Out* out, int ld,
+                        cuda::stream_ref s) {
+  const std::int64_t entries = std::int64_t{tiles} * (tiles + 1) / 2 * kernels::gram_tile_entries;
+  kernels::sum_gram_partials<Out><<<blocks_for(entries, 128), 128, 0, s.get()>>>(partials, blocks, tiles, columns,
+                                                                                  alpha, out, ld);
+  GPULAB_CHECK_LAUNCH();
+}
+}  // namespace
+
+void one_pass_gram::compute_async(const kernels::augmented_columns& z, double alpha, float* out, int ld,
+                                  cuda::stream_ref s) {
+  partials_async(z, s);
+  sum_partials_async(partials_.data(), blocks_, tiles_, columns_, alpha, out, ld, s);
+}
+
+void one_pass_gram::compute_async(const kernels::augmented_columns& z, double alpha, double* out, int ld,
+                                  cuda::stream_ref s) {
+  partials_async(z, s);
+  sum_partials_async(partials_.data(), blocks_, tiles_, columns_, alpha, out, ld, s);
+}
+
+}  // namespace gpulab::ml::detail
