@@ -23,16 +23,22 @@ namespace gpulab::ml::kernels {
 // intercept, to coefficients; rank = d. If A + ridge I (ridge on the weights only)
 // is not positive definite, *failed_column = the first column whose pivot is not
 // positive (1-based) and the coefficients are NaN; else *failed_column = 0.
-// Dynamic shared memory: (d + 2)^2 doubles.
+// Launch: one block of 32 x 8 threads. Dynamic shared memory: (d + 2)^2 + d + 1 doubles.
+// The loops walk (row, column) pairs as (lane, warp) strides: no division or
+// modulo in the index arithmetic, and one double reciprocal per column (a double
+// division is a long sequence of instructions; the pivots' inverses are kept).
 static __global__ void solve_normal_equations_one_block(const double* __restrict__ g, int d, float ridge,
                                                         float* __restrict__ coefficients, int* __restrict__ rank,
                                                         int* __restrict__ failed_column) {
-  extern __shared__ double factor[];  // c x c, column-major: the lower triangle becomes L
+  extern __shared__ double factor[];  // c x c, column-major: the lower triangle becomes L; then m inverses
   __shared__ int failed;
-  const int c = d + 2, m = d + 1, t = static_cast<int>(threadIdx.x), threads = static_cast<int>(blockDim.x);
-  for (int e = t; e < c * c; e += threads) {
-    const int i = e % c, j = e / c;
-    factor[e] = g[e] + (i == j && i < d ? ridge : 0.0);
+  const int c = d + 2, m = d + 1;
+  double* inverse = factor + c * c;  // 1 / L[k][k]
+  const int x = static_cast<int>(threadIdx.x), y = static_cast<int>(threadIdx.y);
+  const int t = x + y * static_cast<int>(blockDim.x);
+  const int xs = static_cast<int>(blockDim.x), ys = static_cast<int>(blockDim.y);
+  for (int j = y; j < c; j += ys) {
+    for (int i = x; i < c; i += xs) factor[i + j * c] = g[i + j * c] + (i == j && i < d ? ridge : 0.0);
   }
   if (t == 0) failed = 0;
   __syncthreads();
@@ -42,27 +48,28 @@ static __global__ void solve_normal_equations_one_block(const double* __restrict
   for (int k = 0; k < m; ++k) {
     if (t == 0) {
       const double pivot = factor[k + k * c];
-      if (pivot > 0) {
-        factor[k + k * c] = sqrt(pivot);
-      } else {  // also NaN: not positive definite in the precision we have
+      if (pivot > 0) {  // false for NaN too
+        const double root = sqrt(pivot);
+        factor[k + k * c] = root;
+        inverse[k] = 1.0 / root;
+      } else {
         failed = k + 1;
       }
     }
     __syncthreads();
     if (failed != 0) break;  // the same value for every thread, read after the barrier
-    const double diagonal = factor[k + k * c];
-    for (int i = k + 1 + t; i < c; i += threads) factor[i + k * c] /= diagonal;
+    const double scale = inverse[k];
+    for (int i = k + 1 + t; i < c; i += xs * ys) factor[i + k * c] *= scale;
     __syncthreads();
-    // The trailing lower triangle (rows k + 1 .. c - 1, columns k + 1 .. m - 1) loses column k's outer product.
-    const int rows = c - k - 1, cols = m - k - 1;
-    for (int e = t; e < rows * cols; e += threads) {
-      const int i = k + 1 + e % rows, j = k + 1 + e / rows;
-      if (i >= j) factor[i + j * c] -= factor[i + k * c] * factor[j + k * c];
+    // The trailing lower triangle (rows j .. c - 1 of columns k + 1 .. m - 1) loses column k's outer product.
+    for (int j = k + 1 + y; j < m; j += ys) {
+      const double ljk = factor[j + k * c];
+      for (int i = j + x; i < c; i += xs) factor[i + j * c] -= factor[i + k * c] * ljk;
     }
     __syncthreads();
   }
   if (failed != 0) {
-    for (int i = t; i < m; i += threads) coefficients[i] = __int_as_float(0x7fc00000);  // NaN: no answer
+    for (int i = t; i < m; i += xs * ys) coefficients[i] = __int_as_float(0x7fc00000);  // NaN: no answer
     if (t == 0) {
       *failed_column = failed;
       *rank = 0;
@@ -74,13 +81,13 @@ static __global__ void solve_normal_equations_one_block(const double* __restrict
   // one unknown at a time, the rest of the column updated in parallel.
   double* z = factor + (c - 1);  // z[k * c]: entry k of the last row
   for (int k = m - 1; k >= 0; --k) {
-    if (t == 0) z[k * c] /= factor[k + k * c];
+    if (t == 0) z[k * c] *= inverse[k];
     __syncthreads();
     const double xk = z[k * c];
-    for (int i = t; i < k; i += threads) z[i * c] -= factor[k + i * c] * xk;  // (L^T)[i][k] = L[k][i]
+    for (int i = t; i < k; i += xs * ys) z[i * c] -= factor[k + i * c] * xk;  // (L^T)[i][k] = L[k][i]
     __syncthreads();
   }
-  for (int i = t; i < m; i += threads) coefficients[i] = static_cast<float>(z[i * c]);
+  for (int i = t; i < m; i += xs * ys) coefficients[i] = static_cast<float>(z[i * c]);
   if (t == 0) {
     *failed_column = 0;
     *rank = d;

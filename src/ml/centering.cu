@@ -113,6 +113,8 @@ centered_qr::centered_qr(linalg::solver_handle& solver, linalg::blas_handle& bla
   centered_ = device_buffer<float>(static_cast<std::size_t>(rows) * static_cast<std::size_t>(columns), s);
   tau_ = device_buffer<float>(static_cast<std::size_t>(features), s);
   info_ = device_buffer<int>(2, s);
+  // Without y, ormqr never runs and never writes info[1]; check() downloads both (initcheck, H200, 2026-12-03).
+  GPULAB_CUDA_TRY(cudaMemsetAsync(info_.data(), 0, sizeof(int) * info_.size(), s.get()));
   // sgeqrf reads tau[1] before it writes it (compute-sanitizer initcheck, H200, 2026-12-03: the
   // read is inside cuSOLVER's geqr2 kernel); start tau at zero so that read sees a defined value.
   GPULAB_CUDA_TRY(cudaMemsetAsync(tau_.data(), 0, sizeof(float) * tau_.size(), s.get()));

@@ -47,12 +47,13 @@ struct linear_regression::state {
 
 namespace {
 constexpr unsigned fill_block = 256;
-constexpr unsigned solve_block = 256;
+const dim3 solve_block(32, 8);  // kernels/ml/cholesky_one_block.cuh: (lane, warp) strides
 
-// The one-block solve keeps (features + 2)^2 doubles in shared memory: past 48 KiB
+// The one-block solve keeps (features + 2)^2 doubles and the pivots' inverses in shared memory: past 48 KiB
 // the kernel must ask for more, up to what the device allows a block.
 std::size_t one_block_solve_bytes(int features) {
-  const std::size_t bytes = sizeof(double) * static_cast<std::size_t>(features + 2) * static_cast<std::size_t>(features + 2);
+  const std::size_t c = static_cast<std::size_t>(features) + 2;
+  const std::size_t bytes = sizeof(double) * (c * c + c - 1);
   int device = 0, allowed = 0;
   GPULAB_CUDA_TRY(cudaGetDevice(&device));
   GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&allowed, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
