@@ -47,14 +47,13 @@ struct augmented_columns {
 
   __host__ __device__ int columns() const { return d + (ones ? 1 : 0) + (extra != nullptr ? 1 : 0); }
 
-  // Column c of Z is source(c)[row] - offset(c); the ones column has no source and offset -1.
-  __device__ const float* source(int column) const {
-    if (column < d) return x + static_cast<std::int64_t>(column) * rows;
-    return ones && column == d ? nullptr : extra;
-  }
-  __device__ float offset(int column) const {
-    if (column < d) return shift != nullptr ? shift[column] : 0.0f;
-    return ones && column == d ? -1.0f : 0.0f;
+  __device__ float value(int column, std::int64_t row) const {
+    if (column < d) {
+      const float v = x[row + static_cast<std::int64_t>(column) * rows];
+      return shift != nullptr ? v - shift[column] : v;
+    }
+    if (ones && column == d) return 1.0f;
+    return extra[row];
   }
 };
 
@@ -88,16 +87,6 @@ static __global__ void __launch_bounds__(gram_block_threads, 2)
   // Columns past Z's last stay zero in every stage: they add nothing to any sum.
   for (int e = static_cast<int>(threadIdx.x); e < gram_stage_rows * stride; e += gram_block_threads) stage[e] = 0.0f;
 
-  // Where each column of Z comes from, in shared memory: value = source[row] - offset
-  // (the ones column: no source, offset -1). Read from here at every stage rather than
-  // kept in registers: 16 pointers and offsets a thread would spill (ptxas, sm_90).
-  __shared__ const float* source[gram_max_tiles * gram_tile];
-  __shared__ float offset[gram_max_tiles * gram_tile];
-  for (int column = static_cast<int>(threadIdx.x); column < columns; column += gram_block_threads) {
-    source[column] = z.source(column);
-    offset[column] = z.offset(column);
-  }
-
   // A stage is 32 rows: warp w loads columns w, w + 8, w + 16, ... (at most T of them),
   // each lane one row, so a warp reads 32 neighbouring floats of one column of X.
   float next[gram_max_tiles];
@@ -106,11 +95,7 @@ static __global__ void __launch_bounds__(gram_block_threads, 2)
 #pragma unroll
     for (int k = 0; k < gram_max_tiles; ++k) {
       const int column = warp + k * warps;
-      next[k] = 0.0f;
-      if (k < tiles && column < columns && row < end) {
-        const float* from = source[column];
-        next[k] = (from != nullptr ? from[row] : 0.0f) - offset[column];
-      }
+      next[k] = k < tiles && column < columns && row < end ? z.value(column, row) : 0.0f;
     }
   };
 
