@@ -25,7 +25,8 @@ namespace gpulab::ml::kernels {
 // intercept, to coefficients; rank = d. If A + ridge I (ridge on the weights only)
 // is not positive definite, *failed_column = the first column whose pivot is not
 // positive (1-based) and the coefficients are NaN; else *failed_column = 0.
-// Launch: one block of 32 x 8 threads. Dynamic shared memory: (d + 2)^2 + d + 1 doubles.
+// Launch: one block (32 x 8 threads here; any shape works, the loops stride by it).
+// Dynamic shared memory: (d + 2)^2 + d + 1 doubles.
 // The loops walk (row, column) pairs as (lane, warp) strides: no division or
 // modulo in the index arithmetic, and one double reciprocal per column (a double
 // division is a long sequence of instructions; the pivots' inverses are kept).

@@ -20,7 +20,7 @@ one_pass_gram::one_pass_gram(std::int64_t rows, int columns, cuda::stream_ref s)
   const int stride = kernels::gram_tile * tiles_ + 4;
   shared_bytes_ = sizeof(float) * static_cast<std::size_t>(std::max(kernels::gram_stage_rows * stride,
                                                                     tiles_total * kernels::gram_tile_entries));
-  // All blocks resident at once (one wave), but no block with less than a stage of rows.
+  // All blocks resident at once (one wave), and never more blocks than stages of rows.
   const std::int64_t resident =
       occupancy_grid_size(kernels::gram_partials_one_pass, kernels::gram_block_threads, shared_bytes_);
   const std::int64_t stages = (rows + kernels::gram_stage_rows - 1) / kernels::gram_stage_rows;
