@@ -15,6 +15,18 @@
 
 namespace gpulab::ml::kernels {
 
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800
+// Before sm_80 there are no TF32 tensor cores (the wmma types below do not exist for
+// such targets): knn_workspace refuses those devices, and this stub keeps the build
+// whole when it also emits code for them (the default build's PTX for compute_75).
+__device__ inline void tf32_dots(const knn_fused_args&, float*, std::int64_t, std::int64_t,
+                                 float (&dot)[knn_queries_per_warp][knn_rows_per_lane]) {
+  __trap();
+  for (auto& row : dot) {
+    for (float& v : row) v = 0.0f;
+  }
+}
+#else
 // [snippet:tf32_dots]
 // dot[r][p] = q.x for query 4w+r and row tile+4l+p, from TF32 tensor-core products.
 // The 32 x 128 tile is 2 x 8 fragments of 16 x 16; warp w computes fragments
@@ -79,6 +91,7 @@ __device__ inline void tf32_dots(const knn_fused_args& a, float* tiles, std::int
   // barrier, which every warp reaches after these reads.
 }
 // [/snippet:tf32_dots]
+#endif
 constexpr std::size_t tf32_tile_bytes =
     sizeof(float) * ((knn_tile_queries + knn_tile_rows) * (knn_tile_features + 4) + knn_tile_queries * (knn_tile_rows + 4));
 

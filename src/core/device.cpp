@@ -80,6 +80,13 @@ int sm_count() {
   return sm_count(device);
 }
 
+int compute_capability_major() {
+  int device = 0, major = 0;
+  GPULAB_CUDA_TRY(cudaGetDevice(&device));
+  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
+  return major;
+}
+
 units_per_sm arithmetic_units_per_sm(int cc_major, int cc_minor) {
   // From NVIDIA's CUDA C++ Programming Guide, "Arithmetic Instructions" throughput table:
   // results per clock per SM for 32-bit and 64-bit floating-point add/multiply/FMA.

@@ -41,6 +41,10 @@ class scoped_device {
 int sm_count();
 int sm_count(int device);
 
+// The major compute capability of the current device (8 for Ampere, 9 for Hopper):
+// what a version that needs newer hardware (TF32 tensor cores: 8) asks before it runs.
+int compute_capability_major();
+
 // Peak host<->device link bandwidth, read from the PCI link the OS reports
 // (/sys/bus/pci/devices/<bus id>/current_link_speed and _width). Empty when unknown.
 struct host_link_info {
