@@ -9,6 +9,7 @@
 
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/launch.cuh"
+#include "gpulab/core/memory.hpp"
 #include "gpulab/custom/elementwise.hpp"
 #include "kernels/custom/elementwise.cuh"
 
@@ -56,12 +57,12 @@ namespace {
 constexpr int block_size = 256;
 constexpr int vectors_per_thread = 4;
 
-bool aligned_16(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; }
 
 template <class Op>
 void launch(Op op, map_version v, const float* x, const float* y, float* out, std::int64_t n, cuda::stream_ref s) {
   if (n == 0) return;
-  if (v == map_version::vectorized && !(aligned_16(x) && aligned_16(out) && (y == nullptr || aligned_16(y)))) {
+  if (v == map_version::vectorized &&
+      !(is_16_byte_aligned(x) && is_16_byte_aligned(out) && (y == nullptr || is_16_byte_aligned(y)))) {
     v = map_version::grid_stride;  // float4 needs 16-byte alignment
   }
   switch (v) {

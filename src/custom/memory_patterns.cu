@@ -5,6 +5,7 @@
 
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/launch.cuh"
+#include "gpulab/core/memory.hpp"
 #include "gpulab/custom/memory_patterns.hpp"
 #include "kernels/custom/memory_patterns.cuh"
 
@@ -29,7 +30,7 @@ void require_shape(cuda::std::span<const float> m, int rows, int cols, std::size
   }
 }
 
-bool float4_ready(const float* p, int cols) { return cols % 4 == 0 && reinterpret_cast<std::uintptr_t>(p) % 16 == 0; }
+bool float4_ready(const float* p, int cols) { return cols % 4 == 0 && is_16_byte_aligned(p); }
 
 }  // namespace
 

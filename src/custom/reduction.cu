@@ -9,6 +9,7 @@
 
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/launch.cuh"
+#include "gpulab/core/memory.hpp"
 #include "gpulab/custom/reduction.hpp"
 #include "kernels/custom/reduce.cuh"
 
@@ -53,7 +54,6 @@ std::size_t cub_scratch_bytes(Input in, std::int64_t n) {
   return bytes;
 }
 
-bool aligned_16(const float* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; }
 
 template <bool Dot>
 void launch(reduce_version v, const float* x, const float* y, std::int64_t n, reduction_workspace& work,
@@ -66,7 +66,7 @@ void launch(reduce_version v, const float* x, const float* y, std::int64_t n, re
   }
   // float4 loads need 16-byte aligned pointers; anything else takes the one-element-per-thread path.
   const bool float4_version = v == reduce_version::multi_element || v == reduce_version::wide_tile;
-  if (float4_version && !(aligned_16(x) && (!Dot || aligned_16(y)))) {
+  if (float4_version && !(is_16_byte_aligned(x) && (!Dot || is_16_byte_aligned(y)))) {
     v = reduce_version::warp_shuffle;
   }
   switch (v) {

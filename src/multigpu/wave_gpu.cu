@@ -13,6 +13,7 @@
 #include <cstdint>
 
 #include "gpulab/core/launch.cuh"
+#include "gpulab/core/memory.hpp"
 #include "gpulab/multigpu/wave_gpu.hpp"
 #include "kernels/multigpu/wave.cuh"
 
@@ -35,9 +36,9 @@ void update_rows_async(const slab& part, float coefficient, const float* previou
   constexpr int rows_per_strip = 4;
   const std::int64_t strips = (rows.size() + rows_per_strip - 1) / rows_per_strip;
   const auto strips_in_y = static_cast<unsigned>(std::min<std::int64_t>(strips, 65535));  // the kernels loop past it
-  const auto aligned_16 = [](const float* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; };
   // [snippet:wave_launch]
-  if (part.grid.cols % 4 == 0 && aligned_16(previous) && aligned_16(current) && aligned_16(next)) {
+  if (part.grid.cols % 4 == 0 && is_16_byte_aligned(previous) && is_16_byte_aligned(current) &&
+      is_16_byte_aligned(next)) {
     const dim3 grid(blocks_for(part.grid.cols / 4, block_size), strips_in_y);  // a thread per 4 columns
     kernels::wave_strips_float4_kernel<rows_per_strip><<<grid, block_size, 0, s.get()>>>(
         previous, current, next, part.grid.cols, rows.begin, rows.size(), coefficient);

@@ -6,6 +6,7 @@
 
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/launch.cuh"
+#include "gpulab/core/memory.hpp"
 #include "gpulab/random/counter_based.hpp"
 #include "gpulab/random/generator.hpp"
 #include "kernels/random/counter_based_normal.cuh"
@@ -25,7 +26,7 @@ void normal_counter_based_async(cuda::std::span<float> out, std::uint64_t seed, 
   const auto n = static_cast<std::int64_t>(out.size());
   if (n == 0) return;
   const std::int64_t groups = (n + 3) / 4;
-  const bool aligned_16 = reinterpret_cast<std::uintptr_t>(out.data()) % 16 == 0;
+  const bool aligned_16 = is_16_byte_aligned(out.data());
   // [snippet:normal_counter_based_launch]
   const unsigned grid = blocks_for(groups, block_size * groups_per_thread);  // one tile of groups per block
   if (fast_log) {

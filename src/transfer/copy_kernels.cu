@@ -3,6 +3,7 @@
 
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/launch.cuh"
+#include "gpulab/core/memory.hpp"
 #include "gpulab/transfer/kernels.hpp"
 #include "kernels/transfer/copy.cuh"
 #include "kernels/transfer/scale.cuh"
@@ -14,7 +15,6 @@ constexpr int block_size = 256;
 constexpr int copy_vectors_per_thread = 4;
 constexpr int wide_vectors_per_thread = 8;  // copy_wide_tile_async: 32 KiB per 256-thread block
 
-bool aligned_16(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; }
 
 void check_sizes(std::size_t in, std::size_t out, const char* what) {
   if (out < in) throw usage_error(std::string(what) + ": output is smaller than input");
@@ -31,7 +31,7 @@ void copy_bytes(cuda::std::span<const unsigned char> in, cuda::std::span<unsigne
   const auto n = static_cast<std::int64_t>(in.size());
   if (n == 0) return;
   std::int64_t vectors = 0;
-  if (aligned_16(in.data()) && aligned_16(out.data())) {
+  if (is_16_byte_aligned(in.data()) && is_16_byte_aligned(out.data())) {
     vectors = n / 16;
     if (vectors > 0) vector_copy(reinterpret_cast<const int4*>(in.data()), reinterpret_cast<int4*>(out.data()), vectors);
   }
@@ -89,7 +89,7 @@ void scale_async(cuda::std::span<const float> in, cuda::std::span<float> out, fl
   const auto n = static_cast<std::int64_t>(in.size());
   if (n == 0) return;
   std::int64_t vectors = 0;
-  if (aligned_16(in.data()) && aligned_16(out.data())) {
+  if (is_16_byte_aligned(in.data()) && is_16_byte_aligned(out.data())) {
     vectors = n / 4;
     if (vectors > 0) {
       const unsigned grid = blocks_for(vectors, block_size * copy_vectors_per_thread);

@@ -10,6 +10,7 @@
 #include <cuda_runtime_api.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cuda/std/span>
 #include <cuda/stream_ref>
 #include <span>
@@ -23,6 +24,11 @@
 #include "gpulab/core/host_memory.hpp"
 
 namespace gpulab {
+
+// Whether p may be read or written as float4 / int4 (16-byte loads and stores need
+// addresses that are multiples of 16). cudaMalloc gives 256-byte alignment; a view
+// into the middle of a buffer may not have it, so the vectorized versions ask.
+inline bool is_16_byte_aligned(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; }
 
 namespace detail {
 // A failed allocation becomes an out_of_memory_error that names both numbers.
