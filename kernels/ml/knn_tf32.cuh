@@ -20,11 +20,8 @@ namespace gpulab::ml::kernels {
 // such targets): knn_workspace refuses those devices, and this stub keeps the build
 // whole when it also emits code for them (the default build's PTX for compute_75).
 __device__ inline void tf32_dots(const knn_fused_args&, float*, std::int64_t, std::int64_t,
-                                 float (&dot)[knn_queries_per_warp][knn_rows_per_lane]) {
+                                 float (&)[knn_queries_per_warp][knn_rows_per_lane]) {
   __trap();
-  for (auto& row : dot) {
-    for (float& v : row) v = 0.0f;
-  }
 }
 #else
 // [snippet:tf32_dots]

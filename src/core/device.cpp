@@ -80,11 +80,13 @@ int sm_count() {
   return sm_count(device);
 }
 
-int compute_capability_major() {
-  int device = 0, major = 0;
+compute_capability_number current_compute_capability() {
+  int device = 0;
+  compute_capability_number cc;
   GPULAB_CUDA_TRY(cudaGetDevice(&device));
-  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
-  return major;
+  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&cc.major, cudaDevAttrComputeCapabilityMajor, device));
+  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&cc.minor, cudaDevAttrComputeCapabilityMinor, device));
+  return cc;
 }
 
 units_per_sm arithmetic_units_per_sm(int cc_major, int cc_minor) {

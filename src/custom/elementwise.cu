@@ -57,7 +57,6 @@ namespace {
 constexpr int block_size = 256;
 constexpr int vectors_per_thread = 4;
 
-
 template <class Op>
 void launch(Op op, map_version v, const float* x, const float* y, float* out, std::int64_t n, cuda::stream_ref s) {
   if (n == 0) return;

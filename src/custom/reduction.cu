@@ -54,7 +54,6 @@ std::size_t cub_scratch_bytes(Input in, std::int64_t n) {
   return bytes;
 }
 
-
 template <bool Dot>
 void launch(reduce_version v, const float* x, const float* y, std::int64_t n, reduction_workspace& work,
             cuda::stream_ref s) {

@@ -228,7 +228,7 @@ std::size_t knn_workspace_bytes(const knn_plan& p) {
 }
 
 knn_workspace::knn_workspace(const knn_plan& plan, cuda::stream_ref s) : plan_(plan) {
-  if (plan.version == knn_version::tf32_rerank && compute_capability_major() < 8) {
+  if (plan.version == knn_version::tf32_rerank && current_compute_capability().major < 8) {
     throw usage_error("knn tf32_rerank: TF32 tensor cores need compute capability 8.0 or later; use fused");
   }
   const auto n = static_cast<std::size_t>(plan.database_rows), m = static_cast<std::size_t>(plan.query_rows);

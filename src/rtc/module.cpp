@@ -9,11 +9,8 @@
 namespace gpulab::rtc {
 
 architecture current_architecture() {
-  int device = 0, major = 0, minor = 0;
-  GPULAB_CUDA_TRY(cudaGetDevice(&device));
-  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
-  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device));
-  return {major, minor};
+  const compute_capability_number cc = current_compute_capability();
+  return {cc.major, cc.minor};
 }
 
 // ------------------------------------------------------------------ kernel

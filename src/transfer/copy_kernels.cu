@@ -15,7 +15,6 @@ constexpr int block_size = 256;
 constexpr int copy_vectors_per_thread = 4;
 constexpr int wide_vectors_per_thread = 8;  // copy_wide_tile_async: 32 KiB per 256-thread block
 
-
 void check_sizes(std::size_t in, std::size_t out, const char* what) {
   if (out < in) throw usage_error(std::string(what) + ": output is smaller than input");
 }

@@ -41,9 +41,13 @@ class scoped_device {
 int sm_count();
 int sm_count(int device);
 
-// The major compute capability of the current device (8 for Ampere, 9 for Hopper):
-// what a version that needs newer hardware (TF32 tensor cores: 8) asks before it runs.
-int compute_capability_major();
+// The compute capability of the current device (8.0 Ampere, 9.0 Hopper): what a version
+// that needs newer hardware asks before it runs (TF32 tensor cores: major 8), and what
+// NVRTC compiles for (rtc::current_architecture).
+struct compute_capability_number {
+  int major = 0, minor = 0;
+};
+compute_capability_number current_compute_capability();
 
 // Peak host<->device link bandwidth, read from the PCI link the OS reports
 // (/sys/bus/pci/devices/<bus id>/current_link_speed and _width). Empty when unknown.
