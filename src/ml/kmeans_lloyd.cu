@@ -27,16 +27,18 @@ namespace gpulab::ml {
 namespace {
 
 constexpr unsigned block_size = kmeans_block_threads;  // also the points of a tile (block_partials)
+constexpr unsigned fused_block_size = kmeans_fused_block_threads;
 // The assignment's grid (one partial per block) fills the GPU and stays at most this:
 // the update then sums at most 4096 partials per centroid value.
 constexpr unsigned max_partial_blocks = 4096;
 
 // Blocks for a grid-stride loop over `items`: enough to fill every SM, no more than the items need.
 template <class Kernel>
-unsigned grid_for(Kernel kernel, std::int64_t items, std::size_t shared_bytes = 0, unsigned cap = max_partial_blocks) {
+unsigned grid_for(Kernel kernel, std::int64_t items, std::size_t shared_bytes = 0, unsigned cap = max_partial_blocks,
+                  unsigned threads = block_size) {
   const unsigned needed = std::max(1u, static_cast<unsigned>(std::min<std::int64_t>(
-                                           (items + block_size - 1) / block_size, std::int64_t{cap})));
-  return std::min(needed, occupancy_grid_size(kernel, static_cast<int>(block_size), shared_bytes));
+                                           (items + threads - 1) / threads, std::int64_t{cap})));
+  return std::min(needed, occupancy_grid_size(kernel, static_cast<int>(threads), shared_bytes));
 }
 
 // The rows of x are packed (row-major, no padding): what every kernel here indexes.
@@ -96,7 +98,8 @@ lloyd_runner::lloyd_runner(kmeans_version version, linalg::matrix_view<const flo
   const auto kd = static_cast<std::size_t>(k_) * static_cast<std::size_t>(d_);
   if (version_ == kmeans_version::fused) {
     with_feature_bound(d_, [&](auto bound) {
-      blocks_ = grid_for(kernels::fused_assign_accumulate<decltype(bound)::value>, n_, shared_bytes());
+      blocks_ = grid_for(kernels::fused_assign_accumulate<decltype(bound)::value>, n_, shared_bytes(),
+                         max_partial_blocks, fused_block_size);
     });
   } else {
     with_feature_bound(d_, [&](auto bound) {
@@ -116,7 +119,8 @@ lloyd_runner::lloyd_runner(kmeans_version version, linalg::matrix_view<const flo
 }
 
 std::size_t lloyd_runner::device_bytes(kmeans_version version, std::int64_t n, std::int64_t d, int k) {
-  const auto blocks = static_cast<unsigned>(std::min<std::int64_t>((n + block_size - 1) / block_size, max_partial_blocks));
+  const std::int64_t threads = version == kmeans_version::fused ? fused_block_size : block_size;
+  const auto blocks = static_cast<unsigned>(std::min<std::int64_t>((n + threads - 1) / threads, max_partial_blocks));
   std::size_t bytes = partials_bytes(blocks, d, k) + static_cast<std::size_t>(k) * static_cast<std::size_t>(d) * 4 + 64;
   if (version != kmeans_version::fused) bytes += static_cast<std::size_t>(n) * static_cast<std::size_t>(k) * 4;
   if (version == kmeans_version::gemm) bytes += static_cast<std::size_t>(k) * 4;
@@ -127,7 +131,7 @@ void lloyd_runner::assign_and_accumulate(const float* centroids, std::int32_t* l
   const cudaStream_t st = s.get();
   if (version_ == kmeans_version::fused) {
     with_feature_bound(d_, [&](auto bound) {
-      kernels::fused_assign_accumulate<decltype(bound)::value><<<blocks_, block_size, shared_bytes(), st>>>(
+      kernels::fused_assign_accumulate<decltype(bound)::value><<<blocks_, fused_block_size, shared_bytes(), st>>>(
           x_, n_, d_, centroids, k_, labels, partial_sums_.data(), partial_counts_.data(), partial_inertia_.data());
     });
     GPULAB_CHECK_LAUNCH();

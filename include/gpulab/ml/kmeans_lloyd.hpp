@@ -25,18 +25,26 @@ namespace gpulab::ml {
 
 // Threads per block of the assignment and update kernels: also the points of a tile.
 inline constexpr int kmeans_block_threads = 256;
+// The fused kernel's block, and so its tile, is twice that. Measured on the H200 (one
+// run, branch next-gpu7): 10M x 32, k = 64 took 31.0 ms with 256 threads, 28.5 with 512
+// (each tile's sort and owner sums cost four barriers: half as many a point), 27.6 with
+// 1024; 1M x 16, k = 8 took 1.06 ms with 256 or 512 but 1.52 with 1024, and at 1024 the
+// 64-feature kernel (90 registers) does not launch. 512 is the best of both.
+inline constexpr int kmeans_fused_block_threads = 512;
 // Shared memory per block. The fused version keeps the centroids and the block's sums;
 // the update step of the naive and gemm versions keeps the block's sums. The sums are
 // k d floats, k counts, and the tile's buckets (k sizes, k + 1 starts, one slot a
 // thread: kernels::block_partials). A kernel gets 48 KiB without opting in to more,
 // less its static shared memory (block_total's 32 warp totals, 256 bytes): so at
-// d = 16 the fused version takes k <= 341 and the others k <= 629.
+// d = 16 the fused version takes k <= 334 and the others k <= 629.
 inline constexpr std::size_t shared_bytes_without_opt_in = 48 * 1024;
 inline constexpr std::size_t kmeans_shared_budget = shared_bytes_without_opt_in - 32 * sizeof(double);
 constexpr std::size_t kmeans_shared_bytes(kmeans_version version, std::int64_t k, std::int64_t d) {
   const auto kd = static_cast<std::size_t>(k) * static_cast<std::size_t>(d);
-  const std::size_t sums = kd + 3 * static_cast<std::size_t>(k) + 1 + kmeans_block_threads;
-  return ((version == kmeans_version::fused ? kd : 0) + sums) * sizeof(float);
+  const bool fused = version == kmeans_version::fused;
+  const std::size_t slots = fused ? kmeans_fused_block_threads : kmeans_block_threads;  // one a thread
+  const std::size_t sums = kd + 3 * static_cast<std::size_t>(k) + 1 + slots;
+  return ((fused ? kd : 0) + sums) * sizeof(float);
 }
 // The one line that refuses a k and d past the budget ("" when they fit), said when a case is made.
 std::string kmeans_shared_memory_problem(kmeans_version version, std::int64_t k, std::int64_t d);
