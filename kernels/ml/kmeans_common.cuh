@@ -139,7 +139,7 @@ struct block_partials {
   unsigned int* counts;   // k
   unsigned int* sizes;    // k: the tile's points in each cluster
   unsigned int* starts;   // k + 1: where each cluster's points start in `order`
-  unsigned int* order;    // blockDim.x: the tile's points (thread indices), by cluster
+  unsigned int* order;    // blockDim.x: the tile's points by cluster, each as its row's offset t d in the tile
 
   __device__ static block_partials in_shared(float* shared, int k, int d) {
     unsigned int* words = reinterpret_cast<unsigned int*>(shared + k * d);
@@ -159,15 +159,18 @@ struct block_partials {
     __syncthreads();
     if (threadIdx.x < 32) scan_sizes(k);  // starts = exclusive prefix sums of sizes
     __syncthreads();
-    if (label >= 0) order[starts[label] + slot] = threadIdx.x;
+    if (label >= 0) order[starts[label] + slot] = threadIdx.x * d;  // point t: its row starts at t d
     __syncthreads();
     // [/snippet:kmeans_block_partials_add]
     // [snippet:kmeans_block_partials_owners]
+    // Offsets within the tile are 32-bit: (tile_start + t) * d + j in 64 bits for every
+    // load was a 64-bit multiply and three 64-bit adds (PTX) an element.
+    const float* tile_rows = x + tile_start * d;
     for (int e = threadIdx.x; e < k * d; e += blockDim.x) {  // the owner of sum (c, j)
       const int c = e / d, j = e - c * d;
       float s = 0.0f;
       for (unsigned int q = starts[c]; q < starts[c + 1]; ++q) {
-        s += x[(tile_start + order[q]) * d + j];  // the tile's rows: read again from L1
+        s += tile_rows[order[q] + j];  // the tile's rows: read again from L1
       }
       sums[e] += s;
     }
