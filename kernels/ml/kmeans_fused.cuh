@@ -21,8 +21,11 @@ namespace gpulab::ml::kernels {
 // (k * d floats, 3 k + 1 counters, blockDim.x slots: block_partials). labels may be
 // nullptr (the iterations need none; the final pass and predict do). MaxD >= d: each
 // thread's point stays in registers (point_features in kmeans_common.cuh).
+// Blocks of up to fused_max_threads: __launch_bounds__ keeps the registers within what
+// such a block may use (65536 / 512 = 128), so a block that large always launches.
+inline constexpr int fused_max_threads = 512;
 template <int MaxD>
-__global__ void fused_assign_accumulate(const float* __restrict__ x, std::int64_t n, int d,
+__global__ void __launch_bounds__(fused_max_threads) fused_assign_accumulate(const float* __restrict__ x, std::int64_t n, int d,
                                         const float* __restrict__ centroids, int k,
                                         std::int32_t* __restrict__ labels, float* partial_sums,
                                         unsigned int* partial_counts, double* partial_inertia) {

@@ -26,8 +26,9 @@ namespace gpulab::ml {
 
 namespace {
 
-constexpr unsigned block_size = kmeans_block_threads;  // also the points of a tile (block_partials)
-constexpr unsigned fused_block_size = kmeans_fused_block_threads;
+constexpr unsigned block_size = kmeans_block_threads;  // also the points of accumulate_by_label's tile
+constexpr unsigned fused_block_size = kmeans_fused_block_threads;  // also the points of the fused kernel's tile
+static_assert(kmeans_fused_block_threads <= kernels::fused_max_threads, "past the fused kernel's __launch_bounds__");
 // The assignment's grid (one partial per block) fills the GPU and stays at most this:
 // the update then sums at most 4096 partials per centroid value.
 constexpr unsigned max_partial_blocks = 4096;

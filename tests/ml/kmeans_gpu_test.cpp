@@ -305,7 +305,7 @@ TEST_F(ml_kmeans_gpu, BadInputIsRefused) {
     EXPECT_THROW(gpulab::ml::kmeans_fit(*res_, dx.view(), p), gpulab::usage_error);  // k = 0
     p.k = 1002;
     EXPECT_THROW(gpulab::ml::kmeans_fit(*res_, dx.view(), p), gpulab::usage_error);  // k > n
-    // k d within the old "k d <= 6000" rule, but (2 k d + 3 k + 257) * 4 = 52628 bytes of shared memory is
+    // k d within the old "k d <= 6000" rule, but (2 k d + 3 k + 513) * 4 = 53652 bytes of shared memory is
     // past what a block gets: refused in words, not a failed launch (kmeans_shared_memory_problem).
     {
       host_features wide;

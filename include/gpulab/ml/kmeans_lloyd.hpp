@@ -23,13 +23,15 @@
 
 namespace gpulab::ml {
 
-// Threads per block of the assignment and update kernels: also the points of a tile.
+// Threads per block of the naive and gemm versions' update kernel (accumulate_by_label),
+// also the points of its tile; and of the elementwise kernels.
 inline constexpr int kmeans_block_threads = 256;
 // The fused kernel's block, and so its tile, is twice that. Measured on the H200 (one
-// run, branch next-gpu7): 10M x 32, k = 64 took 31.0 ms with 256 threads, 28.5 with 512
-// (each tile's sort and owner sums cost four barriers: half as many a point), 27.6 with
-// 1024; 1M x 16, k = 8 took 1.06 ms with 256 or 512 but 1.52 with 1024, and at 1024 the
-// 64-feature kernel (90 registers) does not launch. 512 is the best of both.
+// run, branch next-gpu7): 10M x 32, k = 64 took 31.0 ms with 256 threads, 28.5 with 512,
+// 27.6 with 1024; 1M x 16, k = 8 took 1.06 ms with 256 or 512 but 1.52 with 1024, and at
+// 1024 the 64-feature kernel (90 registers) does not launch. 512 is the best of both. (Our
+// reading: a tile's sort and owner sums cost four barriers, and a tile twice as large
+// pays them half as often a point.)
 inline constexpr int kmeans_fused_block_threads = 512;
 // Shared memory per block. The fused version keeps the centroids and the block's sums;
 // the update step of the naive and gemm versions keeps the block's sums. The sums are
