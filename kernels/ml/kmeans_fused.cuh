@@ -11,6 +11,7 @@
 
 #include <cstdint>
 
+#include "gpulab/core/dependent_launch.cuh"
 #include "gpulab/core/launch.cuh"
 #include "kernels/ml/kmeans_common.cuh"
 
@@ -32,6 +33,11 @@ __global__ void __launch_bounds__(fused_max_threads) fused_assign_accumulate(con
   extern __shared__ __align__(16) float shared[];  // 16: the centroids are read as float4
   float* local_centroids = shared;
   block_partials mine = block_partials::in_shared(shared + k * d, k, d);
+  // Launched with launch_dependent (core/dependent_launch.cuh): the update after this
+  // kernel may be placed on the SMs now; and before the centroids are read (and the
+  // partials written), the update before this kernel must have finished.
+  let_next_grid_launch();
+  wait_for_prior_grid();
   for (int e = threadIdx.x; e < k * d; e += blockDim.x) local_centroids[e] = centroids[e];
   mine.zero(k, d);
   __syncthreads();  // the centroids are in, the sums are zero

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 
+#include "gpulab/core/dependent_launch.cuh"
 #include "gpulab/core/launch.cuh"
 #include "kernels/ml/kmeans_common.cuh"
 
@@ -58,6 +59,8 @@ static __global__ void update_centroids(const float* __restrict__ partial_sums,
   const unsigned lane = threadIdx.x, warp = threadIdx.y;
   const std::int64_t values = static_cast<std::int64_t>(k) * d;
   const std::int64_t e = static_cast<std::int64_t>(blockIdx.x) * update_lanes + lane;
+  let_next_grid_launch();  // launched with launch_dependent, as is the assignment after it
+  wait_for_prior_grid();   // the partials are complete
   double sum = 0.0;
   unsigned long long count = 0;
   // [/snippet:kmeans_update]

@@ -28,6 +28,16 @@
     }                                                                                                 \
   } while (0)
 
+// Skips unless the current GPU has compute capability `required_major`.0 or later (a
+// version that needs newer hardware: programmatic dependent launch is 9, TF32 tensor cores 8).
+#define GPULAB_REQUIRE_COMPUTE_CAPABILITY(required_major)                                                 \
+  do {                                                                                                  \
+    if (const auto gpulab_cc_ = ::gpulab::current_compute_capability(); gpulab_cc_.major < (required_major)) { \
+      GTEST_SKIP() << "needs compute capability " << (required_major) << ".0 or later, this GPU has "  \
+                   << gpulab_cc_.major << "." << gpulab_cc_.minor;                                      \
+    }                                                                                                   \
+  } while (0)
+
 // Fixture for GPU tests: skips without a GPU, otherwise selects device 0.
 class GpuTest : public ::testing::Test {
  protected:
