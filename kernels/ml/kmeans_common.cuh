@@ -139,7 +139,7 @@ struct block_partials {
   unsigned int* counts;   // k
   unsigned int* sizes;    // k: the tile's points in each cluster
   unsigned int* starts;   // k + 1: where each cluster's points start in `order`
-  unsigned int* order;    // blockDim.x: the tile's points by cluster, each as its row's offset t d in the tile
+  unsigned int* order;    // blockDim.x: the tile's points by cluster, each as its row offset t d
 
   __device__ static block_partials in_shared(float* shared, int k, int d) {
     unsigned int* words = reinterpret_cast<unsigned int*>(shared + k * d);

@@ -26,10 +26,11 @@ namespace gpulab::ml::kernels {
 // such a block may use (65536 / 512 = 128), so a block that large always launches.
 inline constexpr int fused_max_threads = 512;
 template <int MaxD>
-__global__ void __launch_bounds__(fused_max_threads) fused_assign_accumulate(const float* __restrict__ x, std::int64_t n, int d,
-                                        const float* __restrict__ centroids, int k,
-                                        std::int32_t* __restrict__ labels, float* partial_sums,
-                                        unsigned int* partial_counts, double* partial_inertia) {
+__global__ void __launch_bounds__(fused_max_threads)
+    fused_assign_accumulate(const float* __restrict__ x, std::int64_t n, int d,
+                            const float* __restrict__ centroids, int k,
+                            std::int32_t* __restrict__ labels, float* partial_sums,
+                            unsigned int* partial_counts, double* partial_inertia) {
   extern __shared__ __align__(16) float shared[];  // 16: the centroids are read as float4
   float* local_centroids = shared;
   block_partials mine = block_partials::in_shared(shared + k * d, k, d);

@@ -3,7 +3,6 @@
 // iterations (lloyd_runner), k-means++, fit and predict.
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -34,23 +33,6 @@ static_assert(kmeans_fused_block_threads <= kernels::fused_max_threads, "past th
 // The assignment's grid (one partial per block) fills the GPU and stays at most this:
 // the update then sums at most 4096 partials per centroid value.
 constexpr unsigned max_partial_blocks = 4096;
-
-// TEMPORARY (branch next-gpu10, the H200 experiment): GPULAB_KMEANS_PDL=0 launches the loop's
-// kernels the ordinary way, for an A/B in one binary.
-template <class... Params, class... Args>
-void launch_kernel(void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t shared, cudaStream_t st,
-                   Args&&... args) {
-  static const bool dependent = [] {
-    const char* v = std::getenv("GPULAB_KMEANS_PDL");
-    return v == nullptr || std::string(v) != "0";
-  }();
-  if (dependent) {
-    launch_dependent(kernel, grid, block, shared, st, std::forward<Args>(args)...);
-  } else {
-    kernel<<<grid, block, shared, st>>>(std::forward<Args>(args)...);
-    GPULAB_CHECK_LAUNCH();
-  }
-}
 
 // Blocks for a grid-stride loop over `items`: enough to fill every SM, no more than the items need.
 template <class Kernel>
@@ -151,10 +133,11 @@ void lloyd_runner::assign_and_accumulate(const float* centroids, std::int32_t* l
   const cudaStream_t st = s.get();
   if (version_ == kmeans_version::fused) {
     with_feature_bound(d_, [&](auto bound) {
-      // launch_dependent: this launch overlaps the end of the update before it (both wait where they must).
-      launch_kernel(kernels::fused_assign_accumulate<decltype(bound)::value>, blocks_, fused_block_size, shared_bytes(),
-                    st, x_, n_, d_, centroids, k_, labels, partial_sums_.data(), partial_counts_.data(),
-                    partial_inertia_.data());
+      // Programmatic dependent launch (core/dependent_launch.cuh): this grid is launched
+      // while the update before it still runs, and waits on the SMs for it to finish.
+      launch_dependent(kernels::fused_assign_accumulate<decltype(bound)::value>, blocks_, fused_block_size,
+                       shared_bytes(), st, x_, n_, d_, centroids, k_, labels, partial_sums_.data(),
+                       partial_counts_.data(), partial_inertia_.data());
     });
     return;
   }
@@ -203,8 +186,9 @@ int lloyd_runner::run_async(float* centroids, std::int32_t* labels, int max_iter
   while (iterations < max_iterations) {
     // The iterations need labels only where the update reads them back (naive, gemm).
     assign_and_accumulate(current, version_ == kmeans_version::fused ? nullptr : labels, s);
-    launch_kernel(kernels::update_centroids, update_grid, update_block, 0, st, partial_sums_.data(),
-                  partial_counts_.data(), blocks_, k_, d_, static_cast<const float*>(current), next);
+    // launch_dependent (core/dependent_launch.cuh): starts while the assignment still runs
+    launch_dependent(kernels::update_centroids, update_grid, update_block, 0, st,
+                     partial_sums_.data(), partial_counts_.data(), blocks_, k_, d_, current, next);
     std::swap(current, next);
     ++iterations;
     // [/snippet:kmeans_lloyd_loop]
