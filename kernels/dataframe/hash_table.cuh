@@ -13,7 +13,6 @@
 #pragma once
 
 #include <cub/block/block_scan.cuh>
-#include <cuda/atomic>
 
 #include <cstdint>
 #include <limits>
@@ -24,6 +23,18 @@
 #include "kernels/dataframe/groupby.cuh"
 
 namespace gpulab::dataframe::kernels {
+
+// atomicCAS for the two key types. The built-in (not cuda::atomic_ref, whose inline
+// assembly takes a generic address) lets the compiler see that a table in shared memory
+// is in shared memory: atom.shared.cas, not the generic atom.cas.
+__device__ inline std::int32_t compare_and_swap(std::int32_t* at, std::int32_t expected, std::int32_t desired) {
+  return atomicCAS(at, expected, desired);
+}
+__device__ inline std::int64_t compare_and_swap(std::int64_t* at, std::int64_t expected, std::int64_t desired) {
+  return static_cast<std::int64_t>(atomicCAS(reinterpret_cast<unsigned long long*>(at),
+                                             static_cast<unsigned long long>(expected),
+                                             static_cast<unsigned long long>(desired)));
+}
 
 // [snippet:hash_table_ref]
 template <class K>
@@ -49,11 +60,12 @@ struct hash_table_ref {
   __device__ std::int64_t find_or_insert(K key) const {
     std::int64_t slot = static_cast<std::int64_t>(hash(key) & static_cast<std::uint64_t>(capacity - 1));
     for (std::int64_t probe = 0; probe < capacity; ++probe) {
-      cuda::atomic_ref<K, cuda::thread_scope_device> at(keys[slot]);
-      K current = at.load(cuda::memory_order_relaxed);  // a plain read first: most rows find their key
+      // A plain read first: most rows find their key. Volatile: read now, not reused from
+      // an earlier read (a slot may be claimed meanwhile; a key, once there, stays).
+      K current = *static_cast<volatile K*>(&keys[slot]);
       if (current == empty_key) {
-        at.compare_exchange_strong(current, key, cuda::memory_order_relaxed);  // current: what was there
-        if (current == empty_key) return slot;                                  // we claimed it
+        current = compare_and_swap(&keys[slot], empty_key, key);  // current: what was there
+        if (current == empty_key) return slot;                   // we claimed it
       }
       if (current == key) return slot;  // ours, or claimed by another row with the same key just now
       slot = (slot + 1) & (capacity - 1);  // another key: try the next slot

@@ -91,7 +91,7 @@ __device__ inline record_row load_record(const longlong2* records, std::int64_t 
 #pragma unroll
   for (int k = 0; k < max_record_pieces; ++k) {
     if (k >= pieces) continue;
-    const longlong2 piece = records[at * pieces + k];
+    const longlong2 piece = __ldcs(records + at * pieces + k);  // read once: evict first
     words[2 * k] = piece.x;
     words[2 * k + 1] = piece.y;
   }
@@ -143,61 +143,109 @@ __global__ void __launch_bounds__(BlockSize)
 // [/snippet:partition_histogram]
 
 // [snippet:partition_scatter]
-// Pass 3. Shared memory: `partitions` counters, next[p] = where this block's next row of
-// partition p goes (its scanned start, then one more per row): its record goes to
-// records[next * record_pieces(values) ...]; a missing value (masked, or NaN) is written
-// as NaN, so pass 4 needs the value only. A key equal to the tables' empty mark is counted
-// in `errors` (it still moves, and pass 4 leaves it out).
+// Pass 3. Block b reads its rows again, a tile of BlockSize x RowsPerThread rows at a
+// time, and writes each row's record at the next free place of its partition. The
+// records are not written as they come: a warp's 32 rows go to ~32 partitions, and 32
+// scattered 16-byte writes leave partly written L2 lines that DRAM must merge (the first
+// version did that: ~1 ms for this pass). The tile is first put in order of partition in
+// shared memory, one radix-sort step: count each partition's rows (a shared atomic gives
+// each row its rank), an exclusive scan of the counts gives each partition its start in
+// the tile, each row goes to start + rank. Then consecutive threads write consecutive
+// records of a partition: runs of tile / partitions rows, whole sectors.
 //
-// The writes are scattered: a warp's 32 rows go to ~32 partitions. They are written as
-// they come, not staged in shared memory sorted by partition: with 2048 partitions a
-// tile that fits shared memory (4096 rows of 16 bytes) holds ~2 rows per partition, too
-// few to coalesce, for a block-wide sort of every tile. What keeps DRAM's side cheap is
-// that each (block, partition) fills its range front to back: with one 1024-thread block
-// per SM there are ~132 x 2048 ranges, whose partly written 32-byte sectors (8.6 MB)
-// stay in the 60 MB L2 until they are full, so DRAM sees whole sectors. (More, smaller
-// blocks would mean more open ranges than L2 holds.) What it still costs is one L2
-// request per row (its record: 16 bytes with one value column, why key and value travel
-// together): if this pass measures far above its 640 MB / 4 TB/s = 0.16 ms, staging
-// sorted tiles is the next lesson.
-template <int BlockSize>
+// Shared memory: the staged records (tile x pieces x 16 bytes) first, then next[p] (where
+// this block's next row of partition p goes in `records`: its scanned start, then moved
+// on by each tile), count[p] and start[p] of the tile, and each staged row's partition.
+// A missing value (masked, or NaN) is written as NaN, so pass 4 needs the value only. A
+// key equal to the tables' empty mark is counted in `errors` (it still moves, and pass 4
+// leaves it out).
+template <int BlockSize, int RowsPerThread>
 __global__ void __launch_bounds__(BlockSize)
     partition_scatter(column_view<std::int64_t> keys, group_values values, int partitions, int bits,
                       const std::uint32_t* offsets, longlong2* records, std::uint32_t* errors) {
-  extern __shared__ std::uint32_t next_row_of_partition[];
-  for (int p = threadIdx.x; p < partitions; p += BlockSize) {
-    next_row_of_partition[p] = offsets[static_cast<std::int64_t>(p) * gridDim.x + blockIdx.x];
-  }
-  __syncthreads();
-  const row_range mine = block_rows(keys.size);
+  constexpr int tile_rows = BlockSize * RowsPerThread;
+  using block_scan = cub::BlockScan<std::uint32_t, BlockSize>;
+  __shared__ typename block_scan::TempStorage scan_storage;
+  extern __shared__ longlong2 staged[];  // [tile_rows * pieces]
   const int pieces = record_pieces(values.count);
+  auto* next = reinterpret_cast<std::uint32_t*>(staged + tile_rows * pieces);
+  std::uint32_t* count = next + partitions;
+  std::uint32_t* start = count + partitions;
+  auto* staged_partition = reinterpret_cast<std::uint16_t*>(start + partitions);  // partitions <= 8192
+  for (int p = threadIdx.x; p < partitions; p += BlockSize) {
+    next[p] = offsets[static_cast<std::int64_t>(p) * gridDim.x + blockIdx.x];
+    count[p] = 0;
+  }
+  const row_range mine = block_rows(keys.size);
   std::uint32_t empty_marks = 0;
-  for (std::int64_t base = mine.begin; base < mine.end; base += partition_rows_per_step * BlockSize) {
-    record_row row[partition_rows_per_step];
+  for (std::int64_t base = mine.begin; base < mine.end; base += tile_rows) {
+    // [/snippet:partition_scatter]
+    // [snippet:partition_scatter_tile]
+    record_row row[RowsPerThread];
+    std::uint32_t partition[RowsPerThread], rank[RowsPerThread];
 #pragma unroll
-    for (int j = 0; j < partition_rows_per_step; ++j) {  // all the loads first
+    for (int j = 0; j < RowsPerThread; ++j) {  // all the loads first; read once: evict first
       const std::int64_t i = base + j * BlockSize + threadIdx.x;
       const bool inside = i < mine.end;
-      row[j].key = inside ? keys.data[i] : 0;
+      row[j].key = inside ? __ldcs(keys.data + i) : 0;
 #pragma unroll  // to the compile-time maximum: values.column[] stays out of local memory
       for (int v = 0; v < max_group_values; ++v) {
         row[j].x[v] = 0.0;
         if (v >= values.count || !inside) continue;
-        const double value = values.column[v].data[i];
+        const double value = __ldcs(values.column[v].data + i);
         row[j].x[v] = values.column[v].present(i, value) ? value : nan_value();
       }
     }
+    __syncthreads();  // the last tile's writers are done with count[], start[] and staged[]
 #pragma unroll
-    for (int j = 0; j < partition_rows_per_step; ++j) {
+    for (int j = 0; j < RowsPerThread; ++j) {
       if (base + j * BlockSize + threadIdx.x >= mine.end) continue;
-      const std::uint32_t at = atomicAdd(&next_row_of_partition[partition_of(row[j].key, bits)], 1u);
-      store_record(records, at, pieces, row[j]);
+      partition[j] = partition_of(row[j].key, bits);
+      rank[j] = atomicAdd(&count[partition[j]], 1u);  // this row's place among its partition's
       if (row[j].key == sparse_table::empty_key) ++empty_marks;
     }
+    __syncthreads();
+    std::uint32_t carry = 0;  // start[] = exclusive sum of count[], BlockSize partitions at a time
+    for (int first = 0; first < partitions; first += BlockSize) {
+      const int p = first + static_cast<int>(threadIdx.x);
+      std::uint32_t before = 0, total = 0;
+      block_scan(scan_storage).ExclusiveSum(p < partitions ? count[p] : 0u, before, total);
+      if (p < partitions) start[p] = carry + before;
+      carry += total;
+      __syncthreads();  // scan_storage is used again
+    }
+#pragma unroll
+    for (int j = 0; j < RowsPerThread; ++j) {
+      if (base + j * BlockSize + threadIdx.x >= mine.end) continue;
+      const std::uint32_t at = start[partition[j]] + rank[j];
+      store_record(staged, at, pieces, row[j]);
+      staged_partition[at] = static_cast<std::uint16_t>(partition[j]);
+    }
+    __syncthreads();
+    // Staged record s belongs to partition q = staged_partition[s]; it is the
+    // (s - start[q])-th of q's rows in this tile: consecutive s, consecutive places.
+    const int rows_here = static_cast<int>(carry);
+    for (int e = threadIdx.x; e < rows_here * pieces; e += BlockSize) {
+      const int s = e / pieces, k = e % pieces;
+      const std::uint32_t q = staged_partition[s];
+      const std::int64_t at = static_cast<std::int64_t>(next[q]) + (s - static_cast<int>(start[q]));
+      records[at * pieces + k] = staged[e];
+    }
+    __syncthreads();  // every place read before next[] moves on
+    for (int p = threadIdx.x; p < partitions; p += BlockSize) {
+      next[p] += count[p];
+      count[p] = 0;
+    }
+    // [/snippet:partition_scatter_tile]
   }
   if (empty_marks > 0) atomicAdd(errors, empty_marks);
 }
-// [/snippet:partition_scatter]
+
+// The scatter's dynamic shared memory (partition_scatter's layout).
+__host__ __device__ constexpr std::size_t scatter_shared_bytes(int tile_rows, int partitions, int values) {
+  return static_cast<std::size_t>(tile_rows) * record_pieces(values) * sizeof(longlong2) +
+         3 * static_cast<std::size_t>(partitions) * sizeof(std::uint32_t) + tile_rows * sizeof(std::uint16_t);
+}
 
 // [snippet:partition_aggregate]
 // Pass 4, one block per partition. Partition p's rows are [offsets[p * scatter_blocks],
@@ -209,7 +257,7 @@ __global__ void __launch_bounds__(BlockSize)
 // table and sums the whole partition into the global `fallback` table instead: a key
 // lives in one partition only, so it is summed in one table only. `fallbacks` counts
 // such partitions; a full fallback table counts in `errors`.
-template <int BlockSize>
+template <int BlockSize, int RowsPerThread>
 __global__ void __launch_bounds__(BlockSize)
     partition_aggregate(const longlong2* records, int values, const std::uint32_t* offsets, int scatter_blocks,
                         int table_slots, sparse_table fallback, std::int64_t max_groups, sparse_groups_output out,
@@ -255,18 +303,23 @@ __global__ void __launch_bounds__(BlockSize)
   };
   // [/snippet:partition_sum_in_shared]
   // [snippet:partition_sum_loop]
-  // Tiles of 2 x BlockSize rows, two rows a thread, both loaded before either is added
-  // (twice the bytes in flight). Every thread walks every tile, so after each the block
-  // can agree whether the table is full: one barrier that also ORs, no flag in shared
-  // memory that one thread polls while another sets it (racecheck: a race).
+  // Tiles of RowsPerThread x BlockSize rows, all of a thread's rows loaded before any is
+  // added (more bytes in flight; each record is read once: evict first). Every thread
+  // walks every tile, so after each the block can agree whether the table is full: one
+  // barrier that also ORs, no flag in shared memory that one thread polls while another
+  // sets it (racecheck: a race).
   bool table_full = false;
-  for (std::int64_t tile = begin; tile < end; tile += 2 * BlockSize) {
-    const std::int64_t i = tile + threadIdx.x;
-    record_row first = {sparse_table::empty_key, {}};  // past the end: a key the table skips
-    record_row second = {sparse_table::empty_key, {}};
-    if (i < end) first = load_record(records, i, pieces);
-    if (i + BlockSize < end) second = load_record(records, i + BlockSize, pieces);
-    const bool fits = sum_in_shared(first) && sum_in_shared(second);
+  for (std::int64_t tile = begin; tile < end; tile += RowsPerThread * BlockSize) {
+    record_row row[RowsPerThread];
+#pragma unroll
+    for (int j = 0; j < RowsPerThread; ++j) {
+      const std::int64_t i = tile + j * BlockSize + threadIdx.x;
+      row[j] = i < end ? load_record(records, i, pieces)
+                       : record_row{sparse_table::empty_key, {}};  // past the end: a key the table skips
+    }
+    bool fits = true;
+#pragma unroll
+    for (int j = 0; j < RowsPerThread; ++j) fits = sum_in_shared(row[j]) && fits;
     if (__syncthreads_or(!fits)) {  // some thread's key found the table full
       table_full = true;
       break;

@@ -4,15 +4,12 @@
 //
 // What it should cost, 20M rows, 1M keys, one value column (H200, ~4 TB/s):
 //   pass 1 reads the keys                          160 MB   0.04 ms
-//   pass 3 reads keys and values, writes records   640 MB   0.16 ms (one 16-byte write a row)
+//   pass 3 reads keys and values, writes records   640 MB   0.16 ms (whole sectors: staged)
 //   pass 4 reads them again, writes 1M groups      348 MB   0.09 ms
-//   the scan (2048 x 132 counts, in L2)                     ~0.005 ms
-// ~1.15 GB moved: ~0.29 ms if every pass ran at the copy rate. The shared-memory
-// atomics (one per row in passes 1 and 3; a probe and two adds per row in pass 4,
-// doubles by compare-and-swap) are spread over 132 SMs at a few per clock each:
-// ~0.02-0.05 ms if they do not hide behind the loads. Prediction: 0.33-0.40 ms, against
-// 0.707 ms for the hash version. The risk is pass 3's scattered writes: if L2 does not
-// merge them into whole sectors, its 320 MB of writes cost up to twice as much.
+//   the scan (512 x 264 counts, in L2)                      ~0.005 ms
+// ~1.15 GB moved: ~0.29 ms if every pass ran at the copy rate. The first version (2048
+// partitions, records written as they came, 256-thread blocks with 1024-slot tables)
+// took 1.52 ms: see docs/perf-notes.md, "The partitioned groupby, staged".
 #include <cub/device/device_scan.cuh>
 
 #include <algorithm>
@@ -30,11 +27,22 @@ namespace gpulab::dataframe {
 
 namespace {
 
-constexpr int pass_block_size = 1024;       // passes 1 and 3: one block per SM (partition_scatter says why)
-constexpr int aggregate_block_size = 256;   // pass 4: one block per partition
+// Passes 1 and 3: two 512-thread blocks per SM, so that one block's loads overlap the
+// other's sorting and writing (pass 3 works a tile at a time, between barriers).
+constexpr int pass_block_size = 512;
+constexpr int pass_blocks_per_sm = 2;
+constexpr int scatter_rows_per_thread = 4;  // a tile of 2048 rows
+constexpr int scatter_tile_rows = pass_block_size * scatter_rows_per_thread;
+constexpr int aggregate_block_size = 512;   // pass 4: one block per partition, two per SM
+constexpr int aggregate_rows_per_thread = 4;
+constexpr int fallback_block_size = 256;
 constexpr int min_rows_per_pass_block = 4096;
-constexpr std::int64_t max_rows_per_partition = 16384;  // on average: enough blocks in pass 4
-constexpr std::size_t table_bytes_budget = 32 * 1024;   // a partition's shared-memory table
+constexpr std::int64_t max_rows_per_partition = 65536;   // on average: enough blocks in pass 4
+constexpr std::size_t table_bytes_budget = 96 * 1024;    // a partition's shared-memory table: two per SM
+
+constexpr auto histogram_kernel = kernels::partition_histogram<pass_block_size>;
+constexpr auto scatter_kernel = kernels::partition_scatter<pass_block_size, scatter_rows_per_thread>;
+constexpr auto aggregate_kernel = kernels::partition_aggregate<aggregate_block_size, aggregate_rows_per_thread>;
 
 std::size_t table_bytes(int slots, int values) {
   return static_cast<std::size_t>(slots) * (sizeof(std::int64_t) + values * (sizeof(double) + sizeof(std::uint32_t)));
@@ -84,7 +92,7 @@ namespace detail {
 
 int partition_pass_blocks(std::int64_t rows) {
   const std::int64_t for_rows = std::max<std::int64_t>(1, (rows + min_rows_per_pass_block - 1) / min_rows_per_pass_block);
-  return static_cast<int>(std::min<std::int64_t>({for_rows, sm_count(), max_partition_pass_blocks}));
+  return static_cast<int>(std::min<std::int64_t>({for_rows, pass_blocks_per_sm * sm_count(), max_partition_pass_blocks}));
 }
 
 std::size_t partitioned_bytes_needed(std::int64_t rows, std::int64_t max_groups, int values) {
@@ -110,7 +118,7 @@ void prepare_partitioned_workspace(groupby_workspace& work, cuda::stream_ref s) 
   work.cub_scratch = device_buffer<std::byte>(std::max<std::size_t>(scan_bytes(static_cast<std::int64_t>(items)), 1), s);
   // The fallback table starts empty; after that, pass 5 leaves it empty (fallback_read_out).
   const kernels::sparse_table fallback = fallback_table_of(work);
-  kernels::hash_table_clear<<<blocks_for(fallback.capacity, aggregate_block_size), aggregate_block_size, 0,
+  kernels::hash_table_clear<<<blocks_for(fallback.capacity, fallback_block_size), fallback_block_size, 0,
                               s.get()>>>(fallback, work.values(), work.errors.data(), nullptr);
   GPULAB_CHECK_LAUNCH();
 }
@@ -137,25 +145,32 @@ void group_sums_partitioned_async(column_view<std::int64_t> keys, std::span<cons
   const std::size_t counters_bytes = static_cast<std::size_t>(plan.partitions) * sizeof(std::uint32_t);
 
   // [snippet:partitioned_passes]
-  kernels::partition_histogram<pass_block_size><<<blocks, pass_block_size, counters_bytes, s.get()>>>(
+  histogram_kernel<<<blocks, pass_block_size, counters_bytes, s.get()>>>(
       keys, plan.partitions, plan.bits, work.partition_block_rows.data(), out.group_count, work.errors.data(),
       work.partition_fallbacks.data());
   GPULAB_CHECK_LAUNCH();
   std::size_t bytes = work.cub_scratch.size();
   GPULAB_CUDA_TRY(cub::DeviceScan::ExclusiveSum(work.cub_scratch.data(), bytes, work.partition_block_rows.data(),
                                                 work.partition_offsets.data(), static_cast<int>(items), s.get()));
-  kernels::partition_scatter<pass_block_size><<<blocks, pass_block_size, counters_bytes, s.get()>>>(
+  // Past 48 KiB of dynamic shared memory a kernel must say so before its launch (set at
+  // each run: another workspace may have set a smaller size since).
+  const std::size_t scatter_shared = kernels::scatter_shared_bytes(scatter_tile_rows, plan.partitions, packed.count);
+  const std::size_t table_shared = table_bytes(plan.table_slots, packed.count);
+  GPULAB_CUDA_TRY(cudaFuncSetAttribute(scatter_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                       static_cast<int>(scatter_shared)));
+  GPULAB_CUDA_TRY(cudaFuncSetAttribute(aggregate_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                       static_cast<int>(table_shared)));
+  scatter_kernel<<<blocks, pass_block_size, scatter_shared, s.get()>>>(
       keys, packed, plan.partitions, plan.bits, work.partition_offsets.data(), records, work.errors.data());
   GPULAB_CHECK_LAUNCH();
   const kernels::sparse_table fallback = fallback_table_of(work);
-  kernels::partition_aggregate<aggregate_block_size>
-      <<<plan.partitions, aggregate_block_size, table_bytes(plan.table_slots, packed.count), s.get()>>>(
-          records, packed.count, work.partition_offsets.data(), blocks, plan.table_slots, fallback, work.max_groups(), out,
-          work.errors.data(), work.partition_fallbacks.data());
+  aggregate_kernel<<<plan.partitions, aggregate_block_size, table_shared, s.get()>>>(
+      records, packed.count, work.partition_offsets.data(), blocks, plan.table_slots, fallback, work.max_groups(), out,
+      work.errors.data(), work.partition_fallbacks.data());
   GPULAB_CHECK_LAUNCH();
-  const unsigned read_out_blocks = std::min<unsigned>(blocks_for(fallback.capacity, aggregate_block_size),
+  const unsigned read_out_blocks = std::min<unsigned>(blocks_for(fallback.capacity, fallback_block_size),
                                                       static_cast<unsigned>(4 * sm_count()));
-  kernels::fallback_read_out<aggregate_block_size><<<read_out_blocks, aggregate_block_size, 0, s.get()>>>(
+  kernels::fallback_read_out<fallback_block_size><<<read_out_blocks, fallback_block_size, 0, s.get()>>>(
       fallback, work.partition_fallbacks.data(), work.max_groups(), packed.count, out);
   GPULAB_CHECK_LAUNCH();
   // [/snippet:partitioned_passes]

@@ -102,22 +102,22 @@ TEST(dataframe_module, BadSizesAndBackendsAreRefusedBeforeAnyGpuWork) {
   for (const gpulab::case_entry& e : m.cases) EXPECT_THROW(e.make(with_size(0)), gpulab::usage_error) << e.name;
 }
 
-// The partitioned groupby's plan, as groupby.hpp states its rule: tables within 32 KiB,
-// on average at most table_slots / 2 keys and 16384 rows a partition, a power of two <= 8192.
+// The partitioned groupby's plan, as groupby.hpp states its rule: tables within 96 KiB,
+// on average at most table_slots / 2 keys and 65536 rows a partition, a power of two <= 8192.
 TEST(dataframe_partitioned_plan, FollowsItsStatedRule) {
   using gpulab::dataframe::plan_partitions;
   const auto course = plan_partitions(20'000'000, 1'000'000, 1);  // the case: 1M keys
-  EXPECT_EQ(course.table_slots, 1024);
-  EXPECT_EQ(course.partitions, 2048);  // 1M / 512 = 1953.1 -> 2048, ~490 keys each
-  EXPECT_EQ(course.bits, 11);
-  EXPECT_EQ(plan_partitions(20'000'000, 1'000'000, 2).table_slots, 1024);  // 1024 x 32 bytes
-  EXPECT_EQ(plan_partitions(20'000'000, 1'000'000, 3).table_slots, 512);   // 1024 x 44 > 32 KiB
-  EXPECT_EQ(plan_partitions(20'000'000, 1'000'000, 4).table_slots, 512);
-  EXPECT_EQ(plan_partitions(20'000'000, 1'000'000, 4).partitions, 4096);   // 1M / 256 = 3906.25
+  EXPECT_EQ(course.table_slots, 4096);
+  EXPECT_EQ(course.partitions, 512);  // 1M / 2048 = 488.3 -> 512, ~1950 keys each
+  EXPECT_EQ(course.bits, 9);
+  EXPECT_EQ(plan_partitions(20'000'000, 1'000'000, 2).table_slots, 2048);  // 2048 x 32 bytes
+  EXPECT_EQ(plan_partitions(20'000'000, 1'000'000, 3).table_slots, 2048);  // 2048 x 44 bytes
+  EXPECT_EQ(plan_partitions(20'000'000, 1'000'000, 4).table_slots, 1024);  // 2048 x 56 > 96 KiB
+  EXPECT_EQ(plan_partitions(20'000'000, 1'000'000, 4).partitions, 2048);   // 1M / 512 = 1953.1
   const auto one = plan_partitions(1001, 1, 1);  // one partition: no bits of the hash
   EXPECT_EQ(one.partitions, 1);
   EXPECT_EQ(one.bits, 0);
-  EXPECT_EQ(plan_partitions(1'000'000, 37, 1).partitions, 64);        // by rows: 1M / 16384 = 61.03
+  EXPECT_EQ(plan_partitions(4'000'000, 37, 1).partitions, 64);        // by rows: 4M / 65536 = 61.04
   EXPECT_EQ(plan_partitions(20'000'000, 100'000'000, 1).partitions, gpulab::dataframe::max_partitions);
   EXPECT_THROW((void)plan_partitions(1000, 10, 0), gpulab::usage_error);
   EXPECT_THROW((void)plan_partitions(1000, 10, gpulab::dataframe::max_group_values + 1), gpulab::usage_error);
@@ -125,7 +125,7 @@ TEST(dataframe_partitioned_plan, FollowsItsStatedRule) {
 
 TEST(dataframe_partitioned_plan, KeysSpreadEvenlyOverThePartitions) {
   using namespace gpulab::dataframe;
-  const partition_plan plan = plan_partitions(1'000'000, 64 * 512, 1);
+  const partition_plan plan = plan_partitions(1'000'000, 64 * 2048, 1);
   ASSERT_EQ(plan.partitions, 64);
   std::vector<int> keys_in(static_cast<std::size_t>(plan.partitions), 0);
   for (std::int64_t key = -50'000; key < 50'000; ++key) {  // neighbouring keys: the hash must spread them

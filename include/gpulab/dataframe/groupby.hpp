@@ -46,14 +46,14 @@ inline constexpr int max_privatized_slots = 32;  // values x groups: one shared-
 
 // The partitioned version's plan, fixed when its workspace is made. Each partition is
 // summed in a shared-memory table of `table_slots` slots (8 bytes of key + 12 per value
-// column each): the largest power of two within 32 KiB, so 1024 for 1-2 value columns,
-// 512 for 3-4. `partitions` = 2^bits, the least power of two with, on average, at most
-// table_slots / 2 keys (max_groups / partitions: a load <= 1/2 keeps probes short, and
-// leaves room for the partitions that get more than their share) and at most 16384 rows
-// a partition (enough blocks for the GPU with few groups); at most 8192 (the counters of
-// passes 1 and 3 live in shared memory). 20M rows, 1M groups, 1 value: 1024 slots, 2048
-// partitions of ~490 keys. Past 8192 x 512 = 4M groups the partitions overflow their
-// tables and fall back to the global one: right, but slow.
+// column each): the largest power of two within 96 KiB (two blocks an SM), so 4096 for
+// 1 value column, 2048 for 2-3, 1024 for 4. `partitions` = 2^bits, the least power of
+// two with, on average, at most table_slots / 2 keys (max_groups / partitions: a load
+// <= 1/2 keeps probes short, and leaves room for the partitions that get more than their
+// share) and at most 65536 rows a partition (enough blocks for the GPU with few groups);
+// at most 8192 (the counters of passes 1 and 3 live in shared memory). 20M rows, 1M
+// groups, 1 value: 4096 slots, 512 partitions of ~1950 keys. Past 8192 x 2048 = 16M groups
+// the partitions overflow their tables and fall back to the global one: right, but slow.
 struct partition_plan {
   int table_slots = 0;
   int partitions = 0;
@@ -110,9 +110,10 @@ class groupby_workspace {
   device_buffer<std::int32_t> run_count;               // sort: how many runs
   device_buffer<std::byte> cub_scratch;
   device_buffer<std::byte> table_keys;                 // hash (partitioned: its fallback): the slots' keys
-  device_buffer<double> table_sums;                    // hash: [v * capacity + slot]
+  device_buffer<double> table_sums;                    // hash: [v * capacity + slot]; privatized: running totals
   device_buffer<std::uint32_t> table_counts;
   device_buffer<std::uint32_t> errors;
+  device_buffer<unsigned> blocks_done;                 // privatized: which block finishes last
   device_buffer<std::byte> partition_records;          // partitioned: each row's key and values, in partition order
   device_buffer<std::uint32_t> partition_block_rows;   // partitioned: partitions x blocks + 1 counts
   device_buffer<std::uint32_t> partition_offsets;      // partitioned: their exclusive sum
