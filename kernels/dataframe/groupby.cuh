@@ -70,7 +70,7 @@ struct privatized_totals {
   unsigned* blocks_done;
 };
 
-template <int BlockSize>
+template <int BlockSize, int Quads, int MaxValues>
 __global__ void __launch_bounds__(BlockSize, 1024 / BlockSize)
     group_sums_privatized(column_view<std::int32_t> codes, int groups, group_values values,
                           privatized_totals totals, group_sums_output out) {
@@ -90,7 +90,7 @@ __global__ void __launch_bounds__(BlockSize, 1024 / BlockSize)
   auto add_row = [&](std::int64_t i, std::int32_t c, const double* x) {
     if (!dense_key(codes, groups, i, c)) return;
 #pragma unroll
-    for (int v = 0; v < max_group_values; ++v) {
+    for (int v = 0; v < MaxValues; ++v) {
       if (v >= values.count || !values.column[v].present(i, x[v])) continue;
       my_sums[(v * groups + c) * BlockSize + threadIdx.x] += x[v];
       ++my_counts[(v * groups + c) * BlockSize + threadIdx.x];
@@ -98,27 +98,44 @@ __global__ void __launch_bounds__(BlockSize, 1024 / BlockSize)
   };
   // [/snippet:group_sums_add_row]
   // [snippet:group_sums_loop]
-  const std::int64_t quads = codes.size / 4;
-  for (std::int64_t q = global_thread_id(); q < quads; q += grid_thread_count()) {
-    const four<std::int32_t> c = load_four(codes.data, q);  // all loads of four rows, then the adds
-    four<double> x[max_group_values];
-#pragma unroll
-    for (int v = 0; v < max_group_values; ++v) {
-      if (v < values.count) x[v] = load_four(values.column[v].data, q);
-    }
+  const std::int64_t quads = codes.size / 4, stride = grid_thread_count();
+  std::int64_t q = global_thread_id();
+  auto add_quad = [&](std::int64_t at, const four<std::int32_t>& c, const four<double>* x) {
 #pragma unroll
     for (int k = 0; k < 4; ++k) {
-      double row[max_group_values];
+      double row[MaxValues];
 #pragma unroll
-      for (int v = 0; v < max_group_values; ++v) row[v] = v < values.count ? x[v].v[k] : 0.0;
-      add_row(4 * q + k, c.v[k], row);
+      for (int v = 0; v < MaxValues; ++v) row[v] = v < values.count ? x[v].v[k] : 0.0;
+      add_row(4 * at + k, c.v[k], row);
     }
+  };
+  for (; q + (Quads - 1) * stride < quads; q += Quads * stride) {
+    four<std::int32_t> c[Quads];  // all loads of Quads x 4 rows, then the adds
+    four<double> x[Quads][MaxValues];
+#pragma unroll
+    for (int u = 0; u < Quads; ++u) {
+      c[u] = load_four(codes.data, q + u * stride);
+#pragma unroll
+      for (int v = 0; v < MaxValues; ++v) {
+        if (v < values.count) x[u][v] = load_four(values.column[v].data, q + u * stride);
+      }
+    }
+#pragma unroll
+    for (int u = 0; u < Quads; ++u) add_quad(q + u * stride, c[u], x[u]);
+  }
+  for (; q < quads; q += stride) {
+    four<double> x[MaxValues];
+#pragma unroll
+    for (int v = 0; v < MaxValues; ++v) {
+      if (v < values.count) x[v] = load_four(values.column[v].data, q);
+    }
+    add_quad(q, load_four(codes.data, q), x);
   }
   const std::int64_t tail = 4 * quads + threadIdx.x;  // the last size % 4 rows, by block 0
   if (blockIdx.x == 0 && tail < codes.size) {
-    double row[max_group_values];
+    double row[MaxValues];
 #pragma unroll
-    for (int v = 0; v < max_group_values; ++v) {
+    for (int v = 0; v < MaxValues; ++v) {
       row[v] = v < values.count ? values.column[v].data[tail] : 0.0;
     }
     add_row(tail, codes.data[tail], row);

@@ -55,7 +55,7 @@ __device__ __forceinline__ column_stats load_partial(const column_stats* p) {
 }
 
 // [snippet:column_stats]
-template <class T>
+template <class T, int Quads>
 __global__ void column_stats_kernel(column_view<T> x, double centre, column_stats* partials,
                                     unsigned* blocks_done, column_stats* result) {
   column_stats mine;
@@ -65,16 +65,18 @@ __global__ void column_stats_kernel(column_view<T> x, double centre, column_stat
       if (x.present(4 * q + k, v.v[k])) mine.add(static_cast<double>(v.v[k]), centre);
     }
   };
-  // Two quads a step, both loaded before either is added: 64 bytes in flight a thread
-  // (16-byte loads), twice what one quad a step keeps waiting for DRAM.
+  // Quads a step, all loaded before any is added: Quads x 32 bytes in flight a thread
+  // (16-byte loads) for doubles, where one quad a step keeps too few waiting for DRAM.
   const std::int64_t quads = x.size / 4, stride = grid_thread_count();
   std::int64_t q = global_thread_id();
-  for (; q + stride < quads; q += 2 * stride) {
-    const four<T> first = load_four(x.data, q), second = load_four(x.data, q + stride);
-    add_quad(q, first);
-    add_quad(q + stride, second);
+  for (; q + (Quads - 1) * stride < quads; q += Quads * stride) {
+    four<T> v[Quads];
+#pragma unroll
+    for (int u = 0; u < Quads; ++u) v[u] = load_four(x.data, q + u * stride);
+#pragma unroll
+    for (int u = 0; u < Quads; ++u) add_quad(q + u * stride, v[u]);
   }
-  if (q < quads) add_quad(q, load_four(x.data, q));
+  for (; q < quads; q += stride) add_quad(q, load_four(x.data, q));
   const std::int64_t tail = 4 * quads + threadIdx.x;  // the last size % 4 rows, by block 0
   if (blockIdx.x == 0 && tail < x.size && x.present(tail, x.data[tail])) {
     mine.add(static_cast<double>(x.data[tail]), centre);

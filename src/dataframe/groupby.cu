@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <string>
 
@@ -308,7 +309,14 @@ void group_sums_dense_async(groupby_version v, column_view<std::int32_t> codes, 
     case groupby_version::privatized: {  // one launch, even for 0 rows: its last block writes the outputs
       const std::size_t shared = static_cast<std::size_t>(slots) * privatized_block_size *
                                  (sizeof(double) + sizeof(std::uint32_t));
-      const auto kernel = kernels::group_sums_privatized<privatized_block_size>;
+      // EXPERIMENT (next-gpu11 only): quads a step from the environment.
+      const char* quads = std::getenv("GPULAB_EXP_PRIVATIZED_QUADS");
+      const bool two = quads && std::atoi(quads) == 2;
+      const auto kernel = packed.count == 1
+                              ? (two ? kernels::group_sums_privatized<privatized_block_size, 2, 1>
+                                     : kernels::group_sums_privatized<privatized_block_size, 1, 1>)
+                              : (two ? kernels::group_sums_privatized<privatized_block_size, 2, max_group_values>
+                                     : kernels::group_sums_privatized<privatized_block_size, 1, max_group_values>);
       const unsigned grid = occupancy_grid_size(kernel, privatized_block_size, shared);
       const kernels::privatized_totals totals{work.table_sums.data(), work.table_counts.data(), work.blocks_done.data()};
       kernel<<<grid, privatized_block_size, shared, s.get()>>>(codes, groups, packed, totals, out);

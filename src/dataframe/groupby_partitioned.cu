@@ -13,6 +13,7 @@
 #include <cub/device/device_scan.cuh>
 
 #include <algorithm>
+#include <cstdlib>
 #include <bit>
 #include <string>
 
@@ -160,11 +161,24 @@ void group_sums_partitioned_async(column_view<std::int64_t> keys, std::span<cons
                                        static_cast<int>(scatter_shared)));
   GPULAB_CUDA_TRY(cudaFuncSetAttribute(aggregate_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                        static_cast<int>(table_shared)));
-  scatter_kernel<<<blocks, pass_block_size, scatter_shared, s.get()>>>(
+  // EXPERIMENT (next-gpu11 only): rows a thread per tile, from the environment.
+  const char* srows = std::getenv("GPULAB_EXP_SCATTER_ROWS");
+  const char* arows = std::getenv("GPULAB_EXP_AGGREGATE_ROWS");
+  const int scatter_rows = srows ? std::atoi(srows) : scatter_rows_per_thread;
+  const int aggregate_rows = arows ? std::atoi(arows) : aggregate_rows_per_thread;
+  auto scatter_pick = scatter_rows == 2 ? kernels::partition_scatter<pass_block_size, 2>
+                    : scatter_rows == 1 ? kernels::partition_scatter<pass_block_size, 1> : scatter_kernel;
+  auto aggregate_pick = aggregate_rows == 2 ? kernels::partition_aggregate<aggregate_block_size, 2>
+                      : aggregate_rows == 1 ? kernels::partition_aggregate<aggregate_block_size, 1> : aggregate_kernel;
+  GPULAB_CUDA_TRY(cudaFuncSetAttribute(scatter_pick, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                       static_cast<int>(scatter_shared)));
+  GPULAB_CUDA_TRY(cudaFuncSetAttribute(aggregate_pick, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                       static_cast<int>(table_shared)));
+  scatter_pick<<<blocks, pass_block_size, scatter_shared, s.get()>>>(
       keys, packed, plan.partitions, plan.bits, work.partition_offsets.data(), records, work.errors.data());
   GPULAB_CHECK_LAUNCH();
   const kernels::sparse_table fallback = fallback_table_of(work);
-  aggregate_kernel<<<plan.partitions, aggregate_block_size, table_shared, s.get()>>>(
+  aggregate_pick<<<plan.partitions, aggregate_block_size, table_shared, s.get()>>>(
       records, packed.count, work.partition_offsets.data(), blocks, plan.table_slots, fallback, work.max_groups(), out,
       work.errors.data(), work.partition_fallbacks.data());
   GPULAB_CHECK_LAUNCH();
