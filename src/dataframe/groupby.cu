@@ -318,6 +318,15 @@ void group_sums_dense_async(groupby_version v, column_view<std::int32_t> codes, 
                               : (two ? kernels::group_sums_privatized<privatized_block_size, 2, max_group_values>
                                      : kernels::group_sums_privatized<privatized_block_size, 1, max_group_values>);
       const unsigned grid = occupancy_grid_size(kernel, privatized_block_size, shared);
+      if (std::getenv("GPULAB_EXP_PRIVATIZED_OLD") != nullptr) {  // EXPERIMENT (next-gpu11): the A/B
+        GPULAB_CUDA_TRY(cudaMemsetAsync(out.sums, 0, slots * sizeof(double), s.get()));
+        GPULAB_CUDA_TRY(cudaMemsetAsync(out.counts, 0, slots * sizeof(std::uint32_t), s.get()));
+        kernel<<<grid, privatized_block_size, shared, s.get()>>>(codes, groups, packed,
+                                                                 {out.sums, out.counts, nullptr}, out);
+        kernels::group_means<<<slot_blocks, block_size, 0, s.get()>>>(out.sums, out.counts, out.means, slots);
+        GPULAB_CHECK_LAUNCH();
+        return;
+      }
       const kernels::privatized_totals totals{work.table_sums.data(), work.table_counts.data(), work.blocks_done.data()};
       kernel<<<grid, privatized_block_size, shared, s.get()>>>(codes, groups, packed, totals, out);
       GPULAB_CHECK_LAUNCH();

@@ -32,10 +32,10 @@ namespace {
 // other's sorting and writing (pass 3 works a tile at a time, between barriers).
 constexpr int pass_block_size = 512;
 constexpr int pass_blocks_per_sm = 2;
-constexpr int scatter_rows_per_thread = 4;  // a tile of 2048 rows
-constexpr int scatter_tile_rows = pass_block_size * scatter_rows_per_thread;
+constexpr int scatter_rows_per_thread = 2;  // a tile of 1024 rows
+constexpr int max_scatter_tile_rows = pass_block_size * 4;  // EXPERIMENT: the largest tile the switch may pick
 constexpr int aggregate_block_size = 512;   // pass 4: one block per partition, two per SM
-constexpr int aggregate_rows_per_thread = 4;
+constexpr int aggregate_rows_per_thread = 2;
 constexpr int fallback_block_size = 256;
 constexpr int min_rows_per_pass_block = 4096;
 constexpr std::int64_t max_rows_per_partition = 65536;   // on average: enough blocks in pass 4
@@ -155,7 +155,7 @@ void group_sums_partitioned_async(column_view<std::int64_t> keys, std::span<cons
                                                 work.partition_offsets.data(), static_cast<int>(items), s.get()));
   // Past 48 KiB of dynamic shared memory a kernel must say so before its launch (set at
   // each run: another workspace may have set a smaller size since).
-  const std::size_t scatter_shared = kernels::scatter_shared_bytes(scatter_tile_rows, plan.partitions, packed.count);
+  const std::size_t scatter_shared = kernels::scatter_shared_bytes(max_scatter_tile_rows, plan.partitions, packed.count);
   const std::size_t table_shared = table_bytes(plan.table_slots, packed.count);
   GPULAB_CUDA_TRY(cudaFuncSetAttribute(scatter_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                        static_cast<int>(scatter_shared)));
@@ -166,9 +166,9 @@ void group_sums_partitioned_async(column_view<std::int64_t> keys, std::span<cons
   const char* arows = std::getenv("GPULAB_EXP_AGGREGATE_ROWS");
   const int scatter_rows = srows ? std::atoi(srows) : scatter_rows_per_thread;
   const int aggregate_rows = arows ? std::atoi(arows) : aggregate_rows_per_thread;
-  auto scatter_pick = scatter_rows == 2 ? kernels::partition_scatter<pass_block_size, 2>
+  auto scatter_pick = scatter_rows == 4 ? kernels::partition_scatter<pass_block_size, 4>
                     : scatter_rows == 1 ? kernels::partition_scatter<pass_block_size, 1> : scatter_kernel;
-  auto aggregate_pick = aggregate_rows == 2 ? kernels::partition_aggregate<aggregate_block_size, 2>
+  auto aggregate_pick = aggregate_rows == 4 ? kernels::partition_aggregate<aggregate_block_size, 4>
                       : aggregate_rows == 1 ? kernels::partition_aggregate<aggregate_block_size, 1> : aggregate_kernel;
   GPULAB_CUDA_TRY(cudaFuncSetAttribute(scatter_pick, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                        static_cast<int>(scatter_shared)));
