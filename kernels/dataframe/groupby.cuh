@@ -8,8 +8,7 @@
 //                              shared memory and adds to it with plain loads and stores
 //                              (shared-memory atomics on doubles are compare-and-swap
 //                              loops); at the end the block merges its threads' copies
-//                              and adds each slot to global memory once; the last block
-//                              to finish writes the sums, counts and means (one launch).
+//                              and adds each slot to global memory once.
 //
 // And the last steps of the sort and hash versions (groupby.cu): turning runs of
 // sorted keys, or hash-table slots, into the outputs.
@@ -62,18 +61,10 @@ static __global__ void group_sums_global_atomics(column_view<std::int32_t> codes
 // __launch_bounds__: at least 1024 threads per SM, so at most 64 registers a thread
 // (60 used, no spills: ptxas -v). Left free, ptxas took 76 and an SM ran 768 threads:
 // fewer loads in flight.
-// `totals`: the blocks' running sums and counts, all zero at launch (the workspace
-// starts them at zero, and the last block leaves them so); `blocks_done` likewise.
-struct privatized_totals {
-  double* sums;
-  std::uint32_t* counts;
-  unsigned* blocks_done;
-};
-
-template <int BlockSize, int Quads, int MaxValues>
+template <int BlockSize>
 __global__ void __launch_bounds__(BlockSize, 1024 / BlockSize)
     group_sums_privatized(column_view<std::int32_t> codes, int groups, group_values values,
-                          privatized_totals totals, group_sums_output out) {
+                          double* sums, std::uint32_t* counts) {
   extern __shared__ double shared[];
   const int slots = values.count * groups;
   double* my_sums = shared;
@@ -90,7 +81,7 @@ __global__ void __launch_bounds__(BlockSize, 1024 / BlockSize)
   auto add_row = [&](std::int64_t i, std::int32_t c, const double* x) {
     if (!dense_key(codes, groups, i, c)) return;
 #pragma unroll
-    for (int v = 0; v < MaxValues; ++v) {
+    for (int v = 0; v < max_group_values; ++v) {
       if (v >= values.count || !values.column[v].present(i, x[v])) continue;
       my_sums[(v * groups + c) * BlockSize + threadIdx.x] += x[v];
       ++my_counts[(v * groups + c) * BlockSize + threadIdx.x];
@@ -98,44 +89,27 @@ __global__ void __launch_bounds__(BlockSize, 1024 / BlockSize)
   };
   // [/snippet:group_sums_add_row]
   // [snippet:group_sums_loop]
-  const std::int64_t quads = codes.size / 4, stride = grid_thread_count();
-  std::int64_t q = global_thread_id();
-  auto add_quad = [&](std::int64_t at, const four<std::int32_t>& c, const four<double>* x) {
+  const std::int64_t quads = codes.size / 4;
+  for (std::int64_t q = global_thread_id(); q < quads; q += grid_thread_count()) {
+    const four<std::int32_t> c = load_four(codes.data, q);  // all loads of four rows, then the adds
+    four<double> x[max_group_values];
 #pragma unroll
-    for (int k = 0; k < 4; ++k) {
-      double row[MaxValues];
-#pragma unroll
-      for (int v = 0; v < MaxValues; ++v) row[v] = v < values.count ? x[v].v[k] : 0.0;
-      add_row(4 * at + k, c.v[k], row);
-    }
-  };
-  for (; q + (Quads - 1) * stride < quads; q += Quads * stride) {
-    four<std::int32_t> c[Quads];  // all loads of Quads x 4 rows, then the adds
-    four<double> x[Quads][MaxValues];
-#pragma unroll
-    for (int u = 0; u < Quads; ++u) {
-      c[u] = load_four(codes.data, q + u * stride);
-#pragma unroll
-      for (int v = 0; v < MaxValues; ++v) {
-        if (v < values.count) x[u][v] = load_four(values.column[v].data, q + u * stride);
-      }
-    }
-#pragma unroll
-    for (int u = 0; u < Quads; ++u) add_quad(q + u * stride, c[u], x[u]);
-  }
-  for (; q < quads; q += stride) {
-    four<double> x[MaxValues];
-#pragma unroll
-    for (int v = 0; v < MaxValues; ++v) {
+    for (int v = 0; v < max_group_values; ++v) {
       if (v < values.count) x[v] = load_four(values.column[v].data, q);
     }
-    add_quad(q, load_four(codes.data, q), x);
+#pragma unroll
+    for (int k = 0; k < 4; ++k) {
+      double row[max_group_values];
+#pragma unroll
+      for (int v = 0; v < max_group_values; ++v) row[v] = v < values.count ? x[v].v[k] : 0.0;
+      add_row(4 * q + k, c.v[k], row);
+    }
   }
   const std::int64_t tail = 4 * quads + threadIdx.x;  // the last size % 4 rows, by block 0
   if (blockIdx.x == 0 && tail < codes.size) {
-    double row[MaxValues];
+    double row[max_group_values];
 #pragma unroll
-    for (int v = 0; v < MaxValues; ++v) {
+    for (int v = 0; v < max_group_values; ++v) {
       row[v] = v < values.count ? values.column[v].data[tail] : 0.0;
     }
     add_row(tail, codes.data[tail], row);
@@ -157,39 +131,14 @@ __global__ void __launch_bounds__(BlockSize, 1024 / BlockSize)
       count += __shfl_down_sync(0xffffffff, count, offset);
     }
     if (lane == 0 && count > 0) {  // one atomic per slot per block
-      atomicAdd(&totals.sums[s], sum);
-      atomicAdd(&totals.counts[s], count);
+      atomicAdd(&sums[s], sum);
+      atomicAdd(&counts[s], count);
     }
   }
-  // [/snippet:group_sums_merge]
-  // [snippet:group_sums_last_block]
-  // The last block to finish writes the outputs, and zeroes the totals for the next
-  // launch: no memset before the kernel, no kernel after it for the means (on 20M rows
-  // each launch saved is ~4% of the time).
-  if (totals.blocks_done == nullptr) return;  // EXPERIMENT (next-gpu11): the old way, memsets and group_means
-  __shared__ bool last;
-  __syncthreads();  // every warp's atomics are issued before thread 0 takes a ticket
-  if (threadIdx.x == 0) {
-    __threadfence();  // ... and visible to the block that takes the last ticket
-    last = atomicAdd(totals.blocks_done, 1u) == gridDim.x - 1;
-    __threadfence();
-  }
-  __syncthreads();
-  if (!last) return;
-  for (int s = threadIdx.x; s < slots; s += BlockSize) {
-    const double sum = __ldcg(&totals.sums[s]);  // past L1: other SMs wrote them
-    const std::uint32_t count = __ldcg(&totals.counts[s]);
-    out.sums[s] = sum;
-    out.counts[s] = count;
-    out.means[s] = count > 0 ? sum / count : nan_value();
-    totals.sums[s] = 0;
-    totals.counts[s] = 0;
-  }
-  if (threadIdx.x == 0) *totals.blocks_done = 0;
 }
-// [/snippet:group_sums_last_block]
+// [/snippet:group_sums_merge]
 
-// means = sums / counts (NaN for an empty group), for the global-atomics version.
+// means = sums / counts (NaN for an empty group), for the atomic versions.
 static __global__ void group_means(const double* sums, const std::uint32_t* counts, double* means, int slots) {
   const int s = static_cast<int>(global_thread_id());
   if (s < slots) means[s] = counts[s] > 0 ? sums[s] / counts[s] : nan_value();

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // One column's count, sum, min, max and squared deviations in one kernel:
-// each thread reads eight rows a step by 16-byte loads in a grid-stride loop, the
+// each thread reads four rows per 16-byte loads in a grid-stride loop, the
 // block combines its threads' stats with warp shuffles, and the last block to
 // finish combines the blocks' partials (the "last block" pattern of the CUDA
 // samples' threadFenceReduction): one launch, and the same order of additions
@@ -55,28 +55,18 @@ __device__ __forceinline__ column_stats load_partial(const column_stats* p) {
 }
 
 // [snippet:column_stats]
-template <class T, int Quads>
+template <class T>
 __global__ void column_stats_kernel(column_view<T> x, double centre, column_stats* partials,
                                     unsigned* blocks_done, column_stats* result) {
   column_stats mine;
-  auto add_quad = [&](std::int64_t q, const four<T>& v) {
+  const std::int64_t quads = x.size / 4;
+  for (std::int64_t q = global_thread_id(); q < quads; q += grid_thread_count()) {
+    const four<T> v = load_four(x.data, q);  // 16-byte loads: more bytes in flight per thread
 #pragma unroll
     for (int k = 0; k < 4; ++k) {
       if (x.present(4 * q + k, v.v[k])) mine.add(static_cast<double>(v.v[k]), centre);
     }
-  };
-  // Quads a step, all loaded before any is added: Quads x 32 bytes in flight a thread
-  // (16-byte loads) for doubles, where one quad a step keeps too few waiting for DRAM.
-  const std::int64_t quads = x.size / 4, stride = grid_thread_count();
-  std::int64_t q = global_thread_id();
-  for (; q + (Quads - 1) * stride < quads; q += Quads * stride) {
-    four<T> v[Quads];
-#pragma unroll
-    for (int u = 0; u < Quads; ++u) v[u] = load_four(x.data, q + u * stride);
-#pragma unroll
-    for (int u = 0; u < Quads; ++u) add_quad(q + u * stride, v[u]);
   }
-  for (; q < quads; q += stride) add_quad(q, load_four(x.data, q));
   const std::int64_t tail = 4 * quads + threadIdx.x;  // the last size % 4 rows, by block 0
   if (blockIdx.x == 0 && tail < x.size && x.present(tail, x.data[tail])) {
     mine.add(static_cast<double>(x.data[tail]), centre);
@@ -95,7 +85,6 @@ __global__ void column_stats_kernel(column_view<T> x, double centre, column_stat
   __syncthreads();
   if (!last) return;
   column_stats all;
-#pragma unroll 4  // the partials' loads in flight together: this block is the kernel's tail
   for (unsigned b = threadIdx.x; b < gridDim.x; b += blockDim.x) {
     all.merge(load_partial(partials + b));
   }

@@ -16,7 +16,6 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
 #include <string>
 
@@ -229,15 +228,6 @@ groupby_workspace::groupby_workspace(groupby_version v, bool sparse, std::int64_
     table_sums = device_buffer<double>(capacity * values, s);
     table_counts = device_buffer<std::uint32_t>(capacity * values, s);
   }
-  if (v == groupby_version::privatized) {  // the blocks' running totals, zero (the kernel leaves them so)
-    const auto slots = static_cast<std::size_t>(max_groups) * static_cast<std::size_t>(values);
-    table_sums = device_buffer<double>(slots, s);
-    table_counts = device_buffer<std::uint32_t>(slots, s);
-    blocks_done = device_buffer<unsigned>(1, s);
-    table_sums.fill_bytes_async(0, s);
-    table_counts.fill_bytes_async(0, s);
-    blocks_done.fill_bytes_async(0, s);
-  }
   if (v == groupby_version::partitioned) detail::prepare_partitioned_workspace(*this, s);
 }
 
@@ -293,42 +283,24 @@ void group_sums_dense_async(groupby_version v, column_view<std::int32_t> codes, 
   const std::int64_t rows = codes.size;
   const unsigned slot_blocks = blocks_for(slots, block_size);
   switch (v) {
-    case groupby_version::global_atomics: {
+    case groupby_version::global_atomics:
+    case groupby_version::privatized: {
       GPULAB_CUDA_TRY(cudaMemsetAsync(out.sums, 0, slots * sizeof(double), s.get()));
       GPULAB_CUDA_TRY(cudaMemsetAsync(out.counts, 0, slots * sizeof(std::uint32_t), s.get()));
-      if (rows > 0) {
+      if (rows > 0 && v == groupby_version::global_atomics) {
         const unsigned grid = occupancy_grid_size(kernels::group_sums_global_atomics, block_size);
         kernels::group_sums_global_atomics<<<grid, block_size, 0, s.get()>>>(codes, groups, packed, out.sums,
                                                                              out.counts);
         GPULAB_CHECK_LAUNCH();
+      } else if (rows > 0) {
+        const std::size_t shared = static_cast<std::size_t>(slots) * privatized_block_size *
+                                   (sizeof(double) + sizeof(std::uint32_t));
+        const auto kernel = kernels::group_sums_privatized<privatized_block_size>;
+        const unsigned grid = occupancy_grid_size(kernel, privatized_block_size, shared);
+        kernel<<<grid, privatized_block_size, shared, s.get()>>>(codes, groups, packed, out.sums, out.counts);
+        GPULAB_CHECK_LAUNCH();
       }
       kernels::group_means<<<slot_blocks, block_size, 0, s.get()>>>(out.sums, out.counts, out.means, slots);
-      GPULAB_CHECK_LAUNCH();
-      return;
-    }
-    case groupby_version::privatized: {  // one launch, even for 0 rows: its last block writes the outputs
-      const std::size_t shared = static_cast<std::size_t>(slots) * privatized_block_size *
-                                 (sizeof(double) + sizeof(std::uint32_t));
-      // EXPERIMENT (next-gpu11 only): quads a step from the environment.
-      const char* quads = std::getenv("GPULAB_EXP_PRIVATIZED_QUADS");
-      const bool two = quads && std::atoi(quads) == 2;
-      const auto kernel = packed.count == 1
-                              ? (two ? kernels::group_sums_privatized<privatized_block_size, 2, 1>
-                                     : kernels::group_sums_privatized<privatized_block_size, 1, 1>)
-                              : (two ? kernels::group_sums_privatized<privatized_block_size, 2, max_group_values>
-                                     : kernels::group_sums_privatized<privatized_block_size, 1, max_group_values>);
-      const unsigned grid = occupancy_grid_size(kernel, privatized_block_size, shared);
-      if (std::getenv("GPULAB_EXP_PRIVATIZED_OLD") != nullptr) {  // EXPERIMENT (next-gpu11): the A/B
-        GPULAB_CUDA_TRY(cudaMemsetAsync(out.sums, 0, slots * sizeof(double), s.get()));
-        GPULAB_CUDA_TRY(cudaMemsetAsync(out.counts, 0, slots * sizeof(std::uint32_t), s.get()));
-        kernel<<<grid, privatized_block_size, shared, s.get()>>>(codes, groups, packed,
-                                                                 {out.sums, out.counts, nullptr}, out);
-        kernels::group_means<<<slot_blocks, block_size, 0, s.get()>>>(out.sums, out.counts, out.means, slots);
-        GPULAB_CHECK_LAUNCH();
-        return;
-      }
-      const kernels::privatized_totals totals{work.table_sums.data(), work.table_counts.data(), work.blocks_done.data()};
-      kernel<<<grid, privatized_block_size, shared, s.get()>>>(codes, groups, packed, totals, out);
       GPULAB_CHECK_LAUNCH();
       return;
     }

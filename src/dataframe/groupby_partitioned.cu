@@ -13,7 +13,6 @@
 #include <cub/device/device_scan.cuh>
 
 #include <algorithm>
-#include <cstdlib>
 #include <bit>
 #include <string>
 
@@ -33,7 +32,7 @@ namespace {
 constexpr int pass_block_size = 512;
 constexpr int pass_blocks_per_sm = 2;
 constexpr int scatter_rows_per_thread = 2;  // a tile of 1024 rows
-constexpr int max_scatter_tile_rows = pass_block_size * 4;  // EXPERIMENT: the largest tile the switch may pick
+constexpr int scatter_tile_rows = pass_block_size * scatter_rows_per_thread;
 constexpr int aggregate_block_size = 512;   // pass 4: one block per partition, two per SM
 constexpr int aggregate_rows_per_thread = 2;
 constexpr int fallback_block_size = 256;
@@ -155,30 +154,21 @@ void group_sums_partitioned_async(column_view<std::int64_t> keys, std::span<cons
                                                 work.partition_offsets.data(), static_cast<int>(items), s.get()));
   // Past 48 KiB of dynamic shared memory a kernel must say so before its launch (set at
   // each run: another workspace may have set a smaller size since).
-  const std::size_t scatter_shared = kernels::scatter_shared_bytes(max_scatter_tile_rows, plan.partitions, packed.count);
+  const std::size_t scatter_shared = kernels::scatter_shared_bytes(scatter_tile_rows, plan.partitions, packed.count);
   const std::size_t table_shared = table_bytes(plan.table_slots, packed.count);
   GPULAB_CUDA_TRY(cudaFuncSetAttribute(scatter_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                        static_cast<int>(scatter_shared)));
   GPULAB_CUDA_TRY(cudaFuncSetAttribute(aggregate_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                        static_cast<int>(table_shared)));
-  // EXPERIMENT (next-gpu11 only): rows a thread per tile, from the environment.
-  const char* srows = std::getenv("GPULAB_EXP_SCATTER_ROWS");
-  const char* arows = std::getenv("GPULAB_EXP_AGGREGATE_ROWS");
-  const int scatter_rows = srows ? std::atoi(srows) : scatter_rows_per_thread;
-  const int aggregate_rows = arows ? std::atoi(arows) : aggregate_rows_per_thread;
-  auto scatter_pick = scatter_rows == 4 ? kernels::partition_scatter<pass_block_size, 4>
-                    : scatter_rows == 1 ? kernels::partition_scatter<pass_block_size, 1> : scatter_kernel;
-  auto aggregate_pick = aggregate_rows == 4 ? kernels::partition_aggregate<aggregate_block_size, 4>
-                      : aggregate_rows == 1 ? kernels::partition_aggregate<aggregate_block_size, 1> : aggregate_kernel;
-  GPULAB_CUDA_TRY(cudaFuncSetAttribute(scatter_pick, cudaFuncAttributeMaxDynamicSharedMemorySize,
+  GPULAB_CUDA_TRY(cudaFuncSetAttribute(scatter_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                        static_cast<int>(scatter_shared)));
-  GPULAB_CUDA_TRY(cudaFuncSetAttribute(aggregate_pick, cudaFuncAttributeMaxDynamicSharedMemorySize,
+  GPULAB_CUDA_TRY(cudaFuncSetAttribute(aggregate_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                        static_cast<int>(table_shared)));
-  scatter_pick<<<blocks, pass_block_size, scatter_shared, s.get()>>>(
+  scatter_kernel<<<blocks, pass_block_size, scatter_shared, s.get()>>>(
       keys, packed, plan.partitions, plan.bits, work.partition_offsets.data(), records, work.errors.data());
   GPULAB_CHECK_LAUNCH();
   const kernels::sparse_table fallback = fallback_table_of(work);
-  aggregate_pick<<<plan.partitions, aggregate_block_size, table_shared, s.get()>>>(
+  aggregate_kernel<<<plan.partitions, aggregate_block_size, table_shared, s.get()>>>(
       records, packed.count, work.partition_offsets.data(), blocks, plan.table_slots, fallback, work.max_groups(), out,
       work.errors.data(), work.partition_fallbacks.data());
   GPULAB_CHECK_LAUNCH();

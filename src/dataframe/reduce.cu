@@ -3,7 +3,6 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -28,13 +27,10 @@ stats_workspace::stats_workspace(cuda::stream_ref s)
 template <class T>
 void column_stats_async(column_view<T> x, double centre, stats_workspace& work, cuda::stream_ref s) {
   // Enough blocks to fill the GPU once (a grid-stride loop), at most one per partial.
-  // EXPERIMENT (next-gpu11 only): quads a step from the environment.
-  const char* quads = std::getenv("GPULAB_EXP_STATS_QUADS");
-  const int q = quads ? std::atoi(quads) : 2;
-  const auto kernel = q == 4 ? kernels::column_stats_kernel<T, 4> : q == 1 ? kernels::column_stats_kernel<T, 1>
-                                                                          : kernels::column_stats_kernel<T, 2>;
-  const unsigned grid = std::min(occupancy_grid_size(kernel, block_size), stats_workspace::max_blocks);
-  kernel<<<grid, block_size, 0, s.get()>>>(x, centre, work.partials(), work.blocks_done(), work.result());
+  const unsigned grid = std::min(occupancy_grid_size(kernels::column_stats_kernel<T>, block_size),
+                                 stats_workspace::max_blocks);
+  kernels::column_stats_kernel<T><<<grid, block_size, 0, s.get()>>>(x, centre, work.partials(), work.blocks_done(),
+                                                                    work.result());
   GPULAB_CHECK_LAUNCH();
 }
 

@@ -110,10 +110,9 @@ class groupby_workspace {
   device_buffer<std::int32_t> run_count;               // sort: how many runs
   device_buffer<std::byte> cub_scratch;
   device_buffer<std::byte> table_keys;                 // hash (partitioned: its fallback): the slots' keys
-  device_buffer<double> table_sums;                    // hash: [v * capacity + slot]; privatized: running totals
+  device_buffer<double> table_sums;                    // hash: [v * capacity + slot]
   device_buffer<std::uint32_t> table_counts;
   device_buffer<std::uint32_t> errors;
-  device_buffer<unsigned> blocks_done;                 // privatized: which block finishes last
   device_buffer<std::byte> partition_records;          // partitioned: each row's key and values, in partition order
   device_buffer<std::uint32_t> partition_block_rows;   // partitioned: partitions x blocks + 1 counts
   device_buffer<std::uint32_t> partition_offsets;      // partitioned: their exclusive sum
