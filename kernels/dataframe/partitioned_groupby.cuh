@@ -27,8 +27,9 @@
 // Measured on the H200 (20M rows, 1M keys): 1.52 ms for the first version, which wrote
 // each row as it came and added with shared-memory float atomics; 1.15 ms for this one,
 // against 0.74 ms for the hash version. Passes 3 and 4 still take ~0.54 ms each, where
-// their bytes take ~0.15 and ~0.08 ms: docs/perf-notes.md, "The partitioned groupby,
-// staged".
+// their bytes take ~0.15 and ~0.08 ms, and loading the next tile during the sort bought
+// 1-2%: they wait on their shared-memory work (docs/perf-notes.md, "The partitioned
+// groupby, staged").
 //
 // The groups come out in no particular order: partition by partition as their blocks
 // finish, the fallback table's last.
