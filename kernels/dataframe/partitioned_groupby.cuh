@@ -6,7 +6,7 @@
 // Why: the hash version (hash_table.cuh) makes every row probe and add into one
 // 2M-slot, 40 MB table in L2: two global atomics and ~1.5 probes a row, ~0.7 ms for
 // 20M rows. Here the rows move through DRAM twice more (~0.2 ms at 4 TB/s), but every
-// probe and add of the summing is in shared memory, and no global atomic is left.
+// probe and add of the summing is in shared memory: no global atomic a row is left.
 //
 //   1. partition_histogram  block b counts how many of its rows go to each partition
 //                           (shared-memory counters), and writes its counts as column b
@@ -27,9 +27,9 @@
 // Measured on the H200 (20M rows, 1M keys): 1.52 ms for the first version, which wrote
 // each row as it came and added with shared-memory float atomics; 1.15 ms for this one,
 // against 0.74 ms for the hash version. Passes 3 and 4 still take ~0.54 ms each, where
-// their bytes take ~0.15 and ~0.08 ms, and loading the next tile during the sort bought
-// 1-2%: they wait on their shared-memory work (docs/perf-notes.md, "The partitioned
-// groupby, staged").
+// their bytes take ~0.15 and ~0.08 ms; loading the next tile during the sort (tried on a
+// branch, not taken) bought 1-2%: they wait on their shared-memory work (docs/perf-notes.md,
+// "The partitioned groupby, staged").
 //
 // The groups come out in no particular order: partition by partition as their blocks
 // finish, the fallback table's last.
@@ -71,7 +71,9 @@ __device__ inline row_range block_rows(std::int64_t rows) {
   return {begin < rows ? begin : rows, end < rows ? end : rows};
 }
 
-// Each thread loads this many rows before it handles any of them: more bytes in flight.
+// Pass 1: each thread loads this many keys before it counts any of them (more bytes in
+// flight; its only other work is one shared atomic a key). Passes 3 and 4 take fewer rows
+// a thread (RowsPerThread): they keep whole rows in registers, and two blocks an SM.
 inline constexpr int partition_rows_per_step = 4;
 
 // [snippet:partition_record]
@@ -162,7 +164,9 @@ __global__ void __launch_bounds__(BlockSize)
 // shared memory, one radix-sort step: count each partition's rows (a shared atomic gives
 // each row its rank), an exclusive scan of the counts gives each partition its start in
 // the tile, each row goes to start + rank. Then consecutive threads write consecutive
-// records of a partition: runs of tile / partitions rows, whole sectors.
+// records of a partition: runs of about tile / partitions rows (2 at 512 partitions), and
+// each run continues where the block's last run of that partition stopped, so L2 fills
+// whole sectors before they go to DRAM.
 //
 // Shared memory: the staged records (tile x pieces x 16 bytes) first, then next[p] (where
 // this block's next row of partition p goes in `records`: its scanned start, then moved
@@ -207,7 +211,7 @@ __global__ void __launch_bounds__(BlockSize, 2)  // two blocks an SM: at most 64
         row[j].x[v] = values.column[v].present(i, value) ? value : nan_value();
       }
     }
-    __syncthreads();  // the last tile's writers are done with count[], start[] and staged[]
+    __syncthreads();  // count[] is zero and next[] moved on (the last tile's end, or the start)
 #pragma unroll
     for (int j = 0; j < RowsPerThread; ++j) {
       if (base + j * BlockSize + threadIdx.x >= mine.end) continue;
@@ -343,10 +347,10 @@ __global__ void __launch_bounds__(BlockSize, 2)  // two blocks an SM: at most 64
       if (slot[j] >= 0) rank[j] = atomicAdd(&owner_rows[slot[j] % BlockSize], 1u);
     }
     __syncthreads();
-    const std::uint32_t mine = owner_rows[threadIdx.x];
-    std::uint32_t first = 0;
-    block_scan(scan_storage).ExclusiveSum(mine, first);
-    owner_start[threadIdx.x] = first;
+    const std::uint32_t owned = owner_rows[threadIdx.x];  // this thread's rows in the tile
+    std::uint32_t owned_start = 0;
+    block_scan(scan_storage).ExclusiveSum(owned, owned_start);
+    owner_start[threadIdx.x] = owned_start;
     __syncthreads();
     std::uint32_t place[RowsPerThread];
 #pragma unroll
@@ -365,7 +369,8 @@ __global__ void __launch_bounds__(BlockSize, 2)  // two blocks an SM: at most 64
         if (slot[j] >= 0) staged_x[place[j]] = row[j].x[v];
       }
       __syncthreads();
-      for (std::uint32_t r = first; r < first + mine; ++r) {  // the owner's rows: its slots only
+      // The owner's rows, which touch its slots only: plain loads and stores.
+      for (std::uint32_t r = owned_start; r < owned_start + owned; ++r) {
         const double x = staged_x[r];
         if (x != x) continue;  // missing (pass 3 wrote NaN)
         const int s = staged_slot[r];

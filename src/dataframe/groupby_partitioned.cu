@@ -8,8 +8,8 @@
 //   pass 4 reads them again, writes 1M groups      348 MB   0.09 ms
 //   the scan (512 x 264 counts, in L2)                      ~0.005 ms
 // ~1.15 GB moved: ~0.29 ms if every pass ran at the copy rate. The first version (2048
-// partitions, records written as they came, 256-thread blocks with 1024-slot tables)
-// took 1.52 ms: see docs/perf-notes.md, "The partitioned groupby, staged".
+// partitions, records written as they came, 1024-slot tables summed with float atomics)
+// took 1.52 ms, this one 1.15: see docs/perf-notes.md, "The partitioned groupby, staged".
 #include <cub/device/device_scan.cuh>
 
 #include <algorithm>
@@ -27,8 +27,9 @@ namespace gpulab::dataframe {
 
 namespace {
 
-// Passes 1 and 3: two 512-thread blocks per SM, so that one block's loads overlap the
-// other's sorting and writing (pass 3 works a tile at a time, between barriers).
+// Passes 1 and 3: two 512-thread blocks per SM (one, when 8192 partitions' counters fill
+// shared memory), so that one block's loads overlap the other's sorting and writing
+// (pass 3 works a tile at a time, between barriers).
 constexpr int pass_block_size = 512;
 constexpr int pass_blocks_per_sm = 2;
 constexpr int scatter_rows_per_thread = 2;  // a tile of 1024 rows
@@ -156,10 +157,6 @@ void group_sums_partitioned_async(column_view<std::int64_t> keys, std::span<cons
   // each run: another workspace may have set a smaller size since).
   const std::size_t scatter_shared = kernels::scatter_shared_bytes(scatter_tile_rows, plan.partitions, packed.count);
   const std::size_t table_shared = table_bytes(plan.table_slots, packed.count);
-  GPULAB_CUDA_TRY(cudaFuncSetAttribute(scatter_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                       static_cast<int>(scatter_shared)));
-  GPULAB_CUDA_TRY(cudaFuncSetAttribute(aggregate_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                       static_cast<int>(table_shared)));
   GPULAB_CUDA_TRY(cudaFuncSetAttribute(scatter_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                        static_cast<int>(scatter_shared)));
   GPULAB_CUDA_TRY(cudaFuncSetAttribute(aggregate_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,

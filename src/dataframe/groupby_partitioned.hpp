@@ -13,8 +13,8 @@
 
 namespace gpulab::dataframe::detail {
 
-// Passes 1 and 3 run one 1024-thread block per SM at most (why: partition_scatter), and
-// fewer for few rows (at least 4096 rows a block). The most there can be, for
+// Passes 1 and 3 run two 512-thread blocks per SM at most (groupby_partitioned.cu says
+// why), and fewer for few rows (at least 4096 rows a block). The most there can be, for
 // bytes_needed (which must answer without a device):
 inline constexpr int max_partition_pass_blocks = 1024;
 int partition_pass_blocks(std::int64_t rows);

@@ -52,8 +52,9 @@ inline constexpr int max_privatized_slots = 32;  // values x groups: one shared-
 // <= 1/2 keeps probes short, and leaves room for the partitions that get more than their
 // share) and at most 65536 rows a partition (enough blocks for the GPU with few groups);
 // at most 8192 (the counters of passes 1 and 3 live in shared memory). 20M rows, 1M
-// groups, 1 value: 4096 slots, 512 partitions of ~1950 keys. Past 8192 x 2048 = 16M groups
-// the partitions overflow their tables and fall back to the global one: right, but slow.
+// groups, 1 value: 4096 slots, 512 partitions of ~1950 keys. Past 8192 partitions x half
+// their slots (4M groups with 1 value column, 1M with 4) the tables fill past 1/2, and
+// partitions that overflow fall back to the global table: right, but slow.
 struct partition_plan {
   int table_slots = 0;
   int partitions = 0;
