@@ -17,14 +17,20 @@
 //  - A block of 256 threads holds as many groups as fit (5 for the course's 66
 //    columns); each group takes every groups-th row, and the groups' sums are added
 //    at the end.
-//  - Rows come through shared memory 32 at a time, stored row by row (a row of Z is
-//    spread over d columns of X). Each thread reads its 8 + 8 values of a row as
-//    four float4 and does 64 fused multiply-adds: 16 FMAs per shared-memory load.
-//  - While a stage is multiplied, the next one is already loading into registers.
+//  - Rows come through shared memory 64 at a time (a stage), stored row by row (a
+//    row of Z is spread over d columns of X). Each thread reads its 8 + 8 values of
+//    a row as four float4 and does 64 fused multiply-adds: 16 FMAs per shared-memory load.
+//  - The stages are a ring of three, filled by asynchronous copies (cp.async): while
+//    one stage is multiplied, the next two are on their way, with no register held
+//    for them. (The first version loaded the next stage into registers, one stage
+//    ahead: 128 registers with spills, and 355 us for 1M x 66 on the H200 where
+//    this one takes 250 us; docs/perf-notes.md, 2026-12-04.)
 //  - Each block writes its partial G; sum_gram_partials adds them in double.
 #pragma once
 
 #include <cstdint>
+
+#include <cuda_pipeline.h>
 
 #include "gpulab/core/launch.cuh"
 
@@ -34,7 +40,7 @@ inline constexpr int gram_tile = 8;  // each thread: an 8 x 8 tile of G
 inline constexpr int gram_tile_entries = gram_tile * gram_tile;
 inline constexpr int gram_max_tiles = 16;          // Z up to 128 columns
 inline constexpr int gram_block_threads = 256;     // 8 warps
-inline constexpr int gram_stage_rows = 32;         // a stage: one row of Z per lane
+inline constexpr int gram_stage_rows = 64;         // a stage: 64 rows of Z
 
 // The columns of Z, read straight from X and the optional parts.
 struct augmented_columns {
@@ -65,58 +71,107 @@ __host__ __device__ inline void lower_tile(int p, int& ti, int& tj) {
 }
 
 // One block's partial G: its rows [blockIdx.x * rows_per_block, + rows_per_block).
-// 256 threads; tiles: T = ceil(columns / 8). Dynamic shared memory:
-// max(32 * (8 T + 4), T (T + 1) / 2 * 64) floats. partials: gridDim.x blocks of
-// T (T + 1) / 2 * 64 floats, entry k of tile p at k * (T (T + 1) / 2) + p.
-static __global__ void __launch_bounds__(gram_block_threads, 2)
+// 256 threads; tiles: T = ceil(columns / 8). Dynamic shared memory: gram_shared_floats(T)
+// floats. partials: gridDim.x blocks of T (T + 1) / 2 * 64 floats, entry k of tile p at
+// k * (T (T + 1) / 2) + p. Shifted: subtract z.shift from X's columns (PCA's centring).
+//
+// [snippet:gram_stage_ring]
+// The stages form a ring in shared memory, filled by asynchronous copies
+// (cp.async, through <cuda_pipeline.h>): global memory to shared memory with no
+// register in between. While the block multiplies stage k, stages k + 1 and k + 2
+// are on their way, so a load's latency is hidden behind two stages of FMAs, and
+// one barrier a stage is enough: after it, every thread has finished stage k - 1,
+// whose slot is the one refilled next.
+// [/snippet:gram_stage_ring]
+inline constexpr int gram_stages = 3;
+
+__host__ __device__ constexpr int gram_stage_stride(int tiles) { return gram_tile * tiles + 4; }  // 16-byte rows
+__host__ __device__ constexpr int gram_shared_floats(int tiles) {
+  const int ring = gram_stages * gram_stage_rows * gram_stage_stride(tiles);
+  const int scratch = tiles * (tiles + 1) / 2 * gram_tile_entries;  // the groups' sums at the end
+  return ring > scratch ? ring : scratch;
+}
+
+template <bool Shifted>
+__global__ void __launch_bounds__(gram_block_threads, 2)
     gram_partials_one_pass(augmented_columns z, int tiles, std::int64_t rows_per_block, float* __restrict__ partials) {
   extern __shared__ float4 shared_float4[];  // float4: the rows are read 16 bytes at a time
-  float* stage = reinterpret_cast<float*>(shared_float4);
-  const int stride = gram_tile * tiles + 4;  // a row of the stage, 16-byte aligned
+  float* ring = reinterpret_cast<float*>(shared_float4);
+  const int stride = gram_stage_stride(tiles);
+  const int stage_floats = gram_stage_rows * stride;
   const int tiles_total = tiles * (tiles + 1) / 2;
-  const int groups = gram_block_threads / tiles_total;  // threads past groups * tiles_total only load
+  const int groups = gram_block_threads / tiles_total;  // threads past groups * tiles_total only copy
   const int group = static_cast<int>(threadIdx.x) / tiles_total, p = static_cast<int>(threadIdx.x) % tiles_total;
   int ti = 0, tj = 0;
   lower_tile(p, ti, tj);
   const int columns = z.columns();
-  const int lane = static_cast<int>(threadIdx.x) % warpSize, warp = static_cast<int>(threadIdx.x) / warpSize;
-  constexpr int warps = gram_block_threads / 32;
   const std::int64_t begin = static_cast<std::int64_t>(blockIdx.x) * rows_per_block;
   const std::int64_t end = begin + rows_per_block < z.rows ? begin + rows_per_block : z.rows;
+  const std::int64_t stage_count = begin < end ? (end - begin + gram_stage_rows - 1) / gram_stage_rows : 0;
 
-  // Columns past Z's last stay zero in every stage: they add nothing to any sum.
-  for (int e = static_cast<int>(threadIdx.x); e < gram_stage_rows * stride; e += gram_block_threads) stage[e] = 0.0f;
+  // Every slot once: the column of ones (if any) and zeros past Z's last column. The
+  // copies never touch those places, so they stay for the whole pass.
+  for (int e = static_cast<int>(threadIdx.x); e < gram_stages * stage_floats; e += gram_block_threads) {
+    const int column = e % stride;
+    ring[e] = z.ones && column == z.d ? 1.0f : 0.0f;
+  }
+  __syncthreads();  // the plain stores above land before any copy into the same slots
 
-  // A stage is 32 rows: warp w loads columns w, w + 8, w + 16, ... (at most T of them),
-  // each lane one row, so a warp reads 32 neighbouring floats of one column of X.
-  float next[gram_max_tiles];
-  const auto load_stage = [&](std::int64_t first_row) {
-    const std::int64_t row = first_row + lane;
-#pragma unroll
-    for (int k = 0; k < gram_max_tiles; ++k) {
-      const int column = warp + k * warps;
-      next[k] = k < tiles && column < columns && row < end ? z.value(column, row) : 0.0f;
+  // Stage s into its slot. Thread t always copies the same row of the stage, t % 64,
+  // from columns t / 64, t / 64 + 4, ...: 32 neighbouring threads read 32 neighbouring
+  // floats of one column of X, and the index arithmetic is a multiply-add a value.
+  // (The first ring gave each warp whole columns, 2 rows a lane: 38 instructions a
+  // value for the addresses, 48% of the kernel's instructions were not FMAs.)
+  constexpr int column_step = gram_block_threads / gram_stage_rows;
+  const int copy_row = static_cast<int>(threadIdx.x) % gram_stage_rows;
+  const int first_column = static_cast<int>(threadIdx.x) / gram_stage_rows;
+  const bool copies_extra = z.extra != nullptr && first_column == z.d % column_step;
+  const auto copy_stage = [&](std::int64_t s) {
+    const std::int64_t row = begin + s * gram_stage_rows + copy_row;
+    if (s < stage_count && row < end) {
+      float* to = ring + static_cast<int>(s % gram_stages) * stage_floats + copy_row * stride;
+      const float* from = z.x + row;
+      for (int c = first_column; c < z.d; c += column_step) {
+        __pipeline_memcpy_async(to + c, from + static_cast<std::int64_t>(c) * z.rows, sizeof(float));
+      }
+      if (copies_extra) __pipeline_memcpy_async(to + columns - 1, z.extra + row, sizeof(float));
     }
+    __pipeline_commit();  // every thread commits every stage (maybe empty): the counts stay in step
   };
 
-  float sum[gram_tile][gram_tile] = {};
-  if (begin < end) load_stage(begin);
-  for (std::int64_t first_row = begin; first_row < end; first_row += gram_stage_rows) {
-    __syncthreads();  // every thread is done with the last stage
+  // This thread's shift for the 8 + 8 columns of its tile (zero past X's columns).
+  float shift_a[gram_tile] = {}, shift_b[gram_tile] = {};
+  if constexpr (Shifted) {
 #pragma unroll
-    for (int k = 0; k < gram_max_tiles; ++k) {
-      const int column = warp + k * warps;
-      if (k < tiles && column < columns) stage[lane * stride + column] = next[k];
+    for (int i = 0; i < gram_tile; ++i) {
+      if (gram_tile * ti + i < z.d) shift_a[i] = z.shift[gram_tile * ti + i];
+      if (gram_tile * tj + i < z.d) shift_b[i] = z.shift[gram_tile * tj + i];
     }
-    __syncthreads();
-    if (first_row + gram_stage_rows < end) load_stage(first_row + gram_stage_rows);  // in flight during the FMAs
-    const int rows_here = end - first_row < gram_stage_rows ? static_cast<int>(end - first_row) : gram_stage_rows;
+  }
+
+  // [snippet:gram_stage_loop]
+  float sum[gram_tile][gram_tile] = {};
+  for (int s = 0; s < gram_stages - 1; ++s) copy_stage(s);  // the first stages in flight
+  for (std::int64_t s = 0; s < stage_count; ++s) {
+    __pipeline_wait_prior(gram_stages - 2);  // this thread's copies of stage s have landed
+    __syncthreads();                         // everyone's have; everyone is done with stage s - 1
+    copy_stage(s + gram_stages - 1);         // into stage s - 1's slot
+    const float* stage = ring + static_cast<int>(s % gram_stages) * stage_floats;
+    const std::int64_t left = end - (begin + s * gram_stage_rows);
+    const int rows_here = left < gram_stage_rows ? static_cast<int>(left) : gram_stage_rows;
     if (group < groups) {
       for (int r = group; r < rows_here; r += groups) {
         const float4* row = reinterpret_cast<const float4*>(stage + r * stride);
         const float4 a0 = row[2 * ti], a1 = row[2 * ti + 1], b0 = row[2 * tj], b1 = row[2 * tj + 1];
-        const float a[gram_tile] = {a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w};
-        const float b[gram_tile] = {b0.x, b0.y, b0.z, b0.w, b1.x, b1.y, b1.z, b1.w};
+        float a[gram_tile] = {a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w};
+        float b[gram_tile] = {b0.x, b0.y, b0.z, b0.w, b1.x, b1.y, b1.z, b1.w};
+        if constexpr (Shifted) {
+#pragma unroll
+          for (int i = 0; i < gram_tile; ++i) {
+            a[i] -= shift_a[i];
+            b[i] -= shift_b[i];
+          }
+        }
 #pragma unroll
         for (int i = 0; i < gram_tile; ++i) {
 #pragma unroll
@@ -125,11 +180,12 @@ static __global__ void __launch_bounds__(gram_block_threads, 2)
       }
     }
   }
+  // [/snippet:gram_stage_loop]
 
   // The groups' sums into group 0, one group at a time through shared memory (a fixed order).
-  float* scratch = stage;
+  float* scratch = ring;
   for (int g = 1; g < groups; ++g) {
-    __syncthreads();
+    __syncthreads();  // the first time: every thread is done with the last stage
     if (group == g) {
 #pragma unroll
       for (int k = 0; k < gram_tile_entries; ++k) scratch[k * tiles_total + p] = sum[k / gram_tile][k % gram_tile];
@@ -148,23 +204,37 @@ static __global__ void __launch_bounds__(gram_block_threads, 2)
 }
 
 // out (columns x columns, column-major, leading dimension ld) = alpha * the sum of
-// the blocks' partials, added in double: both triangles. One thread per tile entry;
-// entries past Z's columns, and the upper half of the diagonal tiles (their lower
-// twins are the same sums), are skipped.
+// the blocks' partials, added in double: both triangles. A block of 32 x 8 threads
+// takes 32 neighbouring entries; its 8 rows of threads each add every 8th partial
+// (8 short chains of loads in flight, not one long one), then row 0 adds the 8
+// sums in order: the same order, the same bits, every run. Entries past Z's
+// columns, and the upper half of the diagonal tiles (their lower twins are the
+// same sums), are skipped.
+inline constexpr int gram_sum_entries = 32, gram_sum_slices = 8;
 template <class Out>
-static __global__ void sum_gram_partials(const float* __restrict__ partials, int blocks, int tiles, int columns,
-                                         double alpha, Out* __restrict__ out, int ld) {
+static __global__ void __launch_bounds__(gram_sum_entries * gram_sum_slices)
+    sum_gram_partials(const float* __restrict__ partials, int blocks, int tiles, int columns, double alpha,
+                      Out* __restrict__ out, int ld) {
+  __shared__ double slice_sums[gram_sum_slices][gram_sum_entries];
   const int tiles_total = tiles * (tiles + 1) / 2;
-  const std::int64_t e = global_thread_id();
-  if (e >= static_cast<std::int64_t>(tiles_total) * gram_tile_entries) return;
+  const std::int64_t entries = static_cast<std::int64_t>(tiles_total) * gram_tile_entries;
+  const std::int64_t e = static_cast<std::int64_t>(blockIdx.x) * gram_sum_entries + threadIdx.x;
+  double sum = 0;
+  if (e < entries) {
+#pragma unroll 4
+    for (int b = static_cast<int>(threadIdx.y); b < blocks; b += gram_sum_slices) {
+      sum += partials[static_cast<std::int64_t>(b) * entries + e];
+    }
+  }
+  slice_sums[threadIdx.y][threadIdx.x] = sum;
+  __syncthreads();
+  if (threadIdx.y != 0 || e >= entries) return;
+  for (int k = 1; k < gram_sum_slices; ++k) sum += slice_sums[k][threadIdx.x];
   const int p = static_cast<int>(e % tiles_total), k = static_cast<int>(e / tiles_total);
   int ti = 0, tj = 0;
   lower_tile(p, ti, tj);
   const int i = gram_tile * ti + k / gram_tile, j = gram_tile * tj + k % gram_tile;
   if (i >= columns || j >= columns || i < j) return;
-  double sum = 0;
-#pragma unroll 8
-  for (int b = 0; b < blocks; ++b) sum += partials[static_cast<std::int64_t>(b) * tiles_total * gram_tile_entries + e];
   const Out v = static_cast<Out>(alpha * sum);
   out[i + static_cast<std::int64_t>(j) * ld] = v;
   out[j + static_cast<std::int64_t>(i) * ld] = v;

@@ -17,12 +17,15 @@ one_pass_gram::one_pass_gram(std::int64_t rows, int columns, cuda::stream_ref s)
   if (rows < 1) throw usage_error("the one-pass Gram needs at least one row");
   tiles_ = (columns + kernels::gram_tile - 1) / kernels::gram_tile;
   const int tiles_total = tiles_ * (tiles_ + 1) / 2;  // threads of one group: the lower triangle's tiles
-  const int stride = kernels::gram_tile * tiles_ + 4;
-  shared_bytes_ = sizeof(float) * static_cast<std::size_t>(std::max(kernels::gram_stage_rows * stride,
-                                                                    tiles_total * kernels::gram_tile_entries));
+  shared_bytes_ = sizeof(float) * static_cast<std::size_t>(kernels::gram_shared_floats(tiles_));
+  // More than the default 48 KiB of dynamic shared memory for wide Z (the ring of stages).
+  GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::gram_partials_one_pass<false>,
+                                       cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared_bytes_)));
+  GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::gram_partials_one_pass<true>,
+                                       cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared_bytes_)));
   // All blocks resident at once (one wave), and never more blocks than stages of rows.
   const std::int64_t resident =
-      occupancy_grid_size(kernels::gram_partials_one_pass, kernels::gram_block_threads, shared_bytes_);
+      occupancy_grid_size(kernels::gram_partials_one_pass<false>, kernels::gram_block_threads, shared_bytes_);
   const std::int64_t stages = (rows + kernels::gram_stage_rows - 1) / kernels::gram_stage_rows;
   const std::int64_t blocks = std::clamp<std::int64_t>(stages, 1, resident);
   rows_per_block_ = (rows + blocks - 1) / blocks;
@@ -36,8 +39,13 @@ void one_pass_gram::partials_async(const kernels::augmented_columns& z, cuda::st
                       ", given " + std::to_string(z.rows) + " x " + std::to_string(z.columns()));
   }
   // [snippet:gram_one_pass]
-  kernels::gram_partials_one_pass<<<blocks_, kernels::gram_block_threads, shared_bytes_, s.get()>>>(
-      z, tiles_, rows_per_block_, partials_.data());
+  if (z.shift != nullptr) {
+    kernels::gram_partials_one_pass<true><<<blocks_, kernels::gram_block_threads, shared_bytes_, s.get()>>>(
+        z, tiles_, rows_per_block_, partials_.data());
+  } else {
+    kernels::gram_partials_one_pass<false><<<blocks_, kernels::gram_block_threads, shared_bytes_, s.get()>>>(
+        z, tiles_, rows_per_block_, partials_.data());
+  }
   // [/snippet:gram_one_pass]
   GPULAB_CHECK_LAUNCH();
 }
@@ -48,8 +56,9 @@ template <class Out>
 void sum_partials_async(const float* partials, int blocks, int tiles, int columns, double alpha, Out* out, int ld,
                         cuda::stream_ref s) {
   const std::int64_t entries = std::int64_t{tiles} * (tiles + 1) / 2 * kernels::gram_tile_entries;
-  kernels::sum_gram_partials<Out><<<blocks_for(entries, 128), 128, 0, s.get()>>>(partials, blocks, tiles, columns,
-                                                                                  alpha, out, ld);
+  const dim3 block(kernels::gram_sum_entries, kernels::gram_sum_slices);
+  kernels::sum_gram_partials<Out><<<blocks_for(entries, kernels::gram_sum_entries), block, 0, s.get()>>>(
+      partials, blocks, tiles, columns, alpha, out, ld);
   GPULAB_CHECK_LAUNCH();
 }
 }  // namespace
