@@ -15,6 +15,7 @@
 
 #include <cstdint>
 
+#include "gpulab/core/dependent_launch.cuh"
 #include "gpulab/core/launch.cuh"
 
 namespace gpulab::ml::kernels {
@@ -52,6 +53,11 @@ __global__ void __launch_bounds__(logistic_block, Split)
   __shared__ float w[MaxD];
   __shared__ float bias;
   __shared__ float warp_sums[logistic_block / 32][layout::stride];
+  // Launched with launch_dependent (core/dependent_launch.cuh): the reduction after this
+  // pass may be placed on the SMs now; the weights are read only once the step before
+  // this pass has finished.
+  let_next_grid_launch();
+  wait_for_prior_grid();
   for (int j = static_cast<int>(threadIdx.x); j < MaxD; j += blockDim.x) w[j] = j < d ? coefficients[j] : 0.0f;
   if (threadIdx.x == 0) bias = coefficients[d];
   __syncthreads();
@@ -116,11 +122,10 @@ __global__ void __launch_bounds__(logistic_block, Split)
 //   g = X^T (p - y) / rows + l2 w,  g_b = sum(p - y) / rows
 // into `gradient` (when not null) and, when step != 0, takes w <- w - step g.
 // One block of logistic_reduce_threads; every thread reads w before any thread
-// writes it. Warp w sums partials w, w + 32, ...: its lanes take every 32nd block
-// (all their loads in flight at once), then a shuffle tree. One thread per partial,
-// adding the blocks one after the other, had been estimated at 30 us a step; on the
-// H200 (2026-12-03) this version took 100 steps from 12.39 to 12.14 ms: about 2.5 us
-// a step. The pass over X is the step (docs/perf-notes.md).
+// writes it. What its time is: the loads of the partials, one round trip to L2 each
+// unless many are in flight at once. (A warp per value, each lane adding every 32nd
+// block, took 7.0-7.5 us a step under ncu on the H200, 2026-12-04: a lane's loads came
+// one after the other; the pass over X is about 88 us.)
 constexpr int logistic_reduce_threads = 1024;
 template <int MaxD>
 __global__ void __launch_bounds__(logistic_reduce_threads)
@@ -129,15 +134,43 @@ __global__ void __launch_bounds__(logistic_reduce_threads)
                              float* __restrict__ loss, float* __restrict__ accuracy, int t) {
   using layout = partial_layout<MaxD>;
   __shared__ double totals[layout::stride];
+  __shared__ double warp_totals[logistic_reduce_threads / 32][layout::stride];
   __shared__ float g[MaxD + 1];
+  __shared__ double norm2;
   const unsigned lane = threadIdx.x % 32, warp = threadIdx.x / 32, warps = blockDim.x / 32;
-  for (int j = static_cast<int>(warp); j < layout::stride; j += static_cast<int>(warps)) {
-    double sum = 0;
-    for (int b = static_cast<int>(lane); b < blocks; b += 32) {
-      sum += partials[static_cast<std::int64_t>(b) * layout::stride + j];
+  let_next_grid_launch();  // launched with launch_dependent, as is the pass after it
+  wait_for_prior_grid();   // the partials are complete
+  // |w|^2 for the ridge's share of the loss: the first warp, a shuffle tree (one thread
+  // adding d weights one after the other waited on each load: most of this kernel's 7.5 us).
+  if (warp == 0) {
+    double v = 0;
+    for (int j = static_cast<int>(lane); j < d; j += 32) v += static_cast<double>(coefficients[j]) * coefficients[j];
+    for (int offset = 16; offset > 0; offset /= 2) v += __shfl_down_sync(0xffffffffu, v, offset);
+    if (lane == 0) norm2 = v;
+  }
+  // Lane l of warp w adds values l, l + 32, ... of blocks w, w + 32, ...: a warp reads
+  // neighbouring floats of a partial, and every load of a lane is independent of
+  // the others, so they are in flight together. Then the warps' sums, in warp order.
+  constexpr int values_per_lane = (layout::stride + 31) / 32;
+  double sum[values_per_lane] = {};
+#pragma unroll 8
+  for (int b = static_cast<int>(warp); b < blocks; b += static_cast<int>(warps)) {
+#pragma unroll
+    for (int q = 0; q < values_per_lane; ++q) {
+      const int j = static_cast<int>(lane) + 32 * q;
+      if (j < layout::stride) sum[q] += partials[static_cast<std::int64_t>(b) * layout::stride + j];
     }
-    for (int offset = 16; offset > 0; offset /= 2) sum += __shfl_down_sync(0xffffffffu, sum, offset);
-    if (lane == 0) totals[j] = sum;
+  }
+#pragma unroll
+  for (int q = 0; q < values_per_lane; ++q) {
+    const int j = static_cast<int>(lane) + 32 * q;
+    if (j < layout::stride) warp_totals[warp][j] = sum[q];
+  }
+  __syncthreads();
+  for (int j = static_cast<int>(threadIdx.x); j < layout::stride; j += blockDim.x) {
+    double total = 0;
+    for (unsigned w = 0; w < warps; ++w) total += warp_totals[w][j];
+    totals[j] = total;
   }
   __syncthreads();
   const double n = static_cast<double>(rows);
@@ -146,8 +179,6 @@ __global__ void __launch_bounds__(logistic_reduce_threads)
                  : static_cast<float>(totals[layout::intercept] / n);
   }
   if (threadIdx.x == 0) {
-    double norm2 = 0;
-    for (int j = 0; j < d; ++j) norm2 += static_cast<double>(coefficients[j]) * coefficients[j];
     loss[t] = static_cast<float>(totals[layout::loss] / n + 0.5 * l2 * norm2);
     accuracy[t] = static_cast<float>(totals[layout::correct] / n);
   }

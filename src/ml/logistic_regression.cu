@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "gpulab/core/dependent_launch.cuh"
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/linalg/resources.hpp"
@@ -35,17 +36,17 @@ struct logistic_regression::state {
 
 namespace {
 
-// The passes for one MaxD: the fused gradient pass and its reduction.
+// The passes for one MaxD: the fused gradient pass and its reduction, both by
+// programmatic dependent launch (core/dependent_launch.cuh): each is placed on the SMs
+// while the one before it still runs, and waits there for it.
 template <int MaxD>
 void gradient_pass_async(logistic_regression::state& st, const float* x, const float* y, float step, float* gradient,
                          int t, cuda::stream_ref s) {
-  kernels::logistic_gradient_pass<MaxD><<<st.blocks, kernels::logistic_block, 0, s.get()>>>(
-      x, y, st.rows, st.features, st.coefficients.data(), st.partials.data());
-  GPULAB_CHECK_LAUNCH();
-  kernels::logistic_reduce_and_step<MaxD><<<1, kernels::logistic_reduce_threads, 0, s.get()>>>(
-      st.partials.data(), static_cast<int>(st.blocks), st.features, st.rows, st.params.l2, step,
-      st.coefficients.data(), gradient, st.loss.data(), st.accuracy.data(), t);
-  GPULAB_CHECK_LAUNCH();
+  launch_dependent(kernels::logistic_gradient_pass<MaxD>, st.blocks, kernels::logistic_block, 0, s.get(), x, y,
+                   st.rows, st.features, st.coefficients.data(), st.partials.data());
+  launch_dependent(kernels::logistic_reduce_and_step<MaxD>, 1, kernels::logistic_reduce_threads, 0, s.get(),
+                   st.partials.data(), static_cast<int>(st.blocks), st.features, st.rows, st.params.l2, step,
+                   st.coefficients.data(), gradient, st.loss.data(), st.accuracy.data(), t);
 }
 
 template <int MaxD>
