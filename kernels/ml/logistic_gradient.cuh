@@ -5,10 +5,9 @@
 // The fused gradient pass is the lesson of the gradient-descent version: per
 // row, p - y and the contribution x * (p - y) to the gradient are computed from
 // the same registers, so X is read ONCE per iteration and nothing of size rows
-// is ever written. A row is shared by `Split` threads, each holding its slice of
-// the features and of the gradient's partial sums in registers; the slices' dot
-// products meet through warp shuffles. At the end the block adds the sums up
-// (shuffles, then shared memory) and writes one partial per block. A second,
+// is ever written. A lane holds a whole row; the warp adds its 32 rows' shares of
+// the gradient by a transposing shuffle tree once a tile. At the end the block adds
+// the sums up (shared memory) and writes one partial per block. A second,
 // tiny kernel sums the partials in a fixed order (no float atomics: the same
 // answer every run) and takes the step.
 #pragma once
@@ -34,23 +33,57 @@ __device__ __forceinline__ float row_log_loss(float z, float label) {
   return fmaxf(z, 0.0f) + log1pf(expf(-fabsf(z))) - label * z;
 }
 
-// Why Split: with a whole row of 64 floats and 67 sums a thread, the pass needs
-// 226 registers, so one block of 256 threads fits an SM (8 warps: too few to hide
-// the loads; 46% of the read ceiling under ncu on the H200, 2026-12-03). Two
-// threads a row halve the registers and double the warps an SM can hold.
-constexpr int logistic_split = 2;
+// The gradient's sums of a warp's 32 rows, column by column, by a transposing
+// shuffle tree. Each lane holds N values (x_j (p - y) of its row, j < N); at each
+// level the lanes pair up across `offset`, each keeps one half of its values and
+// sends the other half to its partner, and adds what it receives: N/2 shuffles
+// and adds a level. After 5 levels a lane holds the warp's sums of max(N/32, 1)
+// columns (transposed_column says which). Summing each column with its own
+// butterfly would take 5 shuffles a column (320 a tile for 64 columns, not 62).
+template <int Width, int Offset, int N>
+__device__ __forceinline__ void transpose_sum(float (&v)[N], unsigned lane) {
+  if constexpr (Offset > 0) {
+    if constexpr (Width > 1) {
+      constexpr int half = Width / 2;
+      const bool upper = (lane & Offset) != 0;  // upper lanes keep the upper half
+#pragma unroll
+      for (int i = 0; i < half; ++i) {
+        const float send = upper ? v[i] : v[i + half];
+        const float keep = upper ? v[i + half] : v[i];
+        v[i] = keep + __shfl_xor_sync(0xffffffffu, send, Offset);
+      }
+      transpose_sum<half, Offset / 2>(v, lane);
+    } else {  // one value left and lanes to spare: neighbours hold the same column
+      v[0] += __shfl_xor_sync(0xffffffffu, v[0], Offset);
+      transpose_sum<1, Offset / 2>(v, lane);
+    }
+  }
+}
+// After transpose_sum<N, 16>: the column of value q (q < transposed_kept(N)) in `lane`.
+__host__ __device__ constexpr int transposed_kept(int n) { return n >= 32 ? n / 32 : 1; }
+__host__ __device__ constexpr int transposed_sharing(int n) { return n >= 32 ? 1 : 32 / n; }
+__device__ __forceinline__ int transposed_column(int n, unsigned lane, int q) {
+  return static_cast<int>(lane) / transposed_sharing(n) * transposed_kept(n) + q;
+}
 
 // [snippet:fused_gradient_pass]
-template <int MaxD, int Split = logistic_split>
-__global__ void __launch_bounds__(logistic_block, Split)
+// A lane takes a whole row: its MaxD loads are in flight together and a warp reads
+// 32 neighbouring floats of each column. The row's dot product needs no shuffle;
+// the gradient's sums are added across the warp's 32 rows once a tile (above), so
+// a lane keeps 2 running sums, not 64, and the registers go to loads in flight.
+// (The version before gave each row two threads of 32 features and 35 running
+// sums each: 100 registers, 16 rows a warp, 32 loads a thread in flight; on the
+// H200, 2026-12-04, 100 steps took 8.98 ms with it and 7.65 ms with this one.)
+// Two blocks an SM: ptxas gives the MaxD = 64 pass 124 registers. Asked for three
+// (80 registers, 64 bytes spilled) it ran slower: 8.77 against 7.65 ms for 100 steps.
+template <int MaxD>
+__global__ void __launch_bounds__(logistic_block, 2)
     logistic_gradient_pass(const float* __restrict__ x, const float* __restrict__ y, std::int64_t rows, int d,
                            const float* __restrict__ coefficients, float* __restrict__ partials) {
-  static_assert(MaxD % Split == 0 && 32 % Split == 0, "a warp and a row divide evenly into slices");
+  static_assert(MaxD % 4 == 0 && (MaxD >= 32 ? MaxD % 32 == 0 : 32 % MaxD == 0), "MaxD: 4, 8, 16 or a multiple of 32");
   using layout = partial_layout<MaxD>;
-  constexpr int slice_size = MaxD / Split;      // features per thread
-  constexpr int rows_per_warp = 32 / Split;     // a warp takes this many rows at a time
-  constexpr int extras = 3;                     // the intercept's sum, the loss, the correct count
-  __shared__ float w[MaxD];
+  constexpr int kept = transposed_kept(MaxD), sharing = transposed_sharing(MaxD);
+  __shared__ float4 w4[MaxD / 4];  // the weights, read 4 at a time (the same address for every lane)
   __shared__ float bias;
   __shared__ float warp_sums[logistic_block / 32][layout::stride];
   // Launched with launch_dependent (core/dependent_launch.cuh): the reduction after this
@@ -58,55 +91,62 @@ __global__ void __launch_bounds__(logistic_block, Split)
   // this pass has finished.
   let_next_grid_launch();
   wait_for_prior_grid();
+  float* w = reinterpret_cast<float*>(w4);
   for (int j = static_cast<int>(threadIdx.x); j < MaxD; j += blockDim.x) w[j] = j < d ? coefficients[j] : 0.0f;
   if (threadIdx.x == 0) bias = coefficients[d];
   __syncthreads();
 
   const unsigned lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-  const int first = static_cast<int>(lane / rows_per_warp) * slice_size;  // this thread's first feature
-  const bool keeps_extras = first == 0;
-  float sums[slice_size + extras];
-#pragma unroll
-  for (int j = 0; j < slice_size + extras; ++j) sums[j] = 0.0f;
+  float sums[kept] = {};                                 // this lane's columns of the gradient
+  float residual_sum = 0.0f, loss_sum = 0.0f, correct = 0.0f;  // this lane's rows
   const std::int64_t warps_in_grid = grid_thread_count() / 32;
   // The loop bound is the same for the whole warp: every lane reaches the shuffles.
-  for (std::int64_t base = global_thread_id() / 32 * rows_per_warp; base < rows;
-       base += warps_in_grid * rows_per_warp) {
-    const std::int64_t i = base + lane % rows_per_warp;
+  for (std::int64_t base = global_thread_id() / 32 * 32; base < rows; base += warps_in_grid * 32) {
+    const std::int64_t i = base + lane;
     const bool active = i < rows;
-    float row[slice_size];
+    float v[MaxD];
 #pragma unroll
-    for (int j = 0; j < slice_size; ++j) {  // all loads in flight
-      row[j] = active && first + j < d ? x[i + static_cast<std::int64_t>(first + j) * rows] : 0.0f;
+    for (int j = 0; j < MaxD; ++j) v[j] = active && j < d ? x[i + static_cast<std::int64_t>(j) * rows] : 0.0f;
+    float z4[4] = {};  // four chains of multiply-adds, not one of MaxD
+#pragma unroll
+    for (int j = 0; j < MaxD / 4; ++j) {
+      const float4 wj = w4[j];
+      z4[0] = fmaf(v[4 * j], wj.x, z4[0]);
+      z4[1] = fmaf(v[4 * j + 1], wj.y, z4[1]);
+      z4[2] = fmaf(v[4 * j + 2], wj.z, z4[2]);
+      z4[3] = fmaf(v[4 * j + 3], wj.w, z4[3]);
     }
-    float z = 0.0f;
-#pragma unroll
-    for (int j = 0; j < slice_size; ++j) z += row[j] * w[first + j];
-    // The other slices of the row sit rows_per_warp lanes apart: a butterfly gives
-    // every one of them the same full dot product.
-    for (int offset = rows_per_warp; offset < 32; offset *= 2) z += __shfl_xor_sync(0xffffffffu, z, offset);
-    z += bias;
+    const float z = (z4[0] + z4[1]) + (z4[2] + z4[3]) + bias;
     const float label = active ? y[i] : 0.0f;
     const float r = active ? 1.0f / (1.0f + expf(-z)) - label : 0.0f;  // sigmoid(z) - y
-#pragma unroll
-    for (int j = 0; j < slice_size; ++j) sums[j] += row[j] * r;  // the same registers: X is not read again
-    if (active && keeps_extras) {
-      sums[slice_size] += r;
-      sums[slice_size + 1] += row_log_loss(z, label);
-      sums[slice_size + 2] += (z > 0.0f) == (label > 0.5f) ? 1.0f : 0.0f;
+    if (active) {
+      residual_sum += r;
+      loss_sum += row_log_loss(z, label);
+      correct += (z > 0.0f) == (label > 0.5f) ? 1.0f : 0.0f;
     }
+#pragma unroll
+    for (int j = 0; j < MaxD; ++j) v[j] *= r;  // x_j (p - y): the same registers, X is not read again
+    transpose_sum<MaxD, 16>(v, lane);
+#pragma unroll
+    for (int q = 0; q < kept; ++q) sums[q] += v[q];
   }
 
-  // The block's sum of each partial: shuffles among the lanes that hold the same
-  // slice (rows_per_warp neighbouring lanes), then across warps.
+  // The block's sums: the lanes' columns straight into shared memory (a column has
+  // one lane, or `sharing` lanes with the same sum), the rows' extras by a shuffle
+  // tree, then across warps in warp order.
+  if (lane % sharing == 0) {
 #pragma unroll
-  for (int j = 0; j < slice_size + extras; ++j) {
-    float v = sums[j];
-    for (int offset = rows_per_warp / 2; offset > 0; offset /= 2) v += __shfl_down_sync(0xffffffffu, v, offset);
-    if (lane % rows_per_warp == 0) {
-      if (j < slice_size) warp_sums[warp][first + j] = v;
-      else if (keeps_extras) warp_sums[warp][layout::intercept + (j - slice_size)] = v;
-    }
+    for (int q = 0; q < kept; ++q) warp_sums[warp][transposed_column(MaxD, lane, q)] = sums[q];
+  }
+  for (int offset = 16; offset > 0; offset /= 2) {
+    residual_sum += __shfl_down_sync(0xffffffffu, residual_sum, offset);
+    loss_sum += __shfl_down_sync(0xffffffffu, loss_sum, offset);
+    correct += __shfl_down_sync(0xffffffffu, correct, offset);
+  }
+  if (lane == 0) {
+    warp_sums[warp][layout::intercept] = residual_sum;
+    warp_sums[warp][layout::loss] = loss_sum;
+    warp_sums[warp][layout::correct] = correct;
   }
   __syncthreads();
   for (int j = static_cast<int>(threadIdx.x); j < layout::stride; j += blockDim.x) {

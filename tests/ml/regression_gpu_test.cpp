@@ -415,6 +415,36 @@ TEST_F(ml_regression_gpu, PcaMatchesTheCpuInBothVersions) {
   }
 }
 
+// The wide pass (17 to 64 features: a row a lane, the warp's gradient by a transposing
+// shuffle tree) at widths that fill neither a float4 nor a warp of columns, on row counts
+// that leave the last warp's tile part empty: the same fit as the CPU, step by step.
+TEST_F(ml_regression_gpu, LogisticGradientDescentMatchesTheCpuAtWideWidths) {
+  gpulab::resources res(0);
+  const cuda::stream_ref s = res.stream();
+  for (const int d : {17, 37, 64}) {
+    const classification_dataset data = make_classification_data({.rows = 4099 + 2 * d, .features = d, .seed = 70u + d});
+    const device_buffer<float> x = gpulab::upload(data.x, s), y = gpulab::upload(data.y, s);
+    logistic_regression_params p;
+    p.iterations = 40;
+    const cpu_logistic_fit cpu = fit_logistic_cpu(data.x, data.rows, d, data.y, p);
+    logistic_regression model(res, data.rows, d, p);
+    const std::size_t history = static_cast<std::size_t>(p.iterations) + 1, size = std::size_t(d) + 1;
+    poison(model.coefficients(), size, s);
+    poison(model.loss(), history, s);
+    poison(model.accuracy(), history, s);
+    model.fit_async(view(x, data.rows, d), y.span());
+    model.check();
+    const std::vector<float> c = read(model.coefficients(), size, s);
+    const std::vector<float> loss = read(model.loss(), history, s);
+    const std::vector<float> accuracy = read(model.accuracy(), history, s);
+    EXPECT_LT(relative_error({c.begin(), c.end()}, cpu.coefficients), 1e-4) << d << " features";
+    for (std::size_t t = 0; t < history; ++t) {
+      EXPECT_NEAR(loss[t], cpu.loss[t], 1e-5 * cpu.loss[t]) << d << " features, iteration " << t;
+      EXPECT_NEAR(accuracy[t], cpu.accuracy[t], 3.0 / static_cast<double>(data.rows)) << d << " features, iteration " << t;
+    }
+  }
+}
+
 TEST_F(ml_regression_gpu, LogisticRegressionMatchesTheCpuAndNewtonWinsInAFewSteps) {
   gpulab::resources res(0);
   const cuda::stream_ref s = res.stream();
