@@ -24,7 +24,7 @@
 //    one stage is multiplied, the next two are on their way, with no register held
 //    for them. (The first version loaded the next stage into registers, one stage
 //    ahead: 128 registers with spills, and 355 us for 1M x 66 on the H200 where
-//    this one takes 250 us; docs/perf-notes.md, 2026-12-04.)
+//    this one takes 238 us; docs/perf-notes.md, 2026-12-04.)
 //  - Each block writes its partial G; sum_gram_partials adds them in double.
 #pragma once
 
@@ -120,8 +120,9 @@ __global__ void __launch_bounds__(gram_block_threads, 2)
   // Stage s into its slot. Thread t always copies the same row of the stage, t % 64,
   // from columns t / 64, t / 64 + 4, ...: 32 neighbouring threads read 32 neighbouring
   // floats of one column of X, and the index arithmetic is a multiply-add a value.
-  // (The first ring gave each warp whole columns, 2 rows a lane: 38 instructions a
-  // value for the addresses, 48% of the kernel's instructions were not FMAs.)
+  // (The first ring gave each warp whole columns, 2 rows a lane: about 19
+  // instructions a value for the addresses, and 48% of the kernel's instructions
+  // were not FMAs; 250 us against 238 us for this one.)
   constexpr int column_step = gram_block_threads / gram_stage_rows;
   const int copy_row = static_cast<int>(threadIdx.x) % gram_stage_rows;
   const int first_column = static_cast<int>(threadIdx.x) / gram_stage_rows;
