@@ -42,7 +42,8 @@ inline constexpr int gram_max_tiles = 16;          // Z up to 128 columns
 inline constexpr int gram_block_threads = 256;     // 8 warps
 inline constexpr int gram_stage_rows = 64;         // a stage: 64 rows of Z
 
-// The columns of Z, read straight from X and the optional parts.
+// The columns of Z, read straight from X and the optional parts: Z = [X - shift | 1 | e]
+// (the kernel copies X and e into shared memory and subtracts the shift as it multiplies).
 struct augmented_columns {
   const float* x = nullptr;      // rows x d, column-major, leading dimension rows
   const float* shift = nullptr;  // d values subtracted from X's columns, or nullptr
@@ -53,14 +54,6 @@ struct augmented_columns {
 
   __host__ __device__ int columns() const { return d + (ones ? 1 : 0) + (extra != nullptr ? 1 : 0); }
 
-  __device__ float value(int column, std::int64_t row) const {
-    if (column < d) {
-      const float v = x[row + static_cast<std::int64_t>(column) * rows];
-      return shift != nullptr ? v - shift[column] : v;
-    }
-    if (ones && column == d) return 1.0f;
-    return extra[row];
-  }
 };
 
 // Tile p of the lower triangle, counted row by row: (0,0), (1,0), (1,1), (2,0), ...

@@ -19,10 +19,10 @@ one_pass_gram::one_pass_gram(std::int64_t rows, int columns, cuda::stream_ref s)
   const int tiles_total = tiles_ * (tiles_ + 1) / 2;  // threads of one group: the lower triangle's tiles
   shared_bytes_ = sizeof(float) * static_cast<std::size_t>(kernels::gram_shared_floats(tiles_));
   // More than the default 48 KiB of dynamic shared memory for wide Z (the ring of stages).
-  GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::gram_partials_one_pass<false>,
-                                       cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared_bytes_)));
-  GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::gram_partials_one_pass<true>,
-                                       cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared_bytes_)));
+  for (const auto kernel : {kernels::gram_partials_one_pass<false>, kernels::gram_partials_one_pass<true>}) {
+    GPULAB_CUDA_TRY(
+        cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared_bytes_)));
+  }
   // All blocks resident at once (one wave), and never more blocks than stages of rows.
   const std::int64_t resident =
       occupancy_grid_size(kernels::gram_partials_one_pass<false>, kernels::gram_block_threads, shared_bytes_);

@@ -18,7 +18,7 @@ namespace gpulab::ml::detail {
 class one_pass_gram {
  public:
   // Z's columns are at most max_columns (16 tiles of 8 a side; see the kernel).
-  static constexpr int max_columns = 128;
+  static constexpr int max_columns = kernels::gram_max_tiles * kernels::gram_tile;
 
   one_pass_gram(std::int64_t rows, int columns, cuda::stream_ref s);
   // out (columns x columns, column-major, leading dimension ld, both triangles) = alpha G.
