@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "kernels/ml/symmetric_eigen_one_block.cuh"
+
 namespace gpulab::ml::kernels {
 
 // axes: d x d column-major; values: d (eigenvalues ascending, or singular values
@@ -48,6 +50,76 @@ static __global__ void subtract_projected_mean(float* __restrict__ out, std::int
   for (std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < rows;
        i += static_cast<std::int64_t>(gridDim.x) * blockDim.x) {
     column[i] -= offset;
+  }
+}
+
+// The one-pass fit's shift: the mean of each column's first `sample` rows. The Gram
+// of X - shift is summed in float; with a shift near the mean its sums stay small and
+// the correction below cancels little (any value near the mean would do: the exact
+// means come from the sums). A warp a column.
+static __global__ void sample_column_means(const float* __restrict__ x, std::int64_t rows, int sample,
+                                           float* __restrict__ shift) {
+  const int j = static_cast<int>(blockIdx.x), lane = static_cast<int>(threadIdx.x);
+  const float* column = x + static_cast<std::int64_t>(j) * rows;
+  double sum = 0;
+  for (int i = lane; i < sample; i += 32) sum += column[i];
+  sum = warp_sum_double(sum);
+  if (lane == 0) shift[j] = static_cast<float>(sum / sample);
+}
+
+// PCA's fit after the one-pass Gram, in one block: G = Z^T Z for Z = [X - shift | 1]
+// ((d + 1) x (d + 1), double, both triangles, leading dimension ld). Its last row
+// holds the sums of X - shift and the row count n, so
+//   C = (S - s s^T / n) / (n - 1),   means = shift + s / n,
+// then the k largest eigenpairs of C (symmetric_eigen_one_block.cuh), each component
+// signed like extract_components's. Dynamic shared memory: eigen_shared_doubles(k)
+// doubles.
+static __global__ void __launch_bounds__(eigen_threads)
+    principal_components_one_block(const double* __restrict__ gram, int ld, int d, int k,
+                                   const float* __restrict__ shift, float* __restrict__ means,
+                                   float* __restrict__ components, float* __restrict__ variance,
+                                   float* __restrict__ ratio) {
+  extern __shared__ double shared[];
+  __shared__ double total;
+  const eigen_workspace w = carve_eigen_workspace(shared);
+  const int t = static_cast<int>(threadIdx.x), lane = t & 31, warp = t >> 5;
+  const double n = gram[d + static_cast<std::int64_t>(d) * ld];
+  const auto sum = [&](int j) { return gram[d + static_cast<std::int64_t>(j) * ld]; };
+  for (int e = t; e < d * d; e += eigen_threads) {
+    const int i = e % d, j = e / d;
+    w.a[j * eigen_lda + i] = (gram[i + static_cast<std::int64_t>(j) * ld] - sum(i) * sum(j) / n) / (n - 1);
+  }
+  for (int j = t; j < d; j += eigen_threads) means[j] = static_cast<float>(shift[j] + sum(j) / n);
+  __syncthreads();
+  if (warp == 0) {  // the total variance, before the reduction overwrites the diagonal
+    double trace = 0;
+    for (int i = lane; i < d; i += 32) trace += w.a[i * eigen_lda + i];
+    trace = warp_sum_double(trace);
+    if (lane == 0) total = trace;
+  }
+  tridiagonalize(w, d);
+  top_eigenpairs(w, d, k);
+  for (int c = warp; c < k; c += eigen_threads / 32) {
+    const double* x = w.y + c * eigen_max_n;
+    int largest = d;  // the first entry of largest magnitude decides the sign
+    double magnitude = -1;
+    for (int i = lane; i < d; i += 32) {
+      if (fabs(x[i]) > magnitude) magnitude = fabs(x[i]), largest = i;
+    }
+    for (int offset = 16; offset > 0; offset /= 2) {
+      const double other_magnitude = __shfl_xor_sync(0xffffffffu, magnitude, offset);
+      const int other = __shfl_xor_sync(0xffffffffu, largest, offset);
+      if (other_magnitude > magnitude || (other_magnitude == magnitude && other < largest)) {
+        magnitude = other_magnitude, largest = other;
+      }
+    }
+    const double sign = x[largest] < 0 ? -1.0 : 1.0;
+    for (int i = lane; i < d; i += 32) components[i + static_cast<std::int64_t>(c) * d] = static_cast<float>(sign * x[i]);
+    if (lane == 0) {
+      const double value = w.values[c];
+      variance[c] = static_cast<float>(value);
+      ratio[c] = total > 0 ? static_cast<float>(value / total) : 0.0f;  // constant data: no variance to share
+    }
   }
 }
 

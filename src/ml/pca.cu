@@ -2,6 +2,7 @@
 // PCA on the GPU: covariance + syevd, or the thin SVD through QR (pca.hpp).
 #include "gpulab/ml/pca.hpp"
 
+#include <algorithm>
 #include <climits>
 #include <optional>
 #include <string>
@@ -28,8 +29,12 @@ struct pca::state {
   device_buffer<double> sums;
   device_buffer<float> means, centered, covariance;
   device_buffer<float> gram_partials;  // one d x d partial covariance per chunk of rows (src/ml/gram.hpp)
-  std::optional<detail::one_pass_gram> one_pass;  // or: the covariance of X - means in one read of X
   std::optional<linalg::symmetric_eigen_solver<float>> eigen;
+  // or, one pass: the Gram of [X - shift | 1] in one read of X, then one block for the rest
+  std::optional<detail::one_pass_gram> one_pass;
+  device_buffer<float> shift;
+  device_buffer<double> gram;  // (d + 1) x (d + 1)
+  std::size_t one_block_shared_bytes = 0;
   // qr_svd
   std::optional<detail::centered_qr> qr;
   device_buffer<float> r;
@@ -53,9 +58,9 @@ pca::pca(resources& res, std::int64_t rows, int features, pca_params params) : s
     throw usage_error(std::string("PCA: the covariance's Gram is chunked or one_pass (got ") + gram_name(params.gram) + ")");
   }
   if (params.method == pca_method::covariance_eigen && params.gram == gram_product::one_pass &&
-      features > detail::one_pass_gram::max_columns) {
-    throw usage_error("PCA (one_pass): at most " + std::to_string(detail::one_pass_gram::max_columns) +
-                      " features (got " + std::to_string(features) + "); use gram_product::chunked");
+      features > kernels::eigen_max_n) {
+    throw usage_error("PCA (one_pass): at most " + std::to_string(kernels::eigen_max_n) + " features (got " +
+                      std::to_string(features) + "; its eigen solver is one block); use gram_product::chunked");
   }
   state& st = *state_;
   st.blas = &linalg::blas(res);
@@ -70,16 +75,22 @@ pca::pca(resources& res, std::int64_t rows, int features, pca_params params) : s
   st.variance = device_buffer<float>(static_cast<std::size_t>(st.k), s);
   st.ratio = device_buffer<float>(static_cast<std::size_t>(st.k), s);
   if (params.method == pca_method::covariance_eigen) {
-    st.sums = device_buffer<double>(d, s);
     st.means = device_buffer<float>(d, s);
-    st.covariance = device_buffer<float>(d * d, s);  // both triangles written (gram_async: zeros above)
     if (params.gram == gram_product::one_pass) {
-      st.one_pass.emplace(rows, features, s);
+      st.one_pass.emplace(rows, features + 1, s);
+      st.shift = device_buffer<float>(d, s);
+      st.gram = device_buffer<double>((d + 1) * (d + 1), s);
+      st.one_block_shared_bytes = sizeof(double) * static_cast<std::size_t>(kernels::eigen_shared_doubles(st.k));
+      GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::principal_components_one_block,
+                                           cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                           static_cast<int>(st.one_block_shared_bytes)));
     } else {
+      st.sums = device_buffer<double>(d, s);
+      st.covariance = device_buffer<float>(d * d, s);  // both triangles written (gram_async: zeros above)
       st.centered = device_buffer<float>(d * static_cast<std::size_t>(rows), s);
       st.gram_partials = device_buffer<float>(detail::gram_workspace_floats(rows, features), s);
+      st.eigen.emplace(*st.solver, features);
     }
-    st.eigen.emplace(*st.solver, features);
   } else {
     st.qr.emplace(*st.solver, *st.blas, rows, features, false);
     st.r = device_buffer<float>(d * d, s);
@@ -103,22 +114,33 @@ void pca::fit_async(linalg::matrix_view<const float> x) {
   if (st.params.check_input) detail::require_usable_features(x.data_handle(), st.rows, d, "PCA", s);
   const float per_row = 1.0f / static_cast<float>(st.rows - 1);
   if (st.params.method == pca_method::covariance_eigen) {
-    // [snippet:pca_covariance]
-    detail::column_means_async(x.data_handle(), st.rows, d, nullptr, st.sums.data(), st.means.data(), s);
     if (st.one_pass) {
-      // C = (X - means)^T (X - means) / (n - 1), the means subtracted as X is read: no centred copy.
+      // [snippet:pca_one_pass]
+      // One read of X: the Gram of [X - shift | 1], whose last row holds the sums and the
+      // count. Then one block: the covariance, the means and the top eigenpairs.
+      const int sample = static_cast<int>(std::min<std::int64_t>(st.rows, 256));
+      kernels::sample_column_means<<<d, 32, 0, s.get()>>>(x.data_handle(), st.rows, sample, st.shift.data());
+      GPULAB_CHECK_LAUNCH();
       kernels::augmented_columns z;
       z.x = x.data_handle();
-      z.shift = st.means.data();
+      z.shift = st.shift.data();
       z.rows = st.rows;
       z.d = d;
-      st.one_pass->compute_async(z, 1.0 / static_cast<double>(st.rows - 1), st.covariance.data(), d, s);
-    } else {
-      detail::center_columns_async(x.data_handle(), st.rows, d, nullptr, st.means.data(), st.centered.data(), s);
-      // C = X_c^T X_c / (n - 1): the lower triangle, which syevd reads, from row chunks.
-      detail::gram_async(*st.blas, st.centered.data(), st.rows, d, per_row, st.covariance.data(), d,
-                         st.gram_partials.data());
+      z.ones = true;
+      st.one_pass->compute_async(z, 1.0, st.gram.data(), d + 1, s);
+      kernels::principal_components_one_block<<<1, kernels::eigen_threads, st.one_block_shared_bytes, s.get()>>>(
+          st.gram.data(), d + 1, d, st.k, st.shift.data(), st.means.data(), st.components.data(),
+          st.variance.data(), st.ratio.data());
+      // [/snippet:pca_one_pass]
+      GPULAB_CHECK_LAUNCH();
+      return;
     }
+    // [snippet:pca_covariance]
+    detail::column_means_async(x.data_handle(), st.rows, d, nullptr, st.sums.data(), st.means.data(), s);
+    detail::center_columns_async(x.data_handle(), st.rows, d, nullptr, st.means.data(), st.centered.data(), s);
+    // C = X_c^T X_c / (n - 1): the lower triangle, which syevd reads, from row chunks.
+    detail::gram_async(*st.blas, st.centered.data(), st.rows, d, per_row, st.covariance.data(), d,
+                       st.gram_partials.data());
     st.eigen->compute_async(linalg::column_major<const float>(st.covariance.data(), d, d));
     // syevd's eigenvalues are ascending: the top components are its last vectors.
     kernels::extract_components<<<1, 128, 0, s.get()>>>(st.eigen->vectors().data_handle(), st.eigen->values().data(),

@@ -342,10 +342,11 @@ TEST_F(ml_regression_gpu, BadInputIsRefusedWithOneClearLine) {
   expect_usage_error_containing([&] { model.fit_async(view(xc, data.rows, 7)); }, "column 3 is constant");
   pp.components = 8;
   expect_usage_error_containing([&] { pca(res, data.rows, 7, pp); }, "components must be in 1..7");
-  // The one-pass Gram's widths: 126 features for regression ([X 1 y] is 128 columns), 128 for PCA.
+  // The one-pass widths: 126 features for regression ([X 1 y] is 128 columns); 64 for PCA,
+  // whose eigen solver is one block.
   pp.components = 3;
   pp.gram = gram_product::one_pass;
-  expect_usage_error_containing([&] { pca(res, 1001, 129, pp); }, "PCA (one_pass): at most 128 features (got 129)");
+  expect_usage_error_containing([&] { pca(res, 1001, 65, pp); }, "PCA (one_pass): at most 64 features (got 65;");
   pp.gram = gram_product::syrk;
   expect_usage_error_containing([&] { pca(res, 1001, 7, pp); }, "chunked or one_pass (got syrk)");
   linear_regression_params one_pass;
@@ -413,6 +414,36 @@ TEST_F(ml_regression_gpu, PcaMatchesTheCpuInBothVersions) {
         [&] { model.transform_async(linalg::column_major<const float>(x.data(), 501, 6, 1001), linalg::column_major(out.data(), 501, 3)); },
         "fitted on 7 features");
   }
+}
+
+// The one-pass PCA reads X once, summing X - shift in float (the shift: the mean of the
+// first rows). Data far from the origin are where that matters: without the shift the
+// float sums of x^2 ~ 1e8 would bury variances of ~1. Both the chunked version and the
+// CPU centre exactly; all three must agree, and the means too.
+TEST_F(ml_regression_gpu, PcaOnePassKeepsItsAccuracyFarFromTheOrigin) {
+  gpulab::resources res(0);
+  const cuda::stream_ref s = res.stream();
+  linear_dataset data = make_pca_data(20011, 9, 10, 17);
+  for (int j = 0; j < 9; ++j) {
+    for (std::int64_t i = 0; i < data.rows; ++i) data.x[std::size_t(i + j * data.rows)] += 1e4f * float(1 + j % 3);
+  }
+  const cpu_pca_fit cpu = fit_pca_cpu(data.x, data.rows, data.features, 4);
+  const device_buffer<float> x = gpulab::upload(data.x, s);
+  pca_params p{.method = pca_method::covariance_eigen, .gram = gram_product::one_pass};
+  p.components = 4;
+  pca model(res, data.rows, 9, p);
+  poison(model.components(), 36, s);
+  model.fit_async(view(x, data.rows, 9));
+  model.check();
+  const std::vector<float> c = read(model.components(), 36, s);
+  const std::vector<float> var = read(model.explained_variance(), 4, s);
+  const std::vector<float> mean = read(model.mean(), 9, s);
+  const std::vector<double> components(c.begin(), c.end());
+  // Eigengaps > 30% (condition 10 over 9 features): float sums of ~2e4 rows err by ~1e-5.
+  EXPECT_LT(largest_principal_angle(components, cpu.components, 9, 4), 1e-4);
+  for (std::size_t k = 0; k < 4; ++k) EXPECT_NEAR(var[k], cpu.explained_variance[k], 1e-4 * cpu.explained_variance[k]);
+  // The data's float spacing at 3e4 is 2e-3: the means agree to that, not better.
+  for (std::size_t j = 0; j < 9; ++j) EXPECT_NEAR(mean[j], cpu.mean[j], 4e-3) << "mean " << j;
 }
 
 // The wide pass (17 to 64 features: a row a lane, the warp's gradient by a transposing

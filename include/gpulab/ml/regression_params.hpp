@@ -65,7 +65,8 @@ const char* method_name(pca_method m);  // "covariance_eigen", "qr_svd"
 struct pca_params {
   pca_method method = pca_method::covariance_eigen;
   // covariance_eigen only: chunked (a centred copy of X, then the row chunks' Grams) or
-  // one_pass (the Gram of X - means in one read of X, no centred copy; at most 128 features).
+  // one_pass (the Gram of [X - shift | 1] in one read of X, no centred copy, then the
+  // covariance and its eigenpairs in one block; at most 64 features).
   gram_product gram = gram_product::chunked;
   int components = 8;
   bool check_input = true;

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: MIT
+// The one-block eigen solver (kernels/ml/symmetric_eigen_one_block.cuh) against
+// matrices whose eigenpairs are known: A = Q diag(lambda) Q^T, Q a seeded random
+// orthogonal matrix. Each result is checked three ways: the eigenvalues against lambda,
+// the residual |A x - lambda x|, and X^T X = I; where lambda is well separated, each
+// vector against Q's column. The outputs start as NaN, so a value not written fails.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "common/gpu_test.hpp"
+#include "gpulab/core/error.hpp"
+#include "gpulab/core/memory.hpp"
+#include "gpulab/core/resources.hpp"
+#include "gpulab/core/stream.hpp"
+#include "kernels/ml/symmetric_eigen_one_block.cuh"
+
+namespace {
+
+using gpulab::device_buffer;
+namespace kernels = gpulab::ml::kernels;
+
+// The solver alone: A (n x n, leading dimension n, the lower triangle read), the k
+// largest eigenvalues (largest first) and their unit eigenvectors (n x k).
+__global__ void __launch_bounds__(kernels::eigen_threads)
+    top_eigenpairs_kernel(const double* a, int n, int k, double* values, double* vectors) {
+  extern __shared__ double shared[];
+  const kernels::eigen_workspace w = kernels::carve_eigen_workspace(shared);
+  for (int e = static_cast<int>(threadIdx.x); e < n * n; e += kernels::eigen_threads) {
+    const int i = e % n, j = e / n;
+    w.a[j * kernels::eigen_lda + i] = i >= j ? a[i + j * n] : a[j + i * n];
+  }
+  __syncthreads();
+  kernels::tridiagonalize(w, n);
+  kernels::top_eigenpairs(w, n, k);
+  for (int e = static_cast<int>(threadIdx.x); e < n * k; e += kernels::eigen_threads) {
+    vectors[e] = w.y[(e / n) * kernels::eigen_max_n + e % n];
+  }
+  if (static_cast<int>(threadIdx.x) < k) values[threadIdx.x] = w.values[threadIdx.x];
+}
+
+class ml_symmetric_eigen_gpu : public GpuTest {};
+
+struct eigen_result {
+  std::vector<double> values, vectors;
+};
+
+eigen_result gpu_top_eigenpairs(const std::vector<double>& a, int n, int k) {
+  gpulab::resources res(0);
+  const cuda::stream_ref s = res.stream();
+  const device_buffer<double> da = gpulab::upload(a, s);
+  device_buffer<double> values(static_cast<std::size_t>(k), s), vectors(static_cast<std::size_t>(n) * k, s);
+  GPULAB_CUDA_TRY(cudaMemsetAsync(values.data(), 0xFF, values.size() * sizeof(double), s.get()));  // NaN
+  GPULAB_CUDA_TRY(cudaMemsetAsync(vectors.data(), 0xFF, vectors.size() * sizeof(double), s.get()));
+  const int bytes = static_cast<int>(sizeof(double)) * kernels::eigen_shared_doubles(k);
+  GPULAB_CUDA_TRY(cudaFuncSetAttribute(top_eigenpairs_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes));
+  top_eigenpairs_kernel<<<1, kernels::eigen_threads, bytes, s.get()>>>(da.data(), n, k, values.data(), vectors.data());
+  GPULAB_CHECK_LAUNCH();
+  return {gpulab::download(values, s), gpulab::download(vectors, s)};
+}
+
+// A random orthogonal n x n matrix: Gram-Schmidt (twice) of Gaussian columns.
+std::vector<double> random_orthogonal(int n, std::mt19937& random) {
+  std::normal_distribution<double> normal;
+  std::vector<double> q(static_cast<std::size_t>(n) * n);
+  for (double& v : q) v = normal(random);
+  for (int j = 0; j < n; ++j) {
+    double* column = &q[static_cast<std::size_t>(j) * n];
+    for (int pass = 0; pass < 2; ++pass) {
+      for (int p = 0; p < j; ++p) {
+        const double* other = &q[static_cast<std::size_t>(p) * n];
+        double dot = 0;
+        for (int i = 0; i < n; ++i) dot += other[i] * column[i];
+        for (int i = 0; i < n; ++i) column[i] -= dot * other[i];
+      }
+      double norm = 0;
+      for (int i = 0; i < n; ++i) norm += column[i] * column[i];
+      for (int i = 0; i < n; ++i) column[i] /= std::sqrt(norm);
+    }
+  }
+  return q;
+}
+
+struct known_matrix {
+  int n;
+  std::vector<double> a, q, lambda;  // A = Q diag(lambda) Q^T; lambda in any order
+};
+
+known_matrix with_spectrum(std::vector<double> lambda, std::uint32_t seed) {
+  const int n = static_cast<int>(lambda.size());
+  std::mt19937 random(seed);
+  known_matrix m{n, std::vector<double>(static_cast<std::size_t>(n) * n, 0.0), random_orthogonal(n, random), lambda};
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < n; ++j) {
+      double sum = 0;
+      for (int p = 0; p < n; ++p) {
+        sum += m.q[static_cast<std::size_t>(i + p * n)] * lambda[static_cast<std::size_t>(p)] *
+               m.q[static_cast<std::size_t>(j + p * n)];
+      }
+      m.a[static_cast<std::size_t>(i + j * n)] = sum;
+    }
+  }
+  return m;
+}
+
+double largest_magnitude(const std::vector<double>& v) {
+  double largest = 0;
+  for (double x : v) largest = std::max(largest, std::abs(x));
+  return largest;
+}
+
+// Checks the k largest eigenpairs of m. Tolerances relative to |A| (the largest |lambda|):
+// double arithmetic over n-long sums, about 1e-15 each, with room for n = 64; plus
+// 1e-300 for the zero matrix.
+void expect_top_eigenpairs(const known_matrix& m, int k, const std::string& what) {
+  const int n = m.n;
+  const eigen_result r = gpu_top_eigenpairs(m.a, n, k);
+  const double scale = largest_magnitude(m.lambda);
+  std::vector<int> order(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int x, int y) { return m.lambda[std::size_t(x)] > m.lambda[std::size_t(y)]; });
+  for (int c = 0; c < k; ++c) {
+    const double expected = m.lambda[static_cast<std::size_t>(order[static_cast<std::size_t>(c)])];
+    const double value = r.values[static_cast<std::size_t>(c)];
+    EXPECT_NEAR(value, expected, 1e-13 * scale + 1e-300) << what << ": eigenvalue " << c;
+    // |A x - lambda x|
+    const double* x = &r.vectors[static_cast<std::size_t>(c) * n];
+    double residual = 0;
+    for (int i = 0; i < n; ++i) {
+      double ax = 0;
+      for (int j = 0; j < n; ++j) ax += m.a[static_cast<std::size_t>(i + j * n)] * x[j];
+      residual = std::max(residual, std::abs(ax - value * x[i]));
+    }
+    EXPECT_LE(residual, 1e-12 * scale + 1e-300) << what << ": residual of eigenpair " << c;  // NaN fails too
+    // X^T X = I
+    for (int d = 0; d <= c; ++d) {
+      const double* other = &r.vectors[static_cast<std::size_t>(d) * n];
+      double dot = 0;
+      for (int i = 0; i < n; ++i) dot += x[i] * other[i];
+      EXPECT_NEAR(dot, c == d ? 1.0 : 0.0, 1e-12) << what << ": x" << c << " . x" << d;
+    }
+    // Separated from its neighbours by 1% of |A|: the vector itself is determined
+    // (up to sign) to about 1e-13 / 1e-2.
+    double gap = INFINITY;
+    for (int i = 0; i < n; ++i) {
+      if (i != order[static_cast<std::size_t>(c)]) gap = std::min(gap, std::abs(m.lambda[std::size_t(i)] - expected));
+    }
+    if (gap > 1e-2 * scale) {
+      const double* q = &m.q[static_cast<std::size_t>(order[static_cast<std::size_t>(c)]) * n];
+      double dot = 0;
+      for (int i = 0; i < n; ++i) dot += x[i] * q[i];
+      EXPECT_NEAR(std::abs(dot), 1.0, 1e-10) << what << ": eigenvector " << c << " against Q's column";
+    }
+  }
+}
+
+std::vector<double> spread_spectrum(int n, std::uint32_t seed, double low, double high) {
+  std::mt19937 random(seed);
+  std::uniform_real_distribution<double> value(low, high);
+  std::vector<double> lambda(static_cast<std::size_t>(n));
+  for (double& v : lambda) v = value(random);
+  return lambda;
+}
+
+TEST_F(ml_symmetric_eigen_gpu, FindsTheLargestEigenpairsOfRandomSpectra) {
+  // Sizes: one, two, three (no reflector, none, one), odd, a warp and one, the largest.
+  std::uint32_t seed = 3;
+  for (const int n : {1, 2, 3, 5, 17, 33, 63, 64}) {
+    const known_matrix m = with_spectrum(spread_spectrum(n, seed, -2.0, 7.0), seed + 100);
+    for (const int k : {1, std::min(n, 3), std::min(n, 8), n}) {
+      expect_top_eigenpairs(m, k, "n " + std::to_string(n) + ", k " + std::to_string(k));
+    }
+    ++seed;
+  }
+}
+
+TEST_F(ml_symmetric_eigen_gpu, HandlesClustersRepeatsAndScale) {
+  // A covariance-like spectrum: a few large variances, then a long tail.
+  std::vector<double> pca(64);
+  for (int i = 0; i < 64; ++i) pca[std::size_t(i)] = i < 8 ? 100.0 / (1 + i) : 1e-2 * (1 + i % 5) + 1e-5 * i;
+  expect_top_eigenpairs(with_spectrum(pca, 7), 8, "covariance-like");
+  // A cluster 1e-9 apart (inverse iteration alone would return one vector three times),
+  // and an exactly repeated eigenvalue.
+  std::vector<double> cluster = spread_spectrum(40, 8, 0.0, 1.0);
+  cluster[3] = 5.0, cluster[17] = 5.0 + 1e-9, cluster[29] = 5.0 - 1e-9;
+  cluster[5] = 3.0, cluster[6] = 3.0;
+  expect_top_eigenpairs(with_spectrum(cluster, 9), 6, "clusters");
+  // Everything repeated: A = 2.5 I (Q rotates nothing; any orthonormal basis is right).
+  expect_top_eigenpairs(with_spectrum(std::vector<double>(23, 2.5), 10), 23, "2.5 I");
+  // The zero matrix, and scales far from 1: the tolerances are relative.
+  expect_top_eigenpairs(with_spectrum(std::vector<double>(9, 0.0), 11), 4, "zero");
+  std::vector<double> tiny = spread_spectrum(31, 12, 1.0, 2.0), huge = tiny;
+  for (double& v : tiny) v *= 1e-30;
+  for (double& v : huge) v *= 1e30;
+  expect_top_eigenpairs(with_spectrum(tiny, 13), 5, "1e-30");
+  expect_top_eigenpairs(with_spectrum(huge, 14), 5, "1e30");
+  // All negative: the largest are the ones nearest zero.
+  expect_top_eigenpairs(with_spectrum(spread_spectrum(20, 15, -9.0, -1.0), 16), 7, "negative");
+}
+
+}  // namespace
