@@ -119,7 +119,8 @@ void pca::fit_async(linalg::matrix_view<const float> x) {
       // One read of X: the Gram of [X - shift | 1], whose last row holds the sums and the
       // count. Then one block: the covariance, the means and the top eigenpairs.
       const int sample = static_cast<int>(std::min<std::int64_t>(st.rows, 256));
-      kernels::sample_column_means<<<d, 32, 0, s.get()>>>(x.data_handle(), st.rows, sample, st.shift.data());
+      kernels::sample_column_means<<<d, 32, 0, s.get()>>>(x.data_handle(), st.rows, sample,
+                                                          st.shift.data());
       GPULAB_CHECK_LAUNCH();
       kernels::augmented_columns z;
       z.x = x.data_handle();
@@ -128,7 +129,8 @@ void pca::fit_async(linalg::matrix_view<const float> x) {
       z.d = d;
       z.ones = true;
       st.one_pass->compute_async(z, 1.0, st.gram.data(), d + 1, s);
-      kernels::principal_components_one_block<<<1, kernels::eigen_threads, st.one_block_shared_bytes, s.get()>>>(
+      const int threads = kernels::eigen_threads;
+      kernels::principal_components_one_block<<<1, threads, st.one_block_shared_bytes, s.get()>>>(
           st.gram.data(), d + 1, d, st.k, st.shift.data(), st.means.data(), st.components.data(),
           st.variance.data(), st.ratio.data());
       // [/snippet:pca_one_pass]

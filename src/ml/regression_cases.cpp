@@ -617,7 +617,7 @@ std::vector<case_entry> regression_cases() {
       {"pca_covariance", "8 principal components by SYRK + syevd (--size: rows x 64; default 1M)",
        one_case([=](const run_options& o) { return make_pca_case(pca_method::covariance_eigen, rows(o)); }), check_rows},
       {"pca_covariance_one_pass",
-       "the same, the covariance of X - means by our one-pass kernel: no centred copy (--size: rows x 64; default 1M)",
+       "the same in one read of X (the Gram of [X - shift | 1]), then one block for the covariance and its eigenpairs, no syevd (--size: rows x 64; default 1M)",
        one_case([=](const run_options& o) {
          return make_pca_case(pca_method::covariance_eigen, rows(o), gram_product::one_pass);
        }),
