@@ -194,7 +194,8 @@ TEST_F(ml_symmetric_eigen_gpu, HandlesClustersRepeatsAndScale) {
   expect_top_eigenpairs(with_spectrum(cluster, 9), 6, "clusters");
   // Everything repeated: A = 2.5 I (Q rotates nothing; any orthonormal basis is right).
   expect_top_eigenpairs(with_spectrum(std::vector<double>(23, 2.5), 10), 23, "2.5 I");
-  // The zero matrix, and scales far from 1: the tolerances are relative.
+  // The zero matrix, and scales far from 1 (1e-30, 1e30; the solver does not scale A, so
+  // not beyond about 1e+-150): the tolerances are relative.
   expect_top_eigenpairs(with_spectrum(std::vector<double>(9, 0.0), 11), 4, "zero");
   std::vector<double> tiny = spread_spectrum(31, 12, 1.0, 2.0), huge = tiny;
   for (double& v : tiny) v *= 1e-30;
