@@ -9,6 +9,7 @@
 
 #include <cstdint>
 
+#include "gpulab/core/block_reduce.cuh"
 #include "gpulab/core/launch.cuh"
 #include "gpulab/ml/knn_key.hpp"
 #include "kernels/ml/knn_tiles.cuh"
@@ -115,7 +116,7 @@ static __global__ void knn_rerank_exact(const float* __restrict__ database, cons
       const float diff = q[j] - x[j];
       sum = fmaf(diff, diff, sum);
     }
-    for (int offset = 16; offset > 0; offset /= 2) sum += __shfl_xor_sync(0xffffffffu, sum, offset);
+    sum = warp_sum(sum);
     if (lane == 0) exact[i] = knn_key(sum, id);
   }
 }

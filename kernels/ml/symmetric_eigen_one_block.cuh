@@ -14,16 +14,21 @@
 // Steps 1 and 4 are O(n^3) and O(n^2 k) multiply-adds spread over the block; steps 2
 // and 3 are chains of divisions, run side by side, a warp or a thread an eigenvalue.
 //
-// Known limits, not yet mended (found in review, 2026-12-04; docs/perf-notes.md):
-// - A is not scaled first: entries beyond about 1e150 overflow a column's squares, and
-//   below about 1e-150 they underflow (LAPACK scales A to about 1 first). PCA's
-//   covariances of float data stay inside; the test covers 1e-30 to 1e30.
-// - A cluster is made orthogonal after the iteration, not during it as LAPACK's stein
-//   does: 32 or more equal eigenvalues of one matrix come out orthogonal only to ~1e-7.
+// Two things LAPACK does that a small solver is tempted to skip, both kept here:
+// - A is scaled by a power of two first, so no square of an entry overflows or
+//   underflows (without it, entries beyond about 1e150 gave NaN and below 1e-150 lost
+//   reflectors); the eigenvalues are scaled back at the end.
+// - A cluster's vectors are made orthogonal one after another, and a vector that was
+//   mostly along the earlier ones is solved for again from what is left (stein's rule):
+//   without it 48 equal eigenvalues came out orthogonal only to 1e-7.
+// A NaN or Inf anywhere in A makes every output NaN.
 #pragma once
 
 #include <cfloat>
+#include <cstddef>
 #include <cstdint>
+
+#include "gpulab/core/block_reduce.cuh"
 
 namespace gpulab::ml::kernels {
 
@@ -32,10 +37,11 @@ inline constexpr int eigen_threads = 256;  // 4 groups of 64: a row each in the 
 inline constexpr int eigen_lda = eigen_max_n + 1;  // odd: a row of the matrix spreads over the banks
 
 // The block's shared memory, in doubles: the matrix, six vectors, the product's four
-// partial sums, the k eigenvalues and the n x k eigenvectors.
+// partial sums, the k eigenvalues, A's scale and the n x k eigenvectors.
 __host__ __device__ constexpr int eigen_shared_doubles(int k) {
-  return eigen_max_n * eigen_lda + 6 * eigen_max_n + 4 * eigen_max_n + eigen_max_n + eigen_max_n * k;
+  return eigen_max_n * eigen_lda + 6 * eigen_max_n + 4 * eigen_max_n + eigen_max_n + 1 + eigen_max_n * k;
 }
+constexpr std::size_t eigen_shared_bytes(int k) { return sizeof(double) * static_cast<std::size_t>(eigen_shared_doubles(k)); }
 
 struct eigen_workspace {
   double* a;        // n x n, column-major, leading dimension eigen_lda; reflectors below the subdiagonal after step 1
@@ -47,6 +53,7 @@ struct eigen_workspace {
   double* p;        // A v
   double* partial;  // 4 x 64 partial sums of A v
   double* values;   // the k eigenvalues, largest first
+  double* scale;    // one value: the power of two A was multiplied by is 1 / *scale (NaN: A holds NaN or Inf)
   double* y;        // n x k eigenvectors (leading dimension eigen_max_n): of T after step 3, of A after step 4
 };
 
@@ -62,16 +69,46 @@ __device__ inline eigen_workspace carve_eigen_workspace(double* shared) {
   w.p = rest + 5 * eigen_max_n;
   w.partial = rest + 6 * eigen_max_n;
   w.values = rest + 10 * eigen_max_n;
-  w.y = rest + 11 * eigen_max_n;
+  w.scale = rest + 11 * eigen_max_n;
+  w.y = rest + 11 * eigen_max_n + 1;
   return w;
 }
 
-__device__ inline double warp_sum_double(double x) {
-  for (int offset = 16; offset > 0; offset /= 2) x += __shfl_xor_sync(0xffffffffu, x, offset);
-  return x;
+// The larger of two magnitudes, NaN if either is: fmax would drop a NaN.
+__device__ inline double max_or_nan(double a, double b) { return a > b || a != a ? a : b; }
+
+// Step 0. A (lower triangle) multiplied by 2^-e, e the exponent of its largest entry,
+// so that entry lands in [1, 2). Only exponents change: no rounding, and afterwards no
+// square or product in the steps below can overflow or underflow. *w.scale = 2^e
+// scales the eigenvalues back. A NaN or Inf entry: nothing is scaled, *w.scale = NaN.
+__device__ inline void scale_to_unit(const eigen_workspace& w, int n) {
+  const int t = static_cast<int>(threadIdx.x), lane = t & 31, warp = t >> 5;
+  double largest = 0;
+  for (int e = t; e < n * n; e += eigen_threads) {
+    const int i = e % n, j = e / n;
+    if (i >= j) largest = max_or_nan(fabs(w.a[j * eigen_lda + i]), largest);
+  }
+  for (int offset = 16; offset > 0; offset /= 2) largest = max_or_nan(largest, __shfl_xor_sync(0xffffffffu, largest, offset));
+  if (lane == 0) w.partial[warp] = largest;
+  __syncthreads();
+  largest = 0;
+  for (int i = 0; i < eigen_threads / 32; ++i) largest = max_or_nan(w.partial[i], largest);
+  __syncthreads();  // every thread has read the partial maxima before step 1 reuses them
+  if (!(largest <= DBL_MAX)) {  // NaN or Inf
+    if (t == 0) *w.scale = NAN;
+    return;
+  }
+  const int exponent = largest > 0 ? ilogb(largest) : 0;  // the zero matrix stays as it is
+  for (int e = t; e < n * n; e += eigen_threads) {
+    const int i = e % n, j = e / n;
+    double& entry = w.a[j * eigen_lda + i];
+    entry = ldexp(entry, -exponent);  // exact: 2^-exponent itself may not exist (exponent < -1022)
+  }
+  if (t == 0) *w.scale = ldexp(1.0, exponent);
+  __syncthreads();
 }
 
-// Step 1. For each column k, the reflector H = I - tau v v^T (v[0] = 1) that zeroes
+// Step 1 (after scale_to_unit). For each column k, the reflector H = I - tau v v^T (v[0] = 1) that zeroes
 // A(k+2.., k), applied from both sides to the trailing block A22 = A(k+1.., k+1..):
 // p = tau A22 v, w = p - (tau/2)(p.v) v, A22 -= v w^T + w v^T. Both triangles of A22 are
 // kept, so the product reads columns only (lanes on consecutive rows). v is stored
@@ -85,10 +122,10 @@ __device__ inline void tridiagonalize(const eigen_workspace& w, int n) {
     if (warp == 0) {
       double squares = 0;
       for (int i = 1 + lane; i < m; i += 32) squares += column[i] * column[i];
-      squares = warp_sum_double(squares);
+      squares = warp_sum(squares);
       const double alpha = column[0];
       double beta = alpha, tau = 0, scale = 0;
-      if (squares > 0) {  // otherwise the column is already zero below: H = I
+      if (squares != 0) {  // zero: the column is already zero below, H = I (a NaN goes on, and spreads)
         beta = -copysign(sqrt(alpha * alpha + squares), alpha);
         tau = (beta - alpha) / beta;
         scale = 1.0 / (alpha - beta);
@@ -122,7 +159,7 @@ __device__ inline void tridiagonalize(const eigen_workspace& w, int n) {
     // Every warp forms p.v itself: a block reduction would cost a barrier more.
     double pv = 0;
     for (int j = lane; j < m; j += 32) pv += w.p[j] * w.v[j];
-    const double half_tau_pv = 0.5 * tau * warp_sum_double(pv);
+    const double half_tau_pv = 0.5 * tau * warp_sum(pv);
     if (row < m) {
       const double vi = w.v[row], wi = w.p[row] - half_tau_pv * vi;
       for (int j = group; j < m; j += 4) {
@@ -226,47 +263,50 @@ __device__ inline double start_entry(int r, int i) {
   return static_cast<double>(h) * (2.0 / 4294967296.0) - 1.0;
 }
 
-// Step 3, one thread: the eigenvector of T for eigenvalue lambda, by three solves
-// with T - lambda I (LU with partial pivoting, LAPACK's gttrf/gttrs, a pivot below
-// `tiny` raised to it: T - lambda I is singular to working precision by design).
-// Each solve multiplies the wanted direction by 1 / (lambda's error), the others by
-// 1 / (their distance): a few solves leave only the wanted one. Writes out (stride 1).
-// The arrays are the thread's own (local memory): threads on different eigenvalues
-// then never share a shared-memory bank.
-__device__ inline void eigenvector_by_inverse_iteration(const eigen_workspace& w, int n, int r, double lambda,
-                                                        double tiny, double* out) {
-  double lower[eigen_max_n], diag[eigen_max_n], upper[eigen_max_n], upper2[eigen_max_n], y[eigen_max_n];
-  std::uint64_t swapped = 0;
-  for (int i = 0; i < n; ++i) {
-    diag[i] = w.diag[i] - lambda;
-    if (i + 1 < n) lower[i] = upper[i] = w.off[i];
-    upper2[i] = 0;
-  }
-  for (int i = 0; i + 1 < n; ++i) {
-    if (fabs(diag[i]) >= fabs(lower[i])) {  // no interchange
-      const double factor = diag[i] != 0 ? lower[i] / diag[i] : 0.0;
-      lower[i] = factor;
-      diag[i + 1] -= factor * upper[i];
-    } else {  // interchange rows i and i + 1
-      swapped |= std::uint64_t{1} << i;
-      const double factor = diag[i] / lower[i];
-      diag[i] = lower[i];
-      lower[i] = factor;
-      const double kept = upper[i];
-      upper[i] = diag[i + 1];
-      diag[i + 1] = kept - factor * diag[i + 1];
-      if (i + 2 < n) {
-        upper2[i] = upper[i + 1];
-        upper[i + 1] = -factor * upper[i + 1];
+// Step 3, one thread: T - lambda I = P L U (LU with partial pivoting, LAPACK's gttrf;
+// a pivot below `tiny` raised to it: T - lambda I is singular to working precision by
+// design). The arrays are the thread's own (local memory): threads on different
+// eigenvalues then never share a shared-memory bank.
+struct shifted_tridiagonal_lu {
+  double lower[eigen_max_n], inverse_diag[eigen_max_n], upper[eigen_max_n], upper2[eigen_max_n];
+  std::uint64_t swapped = 0;  // bit i: rows i and i + 1 interchanged
+
+  __device__ void factor(const eigen_workspace& w, int n, double lambda, double tiny) {
+    double* diag = inverse_diag;
+    swapped = 0;
+    for (int i = 0; i < n; ++i) {
+      diag[i] = w.diag[i] - lambda;
+      if (i + 1 < n) lower[i] = upper[i] = w.off[i];
+      upper2[i] = 0;
+    }
+    for (int i = 0; i + 1 < n; ++i) {
+      if (fabs(diag[i]) >= fabs(lower[i])) {  // no interchange
+        const double factor = diag[i] != 0 ? lower[i] / diag[i] : 0.0;
+        lower[i] = factor;
+        diag[i + 1] -= factor * upper[i];
+      } else {  // interchange rows i and i + 1
+        swapped |= std::uint64_t{1} << i;
+        const double factor = diag[i] / lower[i];
+        diag[i] = lower[i];
+        lower[i] = factor;
+        const double kept = upper[i];
+        upper[i] = diag[i + 1];
+        diag[i + 1] = kept - factor * diag[i + 1];
+        if (i + 2 < n) {
+          upper2[i] = upper[i + 1];
+          upper[i + 1] = -factor * upper[i + 1];
+        }
       }
     }
+    for (int i = 0; i < n; ++i) {
+      if (fabs(diag[i]) < tiny) diag[i] = diag[i] < 0 ? -tiny : tiny;
+      inverse_diag[i] = 1.0 / diag[i];  // the back substitution multiplies
+    }
   }
-  for (int i = 0; i < n; ++i) {
-    if (fabs(diag[i]) < tiny) diag[i] = diag[i] < 0 ? -tiny : tiny;
-    diag[i] = 1.0 / diag[i];  // the back substitution multiplies
-  }
-  for (int i = 0; i < n; ++i) y[i] = start_entry(r, i);
-  for (int solve = 0; solve < 3; ++solve) {
+
+  // y <- (T - lambda I)^-1 y, scaled to unit length (gttrs). Each solve multiplies the
+  // wanted direction by 1 / (lambda's error), the others by 1 / (their distance).
+  __device__ void solve(double* y, int n) const {
     for (int i = 0; i + 1 < n; ++i) {  // L
       if ((swapped >> i) & 1) {
         const double b = y[i];
@@ -281,7 +321,7 @@ __device__ inline void eigenvector_by_inverse_iteration(const eigen_workspace& w
       double b = y[i];
       if (i + 1 < n) b -= upper[i] * y[i + 1];
       if (i + 2 < n) b -= upper2[i] * y[i + 2];
-      y[i] = b * diag[i];
+      y[i] = b * inverse_diag[i];
       largest = fmax(largest, fabs(y[i]));
     }
     // Scaled by the largest entry first: a solve can grow y by 1 / tiny, and the
@@ -294,14 +334,58 @@ __device__ inline void eigenvector_by_inverse_iteration(const eigen_workspace& w
     const double scale = 1.0 / sqrt(squares);
     for (int i = 0; i < n; ++i) y[i] *= scale;
   }
+};
+
+// The eigenvector of T for eigenvalue lambda (eigenvalue r), by three solves from a
+// start vector of its own: a few solves leave only the wanted direction. Writes out
+// (stride 1).
+__device__ inline void eigenvector_by_inverse_iteration(const eigen_workspace& w, int n, int r, double lambda,
+                                                        double tiny, double* out) {
+  shifted_tridiagonal_lu lu;
+  lu.factor(w, n, lambda, tiny);
+  double y[eigen_max_n];
+  for (int i = 0; i < n; ++i) y[i] = start_entry(r, i);
+  for (int solve = 0; solve < 3; ++solve) lu.solve(y, n);
   for (int i = 0; i < n; ++i) out[i] = y[i];
+}
+
+// One warp: y minus its projections on the cluster's earlier vectors (modified
+// Gram-Schmidt, twice), then unit length. Returns the length left after the first
+// projection: near 1 when y was already apart from them, small when it lay mostly
+// along them.
+__device__ inline double orthogonalize_against(double* y, const double* earlier, int count, int n) {
+  const int lane = static_cast<int>(threadIdx.x) & 31;
+  double kept = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (int q = 0; q < count; ++q) {
+      const double* yq = earlier + q * eigen_max_n;
+      double dot = 0;
+      for (int i = lane; i < n; i += 32) dot += yq[i] * y[i];
+      dot = warp_sum(dot);
+      for (int i = lane; i < n; i += 32) y[i] -= dot * yq[i];
+      __syncwarp();
+    }
+    double squares = 0;
+    for (int i = lane; i < n; i += 32) squares += y[i] * y[i];
+    const double length = sqrt(warp_sum(squares));
+    if (pass == 0) kept = length;
+    for (int i = lane; i < n; i += 32) y[i] /= length;
+    __syncwarp();
+  }
+  return kept;
 }
 
 // Steps 2 to 4 after tridiagonalize(): the k largest eigenvalues into w.values
 // (largest first) and their eigenvectors of A into w.y (column r, leading dimension
-// eigen_max_n, unit length). Eigenvalues closer than 1e-3 of T's norm form a cluster
-// whose vectors are made orthogonal afterwards (Gram-Schmidt twice); LAPACK's stein
-// does it inside the iteration, which large clusters need (see the limits above).
+// eigen_max_n, unit length).
+//
+// Eigenvalues closer than 1e-3 of T's norm form a cluster (LAPACK's rule): their
+// vectors, found apart, need not come out orthogonal. One warp goes through each
+// cluster in order and makes every vector orthogonal to the ones before it. When
+// less than 1e-2 of a vector was left (it had converged mostly to the earlier ones;
+// equal eigenvalues do that), the rest is mostly rounding: one more solve with
+// T - lambda I from it brings its own directions back, and it is made orthogonal
+// again (LAPACK's stein makes a cluster's vectors orthogonal before every solve).
 __device__ inline void top_eigenpairs(const eigen_workspace& w, int n, int k) {
   const int t = static_cast<int>(threadIdx.x), lane = t & 31, warp = t >> 5;
   constexpr int warps = eigen_threads / 32;
@@ -323,19 +407,15 @@ __device__ inline void top_eigenpairs(const eigen_workspace& w, int n, int k) {
       if (w.values[r - 1] - w.values[r] > cluster) first_of_cluster = r;
       if (first_of_cluster == r) continue;
       double* yr = w.y + r * eigen_max_n;
-      for (int pass = 0; pass < 2; ++pass) {
-        for (int q = first_of_cluster; q < r; ++q) {
-          const double* yq = w.y + q * eigen_max_n;
-          double dot = 0;
-          for (int i = lane; i < n; i += 32) dot += yq[i] * yr[i];
-          dot = warp_sum_double(dot);
-          for (int i = lane; i < n; i += 32) yr[i] -= dot * yq[i];
-          __syncwarp();
+      const double* earlier = w.y + first_of_cluster * eigen_max_n;
+      for (int attempt = 0;; ++attempt) {
+        const double kept = orthogonalize_against(yr, earlier, r - first_of_cluster, n);
+        if (!(kept < 1e-2) || attempt == 2) break;  // NaN stops too
+        if (lane == 0) {
+          shifted_tridiagonal_lu lu;
+          lu.factor(w, n, w.values[r], tiny);
+          lu.solve(yr, n);
         }
-        double squares = 0;
-        for (int i = lane; i < n; i += 32) squares += yr[i] * yr[i];
-        const double scale = 1.0 / sqrt(warp_sum_double(squares));
-        for (int i = lane; i < n; i += 32) yr[i] *= scale;
         __syncwarp();
       }
     }
@@ -350,12 +430,27 @@ __device__ inline void top_eigenpairs(const eigen_workspace& w, int n, int k) {
       const double* v = w.a + s * eigen_lda + s + 1;  // v[0] = 1 is implicit; v[1..] below the subdiagonal
       double dot = 0;
       for (int i = lane; i < n - s - 1; i += 32) dot += (i == 0 ? 1.0 : v[i]) * x[s + 1 + i];
-      dot = tau * warp_sum_double(dot);
+      dot = tau * warp_sum(dot);
       for (int i = lane; i < n - s - 1; i += 32) x[s + 1 + i] -= dot * (i == 0 ? 1.0 : v[i]);
       __syncwarp();
     }
   }
+  __syncthreads();  // every warp is done with its vector before a NaN may overwrite them all
+  // A's scale back onto the eigenvalues; after NaN or Inf in A, NaN everywhere.
+  const double scale = *w.scale;
+  for (int r = t; r < k; r += eigen_threads) w.values[r] *= scale;
+  if (scale != scale) {
+    for (int e = t; e < k * eigen_max_n; e += eigen_threads) w.y[e] = NAN;
+  }
   __syncthreads();
+}
+
+// Steps 0 to 4: the k largest eigenpairs of the symmetric n x n matrix in w.a (both
+// triangles, leading dimension eigen_lda; overwritten), into w.values and w.y.
+__device__ inline void symmetric_top_eigenpairs(const eigen_workspace& w, int n, int k) {
+  scale_to_unit(w, n);
+  tridiagonalize(w, n);
+  top_eigenpairs(w, n, k);
 }
 
 }  // namespace gpulab::ml::kernels

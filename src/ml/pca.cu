@@ -34,7 +34,6 @@ struct pca::state {
   std::optional<detail::one_pass_gram> one_pass;
   device_buffer<float> shift;
   device_buffer<double> gram;  // (d + 1) x (d + 1)
-  std::size_t one_block_shared_bytes = 0;
   // qr_svd
   std::optional<detail::centered_qr> qr;
   device_buffer<float> r;
@@ -80,10 +79,9 @@ pca::pca(resources& res, std::int64_t rows, int features, pca_params params) : s
       st.one_pass.emplace(rows, features + 1, s);
       st.shift = device_buffer<float>(d, s);
       st.gram = device_buffer<double>((d + 1) * (d + 1), s);
-      st.one_block_shared_bytes = sizeof(double) * static_cast<std::size_t>(kernels::eigen_shared_doubles(st.k));
       GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::principal_components_one_block,
                                            cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                           static_cast<int>(st.one_block_shared_bytes)));
+                                           static_cast<int>(kernels::eigen_shared_bytes(st.k))));
     } else {
       st.sums = device_buffer<double>(d, s);
       st.covariance = device_buffer<float>(d * d, s);  // both triangles written (gram_async: zeros above)
@@ -130,9 +128,10 @@ void pca::fit_async(linalg::matrix_view<const float> x) {
       z.ones = true;
       st.one_pass->compute_async(z, 1.0, st.gram.data(), d + 1, s);
       const int threads = kernels::eigen_threads;
-      kernels::principal_components_one_block<<<1, threads, st.one_block_shared_bytes, s.get()>>>(
-          st.gram.data(), d + 1, d, st.k, st.shift.data(), st.means.data(), st.components.data(),
-          st.variance.data(), st.ratio.data());
+      const std::size_t bytes = kernels::eigen_shared_bytes(st.k);
+      kernels::principal_components_one_block<<<1, threads, bytes, s.get()>>>(
+          st.gram.data(), d + 1, d, st.k, st.rows, st.shift.data(), st.means.data(),
+          st.components.data(), st.variance.data(), st.ratio.data());
       // [/snippet:pca_one_pass]
       GPULAB_CHECK_LAUNCH();
       return;

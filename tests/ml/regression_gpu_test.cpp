@@ -363,6 +363,28 @@ TEST_F(ml_regression_gpu, BadInputIsRefusedWithOneClearLine) {
   expect_usage_error_containing([&] { logistic_regression(res, 1001, 65, {}); }, "1..64 features");
 }
 
+// A PCA fit's outputs, read back: the components (features x components, in double
+// for the angle checks), their variances and shares, and the means.
+struct pca_outputs {
+  std::vector<double> components;
+  std::vector<float> variance, ratio, mean;
+};
+
+// Fits `model` on x (rows x model.features()) with every output poisoned first (a
+// value not written fails), waits, and reads the outputs back.
+pca_outputs fit_and_read(pca& model, const device_buffer<float>& x, std::int64_t rows, cuda::stream_ref s) {
+  const auto d = static_cast<std::size_t>(model.features()), k = static_cast<std::size_t>(model.component_count());
+  poison(model.components(), d * k, s);
+  poison(model.explained_variance(), k, s);
+  poison(model.explained_variance_ratio(), k, s);
+  poison(const_cast<float*>(model.mean()), d, s);
+  model.fit_async(view(x, rows, model.features()));
+  model.check();
+  const std::vector<float> c = read(model.components(), d * k, s);
+  return {{c.begin(), c.end()}, read(model.explained_variance(), k, s), read(model.explained_variance_ratio(), k, s),
+          read(model.mean(), d, s)};
+}
+
 TEST_F(ml_regression_gpu, PcaMatchesTheCpuInBothVersions) {
   gpulab::resources res(0);
   const cuda::stream_ref s = res.stream();
@@ -376,15 +398,9 @@ TEST_F(ml_regression_gpu, PcaMatchesTheCpuInBothVersions) {
     const pca_method method = p.method;
     p.components = 3;
     pca model(res, data.rows, 7, p);
-    poison(model.components(), 21, s);
-    poison(model.explained_variance(), 3, s);
-    poison(model.explained_variance_ratio(), 3, s);
-    model.fit_async(view(x, data.rows, 7));
-    model.check();
-    const std::vector<float> c = read(model.components(), 21, s);
-    const std::vector<float> var = read(model.explained_variance(), 3, s);
-    const std::vector<float> ratio = read(model.explained_variance_ratio(), 3, s);
-    const std::vector<double> components(c.begin(), c.end());
+    const pca_outputs fit = fit_and_read(model, x, data.rows, s);
+    const std::vector<double>& components = fit.components;
+    const std::vector<float>&var = fit.variance, &ratio = fit.ratio;
     // Eigengaps of this spectrum are > 30%: float errors of ~1e-6 turn the subspace by far less than 1e-4.
     EXPECT_LT(largest_principal_angle(components, cpu.components, 7, 3), 1e-4) << method_name(method);
     for (std::size_t k = 0; k < 3; ++k) {
@@ -432,18 +448,35 @@ TEST_F(ml_regression_gpu, PcaOnePassKeepsItsAccuracyFarFromTheOrigin) {
   pca_params p{.method = pca_method::covariance_eigen, .gram = gram_product::one_pass};
   p.components = 4;
   pca model(res, data.rows, 9, p);
-  poison(model.components(), 36, s);
-  model.fit_async(view(x, data.rows, 9));
-  model.check();
-  const std::vector<float> c = read(model.components(), 36, s);
-  const std::vector<float> var = read(model.explained_variance(), 4, s);
-  const std::vector<float> mean = read(model.mean(), 9, s);
-  const std::vector<double> components(c.begin(), c.end());
+  const pca_outputs fit = fit_and_read(model, x, data.rows, s);
+  const std::vector<double>& components = fit.components;
+  const std::vector<float>&var = fit.variance, &mean = fit.mean;
   // Eigengaps > 30% (condition 10 over 9 features): float sums of ~2e4 rows err by ~1e-5.
   EXPECT_LT(largest_principal_angle(components, cpu.components, 9, 4), 1e-4);
   for (std::size_t k = 0; k < 4; ++k) EXPECT_NEAR(var[k], cpu.explained_variance[k], 1e-4 * cpu.explained_variance[k]);
   // The data's float spacing at 3e4 is 2e-3: the means agree to that, not better.
   for (std::size_t j = 0; j < 9; ++j) EXPECT_NEAR(mean[j], cpu.mean[j], 4e-3) << "mean " << j;
+}
+
+// With check_input off nothing scans X first: a NaN in X must come out as NaN, not as
+// plausible components (the one-block solver turns a NaN matrix into NaN outputs, and
+// its sign rule reads only inside the vector).
+TEST_F(ml_regression_gpu, PcaOnePassWithoutTheCheckTurnsNanIntoNan) {
+  gpulab::resources res(0);
+  const cuda::stream_ref s = res.stream();
+  linear_dataset data = make_pca_data(1001, 7, 10, 19);
+  data.x[std::size_t(500 + 2 * data.rows)] = std::numeric_limits<float>::quiet_NaN();
+  const device_buffer<float> x = gpulab::upload(data.x, s);
+  pca_params p{.method = pca_method::covariance_eigen, .gram = gram_product::one_pass};
+  p.components = 3;
+  p.check_input = false;
+  pca model(res, data.rows, 7, p);
+  const pca_outputs fit = fit_and_read(model, x, data.rows, s);
+  for (double v : fit.components) EXPECT_TRUE(std::isnan(v)) << "component entry " << v;
+  for (float v : fit.variance) EXPECT_TRUE(std::isnan(v)) << "variance " << v;
+  for (float v : fit.ratio) EXPECT_TRUE(std::isnan(v)) << "ratio " << v;
+  EXPECT_TRUE(std::isnan(fit.mean[2])) << "the mean of the column holding the NaN: " << fit.mean[2];
+  EXPECT_FALSE(std::isnan(fit.mean[1])) << "a clean column's mean";
 }
 
 // The wide pass (17 to 64 features: a row a lane, the warp's gradient by a transposing

@@ -7,6 +7,15 @@
 
 namespace gpulab {
 
+// The sum of one value per lane over a warp, returned to every lane (the butterfly:
+// lane i adds lane i ^ offset's value). Lane 0's sum is add_block_sum's first step's,
+// bit for bit: the same pairs, added in the same order.
+template <class T>
+__device__ T warp_sum(T value) {
+  for (int offset = 16; offset > 0; offset /= 2) value += __shfl_xor_sync(0xffffffffu, value, offset);
+  return value;
+}
+
 // [snippet:block_sum]
 // Sums one value per thread over the block (any multiple of 32 threads, up to
 // 1024), then thread 0 adds the block's total to *total: one atomic per block.
