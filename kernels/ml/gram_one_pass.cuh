@@ -26,6 +26,11 @@
 //    ahead: 128 registers with spills, and 355 us for 1M x 66 on the H200 where
 //    this one takes 238 us; docs/perf-notes.md, 2026-12-04.)
 //  - Each block writes its partial G; sum_gram_partials adds them in double.
+//  - PCA's Z = [X - shift | 1] with X 64 wide: the column of ones alone would add a
+//    ninth row of tiles (45 tiles a group instead of 36: 271 us against 221 us on the
+//    H200). Folded (augmented_columns::ones_folded), its entries are summed by the
+//    threads of the diagonal tiles instead: the sums of X - shift's columns, 8 adds a
+//    row, on threads placed in the first warps so that the other warps never wait on them.
 #pragma once
 
 #include <cstdint>
@@ -51,9 +56,12 @@ struct augmented_columns {
   std::int64_t rows = 0;
   int d = 0;
   bool ones = false;             // a column of ones after X's
+  bool ones_folded = false;      // with ones and no extra: the ones column's entries of G (the sums of
+                                 // X - shift, the row count) from the diagonal tiles, not a column of Z
 
+  // G's columns, and those the kernel multiplies (a folded column of ones is not among them).
   __host__ __device__ int columns() const { return d + (ones ? 1 : 0) + (extra != nullptr ? 1 : 0); }
-
+  __host__ __device__ int multiplied_columns() const { return columns() - (ones_folded ? 1 : 0); }
 };
 
 // Tile p of the lower triangle, counted row by row: (0,0), (1,0), (1,1), (2,0), ...
@@ -63,10 +71,38 @@ __host__ __device__ inline void lower_tile(int p, int& ti, int& tj) {
   tj = p - ti * (ti + 1) / 2;
 }
 
+// With a folded ones column, which group and which tile p a thread takes. (Plainly,
+// thread t is tile t % (tiles in a group) of group t / (tiles in a group).) Here the
+// groups' diagonal tiles come first, all groups' together (threads 0 .. groups * tiles - 1),
+// then their other tiles: the 8 extra adds a row then fall on the first warps only,
+// instead of on every warp. Threads past the last group get group = groups.
+__host__ __device__ inline void diagonal_first_tile(int t, int tiles, int groups, int& group, int& p) {
+  const int tiles_total = tiles * (tiles + 1) / 2;
+  if (t < groups * tiles) {  // diagonal tile (m, m) is p = m (m + 3) / 2
+    group = t / tiles;
+    const int m = t % tiles;
+    p = m * (m + 3) / 2;
+    return;
+  }
+  const int off_diagonal = tiles_total - tiles, u = t - groups * tiles;
+  if (off_diagonal == 0) {  // one tile a side: no other tile
+    group = groups;
+    p = 0;
+    return;
+  }
+  group = u / off_diagonal;
+  const int o = u % off_diagonal;  // the o-th tile below the diagonal, row by row: (1,0), (2,0), (2,1), ...
+  int ti = 1;
+  while (ti * (ti + 1) / 2 <= o) ++ti;
+  p = ti * (ti + 1) / 2 + (o - ti * (ti - 1) / 2);
+}
+
 // One block's partial G: its rows [blockIdx.x * rows_per_block, + rows_per_block).
-// 256 threads; tiles: T = ceil(columns / 8). Dynamic shared memory: gram_shared_floats(T)
-// floats. partials: gridDim.x blocks of T (T + 1) / 2 * 64 floats, entry k of tile p at
-// k * (T (T + 1) / 2) + p. Shifted: subtract z.shift from X's columns (PCA's centring).
+// 256 threads; tiles: T = ceil(multiplied columns / 8). Dynamic shared memory:
+// gram_shared_floats(T) floats. partials (gridDim.x * gram_partial_floats(T) floats):
+// each block's T (T + 1) / 2 * 64 tile entries, entry k of tile p at k * (T (T + 1) / 2) + p;
+// after all of them (FoldedOnes) each block's 8 T sums of Z's columns. Shifted: subtract
+// z.shift from X's columns (PCA's centring).
 //
 // [snippet:gram_stage_ring]
 // The stages form a ring in shared memory, filled by asynchronous copies
@@ -79,13 +115,17 @@ __host__ __device__ inline void lower_tile(int p, int& ti, int& tj) {
 inline constexpr int gram_stages = 3;
 
 __host__ __device__ constexpr int gram_stage_stride(int tiles) { return gram_tile * tiles + 4; }  // 16-byte rows
+// A block's share of the partials: its tiles' entries and the 8 T column sums of a folded ones column.
+__host__ __device__ constexpr int gram_partial_floats(int tiles) {
+  return tiles * (tiles + 1) / 2 * gram_tile_entries + gram_tile * tiles;
+}
 __host__ __device__ constexpr int gram_shared_floats(int tiles) {
   const int ring = gram_stages * gram_stage_rows * gram_stage_stride(tiles);
-  const int scratch = tiles * (tiles + 1) / 2 * gram_tile_entries;  // the groups' sums at the end
+  const int scratch = gram_partial_floats(tiles);  // the groups' sums at the end
   return ring > scratch ? ring : scratch;
 }
 
-template <bool Shifted>
+template <bool Shifted, bool FoldedOnes>
 __global__ void __launch_bounds__(gram_block_threads, 2)
     gram_partials_one_pass(augmented_columns z, int tiles, std::int64_t rows_per_block, float* __restrict__ partials) {
   extern __shared__ float4 shared_float4[];  // float4: the rows are read 16 bytes at a time
@@ -94,10 +134,12 @@ __global__ void __launch_bounds__(gram_block_threads, 2)
   const int stage_floats = gram_stage_rows * stride;
   const int tiles_total = tiles * (tiles + 1) / 2;
   const int groups = gram_block_threads / tiles_total;  // threads past groups * tiles_total only copy
-  const int group = static_cast<int>(threadIdx.x) / tiles_total, p = static_cast<int>(threadIdx.x) % tiles_total;
+  int group = static_cast<int>(threadIdx.x) / tiles_total, p = static_cast<int>(threadIdx.x) % tiles_total;
+  if constexpr (FoldedOnes) diagonal_first_tile(static_cast<int>(threadIdx.x), tiles, groups, group, p);
   int ti = 0, tj = 0;
   lower_tile(p, ti, tj);
-  const int columns = z.columns();
+  const bool sums_columns = FoldedOnes && ti == tj;  // this thread also sums its 8 columns
+  const int columns = FoldedOnes ? z.d : z.columns();  // the multiplied columns (folded: X's)
   const std::int64_t begin = static_cast<std::int64_t>(blockIdx.x) * rows_per_block;
   const std::int64_t end = begin + rows_per_block < z.rows ? begin + rows_per_block : z.rows;
   const std::int64_t stage_count = begin < end ? (end - begin + gram_stage_rows - 1) / gram_stage_rows : 0;
@@ -106,7 +148,7 @@ __global__ void __launch_bounds__(gram_block_threads, 2)
   // copies never touch those places, so they stay for the whole pass.
   for (int e = static_cast<int>(threadIdx.x); e < gram_stages * stage_floats; e += gram_block_threads) {
     const int column = e % stride;
-    ring[e] = z.ones && column == z.d ? 1.0f : 0.0f;
+    ring[e] = z.ones && !FoldedOnes && column == z.d ? 1.0f : 0.0f;
   }
   __syncthreads();  // the plain stores above land before any copy into the same slots
 
@@ -134,6 +176,9 @@ __global__ void __launch_bounds__(gram_block_threads, 2)
   };
 
   // This thread's shift for the 8 + 8 columns of its tile (zero past X's columns).
+  // (Subtracting it in shared memory instead, each thread from the values it copied,
+  // 16 a stage instead of 16 a row, was slower on the H200: 269 us against 224 us for
+  // 1M x 64; the pass sits between a stage's landing and the barrier.)
   float shift_a[gram_tile] = {}, shift_b[gram_tile] = {};
   if constexpr (Shifted) {
 #pragma unroll
@@ -145,6 +190,7 @@ __global__ void __launch_bounds__(gram_block_threads, 2)
 
   // [snippet:gram_stage_loop]
   float sum[gram_tile][gram_tile] = {};
+  float column_sum[gram_tile] = {};  // FoldedOnes, diagonal tiles: the sums of Z's columns 8 ti ..
   for (int s = 0; s < gram_stages - 1; ++s) copy_stage(s);  // the first stages in flight
   for (std::int64_t s = 0; s < stage_count; ++s) {
     __pipeline_wait_prior(gram_stages - 2);  // this thread's copies of stage s have landed
@@ -171,6 +217,12 @@ __global__ void __launch_bounds__(gram_block_threads, 2)
 #pragma unroll
           for (int j = 0; j < gram_tile; ++j) sum[i][j] = fmaf(a[i], b[j], sum[i][j]);
         }
+        if constexpr (FoldedOnes) {
+          if (sums_columns) {
+#pragma unroll
+            for (int i = 0; i < gram_tile; ++i) column_sum[i] += a[i];
+          }
+        }
       }
     }
   }
@@ -178,22 +230,37 @@ __global__ void __launch_bounds__(gram_block_threads, 2)
 
   // The groups' sums into group 0, one group at a time through shared memory (a fixed order).
   float* scratch = ring;
+  float* column_scratch = ring + tiles_total * gram_tile_entries;
   for (int g = 1; g < groups; ++g) {
     __syncthreads();  // the first time: every thread is done with the last stage
     if (group == g) {
 #pragma unroll
       for (int k = 0; k < gram_tile_entries; ++k) scratch[k * tiles_total + p] = sum[k / gram_tile][k % gram_tile];
+      if (sums_columns) {
+#pragma unroll
+        for (int i = 0; i < gram_tile; ++i) column_scratch[gram_tile * ti + i] = column_sum[i];
+      }
     }
     __syncthreads();
     if (group == 0) {
 #pragma unroll
       for (int k = 0; k < gram_tile_entries; ++k) sum[k / gram_tile][k % gram_tile] += scratch[k * tiles_total + p];
+      if (sums_columns) {
+#pragma unroll
+        for (int i = 0; i < gram_tile; ++i) column_sum[i] += column_scratch[gram_tile * ti + i];
+      }
     }
   }
   if (group == 0) {
     float* out = partials + static_cast<std::int64_t>(blockIdx.x) * tiles_total * gram_tile_entries;
 #pragma unroll
     for (int k = 0; k < gram_tile_entries; ++k) out[k * tiles_total + p] = sum[k / gram_tile][k % gram_tile];
+    if (sums_columns) {  // after every block's tiles
+      float* sums = partials + static_cast<std::int64_t>(gridDim.x) * tiles_total * gram_tile_entries +
+                    static_cast<std::int64_t>(blockIdx.x) * gram_tile * tiles;
+#pragma unroll
+      for (int i = 0; i < gram_tile; ++i) sums[gram_tile * ti + i] = column_sum[i];
+    }
   }
 }
 
@@ -203,27 +270,40 @@ __global__ void __launch_bounds__(gram_block_threads, 2)
 // (8 short chains of loads in flight, not one long one), then row 0 adds the 8
 // sums in order: the same order, the same bits, every run. Entries past Z's
 // columns, and the upper half of the diagonal tiles (their lower twins are the
-// same sums), are skipped.
+// same sums), are skipped. With folded_ones, G's row and column `columns` (the
+// ones column's place) get the column sums, and its corner alpha * rows.
 inline constexpr int gram_sum_entries = 32, gram_sum_slices = 8;
 template <class Out>
 static __global__ void __launch_bounds__(gram_sum_entries * gram_sum_slices)
-    sum_gram_partials(const float* __restrict__ partials, int blocks, int tiles, int columns, double alpha,
-                      Out* __restrict__ out, int ld) {
+    sum_gram_partials(const float* __restrict__ partials, int blocks, int tiles, int columns, bool folded_ones,
+                      std::int64_t rows, double alpha, Out* __restrict__ out, int ld) {
   __shared__ double slice_sums[gram_sum_slices][gram_sum_entries];
   const int tiles_total = tiles * (tiles + 1) / 2;
-  const std::int64_t entries = static_cast<std::int64_t>(tiles_total) * gram_tile_entries;
+  const std::int64_t tile_entries = static_cast<std::int64_t>(tiles_total) * gram_tile_entries;
+  const std::int64_t entries = tile_entries + (folded_ones ? gram_tile * tiles : 0);
   const std::int64_t e = static_cast<std::int64_t>(blockIdx.x) * gram_sum_entries + threadIdx.x;
+  // A tile entry, or a column sum (stored after every block's tiles).
+  const bool column_sum = e >= tile_entries;
+  const float* first = column_sum ? partials + blocks * tile_entries + (e - tile_entries) : partials + e;
+  const std::int64_t stride = column_sum ? gram_tile * tiles : tile_entries;  // from one block's to the next's
   double sum = 0;
   if (e < entries) {
 #pragma unroll 4
-    for (int b = static_cast<int>(threadIdx.y); b < blocks; b += gram_sum_slices) {
-      sum += partials[static_cast<std::int64_t>(b) * entries + e];
-    }
+    for (int b = static_cast<int>(threadIdx.y); b < blocks; b += gram_sum_slices) sum += first[b * stride];
   }
   slice_sums[threadIdx.y][threadIdx.x] = sum;
   __syncthreads();
   if (threadIdx.y != 0 || e >= entries) return;
   for (int k = 1; k < gram_sum_slices; ++k) sum += slice_sums[k][threadIdx.x];
+  if (column_sum) {  // the folded ones column
+    const int j = static_cast<int>(e - tile_entries);
+    if (j >= columns) return;
+    const Out v = static_cast<Out>(alpha * sum);
+    out[columns + static_cast<std::int64_t>(j) * ld] = v;
+    out[j + static_cast<std::int64_t>(columns) * ld] = v;
+    if (j == 0) out[columns + static_cast<std::int64_t>(columns) * ld] = static_cast<Out>(alpha * static_cast<double>(rows));
+    return;
+  }
   const int p = static_cast<int>(e % tiles_total), k = static_cast<int>(e / tiles_total);
   int ti = 0, tj = 0;
   lower_tile(p, ti, tj);

@@ -17,11 +17,12 @@ namespace gpulab::ml::detail {
 // once (one wave), each taking an equal share of the rows.
 class one_pass_gram {
  public:
-  // Z's columns are at most max_columns (16 tiles of 8 a side; see the kernel).
+  // Z's multiplied columns are at most max_columns (16 tiles of 8 a side; see the kernel).
   static constexpr int max_columns = kernels::gram_max_tiles * kernels::gram_tile;
 
+  // columns: those the kernel multiplies, z.multiplied_columns() (a folded ones column is not one).
   one_pass_gram(std::int64_t rows, int columns, cuda::stream_ref s);
-  // out (columns x columns, column-major, leading dimension ld, both triangles) = alpha G.
+  // out (z.columns() x z.columns(), column-major, leading dimension ld, both triangles) = alpha G.
   void compute_async(const kernels::augmented_columns& z, double alpha, float* out, int ld, cuda::stream_ref s);
   void compute_async(const kernels::augmented_columns& z, double alpha, double* out, int ld, cuda::stream_ref s);
 

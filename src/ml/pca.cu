@@ -76,7 +76,7 @@ pca::pca(resources& res, std::int64_t rows, int features, pca_params params) : s
   if (params.method == pca_method::covariance_eigen) {
     st.means = device_buffer<float>(d, s);
     if (params.gram == gram_product::one_pass) {
-      st.one_pass.emplace(rows, features + 1, s);
+      st.one_pass.emplace(rows, features, s);  // the ones column folded: X's 64 columns are 8 tiles
       st.shift = device_buffer<float>(d, s);
       st.gram = device_buffer<double>((d + 1) * (d + 1), s);
       GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::principal_components_one_block,
@@ -115,7 +115,8 @@ void pca::fit_async(linalg::matrix_view<const float> x) {
     if (st.one_pass) {
       // [snippet:pca_one_pass]
       // One read of X: the Gram of [X - shift | 1], whose last row holds the sums and the
-      // count. Then one block: the covariance, the means and the top eigenpairs.
+      // count (the ones column folded: summed by the diagonal tiles, no tile of its own).
+      // Then one block: the covariance, the means and the top eigenpairs.
       const int sample = static_cast<int>(std::min<std::int64_t>(st.rows, 256));
       kernels::sample_column_means<<<d, 32, 0, s.get()>>>(x.data_handle(), st.rows, sample,
                                                           st.shift.data());
@@ -126,6 +127,7 @@ void pca::fit_async(linalg::matrix_view<const float> x) {
       z.rows = st.rows;
       z.d = d;
       z.ones = true;
+      z.ones_folded = true;
       st.one_pass->compute_async(z, 1.0, st.gram.data(), d + 1, s);
       const int threads = kernels::eigen_threads;
       const std::size_t bytes = kernels::eigen_shared_bytes(st.k);

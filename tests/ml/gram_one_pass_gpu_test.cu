@@ -30,6 +30,7 @@ struct gram_input {
   std::int64_t rows;
   int d;
   bool shift, ones, extra;
+  bool folded = false;  // the ones column's entries from the diagonal tiles (PCA's)
 };
 
 // Integers in [-7, 7] whose spread differs by column (not one uniform distribution), a
@@ -82,10 +83,11 @@ std::vector<Out> gpu_gram(const gram_input& in, const integer_data& data, double
   z.rows = in.rows;
   z.d = in.d;
   z.ones = in.ones;
+  z.ones_folded = in.folded;
   const int columns = z.columns();
   device_buffer<Out> out(static_cast<std::size_t>(ld) * columns, s);
   GPULAB_CUDA_TRY(cudaMemsetAsync(out.data(), 0xFF, out.size() * sizeof(Out), s.get()));  // NaN where unwritten
-  one_pass_gram gram(in.rows, columns, s);
+  one_pass_gram gram(in.rows, z.multiplied_columns(), s);
   gram.compute_async(z, alpha, out.data(), ld, s);
   return gpulab::download(out, s);
 }
@@ -93,10 +95,14 @@ std::vector<Out> gpu_gram(const gram_input& in, const integer_data& data, double
 TEST_F(ml_gram_one_pass_gpu, EqualsTheCpuGramExactlyOnIntegerData) {
   // Odd rows: one row, one short stage, many blocks with a short last one. Widths: one
   // tile, a tile and a bit, exactly eight tiles, the course's [X 1 y] (66), the widest (128).
+  // Folded ones columns (the last field): one tile, a part tile, PCA's [X - shift | 1] with
+  // X 64 wide, and 128 multiplied columns with a 129th folded.
   const gram_input inputs[] = {
       {1, 1, false, false, false},      {31, 5, true, true, true},       {1001, 7, false, true, true},
       {1001, 8, true, false, false},    {3 * 4096 + 77, 62, false, true, true}, {100003, 64, true, false, false},
       {100003, 64, false, true, true},  {4099, 126, true, true, true},   {4099, 128, false, false, false},
+      {1, 1, true, true, false, true},  {31, 5, true, true, false, true}, {3 * 4096 + 77, 62, false, true, false, true},
+      {100003, 64, true, true, false, true}, {4099, 128, true, true, false, true},
   };
   std::uint32_t seed = 11;
   for (const gram_input& in : inputs) {
@@ -119,19 +125,22 @@ TEST_F(ml_gram_one_pass_gpu, EqualsTheCpuGramExactlyOnIntegerData) {
 }
 
 TEST_F(ml_gram_one_pass_gpu, ScalesIntoFloatWithALeadingDimensionAndLeavesTheRestAlone) {
-  const gram_input in{2049, 13, true, false, false};
-  const integer_data data = make_integer_data(in, 5);
-  const std::vector<double> expected = cpu_gram(in, data);
-  const int ld = 16;  // 3 rows of padding below each column: must stay as they were (NaN)
-  const double alpha = 1.0 / 2048;
-  const std::vector<float> g = gpu_gram<float>(in, data, alpha, ld);
-  for (int j = 0; j < 13; ++j) {
-    for (int i = 0; i < ld; ++i) {
-      const float v = g[static_cast<std::size_t>(i + j * ld)];
-      if (i >= 13) {
-        EXPECT_TRUE(std::isnan(v)) << "padding (" << i << ", " << j << ") was written";
-      } else {
-        EXPECT_EQ(v, static_cast<float>(alpha * expected[static_cast<std::size_t>(i + j * 13)])) << i << ", " << j;
+  for (const bool folded : {false, true}) {  // 13 columns, or 13 and a folded ones column
+    const gram_input in{2049, 13, true, folded, false, folded};
+    const int columns = folded ? 14 : 13;
+    const integer_data data = make_integer_data(in, 5);
+    const std::vector<double> expected = cpu_gram(in, data);
+    const int ld = 16;  // rows of padding below each column: must stay as they were (NaN)
+    const double alpha = 1.0 / 2048;
+    const std::vector<float> g = gpu_gram<float>(in, data, alpha, ld);
+    for (int j = 0; j < columns; ++j) {
+      for (int i = 0; i < ld; ++i) {
+        const float v = g[static_cast<std::size_t>(i + j * ld)];
+        if (i >= columns) {
+          EXPECT_TRUE(std::isnan(v)) << "padding (" << i << ", " << j << ") was written";
+        } else {
+          EXPECT_EQ(v, static_cast<float>(alpha * expected[static_cast<std::size_t>(i + j * columns)])) << i << ", " << j;
+        }
       }
     }
   }
@@ -149,6 +158,11 @@ TEST_F(ml_gram_one_pass_gpu, RefusesSizesItCannotDo) {
   z.x = x.data();
   z.rows = 100;
   z.d = 5;  // 5 columns, built for 4
+  EXPECT_THROW(gram.compute_async(z, 1.0, out.data(), 5, s), gpulab::usage_error);
+  // A ones column folded with an extra column after it: not a place the sums can go.
+  z.d = 3;
+  z.ones = z.ones_folded = true;
+  z.extra = x.data();  // 3 multiplied columns and a 4th, the extra
   EXPECT_THROW(gram.compute_async(z, 1.0, out.data(), 5, s), gpulab::usage_error);
 }
 
