@@ -9,7 +9,8 @@
 // in one block stay in shared memory and need no launch between them:
 //   1. Householder reduction to a tridiagonal T = Q^T A Q           (LAPACK: sytd2)
 //   2. the k largest eigenvalues of T by multisection of Sturm counts (stebz)
-//   3. their eigenvectors of T by inverse iteration                  (stein)
+//   3. their eigenvectors of T by twisted factorizations             (dlar1v)
+//      or, where that fails and inside clusters, inverse iteration    (stein)
 //   4. A's eigenvectors x = Q y, the reflectors applied in reverse    (ormtr)
 // Steps 1 and 4 are O(n^3) and O(n^2 k) multiply-adds spread over the block; steps 2
 // and 3 are chains of divisions, run side by side, a warp or a thread an eigenvalue.
@@ -277,9 +278,9 @@ __device__ inline double start_entry(int r, int i) {
   return static_cast<double>(h) * (2.0 / 4294967296.0) - 1.0;
 }
 
-// Step 3, one thread: T - lambda I = P L U (LU with partial pivoting, LAPACK's gttrf;
-// a pivot below `tiny` raised to it: T - lambda I is singular to working precision by
-// design). The arrays are the thread's own (local memory): threads on different
+// Step 3, the careful way (inverse iteration), one thread: T - lambda I = P L U (LU
+// with partial pivoting, LAPACK's gttrf; a pivot below `tiny` raised to it: T - lambda I
+// is singular to working precision by design). The arrays are the thread's own (local memory): threads on different
 // eigenvalues then never share a shared-memory bank.
 struct shifted_tridiagonal_lu {
   double lower[eigen_max_n], inverse_diag[eigen_max_n], upper[eigen_max_n], upper2[eigen_max_n];
@@ -364,6 +365,61 @@ __device__ inline void eigenvector_by_inverse_iteration(const eigen_workspace& w
   for (int i = 0; i < n; ++i) out[i] = y[i];
 }
 
+// Step 3, one thread, the fast way: the eigenvector of T for lambda from one twisted
+// factorization (Dhillon and Parlett's; LAPACK's dlar1v, the heart of MRRR). T - lambda I
+// is factored from the top, L D L^T (pivots D_i, multipliers L_i = e_i / D_i), and from
+// the bottom, U R U^T (R_i, U_i = e_{i-1} / R_i). Joined at row r they give the twisted
+// factorization whose middle pivot is gamma_r = D_r + R_r - (d_r - lambda); where
+// |gamma_r| is smallest, (T - lambda I) z = gamma_r e_r for
+//   z_r = 1,   z_i = -L_i z_{i+1} above r,   z_i = -U_i z_{i-1} below r,
+// an eigenvector with residual |gamma_r| / |z|: two chains of n divisions and a chain of
+// products, where inverse iteration needs an LU and three solves. A pivot below pivmin
+// is taken as -pivmin (LAPACK's rule), so nothing divides by zero. Returns false, out
+// unusable, when z overflowed (a pivot that small next to the twist): the caller then
+// takes inverse iteration.
+__device__ inline bool eigenvector_by_twisted_factorization(const eigen_workspace& w, int n, double lambda,
+                                                            double pivmin, double* out) {
+  double top_pivot[eigen_max_n], top_multiplier[eigen_max_n], bottom_multiplier[eigen_max_n];
+  double pivot = w.diag[0] - lambda;
+  for (int i = 0; i + 1 < n; ++i) {  // from the top
+    if (fabs(pivot) < pivmin) pivot = -pivmin;
+    top_pivot[i] = pivot;
+    top_multiplier[i] = w.off[i] / pivot;
+    pivot = (w.diag[i + 1] - lambda) - top_multiplier[i] * w.off[i];
+  }
+  if (fabs(pivot) < pivmin) pivot = -pivmin;
+  top_pivot[n - 1] = pivot;
+  int twist = n - 1;
+  double smallest = INFINITY;
+  pivot = w.diag[n - 1] - lambda;
+  for (int i = n - 1; i >= 0; --i) {  // from the bottom, and the twist on the way
+    if (fabs(pivot) < pivmin) pivot = -pivmin;
+    const double gamma = fabs(top_pivot[i] + pivot - (w.diag[i] - lambda));
+    if (gamma < smallest) smallest = gamma, twist = i;
+    if (i > 0) {
+      bottom_multiplier[i] = w.off[i - 1] / pivot;
+      pivot = (w.diag[i - 1] - lambda) - bottom_multiplier[i] * w.off[i - 1];
+    }
+  }
+  double z = 1, squares = 1;
+  out[twist] = 1;
+  for (int i = twist - 1; i >= 0; --i) {
+    z *= -top_multiplier[i];
+    out[i] = z;
+    squares += z * z;
+  }
+  z = 1;
+  for (int i = twist + 1; i < n; ++i) {
+    z *= -bottom_multiplier[i];
+    out[i] = z;
+    squares += z * z;
+  }
+  if (!(squares <= DBL_MAX)) return false;  // Inf or NaN
+  const double scale = 1.0 / sqrt(squares);
+  for (int i = 0; i < n; ++i) out[i] *= scale;
+  return true;
+}
+
 // One warp: y minus its projections on the cluster's earlier vectors (modified
 // Gram-Schmidt, twice), then unit length. Returns the length left after the first
 // projection: near 1 when y was already apart from them, small when it lay mostly
@@ -397,10 +453,11 @@ __device__ inline double orthogonalize_against(double* y, const double* earlier,
 // Eigenvalues closer than 1e-3 of T's norm form a cluster (LAPACK's rule): their
 // vectors, found apart, need not come out orthogonal. One warp goes through each
 // cluster in order and makes every vector orthogonal to the ones before it. When
-// less than 1e-2 of a vector was left (it had converged mostly to the earlier ones;
-// equal eigenvalues do that), the rest is mostly rounding: one more solve with
-// T - lambda I from it brings its own directions back, and it is made orthogonal
-// again (LAPACK's stein makes a cluster's vectors orthogonal before every solve).
+// less than 1e-2 of a vector was left (it lay mostly along the earlier ones; equal
+// eigenvalues do that), what is left is mostly rounding: the vector starts again from
+// a start of its own made orthogonal to the earlier ones, one solve with T - lambda I
+// brings the eigenvalue's directions out of it, and it is made orthogonal again
+// (LAPACK's stein makes a cluster's vectors orthogonal before every solve).
 __device__ inline void top_eigenpairs(const eigen_workspace& w, int n, int k) {
   const int t = static_cast<int>(threadIdx.x), lane = t & 31, warp = t >> 5;
   constexpr int warps = eigen_threads / 32;
@@ -412,7 +469,10 @@ __device__ inline void top_eigenpairs(const eigen_workspace& w, int n, int k) {
   __syncthreads();
   const double tiny = fmax(DBL_EPSILON * b.norm, b.pivmin);
   for (int r = t; r < k; r += eigen_threads) {
-    eigenvector_by_inverse_iteration(w, n, r, w.values[r], tiny, w.y + r * eigen_max_n);
+    double* y = w.y + r * eigen_max_n;
+    if (!eigenvector_by_twisted_factorization(w, n, w.values[r], b.pivmin, y)) {
+      eigenvector_by_inverse_iteration(w, n, r, w.values[r], tiny, y);
+    }
   }
   __syncthreads();
   if (warp == 0) {
@@ -423,9 +483,13 @@ __device__ inline void top_eigenpairs(const eigen_workspace& w, int n, int k) {
       if (first_of_cluster == r) continue;
       double* yr = w.y + r * eigen_max_n;
       const double* earlier = w.y + first_of_cluster * eigen_max_n;
-      for (int attempt = 0;; ++attempt) {
+      for (int attempt = 1;; ++attempt) {
         const double kept = orthogonalize_against(yr, earlier, r - first_of_cluster, n);
-        if (!(kept < 1e-2) || attempt == 2) break;  // NaN stops too
+        if (!(kept < 1e-2) || attempt == 3) break;  // NaN stops too
+        // A fresh start of its own, apart from the earlier vectors, and one solve.
+        for (int i = lane; i < n; i += 32) yr[i] = start_entry(r + attempt * eigen_max_n, i);
+        __syncwarp();
+        orthogonalize_against(yr, earlier, r - first_of_cluster, n);
         if (lane == 0) {
           shifted_tridiagonal_lu lu;
           lu.factor(w, n, w.values[r], tiny);
