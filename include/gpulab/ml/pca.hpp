@@ -36,7 +36,10 @@ class pca {
   // X: rows x features, column-major, leading dimension rows. With params.check_input
   // it first scans X for NaN/Inf and constant columns (and waits).
   void fit_async(linalg::matrix_view<const float> x);
-  void check() const;  // waits; numerical_error when the eigensolver or SVD failed
+  // Waits; numerical_error when syevd or the SVD failed. The one-pass fit has nothing to
+  // report: its one-block solver has no iteration that can fail to converge, and a NaN in
+  // X (with check_input off) comes out as NaN components.
+  void check() const;
 
   // On the device: the axes (features x components, column-major, orthonormal
   // columns, largest variance first), their variances and their share of the total.
