@@ -18,10 +18,11 @@
 // Two things LAPACK does that a small solver is tempted to skip, both kept here:
 // - A is scaled by a power of two first, so no square of an entry overflows or
 //   underflows (without it, entries beyond about 1e150 gave NaN and below 1e-150 lost
-//   reflectors); the eigenvalues are scaled back at the end.
+//   reflectors), and a column too small to square in full precision is left alone;
+//   the eigenvalues are scaled back at the end.
 // - A cluster's vectors are made orthogonal one after another, and a vector that was
-//   mostly along the earlier ones is solved for again from what is left (stein's rule):
-//   without it 48 equal eigenvalues came out orthogonal only to 1e-7.
+//   mostly along the earlier ones starts again (stein's rule): without it 48 equal
+//   eigenvalues came out orthogonal only to 1e-7.
 // A NaN or Inf anywhere in A makes every output NaN.
 #pragma once
 
@@ -80,8 +81,9 @@ __device__ inline double max_or_nan(double a, double b) { return a > b || a != a
 
 // Step 0. A (lower triangle) multiplied by 2^-e, e the exponent of its largest entry,
 // so that entry lands in [1, 2). Only exponents change: no rounding, and afterwards no
-// square or product in the steps below can overflow or underflow. *w.scale = 2^e
-// scales the eigenvalues back. A NaN or Inf entry: nothing is scaled, *w.scale = NaN.
+// square or product in the steps below can overflow (entries far below 1 are step 1's
+// to handle). *w.scale = 2^e scales the eigenvalues back. A NaN or Inf entry: nothing
+// is scaled, *w.scale = NaN.
 __device__ inline void scale_to_unit(const eigen_workspace& w, int n) {
   const int t = static_cast<int>(threadIdx.x), lane = t & 31, warp = t >> 5;
   double largest = 0;
@@ -126,7 +128,11 @@ __device__ inline void tridiagonalize(const eigen_workspace& w, int n) {
       squares = warp_sum(squares);
       const double alpha = column[0];
       double beta = alpha, tau = 0, scale = 0;
-      if (squares != 0) {  // zero: the column is already zero below, H = I (a NaN goes on, and spreads)
+      // A column below 2^-460 (A's largest entry is 1 to 2) is left as it is, H = I: leaving
+      // it changes A by less than its rounding, while its squares, subnormal, would carry
+      // too few digits for a reflector (errors up to 1e-2 at 1e-161 before this rule).
+      // NaN needs no path here: scale_to_unit has already marked it.
+      if (squares > 0x1p-920) {
         beta = -copysign(sqrt(alpha * alpha + squares), alpha);
         tau = (beta - alpha) / beta;
         scale = 1.0 / (alpha - beta);
@@ -188,25 +194,34 @@ __device__ inline void tridiagonalize(const eigen_workspace& w, int n) {
 // division a step; on the GPU a division is a chain of a dozen dependent instructions.
 // Here the same signs come from the leading minors p_i = q_1 ... q_i, without dividing:
 //   p_i = (d_i - x) p_{i-1} - e_{i-1}^2 p_{i-2},    q_i < 0  when p_i and p_{i-1} differ in sign.
-// The minors grow or shrink fast, so both are rescaled by 2^256 when |p_i| leaves
-// [2^-256, 2^256] (exact: a power of two). A zero minor counts as a negative pivot, as
-// LAPACK's rule does (a pivot below pivmin is taken as -pivmin), and goes on as a tiny
-// number of the opposite sign so that the next sign comes out right.
+// The minors grow or shrink fast: when |p_i| leaves [2^-256, 2^256], p_i and p_{i-1} are
+// both divided by 2^(p_i's exponent), exact, so p_i is back near 1 (the first one too). A
+// zero minor counts as a negative pivot, as LAPACK's rule does (a pivot below pivmin is
+// taken as -pivmin), and goes on as 2^-600 of the minor before, of the opposite sign, so
+// that the next sign comes out right. (Rescaling by a fixed 2^256 was not enough: two
+// zero minors in a row underflowed to 0, and a count could go down as x went up.)
 // (29 k of 108 k cycles of step 2 on the H200, the same eigenvalues: docs/perf-notes.md.)
 __device__ inline int eigenvalues_below(const eigen_workspace& w, int n, double x) {
   constexpr double big = 0x1p256, small = 0x1p-256, nudge = 0x1p-600;
   double before = 1.0, p = w.diag[0] - x;
+  const auto rescale = [&] {
+    const double magnitude = fabs(p);
+    if (magnitude > big || magnitude < small) {  // rare: a branch, not a cost per step
+      const int exponent = ilogb(p);
+      p = ldexp(p, -exponent);
+      before = ldexp(before, -exponent);
+    }
+  };
   if (p == 0) p = -nudge;
   int count = p < 0 ? 1 : 0;
+  rescale();
   for (int i = 1; i < n; ++i) {
     double next = (w.diag[i] - x) * p - w.off2[i - 1] * before;
     if (next == 0) next = -nudge * p;
     count += (next < 0) != (p < 0) ? 1 : 0;
     before = p;
     p = next;
-    const double magnitude = fabs(p);
-    if (magnitude > big) p *= small, before *= small;
-    if (magnitude < small) p *= big, before *= big;
+    rescale();
   }
   return count;
 }
@@ -455,9 +470,9 @@ __device__ inline double orthogonalize_against(double* y, const double* earlier,
 // cluster in order and makes every vector orthogonal to the ones before it. When
 // less than 1e-2 of a vector was left (it lay mostly along the earlier ones; equal
 // eigenvalues do that), what is left is mostly rounding: the vector starts again from
-// a start of its own made orthogonal to the earlier ones, one solve with T - lambda I
-// brings the eigenvalue's directions out of it, and it is made orthogonal again
-// (LAPACK's stein makes a cluster's vectors orthogonal before every solve).
+// a start of its own, and solves with T - mu I, mu just above lambda, bring the
+// eigenvalue's directions out of it, made orthogonal to the earlier vectors before
+// every solve (LAPACK's stein does that too).
 __device__ inline void top_eigenpairs(const eigen_workspace& w, int n, int k) {
   const int t = static_cast<int>(threadIdx.x), lane = t & 31, warp = t >> 5;
   constexpr int warps = eigen_threads / 32;
@@ -476,26 +491,30 @@ __device__ inline void top_eigenpairs(const eigen_workspace& w, int n, int k) {
   }
   __syncthreads();
   if (warp == 0) {
-    const double cluster = 1e-3 * b.norm;
+    const double cluster = 1e-3 * b.norm, restart_shift = 1024 * DBL_EPSILON * b.norm;
     int first_of_cluster = 0;
     for (int r = 1; r < k; ++r) {
       if (w.values[r - 1] - w.values[r] > cluster) first_of_cluster = r;
       if (first_of_cluster == r) continue;
       double* yr = w.y + r * eigen_max_n;
       const double* earlier = w.y + first_of_cluster * eigen_max_n;
+      shifted_tridiagonal_lu lu;  // lane 0's
       for (int attempt = 1;; ++attempt) {
         const double kept = orthogonalize_against(yr, earlier, r - first_of_cluster, n);
         if (!(kept < 1e-2) || attempt == 3) break;  // NaN stops too
-        // A fresh start of its own, apart from the earlier vectors, and one solve.
+        // A fresh start of its own, and three solves, each after making it orthogonal
+        // to the earlier vectors. The shift is a little above lambda: the eigenvalues
+        // that equal lambda to rounding then all lie on one side of it, and their
+        // directions add up instead of cancelling (at lambda itself the rest could
+        // stay at 1e-10 of a vector: residuals of 1e-5 in review, 2026-12-04).
         for (int i = lane; i < n; i += 32) yr[i] = start_entry(r + attempt * eigen_max_n, i);
+        if (lane == 0) lu.factor(w, n, w.values[r] + restart_shift, tiny);
         __syncwarp();
-        orthogonalize_against(yr, earlier, r - first_of_cluster, n);
-        if (lane == 0) {
-          shifted_tridiagonal_lu lu;
-          lu.factor(w, n, w.values[r], tiny);
-          lu.solve(yr, n);
+        for (int solve = 0; solve < 3; ++solve) {
+          orthogonalize_against(yr, earlier, r - first_of_cluster, n);
+          if (lane == 0) lu.solve(yr, n);
+          __syncwarp();
         }
-        __syncwarp();
       }
     }
   }
