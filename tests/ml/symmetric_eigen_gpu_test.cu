@@ -111,6 +111,23 @@ known_matrix with_spectrum(std::vector<double> lambda, std::uint32_t seed) {
   return m;
 }
 
+// max_i |(A x)_i - lambda x_i|, A n x n column-major: how far (lambda, x) is from an eigenpair.
+double eigenpair_residual(const std::vector<double>& a, int n, const double* x, double lambda) {
+  double residual = 0;
+  for (int i = 0; i < n; ++i) {
+    double ax = 0;
+    for (int j = 0; j < n; ++j) ax += a[static_cast<std::size_t>(i + j * n)] * x[j];
+    residual = std::max(residual, std::abs(ax - lambda * x[i]));
+  }
+  return residual;
+}
+
+double dot(const double* x, const double* y, int n) {
+  double sum = 0;
+  for (int i = 0; i < n; ++i) sum += x[i] * y[i];
+  return sum;
+}
+
 double largest_magnitude(const std::vector<double>& v) {
   double largest = 0;
   for (double x : v) largest = std::max(largest, std::abs(x));
@@ -132,21 +149,12 @@ void expect_top_eigenpairs(const known_matrix& m, int k, const std::string& what
     const double expected = m.lambda[static_cast<std::size_t>(order[static_cast<std::size_t>(c)])];
     const double value = r.values[static_cast<std::size_t>(c)];
     EXPECT_NEAR(value, expected, 1e-13 * scale + 1e-306) << what << ": eigenvalue " << c;
-    // |A x - lambda x|
     const double* x = &r.vectors[static_cast<std::size_t>(c) * n];
-    double residual = 0;
-    for (int i = 0; i < n; ++i) {
-      double ax = 0;
-      for (int j = 0; j < n; ++j) ax += m.a[static_cast<std::size_t>(i + j * n)] * x[j];
-      residual = std::max(residual, std::abs(ax - value * x[i]));
-    }
-    EXPECT_LE(residual, 1e-12 * scale + 1e-306) << what << ": residual of eigenpair " << c;  // NaN fails too
-    // X^T X = I
-    for (int d = 0; d <= c; ++d) {
-      const double* other = &r.vectors[static_cast<std::size_t>(d) * n];
-      double dot = 0;
-      for (int i = 0; i < n; ++i) dot += x[i] * other[i];
-      EXPECT_NEAR(dot, c == d ? 1.0 : 0.0, 1e-12) << what << ": x" << c << " . x" << d;
+    EXPECT_LE(eigenpair_residual(m.a, n, x, value), 1e-12 * scale + 1e-306)
+        << what << ": residual of eigenpair " << c;  // NaN fails too
+    for (int d = 0; d <= c; ++d) {  // X^T X = I
+      EXPECT_NEAR(dot(x, &r.vectors[static_cast<std::size_t>(d) * n], n), c == d ? 1.0 : 0.0, 1e-12)
+          << what << ": x" << c << " . x" << d;
     }
     // Separated from its neighbours by 1% of |A|: the vector itself is determined
     // (up to sign) to about 1e-13 / 1e-2.
@@ -156,9 +164,7 @@ void expect_top_eigenpairs(const known_matrix& m, int k, const std::string& what
     }
     if (gap > 1e-2 * scale) {
       const double* q = &m.q[static_cast<std::size_t>(order[static_cast<std::size_t>(c)]) * n];
-      double dot = 0;
-      for (int i = 0; i < n; ++i) dot += x[i] * q[i];
-      EXPECT_NEAR(std::abs(dot), 1.0, 1e-10) << what << ": eigenvector " << c << " against Q's column";
+      EXPECT_NEAR(std::abs(dot(x, q, n)), 1.0, 1e-10) << what << ": eigenvector " << c << " against Q's column";
     }
   }
 }
@@ -291,17 +297,10 @@ TEST_F(ml_symmetric_eigen_gpu, FindsTheNullSpaceOfLowRankMatrices) {
       const double value = result.values[std::size_t(c)];
       if (c >= rank) EXPECT_LE(std::abs(value), 1e-13 * largest) << what << ": eigenvalue " << c << " of the null space";
       const double* v = &result.vectors[std::size_t(c) * n];
-      double residual = 0;
-      for (int i = 0; i < n; ++i) {
-        double av = 0;
-        for (int j = 0; j < n; ++j) av += a[std::size_t(i + j * n)] * v[j];
-        residual = std::max(residual, std::abs(av - value * v[i]));
-      }
-      ASSERT_LE(residual, 1e-12 * largest) << what << ": residual of eigenpair " << c;  // NaN fails too
+      ASSERT_LE(eigenpair_residual(a, n, v, value), 1e-12 * largest) << what << ": residual of eigenpair " << c;  // NaN fails too
       for (int d = 0; d <= c; ++d) {
-        double dot = 0;
-        for (int i = 0; i < n; ++i) dot += v[i] * result.vectors[std::size_t(d) * n + std::size_t(i)];
-        ASSERT_NEAR(dot, c == d ? 1.0 : 0.0, 1e-12) << what << ": x" << c << " . x" << d;
+        ASSERT_NEAR(dot(v, &result.vectors[std::size_t(d) * n], n), c == d ? 1.0 : 0.0, 1e-12)
+            << what << ": x" << c << " . x" << d;
       }
     }
   }
