@@ -11,6 +11,7 @@
 #include "gpulab/core/stream.hpp"
 #include "kernels/ml/centering.cuh"
 #include "least_squares_detail.hpp"
+#include "tall_skinny_qr.hpp"
 
 namespace gpulab::ml::detail {
 
@@ -94,7 +95,7 @@ void require_binary_labels(const float* y, std::int64_t rows, const std::string&
 
 // ------------------------------------------------------------------ centred QR
 centered_qr::centered_qr(linalg::solver_handle& solver, linalg::blas_handle& blas, std::int64_t rows, int features,
-                         bool with_y)
+                         bool with_y, qr_factorization algorithm)
     : solver_(&solver),
       blas_(&blas),
       n_(rows),
@@ -110,6 +111,10 @@ centered_qr::centered_qr(linalg::solver_handle& solver, linalg::blas_handle& bla
   const int columns = features + (with_y ? 1 : 0);
   sums_ = device_buffer<double>(static_cast<std::size_t>(columns), s);
   means_ = device_buffer<float>(static_cast<std::size_t>(columns), s);
+  if (algorithm == qr_factorization::tall_skinny && columns <= tall_skinny_qr::max_columns) {
+    tree_ = std::make_unique<tall_skinny_qr>(rows, columns, s);
+    return;
+  }
   centered_ = device_buffer<float>(static_cast<std::size_t>(rows) * static_cast<std::size_t>(columns), s);
   tau_ = device_buffer<float>(static_cast<std::size_t>(features), s);
   info_ = device_buffer<int>(2, s);
@@ -130,10 +135,19 @@ centered_qr::centered_qr(linalg::solver_handle& solver, linalg::blas_handle& bla
   workspace_.reserve_elements<float>(std::max(geqrf_work, ormqr_work));
 }
 
+centered_qr::~centered_qr() = default;
+
 void centered_qr::factor_async(const float* x, const float* y) {
   const cuda::stream_ref s = solver_->stream();
   const float* extra = with_y_ ? y : nullptr;
   column_means_async(x, n_, d_, extra, sums_.data(), means_.data(), s);
+  if (tree_) {
+    // The tree reads [X | y] where they lie and subtracts the means as it loads them.
+    tree_->factor_async(kernels::tall_matrix{.x = x, .ld = n_, .rows = n_, .x_columns = d_, .extra = extra,
+                                             .shift = means_.data()},
+                        s);
+    return;
+  }
   center_columns_async(x, n_, d_, extra, means_.data(), centered_.data(), s);
   const int m = static_cast<int>(n_);
   GPULAB_CUSOLVER_TRY(cusolverDnSgeqrf(solver_->get(), m, d_, centered_.data(), m, tau_.data(),
@@ -147,14 +161,29 @@ void centered_qr::factor_async(const float* x, const float* y) {
   }
 }
 
+const float* centered_qr::q_transpose_y() const {
+  // The tree: R's last column (leading dimension features + 1); geqrf: y_c after ormqr (leading dimension rows).
+  const float* r = tree_ ? tree_->r() : centered_.data();
+  return r + static_cast<std::int64_t>(d_) * (tree_ ? tree_->columns() : n_);
+}
+
 void centered_qr::solve_with_r_async() {
-  float* qty = centered_.data() + static_cast<std::int64_t>(d_) * n_;
-  GPULAB_CUBLAS_TRY(cublasStrsv(blas_->get(), CUBLAS_FILL_MODE_UPPER, CUBLAS_OP_N, CUBLAS_DIAG_NON_UNIT, d_,
-                                centered_.data(), static_cast<int>(n_), qty, 1));
+  // R: the tree's (leading dimension features + 1), or the top of geqrf's factored matrix (leading dimension rows).
+  // Q^T y_c is overwritten by w: R's last column (the tree) or y_c's buffer (geqrf).
+  float* r = tree_ ? tree_->r() : centered_.data();
+  const int ld = tree_ ? tree_->columns() : static_cast<int>(n_);
+  float* qty = r + static_cast<std::int64_t>(d_) * ld;
+  GPULAB_CUBLAS_TRY(cublasStrsv(blas_->get(), CUBLAS_FILL_MODE_UPPER, CUBLAS_OP_N, CUBLAS_DIAG_NON_UNIT, d_, r, ld,
+                                qty, 1));
 }
 
 void centered_qr::copy_r_async(float* r) {
   const cuda::stream_ref s = solver_->stream();
+  if (tree_) {  // already zero below the diagonal
+    GPULAB_CUDA_TRY(cudaMemcpy2DAsync(r, sizeof(float) * d_, tree_->r(), sizeof(float) * tree_->columns(),
+                                      sizeof(float) * d_, d_, cudaMemcpyDeviceToDevice, s.get()));
+    return;
+  }
   // R sits in the top d x d of the factored matrix (leading dimension rows); the
   // reflectors below its diagonal are not R's: zero them in the copy.
   GPULAB_CUDA_TRY(cudaMemcpy2DAsync(r, sizeof(float) * d_, centered_.data(), sizeof(float) * n_, sizeof(float) * d_, d_,
@@ -163,6 +192,7 @@ void centered_qr::copy_r_async(float* r) {
 }
 
 void centered_qr::check() const {
+  if (tree_) return;  // the tree has no error to report: a zero column leaves a zero on R's diagonal
   const std::vector<int> info = download(info_, solver_->stream());
   if (info[0] != 0 || (with_y_ && info[1] != 0)) {
     throw numerical_error("QR (geqrf/ormqr) reported info " + std::to_string(info[0]) + ", " + std::to_string(info[1]));

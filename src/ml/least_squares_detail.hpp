@@ -5,12 +5,14 @@
 
 #include <cstdint>
 #include <cuda/stream_ref>
+#include <memory>
 #include <string>
 
 #include "gpulab/core/memory.hpp"
 #include "gpulab/linalg/blas.hpp"
 #include "gpulab/linalg/solver.hpp"
 #include "gpulab/linalg/workspace.hpp"
+#include "gpulab/ml/regression_params.hpp"
 
 namespace gpulab::ml::detail {
 
@@ -34,13 +36,24 @@ void require_usable_features(const float* x, std::int64_t rows, int features, co
 // Throws usage_error "<what>: label 42 is 2.000000: binary labels must be 0 or 1"; waits.
 void require_binary_labels(const float* y, std::int64_t rows, const std::string& what, cuda::stream_ref s);
 
-// X - mean(X) = Q R by Householder reflectors (geqrf), in a buffer of its own,
-// optionally with y - mean(y) beside it turned into Q^T (y - mean(y)) (ormqr).
-// Q is never formed: its reflectors stay below R's diagonal (the lesson of
-// geqrf + ormqr over orgqr: forming the rows x features Q would write X again).
+class tall_skinny_qr;  // tall_skinny_qr.hpp (CUDA sources only)
+
+// X - mean(X) = Q R by Householder reflectors, optionally with y - mean(y) turned
+// into Q^T (y - mean(y)). Q is never formed (forming the rows x features Q would
+// write X again). Two ways (regression_params.hpp, qr_factorization):
+//  - tall_skinny: the tree of tall_skinny_qr.hpp on [X - mean | y - mean], the
+//    centring done as X is loaded: R of the c = features (+ 1) columns, whose last
+//    column is Q^T y_c when y is given. No copy of X.
+//  - geqrf: a centred copy [X_c | y_c], geqrf on X_c (R above the diagonal, the
+//    reflectors below it), ormqr on y_c.
 class centered_qr {
  public:
-  centered_qr(linalg::solver_handle& solver, linalg::blas_handle& blas, std::int64_t rows, int features, bool with_y);
+  // tall_skinny with more than tall_skinny_qr's columns falls back to geqrf.
+  centered_qr(linalg::solver_handle& solver, linalg::blas_handle& blas, std::int64_t rows, int features, bool with_y,
+              qr_factorization algorithm);
+  ~centered_qr();
+  centered_qr(const centered_qr&) = delete;
+  centered_qr& operator=(const centered_qr&) = delete;
   // x: rows x features, column-major (leading dimension rows); y: rows (with_y) or nullptr.
   void factor_async(const float* x, const float* y);
   // Q^T (y - mean(y)), first `features` entries <- R^-1 of themselves (trsv): the least-squares weights.
@@ -50,7 +63,7 @@ class centered_qr {
   void check() const;  // waits; numerical_error if geqrf or ormqr reported an argument error
 
   [[nodiscard]] const float* means() const { return means_.data(); }    // X's, then y's (with_y)
-  [[nodiscard]] const float* q_transpose_y() const { return centered_.data() + static_cast<std::int64_t>(d_) * n_; }
+  [[nodiscard]] const float* q_transpose_y() const;                      // features values (with_y)
   [[nodiscard]] std::int64_t rows() const { return n_; }
   [[nodiscard]] int features() const { return d_; }
 
@@ -61,7 +74,10 @@ class centered_qr {
   int d_;
   bool with_y_;
   device_buffer<double> sums_;
-  device_buffer<float> means_, centered_, tau_;  // centered_: [Xc | yc], rows x (features + with_y)
+  device_buffer<float> means_;
+  std::unique_ptr<tall_skinny_qr> tree_;  // tall_skinny; nullptr: geqrf
+  // geqrf only
+  device_buffer<float> centered_, tau_;  // centered_: [Xc | yc], rows x (features + with_y)
   linalg::solver_workspace workspace_;
   device_buffer<int> info_;  // [0] geqrf, [1] ormqr
 };

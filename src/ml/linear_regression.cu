@@ -111,7 +111,7 @@ linear_regression::linear_regression(resources& res, std::int64_t rows, int feat
     }
     st.cholesky.emplace(*st.solver, features + 1, 1);
   } else {
-    st.qr.emplace(*st.solver, *st.blas, rows, features, true);
+    st.qr.emplace(*st.solver, *st.blas, rows, features, true, params.qr);
     if (params.method == least_squares_method::svd) {
       st.r = device_buffer<float>(static_cast<std::size_t>(features) * features, s);
       st.svd.emplace(*st.solver, *st.blas, linalg::svd_algorithm::qr_iteration, features, features);
@@ -190,7 +190,8 @@ void linear_regression::fit_async(linalg::matrix_view<const float> x, cuda::std:
   }
 
   // [snippet:qr_least_squares]
-  // Centre, X_c = Q R (geqrf), Q^T y_c (ormqr): Q is applied, never formed.
+  // [X_c | y_c] = Q R by the tall-skinny tree (or geqrf + ormqr): Q^T y_c is R's last column.
+  // Q is never formed.
   st.qr->factor_async(x.data_handle(), y.data());
   // [/snippet:qr_least_squares]
   if (st.params.method == least_squares_method::qr) {

@@ -90,7 +90,7 @@ pca::pca(resources& res, std::int64_t rows, int features, pca_params params) : s
       st.eigen.emplace(*st.solver, features);
     }
   } else {
-    st.qr.emplace(*st.solver, *st.blas, rows, features, false);
+    st.qr.emplace(*st.solver, *st.blas, rows, features, false, params.qr);
     st.r = device_buffer<float>(d * d, s);
     st.svd.emplace(*st.solver, *st.blas, linalg::svd_algorithm::qr_iteration, features, features);
   }

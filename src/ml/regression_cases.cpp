@@ -76,25 +76,31 @@ linalg::matrix_view<const float> view_of(const device_buffer<float>& x, std::int
 // ------------------------------------------------------------------ linear regression
 class linear_regression_case final : public bench_case {
  public:
-  linear_regression_case(least_squares_method method, std::uint64_t rows, gram_product gram = gram_product::chunked)
-      : method_(method), gram_(gram), n_(static_cast<std::int64_t>(rows)), d_(features_for(rows, "linear regression")) {}
+  linear_regression_case(least_squares_method method, std::uint64_t rows, gram_product gram, qr_factorization qr)
+      : method_(method), gram_(gram), qr_(qr), n_(static_cast<std::int64_t>(rows)), d_(features_for(rows, "linear regression")) {}
 
   std::string name() const override { return std::string("linear_") + version(); }
   case_parameters parameters() const override { return {"linear_regression", version(), "float"}; }
-  // normal_equations (the chunked Gram), normal_equations_syrk, _gemm, _one_pass, qr, svd.
+  // normal_equations (the chunked Gram), normal_equations_syrk, _gemm, _one_pass; qr (the tall-skinny
+  // tree), qr_geqrf; svd (from the tree's R).
   std::string version() const {
-    const bool normal = method_ == least_squares_method::normal_equations;
-    if (!normal || gram_ == gram_product::chunked) return method_name(method_);
-    return std::string(method_name(method_)) + "_" + gram_name(gram_);
+    if (method_ == least_squares_method::normal_equations) {
+      if (gram_ == gram_product::chunked) return method_name(method_);
+      return std::string(method_name(method_)) + "_" + gram_name(gram_);
+    }
+    if (qr_ == qr_factorization::tall_skinny) return method_name(method_);
+    return std::string(method_name(method_)) + "_" + qr_name(qr_);
   }
   std::string size_label() const override { return std::to_string(n_) + " x " + std::to_string(d_); }
   double size_value() const override { return static_cast<double>(n_); }
   std::size_t device_bytes_needed() const override {
-    // X, y, and the method's copy: [y 1] (normal equations) or the centred [X y] (QR, SVD).
+    // X, y, and the method's copy: [y 1] (normal equations) or the centred [X y] (geqrf; the
+    // tree copies nothing: its stacked Rs are about 1/20 of X at 64 features, within the 16 MiB below).
     // The chunked Gram's partials: about one float per row at 64 features (src/ml/gram.hpp).
     const std::uint64_t extra = method_ == least_squares_method::normal_equations
                                     ? 2 * static_cast<std::uint64_t>(n_) + detail::gram_workspace_floats(n_, d_)
-                                    : checked_multiply(n_, d_ + 1, "ml");
+                                : qr_ == qr_factorization::geqrf ? checked_multiply(n_, d_ + 1, "ml")
+                                                                 : 0;
     return bytes_of<float>(checked_add(checked_multiply(n_, d_ + 1, "ml"), extra, "ml"), "linear regression") +
            (std::size_t{1} << 24);
   }
@@ -129,6 +135,7 @@ class linear_regression_case final : public bench_case {
     linear_regression_params p;
     p.method = method_;
     p.gram = gram_;
+    p.qr = qr_;
     p.check_input = false;
     model_.emplace(*res_, n_, d_, p);
     // The bound of the method (see verify) scales with the data's actual condition
@@ -185,6 +192,7 @@ class linear_regression_case final : public bench_case {
  private:
   least_squares_method method_;
   gram_product gram_;
+  qr_factorization qr_;
   std::int64_t n_;
   int d_;
   resources* res_ = nullptr;
@@ -568,8 +576,8 @@ demo_output logistic_newton_vs_gradient_descent(resources& res, const run_option
 }  // namespace
 
 std::unique_ptr<bench_case> make_linear_regression_case(least_squares_method method, std::uint64_t rows,
-                                                        gram_product gram) {
-  return std::make_unique<linear_regression_case>(method, rows, gram);
+                                                        gram_product gram, qr_factorization qr) {
+  return std::make_unique<linear_regression_case>(method, rows, gram, qr);
 }
 std::unique_ptr<bench_case> make_logistic_regression_case(logistic_method method, std::uint64_t rows) {
   return std::make_unique<logistic_regression_case>(method, rows);
@@ -602,8 +610,15 @@ std::vector<case_entry> regression_cases() {
          return make_linear_regression_case(least_squares_method::normal_equations, rows(o), gram_product::one_pass);
        }),
        check_rows},
-      {"linear_qr", "least squares by Householder QR: geqrf + ormqr + trsv (--size: rows x 64; default 1M)",
+      {"linear_qr",
+       "least squares by Householder QR of [X y] as a tree of blocks (tall-skinny QR: X read once), then trsv (--size: rows x 64; default 1M)",
        one_case([=](const run_options& o) { return make_linear_regression_case(least_squares_method::qr, rows(o)); }),
+       check_rows},
+      {"linear_qr_geqrf", "the same by cuSOLVER: a centred copy, geqrf + ormqr + trsv (--size: rows x 64; default 1M)",
+       one_case([=](const run_options& o) {
+         return make_linear_regression_case(least_squares_method::qr, rows(o), gram_product::chunked,
+                                            qr_factorization::geqrf);
+       }),
        check_rows},
       {"linear_svd", "least squares by QR then the SVD of R, rank-revealing (--size: rows x 64; default 1M)",
        one_case([=](const run_options& o) { return make_linear_regression_case(least_squares_method::svd, rows(o)); }),

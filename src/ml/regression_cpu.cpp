@@ -28,6 +28,7 @@ const char* method_name(logistic_method m) {
   return m == logistic_method::gradient_descent ? "gradient_descent" : "newton";
 }
 const char* method_name(pca_method m) { return m == pca_method::covariance_eigen ? "covariance_eigen" : "qr_svd"; }
+const char* qr_name(qr_factorization q) { return q == qr_factorization::tall_skinny ? "tall_skinny" : "geqrf"; }
 const char* gram_name(gram_product g) {
   switch (g) {
     case gram_product::syrk: return "syrk";

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 #include <vector>
@@ -76,12 +77,14 @@ struct gpu_fit {
   double intercept = 0;
   int rank = 0;
 };
-gpu_fit fit_on_gpu(gpulab::resources& res, const linear_dataset& data, least_squares_method method, float ridge = 0) {
+gpu_fit fit_on_gpu(gpulab::resources& res, const linear_dataset& data, least_squares_method method, float ridge = 0,
+                   qr_factorization qr = qr_factorization::tall_skinny) {
   const cuda::stream_ref s = res.stream();
   const device_buffer<float> x = gpulab::upload(data.x, s), y = gpulab::upload(data.y, s);
   linear_regression_params p;
   p.method = method;
   p.ridge = ridge;
+  p.qr = qr;
   linear_regression model(res, data.rows, data.features, p);
   poison(model.coefficients_data(), static_cast<std::size_t>(data.features) + 1, s);
   GPULAB_CUDA_TRY(cudaMemsetAsync(model.rank_data(), 0xFF, sizeof(int), s.get()));
@@ -158,6 +161,55 @@ TEST_F(ml_regression_gpu, LinearMethodsMatchTheCpuWellAndIllConditioned) {
       EXPECT_GT(normal_error, 10 * qr_error) << "the normal equations should lose about cond times more digits";
     }
   }
+}
+
+// QR and SVD with R from the tall-skinny tree and from geqrf, against the double CPU fit, well- and
+// ill-conditioned, at sizes that give the tree one level (1001 rows) and five (300007 rows), and
+// at 64 features, where [X y] is 65 columns (three warps, the last with one column).
+TEST_F(ml_regression_gpu, QrByTheTreeAndByGeqrfMatchTheCpu) {
+  gpulab::resources res(0);
+  struct setting {
+    std::int64_t rows;
+    int features;
+    double condition;
+  };
+  for (const setting& c : {setting{1001, 64, 10}, setting{300007, 7, 1e3}, setting{100003, 64, 1e2}}) {
+    // Noise only where the data are well-conditioned (with noise r, a cond^2 x |r| term joins every method's error).
+    const linear_dataset data = make_linear_data({.rows = c.rows, .features = c.features, .condition = c.condition,
+                                                  .noise = c.condition < 100 ? 0.01 : 0.0, .seed = 29});
+    for (const auto method : {least_squares_method::qr, least_squares_method::svd}) {
+      linear_regression_params p;
+      p.method = method;
+      const cpu_linear_fit cpu = fit_linear_cpu(data.x, data.rows, data.features, data.y, p);
+      // cond x eps, x 200 for the rows (Householder's error grows slowly with them).
+      const double bound = 200 * u * centered_condition_number(data.x, data.rows, data.features);
+      for (const auto qr : {qr_factorization::tall_skinny, qr_factorization::geqrf}) {
+        const gpu_fit gpu = fit_on_gpu(res, data, method, 0, qr);
+        const std::string what = std::string(method_name(method)) + " by " + qr_name(qr) + ", " +
+                                 std::to_string(c.rows) + " x " + std::to_string(c.features);
+        const double error = relative_error(gpu.weights, cpu.weights);
+        std::printf("  %s: weights rel err %.2e (bound %.2e)\n", what.c_str(), error, bound);
+        EXPECT_LT(error, bound) << what;
+        EXPECT_NEAR(gpu.intercept, cpu.intercept, bound * std::max(1.0, std::abs(cpu.intercept))) << what;
+        EXPECT_EQ(gpu.rank, c.features) << what;
+      }
+    }
+  }
+}
+
+// Past the tree's 128 columns ([X y] of 130 features is 131) QR falls back to geqrf: the fit must
+// still run and match the CPU (the tree itself refuses 131 columns, so a pass proves the fallback).
+TEST_F(ml_regression_gpu, QrWiderThanTheTreeFallsBackToGeqrf) {
+  gpulab::resources res(0);
+  const linear_dataset data = make_linear_data({.rows = 2003, .features = 130, .condition = 10, .noise = 0.01, .seed = 31});
+  linear_regression_params p;
+  p.method = least_squares_method::qr;
+  const cpu_linear_fit cpu = fit_linear_cpu(data.x, data.rows, data.features, data.y, p);
+  const gpu_fit gpu = fit_on_gpu(res, data, least_squares_method::qr, 0, qr_factorization::tall_skinny);
+  const double bound = 200 * u * centered_condition_number(data.x, data.rows, data.features);
+  EXPECT_LT(relative_error(gpu.weights, cpu.weights), bound);
+  EXPECT_NEAR(gpu.intercept, cpu.intercept, bound * std::max(1.0, std::abs(cpu.intercept)));
+  EXPECT_EQ(gpu.rank, 130);
 }
 
 // The coefficients of the normal equations with X^T X by SYRK, GEMM, row chunks and the one-pass kernel, side by side.
@@ -393,9 +445,11 @@ TEST_F(ml_regression_gpu, PcaMatchesTheCpuInBothVersions) {
   const device_buffer<float> x = gpulab::upload(data.x, s);
   const pca_params versions[] = {{.method = pca_method::covariance_eigen, .gram = gram_product::chunked},
                                  {.method = pca_method::covariance_eigen, .gram = gram_product::one_pass},
-                                 {.method = pca_method::qr_svd}};
+                                 {.method = pca_method::qr_svd, .qr = qr_factorization::tall_skinny},
+                                 {.method = pca_method::qr_svd, .qr = qr_factorization::geqrf}};
   for (pca_params p : versions) {
     const pca_method method = p.method;
+    SCOPED_TRACE(std::string(method_name(method)) + ", " + gram_name(p.gram) + ", " + qr_name(p.qr));
     p.components = 3;
     pca model(res, data.rows, 7, p);
     const pca_outputs fit = fit_and_read(model, x, data.rows, s);

@@ -4,6 +4,7 @@
 // versions are verified against), and the bad inputs they refuse.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -234,7 +235,8 @@ TEST(ml_regression_cases, AreNamedDeclareTheirWorkAndRefuseTooFewRows) {
   const std::vector<gpulab::case_entry> entries = regression_cases();
   const std::vector<std::string> names = {"linear_normal_equations",   "linear_normal_equations_syrk",
                                           "linear_normal_equations_gemm", "linear_normal_equations_one_pass",
-                                          "linear_qr",                 "linear_svd",
+                                          "linear_qr",                 "linear_qr_geqrf",
+                                          "linear_svd",
                                           "logistic_gradient_descent", "logistic_newton",
                                           "pca_covariance",            "pca_covariance_one_pass",
                                           "pca_svd"};
@@ -259,12 +261,16 @@ TEST(ml_regression_cases, AreNamedDeclareTheirWorkAndRefuseTooFewRows) {
     EXPECT_THROW(entries[i].make(o), gpulab::usage_error) << names[i];
   }
   // Gradient descent reads X and y once per pass: 101 passes of 1M x 65 floats.
+  const auto gradient_descent = std::find_if(entries.begin(), entries.end(), [](const gpulab::case_entry& e) {
+    return e.name == "logistic_gradient_descent";
+  });
+  ASSERT_NE(gradient_descent, entries.end());
   o.size = 1 << 20;
-  const auto gd = entries[6].make(o);  // logistic_gradient_descent
+  const auto gd = gradient_descent->make(o);
   EXPECT_DOUBLE_EQ(gd.front()->work().bytes_read, 101.0 * (1 << 20) * 65 * 4);
   EXPECT_EQ(gd.front()->peak(), gpulab::peak_kind::device_memory);  // 272 MB: more than any L2
   o.size = 100003;
-  EXPECT_EQ(entries[6].make(o).front()->peak(), gpulab::peak_kind::none);  // 26 MB stays in L2 between passes
+  EXPECT_EQ(gradient_descent->make(o).front()->peak(), gpulab::peak_kind::none);  // 26 MB stays in L2 between passes
   const std::vector<gpulab::demo_entry> demos = regression_demos();
   ASSERT_EQ(demos.size(), 2u);
   EXPECT_EQ(demos[0].name, "linear_conditioning");

@@ -10,8 +10,9 @@
 //   normal_equations  [X 1]^T [X 1] by one SYRK (+ X^T [y 1] by one GEMM), then a
 //                     (features + 1)^2 Cholesky solve. Reads X twice; the error of
 //                     the weights grows as cond(X)^2 * float epsilon.
-//   qr                centre X and y, X_c = Q R (geqrf), Q^T y_c (ormqr), R w = Q^T y_c
-//                     (trsv). The error grows as cond(X) * epsilon.
+//   qr                [X - mean | y - mean] = Q R (params.qr: our tall-skinny tree, or
+//                     geqrf + ormqr on a centred copy), R w = Q^T y_c (trsv). The error
+//                     grows as cond(X) * epsilon.
 //   svd               as qr, then R = U S V^T (a features^2 SVD): w = V S^+ U^T Q^T y_c,
 //                     singular values below svd_cutoff * the largest dropped, so a
 //                     rank-deficient X gets the minimum-norm answer and its rank.

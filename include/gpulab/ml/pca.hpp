@@ -5,7 +5,7 @@
 //                     eigenvectors of the small C (syevd). One pass to centre, one
 //                     for the SYRK: the fast way, but C squares X's condition, so
 //                     the smallest components lose digits.
-//   qr_svd            the thin SVD of X_c without forming C: X_c = Q R (geqrf),
+//   qr_svd            the thin SVD of X_c without forming C: X_c = Q R (params.qr),
 //                     R = U S V^T (a features^2 SVD); the axes are V and the
 //                     variances S^2 / (rows - 1). Slower (a Householder QR of
 //                     X), accurate to cond(X) * epsilon.

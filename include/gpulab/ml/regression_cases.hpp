@@ -20,13 +20,14 @@ inline constexpr int pca_components = 8;
 inline constexpr double regression_condition = 10;  // the cases' data: well-conditioned (the demo goes further)
 
 std::unique_ptr<bench_case> make_linear_regression_case(least_squares_method method, std::uint64_t rows,
-                                                        gram_product gram = gram_product::chunked);
+                                                        gram_product gram = gram_product::chunked,
+                                                        qr_factorization qr = qr_factorization::tall_skinny);
 std::unique_ptr<bench_case> make_logistic_regression_case(logistic_method method, std::uint64_t rows);
 std::unique_ptr<bench_case> make_pca_case(pca_method method, std::uint64_t rows,
                                           gram_product gram = gram_product::chunked);
 
 // linear_normal_equations, linear_normal_equations_syrk, linear_normal_equations_gemm,
-// linear_normal_equations_one_pass, linear_qr, linear_svd, logistic_gradient_descent,
+// linear_normal_equations_one_pass, linear_qr, linear_qr_geqrf, linear_svd, logistic_gradient_descent,
 // logistic_newton, pca_covariance, pca_covariance_one_pass, pca_svd.
 std::vector<case_entry> regression_cases();
 // linear_conditioning: the same model at condition 10 .. 1e4, each method's error

@@ -31,9 +31,21 @@ const char* method_name(least_squares_method m);  // "normal_equations", "qr", "
 enum class gram_product { syrk, gemm, chunked, one_pass };
 const char* gram_name(gram_product g);  // "syrk", "gemm", "chunked", "one_pass"
 
+// How QR factors the centred [X y] (for least squares, and for the SVD, which
+// starts from QR's R). tall_skinny is our tree (kernels/ml/tall_skinny_qr.cuh): each
+// thread block reduces its share of the rows to a small R, and the blocks' Rs are
+// reduced the same way until one is left; X is read once and never copied, and y
+// rides along as the last column, so that R's last column is Q^T y. It takes up to
+// 127 features (128 columns with y); wider X falls back to geqrf. geqrf is
+// cuSOLVER's blocked Householder QR of a centred copy of X, with ormqr applying
+// Q^T to y: the library's answer, built for square-ish matrices. The cases compare them.
+enum class qr_factorization { tall_skinny, geqrf };
+const char* qr_name(qr_factorization q);  // "tall_skinny", "geqrf"
+
 struct linear_regression_params {
   least_squares_method method = least_squares_method::qr;
   gram_product gram = gram_product::chunked;  // normal equations only
+  qr_factorization qr = qr_factorization::tall_skinny;  // qr and svd only
   float ridge = 0;            // lambda >= 0
   float svd_cutoff = 1e-5f;   // svd: singular values below cutoff * the largest count as zero
   bool check_input = true;    // scan X for NaN/Inf and constant columns first (one pass; waits for the stream)
@@ -68,6 +80,7 @@ struct pca_params {
   // one_pass (the Gram of [X - shift | 1] in one read of X, no centred copy, then the
   // covariance and its eigenpairs in one block; at most 64 features).
   gram_product gram = gram_product::chunked;
+  qr_factorization qr = qr_factorization::tall_skinny;  // qr_svd only (without y: up to 128 features)
   int components = 8;
   bool check_input = true;
 };
