@@ -70,7 +70,8 @@ __device__ __forceinline__ void load_panel(float (&panel)[PanelRows], const floa
 
 // Thread j's reflector for its panel column (LAPACK's slarfg): returns tau and
 // writes u (the reflector's panel part, 16-byte aligned) and R[j][j] = beta. A zero
-// column needs none: tau = 0 and R[j][j] stays as it is.
+// column needs none: tau = 0 and R[j][j] stays as it is. A NaN or an Inf makes
+// beta, tau and u NaN, so that it reaches R instead of vanishing.
 template <int PanelRows>
 __device__ __forceinline__ float make_reflector(const float (&panel)[PanelRows], float& r_jj, float4* u) {
   // Four partial sums: four independent chains of FMAs (one chain waits on each FMA).
@@ -78,36 +79,47 @@ __device__ __forceinline__ float make_reflector(const float (&panel)[PanelRows],
 #pragma unroll
   for (int i = 0; i < PanelRows; ++i) s[i % 4] = fmaf(panel[i], panel[i], s[i % 4]);
   const float sigma = (s[0] + s[1]) + (s[2] + s[3]);
+  float alpha = r_jj;
   float norm = sqrtf(sigma);
+  float up = 1.0f;  // the factor that alpha and the column are taken at (a power of two, see below)
   if (!(sigma >= FLT_MIN && sigma <= FLT_MAX)) {
-    // The squares under- or overflowed (or the column is zero, or holds a NaN):
-    // scale by the largest magnitude first, as snrm2 does. Rare, so off the fast path.
+    // The squares under- or overflowed, or the column is zero or holds a NaN or an
+    // Inf: scale by the largest magnitude first, as snrm2 does. Rare: off the fast path.
     float largest = 0;
 #pragma unroll
-    for (int i = 0; i < PanelRows; ++i) largest = fmaxf(largest, fabsf(panel[i]));
-    if (largest == 0) return 0.0f;
+    for (int i = 0; i < PanelRows; ++i) largest = fmaxf(largest, fabsf(panel[i]));  // fmaxf skips a NaN
+    if (largest == 0 && !isnan(sigma)) return 0.0f;  // a zero column: no reflector
     float scaled = 0;  // divided, not multiplied by 1 / largest: that overflows for a subnormal largest
 #pragma unroll
     for (int i = 0; i < PanelRows; ++i) scaled = fmaf(panel[i] / largest, panel[i] / largest, scaled);
+    if (fmaxf(largest, fabsf(alpha)) < 0x1p-100f) {
+      // beta would be (nearly) subnormal, with fewer digits than tau and u need: work
+      // at 2^100 times the size (exact: a power of two) and scale beta back, as slarfg does.
+      up = 0x1p100f;
+      alpha *= up;
+      largest *= up;
+    }
     norm = largest * sqrtf(scaled);
   }
-  const float alpha = r_jj;
   const float beta = -copysignf(hypotf(alpha, norm), alpha);  // the sign that avoids cancellation in alpha - beta
-  const float denominator = alpha - beta;                      // |alpha - beta| >= norm: every |u[i]| <= 1
-  if (fabsf(denominator) >= FLT_MIN) {
-    const float scale = 1.0f / denominator;
+  // |alpha - beta| >= max(|alpha|, norm), at least 2^-100 here (2^-49 if scaled): its
+  // inverse is finite, and every |u[i]| <= 1.
+  const float inverse = 1.0f / (alpha - beta);
+  if (up == 1.0f) {
 #pragma unroll
     for (int i = 0; i < PanelRows; i += 4) {
-      u[i / 4] = make_float4(panel[i] * scale, panel[i + 1] * scale, panel[i + 2] * scale, panel[i + 3] * scale);
+      u[i / 4] = make_float4(panel[i] * inverse, panel[i + 1] * inverse, panel[i + 2] * inverse,
+                             panel[i + 3] * inverse);
     }
-  } else {  // 1 / a subnormal overflows (and 0 x Inf is NaN): divide instead (the stacked Rs' tiny fill-in)
+    r_jj = beta;
+  } else {
 #pragma unroll
     for (int i = 0; i < PanelRows; i += 4) {
-      u[i / 4] = make_float4(panel[i] / denominator, panel[i + 1] / denominator, panel[i + 2] / denominator,
-                             panel[i + 3] / denominator);
+      u[i / 4] = make_float4(panel[i] * up * inverse, panel[i + 1] * up * inverse, panel[i + 2] * up * inverse,
+                             panel[i + 3] * up * inverse);
     }
+    r_jj = beta * 0x1p-100f;
   }
-  r_jj = beta;
   return (beta - alpha) / beta;
 }
 
@@ -140,7 +152,7 @@ __global__ void __launch_bounds__(tsqr_max_columns) reduce_rows_to_r(tall_matrix
 
   // Reflector j is written to buffer (step % 2) while the other threads may still read
   // buffer (step - 1) % 2: one barrier per column is enough. step runs on across panels.
-  int step = 0;
+  unsigned int step = 0;
   for (std::int64_t row = first; row < end; row += PanelRows) {
     float panel[PanelRows];
 #pragma unroll

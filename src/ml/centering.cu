@@ -94,6 +94,14 @@ void require_binary_labels(const float* y, std::int64_t rows, const std::string&
 }
 
 // ------------------------------------------------------------------ centred QR
+std::size_t centered_qr_floats_at_most(std::int64_t rows, int features, bool with_y, qr_factorization algorithm) {
+  const int columns = features + (with_y ? 1 : 0);
+  if (algorithm == qr_factorization::tall_skinny && columns <= tall_skinny_qr::max_columns) {
+    return tall_skinny_qr::scratch_floats_at_most(rows, columns);
+  }
+  return static_cast<std::size_t>(rows) * static_cast<std::size_t>(columns);
+}
+
 centered_qr::centered_qr(linalg::solver_handle& solver, linalg::blas_handle& blas, std::int64_t rows, int features,
                          bool with_y, qr_factorization algorithm)
     : solver_(&solver),

@@ -3,6 +3,7 @@
 // Every function enqueues on the stream it is given unless it says it waits.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cuda/stream_ref>
 #include <memory>
@@ -37,6 +38,10 @@ void require_usable_features(const float* x, std::int64_t rows, int features, co
 void require_binary_labels(const float* y, std::int64_t rows, const std::string& what, cuda::stream_ref s);
 
 class tall_skinny_qr;  // tall_skinny_qr.hpp (CUDA sources only)
+
+// The floats centered_qr allocates for rows x features (and y), at most: the centred
+// copy (geqrf; its workspace aside) or the tree's stacked Rs (tall_skinny).
+std::size_t centered_qr_floats_at_most(std::int64_t rows, int features, bool with_y, qr_factorization algorithm);
 
 // X - mean(X) = Q R by Householder reflectors, optionally with y - mean(y) turned
 // into Q^T (y - mean(y)). Q is never formed (forming the rows x features Q would

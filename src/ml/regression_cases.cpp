@@ -94,13 +94,12 @@ class linear_regression_case final : public bench_case {
   std::string size_label() const override { return std::to_string(n_) + " x " + std::to_string(d_); }
   double size_value() const override { return static_cast<double>(n_); }
   std::size_t device_bytes_needed() const override {
-    // X, y, and the method's copy: [y 1] (normal equations) or the centred [X y] (geqrf; the
-    // tree copies nothing: its stacked Rs are about 1/20 of X at 64 features, within the 16 MiB below).
-    // The chunked Gram's partials: about one float per row at 64 features (src/ml/gram.hpp).
+    // X, y, and the method's own: [y 1] and the chunked Gram's partials (normal equations: about
+    // one float per row at 64 features, src/ml/gram.hpp), or the centred [X y] (geqrf) or the
+    // tree's stacked Rs (tall_skinny: at most 1536 Rs of 65 x 65 floats, 26 MB).
     const std::uint64_t extra = method_ == least_squares_method::normal_equations
                                     ? 2 * static_cast<std::uint64_t>(n_) + detail::gram_workspace_floats(n_, d_)
-                                : qr_ == qr_factorization::geqrf ? checked_multiply(n_, d_ + 1, "ml")
-                                                                 : 0;
+                                    : detail::centered_qr_floats_at_most(n_, d_, true, qr_);
     return bytes_of<float>(checked_add(checked_multiply(n_, d_ + 1, "ml"), extra, "ml"), "linear regression") +
            (std::size_t{1} << 24);
   }

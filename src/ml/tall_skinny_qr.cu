@@ -22,11 +22,15 @@ tall_skinny_qr::tall_skinny_qr(std::int64_t rows, int columns, cuda::stream_ref 
   // Fewer rows than columns is fine: R's bottom rows stay zero.
   if (rows < 1) throw usage_error("the tall-skinny QR needs at least one row");
   shared_bytes_ = kernels::tsqr_shared_bytes(columns, panel_rows);
+  // The kernel's limit, not this tree's: the attribute belongs to the kernel, and a narrower
+  // tree built later must not lower it under a wider one that is still in use.
   GPULAB_CUDA_TRY(cudaFuncSetAttribute(reduce_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                       static_cast<int>(shared_bytes_)));
+                                       static_cast<int>(kernels::tsqr_shared_bytes(max_columns, panel_rows))));
   // Level 0: one wave of blocks, each with at least fan_in x columns rows (fewer rows
   // than that a block would only make the tree deeper), in whole panels.
-  const std::int64_t resident = occupancy_grid_size(reduce_kernel, static_cast<int>(threads_for(columns)), shared_bytes_);
+  const std::int64_t resident =
+      std::min<std::int64_t>(max_level0_blocks, occupancy_grid_size(reduce_kernel, static_cast<int>(threads_for(columns)),
+                                                                    shared_bytes_));
   const std::int64_t stacked_rows = std::int64_t{fan_in} * columns;
   std::int64_t share = std::max((rows + resident - 1) / resident, stacked_rows);
   share = (share + panel_rows - 1) / panel_rows * panel_rows;
@@ -39,10 +43,19 @@ tall_skinny_qr::tall_skinny_qr(std::int64_t rows, int columns, cuda::stream_ref 
     rows_per_block_.push_back(upper_share);
     blocks_.push_back(static_cast<int>((level_rows + upper_share - 1) / upper_share));
   }
-  const std::size_t stacked = static_cast<std::size_t>(blocks_.front()) * columns * columns;
-  if (blocks_.size() > 1) levels_[0] = device_buffer<float>(stacked, s);
-  if (blocks_.size() > 2) levels_[1] = device_buffer<float>(stacked, s);
-  r_ = device_buffer<float>(static_cast<std::size_t>(columns) * columns, s);
+  // Even levels go to levels_[0], odd ones to levels_[1]; each level is smaller than the one before.
+  const std::size_t r_floats = static_cast<std::size_t>(columns) * columns;
+  if (blocks_.size() > 1) levels_[0] = device_buffer<float>(static_cast<std::size_t>(blocks_[0]) * r_floats, s);
+  if (blocks_.size() > 2) levels_[1] = device_buffer<float>(static_cast<std::size_t>(blocks_[1]) * r_floats, s);
+  r_ = device_buffer<float>(r_floats, s);
+}
+
+std::size_t tall_skinny_qr::scratch_floats_at_most(std::int64_t rows, int columns) {
+  // Level 0 has at most max_level0_blocks blocks, and at most one per fan_in x columns rows;
+  // level 1 at most half as many (each level at least halves the rows); then R.
+  const std::int64_t level0 = std::min<std::int64_t>(max_level0_blocks, rows / (std::int64_t{fan_in} * columns) + 1);
+  const std::size_t r_floats = static_cast<std::size_t>(columns) * columns;
+  return static_cast<std::size_t>(level0 + level0 / 2 + 2) * r_floats;
 }
 
 void tall_skinny_qr::factor_async(const kernels::tall_matrix& a, cuda::stream_ref s) {

@@ -4,6 +4,7 @@
 // (with y as the last column) and PCA's thin SVD need R alone.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cuda/stream_ref>
 #include <vector>
@@ -25,6 +26,12 @@ class tall_skinny_qr {
   // H200 against 4.09 ms with 32 (more blocks, but twice the barriers per row); fan_in 8: 2.94 ms.
   static constexpr int panel_rows = 64;
   static constexpr int fan_in = 4;
+  // Level 0 never has more blocks than this (a wave on today's largest GPUs), so that the
+  // scratch has a bound without asking the device (scratch_floats_at_most).
+  static constexpr int max_level0_blocks = 1024;
+
+  // The floats the tree allocates for rows x columns, at most (the stacked Rs and R).
+  static std::size_t scratch_floats_at_most(std::int64_t rows, int columns);
 
   tall_skinny_qr(std::int64_t rows, int columns, cuda::stream_ref s);
   // R of a (a.rows == rows, a.columns() == columns): columns x columns, column-major,

@@ -128,14 +128,12 @@ struct gpu_r {
   std::vector<int> levels;
 };
 
-gpu_r factor_on_gpu(const shape& in, const tall_data& d) {
-  gpulab::resources res(0);
-  const cuda::stream_ref s = res.stream();
-  const int columns = in.x_columns + (in.with_extra ? 1 : 0);
+// R of the data by `tree` (built for its shape), the output poisoned (NaN) first.
+gpu_r factor_with(tall_skinny_qr& tree, const shape& in, const tall_data& d, cuda::stream_ref s) {
+  const int columns = tree.columns();
   const device_buffer<float> x = gpulab::upload(d.x, s);
   device_buffer<float> extra, shift = gpulab::upload(d.shift, s);
   if (in.with_extra) extra = gpulab::upload(d.extra, s);
-  tall_skinny_qr tree(in.rows, columns, s);
   GPULAB_CUDA_TRY(cudaMemsetAsync(tree.r(), 0xFF, sizeof(float) * columns * columns, s.get()));  // NaN
   tree.factor_async(tall_matrix{.x = x.data(), .ld = in.rows, .rows = in.rows, .x_columns = in.x_columns,
                                 .extra = in.with_extra ? extra.data() : nullptr,
@@ -151,16 +149,20 @@ gpu_r factor_on_gpu(const shape& in, const tall_data& d) {
   return out;
 }
 
+gpu_r factor_on_gpu(const shape& in, const tall_data& d) {
+  gpulab::resources res(0);
+  tall_skinny_qr tree(in.rows, in.x_columns + (in.with_extra ? 1 : 0), res.stream());
+  return factor_with(tree, in, d, res.stream());
+}
+
 std::string describe(const shape& in) {
   return std::to_string(in.rows) + " x " + std::to_string(in.x_columns) + (in.with_extra ? " + y" : "") +
          (in.shifted ? ", shifted" : "") + ", scale " + std::to_string(in.scale);
 }
 
 // Every entry of the GPU's R against the double one, rows matched in sign, relative to A's column norm.
-void expect_r_matches_householder_in_double(const shape& in, std::uint32_t seed) {
-  const tall_data d = make_data(in, seed);
+void expect_r_matches(const gpu_r& gpu, const shape& in, const tall_data& d) {
   const dense a = matrix_of(in, d);
-  const gpu_r gpu = factor_on_gpu(in, d);
   const dense expected = householder_r(a);
   const int columns = a.columns;
   double worst = 0;
@@ -178,6 +180,11 @@ void expect_r_matches_householder_in_double(const shape& in, std::uint32_t seed)
   EXPECT_LT(worst, tolerance) << describe(in) << " (levels " << gpu.levels.size() << ")";
 }
 
+void expect_r_matches_householder_in_double(const shape& in, std::uint32_t seed) {
+  const tall_data d = make_data(in, seed);
+  expect_r_matches(factor_on_gpu(in, d), in, d);
+}
+
 TEST_F(ml_tall_skinny_qr_gpu, MatchesHouseholderInDoubleAtOddShapes) {
   const shape shapes[] = {
       {1, 1, false, false},         // one row, one column
@@ -193,15 +200,30 @@ TEST_F(ml_tall_skinny_qr_gpu, MatchesHouseholderInDoubleAtOddShapes) {
   for (const shape& in : shapes) expect_r_matches_householder_in_double(in, seed++);
 }
 
-// Enough rows for a deep tree: level 0, then the stacked Rs through four more levels.
-TEST_F(ml_tall_skinny_qr_gpu, ADeepTreeMatchesToo) {
+// Enough rows for a deep tree: level 0, then the stacked Rs through five more levels.
+// The same tree factors two data sets: a stacked level left stale by the first (an
+// entry not written) would show in the second.
+TEST_F(ml_tall_skinny_qr_gpu, ADeepTreeMatchesTooAndAgain) {
   const shape in{300007, 64, true, true};
-  const tall_data d = make_data(in, 5);
   gpulab::resources res(0);
   tall_skinny_qr tree(in.rows, 65, res.stream());
   ASSERT_GE(tree.blocks_per_level().size(), 3u) << "the case should exercise the stacked levels";
   EXPECT_EQ(tree.blocks_per_level().back(), 1);
-  expect_r_matches_householder_in_double(in, 5);
+  for (const std::uint32_t seed : {5u, 6u}) {
+    const tall_data d = make_data(in, seed);
+    expect_r_matches(factor_with(tree, in, d, res.stream()), in, d);
+  }
+}
+
+// The kernel's shared-memory limit is the kernel's, not a tree's: a narrow tree built
+// after a wide one (128 columns: 66 KB, past the default 48 KB) must not break it.
+TEST_F(ml_tall_skinny_qr_gpu, ANarrowTreeBuiltLaterLeavesAWideOneWorking) {
+  const shape wide{5003, 127, true, true};
+  gpulab::resources res(0);
+  tall_skinny_qr wide_tree(wide.rows, 128, res.stream());
+  const tall_skinny_qr narrow_tree(100, 8, res.stream());
+  const tall_data d = make_data(wide, 41);
+  expect_r_matches(factor_with(wide_tree, wide, d, res.stream()), wide, d);
 }
 
 // 1e-30: every square underflows in float; 1e25: every square overflows. The norms
@@ -230,6 +252,52 @@ TEST_F(ml_tall_skinny_qr_gpu, AZeroColumnLeavesAZeroRow) {
       const double scale = std::max(a.column_norm(i) * a.column_norm(k), 1e-300);
       EXPECT_LT(std::abs(ours - gram) / scale, 2 * tolerance) << i << ", " << k;
     }
+  }
+}
+
+// A NaN or an Inf in a column must reach R (as geqrf's NaN does), not vanish: the
+// columns before it stay finite, its own diagonal entry and those after it are NaN.
+// Three ways in: one NaN entry, a whole column of NaN (what a NaN mean makes of it
+// when the input check is off), one Inf entry.
+TEST_F(ml_tall_skinny_qr_gpu, ANanOrAnInfReachesR) {
+  const shape in{30011, 8, true, true};
+  const int bad = 2, last = 8;
+  for (int way = 0; way < 3; ++way) {
+    tall_data d = make_data(in, 43);
+    float* column = d.x.data() + static_cast<std::size_t>(bad) * in.rows;
+    if (way == 0) column[777] = NAN;
+    if (way == 1) std::fill(column, column + in.rows, NAN);
+    if (way == 2) column[20000] = INFINITY;
+    const gpu_r gpu = factor_on_gpu(in, d);
+    for (int j = 0; j < bad; ++j) EXPECT_TRUE(std::isfinite(gpu.r(j, j))) << "way " << way << ", R[" << j << "][" << j << "]";
+    EXPECT_TRUE(std::isnan(gpu.r(bad, bad))) << "way " << way << ": " << gpu.r(bad, bad);
+    EXPECT_TRUE(std::isnan(gpu.r(last, last))) << "way " << way << ": " << gpu.r(last, last);
+  }
+}
+
+// A column of subnormal floats (1e-43) beside one nearly parallel to it: beta is then
+// subnormal too, and the reflector is built at 2^100 times the size, as slarfg does
+// (without that, R[1][1] erred by about 200 float roundoffs of |A1|: a CPU replica).
+// One panel, one block. R[0][0] itself is a subnormal float, with a few bits: only
+// column 1 is compared.
+TEST_F(ml_tall_skinny_qr_gpu, AColumnOfSubnormalsKeepsTheNextColumnAccurate) {
+  const shape in{64, 2, false, false};
+  std::mt19937 random(5);
+  std::normal_distribution<double> gaussian;
+  tall_data d;
+  d.x.resize(128);
+  d.shift = {0.0f, 0.0f};
+  for (int i = 0; i < 64; ++i) {
+    const double v = gaussian(random);
+    d.x[static_cast<std::size_t>(i)] = static_cast<float>(v * 1e-43);
+    d.x[static_cast<std::size_t>(64 + i)] = static_cast<float>(v + 1e-3 * gaussian(random));
+  }
+  const dense a = matrix_of(in, d);
+  const dense expected = householder_r(a);
+  const gpu_r gpu = factor_on_gpu(in, d);
+  for (int i = 0; i < 2; ++i) {
+    const double sign = (gpu.r(i, i) < 0) == (expected(i, i) < 0) ? 1.0 : -1.0;
+    EXPECT_LT(std::abs(sign * gpu.r(i, 1) - expected(i, 1)) / a.column_norm(1), tolerance) << "R[" << i << "][1]";
   }
 }
 
