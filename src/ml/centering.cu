@@ -94,11 +94,16 @@ void require_binary_labels(const float* y, std::int64_t rows, const std::string&
 }
 
 // ------------------------------------------------------------------ centred QR
+namespace {
+// The one rule for which factorization runs: the tree when asked for and [X y] fits it, else geqrf.
+bool uses_tree(qr_factorization algorithm, int columns) {
+  return algorithm == qr_factorization::tall_skinny && columns <= tall_skinny_qr::max_columns;
+}
+}  // namespace
+
 std::size_t centered_qr_floats_at_most(std::int64_t rows, int features, bool with_y, qr_factorization algorithm) {
   const int columns = features + (with_y ? 1 : 0);
-  if (algorithm == qr_factorization::tall_skinny && columns <= tall_skinny_qr::max_columns) {
-    return tall_skinny_qr::scratch_floats_at_most(rows, columns);
-  }
+  if (uses_tree(algorithm, columns)) return tall_skinny_qr::scratch_floats_at_most(rows, columns);
   return static_cast<std::size_t>(rows) * static_cast<std::size_t>(columns);
 }
 
@@ -119,7 +124,7 @@ centered_qr::centered_qr(linalg::solver_handle& solver, linalg::blas_handle& bla
   const int columns = features + (with_y ? 1 : 0);
   sums_ = device_buffer<double>(static_cast<std::size_t>(columns), s);
   means_ = device_buffer<float>(static_cast<std::size_t>(columns), s);
-  if (algorithm == qr_factorization::tall_skinny && columns <= tall_skinny_qr::max_columns) {
+  if (uses_tree(algorithm, columns)) {
     tree_ = std::make_unique<tall_skinny_qr>(rows, columns, s);
     return;
   }
@@ -169,34 +174,26 @@ void centered_qr::factor_async(const float* x, const float* y) {
   }
 }
 
-const float* centered_qr::q_transpose_y() const {
-  // The tree: R's last column (leading dimension features + 1); geqrf: y_c after ormqr (leading dimension rows).
-  const float* r = tree_ ? tree_->r() : centered_.data();
-  return r + static_cast<std::int64_t>(d_) * (tree_ ? tree_->columns() : n_);
-}
+float* centered_qr::r_data() { return tree_ ? tree_->r() : centered_.data(); }
+const float* centered_qr::r_data() const { return tree_ ? tree_->r() : centered_.data(); }
+std::int64_t centered_qr::r_ld() const { return tree_ ? tree_->columns() : n_; }
+
+const float* centered_qr::q_transpose_y() const { return r_data() + static_cast<std::int64_t>(d_) * r_ld(); }
 
 void centered_qr::solve_with_r_async() {
-  // R: the tree's (leading dimension features + 1), or the top of geqrf's factored matrix (leading dimension rows).
-  // Q^T y_c is overwritten by w: R's last column (the tree) or y_c's buffer (geqrf).
-  float* r = tree_ ? tree_->r() : centered_.data();
-  const int ld = tree_ ? tree_->columns() : static_cast<int>(n_);
-  float* qty = r + static_cast<std::int64_t>(d_) * ld;
+  // Q^T y_c, R's last column after the features' (the tree) or y_c's buffer (geqrf), is overwritten by w.
+  float* r = r_data();
+  const int ld = static_cast<int>(r_ld());
   GPULAB_CUBLAS_TRY(cublasStrsv(blas_->get(), CUBLAS_FILL_MODE_UPPER, CUBLAS_OP_N, CUBLAS_DIAG_NON_UNIT, d_, r, ld,
-                                qty, 1));
+                                r + static_cast<std::int64_t>(d_) * ld, 1));
 }
 
 void centered_qr::copy_r_async(float* r) {
   const cuda::stream_ref s = solver_->stream();
-  if (tree_) {  // already zero below the diagonal
-    GPULAB_CUDA_TRY(cudaMemcpy2DAsync(r, sizeof(float) * d_, tree_->r(), sizeof(float) * tree_->columns(),
-                                      sizeof(float) * d_, d_, cudaMemcpyDeviceToDevice, s.get()));
-    return;
-  }
-  // R sits in the top d x d of the factored matrix (leading dimension rows); the
-  // reflectors below its diagonal are not R's: zero them in the copy.
-  GPULAB_CUDA_TRY(cudaMemcpy2DAsync(r, sizeof(float) * d_, centered_.data(), sizeof(float) * n_, sizeof(float) * d_, d_,
+  GPULAB_CUDA_TRY(cudaMemcpy2DAsync(r, sizeof(float) * d_, r_data(), sizeof(float) * r_ld(), sizeof(float) * d_, d_,
                                     cudaMemcpyDeviceToDevice, s.get()));
-  linalg::zero_below_diagonal_async(linalg::column_major(r, d_, d_), s);
+  // The tree's R is zero below its diagonal; below geqrf's lie its reflectors, not R's: zero them in the copy.
+  if (!tree_) linalg::zero_below_diagonal_async(linalg::column_major(r, d_, d_), s);
 }
 
 void centered_qr::check() const {

@@ -85,6 +85,12 @@ class centered_qr {
   device_buffer<float> centered_, tau_;  // centered_: [Xc | yc], rows x (features + with_y)
   linalg::solver_workspace workspace_;
   device_buffer<int> info_;  // [0] geqrf, [1] ormqr
+
+  // Where R lies: the tree's (leading dimension features + with_y), or the top of geqrf's
+  // factored matrix (leading dimension rows).
+  [[nodiscard]] float* r_data();
+  [[nodiscard]] const float* r_data() const;
+  [[nodiscard]] std::int64_t r_ld() const;
 };
 
 }  // namespace gpulab::ml::detail
