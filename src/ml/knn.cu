@@ -16,6 +16,7 @@
 #include "gpulab/ml/knn.hpp"
 #include "kernels/ml/knn_common.cuh"
 #include "kernels/ml/knn_fused.cuh"
+#include "kernels/ml/knn_fused_small_k.cuh"
 #include "kernels/ml/knn_naive.cuh"
 #include "kernels/ml/knn_tf32.cuh"
 #include "kernels/ml/knn_vote.cuh"
@@ -30,6 +31,10 @@ constexpr std::uint64_t naive_batch_bytes = std::uint64_t{1} << 30;
 constexpr std::int64_t naive_max_features = 12288;  // the query row in 48 KiB of shared memory
 constexpr int max_batch = 65535;                    // gridDim.y
 constexpr std::int64_t target_blocks = 1024;        // fused, tf32_rerank: blocks to aim for
+// The small-k kernel: about 4 waves of 132 SMs x 1 block, rounded down. Each split
+// starts every query's list afresh, and refilling lists costs (the many candidates of
+// a split's first tiles): 13 splits of 40 query blocks (520 blocks) beat 33 (1320).
+constexpr std::int64_t small_k_target_blocks = 528;
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
@@ -108,6 +113,18 @@ void fused_top(const knn_plan& p, const float* database, const float* queries, k
   a.candidates = static_cast<int>(p.candidates);
   a.lists = w.lists.data();
   a.out = w.keys.data();
+  if (Dot == kernels::knn_dot::fp32 && p.small_k) {
+    // 16-byte copies need every row to start on 16 bytes: d % 4 == 0 and an aligned pointer.
+    const bool vector = p.features % 4 == 0 && reinterpret_cast<std::uintptr_t>(database) % 16 == 0;
+    const auto kernel = vector ? kernels::knn_fused_small_k<true> : kernels::knn_fused_small_k<false>;
+    constexpr std::size_t bytes = kernels::small_k_shared::bytes;
+    GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)));
+    const dim3 grid(static_cast<unsigned>(ceil_div(p.query_rows, kernels::small_k_queries)),
+                    static_cast<unsigned>(p.splits));
+    kernel<<<grid, kernels::small_k_threads, bytes, s.get()>>>(a);
+    GPULAB_CHECK_LAUNCH();
+    return;
+  }
   constexpr std::size_t shared = kernels::knn_fused_shared_bytes<Dot>();
   GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::knn_fused_top<Dot>, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                        static_cast<int>(shared)));
@@ -194,13 +211,17 @@ knn_plan make_knn_plan(knn_version v, std::int64_t database_rows, std::int64_t q
     p.query_batch = std::clamp<std::int64_t>(fits, 1, std::min<std::int64_t>(query_rows, max_batch));
     return p;
   }
+  p.small_k = v == knn_version::fused && p.candidates <= kernels::small_k_max_candidates &&
+              database_features <= kernels::small_k_max_features;
   const std::int64_t tiles = ceil_div(database_rows, kernels::knn_tile_rows);
   if (splits == 0) {
     // About 1024 blocks (8 waves of 132 SMs x 1 block, or 4 of 2: the tail wave
     // costs little), each split at least 8 tiles of rows. A function of the shape
     // only, so that the memory a case declares does not depend on the device.
-    const std::int64_t query_tiles = ceil_div(query_rows, kernels::knn_tile_queries);
-    const std::int64_t want = ceil_div(target_blocks, query_tiles);
+    const std::int64_t query_tiles =
+        ceil_div(query_rows, p.small_k ? kernels::small_k_queries : kernels::knn_tile_queries);
+    const std::int64_t want =
+        p.small_k ? small_k_target_blocks / query_tiles : ceil_div(target_blocks, query_tiles);
     splits = static_cast<int>(std::clamp<std::int64_t>(want, 1, std::max<std::int64_t>(1, tiles / 8)));
   }
   splits = static_cast<int>(std::min<std::int64_t>(splits, std::min<std::int64_t>(tiles, max_batch)));
@@ -222,7 +243,7 @@ std::size_t knn_workspace_bytes(const knn_plan& p) {
                                                    static_cast<std::uint64_t>(p.candidates), what);
   const std::uint64_t keys = checked_multiply(m, per_query, what);
   std::size_t bytes = bytes_of<float>(checked_add(n, m, what), what);  // norms
-  bytes = checked_add(bytes, 2 * bytes_of<std::uint64_t>(keys, what), what);  // lists (two per query and split)
+  if (!p.small_k) bytes = checked_add(bytes, 2 * bytes_of<std::uint64_t>(keys, what), what);  // lists (two a query and split)
   bytes = checked_add(bytes, 2 * bytes_of<std::uint64_t>(keys, what), what);  // out and its sorted copy
   return checked_add(bytes, std::size_t{1} << 20, what);
 }
@@ -239,7 +260,7 @@ knn_workspace::knn_workspace(const knn_plan& plan, cuda::stream_ref s) : plan_(p
     keys = m * static_cast<std::size_t>(plan.splits) * static_cast<std::size_t>(plan.candidates);
     database_norms = device_buffer<float>(n, s);
     query_norms = device_buffer<float>(m, s);
-    lists = device_buffer<std::uint64_t>(2 * keys, s);
+    if (!plan.small_k) lists = device_buffer<std::uint64_t>(2 * keys, s);  // the small-k kernel keeps them in shared memory
   }
   this->keys = device_buffer<std::uint64_t>(keys, s);
   sorted = device_buffer<std::uint64_t>(keys, s);

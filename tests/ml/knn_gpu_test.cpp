@@ -107,7 +107,7 @@ INSTANTIATE_TEST_SUITE_P(odd_sizes, ml_knn_gpu,
                          ::testing::Combine(::testing::Values(knn_version::naive, knn_version::fused,
                                                               knn_version::tf32_rerank),
                                             ::testing::Values(1, 5, 64, 0), ::testing::Values(0, 3),
-                                            ::testing::Values<std::int64_t>(7, 33)),
+                                            ::testing::Values<std::int64_t>(7, 33, 64)),
                          param_name);
 
 // The rule of gpulab/ml/knn_distance.hpp on the GPU: one row copied to every
@@ -191,7 +191,54 @@ TEST_P(ml_knn_gpu_merges, KeepTheExactTopKThroughManyMerges) {
 
 INSTANTIATE_TEST_SUITE_P(large, ml_knn_gpu_merges,
                          ::testing::Combine(::testing::Values(knn_version::fused, knn_version::tf32_rerank),
-                                            ::testing::Values(10, 300, 1024)));
+                                            ::testing::Values(10, 32, 33, 300, 1024)));
+
+// The small-k kernel (fused, k <= 32, d <= 64: knn_fused_small_k.cuh) at the
+// edges of its tiles: 300 queries (a full block of 256 and a short one), 5003
+// rows (a short last tile), k = 1, 10 and 32 (one key a lane, the last lane
+// used), d = 64 (16-byte copies) and d = 30 (one float at a time), automatic and
+// forced splits. Row 0 is copied to 32 rows 157 apart (every offset modulo the
+// 128-row tile and the lane's 4 rows, both halves of a tile) and query 7 is row
+// 0: its answer must be exactly those 32 ids at k = 32, in id order, with one
+// distance bit pattern.
+using small_k_param = std::tuple<int /* k */, int /* splits */, std::int64_t /* d */>;
+class ml_knn_gpu_small_k : public GpuStreamTest, public ::testing::WithParamInterface<small_k_param> {};
+
+TEST_P(ml_knn_gpu_small_k, MatchesTheCpuAcrossQueryBlocksAndTiles) {
+  const auto [k, splits, d] = GetParam();
+  constexpr std::int64_t n = 5003, m = 300, copies = 32, apart = 157;
+  labelled_rows db = make_blobs(n, d, 7, 61, 62), q = make_blobs(m, d, 7, 61, 63);
+  for (std::int64_t c = 1; c < copies; ++c) std::copy_n(db.values.begin(), d, db.values.begin() + c * apart * d);
+  std::copy_n(db.values.begin(), d, q.values.begin() + 7 * d);
+  const device_buffer<float> database = gpulab::upload(db.values, s), queries = gpulab::upload(q.values, s);
+  const knn_plan plan = make_knn_plan(knn_version::fused, n, m, d, d, k, splits);
+  ASSERT_TRUE(plan.small_k);
+  knn_workspace work(plan, s);
+  const gpu_answer answer = search(plan, database, queries, work, s);
+
+  const host_matrix hd{db.values.data(), n, d}, hq{q.values.data(), m, d};
+  std::vector<std::int64_t> every(m);
+  for (std::int64_t i = 0; i < m; ++i) every[static_cast<std::size_t>(i)] = i;
+  const knn_comparison c = compare_knn(hd, hq, every, knn_cpu(hd, hq, k), answer.ids, answer.distances);
+  EXPECT_TRUE(c.passed()) << c.summary();
+  EXPECT_TRUE(check_knn_rows(hd, hq, k, answer.ids, answer.distances).passed());
+  for (int j = 0; j < k; ++j) {  // query 7 = row 0: the copies first, in id order, bitwise one distance
+    const auto at = static_cast<std::size_t>(7 * k + j);
+    EXPECT_EQ(answer.ids[at], j * apart) << "query 7, rank " << j;
+    EXPECT_EQ(std::memcmp(&answer.distances[at], &answer.distances[7 * static_cast<std::size_t>(k)], sizeof(float)), 0)
+        << "query 7, rank " << j;
+  }
+}
+
+std::string small_k_name(const ::testing::TestParamInfo<small_k_param>& info) {
+  const auto [k, splits, d] = info.param;
+  return "k" + std::to_string(k) + "_splits" + std::to_string(splits) + "_d" + std::to_string(d);
+}
+
+INSTANTIATE_TEST_SUITE_P(edges, ml_knn_gpu_small_k,
+                         ::testing::Combine(::testing::Values(1, 10, 32), ::testing::Values(0, 2, 7),
+                                            ::testing::Values<std::int64_t>(64, 30)),
+                         small_k_name);
 
 class ml_knn_gpu_vote : public GpuStreamTest {};
 

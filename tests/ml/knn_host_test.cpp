@@ -267,6 +267,16 @@ TEST(ml_knn_plan, ChecksItsArgumentsAndCutsTheWork) {
   EXPECT_EQ(tf32.splits, 4);
   EXPECT_EQ(tf32.candidates, 42);
   EXPECT_EQ(make_knn_plan(knn_version::fused, 1'000'000, 10'000, 64, 64, 1024).candidates, 1024);
+  // fused at the headline: the small-k kernel, 40 blocks of 256 queries x 13 splits (520 blocks).
+  const knn_plan headline = make_knn_plan(knn_version::fused, 1'000'000, 10'000, 64, 64, 10);
+  EXPECT_TRUE(headline.small_k);
+  EXPECT_EQ(headline.splits, 13);
+  EXPECT_FALSE(tf32.small_k);  // one kernel for each version but this
+  EXPECT_FALSE(make_knn_plan(knn_version::fused, 1'000'000, 10'000, 64, 64, 33).small_k);  // 33 keys > 32 lanes
+  EXPECT_TRUE(make_knn_plan(knn_version::fused, 1'000'000, 10'000, 64, 64, 32).small_k);
+  EXPECT_FALSE(make_knn_plan(knn_version::fused, 1'000'000, 10'000, 65, 65, 10).small_k);  // 65 features
+  EXPECT_LT(knn_workspace_bytes(headline), knn_workspace_bytes(make_knn_plan(knn_version::fused, 1'000'000, 10'000, 65,
+                                                                             65, 10)));  // no lists in global memory
   EXPECT_EQ(knn_candidates(knn_version::tf32_rerank, 1'000'000, 1024), 2048);
   EXPECT_EQ(knn_candidates(knn_version::tf32_rerank, 1001, 1001), 1001);  // never more than n
   // naive: a batch's keys within 1 GiB: 134 queries of 1M rows.

@@ -11,7 +11,9 @@
 //                tiles, and the top-k selection fused into the same kernel: each
 //                warp keeps a running top-k per query (threshold and collect), so
 //                no distance matrix is ever stored. Each block reads its share of
-//                the database once for 32 queries.
+//                the database once for 32 queries; for k <= 32 and d <= 64 (the
+//                course's search) a kernel with larger register tiles, 256 queries a
+//                block and each running top list in the lanes of a warp.
 //   tf32_rerank  the same kernel with q.x on the tensor cores in TF32 (10-bit
 //                mantissa), keeping more candidates than k (knn_candidates), then
 //                the exact FP32 distance of each candidate and a sort: the answer
@@ -59,10 +61,12 @@ struct knn_plan {
   int k = 0;
   std::int64_t candidates = 0;   // kept per query and database split (k, or more for tf32_rerank)
   int splits = 1;                // fused, tf32_rerank: the database cut in this many ranges, one block each
+  bool small_k = false;          // fused: at most 32 candidates and 64 features, the small-k kernel
   std::int64_t split_rows = 0;   // rows per range (whole tiles of 128; the last range may be shorter)
   std::int64_t query_batch = 0;  // naive: queries per distance matrix
 };
-// splits = 0 picks enough database ranges for about 1024 blocks; tests force others.
+// splits = 0 picks enough database ranges for about 1024 blocks (528 for the small-k
+// kernel: 4 waves of one block an SM on 132 SMs); tests force others.
 knn_plan make_knn_plan(knn_version v, std::int64_t database_rows, std::int64_t query_rows,
                        std::int64_t database_features, std::int64_t query_features, int k, int splits = 0);
 // Device bytes of the workspace (without the inputs and the outputs).
