@@ -124,10 +124,14 @@ __device__ inline void copy_tile_async(const knn_fused_args& a, const small_k_sh
     }
   }
   if (threadIdx.x < small_k_rows / 4) {  // the norms: 4 rows a thread, those past `end` zero
-    const int first = 4 * static_cast<int>(threadIdx.x);
-    const int present = rows_left - first < 0 ? 0 : (rows_left - first > 4 ? 4 : rows_left - first);
-    __pipeline_memcpy_async(sh.staged_norms + first, present > 0 ? a.database_norms + tile + first : a.database_norms,
-                            16, static_cast<std::size_t>(16 - 4 * present));
+    // One float at a time: a 16-byte copy of the last rows would reach past the norms'
+    // end (zero-filling does not shrink what cp.async addresses; compute-sanitizer says so).
+    for (int e = 0; e < 4; ++e) {
+      const int row = 4 * static_cast<int>(threadIdx.x) + e;
+      const bool present = row < rows_left;
+      __pipeline_memcpy_async(sh.staged_norms + row, present ? a.database_norms + tile + row : a.database_norms, 4,
+                              present ? 0 : 4);
+    }
   }
   __pipeline_commit();
 }
@@ -237,6 +241,7 @@ __device__ inline void insert_candidates(std::uint64_t* list, float* threshold, 
     }
     offering = __ballot_sync(full_warp, mine != 0) & half_lanes;
   }
+  __syncwarp();  // every lane's reads of this tile's threshold come before lane 0 rewrites it
   if (lane < c) list[lane] = key_here;
   if (lane == 0) *threshold = last == knn_empty_key ? __int_as_float(0x7f800000) : knn_key_distance(last);
   __syncwarp();
