@@ -93,7 +93,6 @@ static_assert(small_k_shared::floats % 2 == 0);
 
 __device__ inline int swizzled_chunk(int row, int chunk) { return chunk ^ (row % 16); }
 
-// [snippet:knn_small_k_copy]
 // Rows [tile, tile + 128) of the database (and their norms) into the staging
 // area, by asynchronous copies; rows at or past `end` and features at or past d
 // are filled with zeros. Vector: 16-byte copies (d % 4 == 0 and 16-byte aligned
@@ -135,7 +134,6 @@ __device__ inline void copy_tile_async(const knn_fused_args& a, const small_k_sh
   }
   __pipeline_commit();
 }
-// [/snippet:knn_small_k_copy]
 
 // The staged tile, transposed into the feature-major tile that is multiplied.
 // Thread i moves row i % 128, chunks i / 128 + 4 r: neighbouring threads take
@@ -162,7 +160,6 @@ __device__ inline void transpose_staged(const small_k_shared& sh, int features_p
 // Row j (< 8) of a thread's 8 in the tile: 4 t + j, then 64 + 4 t + j - 4.
 __device__ inline int small_k_row(int t, int j) { return j < 4 ? 4 * t + j : 64 + 4 * t + (j - 4); }
 
-// [snippet:knn_small_k_dots]
 // dot[i][j] = q.x for the thread's query i and row j, in FP32 on the CUDA cores,
 // feature by feature. Per feature: 8 queries and 8 rows in four 16-byte loads,
 // 64 FMAs; the next feature's loads are issued before this feature's FMAs, so
@@ -181,6 +178,7 @@ __device__ inline void small_k_dots(const small_k_shared& sh, int query_offset, 
   for (int f0 = 0; f0 < features_padded; f0 += 4) {
 #pragma unroll
     for (int f = f0 + 1; f <= f0 + 4; ++f) {
+      // [snippet:knn_small_k_feature]
       const float4 next_q0 = *reinterpret_cast<const float4*>(q + f * small_k_ld_queries);
       const float4 next_q1 = *reinterpret_cast<const float4*>(q + f * small_k_ld_queries + 4);
       const float4 next_x0 = *reinterpret_cast<const float4*>(x + f * small_k_ld_rows);
@@ -196,12 +194,11 @@ __device__ inline void small_k_dots(const small_k_shared& sh, int query_offset, 
       q1 = next_q1;
       x0 = next_x0;
       x1 = next_x1;
+      // [/snippet:knn_small_k_feature]
     }
   }
 }
-// [/snippet:knn_small_k_dots]
 
-// [snippet:knn_small_k_insert]
 // The candidates of one query (bits of `mine` in the lanes of half-warp `half`;
 // bit j: the lane's row j at `distance[j]`) into its list, one at a time; all 32
 // lanes call it. Lane j holds the list's key j (c keys, sorted); a key below the
@@ -226,6 +223,7 @@ __device__ inline void insert_candidates(std::uint64_t* list, float* threshold, 
       for (int jj = 1; jj < 8; ++jj) d = jj == j ? distance[jj] : d;  // a select chain: no local memory
       offered = knn_key(d, static_cast<std::uint32_t>(tile + small_k_row(t, j)));
     }
+    // [snippet:knn_small_k_rank]
     offered = __shfl_sync(full_warp, offered, leader);
     if (offered < last) {  // warp-uniform
       const int rank = __popc(__ballot_sync(full_warp, lane < c && key_here < offered));
@@ -239,6 +237,7 @@ __device__ inline void insert_candidates(std::uint64_t* list, float* threshold, 
         for (int j = 0; j < 8; ++j) mine &= distance[j] <= bound ? ~0u : ~(1u << j);
       }
     }
+    // [/snippet:knn_small_k_rank]
     offering = __ballot_sync(full_warp, mine != 0) & half_lanes;
   }
   __syncwarp();  // every lane's reads of this tile's threshold come before lane 0 rewrites it
@@ -246,9 +245,7 @@ __device__ inline void insert_candidates(std::uint64_t* list, float* threshold, 
   if (lane == 0) *threshold = last == knn_empty_key ? __int_as_float(0x7f800000) : knn_key_distance(last);
   __syncwarp();
 }
-// [/snippet:knn_small_k_insert]
 
-// [snippet:knn_fused_small_k]
 template <bool Vector>
 __global__ void __launch_bounds__(small_k_threads, 1) knn_fused_small_k(knn_fused_args a) {
   extern __shared__ __align__(128) unsigned char shared[];
@@ -325,6 +322,5 @@ __global__ void __launch_bounds__(small_k_threads, 1) knn_fused_small_k(knn_fuse
     if (lane < c) out[lane] = sh.lists[(16 * warp + i) * small_k_max_candidates + lane];
   }
 }
-// [/snippet:knn_fused_small_k]
 
 }  // namespace gpulab::ml::kernels
