@@ -53,6 +53,18 @@ gpu_answer search(const knn_plan& plan, const device_buffer<float>& database, co
   return {gpulab::download(ids, s), gpulab::download(distances, s)};
 }
 
+// Every query's answer against the CPU's exact brute force under the stated rule
+// (knn_cpu.hpp), and every row's own checks (valid distinct ids, distances, order).
+void expect_matches_cpu(const labelled_rows& db, const labelled_rows& q, int k, const std::vector<std::int32_t>& ids,
+                        const std::vector<float>& distances) {
+  const host_matrix hd{db.values.data(), db.rows, db.features}, hq{q.values.data(), q.rows, q.features};
+  std::vector<std::int64_t> every(static_cast<std::size_t>(q.rows));
+  for (std::int64_t i = 0; i < q.rows; ++i) every[static_cast<std::size_t>(i)] = i;
+  const knn_comparison c = compare_knn(hd, hq, every, knn_cpu(hd, hq, k), ids, distances);
+  EXPECT_TRUE(c.passed()) << c.summary();
+  EXPECT_TRUE(check_knn_rows(hd, hq, k, ids, distances).passed());
+}
+
 // Rows 900..999 copy rows 0..99 (exact ties: the original must come first);
 // query 5 is a copy of database row 123 (its nearest, at distance 0).
 void plant_ties(labelled_rows& db, labelled_rows& q) {
@@ -182,12 +194,7 @@ TEST_P(ml_knn_gpu_merges, KeepTheExactTopKThroughManyMerges) {
   const knn_plan plan = make_knn_plan(version, n, m, d, d, k, 1);
   knn_workspace work(plan, s);
   const gpu_answer answer = search(plan, database, queries, work, s);
-  const host_matrix hd{db.values.data(), n, d}, hq{q.values.data(), m, d};
-  std::vector<std::int64_t> every(m);
-  for (std::int64_t i = 0; i < m; ++i) every[static_cast<std::size_t>(i)] = i;
-  const knn_comparison c = compare_knn(hd, hq, every, knn_cpu(hd, hq, k), answer.ids, answer.distances);
-  EXPECT_TRUE(c.passed()) << c.summary();
-  EXPECT_TRUE(check_knn_rows(hd, hq, k, answer.ids, answer.distances).passed());
+  expect_matches_cpu(db, q, k, answer.ids, answer.distances);
 }
 
 INSTANTIATE_TEST_SUITE_P(large, ml_knn_gpu_merges,
@@ -216,13 +223,7 @@ TEST_P(ml_knn_gpu_small_k, MatchesTheCpuAcrossQueryBlocksAndTiles) {
   ASSERT_TRUE(plan.small_k);
   knn_workspace work(plan, s);
   const gpu_answer answer = search(plan, database, queries, work, s);
-
-  const host_matrix hd{db.values.data(), n, d}, hq{q.values.data(), m, d};
-  std::vector<std::int64_t> every(m);
-  for (std::int64_t i = 0; i < m; ++i) every[static_cast<std::size_t>(i)] = i;
-  const knn_comparison c = compare_knn(hd, hq, every, knn_cpu(hd, hq, k), answer.ids, answer.distances);
-  EXPECT_TRUE(c.passed()) << c.summary();
-  EXPECT_TRUE(check_knn_rows(hd, hq, k, answer.ids, answer.distances).passed());
+  expect_matches_cpu(db, q, k, answer.ids, answer.distances);
   // Query 7 = row 0: the copies first, in id order, bitwise one distance. (At d < 16 a
   // distinct row near query 7 can round to distance 0 as the copies do and come first by id.)
   for (int j = 0; j < (d >= 16 ? k : 0); ++j) {
@@ -270,13 +271,7 @@ class ml_knn_gpu_small_k_edges : public GpuStreamTest {
                                                             static_cast<int>(d)),
                      device_view(queries, d), ids.data(), distances.data(), work, s);
     const std::vector<std::int32_t> got_ids = gpulab::download(ids, s);
-    const std::vector<float> got_distances = gpulab::download(distances, s);
-    const host_matrix hd{db.values.data(), n, d}, hq{q.values.data(), m, d};
-    std::vector<std::int64_t> every(m);
-    for (std::int64_t i = 0; i < m; ++i) every[static_cast<std::size_t>(i)] = i;
-    const knn_comparison c = compare_knn(hd, hq, every, knn_cpu(hd, hq, k), got_ids, got_distances);
-    EXPECT_TRUE(c.passed()) << c.summary();
-    EXPECT_TRUE(check_knn_rows(hd, hq, k, got_ids, got_distances).passed());
+    expect_matches_cpu(db, q, k, got_ids, gpulab::download(distances, s));
     return got_ids;
   }
 };
