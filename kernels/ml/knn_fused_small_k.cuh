@@ -93,6 +93,15 @@ static_assert(small_k_shared::floats % 2 == 0);
 
 __device__ inline int swizzled_chunk(int row, int chunk) { return chunk ^ (row % 16); }
 
+// The database rows of the tile starting at `tile`: 128, fewer in a split's last tile.
+__device__ inline int rows_in_tile(std::int64_t tile, std::int64_t end) {
+  return end - tile < small_k_rows ? static_cast<int>(end - tile) : small_k_rows;
+}
+// +inf: a threshold that lets every distance in. NaN: a norm or threshold that lets
+// none in (NaN <= x is false).
+__device__ inline float every_distance() { return __int_as_float(0x7f800000); }
+__device__ inline float no_distance() { return __int_as_float(0x7fffffff); }
+
 // Rows [tile, tile + 128) of the database (and their norms) into the staging
 // area, by asynchronous copies; rows at or past `end` and features at or past d
 // are filled with zeros. Vector: 16-byte copies (d % 4 == 0 and 16-byte aligned
@@ -103,15 +112,16 @@ template <bool Vector>
 __device__ inline void copy_tile_async(const knn_fused_args& a, const small_k_shared& sh, std::int64_t tile,
                                        std::int64_t end) {
   const int chunk = static_cast<int>(threadIdx.x % 16), first_row = static_cast<int>(threadIdx.x / 16);
-  const int rows_left = end - tile < small_k_rows ? static_cast<int>(end - tile) : small_k_rows;
+  const int rows_left = rows_in_tile(tile, end);
   if (4 * chunk < a.d) {
     float* to = sh.staged + first_row * small_k_max_features + 4 * swizzled_chunk(first_row, chunk);
-    const float* from = a.database + (tile + first_row) * a.d + 4 * chunk;
 #pragma unroll
     for (int r = 0; r < small_k_rows / 32; ++r) {
-      const bool present = first_row + 32 * r < rows_left;
+      const int row = first_row + 32 * r;
+      const bool present = row < rows_left;
       float* to_r = to + 32 * r * small_k_max_features;
-      const float* from_r = present ? from + 32 * r * a.d : a.database;  // a valid address even when nothing is read
+      // An absent row copies nothing, from an address that exists.
+      const float* from_r = present ? a.database + (tile + row) * a.d + 4 * chunk : a.database;
       if constexpr (Vector) {
         __pipeline_memcpy_async(to_r, from_r, 16, present ? 0 : 16);
       } else {
@@ -153,7 +163,7 @@ __device__ inline void transpose_staged(const small_k_shared& sh, int features_p
     to[(4 * chunk + 3) * small_k_ld_rows] = v.w;
   }
   if (threadIdx.x < small_k_rows) {
-    sh.row_norms[threadIdx.x] = static_cast<int>(threadIdx.x) < rows_left ? sh.staged_norms[threadIdx.x] : __int_as_float(0x7fffffff);
+    sh.row_norms[threadIdx.x] = static_cast<int>(threadIdx.x) < rows_left ? sh.staged_norms[threadIdx.x] : no_distance();
   }
 }
 
@@ -242,7 +252,7 @@ __device__ inline void insert_candidates(std::uint64_t* list, float* threshold, 
   }
   __syncwarp();  // every lane's reads of this tile's threshold come before lane 0 rewrites it
   if (lane < c) list[lane] = key_here;
-  if (lane == 0) *threshold = last == knn_empty_key ? __int_as_float(0x7f800000) : knn_key_distance(last);
+  if (lane == 0) *threshold = last == knn_empty_key ? every_distance() : knn_key_distance(last);
   __syncwarp();
 }
 
@@ -269,17 +279,16 @@ __global__ void __launch_bounds__(small_k_threads, 1) knn_fused_small_k(knn_fuse
     const std::int64_t q = first_query + query;
     sh.query_norms[query] = q < a.m ? a.query_norms[q] : 0.0f;
     // +inf: every distance is a candidate until the list is full; NaN: a query past m takes none.
-    sh.thresholds[query] = q < a.m ? __int_as_float(0x7f800000) : __int_as_float(0x7fffffff);
+    sh.thresholds[query] = q < a.m ? every_distance() : no_distance();
   }
   for (int i = static_cast<int>(threadIdx.x); i < small_k_queries * small_k_max_candidates; i += small_k_threads) {
     sh.lists[i] = knn_empty_key;
   }
 
   for (std::int64_t tile = begin; tile < end; tile += small_k_rows) {
-    const int rows_left = end - tile < small_k_rows ? static_cast<int>(end - tile) : small_k_rows;
     __pipeline_wait_prior(0);
     __syncthreads();  // the staged tile has landed (every thread's copies); no warp still reads `rows`
-    transpose_staged(sh, features_padded, rows_left);
+    transpose_staged(sh, features_padded, rows_in_tile(tile, end));
     __syncthreads();  // `rows` is complete; the staging area may be refilled
     if (tile + small_k_rows < end) copy_tile_async<Vector>(a, sh, tile + small_k_rows, end);
 
