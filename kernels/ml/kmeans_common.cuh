@@ -139,7 +139,7 @@ struct block_partials {
   unsigned int* counts;   // k
   unsigned int* sizes;    // k: the tile's points in each cluster
   unsigned int* starts;   // k + 1: where each cluster's points start in `order`
-  unsigned int* order;    // blockDim.x: the tile's points by cluster, each as its row offset t d
+  unsigned int* order;    // blockDim.x: the tile's points by cluster, each as the offset of its row
 
   __device__ static block_partials in_shared(float* shared, int k, int d) {
     unsigned int* words = reinterpret_cast<unsigned int*>(shared + k * d);
@@ -154,25 +154,43 @@ struct block_partials {
   // Every thread calls it once per tile (label < 0: no point, past n), since it
   // synchronizes the block. Point t of the tile is row tile_start + t of x.
   __device__ void add_tile(const float* x, std::int64_t tile_start, int label, int k, int d) {
+    add_rows(x + tile_start * d, d, static_cast<int>(threadIdx.x), label, k, d);
+  }
+  // The same, for a tile whose rows are at tile_rows, row_stride floats apart (global
+  // memory, or a copy in shared memory: kmeans_fused_tiles.cuh); this thread's point is
+  // the tile's row `row` (each row one thread's).
+  __device__ void add_rows(const float* tile_rows, int row_stride, int row, int label, int k, int d) {
     unsigned int slot = 0;
     if (label >= 0) slot = atomicAdd(&sizes[label], 1u);  // a place in its cluster's bucket
     __syncthreads();
     if (threadIdx.x < 32) scan_sizes(k);  // starts = exclusive prefix sums of sizes
     __syncthreads();
-    if (label >= 0) order[starts[label] + slot] = threadIdx.x * d;  // point t: its row starts at t d
+    if (label >= 0) order[starts[label] + slot] = row * row_stride;  // where this point's row starts
     __syncthreads();
     // [/snippet:kmeans_block_partials_add]
     // [snippet:kmeans_block_partials_owners]
     // Offsets within the tile are 32-bit: (tile_start + t) * d + j in 64 bits for every
     // load was a 64-bit multiply and three 64-bit adds (PTX) an element.
-    const float* tile_rows = x + tile_start * d;
-    for (int e = threadIdx.x; e < k * d; e += blockDim.x) {  // the owner of sum (c, j)
-      const int c = e / d, j = e - c * d;
-      float s = 0.0f;
-      for (unsigned int q = starts[c]; q < starts[c + 1]; ++q) {
-        s += tile_rows[order[q] + j];  // the tile's rows: read again from L1
+    // The owner's (c, j) is stepped, not divided out of each e: a division by a run-time
+    // d is some 20 instructions, and one a sum was 7% of the register-tiled kernel's.
+    // (Worked out here, not kept from the block's start: four more registers for the
+    // whole kernel made the register-tiled one spill.)
+    if (static_cast<int>(threadIdx.x) < k * d) {
+      const int step_c = static_cast<int>(blockDim.x) / d, step_j = static_cast<int>(blockDim.x) - step_c * d;
+      int c = static_cast<int>(threadIdx.x) / d, j = static_cast<int>(threadIdx.x) - c * d;
+      for (int e = threadIdx.x; e < k * d; e += blockDim.x) {  // the owner of sum e = (c, j)
+        float s = 0.0f;
+        for (unsigned int q = starts[c]; q < starts[c + 1]; ++q) {
+          s += tile_rows[order[q] + j];  // the tile's rows: read again (from L1, or shared memory)
+        }
+        sums[e] += s;
+        c += step_c;
+        j += step_j;
+        if (j >= d) {
+          j -= d;
+          ++c;
+        }
       }
-      sums[e] += s;
     }
     for (int c = threadIdx.x; c < k; c += blockDim.x) {
       counts[c] += sizes[c];

@@ -18,6 +18,7 @@
 #include "gpulab/ml/kmeans_lloyd.hpp"
 #include "gpulab/ml/kmeans_plus_plus.hpp"
 #include "kernels/ml/kmeans_fused.cuh"
+#include "kernels/ml/kmeans_fused_tiles.cuh"
 #include "kernels/ml/kmeans_gemm.cuh"
 #include "kernels/ml/kmeans_naive.cuh"
 #include "kernels/ml/kmeans_plus_plus.cuh"
@@ -75,6 +76,28 @@ void with_feature_bound(int d, Launch&& launch) {
   }
 }
 
+// [snippet:kmeans_tiles_choice]
+// The fused version's register-tiled kernel (kmeans_fused_tiles.cuh) is taken when it
+// pays and fits: k >= 32 (below, most of its 64 centroids a pass would be padding),
+// whole float4 rows (d a multiple of 4, x 16-byte aligned), d <= 64 (its tiles), and
+// its shared memory within what a block may opt in to. The shapes k-means accepts are
+// still those of the plain fused kernel (kmeans_shared_memory_problem): this is a
+// faster path for some of them, not a wider one.
+constexpr int tiles_min_k = 32;
+std::size_t fused_tiles_shared_bytes(int k, int d) {
+  const kernels::tiles_layout layout{kernels::tiles_padded_k(k), d};
+  return static_cast<std::size_t>(layout.floats(k)) * sizeof(float) + 32 * sizeof(double);  // + block_total's
+}
+bool fused_tiles_fit(int k, int d, const float* x) {
+  if (k < tiles_min_k || d % 4 != 0 || d > kernels::tiles_max_d) return false;
+  if ((reinterpret_cast<std::uintptr_t>(x) & 15u) != 0) return false;
+  int device = 0, optin = 0;
+  GPULAB_CUDA_TRY(cudaGetDevice(&device));
+  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+  return fused_tiles_shared_bytes(k, d) <= static_cast<std::size_t>(optin);
+}
+// [/snippet:kmeans_tiles_choice]
+
 }  // namespace
 
 std::string kmeans_shared_memory_problem(kmeans_version version, std::int64_t k, std::int64_t d) {
@@ -98,7 +121,14 @@ lloyd_runner::lloyd_runner(kmeans_version version, linalg::matrix_view<const flo
     throw usage_error(problem);
   }
   const auto kd = static_cast<std::size_t>(k_) * static_cast<std::size_t>(d_);
-  if (version_ == kmeans_version::fused) {
+  if (version_ == kmeans_version::fused && fused_tiles_fit(k_, d_, x_)) {
+    tiles_shared_bytes_ = fused_tiles_shared_bytes(k_, d_);
+    GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::fused_tiles_assign_accumulate,
+                                         cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                         static_cast<int>(tiles_shared_bytes_)));
+    blocks_ = grid_for(kernels::fused_tiles_assign_accumulate, n_, tiles_shared_bytes_, max_partial_blocks,
+                       kernels::tiles_threads);
+  } else if (version_ == kmeans_version::fused) {
     with_feature_bound(d_, [&](auto bound) {
       blocks_ = grid_for(kernels::fused_assign_accumulate<decltype(bound)::value>, n_, shared_bytes(),
                          max_partial_blocks, fused_block_size);
@@ -121,7 +151,8 @@ lloyd_runner::lloyd_runner(kmeans_version version, linalg::matrix_view<const flo
 }
 
 std::size_t lloyd_runner::device_bytes(kmeans_version version, std::int64_t n, std::int64_t d, int k) {
-  const std::int64_t threads = version == kmeans_version::fused ? fused_block_size : block_size;
+  // At most this many partials: the fused version's tiles are 256 points (register-tiled kernel) or 512.
+  const std::int64_t threads = block_size;
   const auto blocks = static_cast<unsigned>(std::min<std::int64_t>((n + threads - 1) / threads, max_partial_blocks));
   std::size_t bytes = partials_bytes(blocks, d, k) + static_cast<std::size_t>(k) * static_cast<std::size_t>(d) * 4 + 64;
   if (version != kmeans_version::fused) bytes += static_cast<std::size_t>(n) * static_cast<std::size_t>(k) * 4;
@@ -131,6 +162,12 @@ std::size_t lloyd_runner::device_bytes(kmeans_version version, std::int64_t n, s
 
 void lloyd_runner::assign_and_accumulate(const float* centroids, std::int32_t* labels, cuda::stream_ref s) {
   const cudaStream_t st = s.get();
+  if (version_ == kmeans_version::fused && tiles_shared_bytes_ > 0) {
+    launch_dependent(kernels::fused_tiles_assign_accumulate, blocks_, kernels::tiles_threads, tiles_shared_bytes_,
+                     st, x_, n_, d_, centroids, k_, labels, partial_sums_.data(), partial_counts_.data(),
+                     partial_inertia_.data());
+    return;
+  }
   if (version_ == kmeans_version::fused) {
     with_feature_bound(d_, [&](auto bound) {
       // Programmatic dependent launch (core/dependent_launch.cuh): this grid is launched

@@ -139,7 +139,12 @@ std::vector<version_and_shape> versions_and_shapes() {
     for (const shape sh : {shape{1, 3, 1}, shape{31, 2, 31}, shape{1001, 7, 5}, shape{4099, 16, 8},
                            shape{100003, 13, 17}, shape{20011, 32, 64},
                            shape{3001, 33, 6}, shape{2003, 70, 5},  // 33: 64 in registers; 70: none
-                           shape{5003, 8, 4}, shape{3001, 64, 6}}) {  // float4 loads at 8 and 64 (and 16, 32)
+                           shape{5003, 8, 4}, shape{3001, 64, 6},  // float4 loads at 8 and 64 (and 16, 32)
+                           // The fused version's register-tiled kernel (k >= 32, d % 4 == 0, d <= 64): one short
+                           // tile; 33 of 64 centroids (31 padded); two and three chunks of 64; d = 4 and 64.
+                           // (70001 x 64, k 40 failed for gemm and fused alike: both score by the expanded
+                           // form, a near-tie went the other way early, and the 20 iterations drifted apart.)
+                           shape{257, 4, 33}, shape{30011, 16, 100}, shape{9973, 36, 130}, shape{5003, 64, 40}}) {
       all.push_back({v, sh});
     }
   }
@@ -190,6 +195,38 @@ TEST_F(ml_kmeans_gpu, TiesGoToTheSmallestIndexInEveryVersion) {
     const fitted gpu = fit_on_gpu(*res_, x, initial, 4, v, 5, 0.0);
     EXPECT_EQ(gpu.labels, cpu.labels) << gpulab::ml::kmeans_version_name(v);
     EXPECT_EQ(std::count(gpu.labels.begin(), gpu.labels.end(), 2), 0) << gpulab::ml::kmeans_version_name(v);
+    EXPECT_EQ(gpu.centroids, initial) << gpulab::ml::kmeans_version_name(v) << ": exact sums, unmoved centroids";
+    EXPECT_DOUBLE_EQ(gpu.inertia, cpu.inertia) << gpulab::ml::kmeans_version_name(v);
+  }
+}
+
+// The same rule in the fused version's register-tiled kernel (k >= 32), where a point's
+// centroids are split over 8 lanes and chunks of 64: 70 centroids, each a copy of one of
+// 10 positions (centroid c at position c % 10), so position p's copies are p, p + 10, ...,
+// in the same lane (2 and 32), in other lanes, and in the second chunk (64 to 69). Every
+// point (a position, or one of 16 symmetric neighbours) must go to the first copy, and
+// with exact sums nothing moves: labels, centroids and inertia equal the CPU's, bit for bit.
+TEST_F(ml_kmeans_gpu, TiesGoToTheSmallestIndexAcrossLanesAndChunks) {
+  constexpr int positions = 10, k = 70, d = 4;
+  constexpr float offsets[4] = {-2, -1, 1, 2};
+  host_features x;
+  x.rows = 170 * 59;  // each of the 170 (position, neighbour) pairs 59 times: every cluster's mean is its position
+  x.cols = d;
+  for (std::int64_t i = 0; i < x.rows; ++i) {
+    const int pattern = static_cast<int>((i * 7) % 170), p = pattern / 17, neighbour = pattern % 17;
+    std::vector<float> row{20.0f * static_cast<float>(p), 0, 0, 0};
+    if (neighbour > 0) row[static_cast<std::size_t>((neighbour - 1) / 4)] += offsets[(neighbour - 1) % 4];
+    x.values.insert(x.values.end(), row.begin(), row.end());
+  }
+  std::vector<float> initial;
+  for (int c = 0; c < k; ++c) initial.insert(initial.end(), {20.0f * static_cast<float>(c % positions), 0, 0, 0});
+  const auto cpu = gpulab::ml::kmeans_fit_cpu(x, k, initial, 3, 0.0);
+  ASSERT_EQ(cpu.centroids, initial);
+  for (const kmeans_version v : all_versions) {
+    const fitted gpu = fit_on_gpu(*res_, x, initial, k, v, 3, 0.0);
+    EXPECT_EQ(gpu.labels, cpu.labels) << gpulab::ml::kmeans_version_name(v);
+    EXPECT_EQ(*std::max_element(gpu.labels.begin(), gpu.labels.end()), positions - 1)
+        << gpulab::ml::kmeans_version_name(v);
     EXPECT_EQ(gpu.centroids, initial) << gpulab::ml::kmeans_version_name(v) << ": exact sums, unmoved centroids";
     EXPECT_DOUBLE_EQ(gpu.inertia, cpu.inertia) << gpulab::ml::kmeans_version_name(v);
   }

@@ -89,6 +89,7 @@ class lloyd_runner {
   std::int64_t n_;
   int d_, k_;
   linalg::blas_handle* blas_;
+  std::size_t tiles_shared_bytes_ = 0;         // fused, by the register-tiled kernel: its shared memory (else 0)
   unsigned blocks_ = 0;                        // blocks of the assignment: one partial each
   device_buffer<float> partial_sums_;          // blocks x k x d
   device_buffer<std::uint32_t> partial_counts_;  // blocks x k
