@@ -171,13 +171,11 @@ struct block_partials {
     // [snippet:kmeans_block_partials_owners]
     // Offsets within the tile are 32-bit: (tile_start + t) * d + j in 64 bits for every
     // load was a 64-bit multiply and three 64-bit adds (PTX) an element.
-    // The owner's (c, j) is stepped, not divided out of each e: a division by a run-time
-    // d is some 20 instructions, and one a sum was 7% of the register-tiled kernel's.
-    // (Worked out here, not kept from the block's start: four more registers for the
-    // whole kernel made the register-tiled one spill.)
+    // The owner's (c, j) is stepped, not divided out of each e (a division by a run-time
+    // d is some 20 instructions; one a sum was 7% of the register-tiled kernel's).
     if (static_cast<int>(threadIdx.x) < k * d) {
-      const int step_c = static_cast<int>(blockDim.x) / d, step_j = static_cast<int>(blockDim.x) - step_c * d;
-      int c = static_cast<int>(threadIdx.x) / d, j = static_cast<int>(threadIdx.x) - c * d;
+      const int threads = static_cast<int>(blockDim.x), step_c = threads / d, step_j = threads % d;
+      int c = static_cast<int>(threadIdx.x) / d, j = static_cast<int>(threadIdx.x) % d;
       for (int e = threadIdx.x; e < k * d; e += blockDim.x) {  // the owner of sum e = (c, j)
         float s = 0.0f;
         for (unsigned int q = starts[c]; q < starts[c + 1]; ++q) {
