@@ -168,11 +168,11 @@ struct block_partials {
     if (label >= 0) order[starts[label] + slot] = row * row_stride;  // where this point's row starts
     __syncthreads();
     // [/snippet:kmeans_block_partials_add]
-    // [snippet:kmeans_block_partials_owners]
     // Offsets within the tile are 32-bit: (tile_start + t) * d + j in 64 bits for every
     // load was a 64-bit multiply and three 64-bit adds (PTX) an element.
     // The owner's (c, j) is stepped, not divided out of each e (a division by a run-time
     // d is some 20 instructions; one a sum was 7% of the register-tiled kernel's).
+    // [snippet:kmeans_block_partials_owners]
     if (static_cast<int>(threadIdx.x) < k * d) {
       const int threads = static_cast<int>(blockDim.x), step_c = threads / d, step_j = threads % d;
       int c = static_cast<int>(threadIdx.x) / d, j = static_cast<int>(threadIdx.x) % d;
