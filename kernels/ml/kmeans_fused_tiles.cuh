@@ -41,7 +41,7 @@
 namespace gpulab::ml::kernels {
 
 // [snippet:kmeans_tiles_shape]
-inline constexpr int tiles_threads = 256;          // and the points of a tile: thread t ends with point t
+inline constexpr int tiles_threads = 256;          // and the points of a tile: each thread ends with one
 inline constexpr int tiles_points_a_thread = 8;    // a thread's register tile: 8 points
 inline constexpr int tiles_centroids_a_thread = 8;  // x 8 centroids
 inline constexpr int tiles_centroid_chunk = 64;    // 8 lanes x 8 centroids: the centroids a pass over the tile

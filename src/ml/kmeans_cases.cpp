@@ -39,9 +39,9 @@ constexpr std::int64_t max_rows = std::int64_t{1} << 30;  // the labels and cuBL
 // - near_tie_relative: a label may differ from the CPU's only where the point's two
 //   squared distances (to the CPU's final centroids, in double) differ by less than
 //   this times |x|^2 + |c_gpu|^2 + |c_cpu|^2. The GPU compares float distances (the
-//   gemm version in the expanded form, which cancels: error ~ a few float epsilons
-//   (6e-8) times those norms) against centroids that differ from the CPU's in the
-//   last float bits; 1e-5 covers both with room, and is far below the gap of any
+//   gemm version, and the fused one for k >= 32, in the expanded form, which cancels:
+//   error ~ a few float epsilons (6e-8) times those norms) against centroids that
+//   differ from the CPU's in the last float bits; 1e-5 covers both with room, and is far below the gap of any
 //   point that is not on a boundary. At most max_near_tie_fraction of the rows may be such near-ties.
 // - centroid_relative: |c_gpu - c_cpu| <= this times (1 + max |x|). The GPU sums in
 //   float per block and in double across blocks (~1e-7 relative), the CPU in double;

@@ -8,6 +8,10 @@
 // - One iteration: every point goes to its nearest centroid (squared Euclidean
 //   distance), then every centroid moves to the mean of its points.
 // - Ties go to the smallest centroid index (a strict < while scanning 0..k-1).
+//   "Nearest" by a float distance: the gemm version, and the fused one for k >= 32
+//   (its register-tiled kernel), score by the expanded form |c|^2 - 2 x.c, which can
+//   order two almost equally near centroids differently from (x - c)^2 (a near-tie);
+//   predict() always uses (x - c)^2, so at such a point it may differ from fit's label.
 // - Empty cluster: a centroid that no point chose keeps its previous position.
 //   Why: it is deterministic, costs nothing, and the GPU and CPU agree on it
 //   exactly. (scikit-learn moves it to a far point instead, which needs another

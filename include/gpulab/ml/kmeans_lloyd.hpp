@@ -26,7 +26,8 @@ namespace gpulab::ml {
 // Threads per block of the naive and gemm versions' update kernel (accumulate_by_label),
 // also the points of its tile; and of the elementwise kernels.
 inline constexpr int kmeans_block_threads = 256;
-// The fused kernel's block, and so its tile, is twice that. Measured on the H200 (one
+// The plain fused kernel's block, and so its tile, is twice that (its register-tiled
+// kernel for k >= 32 has its own, kernels::tiles_threads = 256). Measured on the H200 (one
 // run, branch next-gpu7): 10M x 32, k = 64 took 31.0 ms with 256 threads, 28.5 with 512,
 // 27.6 with 1024; 1M x 16, k = 8 took 1.06 ms with 256 or 512 but 1.52 with 1024, and at
 // 1024 the 64-feature kernel (90 registers) does not launch. 512 is the best of both. (Our
@@ -82,7 +83,8 @@ class lloyd_runner {
 
  private:
   void assign_and_accumulate(const float* centroids, std::int32_t* labels, cuda::stream_ref s);
-  // Dynamic shared memory of the accumulating kernel (fused, or the others' update).
+  // Dynamic shared memory of the accumulating kernel (the plain fused one, or the others'
+  // update; the register-tiled kernel's is tiles_shared_bytes_).
   [[nodiscard]] std::size_t shared_bytes() const noexcept { return kmeans_shared_bytes(version_, k_, d_); }
   kmeans_version version_;
   const float* x_;
