@@ -40,24 +40,21 @@
 
 namespace gpulab::ml::kernels {
 
-// [snippet:kmeans_tiles_shape]
-inline constexpr int tiles_threads = 256;          // and the points of a tile: each thread ends with one
-inline constexpr int tiles_points_a_thread = 8;    // a thread's register tile: 8 points
-inline constexpr int tiles_centroids_a_thread = 8;  // x 8 centroids
-inline constexpr int tiles_centroid_chunk = 64;    // 8 lanes x 8 centroids: the centroids a pass over the tile
+// The shape. A thread's register tile is 8 points x 8 centroids (the kernel's loops are
+// written for 8 and 8); 8 lanes share 8 points, so a chunk of 64 centroids is one pass.
+inline constexpr int tiles_threads = 256;        // and the points of a tile: each thread ends with one
+inline constexpr int tiles_centroid_chunk = 64;  // 8 lanes x 8 centroids
 inline constexpr int tiles_max_d = 64;
-// [/snippet:kmeans_tiles_shape]
 
-// Shared memory, in floats: the centroids feature-major (d rows of k rounded up to
-// 64, for the products) and row-major (for the inertia), their squared norms, two
-// tiles of points, then block_partials.
 // A tile's row stride in floats: d rounded to 4 more than a multiple of 8 (d % 4 == 0).
 __host__ __device__ constexpr int tiles_row_stride(int d) { return d % 8 == 4 ? d : d + 4; }
+// Shared memory, in floats: -2 c feature-major (d rows of k rounded up to 64, for the
+// products), c row-major (for the inertia), |c|^2, two tiles of points, block_partials.
 struct tiles_layout {
   int k_padded, d;
-  __host__ __device__ int transposed() const { return 0; }
-  __host__ __device__ int rows() const { return transposed() + d * k_padded; }
-  __host__ __device__ int norms() const { return rows() + k_padded * d; }
+  __host__ __device__ int minus_two_c() const { return 0; }
+  __host__ __device__ int by_centroid() const { return minus_two_c() + d * k_padded; }
+  __host__ __device__ int norms() const { return by_centroid() + k_padded * d; }
   __host__ __device__ int tile(int which) const {
     return norms() + k_padded + which * tiles_threads * tiles_row_stride(d);
   }
@@ -159,8 +156,8 @@ __global__ void __launch_bounds__(tiles_threads, 2)
   extern __shared__ __align__(16) float shared[];
   const int k_padded = tiles_padded_k(k), stride = tiles_row_stride(d);
   const tiles_layout at{k_padded, d};
-  float* minus_two_c = shared + at.transposed();  // minus_two_c[j * k_padded + c] = -2 c_j (exact)
-  float* by_centroid = shared + at.rows();        // by_centroid[c * d + j] = c_j
+  float* minus_two_c = shared + at.minus_two_c();  // minus_two_c[j * k_padded + c] = -2 c_j (exact)
+  float* by_centroid = shared + at.by_centroid();  // by_centroid[c * d + j] = c_j
   float* norms = shared + at.norms();             // |c|^2; +infinity past k: never the best
   block_partials mine = block_partials::in_shared(shared + at.partials(), k, d);
 
@@ -191,8 +188,9 @@ __global__ void __launch_bounds__(tiles_threads, 2)
   double inertia = 0.0;
   for (int which = 0; tile < n; tile += tile_step, which ^= 1) {
     // The next tile on its way before this one is waited for.
-    if (tile + tile_step < n) copy_tile_async(shared + at.tile(which ^ 1), x, tile + tile_step, n, d);
-    if (tile + tile_step < n) {
+    const bool has_next = tile + tile_step < n;
+    if (has_next) {
+      copy_tile_async(shared + at.tile(which ^ 1), x, tile + tile_step, n, d);
       __pipeline_wait_prior(1);  // all but the newest copy: this tile's
     } else {
       __pipeline_wait_prior(0);

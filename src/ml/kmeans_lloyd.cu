@@ -162,7 +162,7 @@ std::size_t lloyd_runner::device_bytes(kmeans_version version, std::int64_t n, s
 
 void lloyd_runner::assign_and_accumulate(const float* centroids, std::int32_t* labels, cuda::stream_ref s) {
   const cudaStream_t st = s.get();
-  if (version_ == kmeans_version::fused && tiles_shared_bytes_ > 0) {
+  if (tiles_shared_bytes_ > 0) {  // set only for the fused version (the constructor)
     launch_dependent(kernels::fused_tiles_assign_accumulate, blocks_, kernels::tiles_threads, tiles_shared_bytes_,
                      st, x_, n_, d_, centroids, k_, labels, partial_sums_.data(), partial_counts_.data(),
                      partial_inertia_.data());

@@ -162,28 +162,33 @@ INSTANTIATE_TEST_SUITE_P(ml, ml_kmeans_versions, ::testing::ValuesIn(versions_an
 // the centroids started at (A, B, B, D): centroid 2 is a duplicate of centroid 1.
 // Every sum is exact, so the centroids never move; every point of B's cluster is
 // at exactly the same distance from centroids 1 and 2 and must go to 1.
-host_features tie_rows(std::int64_t n) {
-  const float centres[3][3] = {{0, 0, 0}, {10, 0, 0}, {0, 10, 0}};
+// n rows, d features, cycling (row i takes pattern (7 i) mod the patterns) through each
+// centre and its symmetric neighbours: +-1 and +-2 along each of the first min(d, 4) axes.
+// Every cluster's mean is exactly its centre when n is a multiple of the patterns.
+host_features symmetric_rows(const std::vector<std::vector<float>>& centres, std::int64_t n) {
+  const std::size_t d = centres.front().size();
   std::vector<std::vector<float>> pattern;
   for (const auto& c : centres) {
-    pattern.push_back({c[0], c[1], c[2]});
-    for (int j = 0; j < 3; ++j) {
+    pattern.push_back(c);
+    for (std::size_t j = 0; j < std::min<std::size_t>(d, 4); ++j) {
       for (const float step : {-2.0f, -1.0f, 1.0f, 2.0f}) {
-        std::vector<float> p{c[0], c[1], c[2]};
-        p[static_cast<std::size_t>(j)] += step;
+        std::vector<float> p = c;
+        p[j] += step;
         pattern.push_back(p);
       }
     }
   }
   host_features x;
   x.rows = n;
-  x.cols = 3;
+  x.cols = static_cast<std::int64_t>(d);
   for (std::int64_t i = 0; i < n; ++i) {
-    const auto& p = pattern[static_cast<std::size_t>((i * 7) % 39)];
+    const auto& p = pattern[static_cast<std::size_t>((i * 7) % static_cast<std::int64_t>(pattern.size()))];
     x.values.insert(x.values.end(), p.begin(), p.end());
   }
   return x;
 }
+// Three centres in 3 dimensions: 39 patterns.
+host_features tie_rows(std::int64_t n) { return symmetric_rows({{0, 0, 0}, {10, 0, 0}, {0, 10, 0}}, n); }
 
 TEST_F(ml_kmeans_gpu, TiesGoToTheSmallestIndexInEveryVersion) {
   const host_features x = tie_rows(39 * 2001);
@@ -207,17 +212,10 @@ TEST_F(ml_kmeans_gpu, TiesGoToTheSmallestIndexInEveryVersion) {
 // point (a position, or one of 16 symmetric neighbours) must go to the first copy, and
 // with exact sums nothing moves: labels, centroids and inertia equal the CPU's, bit for bit.
 TEST_F(ml_kmeans_gpu, TiesGoToTheSmallestIndexAcrossLanesAndChunks) {
-  constexpr int positions = 10, k = 70, d = 4;
-  constexpr float offsets[4] = {-2, -1, 1, 2};
-  host_features x;
-  x.rows = 170 * 59;  // each of the 170 (position, neighbour) pairs 59 times: every cluster's mean is its position
-  x.cols = d;
-  for (std::int64_t i = 0; i < x.rows; ++i) {
-    const int pattern = static_cast<int>((i * 7) % 170), p = pattern / 17, neighbour = pattern % 17;
-    std::vector<float> row{20.0f * static_cast<float>(p), 0, 0, 0};
-    if (neighbour > 0) row[static_cast<std::size_t>((neighbour - 1) / 4)] += offsets[(neighbour - 1) % 4];
-    x.values.insert(x.values.end(), row.begin(), row.end());
-  }
+  constexpr int positions = 10, k = 70;  // d = 4
+  std::vector<std::vector<float>> position_rows;
+  for (int p = 0; p < positions; ++p) position_rows.push_back({20.0f * static_cast<float>(p), 0, 0, 0});
+  const host_features x = symmetric_rows(position_rows, 170 * 59);  // each of the 170 patterns 59 times
   std::vector<float> initial;
   for (int c = 0; c < k; ++c) initial.insert(initial.end(), {20.0f * static_cast<float>(c % positions), 0, 0, 0});
   const auto cpu = gpulab::ml::kmeans_fit_cpu(x, k, initial, 3, 0.0);
