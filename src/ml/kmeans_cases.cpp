@@ -41,8 +41,9 @@ constexpr std::int64_t max_rows = std::int64_t{1} << 30;  // the labels and cuBL
 //   this times |x|^2 + |c_gpu|^2 + |c_cpu|^2. The GPU compares float distances (the
 //   gemm version, and the fused one for k >= 32, in the expanded form, which cancels:
 //   error ~ a few float epsilons (6e-8) times those norms) against centroids that
-//   differ from the CPU's in the last float bits; 1e-5 covers both with room, and is far below the gap of any
-//   point that is not on a boundary. At most max_near_tie_fraction of the rows may be such near-ties.
+//   differ from the CPU's in the last float bits; 1e-5 covers both with room, and is
+//   far below the gap of any point that is not on a boundary. At most
+//   max_near_tie_fraction of the rows may be such near-ties.
 // - centroid_relative: |c_gpu - c_cpu| <= this times (1 + max |x|). The GPU sums in
 //   float per block and in double across blocks (~1e-7 relative), the CPU in double;
 //   a near-tie point that went the other way in an iteration moves its centroids by
