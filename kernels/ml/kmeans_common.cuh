@@ -197,13 +197,13 @@ struct block_partials {
         }
       }
     }
+    // [/snippet:kmeans_block_partials_owners]
     for (int c = threadIdx.x; c < k; c += blockDim.x) {
       counts[c] += sizes[c];
       sizes[c] = 0u;
     }
     __syncthreads();  // the sums and the cleared sizes, before the next tile
   }
-  // [/snippet:kmeans_block_partials_owners]
   // One warp: starts[c] = sizes[0] + ... + sizes[c - 1], 32 clusters a round;
   // starts[k] = the total.
   __device__ void scan_sizes(int k) {
