@@ -75,15 +75,16 @@ __device__ __forceinline__ void copy_tile_async(float* to, const float* x, std::
                                                 int d) {
   const int pieces_a_row = d / 4, stride = tiles_row_stride(d);
   const int rows_here = n - first < tiles_threads ? static_cast<int>(n - first) : tiles_threads;
-  const float4* from = reinterpret_cast<const float4*>(x + first * d) + threadIdx.x;
+  const float4* tile_start = reinterpret_cast<const float4*>(x + first * d);
+  int from = static_cast<int>(threadIdx.x);  // the piece's index in the tile (a pointer is formed only for a row here)
   int row = static_cast<int>(threadIdx.x) / pieces_a_row, piece = static_cast<int>(threadIdx.x) % pieces_a_row;
   const int row_step = tiles_threads / pieces_a_row, piece_step = tiles_threads % pieces_a_row;
   while (row < tiles_threads) {
     const bool here = row < rows_here;
     // An absent row copies 0 bytes and fills 16 zeros; its source is x itself, so
     // that no address past the data is read (compute-sanitizer checks the address).
-    __pipeline_memcpy_async(to + row * stride + 4 * piece, here ? from : reinterpret_cast<const float4*>(x), 16,
-                            here ? 0 : 16);
+    __pipeline_memcpy_async(to + row * stride + 4 * piece, here ? tile_start + from : reinterpret_cast<const float4*>(x),
+                            16, here ? 0 : 16);
     from += tiles_threads;
     row += row_step;
     piece += piece_step;
@@ -260,7 +261,6 @@ __global__ void __launch_bounds__(tiles_threads, 2)
     }
     mine.add_rows(rows, stride, my_row, label, k, d);  // ends with a barrier: the tile may then be refilled
   }
-  __pipeline_wait_prior(0);  // (a block with no tile issued none; nothing is left in flight)
   const double block_inertia = block_total(inertia);
   if (threadIdx.x == 0) partial_inertia[blockIdx.x] = block_inertia;
   __syncthreads();

@@ -86,7 +86,7 @@ void with_feature_bound(int d, Launch&& launch) {
 constexpr int tiles_min_k = 32;
 std::size_t fused_tiles_shared_bytes(int k, int d) {
   const kernels::tiles_layout layout{kernels::tiles_padded_k(k), d};
-  return static_cast<std::size_t>(layout.floats(k)) * sizeof(float) + 32 * sizeof(double);  // + block_total's
+  return static_cast<std::size_t>(layout.floats(k)) * sizeof(float);  // dynamic: the kernel's static is apart
 }
 bool fused_tiles_fit(int k, int d, const float* x) {
   if (k < tiles_min_k || d % 4 != 0 || d > kernels::tiles_max_d) return false;
@@ -94,7 +94,9 @@ bool fused_tiles_fit(int k, int d, const float* x) {
   int device = 0, optin = 0;
   GPULAB_CUDA_TRY(cudaGetDevice(&device));
   GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
-  return fused_tiles_shared_bytes(k, d) <= static_cast<std::size_t>(optin);
+  cudaFuncAttributes kernel{};  // its static shared memory (block_total's 32 doubles) counts against the limit too
+  GPULAB_CUDA_TRY(cudaFuncGetAttributes(&kernel, kernels::fused_tiles_assign_accumulate));
+  return fused_tiles_shared_bytes(k, d) + kernel.sharedSizeBytes <= static_cast<std::size_t>(optin);
 }
 // [/snippet:kmeans_tiles_choice]
 

@@ -144,7 +144,8 @@ std::vector<version_and_shape> versions_and_shapes() {
                            // tile; 33 of 64 centroids (31 padded); two and three chunks of 64; d = 4 and 64.
                            // (70001 x 64, k 40 failed for gemm and fused alike: both score by the expanded
                            // form, a near-tie went the other way early, and the 20 iterations drifted apart.)
-                           shape{257, 4, 33}, shape{30011, 16, 100}, shape{9973, 36, 130}, shape{5003, 64, 40}}) {
+                           shape{257, 4, 33}, shape{30011, 16, 100}, shape{9973, 36, 130}, shape{5003, 64, 40},
+                           shape{200, 20, 32}}) {  // n < 256: the one tile short, 5 pieces a row
       all.push_back({v, sh});
     }
   }
@@ -206,27 +207,47 @@ TEST_F(ml_kmeans_gpu, TiesGoToTheSmallestIndexInEveryVersion) {
 }
 
 // The same rule in the fused version's register-tiled kernel (k >= 32), where a point's
-// centroids are split over 8 lanes and chunks of 64: 70 centroids, each a copy of one of
-// 10 positions (centroid c at position c % 10), so position p's copies are p, p + 10, ...,
-// in the same lane (2 and 32), in other lanes, and in the second chunk (64 to 69). Every
-// point (a position, or one of 16 symmetric neighbours) must go to the first copy, and
-// with exact sums nothing moves: labels, centroids and inertia equal the CPU's, bit for bit.
+// centroids are split over 8 lanes (lane g: 4 g .. 4 g + 3 and 32 + 4 g .. + 3) and chunks
+// of 64. 70 centroids: the first `decoys` far away (no point takes them), the others copies
+// of 10 positions (centroid c at position (c - decoys) % 10). With no decoys, position p's
+// copies are p, p + 10, ...: in the same lane (2 and 32), in other lanes, in the second
+// chunk (64 to 69); with 36 decoys the first copies are 36 to 45, in the lanes' upper
+// halves. Every point (a position, or one of 16 symmetric neighbours) must go to the first
+// copy, and with exact sums nothing moves: labels, centroids and inertia equal the CPU's,
+// bit for bit. Sizes: one tile a block, and several (the copy of the next tile while this
+// one is worked on); d = 4, 12 and 40 (rows 4, 12 and 44 floats apart in shared memory).
 TEST_F(ml_kmeans_gpu, TiesGoToTheSmallestIndexAcrossLanesAndChunks) {
-  constexpr int positions = 10, k = 70;  // d = 4
-  std::vector<std::vector<float>> position_rows;
-  for (int p = 0; p < positions; ++p) position_rows.push_back({20.0f * static_cast<float>(p), 0, 0, 0});
-  const host_features x = symmetric_rows(position_rows, 170 * 59);  // each of the 170 patterns 59 times
-  std::vector<float> initial;
-  for (int c = 0; c < k; ++c) initial.insert(initial.end(), {20.0f * static_cast<float>(c % positions), 0, 0, 0});
-  const auto cpu = gpulab::ml::kmeans_fit_cpu(x, k, initial, 3, 0.0);
-  ASSERT_EQ(cpu.centroids, initial);
-  for (const kmeans_version v : all_versions) {
-    const fitted gpu = fit_on_gpu(*res_, x, initial, k, v, 3, 0.0);
-    EXPECT_EQ(gpu.labels, cpu.labels) << gpulab::ml::kmeans_version_name(v);
-    EXPECT_EQ(*std::max_element(gpu.labels.begin(), gpu.labels.end()), positions - 1)
-        << gpulab::ml::kmeans_version_name(v);
-    EXPECT_EQ(gpu.centroids, initial) << gpulab::ml::kmeans_version_name(v) << ": exact sums, unmoved centroids";
-    EXPECT_DOUBLE_EQ(gpu.inertia, cpu.inertia) << gpulab::ml::kmeans_version_name(v);
+  constexpr int positions = 10, k = 70;
+  struct setting {
+    int d, repeats, decoys;
+  };
+  for (const setting set : {setting{4, 59, 0}, setting{12, 1801, 36}, setting{40, 601, 0}}) {
+    const auto d = static_cast<std::size_t>(set.d);
+    const std::string what = "d " + std::to_string(set.d) + ", " + std::to_string(set.decoys) + " decoys";
+    std::vector<std::vector<float>> position_rows;
+    for (int p = 0; p < positions; ++p) {
+      position_rows.emplace_back(d, 0.0f);
+      position_rows.back()[0] = 20.0f * static_cast<float>(p);
+    }
+    const host_features x = symmetric_rows(position_rows, 170 * set.repeats);  // each of the 170 patterns as often
+    std::vector<float> initial;
+    for (int c = 0; c < k; ++c) {
+      std::vector<float> centre(d, 0.0f);
+      centre[0] = c < set.decoys ? -1000.0f - 20.0f * static_cast<float>(c)
+                                 : 20.0f * static_cast<float>((c - set.decoys) % positions);
+      initial.insert(initial.end(), centre.begin(), centre.end());
+    }
+    const auto cpu = gpulab::ml::kmeans_fit_cpu(x, k, initial, 3, 0.0);
+    ASSERT_EQ(cpu.centroids, initial) << what;
+    ASSERT_EQ(*std::min_element(cpu.labels.begin(), cpu.labels.end()), set.decoys) << what;
+    for (const kmeans_version v : all_versions) {
+      const fitted gpu = fit_on_gpu(*res_, x, initial, k, v, 3, 0.0);
+      const std::string version = std::string(gpulab::ml::kmeans_version_name(v)) + ", " + what;
+      EXPECT_EQ(gpu.labels, cpu.labels) << version;
+      EXPECT_EQ(*std::max_element(gpu.labels.begin(), gpu.labels.end()), set.decoys + positions - 1) << version;
+      EXPECT_EQ(gpu.centroids, initial) << version << ": exact sums, unmoved centroids";
+      EXPECT_DOUBLE_EQ(gpu.inertia, cpu.inertia) << version;
+    }
   }
 }
 
