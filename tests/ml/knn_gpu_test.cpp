@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -55,6 +56,27 @@ gpu_answer search(const knn_plan& plan, const device_buffer<float>& database, co
   distances.fill_bytes_async(0xFF, s);
   knn_search_async(device_view(database, plan.features), device_view(queries, plan.features), ids.data(),
                    distances.data(), work, s);
+  return {gpulab::download(ids, s), gpulab::download(distances, s)};
+}
+
+// The same, with the database at `offset` floats into its buffer (offset 1: a view that is
+// not 16-byte aligned) and the plan's workspace made here; `work` is left for the caller
+// to ask (searched_exactly).
+gpu_answer search_offset(const knn_plan& plan, const labelled_rows& db, const labelled_rows& q, std::int64_t offset,
+                         std::optional<knn_workspace>& work, cuda::stream_ref s) {
+  const std::int64_t n = db.rows, d = db.features;
+  std::vector<float> padded(static_cast<std::size_t>(offset), 0.0f);
+  padded.insert(padded.end(), db.values.begin(), db.values.end());
+  const device_buffer<float> database = gpulab::upload(padded, s), queries = gpulab::upload(q.values, s);
+  work.emplace(plan, s);
+  const auto size = static_cast<std::size_t>(plan.query_rows * plan.k);
+  device_buffer<std::int32_t> ids(size, s);
+  device_buffer<float> distances(size, s);
+  ids.fill_bytes_async(0xFF, s);
+  distances.fill_bytes_async(0xFF, s);
+  knn_search_async(gpulab::linalg::row_major<const float>(database.data() + offset, static_cast<int>(n),
+                                                          static_cast<int>(d)),
+                   device_view(queries, d), ids.data(), distances.data(), *work, s);
   return {gpulab::download(ids, s), gpulab::download(distances, s)};
 }
 
@@ -260,24 +282,12 @@ class ml_knn_gpu_small_k_edges : public GpuStreamTest {
   // into its buffer; checks against the CPU; returns the GPU's ids.
   std::vector<std::int32_t> check(const labelled_rows& db, const labelled_rows& q, int k, int splits,
                                   std::int64_t offset = 0) {
-    const std::int64_t n = db.rows, m = q.rows, d = db.features;
-    std::vector<float> padded(static_cast<std::size_t>(offset), 0.0f);
-    padded.insert(padded.end(), db.values.begin(), db.values.end());
-    const device_buffer<float> database = gpulab::upload(padded, s), queries = gpulab::upload(q.values, s);
-    const knn_plan plan = make_knn_plan(knn_version::fused, n, m, d, d, k, splits);
+    const knn_plan plan = make_knn_plan(knn_version::fused, db.rows, q.rows, db.features, q.features, k, splits);
     EXPECT_TRUE(plan.small_k);
-    knn_workspace work(plan, s);
-    const auto size = static_cast<std::size_t>(m * k);
-    device_buffer<std::int32_t> ids(size, s);
-    device_buffer<float> distances(size, s);
-    ids.fill_bytes_async(0xFF, s);
-    distances.fill_bytes_async(0xFF, s);
-    knn_search_async(gpulab::linalg::row_major<const float>(database.data() + offset, static_cast<int>(n),
-                                                            static_cast<int>(d)),
-                     device_view(queries, d), ids.data(), distances.data(), work, s);
-    const std::vector<std::int32_t> got_ids = gpulab::download(ids, s);
-    expect_matches_cpu(db, q, k, got_ids, gpulab::download(distances, s));
-    return got_ids;
+    std::optional<knn_workspace> work;
+    const gpu_answer got = search_offset(plan, db, q, offset, work, s);
+    expect_matches_cpu(db, q, k, got.ids, got.distances);
+    return got.ids;
   }
 };
 
@@ -325,22 +335,11 @@ class ml_knn_gpu_tf32_filter : public GpuStreamTest {
     unsigned searched_exactly = 0;
   };
   answer run(const labelled_rows& db, const labelled_rows& q, int k, int splits, std::int64_t offset = 0) {
-    const std::int64_t n = db.rows, m = q.rows, d = db.features;
-    std::vector<float> padded(static_cast<std::size_t>(offset), 0.0f);
-    padded.insert(padded.end(), db.values.begin(), db.values.end());
-    const device_buffer<float> database = gpulab::upload(padded, s), queries = gpulab::upload(q.values, s);
-    const knn_plan plan = make_knn_plan(knn_version::tf32_rerank, n, m, d, d, k, splits);
+    const knn_plan plan = make_knn_plan(knn_version::tf32_rerank, db.rows, q.rows, db.features, q.features, k, splits);
     EXPECT_TRUE(plan.tf32_filter);
-    knn_workspace work(plan, s);
-    const auto size = static_cast<std::size_t>(m * k);
-    device_buffer<std::int32_t> ids(size, s);
-    device_buffer<float> distances(size, s);
-    ids.fill_bytes_async(0xFF, s);
-    distances.fill_bytes_async(0xFF, s);
-    knn_search_async(gpulab::linalg::row_major<const float>(database.data() + offset, static_cast<int>(n),
-                                                            static_cast<int>(d)),
-                     device_view(queries, d), ids.data(), distances.data(), work, s);
-    return {gpulab::download(ids, s), gpulab::download(distances, s), work.searched_exactly(s)};
+    std::optional<knn_workspace> work;
+    gpu_answer got = search_offset(plan, db, q, offset, work, s);
+    return {std::move(got.ids), std::move(got.distances), work->searched_exactly(s)};
   }
   // The float formula's exact top k on the host, compared bit for bit.
   static void expect_exact(const labelled_rows& db, const labelled_rows& q, int k, const answer& got) {
