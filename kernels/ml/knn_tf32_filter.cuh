@@ -295,26 +295,28 @@ static __global__ void knn_tf32_gather_sample(const float* __restrict__ database
   }
 }
 
-// centre[j] = the mean of feature j over the sample's rows (in double, rounded to float).
-// Any centre keeps the answer exact; the mean makes |q - c| |x - c| small. One block a feature.
+// centre[j] = the mean of feature j over the sample's first rows (at most 8192 of them: any
+// centre keeps the answer exact, and the mean of 8192 spread rows makes |q - c| |x - c| as
+// small as the mean of all would), in double, rounded to float. One block a feature.
 static __global__ void knn_tf32_sample_mean(const float* __restrict__ sample, std::int64_t samples, int d,
                                             float* __restrict__ centre) {
   __shared__ double warp_sums[32];
   const int j = static_cast<int>(blockIdx.x);
+  const std::int64_t rows = samples < 8192 ? samples : 8192;
   double sum = 0.0;
-  for (std::int64_t s = threadIdx.x; s < samples; s += blockDim.x) sum += sample[s * d + j];
+  for (std::int64_t s = threadIdx.x; s < rows; s += blockDim.x) sum += sample[s * d + j];
   for (int offset = 16; offset > 0; offset /= 2) sum += __shfl_xor_sync(0xffffffffu, sum, offset);
   if (threadIdx.x % 32 == 0) warp_sums[threadIdx.x / 32] = sum;
   __syncthreads();
   if (threadIdx.x == 0) {
     double total = 0.0;
     for (unsigned w = 0; w < blockDim.x / 32; ++w) total += warp_sums[w];
-    centre[j] = static_cast<float>(total / static_cast<double>(samples));
+    centre[j] = static_cast<float>(total / static_cast<double>(rows));
   }
 }
 
 // The centred copy, one warp a row: v = fl(x - c) in float; norms[row] = |v|^2 from those
-// floats (two fmas a lane, then a shuffle tree); centred[row] = v truncated to TF32. The
+// floats (a multiply and an fma a lane, then a shuffle tree); centred[row] = v truncated to TF32. The
 // truncation is part of the dot product's error; the norm is not truncated.
 static __global__ void knn_tf32_centre_rows(const float* __restrict__ rows, std::int64_t n, int d,
                                             const float* __restrict__ centre, float* __restrict__ centred,
@@ -386,7 +388,7 @@ __global__ void knn_tf32_bound(const float* __restrict__ minima, std::int64_t ti
   const int lane = static_cast<int>(threadIdx.x % 32);
   if (q >= m) return;  // the whole warp
   double qq = 0;
-  for (int j = lane; j < d; j += 32) {  // |q - c|^2, each difference exact in double
+  for (int j = lane; j < d; j += 32) {  // |q - c|^2 in double (each difference exact but for far exponents)
     const double v = static_cast<double>(queries[q * d + j]) - centre[j];
     qq += v * v;
   }

@@ -344,7 +344,7 @@ std::size_t knn_workspace_bytes(const knn_plan& p) {
     const std::uint64_t s = static_cast<std::uint64_t>(p.sample_rows), d = static_cast<std::uint64_t>(p.features);
     const std::uint64_t tiles = static_cast<std::uint64_t>(ceil_div(p.sample_rows, kernels::tf32_filter_tile_rows));
     const std::uint64_t segments = checked_multiply(m, static_cast<std::uint64_t>(p.filter_splits), what);
-    const std::uint64_t centred = checked_multiply(n, d, what) + d;  // the centred copy and the centre
+    const std::uint64_t centred = checked_add(checked_multiply(n, d, what), d, what);  // the centred copy and the centre
     bytes = checked_add(bytes, bytes_of<float>(checked_add(checked_add(checked_multiply(s, d + 1, what), centred, what),
                                                            checked_multiply(m, tiles + 1, what), what), what), what);
     bytes = checked_add(bytes, bytes_of<double>(m, what), what);

@@ -427,7 +427,7 @@ TEST_F(ml_knn_gpu_tf32_filter, AFullSegmentMeansAnExactSearch) {
 }
 
 // Every value 1000 more (rows and queries): the distances are the same, but uncentred TF32
-// scores would carry an error of ~2 * 2^-9 * |q| |x| = ~1.4e5 here and let every row through.
+// scores would carry an error of ~2 * 2^-9 * |q| |x| = ~1.25e5 here and let every row through.
 // The search centres the data first, so the filter stays tight: no query searched exactly.
 TEST_F(ml_knn_gpu_tf32_filter, FarFromTheOriginTheCentringKeepsTheFilterTight) {
   labelled_rows db = make_blobs(20011, 32, 7, 141, 142), q = make_blobs(200, 32, 7, 141, 143);

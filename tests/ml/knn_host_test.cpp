@@ -372,12 +372,16 @@ TEST(ml_knn_tf32_bound, NoThresholdWithoutAFiniteScore) {
 // The bound's two claims on seeded, deliberately awkward data (features of very different
 // sizes, rows far from the origin so that |q||x| dwarfs the distances, exact duplicates),
 // with the TF32 product emulated (float accumulation, two orders):
-//  1. |s(x) - (D(x) - |q|^2)| <= E for every row;
+//  1. |s(x) - (D(x) - |q - c|^2)| <= E for every row, D from the raw values;
 //  2. given the k-th smallest score A of any k rows, every row of the exact top k (by the
-//     float fmaf chain, ties by id) has s <= theta(A).
-// A delta four times smaller fails the first claim here (tried). The upper check keeps the
-// emulation honest: with no TF32 rounding at all the errors would sit far below E.
-TEST(ml_knn_tf32_bound, HoldsForEveryRowOfTheExactTopK) {
+//     float fmaf chain on the raw values, ties by id) has s <= theta(A).
+// Uncentred (c = 0), and centred as the search does it: c the float mean of 1000 rows, each
+// x - c and q - c rounded to float (here it rounds: columns straddle 0 and the larger
+// columns stray past a factor 2 of c), norms from those floats, |q - c|^2 in double.
+// A delta four times smaller fails the uncentred case (tried; centred, the errors add less
+// coherently and stay under a quarter of E). The lower check keeps the emulation honest:
+// with no TF32 rounding at all the errors would sit far below E.
+void check_the_bound(bool centred) {
   constexpr int d = 64, n = 4000, k = 10, queries = 40;
   std::mt19937_64 rng(2026);
   std::normal_distribution<float> normal(0.0f, 1.0f);
@@ -393,21 +397,38 @@ TEST(ml_knn_tf32_bound, HoldsForEveryRowOfTheExactTopK) {
     std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(i) * d, d, x.begin() + static_cast<std::ptrdiff_t>(3900 + i) * d);
   for (int i = 0; i < queries; ++i)
     for (int j = 0; j < d; ++j) q[static_cast<std::size_t>(i) * d + j] = offset[j] + scale[j] * 1.5f * normal(rng);
-  std::vector<float> norms(n);
+  std::vector<float> c(d, 0.0f);
+  if (centred) {
+    for (int j = 0; j < d; ++j) {
+      double sum = 0.0;
+      for (int i = 0; i < 1000; ++i) sum += x[static_cast<std::size_t>(i) * d + j];
+      c[static_cast<std::size_t>(j)] = static_cast<float>(sum / 1000);
+    }
+  }
+  std::vector<float> v(x.size()), norms(n);  // v = fl(x - c), the rows the tensor cores see (before TF32)
   float largest = 0.0f;
   for (int i = 0; i < n; ++i) {
     float sum = 0.0f;
-    for (int j = 0; j < d; ++j) sum = std::fma(x[static_cast<std::size_t>(i) * d + j], x[static_cast<std::size_t>(i) * d + j], sum);
+    for (int j = 0; j < d; ++j) {
+      const std::size_t at = static_cast<std::size_t>(i) * d + j;
+      v[at] = x[at] - c[static_cast<std::size_t>(j)];
+      sum = std::fma(v[at], v[at], sum);
+    }
     norms[static_cast<std::size_t>(i)] = sum;
     largest = std::max(largest, sum);
   }
   const double x_max = knn_tf32_largest_length(largest);
-  double worst_error = 0.0;  // |s - (D - |q|^2)| / E, the largest seen
+  double worst_error = 0.0;  // |s - (D - |q - c|^2)| / E, the largest seen
   int checked = 0;
   for (int qi = 0; qi < queries; ++qi) {
     const float* qv = q.data() + static_cast<std::size_t>(qi) * d;
-    double qq = 0.0;
-    for (int j = 0; j < d; ++j) qq += static_cast<double>(qv[j]) * qv[j];
+    std::vector<float> w(d);  // fl(q - c)
+    double qq = 0.0;          // |q - c|^2 from the raw values, in double
+    for (int j = 0; j < d; ++j) {
+      w[static_cast<std::size_t>(j)] = qv[j] - c[static_cast<std::size_t>(j)];
+      const double t = static_cast<double>(qv[j]) - c[static_cast<std::size_t>(j)];
+      qq += t * t;
+    }
     const double q_length = std::sqrt(qq);
     const double e = 2 * knn_tf32_delta * q_length * x_max +
                      knn_tf32_rounding * (x_max * x_max + 2 * q_length * x_max);
@@ -415,11 +436,13 @@ TEST(ml_knn_tf32_bound, HoldsForEveryRowOfTheExactTopK) {
     std::vector<std::uint64_t> exact(n);
     for (int i = 0; i < n; ++i) {
       const float* xv = x.data() + static_cast<std::size_t>(i) * d;
+      const float* vv = v.data() + static_cast<std::size_t>(i) * d;
       float forward = 0.0f, backward = 0.0f, direct = 0.0f;
       double true_distance = 0.0;
       for (int j = 0; j < d; ++j) {
-        forward = std::fma(tf32_rounded(qv[j]), tf32_truncated(xv[j]), forward);
-        backward = std::fma(tf32_rounded(qv[d - 1 - j]), tf32_truncated(xv[d - 1 - j]), backward);
+        const int r = d - 1 - j;
+        forward = std::fma(tf32_rounded(w[static_cast<std::size_t>(j)]), tf32_truncated(vv[j]), forward);
+        backward = std::fma(tf32_rounded(w[static_cast<std::size_t>(r)]), tf32_truncated(vv[r]), backward);
         const float diff = qv[j] - xv[j];
         direct = std::fma(diff, diff, direct);
         const double t = static_cast<double>(qv[j]) - xv[j];
@@ -450,6 +473,9 @@ TEST(ml_knn_tf32_bound, HoldsForEveryRowOfTheExactTopK) {
   EXPECT_LT(worst_error, 1.0) << "the score's error exceeded E";
   EXPECT_GT(worst_error, 0.05) << "E is far looser than the data needs: is the emulation still TF32?";
 }
+
+TEST(ml_knn_tf32_bound, HoldsForEveryRowOfTheExactTopK) { check_the_bound(false); }
+TEST(ml_knn_tf32_bound, HoldsOnCentredDataWhereTheCentringRounds) { check_the_bound(true); }
 
 TEST(ml_knn_data, BlobsAreSeededAndLabelled) {
   const labelled_rows a = make_blobs(301, 5, 7, 1, 2), b = make_blobs(301, 5, 7, 1, 2), c = make_blobs(301, 5, 7, 1, 3);

@@ -2,11 +2,15 @@
 // The error bound behind tf32_rerank's filter (kernels/ml/knn_tf32_filter.cuh), as
 // functions both sides run: the kernels use them, the host tests check them.
 //
-// q and x below are the centred values q - c and x - c (c: any fixed vector, here a sample
-// mean; D is unchanged), each computed in float (one more rounding, u = 2^-24, inside the
-// slack). The score of row x for query q is s(x) = fl(n_x - 2 dot): n_x the float |x|^2
-// (knn_tf32_centre_rows: at most 64 terms), dot the tensor cores' q.x with q rounded to TF32
-// (relative error <= 2^-11 a value) and x's bits masked to TF32 (< 2^-10), products of
+// The search centres the data: q' = q - c and x' = x - c (c: any fixed vector, here a sample's
+// mean), computed in float, w = fl(q'), v = fl(x'). Below, q and x stand for q' and x' wherever
+// a product or a norm is meant, while D(x) = sum_j (q_j - x_j)^2 is the distance of the raw
+// values (the same for every c) and |q|^2 is |q - c|^2 worked out in double from the raw values.
+// The two centring roundings add at most 2u |x'|^2 + ~4u |q'||x'| (u = 2^-24): inside the
+// 2^-17 X^2 term and the slack between delta and 1.49e-3 below.
+// The score of row x for query q is s(x) = fl(n_x - 2 dot): n_x the float |v|^2
+// (knn_tf32_centre_rows: at most 64 terms), dot the tensor cores' w.v with w rounded to TF32
+// (relative error <= 2^-11 a value) and v's bits masked to TF32 (< 2^-10), products of
 // two TF32 values exact in float, the accumulation taken as within 2 ulps an addition
 // (at most 72 of them for d <= 64; an assumption about the hardware, with slack below). So
 //   |dot - q.x| <= (2^-10 + 2^-11 + 2^-21 + 72 * 2^-22) sum_j |q_j||x_j| <= 1.49e-3 |q||x|,
