@@ -31,10 +31,12 @@
 #pragma once
 
 #include <cuda_pipeline.h>
+#include <mma.h>
 
 #include <cstdint>
 
 #include "gpulab/core/launch.cuh"
+#include "gpulab/ml/float_order.hpp"
 #include "gpulab/ml/knn_key.hpp"
 #include "gpulab/ml/knn_tf32_bound.hpp"
 
@@ -66,18 +68,9 @@ struct tf32_pass_args {
   std::int64_t tiles;
   const float* thresholds;    // filter: [m] theta1 (NaN: none)
   unsigned* counts;           // filter: [m][splits], candidates found (more than cap: overflowed)
-  std::uint64_t* candidates;  // filter: [m][splits][cap], knn_score_key(score, row)
+  std::uint64_t* candidates;  // filter: [m][splits][cap], ordered_key(score) << 32 | row
   int cap;
 };
-
-// Scores can be negative: keys of (score, row) order as the scores do (float order = unsigned order).
-__device__ __forceinline__ std::uint32_t ordered_score_bits(float x) {
-  const std::uint32_t u = __float_as_uint(x);
-  return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
-}
-__device__ __forceinline__ float score_from_bits(std::uint32_t u) {
-  return __uint_as_float((u & 0x80000000u) ? (u & 0x7fffffffu) : ~u);
-}
 
 __device__ __forceinline__ void mma_m16n8k8_tf32(float (&c)[4], const unsigned (&a)[4], unsigned b0, unsigned b1) {
   asm volatile(
@@ -85,12 +78,6 @@ __device__ __forceinline__ void mma_m16n8k8_tf32(float (&c)[4], const unsigned (
       "{%0,%1,%2,%3};\n"
       : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
       : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
-}
-
-__device__ __forceinline__ unsigned round_to_tf32(float x) {  // to nearest
-  unsigned r;
-  asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(x));
-  return r;
 }
 
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800
@@ -101,6 +88,9 @@ __global__ void knn_tf32_pass(tf32_pass_args) {
   __trap();
 }
 #else
+// A query value rounded to TF32 (to nearest), as the A operand's bits.
+__device__ __forceinline__ unsigned round_to_tf32(float x) { return __float_as_uint(nvcuda::wmma::__float_to_tf32(x)); }
+
 // [snippet:knn_tf32_pass]
 // Block (x, y): 128 queries (16 a warp, held as A fragments in registers for the whole
 // run) against the rows of split y, 128 rows a tile, copied by cp.async one tile ahead.
@@ -264,7 +254,7 @@ __global__ void __launch_bounds__(tf32_filter_threads, 2) knn_tf32_pass(tf32_pas
             score = bit == 2 * nt + 1 ? acc[nt][2 * h + 1] : score;
           }
           const std::uint64_t row = static_cast<std::uint64_t>(tile + (bit / 2) * 8 + 2 * t + bit % 2);
-          if (at < static_cast<unsigned>(a.cap)) segment[at] = (std::uint64_t{ordered_score_bits(score)} << 32) | row;
+          if (at < static_cast<unsigned>(a.cap)) segment[at] = (std::uint64_t{ordered_key(score)} << 32) | row;
           ++at;
         }
       }
@@ -457,7 +447,7 @@ __global__ void __launch_bounds__(tf32_refine_threads) knn_tf32_refine(
       const std::uint64_t* segment = candidates + (q * splits + s) * cap;
       const unsigned count = counts[q * splits + s];
       for (unsigned i = lane; i < count; i += 32) {
-        keep_smallest<K>(best_scores, score_from_bits(static_cast<std::uint32_t>(segment[i] >> 32)));
+        keep_smallest<K>(best_scores, key_to_float(static_cast<std::uint32_t>(segment[i] >> 32)));
       }
     }
     // k candidates have a score <= kth: the same bound again, tighter (never looser than theta1).
@@ -471,7 +461,7 @@ __global__ void __launch_bounds__(tf32_refine_threads) knn_tf32_refine(
       for (unsigned base = 0; base < count; base += 32) {
         const unsigned i = base + lane;
         const std::uint64_t key = i < count ? segment[i] : knn_empty_key;
-        const bool pass = i < count && score_from_bits(static_cast<std::uint32_t>(key >> 32)) <= theta2;
+        const bool pass = i < count && key_to_float(static_cast<std::uint32_t>(key >> 32)) <= theta2;
         const unsigned passing = __ballot_sync(0xffffffffu, pass);
         if (pass) staged[warp][staged_count + __popc(passing & ((1u << lane) - 1u))] = key;
         staged_count += __popc(passing);
