@@ -8,3 +8,4 @@
 #include "kernels/ml/kmeans_fused.cuh"
 #include "kernels/ml/kmeans_update.cuh"
 #include "kernels/ml/knn_tf32.cuh"
+#include "kernels/ml/knn_tf32_filter.cuh"
