@@ -66,14 +66,15 @@ __host__ __device__ constexpr int tiles_padded_k(int k) {
   return (k + tiles_centroid_chunk - 1) / tiles_centroid_chunk * tiles_centroid_chunk;
 }
 
-// The tile that starts at row `first` into `to` (256 rows of d floats, each
-// tiles_row_stride(d) floats apart, 16 bytes at a time, no registers in between); rows
-// past n are zeros (their label is -1). Thread t copies the 16-byte pieces t, t + 256, ...
-// of the tile: its source moves 256 pieces a step, its row and column by a fixed step
-// (no division, no 64-bit multiply a piece: they were 6% of the kernel's instructions).
-__device__ __forceinline__ void copy_tile_async(float* to, const float* x, std::int64_t first, std::int64_t n,
-                                                int d) {
-  const int pieces_a_row = d / 4, stride = tiles_row_stride(d);
+// The tile that starts at row `first` into `to` (256 rows of d floats, each `stride`
+// floats apart, a multiple of 4: 16 bytes at a time, no registers in between); rows
+// past n are zeros (their label is -1); columns d..stride-1 are never written. Thread t
+// copies the 16-byte pieces t, t + 256, ... of the tile: its source moves 256 pieces a
+// step, its row and column by a fixed step (no division, no 64-bit multiply a piece:
+// they were 6% of the kernel's instructions).
+__device__ __forceinline__ void copy_tile_async(float* to, int stride, const float* x, std::int64_t first,
+                                                std::int64_t n, int d) {
+  const int pieces_a_row = d / 4;
   const int rows_here = n - first < tiles_threads ? static_cast<int>(n - first) : tiles_threads;
   const float4* tile_start = reinterpret_cast<const float4*>(x + first * d);
   int from = static_cast<int>(threadIdx.x);  // the piece's index in the tile (a pointer is formed only for a row here)
@@ -164,7 +165,7 @@ __global__ void __launch_bounds__(tiles_threads, 2)
 
   const std::int64_t tile_step = static_cast<std::int64_t>(gridDim.x) * tiles_threads;
   std::int64_t tile = static_cast<std::int64_t>(blockIdx.x) * tiles_threads;
-  if (tile < n) copy_tile_async(shared + at.tile(0), x, tile, n, d);  // X does not depend on the update
+  if (tile < n) copy_tile_async(shared + at.tile(0), tiles_row_stride(d), x, tile, n, d);  // X: not the update's
 
   let_next_grid_launch();  // launched with launch_dependent (see kmeans_fused.cuh)
   wait_for_prior_grid();
@@ -191,7 +192,7 @@ __global__ void __launch_bounds__(tiles_threads, 2)
     // The next tile on its way before this one is waited for.
     const bool has_next = tile + tile_step < n;
     if (has_next) {
-      copy_tile_async(shared + at.tile(which ^ 1), x, tile + tile_step, n, d);
+      copy_tile_async(shared + at.tile(which ^ 1), tiles_row_stride(d), x, tile + tile_step, n, d);
       __pipeline_wait_prior(1);  // all but the newest copy: this tile's
     } else {
       __pipeline_wait_prior(0);

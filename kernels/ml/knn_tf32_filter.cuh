@@ -31,7 +31,6 @@
 #pragma once
 
 #include <cuda_pipeline.h>
-#include <mma.h>
 
 #include <cstdint>
 
@@ -39,6 +38,7 @@
 #include "gpulab/ml/float_order.hpp"
 #include "gpulab/ml/knn_key.hpp"
 #include "gpulab/ml/knn_tf32_bound.hpp"
+#include "kernels/ml/tf32_fragments.cuh"
 
 namespace gpulab::ml::kernels {
 
@@ -51,7 +51,6 @@ inline constexpr int tf32_filter_tile_rows = 128;     // 16 n-tiles of 8 rows a 
 inline constexpr std::size_t tf32_filter_shared_bytes =
     sizeof(float) * 2 * tf32_filter_tile_rows * (tf32_filter_ld + 1);  // two tiles and their norms
 inline constexpr int tf32_refine_threads = 128;       // 4 warps: 4 queries a block
-inline constexpr unsigned tf32_mask = 0xffffe000u;    // sign, exponent and 10 mantissa bits: truncation
 
 enum class tf32_pass_mode { minima, filter };
 
@@ -72,14 +71,6 @@ struct tf32_pass_args {
   int cap;
 };
 
-__device__ __forceinline__ void mma_m16n8k8_tf32(float (&c)[4], const unsigned (&a)[4], unsigned b0, unsigned b1) {
-  asm volatile(
-      "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
-      "{%0,%1,%2,%3};\n"
-      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
-      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
-}
-
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800
 // No TF32 tensor cores before sm_80 (knn_workspace refuses such devices); this keeps the
 // default build's compute_75 PTX whole.
@@ -88,9 +79,6 @@ __global__ void knn_tf32_pass(tf32_pass_args) {
   __trap();
 }
 #else
-// A query value rounded to TF32 (to nearest), as the A operand's bits.
-__device__ __forceinline__ unsigned round_to_tf32(float x) { return __float_as_uint(nvcuda::wmma::__float_to_tf32(x)); }
-
 // [snippet:knn_tf32_pass]
 // Block (x, y): 128 queries (16 a warp, held as A fragments in registers for the whole
 // run) against the rows of split y, 128 rows a tile, copied by cp.async one tile ahead.
@@ -320,7 +308,7 @@ static __global__ void knn_tf32_centre_rows(const float* __restrict__ rows, std:
       const float vx = x.x - c.x, vy = x.y - c.y;
       sum = fmaf(vy, vy, vx * vx);
       *reinterpret_cast<float2*>(centred + row * d + 2 * lane) =
-          float2{__uint_as_float(__float_as_uint(vx) & tf32_mask), __uint_as_float(__float_as_uint(vy) & tf32_mask)};
+          float2{truncate_to_tf32(vx), truncate_to_tf32(vy)};
     }
     for (int offset = 16; offset > 0; offset /= 2) sum += __shfl_xor_sync(0xffffffffu, sum, offset);
     if (lane == 0) norms[row] = sum;

@@ -429,9 +429,7 @@ void check_the_bound(bool centred) {
       const double t = static_cast<double>(qv[j]) - c[static_cast<std::size_t>(j)];
       qq += t * t;
     }
-    const double q_length = std::sqrt(qq);
-    const double e = 2 * knn_tf32_delta * q_length * x_max +
-                     knn_tf32_rounding * (x_max * x_max + 2 * q_length * x_max);
+    const double e = gpulab::ml::tf32_score_error(std::sqrt(qq), x_max);
     std::vector<float> score(n);
     std::vector<std::uint64_t> exact(n);
     for (int i = 0; i < n; ++i) {

@@ -43,6 +43,16 @@ GPULAB_HOST_DEVICE inline double knn_tf32_largest_length(float largest_squared_n
   return sqrt(static_cast<double>(largest_squared_norm) * (1.0 + 1.0 / 65536));
 }
 
+// E above: how far a TF32 score s(x) may be from D(x) - |q|^2, for a query of length
+// q_length and rows no longer than x_max. k-means' tf32 version uses it too, with its
+// points as the queries and its centroids as the rows (kmeans_tf32.cuh).
+// [snippet:tf32_score_error]
+GPULAB_HOST_DEVICE inline double tf32_score_error(double q_length, double x_max) {
+  return 2 * knn_tf32_delta * q_length * x_max +
+         knn_tf32_rounding * (x_max * x_max + 2 * q_length * x_max);
+}
+// [/snippet:tf32_score_error]
+
 // theta(A): every row of the exact top k has a TF32 score at most this, given k distinct
 // rows with score <= a_score. query_squared_norm: |q|^2 in double; x_max: >= every |x|.
 // +infinity when a_score is not finite (no bound known).
@@ -50,9 +60,8 @@ GPULAB_HOST_DEVICE inline double knn_tf32_largest_length(float largest_squared_n
 GPULAB_HOST_DEVICE inline double knn_tf32_threshold(float a_score, double query_squared_norm,
                                                     double x_max) {
   if (!(static_cast<double>(a_score) < HUGE_VAL)) return HUGE_VAL;
-  const double qq = query_squared_norm, q_length = sqrt(qq);
-  const double e = 2 * knn_tf32_delta * q_length * x_max +
-                   knn_tf32_rounding * (x_max * x_max + 2 * q_length * x_max);
+  const double qq = query_squared_norm;
+  const double e = tf32_score_error(sqrt(qq), x_max);
   const double t = (1 + knn_tf32_rounding) * (static_cast<double>(a_score) + qq + e);
   return (1 + knn_tf32_rounding) * t - qq + e;
 }
