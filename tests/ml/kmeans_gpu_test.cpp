@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // k-means on the GPU: each version against the CPU at odd sizes from the same
 // centres, planted ties, the empty-cluster rule, k-means++ equal to the CPU's
-// pick for pick, fit/predict, and bad input.
+// pick for pick, fit/predict, the tf32 version's proven and rescored labels, and
+// bad input.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -21,13 +22,15 @@
 #include "gpulab/ml/blobs.hpp"
 #include "gpulab/ml/kmeans.hpp"
 #include "gpulab/ml/kmeans_cpu.hpp"
+#include "gpulab/ml/kmeans_lloyd.hpp"
 
 namespace {
 
 using gpulab::ml::host_features;
 using gpulab::ml::kmeans_version;
 
-constexpr kmeans_version all_versions[] = {kmeans_version::naive, kmeans_version::gemm, kmeans_version::fused};
+constexpr kmeans_version all_versions[] = {kmeans_version::naive, kmeans_version::gemm, kmeans_version::fused,
+                                           kmeans_version::tf32};
 
 struct fitted {
   std::vector<float> centroids;
@@ -142,10 +145,14 @@ std::vector<version_and_shape> versions_and_shapes() {
                            shape{5003, 8, 4}, shape{3001, 64, 6},  // float4 loads at 8 and 64 (and 16, 32)
                            // The fused version's register-tiled kernel (k >= 32, d % 4 == 0, d <= 64): one short
                            // tile; 33 of 64 centroids (31 padded); two and three chunks of 64; d = 4 and 64.
+                           // The tf32 version's kernel (d % 4 == 0, d <= 64, any k) takes every shape here
+                           // with d a multiple of 4: d = 4, 20 and 36 pad the last k-step of 8 with zeros;
+                           // at d = 8 the rows have no padding at all; 100019 x 8 gives blocks two tiles.
                            // (70001 x 64, k 40 failed for gemm and fused alike: both score by the expanded
                            // form, a near-tie went the other way early, and the 20 iterations drifted apart.)
                            shape{257, 4, 33}, shape{30011, 16, 100}, shape{9973, 36, 130}, shape{5003, 64, 40},
-                           shape{200, 20, 32}}) {  // n < 256: the one tile short, 5 pieces a row
+                           shape{200, 20, 32},  // n < 256: the one tile short, 5 pieces a row
+                           shape{100019, 8, 3}}) {
       all.push_back({v, sh});
     }
   }
@@ -344,6 +351,80 @@ TEST_F(ml_kmeans_gpu, ToleranceStopsWhereTheCpuStops) {
       EXPECT_EQ(gpu.iterations, iterations) << gpulab::ml::kmeans_version_name(v) << ", tolerance " << tolerance;
       EXPECT_EQ(gpu.centroids, (std::vector<float>{0, 0, 0, 10, 0, 0, 0, 10, 0})) << gpulab::ml::kmeans_version_name(v);
     }
+  }
+}
+
+// The tf32 version's two paths, counted by the runner (lloyd_runner::rescored):
+// - tie data (tie test below: every point at exactly the same distance from 3 or 4 copies of
+//   its position, d = 12, so the last k-step is padded): no label can be proven, all
+//   n x (iterations + 1) are scored again in float, and they are the CPU's, bit for bit;
+// - blobs 1000 away from the origin in every feature, d = 32, k = 64: centred on the
+//   centroids' mean, the error bound stays small, so at most 1% of the labels are rescored
+//   (uncentred, E would be ~2e-3 |x| |c| ~ 60000, past every gap: all of them), and every
+//   final label equals predict()'s (x - c)^2 label for the final centroids.
+TEST_F(ml_kmeans_gpu, Tf32ProvesMostLabelsAndRescoresEveryTie) {
+  const cuda::stream_ref s = res_->stream();
+  struct run_result {
+    std::vector<std::int32_t> labels, predicted;
+    std::vector<float> centroids;
+    unsigned long long rescored = 0;
+    bool tensor_cores = false;
+  };
+  const auto run = [&](const host_features& x, const std::vector<float>& initial, int k, int iterations) {
+    const gpulab::ml::feature_matrix dx = gpulab::ml::upload_features(x, s);
+    gpulab::device_buffer<float> centroids = gpulab::upload(initial, s);
+    gpulab::device_buffer<std::int32_t> labels(static_cast<std::size_t>(x.rows), s), predicted(labels.size(), s);
+    labels.fill_bytes_async(0xFF, s);
+    predicted.fill_bytes_async(0xFF, s);
+    gpulab::ml::lloyd_runner runner(kmeans_version::tf32, dx.view(), k, nullptr, s);
+    (void)runner.run_async(centroids.data(), labels.data(), iterations, 0.0, s);
+    run_result r;
+    r.rescored = runner.rescored(s);
+    r.tensor_cores = runner.uses_tensor_cores();
+    r.labels = gpulab::download(labels, s);
+    r.centroids = gpulab::download(centroids, s);
+    gpulab::ml::kmeans_model model{gpulab::upload(r.centroids, s), k, static_cast<int>(x.cols)};
+    gpulab::ml::kmeans_predict_async(model, dx.view(), predicted.span(), s);
+    r.predicted = gpulab::download(predicted, s);
+    return r;
+  };
+  {  // ties: 10 positions, centroids 36..69 copies of them (36 far decoys first)
+    constexpr int k = 70, decoys = 36, positions = 10, iterations = 3;
+    std::vector<std::vector<float>> position_rows;
+    for (int p = 0; p < positions; ++p) {
+      position_rows.emplace_back(12, 0.0f);
+      position_rows.back()[0] = 20.0f * static_cast<float>(p);
+    }
+    const host_features x = symmetric_rows(position_rows, 170 * 301);
+    std::vector<float> initial;
+    for (int c = 0; c < k; ++c) {
+      std::vector<float> centre(12, 0.0f);
+      centre[0] = c < decoys ? -1000.0f - 20.0f * static_cast<float>(c) : 20.0f * static_cast<float>((c - decoys) % positions);
+      initial.insert(initial.end(), centre.begin(), centre.end());
+    }
+    const auto cpu = gpulab::ml::kmeans_fit_cpu(x, k, initial, iterations, 0.0);
+    const run_result gpu = run(x, initial, k, iterations);
+    ASSERT_TRUE(gpu.tensor_cores) << "d = 12, aligned rows, sm_80 or later: the tf32 kernel must run";
+    EXPECT_EQ(gpu.rescored, static_cast<unsigned long long>(x.rows) * (iterations + 1));
+    EXPECT_EQ(gpu.labels, cpu.labels);
+    EXPECT_EQ(gpu.centroids, initial);
+  }
+  {  // blobs far from the origin
+    constexpr int k = 64, d = 32, iterations = 5;
+    gpulab::ml::blobs_params b;
+    b.rows = 50021;
+    b.features = d;
+    b.centres = k;
+    b.seed = 404;
+    host_features x = gpulab::ml::make_blobs_host(b).points;
+    for (float& v : x.values) v += 1000.0f;
+    const std::vector<float> initial = gpulab::ml::kmeans_plus_plus_cpu(x, k, 7);
+    const run_result gpu = run(x, initial, k, iterations);
+    ASSERT_TRUE(gpu.tensor_cores);
+    const auto passes = static_cast<unsigned long long>(x.rows) * (iterations + 1);
+    EXPECT_LE(gpu.rescored, passes / 100) << "of " << passes << " labels";
+    EXPECT_EQ(gpu.labels, gpu.predicted) << "a proven label is the nearest centroid: predict() must agree";
+    EXPECT_EQ(std::count(gpu.labels.begin(), gpu.labels.end(), -1), 0);
   }
 }
 
