@@ -79,9 +79,10 @@ struct sixteen_points {
 // 16 points (rows of `points`, `stride` floats apart) against every centroid: the
 // points' centred values as A fragments, rounded to TF32 (point g: a0, a2; g + 8: a1,
 // a3; logical k = t is feature 2t, t + 4 is 2t + 1, as in the B rows); per chunk of 64
-// centroids, 8 n-tiles x k_steps mma, each B fragment one 8-byte load.
+// centroids, up to 8 n-tiles (the last chunk: only those that hold a centroid < k, so
+// k = 8 costs one n-tile, not 8) x k_steps mma, each B fragment one 8-byte load.
 __device__ __forceinline__ sixteen_points score_sixteen(const float* points, int stride, const float* centred,
-                                                        const float* norms, const float* centre, int k_padded,
+                                                        const float* norms, const float* centre, int k,
                                                         int k_steps) {
   const int lane = static_cast<int>(threadIdx.x % 32), g = lane / 4, t = lane % 4;
   sixteen_points r{};
@@ -104,7 +105,8 @@ __device__ __forceinline__ sixteen_points score_sixteen(const float* points, int
   }
   const float infinity = __int_as_float(0x7f800000);
   r.point[0] = r.point[1] = best_two{infinity, infinity, 0};
-  for (int chunk = 0; chunk < k_padded; chunk += tf32_centroid_chunk) {
+  for (int chunk = 0; chunk < k; chunk += tf32_centroid_chunk) {
+    const int n_tiles = (k - chunk + 7) / 8;  // more than 8: a full chunk
     float acc[8][4];
 #pragma unroll
     for (int nt = 0; nt < 8; ++nt) acc[nt][0] = acc[nt][1] = acc[nt][2] = acc[nt][3] = 0.0f;
@@ -113,8 +115,11 @@ __device__ __forceinline__ sixteen_points score_sixteen(const float* points, int
       if (ks < k_steps) {
 #pragma unroll
         for (int nt = 0; nt < 8; ++nt) {
-          const float2 b = *reinterpret_cast<const float2*>(centred + (chunk + 8 * nt + g) * stride + ks * 8 + 2 * t);
-          mma_m16n8k8_tf32(acc[nt], a[ks], __float_as_uint(b.x), __float_as_uint(b.y));
+          if (nt < n_tiles) {
+            const float2 b =
+                *reinterpret_cast<const float2*>(centred + (chunk + 8 * nt + g) * stride + ks * 8 + 2 * t);
+            mma_m16n8k8_tf32(acc[nt], a[ks], __float_as_uint(b.x), __float_as_uint(b.y));
+          }
         }
       }
     }
@@ -122,12 +127,14 @@ __device__ __forceinline__ sixteen_points score_sixteen(const float* points, int
     // and c + 1 (1, 3), offered in increasing index. Score = fl(|c - mu|^2 - 2 dot).
 #pragma unroll
     for (int nt = 0; nt < 8; ++nt) {
-      const int c = chunk + 8 * nt + 2 * t;
-      const float2 n = *reinterpret_cast<const float2*>(norms + c);
-      r.point[0].offer(fmaf(-2.0f, acc[nt][0], n.x), c);
-      r.point[0].offer(fmaf(-2.0f, acc[nt][1], n.y), c + 1);
-      r.point[1].offer(fmaf(-2.0f, acc[nt][2], n.x), c);
-      r.point[1].offer(fmaf(-2.0f, acc[nt][3], n.y), c + 1);
+      if (nt < n_tiles) {
+        const int c = chunk + 8 * nt + 2 * t;
+        const float2 n = *reinterpret_cast<const float2*>(norms + c);
+        r.point[0].offer(fmaf(-2.0f, acc[nt][0], n.x), c);
+        r.point[0].offer(fmaf(-2.0f, acc[nt][1], n.y), c + 1);
+        r.point[1].offer(fmaf(-2.0f, acc[nt][2], n.x), c);
+        r.point[1].offer(fmaf(-2.0f, acc[nt][3], n.y), c + 1);
+      }
     }
   }
   // The quad's 4 lanes held different centroids (and features) of the same two points.
@@ -258,7 +265,7 @@ __global__ void __launch_bounds__(tf32_threads, 2)
 #pragma unroll 1
     for (int half = 0; half < 2; ++half) {
       const sixteen_points p =
-          score_sixteen(rows + (32 * warp + 16 * half) * stride, stride, centred, norms, centre, at.k_padded, k_steps);
+          score_sixteen(rows + (32 * warp + 16 * half) * stride, stride, centred, norms, centre, k, k_steps);
       if (t / 2 == half) {
         best = t % 2 == 0 ? p.point[0] : p.point[1];
         my_length2 = t % 2 == 0 ? p.length2[0] : p.length2[1];
