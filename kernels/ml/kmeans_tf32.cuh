@@ -22,6 +22,9 @@
 //   - the other points (near-ties, or data far from mu) are scored again by their whole
 //     warp in float, (x - c)^2 in feature order with ties to the smallest index: the
 //     label the plain fused kernel and predict() give. Each block counts them (`rescored`).
+// A proven label is the nearest centroid in exact arithmetic; predict()'s float distances
+// agree with it unless their own rounding flips a near-tie (a gap under ~2^-20 of the
+// squared distances), as any two float versions may disagree there.
 // The tile copy (cp.async, one tile ahead), the inertia and the block's sums are the
 // register-tiled kernel's.
 #pragma once
@@ -156,16 +159,27 @@ __device__ __forceinline__ sixteen_points score_sixteen(const float* points, int
 
 // [snippet:kmeans_tf32_rescore]
 // The nearest centroid of one point (a tile row) by the whole warp in float: lane l takes
-// centroids l, l + 32, ...; (x - c)^2 in feature order, ties to the smaller index. (The
-// rows of `exact` are 4 more than a multiple of 8 floats apart, as the tiles of
-// kmeans_fused_tiles.cuh: 16-byte aligned for the inertia, at the price of 4-way bank
-// conflicts here, on the rare path.)
+// centroids l, l + 32, ...; (x - c)^2 in feature order (squared_distance's sum, read 16
+// bytes at a time: rows 4 more than a multiple of 8 floats apart put a quarter-warp's
+// loads in 8 different groups of banks), ties to the smaller index.
 __device__ __forceinline__ int nearest_by_warp(const float* point, const float* exact, int exact_stride, int k,
                                                int d) {
   float best = __int_as_float(0x7f800000);
   int label = 0;
   for (int c = static_cast<int>(threadIdx.x % 32); c < k; c += 32) {
-    const float dist = squared_distance(point, exact + c * exact_stride, d);
+    const float* centroid = exact + c * exact_stride;
+    float dist = 0.0f;
+    for (int j = 0; j < d; j += 4) {
+      const float4 x = *reinterpret_cast<const float4*>(point + j), y = *reinterpret_cast<const float4*>(centroid + j);
+      float t = x.x - y.x;
+      dist += t * t;
+      t = x.y - y.y;
+      dist += t * t;
+      t = x.z - y.z;
+      dist += t * t;
+      t = x.w - y.w;
+      dist += t * t;
+    }
     if (dist < best) {
       best = dist;
       label = c;
@@ -200,6 +214,7 @@ __global__ void __launch_bounds__(tf32_threads, 2)
   float* exact = shared + at.exact();      // [c * exact_stride + j] = c_j, rows 16-byte aligned
   unsigned* largest = reinterpret_cast<unsigned*>(shared + at.largest());  // the largest norm's bits
   block_partials mine = block_partials::in_shared(shared + at.partials(), k, d);
+  __shared__ unsigned block_rescored;  // this block's labels scored again in float: one global atomic at the end
 
   const std::int64_t tile_step = static_cast<std::int64_t>(gridDim.x) * tf32_threads;
   std::int64_t tile = static_cast<std::int64_t>(blockIdx.x) * tf32_threads;
@@ -217,7 +232,7 @@ __global__ void __launch_bounds__(tf32_threads, 2)
     const int c = e / d, j = e - c * d;
     exact[c * exact_stride + j] = centroids[e];
   }
-  if (threadIdx.x == 0) *largest = 0u;
+  if (threadIdx.x == 0) *largest = block_rescored = 0u;
   mine.zero(k, d);
   __syncthreads();
   // mu: any fixed vector keeps the bound; the centroids' mean keeps |c - mu| small.
@@ -278,9 +293,7 @@ __global__ void __launch_bounds__(tf32_threads, 2)
     const double my_length = knn_tf32_largest_length(my_length2);  // >= |x - mu|
     const bool proven = kmeans_tf32_decisive(best.best, best.second, my_length, centroid_length);
     unsigned unsure = __ballot_sync(0xffffffffu, present && !proven);
-    if (rescored != nullptr && lane == 0 && unsure != 0u) {
-      atomicAdd(rescored, static_cast<unsigned long long>(__popc(unsure)));
-    }
+    if (lane == 0 && unsure != 0u) atomicAdd(&block_rescored, static_cast<unsigned>(__popc(unsure)));
     while (unsure != 0u) {  // the same in every lane: the whole warp rescores each unsure point
       const int from = __ffs(static_cast<int>(unsure)) - 1;
       unsure &= unsure - 1u;
@@ -298,6 +311,7 @@ __global__ void __launch_bounds__(tf32_threads, 2)
   const double block_inertia = block_total(inertia);
   if (threadIdx.x == 0) partial_inertia[blockIdx.x] = block_inertia;
   __syncthreads();
+  if (threadIdx.x == 0 && rescored != nullptr && block_rescored != 0u) atomicAdd(rescored, block_rescored + 0ull);
   mine.write_out(k, d, partial_sums, partial_counts);
 #endif
 }

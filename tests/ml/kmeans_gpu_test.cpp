@@ -147,12 +147,13 @@ std::vector<version_and_shape> versions_and_shapes() {
                            // tile; 33 of 64 centroids (31 padded); two and three chunks of 64; d = 4 and 64.
                            // The tf32 version's kernel (d % 4 == 0, d <= 64, any k) takes every shape here
                            // with d a multiple of 4: d = 4, 20 and 36 pad the last k-step of 8 with zeros;
-                           // at d = 8 the rows have no padding at all; 100019 x 8 gives blocks two tiles.
+                           // at d = 8, 24 and 40 the rows have no padding at all; k = 1 (no second best:
+                           // every label proven); 300007 x 24 gives each block four or five tiles.
                            // (70001 x 64, k 40 failed for gemm and fused alike: both score by the expanded
                            // form, a near-tie went the other way early, and the 20 iterations drifted apart.)
                            shape{257, 4, 33}, shape{30011, 16, 100}, shape{9973, 36, 130}, shape{5003, 64, 40},
                            shape{200, 20, 32},  // n < 256: the one tile short, 5 pieces a row
-                           shape{100019, 8, 3}}) {
+                           shape{100019, 8, 3}, shape{1, 4, 1}, shape{2003, 40, 1}, shape{300007, 24, 40}}) {
       all.push_back({v, sh});
     }
   }
@@ -358,10 +359,11 @@ TEST_F(ml_kmeans_gpu, ToleranceStopsWhereTheCpuStops) {
 // - tie data (tie test below: every point at exactly the same distance from 3 or 4 copies of
 //   its position, d = 12, so the last k-step is padded): no label can be proven, all
 //   n x (iterations + 1) are scored again in float, and they are the CPU's, bit for bit;
-// - blobs 1000 away from the origin in every feature, d = 32, k = 64: centred on the
-//   centroids' mean, the error bound stays small, so at most 1% of the labels are rescored
-//   (uncentred, E would be ~2e-3 |x| |c| ~ 60000, past every gap: all of them), and every
-//   final label equals predict()'s (x - c)^2 label for the final centroids.
+// - blobs 1000 away from the origin in every feature, d = 32, k = 64, from the true centres:
+//   centred on the centroids' mean, the error bound stays small, so at most 1% of the labels
+//   are rescored (uncentred, E would be ~2e-3 |x| |c| ~ 60000, past every gap: all of them),
+//   and every final label equals predict()'s (x - c)^2 label for the final centroids (a
+//   proven label is the exact nearest; float could differ only at a gap under ~2^-20).
 TEST_F(ml_kmeans_gpu, Tf32ProvesMostLabelsAndRescoresEveryTie) {
   const cuda::stream_ref s = res_->stream();
   struct run_result {
@@ -416,9 +418,14 @@ TEST_F(ml_kmeans_gpu, Tf32ProvesMostLabelsAndRescoresEveryTie) {
     b.features = d;
     b.centres = k;
     b.seed = 404;
-    host_features x = gpulab::ml::make_blobs_host(b).points;
+    gpulab::ml::host_blobs blobs = gpulab::ml::make_blobs_host(b);
+    host_features& x = blobs.points;
     for (float& v : x.values) v += 1000.0f;
-    const std::vector<float> initial = gpulab::ml::kmeans_plus_plus_cpu(x, k, 7);
+    // From the true centres: k-means++ here seeds some blobs twice, and the points of a blob
+    // split between two centroids sit within 2E of the bisector (a CPU model of this test
+    // counted 5-7% of labels rescored for k-means++ seeds; 0 from the true centres).
+    std::vector<float> initial = blobs.centres;
+    for (float& v : initial) v += 1000.0f;
     const run_result gpu = run(x, initial, k, iterations);
     ASSERT_TRUE(gpu.tensor_cores);
     const auto passes = static_cast<unsigned long long>(x.rows) * (iterations + 1);
