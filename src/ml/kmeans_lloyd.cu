@@ -117,9 +117,11 @@ bool tf32_fit(int k, int d, const float* x) {
   GPULAB_CUDA_TRY(cudaGetDevice(&device));
   GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
   if (major < 8) return false;
-  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
   cudaFuncAttributes kernel{};
   GPULAB_CUDA_TRY(cudaFuncGetAttributes(&kernel, kernels::tf32_assign_accumulate));
+  // A build without sm_80+ code for this GPU runs it from the compute_75 PTX: the stub.
+  if (kernel.ptxVersion < 80) return false;
+  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
   return tf32_shared_bytes(k, d) + kernel.sharedSizeBytes <= static_cast<std::size_t>(optin);
 }
 // [/snippet:kmeans_tf32_choice]

@@ -358,6 +358,16 @@ knn_workspace::knn_workspace(const knn_plan& plan, cuda::stream_ref s) : plan_(p
   if (plan.version == knn_version::tf32_rerank && current_compute_capability().major < 8) {
     throw usage_error("knn tf32_rerank: TF32 tensor cores need compute capability 8.0 or later; use fused");
   }
+  if (plan.version == knn_version::tf32_rerank) {
+    // A build whose code for this GPU comes from the compute_75 PTX has only the stubs (they trap).
+    cudaFuncAttributes pass{};
+    GPULAB_CUDA_TRY(cudaFuncGetAttributes(&pass, kernels::knn_tf32_pass<kernels::tf32_pass_mode::filter>));
+    if (pass.ptxVersion < 80) {
+      throw usage_error("knn tf32_rerank: this build has no TF32 code for this GPU (its kernels come from compute_" +
+                        std::to_string(pass.ptxVersion) +
+                        " PTX); configure with -DCMAKE_CUDA_ARCHITECTURES=native on the GPU's machine");
+    }
+  }
   const auto n = static_cast<std::size_t>(plan.database_rows), m = static_cast<std::size_t>(plan.query_rows);
   std::size_t keys = 0;
   if (plan.version == knn_version::naive) {
