@@ -20,11 +20,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <random>
 #include <vector>
 
+#include "common/tf32_emulation.hpp"
 #include "gpulab/ml/kmeans_tf32_margin.hpp"
 #include "gpulab/ml/knn_tf32_bound.hpp"
 
@@ -32,22 +32,9 @@ namespace {
 
 using gpulab::ml::best_two;
 
-// TF32 as the kernel's tensor cores see it: points rounded to nearest (cvt.rna: ties away
-// from zero), centroids truncated to 10 mantissa bits.
-float tf32_rounded(float x) {
-  std::uint32_t u;
-  std::memcpy(&u, &x, 4);
-  u = (u + 0x1000u) & 0xffffe000u;
-  std::memcpy(&x, &u, 4);
-  return x;
-}
-float tf32_truncated(float x) {
-  std::uint32_t u;
-  std::memcpy(&u, &x, 4);
-  u &= 0xffffe000u;
-  std::memcpy(&x, &u, 4);
-  return x;
-}
+// TF32 as the kernel's tensor cores see it: points rounded, centroids truncated.
+using gpulab::testing::tf32_rounded;
+using gpulab::testing::tf32_truncated;
 
 constexpr int d = 32, k = 64, duplicate = 17, original = 5;  // centroid 17 is a copy of centroid 5
 constexpr float infinity = std::numeric_limits<float>::infinity();

@@ -10,13 +10,13 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <cstring>
 #include <numeric>
 #include <random>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "common/tf32_emulation.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/ml/knn.hpp"
 #include "gpulab/ml/knn_cases.hpp"
@@ -345,22 +345,9 @@ TEST(ml_knn_plan, Tf32FilterForSmallKAndUpTo64Features) {
   }
 }
 
-// TF32 as the filter's tensor cores see it (gpulab/ml/knn_tf32_bound.hpp): queries rounded
-// to nearest (ties away), rows truncated to 10 mantissa bits.
-float tf32_rounded(float x) {
-  std::uint32_t u;
-  std::memcpy(&u, &x, 4);
-  u = (u + 0x1000u) & 0xffffe000u;
-  std::memcpy(&x, &u, 4);
-  return x;
-}
-float tf32_truncated(float x) {
-  std::uint32_t u;
-  std::memcpy(&u, &x, 4);
-  u &= 0xffffe000u;
-  std::memcpy(&x, &u, 4);
-  return x;
-}
+// TF32 as the filter's tensor cores see it: queries rounded, rows truncated.
+using gpulab::testing::tf32_rounded;
+using gpulab::testing::tf32_truncated;
 
 TEST(ml_knn_tf32_bound, NoThresholdWithoutAFiniteScore) {
   EXPECT_EQ(knn_tf32_threshold(std::numeric_limits<float>::infinity(), 4.0, 3.0), HUGE_VAL);
