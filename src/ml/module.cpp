@@ -41,8 +41,10 @@ std::vector<std::string> kmeans_compare(const std::vector<case_result>& results)
     }
     lines.push_back(line);
     if (const case_result* tf32 = find_verified(results, {.operation = "kmeans", .version = "tf32", .size_value = size})) {
+      const double speedup = fused->gpu.median_ms / tf32->gpu.median_ms;
       lines.push_back("kmeans_tf32, " + tf32->size_label + ": " + format_fixed(tf32->gpu.median_ms, 3) + " ms, " +
-                      format_fixed(fused->gpu.median_ms / tf32->gpu.median_ms, 1) + "x faster than kmeans_fused");
+                      (speedup >= 1 ? format_fixed(speedup, 1) + "x faster" : format_fixed(1 / speedup, 1) + "x slower") +
+                      " than kmeans_fused");
     }
   }
   return lines;
