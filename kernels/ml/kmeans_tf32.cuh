@@ -58,12 +58,13 @@ __host__ __device__ constexpr int tf32_row_stride(int d) {
 // norms, mu, the exact centroids (for the rescoring and the inertia), block_partials, and
 // one word for the largest norm.
 struct tf32_layout {
-  int k, k_padded, d;
+  int k, d;
+  __host__ __device__ int k_padded() const { return tiles_padded_k(k); }
   __host__ __device__ int stride() const { return tf32_row_stride(d); }
   __host__ __device__ int tile(int which) const { return which * tf32_threads * stride(); }
   __host__ __device__ int centred() const { return tile(2); }
-  __host__ __device__ int norms() const { return centred() + k_padded * stride(); }
-  __host__ __device__ int centre() const { return norms() + k_padded; }
+  __host__ __device__ int norms() const { return centred() + k_padded() * stride(); }
+  __host__ __device__ int centre() const { return norms() + k_padded(); }
   __host__ __device__ int exact() const { return centre() + stride(); }
   __host__ __device__ int partials() const { return exact() + k * tiles_row_stride(d); }
   // block_partials: k d sums, 3 k + 1 counters, one slot a thread.
@@ -206,7 +207,7 @@ __global__ void __launch_bounds__(tf32_threads, 2)
   __trap();  // no TF32 tensor cores (tf32_fit never takes this kernel there; this keeps compute_75's PTX whole)
 #else
   extern __shared__ __align__(16) float shared[];
-  const tf32_layout at{k, tiles_padded_k(k), d};
+  const tf32_layout at{k, d};
   const int stride = at.stride(), exact_stride = tiles_row_stride(d);
   float* centred = shared + at.centred();  // [c * stride + j] = c_j - mu_j truncated to TF32; zeros past k and d
   float* norms = shared + at.norms();      // float |c - mu|^2 before the truncation; +infinity past k
@@ -244,11 +245,11 @@ __global__ void __launch_bounds__(tf32_threads, 2)
     centre[j] = sum / static_cast<float>(k);
   }
   __syncthreads();
-  for (int e = static_cast<int>(threadIdx.x); e < at.k_padded * stride; e += tf32_threads) {
+  for (int e = static_cast<int>(threadIdx.x); e < at.k_padded() * stride; e += tf32_threads) {
     const int c = e / stride, j = e - c * stride;
     centred[e] = c < k && j < d ? truncate_to_tf32(exact[c * exact_stride + j] - centre[j]) : 0.0f;
   }
-  for (int c = static_cast<int>(threadIdx.x); c < at.k_padded; c += tf32_threads) {
+  for (int c = static_cast<int>(threadIdx.x); c < at.k_padded(); c += tf32_threads) {
     float s = 0.0f;
     for (int j = 0; c < k && j < d; ++j) {
       const float v = exact[c * exact_stride + j] - centre[j];

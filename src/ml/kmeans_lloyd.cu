@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "gpulab/core/dependent_launch.cuh"
+#include "gpulab/core/device.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/launch.cuh"
 #include "gpulab/core/stream.hpp"
@@ -77,52 +78,56 @@ void with_feature_bound(int d, Launch&& launch) {
   }
 }
 
+// What both faster kernels below need: whole float4 rows (d a multiple of 4 up to their
+// max_d, x 16-byte aligned), and their shared memory (`dynamic_bytes`, plus the kernel's
+// own static part, e.g. block_total's 32 doubles) within what a block may opt in to.
+bool float4_rows(int d, int max_d, const float* x) {
+  return d % 4 == 0 && d <= max_d && (reinterpret_cast<std::uintptr_t>(x) & 15u) == 0;
+}
+bool opt_in_fits(const cudaFuncAttributes& kernel, std::size_t dynamic_bytes) {
+  int device = 0, optin = 0;
+  GPULAB_CUDA_TRY(cudaGetDevice(&device));
+  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+  return dynamic_bytes + kernel.sharedSizeBytes <= static_cast<std::size_t>(optin);
+}
+template <class Kernel>
+cudaFuncAttributes attributes_of(Kernel kernel) {
+  cudaFuncAttributes a{};
+  GPULAB_CUDA_TRY(cudaFuncGetAttributes(&a, kernel));
+  return a;
+}
+
 // [snippet:kmeans_tiles_choice]
 // The fused version's register-tiled kernel (kmeans_fused_tiles.cuh) is taken when it
 // pays and fits: k >= 32 (below, most of its 64 centroids a pass would be padding),
-// whole float4 rows (d a multiple of 4, x 16-byte aligned), d <= 64 (its tiles), and
-// its shared memory within what a block may opt in to. The shapes k-means accepts are
-// still those of the plain fused kernel (kmeans_shared_memory_problem): this is a
-// faster path for some of them, not a wider one.
+// whole float4 rows, d <= 64 (its tiles), and its shared memory within the opt-in
+// limit. The shapes k-means accepts are still those of the plain fused kernel
+// (kmeans_shared_memory_problem): this is a faster path for some of them, not a wider one.
 constexpr int tiles_min_k = 32;
 std::size_t fused_tiles_shared_bytes(int k, int d) {
   const kernels::tiles_layout layout{kernels::tiles_padded_k(k), d};
   return static_cast<std::size_t>(layout.floats(k)) * sizeof(float);  // dynamic: the kernel's static is apart
 }
 bool fused_tiles_fit(int k, int d, const float* x) {
-  if (k < tiles_min_k || d % 4 != 0 || d > kernels::tiles_max_d) return false;
-  if ((reinterpret_cast<std::uintptr_t>(x) & 15u) != 0) return false;
-  int device = 0, optin = 0;
-  GPULAB_CUDA_TRY(cudaGetDevice(&device));
-  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
-  cudaFuncAttributes kernel{};  // its static shared memory (block_total's 32 doubles) counts against the limit too
-  GPULAB_CUDA_TRY(cudaFuncGetAttributes(&kernel, kernels::fused_tiles_assign_accumulate));
-  return fused_tiles_shared_bytes(k, d) + kernel.sharedSizeBytes <= static_cast<std::size_t>(optin);
+  if (k < tiles_min_k || !float4_rows(d, kernels::tiles_max_d, x)) return false;
+  return opt_in_fits(attributes_of(kernels::fused_tiles_assign_accumulate), fused_tiles_shared_bytes(k, d));
 }
 // [/snippet:kmeans_tiles_choice]
 
 // [snippet:kmeans_tf32_choice]
 // The tf32 version's kernel (kmeans_tf32.cuh) needs TF32 tensor cores (sm_80 and later),
-// whole float4 rows (d a multiple of 4, x 16-byte aligned), d <= 64 (a warp's points as
-// A fragments) and its shared memory within what a block may opt in to. Elsewhere the
-// version runs the fused version's kernels, so it takes every shape the fused one takes.
+// whole float4 rows, d <= 64 (a warp's points as A fragments) and its shared memory within
+// the opt-in limit. Elsewhere the version runs the fused version's kernels, so it takes
+// every shape the fused one takes.
 std::size_t tf32_shared_bytes(int k, int d) {
-  const kernels::tf32_layout layout{k, kernels::tiles_padded_k(k), d};
+  const kernels::tf32_layout layout{k, d};
   return static_cast<std::size_t>(layout.floats()) * sizeof(float);  // dynamic: the kernel's static is apart
 }
 bool tf32_fit(int k, int d, const float* x) {
-  if (d % 4 != 0 || d > kernels::tf32_max_d) return false;
-  if ((reinterpret_cast<std::uintptr_t>(x) & 15u) != 0) return false;
-  int device = 0, major = 0, optin = 0;
-  GPULAB_CUDA_TRY(cudaGetDevice(&device));
-  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
-  if (major < 8) return false;
-  cudaFuncAttributes kernel{};
-  GPULAB_CUDA_TRY(cudaFuncGetAttributes(&kernel, kernels::tf32_assign_accumulate));
+  if (!float4_rows(d, kernels::tf32_max_d, x) || current_compute_capability().major < 8) return false;
+  const cudaFuncAttributes kernel = attributes_of(kernels::tf32_assign_accumulate);
   // A build without sm_80+ code for this GPU runs it from the compute_75 PTX: the stub.
-  if (kernel.ptxVersion < 80) return false;
-  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
-  return tf32_shared_bytes(k, d) + kernel.sharedSizeBytes <= static_cast<std::size_t>(optin);
+  return kernel.ptxVersion >= 80 && opt_in_fits(kernel, tf32_shared_bytes(k, d));
 }
 // [/snippet:kmeans_tf32_choice]
 
