@@ -7,6 +7,8 @@
 #     plus PTX for the oldest architecture the toolkit supports, which the driver
 #     compiles at load time on any newer GPU. CUDA 12 can still emit compute_70
 #     (Volta); CUDA 13 dropped it, so there the PTX floor is compute_75 (Turing).
+#     And PTX for compute_80: the driver takes the newest PTX a GPU can run, so an
+#     sm_80-sm_89 card gets real TF32 tensor-core kernels, not compute_75's stubs.
 if(DEFINED CMAKE_CUDA_ARCHITECTURES OR DEFINED ENV{CUDAARCHS})
   return()
 endif()
@@ -28,7 +30,7 @@ else()
       set(ptx_floor 75)
     endif()
   endif()
-  set(CMAKE_CUDA_ARCHITECTURES "90-real;${ptx_floor}-virtual"
-      CACHE STRING "CUDA architectures (no GPU visible: sm_90 code + PTX for compute_${ptx_floor} and newer)")
+  set(CMAKE_CUDA_ARCHITECTURES "90-real;80-virtual;${ptx_floor}-virtual"
+      CACHE STRING "CUDA architectures (no GPU visible: sm_90 code, PTX for compute_80 and compute_${ptx_floor})")
 endif()
 message(STATUS "gpulab: CUDA architectures: ${CMAKE_CUDA_ARCHITECTURES}")

@@ -10,6 +10,7 @@
 
 #include "gpulab/core/block_reduce.cuh"
 #include "gpulab/core/launch.cuh"
+#include "gpulab/ml/float_order.hpp"
 
 namespace gpulab::ml::kernels {
 
@@ -51,11 +52,7 @@ static __global__ void center_columns(const float* __restrict__ x, std::int64_t 
 
 // The input check's pass: per column the smallest and largest finite value, and
 // the count and first row of NaN/Inf. Order-preserving integer keys let atomicMin/
-// atomicMax compare floats (the float's bits, flipped so that integer order is float order).
-__device__ __forceinline__ unsigned ordered_key(float v) {
-  const unsigned bits = __float_as_uint(v);
-  return (bits & 0x80000000u) ? ~bits : (bits | 0x80000000u);
-}
+// atomicMax compare floats (gpulab/ml/float_order.hpp).
 struct column_scan {
   unsigned min_key;
   unsigned max_key;

@@ -174,8 +174,15 @@ struct block_partials {
     // d is some 20 instructions; one a sum was 7% of the register-tiled kernel's).
     // [snippet:kmeans_block_partials_owners]
     if (static_cast<int>(threadIdx.x) < k * d) {
-      const int threads = static_cast<int>(blockDim.x), step_c = threads / d, step_j = threads % d;
       int c = static_cast<int>(threadIdx.x) / d, j = static_cast<int>(threadIdx.x) % d;
+      // The step only where this thread owns a second sum: at 1M x 16, k = 8 (512 threads,
+      // 128 sums) none does, and the step's division was the only one added there.
+      const int threads = static_cast<int>(blockDim.x);
+      int step_c = 0, step_j = 0;
+      if (static_cast<int>(threadIdx.x) + threads < k * d) {
+        step_c = threads / d;
+        step_j = threads % d;
+      }
       for (int e = threadIdx.x; e < k * d; e += blockDim.x) {  // the owner of sum e = (c, j)
         float s = 0.0f;
         for (unsigned int q = starts[c]; q < starts[c + 1]; ++q) {
@@ -190,13 +197,13 @@ struct block_partials {
         }
       }
     }
+    // [/snippet:kmeans_block_partials_owners]
     for (int c = threadIdx.x; c < k; c += blockDim.x) {
       counts[c] += sizes[c];
       sizes[c] = 0u;
     }
     __syncthreads();  // the sums and the cleared sizes, before the next tile
   }
-  // [/snippet:kmeans_block_partials_owners]
   // One warp: starts[c] = sizes[0] + ... + sizes[c - 1], 32 clusters a round;
   // starts[k] = the total.
   __device__ void scan_sizes(int k) {

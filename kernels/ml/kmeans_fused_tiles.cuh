@@ -66,24 +66,26 @@ __host__ __device__ constexpr int tiles_padded_k(int k) {
   return (k + tiles_centroid_chunk - 1) / tiles_centroid_chunk * tiles_centroid_chunk;
 }
 
-// The tile that starts at row `first` into `to` (256 rows of d floats, each
-// tiles_row_stride(d) floats apart, 16 bytes at a time, no registers in between); rows
-// past n are zeros (their label is -1). Thread t copies the 16-byte pieces t, t + 256, ...
-// of the tile: its source moves 256 pieces a step, its row and column by a fixed step
-// (no division, no 64-bit multiply a piece: they were 6% of the kernel's instructions).
-__device__ __forceinline__ void copy_tile_async(float* to, const float* x, std::int64_t first, std::int64_t n,
-                                                int d) {
-  const int pieces_a_row = d / 4, stride = tiles_row_stride(d);
+// The tile that starts at row `first` into `to` (256 rows of d floats, each `stride`
+// floats apart, a multiple of 4: 16 bytes at a time, no registers in between); rows
+// past n are zeros (their label is -1); columns d..stride-1 are never written. Thread t
+// copies the 16-byte pieces t, t + 256, ... of the tile: its source moves 256 pieces a
+// step, its row and column by a fixed step (no division, no 64-bit multiply a piece:
+// they were 6% of the kernel's instructions).
+__device__ __forceinline__ void copy_tile_async(float* to, int stride, const float* x, std::int64_t first,
+                                                std::int64_t n, int d) {
+  const int pieces_a_row = d / 4;
   const int rows_here = n - first < tiles_threads ? static_cast<int>(n - first) : tiles_threads;
-  const float4* from = reinterpret_cast<const float4*>(x + first * d) + threadIdx.x;
+  const float4* tile_start = reinterpret_cast<const float4*>(x + first * d);
+  int from = static_cast<int>(threadIdx.x);  // the piece's index in the tile (a pointer is formed only for a row here)
   int row = static_cast<int>(threadIdx.x) / pieces_a_row, piece = static_cast<int>(threadIdx.x) % pieces_a_row;
   const int row_step = tiles_threads / pieces_a_row, piece_step = tiles_threads % pieces_a_row;
   while (row < tiles_threads) {
     const bool here = row < rows_here;
     // An absent row copies 0 bytes and fills 16 zeros; its source is x itself, so
     // that no address past the data is read (compute-sanitizer checks the address).
-    __pipeline_memcpy_async(to + row * stride + 4 * piece, here ? from : reinterpret_cast<const float4*>(x), 16,
-                            here ? 0 : 16);
+    __pipeline_memcpy_async(to + row * stride + 4 * piece, here ? tile_start + from : reinterpret_cast<const float4*>(x),
+                            16, here ? 0 : 16);
     from += tiles_threads;
     row += row_step;
     piece += piece_step;
@@ -163,7 +165,7 @@ __global__ void __launch_bounds__(tiles_threads, 2)
 
   const std::int64_t tile_step = static_cast<std::int64_t>(gridDim.x) * tiles_threads;
   std::int64_t tile = static_cast<std::int64_t>(blockIdx.x) * tiles_threads;
-  if (tile < n) copy_tile_async(shared + at.tile(0), x, tile, n, d);  // X does not depend on the update
+  if (tile < n) copy_tile_async(shared + at.tile(0), tiles_row_stride(d), x, tile, n, d);  // X: not the update's
 
   let_next_grid_launch();  // launched with launch_dependent (see kmeans_fused.cuh)
   wait_for_prior_grid();
@@ -190,7 +192,7 @@ __global__ void __launch_bounds__(tiles_threads, 2)
     // The next tile on its way before this one is waited for.
     const bool has_next = tile + tile_step < n;
     if (has_next) {
-      copy_tile_async(shared + at.tile(which ^ 1), x, tile + tile_step, n, d);
+      copy_tile_async(shared + at.tile(which ^ 1), tiles_row_stride(d), x, tile + tile_step, n, d);
       __pipeline_wait_prior(1);  // all but the newest copy: this tile's
     } else {
       __pipeline_wait_prior(0);
@@ -260,7 +262,6 @@ __global__ void __launch_bounds__(tiles_threads, 2)
     }
     mine.add_rows(rows, stride, my_row, label, k, d);  // ends with a barrier: the tile may then be refilled
   }
-  __pipeline_wait_prior(0);  // (a block with no tile issued none; nothing is left in flight)
   const double block_inertia = block_total(inertia);
   if (threadIdx.x == 0) partial_inertia[blockIdx.x] = block_inertia;
   __syncthreads();

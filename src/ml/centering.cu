@@ -23,10 +23,6 @@ int checked_int(std::int64_t v, const char* what) {
   return static_cast<int>(v);
 }
 
-// The float behind kernels::ordered_key.
-float key_to_float(unsigned key) {
-  return std::bit_cast<float>((key & 0x80000000u) ? (key & 0x7FFFFFFFu) : ~key);
-}
 }  // namespace
 
 dim3 column_grid(std::int64_t rows, int columns) {

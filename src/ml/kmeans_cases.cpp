@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The k-means cases: kmeans_naive, kmeans_gemm, kmeans_fused. Each clusters the
+// The k-means cases: kmeans_naive, kmeans_gemm, kmeans_fused, kmeans_tf32. Each clusters the
 // same seeded blobs (or CSV rows) from the same k-means++ centres, computed once
 // on the GPU in setup() (the CPU's k-means++ picks the same rows: tests/ml), runs
 // a fixed number of Lloyd iterations on the GPU (tolerance 0: the host never
@@ -237,6 +237,17 @@ class kmeans_case final : public bench_case {
     const bool inertia_ok = inertia_err <= inertia_relative;  // NaN fails
     detail << "; inertia " << inertia << " (CPU " << expected_.inertia << ", rel err " << inertia_err << ", tol "
            << inertia_relative << ")";
+    if (version_ == kmeans_version::tf32) {
+      // What the lesson is about: how many labels the TF32 scores could not prove.
+      const double passes = static_cast<double>(problem_.iterations + 1) * static_cast<double>(labels.size());
+      if (runner_->uses_tensor_cores()) {
+        const unsigned long long rescored = runner_->rescored(s);
+        detail << "; TF32 labels scored again in float: " << rescored << " of " << passes << " ("
+               << 100.0 * static_cast<double>(rescored) / passes << "%)";
+      } else {
+        detail << "; the fused version's kernels ran (no TF32 kernel for this shape or GPU)";
+      }
+    }
     v.passed = labels_ok && centroids_ok && inertia_ok;
     v.detail = detail.str();
     return v;
@@ -309,6 +320,10 @@ std::vector<case_entry> kmeans_case_entries() {
        "k-means, one pass over X: centroids in shared memory, per-block sums (--size: rows; default 1M x "
        "16 k 8 and 10M x 32 k 64)",
        entry(kmeans_version::fused), 10007},
+      {"kmeans_tf32",
+       "k-means, the fused pass with TF32 tensor-core scores; labels their error bound cannot prove are "
+       "scored again in float (--size: rows; default 1M x 16 k 8 and 10M x 32 k 64)",
+       entry(kmeans_version::tf32), 10007},
   };
 }
 

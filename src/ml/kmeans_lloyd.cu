@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "gpulab/core/dependent_launch.cuh"
+#include "gpulab/core/device.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/launch.cuh"
 #include "gpulab/core/stream.hpp"
@@ -22,6 +23,7 @@
 #include "kernels/ml/kmeans_gemm.cuh"
 #include "kernels/ml/kmeans_naive.cuh"
 #include "kernels/ml/kmeans_plus_plus.cuh"
+#include "kernels/ml/kmeans_tf32.cuh"
 #include "kernels/ml/kmeans_update.cuh"
 
 namespace gpulab::ml {
@@ -76,27 +78,58 @@ void with_feature_bound(int d, Launch&& launch) {
   }
 }
 
-// [snippet:kmeans_tiles_choice]
-// The fused version's register-tiled kernel (kmeans_fused_tiles.cuh) is taken when it
-// pays and fits: k >= 32 (below, most of its 64 centroids a pass would be padding),
-// whole float4 rows (d a multiple of 4, x 16-byte aligned), d <= 64 (its tiles), and
-// its shared memory within what a block may opt in to. The shapes k-means accepts are
-// still those of the plain fused kernel (kmeans_shared_memory_problem): this is a
-// faster path for some of them, not a wider one.
-constexpr int tiles_min_k = 32;
-std::size_t fused_tiles_shared_bytes(int k, int d) {
-  const kernels::tiles_layout layout{kernels::tiles_padded_k(k), d};
-  return static_cast<std::size_t>(layout.floats(k)) * sizeof(float) + 32 * sizeof(double);  // + block_total's
+// What both faster kernels below need: whole float4 rows (d a multiple of 4 up to their
+// max_d, x 16-byte aligned), and their shared memory (`dynamic_bytes`, plus the kernel's
+// own static part, e.g. block_total's 32 doubles) within what a block may opt in to.
+bool float4_rows(int d, int max_d, const float* x) {
+  return d % 4 == 0 && d <= max_d && (reinterpret_cast<std::uintptr_t>(x) & 15u) == 0;
 }
-bool fused_tiles_fit(int k, int d, const float* x) {
-  if (k < tiles_min_k || d % 4 != 0 || d > kernels::tiles_max_d) return false;
-  if ((reinterpret_cast<std::uintptr_t>(x) & 15u) != 0) return false;
+bool opt_in_fits(const cudaFuncAttributes& kernel, std::size_t dynamic_bytes) {
   int device = 0, optin = 0;
   GPULAB_CUDA_TRY(cudaGetDevice(&device));
   GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
-  return fused_tiles_shared_bytes(k, d) <= static_cast<std::size_t>(optin);
+  return dynamic_bytes + kernel.sharedSizeBytes <= static_cast<std::size_t>(optin);
+}
+template <class Kernel>
+cudaFuncAttributes attributes_of(Kernel kernel) {
+  cudaFuncAttributes a{};
+  GPULAB_CUDA_TRY(cudaFuncGetAttributes(&a, kernel));
+  return a;
+}
+
+// [snippet:kmeans_tiles_choice]
+// The fused version's register-tiled kernel (kmeans_fused_tiles.cuh) is taken when it
+// pays and fits: k >= 32 (below, most of its 64 centroids a pass would be padding),
+// whole float4 rows, d <= 64 (its tiles), and its shared memory within the opt-in
+// limit. The shapes k-means accepts are still those of the plain fused kernel
+// (kmeans_shared_memory_problem): this is a faster path for some of them, not a wider one.
+constexpr int tiles_min_k = 32;
+std::size_t fused_tiles_shared_bytes(int k, int d) {
+  const kernels::tiles_layout layout{kernels::tiles_padded_k(k), d};
+  return static_cast<std::size_t>(layout.floats(k)) * sizeof(float);  // dynamic: the kernel's static is apart
+}
+bool fused_tiles_fit(int k, int d, const float* x) {
+  if (k < tiles_min_k || !float4_rows(d, kernels::tiles_max_d, x)) return false;
+  return opt_in_fits(attributes_of(kernels::fused_tiles_assign_accumulate), fused_tiles_shared_bytes(k, d));
 }
 // [/snippet:kmeans_tiles_choice]
+
+// [snippet:kmeans_tf32_choice]
+// The tf32 version's kernel (kmeans_tf32.cuh) needs TF32 tensor cores (sm_80 and later),
+// whole float4 rows, d <= 64 (a warp's points as A fragments) and its shared memory within
+// the opt-in limit. Elsewhere the version runs the fused version's kernels, so it takes
+// every shape the fused one takes.
+std::size_t tf32_shared_bytes(int k, int d) {
+  const kernels::tf32_layout layout{k, d};
+  return static_cast<std::size_t>(layout.floats()) * sizeof(float);  // dynamic: the kernel's static is apart
+}
+bool tf32_fit(int k, int d, const float* x) {
+  if (!float4_rows(d, kernels::tf32_max_d, x) || current_compute_capability().major < 8) return false;
+  const cudaFuncAttributes kernel = attributes_of(kernels::tf32_assign_accumulate);
+  // A build without sm_80+ code for this GPU runs it from the compute_75 PTX: the stub.
+  return kernel.ptxVersion >= 80 && opt_in_fits(kernel, tf32_shared_bytes(k, d));
+}
+// [/snippet:kmeans_tf32_choice]
 
 }  // namespace
 
@@ -106,7 +139,7 @@ std::string kmeans_shared_memory_problem(kmeans_version version, std::int64_t k,
   return std::string("kmeans_") + kmeans_version_name(version) + ": k = " + std::to_string(k) + " centroids of " +
          std::to_string(d) + " features need " + std::to_string(bytes) + " bytes of shared memory per block, past the " +
          std::to_string(kmeans_shared_budget) +
-         (version == kmeans_version::fused ? " a block gets (kmeans_gemm keeps only the sums there)" : " a block gets");
+         (kmeans_one_pass(version) ? " a block gets (kmeans_gemm keeps only the sums there)" : " a block gets");
 }
 
 // ------------------------------------------------------------------ lloyd_runner
@@ -121,14 +154,20 @@ lloyd_runner::lloyd_runner(kmeans_version version, linalg::matrix_view<const flo
     throw usage_error(problem);
   }
   const auto kd = static_cast<std::size_t>(k_) * static_cast<std::size_t>(d_);
-  if (version_ == kmeans_version::fused && fused_tiles_fit(k_, d_, x_)) {
+  if (version_ == kmeans_version::tf32 && tf32_fit(k_, d_, x_)) {
+    tf32_shared_bytes_ = tf32_shared_bytes(k_, d_);
+    GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::tf32_assign_accumulate, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                         static_cast<int>(tf32_shared_bytes_)));
+    blocks_ = grid_for(kernels::tf32_assign_accumulate, n_, tf32_shared_bytes_, max_partial_blocks,
+                       kernels::tf32_threads);
+  } else if (kmeans_one_pass(version_) && fused_tiles_fit(k_, d_, x_)) {
     tiles_shared_bytes_ = fused_tiles_shared_bytes(k_, d_);
     GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::fused_tiles_assign_accumulate,
                                          cudaFuncAttributeMaxDynamicSharedMemorySize,
                                          static_cast<int>(tiles_shared_bytes_)));
     blocks_ = grid_for(kernels::fused_tiles_assign_accumulate, n_, tiles_shared_bytes_, max_partial_blocks,
                        kernels::tiles_threads);
-  } else if (version_ == kmeans_version::fused) {
+  } else if (kmeans_one_pass(version_)) {
     with_feature_bound(d_, [&](auto bound) {
       blocks_ = grid_for(kernels::fused_assign_accumulate<decltype(bound)::value>, n_, shared_bytes(),
                          max_partial_blocks, fused_block_size);
@@ -148,27 +187,35 @@ lloyd_runner::lloyd_runner(kmeans_version version, linalg::matrix_view<const flo
   partial_inertia_ = device_buffer<double>(blocks_, s);
   next_centroids_ = device_buffer<float>(kd, s);
   stats_ = device_buffer<double>(2, s);
+  rescored_ = device_buffer<unsigned long long>(1, s);
+  rescored_.fill_bytes_async(0, s);
 }
 
 std::size_t lloyd_runner::device_bytes(kmeans_version version, std::int64_t n, std::int64_t d, int k) {
   // At most this many partials: the fused version's tiles are 256 points (register-tiled kernel) or 512.
   const std::int64_t threads = block_size;
   const auto blocks = static_cast<unsigned>(std::min<std::int64_t>((n + threads - 1) / threads, max_partial_blocks));
-  std::size_t bytes = partials_bytes(blocks, d, k) + static_cast<std::size_t>(k) * static_cast<std::size_t>(d) * 4 + 64;
-  if (version != kmeans_version::fused) bytes += static_cast<std::size_t>(n) * static_cast<std::size_t>(k) * 4;
+  std::size_t bytes = partials_bytes(blocks, d, k) + static_cast<std::size_t>(k) * static_cast<std::size_t>(d) * 4 + 72;
+  if (!kmeans_one_pass(version)) bytes += static_cast<std::size_t>(n) * static_cast<std::size_t>(k) * 4;
   if (version == kmeans_version::gemm) bytes += static_cast<std::size_t>(k) * 4;
   return bytes;
 }
 
 void lloyd_runner::assign_and_accumulate(const float* centroids, std::int32_t* labels, cuda::stream_ref s) {
   const cudaStream_t st = s.get();
-  if (tiles_shared_bytes_ > 0) {  // set only for the fused version (the constructor)
+  if (tf32_shared_bytes_ > 0) {  // set only for the tf32 version (the constructor)
+    launch_dependent(kernels::tf32_assign_accumulate, blocks_, kernels::tf32_threads, tf32_shared_bytes_, st, x_, n_,
+                     d_, centroids, k_, labels, partial_sums_.data(), partial_counts_.data(), partial_inertia_.data(),
+                     rescored_.data());
+    return;
+  }
+  if (tiles_shared_bytes_ > 0) {  // set only for the one-pass versions (the constructor)
     launch_dependent(kernels::fused_tiles_assign_accumulate, blocks_, kernels::tiles_threads, tiles_shared_bytes_,
                      st, x_, n_, d_, centroids, k_, labels, partial_sums_.data(), partial_counts_.data(),
                      partial_inertia_.data());
     return;
   }
-  if (version_ == kmeans_version::fused) {
+  if (kmeans_one_pass(version_)) {
     with_feature_bound(d_, [&](auto bound) {
       // Programmatic dependent launch (core/dependent_launch.cuh): this grid is launched
       // while the update before it still runs, and waits on the SMs for it to finish.
@@ -220,9 +267,10 @@ int lloyd_runner::run_async(float* centroids, std::int32_t* labels, int max_iter
   float* current = centroids;              // the two buffers take turns: no copy per iteration
   float* next = next_centroids_.data();
   int iterations = 0;
+  rescored_.fill_bytes_async(0, s);  // counts this run's passes
   while (iterations < max_iterations) {
     // The iterations need labels only where the update reads them back (naive, gemm).
-    assign_and_accumulate(current, version_ == kmeans_version::fused ? nullptr : labels, s);
+    assign_and_accumulate(current, kmeans_one_pass(version_) ? nullptr : labels, s);
     // launch_dependent (core/dependent_launch.cuh): starts while the assignment still runs
     launch_dependent(kernels::update_centroids, update_grid, update_block, 0, st,
                      partial_sums_.data(), partial_counts_.data(), blocks_, k_, d_, current, next);
@@ -253,6 +301,8 @@ int lloyd_runner::run_async(float* centroids, std::int32_t* labels, int max_iter
   return iterations;
 }
 // [/snippet:kmeans_lloyd_wait]
+
+unsigned long long lloyd_runner::rescored(cuda::stream_ref s) const { return download(rescored_, s).front(); }
 
 // ------------------------------------------------------------------ checks
 void require_finite(linalg::matrix_view<const float> x, cuda::stream_ref s, const std::string& what) {

@@ -14,6 +14,7 @@ const char* kmeans_version_name(kmeans_version v) {
     case kmeans_version::naive: return "naive";
     case kmeans_version::gemm: return "gemm";
     case kmeans_version::fused: return "fused";
+    case kmeans_version::tf32: return "tf32";
   }
   return "?";
 }

@@ -19,6 +19,7 @@
 #include "kernels/ml/knn_fused_small_k.cuh"
 #include "kernels/ml/knn_naive.cuh"
 #include "kernels/ml/knn_tf32.cuh"
+#include "kernels/ml/knn_tf32_filter.cuh"
 #include "kernels/ml/knn_vote.cuh"
 
 namespace gpulab::ml {
@@ -35,6 +36,12 @@ constexpr std::int64_t target_blocks = 1024;        // fused, tf32_rerank: block
 // starts every query's list afresh, and refilling lists costs (the many candidates of
 // a split's first tiles): 13 splits of 40 query blocks (520 blocks) beat 33 (1320).
 constexpr std::int64_t small_k_target_blocks = 528;
+// The TF32 filter (knn_tf32_filter.cuh): its pass runs two blocks an SM, 4 waves on 132 SMs.
+constexpr std::int64_t tf32_filter_target_blocks = 1056;
+constexpr int tf32_filter_max_k = 32;               // the refine's lists: 32 keys a lane at most
+constexpr std::int64_t tf32_sample_rows = 65536;    // the bound's sample (at most n)
+constexpr std::int64_t tf32_sample_split_rows = 4096;  // the sample's rows a block (~5 waves at 10,000 queries)
+constexpr int tf32_segment_capacity = 512;          // a CPU model of the course's data: ~65 a segment (docs/perf-notes.md)
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
@@ -147,9 +154,78 @@ void fused_search(const knn_plan& p, const float* database, const float* queries
 }
 // [/snippet:knn_fused_search]
 
+// [snippet:knn_tf32_filter_search]
+// tf32_rerank for k <= 32, d <= 64: a bound from a sample (A), the filter (B), refine (C).
+template <int K>
+void tf32_filter_search(const knn_plan& p, const float* database, const float* queries, std::int32_t* ids,
+                        float* distances, knn_workspace& w, cuda::stream_ref s) {
+  namespace kn = kernels;
+  const int d = static_cast<int>(p.features);
+  // The centre c: the mean of a sample of the raw rows. Then the centred copy of the
+  // database (TF32 bits) and its norms, the largest norm, and the sample again, centred.
+  kn::knn_tf32_gather_sample<<<std::min(blocks_for(p.sample_rows * d / 4, block_size), 1024u), block_size, 0, s.get()>>>(
+      database, nullptr, p.database_rows, d, p.sample_rows, p.sample_stride, w.sample.data(), nullptr);
+  GPULAB_CHECK_LAUNCH();
+  kn::knn_tf32_sample_mean<<<static_cast<unsigned>(d), block_size, 0, s.get()>>>(w.sample.data(), p.sample_rows, d,
+                                                                               w.centre.data());
+  GPULAB_CHECK_LAUNCH();
+  kn::knn_tf32_centre_rows<<<std::min(blocks_for(p.database_rows * 32, block_size), 4096u), block_size, 0, s.get()>>>(
+      database, p.database_rows, d, w.centre.data(), w.centred.data(), w.database_norms.data());
+  GPULAB_CHECK_LAUNCH();
+  w.filter_counters.fill_bytes_async(0, s);
+  kn::knn_largest_norm<<<std::min(blocks_for(p.database_rows, block_size), 1024u), block_size, 0, s.get()>>>(
+      w.database_norms.data(), p.database_rows, w.filter_counters.data());
+  GPULAB_CHECK_LAUNCH();
+  kn::knn_tf32_gather_sample<<<std::min(blocks_for(p.sample_rows * d / 4, block_size), 1024u), block_size, 0, s.get()>>>(
+      w.centred.data(), w.database_norms.data(), p.database_rows, d, p.sample_rows, p.sample_stride, w.sample.data(),
+      w.sample_norms.data());
+  GPULAB_CHECK_LAUNCH();
+  for (const auto kernel : {kn::knn_tf32_pass<kn::tf32_pass_mode::minima>, kn::knn_tf32_pass<kn::tf32_pass_mode::filter>}) {
+    GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                         static_cast<int>(kn::tf32_filter_shared_bytes)));
+  }
+  const auto query_blocks = static_cast<unsigned>(ceil_div(p.query_rows, kn::tf32_filter_block_queries));
+  const std::int64_t tiles = ceil_div(p.sample_rows, kn::tf32_filter_tile_rows);
+  kn::tf32_pass_args a{w.sample.data(), w.sample_norms.data(), p.sample_rows, queries, w.centre.data(), p.query_rows,
+                       d, tf32_sample_split_rows, w.minima.data(), tiles, nullptr, nullptr, nullptr, 0};
+  const dim3 grid_a(query_blocks, static_cast<unsigned>(ceil_div(p.sample_rows, tf32_sample_split_rows)));
+  kn::knn_tf32_pass<kn::tf32_pass_mode::minima><<<grid_a, kn::tf32_filter_threads, kn::tf32_filter_shared_bytes, s.get()>>>(a);
+  GPULAB_CHECK_LAUNCH();
+  kn::knn_tf32_bound<K><<<blocks_for(p.query_rows * 32, block_size), block_size, 0, s.get()>>>(
+      w.minima.data(), tiles, queries, w.centre.data(), p.query_rows, d, p.k, w.filter_counters.data(),
+      w.filter_query_norms.data(), w.thresholds.data());
+  GPULAB_CHECK_LAUNCH();
+  kn::tf32_pass_args b{w.centred.data(), w.database_norms.data(), p.database_rows, queries, w.centre.data(),
+                       p.query_rows, d, p.filter_split_rows, nullptr, 0, w.thresholds.data(), w.segment_counts.data(),
+                       w.segments.data(), p.segment_capacity};
+  const dim3 grid_b(query_blocks, static_cast<unsigned>(p.filter_splits));
+  kn::knn_tf32_pass<kn::tf32_pass_mode::filter><<<grid_b, kn::tf32_filter_threads, kn::tf32_filter_shared_bytes, s.get()>>>(b);
+  GPULAB_CHECK_LAUNCH();
+  constexpr int warps = kn::tf32_refine_threads / 32;
+  kn::knn_tf32_refine<K><<<static_cast<unsigned>(ceil_div(p.query_rows, warps)), kn::tf32_refine_threads, 0, s.get()>>>(
+      database, p.database_rows, queries, p.query_rows, d, p.k, p.filter_splits, w.segment_counts.data(),
+      w.segments.data(), p.segment_capacity, w.thresholds.data(), w.filter_query_norms.data(), w.filter_counters.data(),
+      ids, distances, w.filter_counters.data() + 1);
+  GPULAB_CHECK_LAUNCH();
+}
+// [/snippet:knn_tf32_filter_search]
+
 // [snippet:knn_tf32_search]
 void tf32_rerank_search(const knn_plan& p, const float* database, const float* queries,
                         std::int32_t* ids, float* distances, knn_workspace& w, cuda::stream_ref s) {
+  // 16-byte row copies and 8-byte query loads: aligned views only (a view at an odd offset
+  // takes the general path below, which the workspace also holds).
+  const bool aligned = reinterpret_cast<std::uintptr_t>(database) % 16 == 0 &&
+                       reinterpret_cast<std::uintptr_t>(queries) % 8 == 0;
+  if (p.tf32_filter) w.filter_counters.fill_bytes_async(0, s);  // searched_exactly() says 0 after the general path
+  if (p.tf32_filter && aligned) {
+    if (p.k <= 16) {
+      tf32_filter_search<16>(p, database, queries, ids, distances, w, s);
+    } else {
+      tf32_filter_search<32>(p, database, queries, ids, distances, w, s);
+    }
+    return;
+  }
   // The candidates by their TF32 distance, then their exact FP32 distances, then a sort.
   fused_top<kernels::knn_dot::tf32>(p, database, queries, w, s);
   const std::int64_t per_query = p.splits * p.candidates, total = p.query_rows * per_query;
@@ -196,6 +272,7 @@ knn_plan make_knn_plan(knn_version v, std::int64_t database_rows, std::int64_t q
                       " (at most the database rows and " + std::to_string(knn_max_k) + "), got " + std::to_string(k));
   }
   if (splits < 0) throw usage_error("knn: splits must be >= 0 (0: automatic)");
+  const int forced_splits = splits;  // the TF32 filter's ranges follow the same request
   knn_plan p;
   p.version = v;
   p.database_rows = database_rows;
@@ -228,6 +305,24 @@ knn_plan make_knn_plan(knn_version v, std::int64_t database_rows, std::int64_t q
   // Every split a whole number of tiles, none empty.
   p.split_rows = ceil_div(ceil_div(database_rows, splits), kernels::knn_tile_rows) * kernels::knn_tile_rows;
   p.splits = static_cast<int>(ceil_div(database_rows, p.split_rows));
+  p.tf32_filter = v == knn_version::tf32_rerank && k <= tf32_filter_max_k && database_features % 4 == 0 &&
+                  database_features <= kernels::tf32_filter_max_features;
+  if (p.tf32_filter) {
+    p.sample_rows = std::min(database_rows, tf32_sample_rows);
+    p.sample_stride = database_rows % 999983 == 0 ? 1000003 : 999983;  // primes: coprime with n < 2^31
+    const std::int64_t filter_tiles = ceil_div(database_rows, kernels::tf32_filter_tile_rows);
+    std::int64_t ranges = forced_splits;
+    if (ranges == 0) {
+      const std::int64_t query_blocks = ceil_div(query_rows, kernels::tf32_filter_block_queries);
+      ranges = std::clamp<std::int64_t>((tf32_filter_target_blocks + query_blocks / 2) / query_blocks, 1,
+                                        std::max<std::int64_t>(1, filter_tiles / 8));
+    }
+    ranges = std::min<std::int64_t>(ranges, std::min<std::int64_t>(filter_tiles, max_batch));
+    p.filter_split_rows = ceil_div(ceil_div(database_rows, ranges), kernels::tf32_filter_tile_rows) *
+                          kernels::tf32_filter_tile_rows;
+    p.filter_splits = static_cast<int>(ceil_div(database_rows, p.filter_split_rows));
+    p.segment_capacity = tf32_segment_capacity;
+  }
   return p;
 }
 
@@ -245,12 +340,33 @@ std::size_t knn_workspace_bytes(const knn_plan& p) {
   std::size_t bytes = bytes_of<float>(checked_add(n, m, what), what);  // norms
   if (!p.small_k) bytes = checked_add(bytes, 2 * bytes_of<std::uint64_t>(keys, what), what);  // lists (two a query and split)
   bytes = checked_add(bytes, 2 * bytes_of<std::uint64_t>(keys, what), what);  // out and its sorted copy
+  if (p.tf32_filter) {
+    const std::uint64_t s = static_cast<std::uint64_t>(p.sample_rows), d = static_cast<std::uint64_t>(p.features);
+    const std::uint64_t tiles = static_cast<std::uint64_t>(ceil_div(p.sample_rows, kernels::tf32_filter_tile_rows));
+    const std::uint64_t segments = checked_multiply(m, static_cast<std::uint64_t>(p.filter_splits), what);
+    const std::uint64_t centred = checked_add(checked_multiply(n, d, what), d, what);  // the centred copy and the centre
+    bytes = checked_add(bytes, bytes_of<float>(checked_add(checked_add(checked_multiply(s, d + 1, what), centred, what),
+                                                           checked_multiply(m, tiles + 1, what), what), what), what);
+    bytes = checked_add(bytes, bytes_of<double>(m, what), what);
+    bytes = checked_add(bytes, bytes_of<unsigned>(checked_add(segments, 2, what), what), what);
+    bytes = checked_add(bytes, bytes_of<std::uint64_t>(checked_multiply(segments, static_cast<std::uint64_t>(p.segment_capacity), what), what), what);
+  }
   return checked_add(bytes, std::size_t{1} << 20, what);
 }
 
 knn_workspace::knn_workspace(const knn_plan& plan, cuda::stream_ref s) : plan_(plan) {
   if (plan.version == knn_version::tf32_rerank && current_compute_capability().major < 8) {
     throw usage_error("knn tf32_rerank: TF32 tensor cores need compute capability 8.0 or later; use fused");
+  }
+  if (plan.version == knn_version::tf32_rerank) {
+    // A build whose code for this GPU comes from the compute_75 PTX has only the stubs (they trap).
+    cudaFuncAttributes pass{};
+    GPULAB_CUDA_TRY(cudaFuncGetAttributes(&pass, kernels::knn_tf32_pass<kernels::tf32_pass_mode::filter>));
+    if (pass.ptxVersion < 80) {
+      throw usage_error("knn tf32_rerank: this build has no TF32 code for this GPU (its kernels come from compute_" +
+                        std::to_string(pass.ptxVersion) +
+                        " PTX); configure with -DCMAKE_CUDA_ARCHITECTURES=native on the GPU's machine");
+    }
   }
   const auto n = static_cast<std::size_t>(plan.database_rows), m = static_cast<std::size_t>(plan.query_rows);
   std::size_t keys = 0;
@@ -265,6 +381,27 @@ knn_workspace::knn_workspace(const knn_plan& plan, cuda::stream_ref s) : plan_(p
   this->keys = device_buffer<std::uint64_t>(keys, s);
   sorted = device_buffer<std::uint64_t>(keys, s);
   sort_scratch = device_buffer<std::byte>(std::size_t{1} << 20, s);
+  if (plan.tf32_filter) {
+    const auto sample_rows = static_cast<std::size_t>(plan.sample_rows), d = static_cast<std::size_t>(plan.features);
+    const auto tiles = static_cast<std::size_t>(ceil_div(plan.sample_rows, kernels::tf32_filter_tile_rows));
+    const std::size_t segment_count = m * static_cast<std::size_t>(plan.filter_splits);
+    sample = device_buffer<float>(sample_rows * d, s);
+    centred = device_buffer<float>(n * d, s);
+    centre = device_buffer<float>(d, s);
+    sample_norms = device_buffer<float>(sample_rows, s);
+    minima = device_buffer<float>(m * tiles, s);
+    thresholds = device_buffer<float>(m, s);
+    filter_query_norms = device_buffer<double>(m, s);
+    segment_counts = device_buffer<unsigned>(segment_count, s);
+    filter_counters = device_buffer<unsigned>(2, s);
+    filter_counters.fill_bytes_async(0, s);
+    segments = device_buffer<std::uint64_t>(segment_count * static_cast<std::size_t>(plan.segment_capacity), s);
+  }
+}
+
+unsigned knn_workspace::searched_exactly(cuda::stream_ref s) const {
+  if (!plan_.tf32_filter) return 0;
+  return download(filter_counters, s)[1];
 }
 
 void knn_search_async(linalg::matrix_view<const float> database, linalg::matrix_view<const float> queries,

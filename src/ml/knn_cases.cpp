@@ -133,6 +133,9 @@ class knn_case final : public bench_case {
     const knn_comparison rows = check_knn_rows(database_host(), queries_host(), k_, ids, distances);
     const knn_comparison ranks = compare_knn(database_host(), queries_host(), which_, expected_, ids, distances);
     std::string detail = ranks.summary();
+    if (plan_.tf32_filter) {  // filter and refine: how many queries fell back to an exact search
+      detail += "; TF32 filter, " + std::to_string(work_->searched_exactly(s)) + " queries searched exactly";
+    }
     if (!rows.passed()) detail += "; " + std::to_string(rows.wrong) + " bad ranks in all rows, first " + rows.first_problem;
     bool votes_agree = false;
     if (rows.passed()) {  // the vote needs valid ids
@@ -229,7 +232,7 @@ std::vector<case_entry> knn_cases() {
   return {
       entry(knn_version::naive, 10, "kNN: the full distance matrix per batch of queries, then CUB's segmented sort"),
       entry(knn_version::fused, 10, "kNN: GEMM tiles with the top-k selection fused, no distance matrix"),
-      entry(knn_version::tf32_rerank, 10, "kNN: TF32 tensor-core candidates (k + max(k, 32)), exact FP32 re-rank"),
+      entry(knn_version::tf32_rerank, 10, "kNN: TF32 tensor-core scores filtered under a proven bound, exact FP32 refine"),
       entry(knn_version::fused, knn_max_k, "kNN fused with k = 1024 (threshold and collect)"),
       entry(knn_version::tf32_rerank, knn_max_k, "kNN tf32_rerank with k = 1024 (2048 candidates)"),
   };

@@ -21,8 +21,9 @@ namespace gpulab::ml {
 
 namespace {
 
-// Under the results: for each problem, the fused version against the other two, and
-// its time per iteration (the lesson: the same algorithm, a third of the memory traffic).
+// Under the results: for each problem, the fused version against the naive and gemm ones
+// (the lesson: the same algorithm, a third of the memory traffic), then the tf32 version
+// against the fused one (the same pass, the scores on the tensor cores).
 std::vector<std::string> kmeans_compare(const std::vector<case_result>& results) {
   std::vector<std::string> lines;
   std::set<double> sizes;
@@ -39,6 +40,12 @@ std::vector<std::string> kmeans_compare(const std::vector<case_result>& results)
       }
     }
     lines.push_back(line);
+    if (const case_result* tf32 = find_verified(results, {.operation = "kmeans", .version = "tf32", .size_value = size})) {
+      const double speedup = fused->gpu.median_ms / tf32->gpu.median_ms;
+      lines.push_back("kmeans_tf32, " + tf32->size_label + ": " + format_fixed(tf32->gpu.median_ms, 3) + " ms, " +
+                      (speedup >= 1 ? format_fixed(speedup, 1) + "x faster" : format_fixed(1 / speedup, 1) + "x slower") +
+                      " than kmeans_fused");
+    }
   }
   return lines;
 }

@@ -6,5 +6,7 @@
 // guarded stub, or device calls that compile to nothing).
 #include "gpulab/core/dependent_launch.cuh"
 #include "kernels/ml/kmeans_fused.cuh"
+#include "kernels/ml/kmeans_tf32.cuh"
 #include "kernels/ml/kmeans_update.cuh"
 #include "kernels/ml/knn_tf32.cuh"
+#include "kernels/ml/knn_tf32_filter.cuh"

@@ -134,16 +134,23 @@ void zero(const output_region& out, cuda::stream_ref s) {
 struct case_under_test {
   std::string module;
   const gpulab::case_entry* entry;
+  std::map<std::string, std::string> parameters = {};  // the module's options, if the case needs some to reach a path
+  std::string suffix = {};                            // and then a name for the test
 };
 
 // How GoogleTest prints a parameter ("custom sum_cub"), instead of its bytes.
-void PrintTo(const case_under_test& c, std::ostream* out) { *out << c.module << " " << c.entry->name; }
+void PrintTo(const case_under_test& c, std::ostream* out) { *out << c.module << " " << c.entry->name << c.suffix; }
 
 std::vector<case_under_test> every_case_entry() {
   static const std::vector<gpulab::training_module> modules = gpulab::all_modules();  // the entries point in here
   std::vector<case_under_test> all;
   for (const gpulab::training_module& m : modules) {
-    for (const gpulab::case_entry& e : m.cases) all.push_back({m.name, &e});
+    for (const gpulab::case_entry& e : m.cases) {
+      all.push_back({m.name, &e});
+      // At check_size the k-means cases take k = 8 (the plain fused kernel); k = 64 at 32
+      // features also reaches the fused version's register-tiled kernel (k >= 32).
+      if (e.name.rfind("kmeans_", 0) == 0) all.push_back({m.name, &e, {{"clusters", "64"}, {"features", "32"}}, "_k64"});
+    }
   }
   return all;
 }
@@ -175,6 +182,7 @@ TEST_P(Sabotage, EveryWrongOutputIsRejected) {
   ASSERT_GT(param.entry->check_size, 0u) << "case entry " << param.entry->name << " declares no check_size";
   gpulab::run_options options;
   options.size = param.entry->check_size;
+  options.parameters = param.parameters;
   auto cases = param.entry->make(options);
   ASSERT_FALSE(cases.empty());
   for (auto& made : cases) {
@@ -228,7 +236,7 @@ TEST_P(Sabotage, EveryWrongOutputIsRejected) {
 }
 
 std::string test_name(const ::testing::TestParamInfo<case_under_test>& info) {
-  return info.param.module + "_" + info.param.entry->name;
+  return info.param.module + "_" + info.param.entry->name + info.param.suffix;
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryCase, Sabotage, ::testing::ValuesIn(every_case_entry()), test_name);
@@ -242,6 +250,7 @@ TEST_P(HostMemory, ACaseTooLargeForTheHostIsRefusedBeforeSetup) {
   const case_under_test& param = GetParam();
   gpulab::run_options options;
   options.size = param.entry->check_size;
+  options.parameters = param.parameters;
   for (auto& made : param.entry->make(options)) {
     const std::size_t needed = made->host_bytes_needed();
     if (needed == 0) continue;  // keeps nothing on the host: nothing to refuse

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // k-means on the GPU: each version against the CPU at odd sizes from the same
 // centres, planted ties, the empty-cluster rule, k-means++ equal to the CPU's
-// pick for pick, fit/predict, and bad input.
+// pick for pick, fit/predict, the tf32 version's proven and rescored labels, and
+// bad input.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "common/gpu_test.hpp"
+#include "gpulab/core/device.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/core/resources.hpp"
@@ -21,13 +23,15 @@
 #include "gpulab/ml/blobs.hpp"
 #include "gpulab/ml/kmeans.hpp"
 #include "gpulab/ml/kmeans_cpu.hpp"
+#include "gpulab/ml/kmeans_lloyd.hpp"
 
 namespace {
 
 using gpulab::ml::host_features;
 using gpulab::ml::kmeans_version;
 
-constexpr kmeans_version all_versions[] = {kmeans_version::naive, kmeans_version::gemm, kmeans_version::fused};
+constexpr kmeans_version all_versions[] = {kmeans_version::naive, kmeans_version::gemm, kmeans_version::fused,
+                                           kmeans_version::tf32};
 
 struct fitted {
   std::vector<float> centroids;
@@ -142,12 +146,23 @@ std::vector<version_and_shape> versions_and_shapes() {
                            shape{5003, 8, 4}, shape{3001, 64, 6},  // float4 loads at 8 and 64 (and 16, 32)
                            // The fused version's register-tiled kernel (k >= 32, d % 4 == 0, d <= 64): one short
                            // tile; 33 of 64 centroids (31 padded); two and three chunks of 64; d = 4 and 64.
+                           // The tf32 version's kernel (d % 4 == 0, d <= 64, any k) takes every shape here
+                           // with d a multiple of 4: d = 4, 20 and 36 pad the last k-step of 8 with zeros;
+                           // at d = 8 and 40 the rows have no padding at all; k = 1 (no second best: every
+                           // label proven). (And for tf32 alone, below: three tiles for some blocks.)
                            // (70001 x 64, k 40 failed for gemm and fused alike: both score by the expanded
                            // form, a near-tie went the other way early, and the 20 iterations drifted apart.)
-                           shape{257, 4, 33}, shape{30011, 16, 100}, shape{9973, 36, 130}, shape{5003, 64, 40}}) {
+                           shape{257, 4, 33}, shape{30011, 16, 100}, shape{9973, 36, 130}, shape{5003, 64, 40},
+                           shape{200, 20, 32},  // n < 256: the one tile short, 5 pieces a row
+                           shape{100019, 8, 3}, shape{1, 4, 1}, shape{2003, 40, 1}}) {
       all.push_back({v, sh});
     }
   }
+  // 782 tiles for the H200's 264 blocks: the third tile of a block reuses the first's buffer.
+  // tf32 only: the expanded form of gemm and fused drifts at this size, as at 70001 x 64
+  // (a CPU model of them flipped a near-tie and ended 1.3e-3 from the CPU's centroids, the
+  // tolerance 2e-3: too close to be a test).
+  all.push_back({kmeans_version::tf32, shape{200003, 24, 40}});
   return all;
 }
 INSTANTIATE_TEST_SUITE_P(ml, ml_kmeans_versions, ::testing::ValuesIn(versions_and_shapes()),
@@ -206,27 +221,47 @@ TEST_F(ml_kmeans_gpu, TiesGoToTheSmallestIndexInEveryVersion) {
 }
 
 // The same rule in the fused version's register-tiled kernel (k >= 32), where a point's
-// centroids are split over 8 lanes and chunks of 64: 70 centroids, each a copy of one of
-// 10 positions (centroid c at position c % 10), so position p's copies are p, p + 10, ...,
-// in the same lane (2 and 32), in other lanes, and in the second chunk (64 to 69). Every
-// point (a position, or one of 16 symmetric neighbours) must go to the first copy, and
-// with exact sums nothing moves: labels, centroids and inertia equal the CPU's, bit for bit.
+// centroids are split over 8 lanes (lane g: 4 g .. 4 g + 3 and 32 + 4 g .. + 3) and chunks
+// of 64. 70 centroids: the first `decoys` far away (no point takes them), the others copies
+// of 10 positions (centroid c at position (c - decoys) % 10). With no decoys, position p's
+// copies are p, p + 10, ...: in the same lane (2 and 32), in other lanes, in the second
+// chunk (64 to 69); with 36 decoys the first copies are 36 to 45, in the lanes' upper
+// halves. Every point (a position, or one of 16 symmetric neighbours) must go to the first
+// copy, and with exact sums nothing moves: labels, centroids and inertia equal the CPU's,
+// bit for bit. Sizes: one tile a block, and several (the copy of the next tile while this
+// one is worked on); d = 4, 12 and 40 (rows 4, 12 and 44 floats apart in shared memory).
 TEST_F(ml_kmeans_gpu, TiesGoToTheSmallestIndexAcrossLanesAndChunks) {
-  constexpr int positions = 10, k = 70;  // d = 4
-  std::vector<std::vector<float>> position_rows;
-  for (int p = 0; p < positions; ++p) position_rows.push_back({20.0f * static_cast<float>(p), 0, 0, 0});
-  const host_features x = symmetric_rows(position_rows, 170 * 59);  // each of the 170 patterns 59 times
-  std::vector<float> initial;
-  for (int c = 0; c < k; ++c) initial.insert(initial.end(), {20.0f * static_cast<float>(c % positions), 0, 0, 0});
-  const auto cpu = gpulab::ml::kmeans_fit_cpu(x, k, initial, 3, 0.0);
-  ASSERT_EQ(cpu.centroids, initial);
-  for (const kmeans_version v : all_versions) {
-    const fitted gpu = fit_on_gpu(*res_, x, initial, k, v, 3, 0.0);
-    EXPECT_EQ(gpu.labels, cpu.labels) << gpulab::ml::kmeans_version_name(v);
-    EXPECT_EQ(*std::max_element(gpu.labels.begin(), gpu.labels.end()), positions - 1)
-        << gpulab::ml::kmeans_version_name(v);
-    EXPECT_EQ(gpu.centroids, initial) << gpulab::ml::kmeans_version_name(v) << ": exact sums, unmoved centroids";
-    EXPECT_DOUBLE_EQ(gpu.inertia, cpu.inertia) << gpulab::ml::kmeans_version_name(v);
+  constexpr int positions = 10, k = 70;
+  struct setting {
+    int d, repeats, decoys;
+  };
+  for (const setting set : {setting{4, 59, 0}, setting{12, 1801, 36}, setting{40, 601, 0}}) {
+    const auto d = static_cast<std::size_t>(set.d);
+    const std::string what = "d " + std::to_string(set.d) + ", " + std::to_string(set.decoys) + " decoys";
+    std::vector<std::vector<float>> position_rows;
+    for (int p = 0; p < positions; ++p) {
+      position_rows.emplace_back(d, 0.0f);
+      position_rows.back()[0] = 20.0f * static_cast<float>(p);
+    }
+    const host_features x = symmetric_rows(position_rows, 170 * set.repeats);  // each of the 170 patterns as often
+    std::vector<float> initial;
+    for (int c = 0; c < k; ++c) {
+      std::vector<float> centre(d, 0.0f);
+      centre[0] = c < set.decoys ? -1000.0f - 20.0f * static_cast<float>(c)
+                                 : 20.0f * static_cast<float>((c - set.decoys) % positions);
+      initial.insert(initial.end(), centre.begin(), centre.end());
+    }
+    const auto cpu = gpulab::ml::kmeans_fit_cpu(x, k, initial, 3, 0.0);
+    ASSERT_EQ(cpu.centroids, initial) << what;
+    ASSERT_EQ(*std::min_element(cpu.labels.begin(), cpu.labels.end()), set.decoys) << what;
+    for (const kmeans_version v : all_versions) {
+      const fitted gpu = fit_on_gpu(*res_, x, initial, k, v, 3, 0.0);
+      const std::string version = std::string(gpulab::ml::kmeans_version_name(v)) + ", " + what;
+      EXPECT_EQ(gpu.labels, cpu.labels) << version;
+      EXPECT_EQ(*std::max_element(gpu.labels.begin(), gpu.labels.end()), set.decoys + positions - 1) << version;
+      EXPECT_EQ(gpu.centroids, initial) << version << ": exact sums, unmoved centroids";
+      EXPECT_DOUBLE_EQ(gpu.inertia, cpu.inertia) << version;
+    }
   }
 }
 
@@ -323,6 +358,87 @@ TEST_F(ml_kmeans_gpu, ToleranceStopsWhereTheCpuStops) {
       EXPECT_EQ(gpu.iterations, iterations) << gpulab::ml::kmeans_version_name(v) << ", tolerance " << tolerance;
       EXPECT_EQ(gpu.centroids, (std::vector<float>{0, 0, 0, 10, 0, 0, 0, 10, 0})) << gpulab::ml::kmeans_version_name(v);
     }
+  }
+}
+
+// The tf32 version's two paths, counted by the runner (lloyd_runner::rescored):
+// - tie data (tie test below: every point at exactly the same distance from 3 or 4 copies of
+//   its position, d = 12, so the last k-step is padded): no label can be proven, all
+//   n x (iterations + 1) are scored again in float, and they are the CPU's, bit for bit;
+// - blobs 1000 away from the origin in every feature, d = 24, k = 64, from the true centres:
+//   centred on the centroids' mean, the error bound stays small, so at most 1% of the labels
+//   are rescored (uncentred, E would be ~2e-3 |x| |c| ~ 90000, past every gap: all of them),
+//   and every final label equals predict()'s (x - c)^2 label for the final centroids (a
+//   proven label is the exact nearest; float could differ only at a gap under ~2^-20).
+TEST_F(ml_kmeans_gpu, Tf32ProvesMostLabelsAndRescoresEveryTie) {
+  if (gpulab::current_compute_capability().major < 8) GTEST_SKIP() << "no TF32 tensor cores before sm_80";
+  const cuda::stream_ref s = res_->stream();
+  struct run_result {
+    std::vector<std::int32_t> labels, predicted;
+    std::vector<float> centroids;
+    unsigned long long rescored = 0;
+    bool tensor_cores = false;
+  };
+  const auto run = [&](const host_features& x, const std::vector<float>& initial, int k, int iterations) {
+    const gpulab::ml::feature_matrix dx = gpulab::ml::upload_features(x, s);
+    gpulab::device_buffer<float> centroids = gpulab::upload(initial, s);
+    gpulab::device_buffer<std::int32_t> labels(static_cast<std::size_t>(x.rows), s), predicted(labels.size(), s);
+    labels.fill_bytes_async(0xFF, s);
+    predicted.fill_bytes_async(0xFF, s);
+    gpulab::ml::lloyd_runner runner(kmeans_version::tf32, dx.view(), k, nullptr, s);
+    (void)runner.run_async(centroids.data(), labels.data(), iterations, 0.0, s);
+    run_result r;
+    r.rescored = runner.rescored(s);
+    r.tensor_cores = runner.uses_tensor_cores();
+    r.labels = gpulab::download(labels, s);
+    r.centroids = gpulab::download(centroids, s);
+    gpulab::ml::kmeans_model model{gpulab::upload(r.centroids, s), k, static_cast<int>(x.cols)};
+    gpulab::ml::kmeans_predict_async(model, dx.view(), predicted.span(), s);
+    r.predicted = gpulab::download(predicted, s);
+    return r;
+  };
+  {  // ties: 10 positions, centroids 36..69 copies of them (36 far decoys first)
+    constexpr int k = 70, decoys = 36, positions = 10, iterations = 3;
+    std::vector<std::vector<float>> position_rows;
+    for (int p = 0; p < positions; ++p) {
+      position_rows.emplace_back(12, 0.0f);
+      position_rows.back()[0] = 20.0f * static_cast<float>(p);
+    }
+    const host_features x = symmetric_rows(position_rows, 170 * 61);  // 41 tiles: small enough for racecheck
+    std::vector<float> initial;
+    for (int c = 0; c < k; ++c) {
+      std::vector<float> centre(12, 0.0f);
+      centre[0] = c < decoys ? -1000.0f - 20.0f * static_cast<float>(c) : 20.0f * static_cast<float>((c - decoys) % positions);
+      initial.insert(initial.end(), centre.begin(), centre.end());
+    }
+    const auto cpu = gpulab::ml::kmeans_fit_cpu(x, k, initial, iterations, 0.0);
+    const run_result gpu = run(x, initial, k, iterations);
+    ASSERT_TRUE(gpu.tensor_cores) << "d = 12, aligned rows, sm_80 or later: the tf32 kernel must run";
+    EXPECT_EQ(gpu.rescored, static_cast<unsigned long long>(x.rows) * (iterations + 1));
+    EXPECT_EQ(gpu.labels, cpu.labels);
+    EXPECT_EQ(gpu.centroids, initial);
+  }
+  {  // blobs far from the origin
+    constexpr int k = 64, d = 24, iterations = 5;  // d = 24: the kernel fits sm_86's 99 KiB too
+    gpulab::ml::blobs_params b;
+    b.rows = 20011;
+    b.features = d;
+    b.centres = k;
+    b.seed = 404;
+    gpulab::ml::host_blobs blobs = gpulab::ml::make_blobs_host(b);
+    host_features& x = blobs.points;
+    for (float& v : x.values) v += 1000.0f;
+    // From the true centres: k-means++ here seeds some blobs twice, and the points of a blob
+    // split between two centroids sit within 2E of the bisector (a CPU model of this test
+    // counted 5-7% of labels rescored for k-means++ seeds; 0 from the true centres).
+    std::vector<float> initial = blobs.centres;
+    for (float& v : initial) v += 1000.0f;
+    const run_result gpu = run(x, initial, k, iterations);
+    ASSERT_TRUE(gpu.tensor_cores);
+    const auto passes = static_cast<unsigned long long>(x.rows) * (iterations + 1);
+    EXPECT_LE(gpu.rescored, passes / 100) << "of " << passes << " labels";
+    EXPECT_EQ(gpu.labels, gpu.predicted) << "a proven label is the nearest centroid: predict() must agree";
+    EXPECT_EQ(std::count(gpu.labels.begin(), gpu.labels.end(), -1), 0);
   }
 }
 

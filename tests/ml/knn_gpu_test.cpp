@@ -4,13 +4,17 @@
 // planted exact ties, into poisoned outputs, against the CPU's exact brute force
 // under the stated rule (knn_cpu.hpp); one row copied at every offset (bitwise
 // equal distances, id order); a larger database where the running top-k
-// is merged many times; the small-k kernel at its edges; the vote; every bad input.
+// is merged many times; the small-k kernel at its edges; tf32_rerank's filter and
+// refine (bit for bit against the host's float formula, its exact-search fallbacks,
+// centring); the vote; every bad input.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -23,6 +27,8 @@
 #include "gpulab/ml/knn.hpp"
 #include "gpulab/ml/knn_cpu.hpp"
 #include "gpulab/ml/knn_data.hpp"
+#include "gpulab/ml/knn_distance.hpp"
+#include "gpulab/ml/knn_key.hpp"
 
 namespace {
 
@@ -50,6 +56,27 @@ gpu_answer search(const knn_plan& plan, const device_buffer<float>& database, co
   distances.fill_bytes_async(0xFF, s);
   knn_search_async(device_view(database, plan.features), device_view(queries, plan.features), ids.data(),
                    distances.data(), work, s);
+  return {gpulab::download(ids, s), gpulab::download(distances, s)};
+}
+
+// The same, with the database at `offset` floats into its buffer (offset 1: a view that is
+// not 16-byte aligned) and the plan's workspace made here; `work` is left for the caller
+// to ask (searched_exactly).
+gpu_answer search_offset(const knn_plan& plan, const labelled_rows& db, const labelled_rows& q, std::int64_t offset,
+                         std::optional<knn_workspace>& work, cuda::stream_ref s) {
+  const std::int64_t n = db.rows, d = db.features;
+  std::vector<float> padded(static_cast<std::size_t>(offset), 0.0f);
+  padded.insert(padded.end(), db.values.begin(), db.values.end());
+  const device_buffer<float> database = gpulab::upload(padded, s), queries = gpulab::upload(q.values, s);
+  work.emplace(plan, s);
+  const auto size = static_cast<std::size_t>(plan.query_rows * plan.k);
+  device_buffer<std::int32_t> ids(size, s);
+  device_buffer<float> distances(size, s);
+  ids.fill_bytes_async(0xFF, s);
+  distances.fill_bytes_async(0xFF, s);
+  knn_search_async(gpulab::linalg::row_major<const float>(database.data() + offset, static_cast<int>(n),
+                                                          static_cast<int>(d)),
+                   device_view(queries, d), ids.data(), distances.data(), *work, s);
   return {gpulab::download(ids, s), gpulab::download(distances, s)};
 }
 
@@ -255,24 +282,12 @@ class ml_knn_gpu_small_k_edges : public GpuStreamTest {
   // into its buffer; checks against the CPU; returns the GPU's ids.
   std::vector<std::int32_t> check(const labelled_rows& db, const labelled_rows& q, int k, int splits,
                                   std::int64_t offset = 0) {
-    const std::int64_t n = db.rows, m = q.rows, d = db.features;
-    std::vector<float> padded(static_cast<std::size_t>(offset), 0.0f);
-    padded.insert(padded.end(), db.values.begin(), db.values.end());
-    const device_buffer<float> database = gpulab::upload(padded, s), queries = gpulab::upload(q.values, s);
-    const knn_plan plan = make_knn_plan(knn_version::fused, n, m, d, d, k, splits);
+    const knn_plan plan = make_knn_plan(knn_version::fused, db.rows, q.rows, db.features, q.features, k, splits);
     EXPECT_TRUE(plan.small_k);
-    knn_workspace work(plan, s);
-    const auto size = static_cast<std::size_t>(m * k);
-    device_buffer<std::int32_t> ids(size, s);
-    device_buffer<float> distances(size, s);
-    ids.fill_bytes_async(0xFF, s);
-    distances.fill_bytes_async(0xFF, s);
-    knn_search_async(gpulab::linalg::row_major<const float>(database.data() + offset, static_cast<int>(n),
-                                                            static_cast<int>(d)),
-                     device_view(queries, d), ids.data(), distances.data(), work, s);
-    const std::vector<std::int32_t> got_ids = gpulab::download(ids, s);
-    expect_matches_cpu(db, q, k, got_ids, gpulab::download(distances, s));
-    return got_ids;
+    std::optional<knn_workspace> work;
+    const gpu_answer got = search_offset(plan, db, q, offset, work, s);
+    expect_matches_cpu(db, q, k, got.ids, got.distances);
+    return got.ids;
   }
 };
 
@@ -306,6 +321,130 @@ TEST_F(ml_knn_gpu_small_k_edges, ADatabaseFromFarToNearKeepsReplacingTheList) {
   }
   const std::vector<std::int32_t> ids = check(db, q, 10, 1);
   EXPECT_EQ(ids[0], n - 1) << "query 0's nearest is the last row";
+}
+
+// tf32_rerank's filter and refine (k <= 32, d <= 64, d % 4 == 0): exact by construction,
+// so the answer must equal, bit for bit, the k smallest (distance, id) of the float formula
+// it re-ranks with (knn_direct_distance), worked out here on the host: no near-tie allowance.
+// Also: the queries searched exactly (no bound: fewer sample tiles than k; a full segment).
+class ml_knn_gpu_tf32_filter : public GpuStreamTest {
+ protected:
+  struct answer {
+    std::vector<std::int32_t> ids;
+    std::vector<float> distances;
+    unsigned searched_exactly = 0;
+  };
+  answer run(const labelled_rows& db, const labelled_rows& q, int k, int splits, std::int64_t offset = 0) {
+    const knn_plan plan = make_knn_plan(knn_version::tf32_rerank, db.rows, q.rows, db.features, q.features, k, splits);
+    EXPECT_TRUE(plan.tf32_filter);
+    std::optional<knn_workspace> work;
+    gpu_answer got = search_offset(plan, db, q, offset, work, s);
+    return {std::move(got.ids), std::move(got.distances), work->searched_exactly(s)};
+  }
+  // The float formula's exact top k on the host, compared bit for bit.
+  static void expect_exact(const labelled_rows& db, const labelled_rows& q, int k, const answer& got) {
+    const std::int64_t n = db.rows, m = q.rows, d = db.features;
+    std::int64_t wrong = 0;
+    std::string first;
+    for (std::int64_t i = 0; i < m; ++i) {
+      std::vector<std::uint64_t> keys(static_cast<std::size_t>(n));
+      for (std::int64_t r = 0; r < n; ++r) {
+        const float dist = knn_direct_distance(q.values.data() + i * d, db.values.data() + r * d, d);
+        keys[static_cast<std::size_t>(r)] = knn_key(dist, static_cast<std::uint32_t>(r));
+      }
+      std::partial_sort(keys.begin(), keys.begin() + k, keys.end());
+      for (int r = 0; r < k; ++r) {
+        const auto at = static_cast<std::size_t>(i * k + r);
+        const std::uint64_t want = keys[static_cast<std::size_t>(r)];
+        const bool same_id = got.ids[at] == static_cast<std::int32_t>(knn_key_id(want));
+        const bool same_bits = std::bit_cast<std::uint32_t>(got.distances[at]) == static_cast<std::uint32_t>(want >> 32);
+        if (!same_id || !same_bits) {
+          if (wrong++ == 0) {
+            first = "query " + std::to_string(i) + " rank " + std::to_string(r) + ": id " + std::to_string(got.ids[at]) +
+                    " distance " + std::to_string(got.distances[at]) + ", expected id " +
+                    std::to_string(knn_key_id(want)) + " distance " + std::to_string(knn_key_distance(want));
+          }
+        }
+      }
+    }
+    EXPECT_EQ(wrong, 0) << first;
+  }
+};
+
+using tf32_filter_param = std::tuple<std::int64_t /* n */, std::int64_t /* m */, std::int64_t /* d */, int /* k */,
+                                     int /* splits, 0: automatic */>;
+class ml_knn_gpu_tf32_filter_shapes : public ml_knn_gpu_tf32_filter,
+                                      public ::testing::WithParamInterface<tf32_filter_param> {};
+
+// Blobs with planted exact ties (rows 900..999 copy 0..99) and a query on a row; odd n and
+// m (a last tile, a last query block and a last range all partial), d from 4 to 64 (the
+// last k-step half empty at d % 8 == 4), k from 1 to 32, automatic and forced ranges.
+TEST_P(ml_knn_gpu_tf32_filter_shapes, EqualsTheFloatFormulasTopKBitForBit) {
+  const auto [n, m, d, k, splits] = GetParam();
+  labelled_rows db = make_blobs(n, d, 7, 101, 102), q = make_blobs(m, d, 7, 101, 103);
+  plant_ties(db, q);
+  const answer got = run(db, q, k, splits);
+  expect_exact(db, q, k, got);
+  EXPECT_EQ(got.searched_exactly, 0u) << "every query had a bound and room for its candidates";
+  EXPECT_EQ(got.ids[static_cast<std::size_t>(5 * k)], 123) << "query 5 is row 123";
+}
+
+std::string tf32_filter_name(const ::testing::TestParamInfo<tf32_filter_param>& info) {
+  const auto [n, m, d, k, splits] = info.param;
+  return "n" + std::to_string(n) + "_m" + std::to_string(m) + "_d" + std::to_string(d) + "_k" + std::to_string(k) +
+         "_splits" + std::to_string(splits);
+}
+
+INSTANTIATE_TEST_SUITE_P(shapes, ml_knn_gpu_tf32_filter_shapes,
+                         ::testing::Values(tf32_filter_param{20011, 300, 64, 10, 0},
+                                           tf32_filter_param{20011, 300, 32, 32, 3},
+                                           tf32_filter_param{5003, 129, 4, 1, 0},
+                                           tf32_filter_param{70001, 257, 60, 16, 5},
+                                           tf32_filter_param{1001, 37, 12, 5, 0},
+                                           tf32_filter_param{3001, 130, 20, 17, 2}),
+                         tf32_filter_name);
+
+// 1001 rows are 8 sample tiles: fewer than k = 10 minima, so no bound: every query is
+// searched exactly over the whole database, with the same answer.
+TEST_F(ml_knn_gpu_tf32_filter, WithoutABoundEveryQueryIsSearchedExactly) {
+  labelled_rows db = make_blobs(1001, 16, 4, 111, 112), q = make_blobs(41, 16, 4, 111, 113);
+  plant_ties(db, q);
+  const answer got = run(db, q, 10, 0);
+  expect_exact(db, q, 10, got);
+  EXPECT_EQ(got.searched_exactly, 41u);
+}
+
+// 3000 copies of query 0 among 200 other rows: every copy is under the bound, so the one range's
+// segment (512) overflows and the query is searched exactly: the first k copies by id.
+TEST_F(ml_knn_gpu_tf32_filter, AFullSegmentMeansAnExactSearch) {
+  constexpr std::int64_t n = 3200, d = 8;
+  labelled_rows db = make_blobs(n, d, 3, 121, 122), q = make_blobs(5, d, 3, 121, 123);
+  for (std::int64_t r = 100; r < 3100; ++r) std::copy_n(q.values.begin(), d, db.values.begin() + r * d);
+  const answer got = run(db, q, 10, 1);
+  expect_exact(db, q, 10, got);
+  for (int r = 0; r < 10; ++r) EXPECT_EQ(got.ids[static_cast<std::size_t>(r)], 100 + r);
+  EXPECT_GE(got.searched_exactly, 1u);
+}
+
+// Every value 1000 more (rows and queries): the distances are the same, but uncentred TF32
+// scores would carry an error of ~2 * 2^-9 * |q| |x| = ~1.25e5 here and let every row through.
+// The search centres the data first, so the filter stays tight: no query searched exactly.
+TEST_F(ml_knn_gpu_tf32_filter, FarFromTheOriginTheCentringKeepsTheFilterTight) {
+  labelled_rows db = make_blobs(20011, 32, 7, 141, 142), q = make_blobs(200, 32, 7, 141, 143);
+  for (float& v : db.values) v += 1000.0f;
+  for (float& v : q.values) v += 1000.0f;
+  const answer got = run(db, q, 10, 0);
+  expect_exact(db, q, 10, got);
+  EXPECT_EQ(got.searched_exactly, 0u);
+}
+
+// A database view 4 bytes into its buffer cannot be copied 16 bytes at a time: the general
+// path runs (the workspace holds both); its answer follows the CPU's rule.
+TEST_F(ml_knn_gpu_tf32_filter, AnUnalignedDatabaseTakesTheGeneralPath) {
+  const labelled_rows db = make_blobs(3001, 64, 5, 131, 132), q = make_blobs(130, 64, 5, 131, 133);
+  const answer got = run(db, q, 10, 3, 1);
+  expect_matches_cpu(db, q, 10, got.ids, got.distances);
+  EXPECT_EQ(got.searched_exactly, 0u);
 }
 
 class ml_knn_gpu_vote : public GpuStreamTest {};

@@ -11,10 +11,12 @@
 #include <cstdint>
 #include <limits>
 #include <numeric>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "common/tf32_emulation.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/ml/knn.hpp"
 #include "gpulab/ml/knn_cases.hpp"
@@ -22,6 +24,7 @@
 #include "gpulab/ml/knn_data.hpp"
 #include "gpulab/ml/knn_distance.hpp"
 #include "gpulab/ml/knn_key.hpp"
+#include "gpulab/ml/knn_tf32_bound.hpp"
 
 namespace {
 
@@ -297,6 +300,167 @@ TEST(ml_knn_plan, ChecksItsArgumentsAndCutsTheWork) {
   }
   EXPECT_GT(knn_workspace_bytes(tf32), 10'000u * 4 * 42 * 8 * 4);
 }
+
+// tf32_rerank's filter and refine: when it is planned, and its shape at the headline.
+TEST(ml_knn_plan, Tf32FilterForSmallKAndUpTo64Features) {
+  const knn_plan p = make_knn_plan(knn_version::tf32_rerank, 1'000'000, 10'000, 64, 64, 10);
+  ASSERT_TRUE(p.tf32_filter);
+  EXPECT_EQ(p.sample_rows, 65536);
+  EXPECT_EQ(p.sample_stride, 999983);
+  // 79 blocks of 128 queries x 13 ranges: 1027 blocks, about 4 waves of two blocks on 132 SMs.
+  EXPECT_EQ(p.filter_splits, 13);
+  EXPECT_EQ(p.filter_split_rows % 128, 0);
+  EXPECT_GE(p.filter_splits * p.filter_split_rows, p.database_rows);
+  EXPECT_LT((p.filter_splits - 1) * p.filter_split_rows, p.database_rows);
+  EXPECT_EQ(p.segment_capacity, 512);
+  // Its workspace adds the centred copy and the centre (1M x 64 + 64 floats), the sample
+  // (65536 x 65), the minima and thresholds (10000 x 513), |q - c|^2, the counts and 2
+  // counters, and the segments (10000 x 13 x 512 keys).
+  knn_plan general = p;
+  general.tf32_filter = false;
+  const std::size_t extra = 4u * (1'000'000 * 64 + 64) + 4u * (65536 * 65 + 10'000 * 513) + 8u * 10'000 +
+                            4u * (10'000 * 13 + 2) + 8u * 10'000 * 13 * 512;
+  EXPECT_EQ(knn_workspace_bytes(p), knn_workspace_bytes(general) + extra);
+
+  EXPECT_TRUE(make_knn_plan(knn_version::tf32_rerank, 1'000'000, 10'000, 4, 4, 32).tf32_filter);
+  EXPECT_FALSE(make_knn_plan(knn_version::tf32_rerank, 1'000'000, 10'000, 64, 64, 33).tf32_filter);  // k > 32
+  EXPECT_FALSE(make_knn_plan(knn_version::tf32_rerank, 1'000'000, 10'000, 68, 68, 10).tf32_filter);  // d > 64
+  EXPECT_FALSE(make_knn_plan(knn_version::tf32_rerank, 1'000'000, 10'000, 30, 30, 10).tf32_filter);  // d % 4 != 0
+  EXPECT_FALSE(make_knn_plan(knn_version::fused, 1'000'000, 10'000, 64, 64, 10).tf32_filter);
+  // A small database: all of it is the sample; forced ranges apply to the filter too.
+  const knn_plan small = make_knn_plan(knn_version::tf32_rerank, 1001, 37, 64, 64, 5, 3);
+  EXPECT_EQ(small.sample_rows, 1001);
+  EXPECT_EQ(small.filter_splits, 3);
+  // The stride never divides n (so i * stride mod n never repeats for i < sample_rows <= n).
+  EXPECT_EQ(make_knn_plan(knn_version::tf32_rerank, 999983, 10, 8, 8, 1).sample_stride, 1000003);
+  EXPECT_EQ(make_knn_plan(knn_version::tf32_rerank, 2 * 999983, 10, 8, 8, 1).sample_stride, 1000003);
+  for (const std::int64_t n : {1, 127, 129, 1001, 100003}) {
+    for (const int asked : {0, 1, 3, 100}) {
+      const knn_plan f = make_knn_plan(knn_version::tf32_rerank, n, 37, 8, 8, 1, asked);
+      EXPECT_NE(n % f.sample_stride, 0);
+      EXPECT_EQ(f.filter_split_rows % 128, 0);
+      EXPECT_GE(f.filter_splits * f.filter_split_rows, n) << n << " rows, " << asked << " ranges asked";
+      EXPECT_LT((f.filter_splits - 1) * f.filter_split_rows, n) << n << " rows, " << asked << " ranges asked";
+    }
+  }
+}
+
+// TF32 as the filter's tensor cores see it: queries rounded, rows truncated.
+using gpulab::testing::tf32_rounded;
+using gpulab::testing::tf32_truncated;
+
+TEST(ml_knn_tf32_bound, NoThresholdWithoutAFiniteScore) {
+  EXPECT_EQ(knn_tf32_threshold(std::numeric_limits<float>::infinity(), 4.0, 3.0), HUGE_VAL);
+  EXPECT_EQ(knn_tf32_threshold(std::numeric_limits<float>::quiet_NaN(), 4.0, 3.0), HUGE_VAL);
+  EXPECT_GE(knn_tf32_largest_length(25.0f), 5.0);
+  EXPECT_LT(knn_tf32_largest_length(25.0f), 5.0 * (1 + 1e-5));
+}
+
+// The bound's two claims on seeded, deliberately awkward data (features of very different
+// sizes, rows far from the origin so that |q||x| dwarfs the distances, exact duplicates),
+// with the TF32 product emulated (float accumulation, two orders):
+//  1. |s(x) - (D(x) - |q - c|^2)| <= E for every row, D from the raw values;
+//  2. given the k-th smallest score A of any k rows, every row of the exact top k (by the
+//     float fmaf chain on the raw values, ties by id) has s <= theta(A).
+// Uncentred (c = 0), and centred as the search does it: c the float mean of 1000 rows, each
+// x - c and q - c rounded to float (here it rounds: columns straddle 0 and the larger
+// columns stray past a factor 2 of c), norms from those floats, |q - c|^2 in double.
+// A delta four times smaller fails the uncentred case (tried; centred, the errors add less
+// coherently and stay under a quarter of E). The lower check keeps the emulation honest:
+// with no TF32 rounding at all the errors would sit far below E.
+void check_the_bound(bool centred) {
+  constexpr int d = 64, n = 4000, k = 10, queries = 40;
+  std::mt19937_64 rng(2026);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> scale(d), offset(d);
+  for (int j = 0; j < d; ++j) {
+    scale[j] = std::ldexp(1.0f, static_cast<int>(rng() % 9) - 4);  // 2^-4 .. 2^4
+    offset[j] = 50.0f * normal(rng);                                // far from the origin
+  }
+  std::vector<float> x(static_cast<std::size_t>(n) * d), q(static_cast<std::size_t>(queries) * d);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < d; ++j) x[static_cast<std::size_t>(i) * d + j] = offset[j] + scale[j] * normal(rng);
+  for (int i = 0; i < 100; ++i)  // duplicates: rows 3900.. copy rows 0..99
+    std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(i) * d, d, x.begin() + static_cast<std::ptrdiff_t>(3900 + i) * d);
+  for (int i = 0; i < queries; ++i)
+    for (int j = 0; j < d; ++j) q[static_cast<std::size_t>(i) * d + j] = offset[j] + scale[j] * 1.5f * normal(rng);
+  std::vector<float> c(d, 0.0f);
+  if (centred) {
+    for (int j = 0; j < d; ++j) {
+      double sum = 0.0;
+      for (int i = 0; i < 1000; ++i) sum += x[static_cast<std::size_t>(i) * d + j];
+      c[static_cast<std::size_t>(j)] = static_cast<float>(sum / 1000);
+    }
+  }
+  std::vector<float> v(x.size()), norms(n);  // v = fl(x - c), the rows the tensor cores see (before TF32)
+  float largest = 0.0f;
+  for (int i = 0; i < n; ++i) {
+    float sum = 0.0f;
+    for (int j = 0; j < d; ++j) {
+      const std::size_t at = static_cast<std::size_t>(i) * d + j;
+      v[at] = x[at] - c[static_cast<std::size_t>(j)];
+      sum = std::fma(v[at], v[at], sum);
+    }
+    norms[static_cast<std::size_t>(i)] = sum;
+    largest = std::max(largest, sum);
+  }
+  const double x_max = knn_tf32_largest_length(largest);
+  double worst_error = 0.0;  // |s - (D - |q - c|^2)| / E, the largest seen
+  int checked = 0;
+  for (int qi = 0; qi < queries; ++qi) {
+    const float* qv = q.data() + static_cast<std::size_t>(qi) * d;
+    std::vector<float> w(d);  // fl(q - c)
+    double qq = 0.0;          // |q - c|^2 from the raw values, in double
+    for (int j = 0; j < d; ++j) {
+      w[static_cast<std::size_t>(j)] = qv[j] - c[static_cast<std::size_t>(j)];
+      const double t = static_cast<double>(qv[j]) - c[static_cast<std::size_t>(j)];
+      qq += t * t;
+    }
+    const double e = gpulab::ml::tf32_score_error(std::sqrt(qq), x_max);
+    std::vector<float> score(n);
+    std::vector<std::uint64_t> exact(n);
+    for (int i = 0; i < n; ++i) {
+      const float* xv = x.data() + static_cast<std::size_t>(i) * d;
+      const float* vv = v.data() + static_cast<std::size_t>(i) * d;
+      float forward = 0.0f, backward = 0.0f, direct = 0.0f;
+      double true_distance = 0.0;
+      for (int j = 0; j < d; ++j) {
+        const int r = d - 1 - j;
+        forward = std::fma(tf32_rounded(w[static_cast<std::size_t>(j)]), tf32_truncated(vv[j]), forward);
+        backward = std::fma(tf32_rounded(w[static_cast<std::size_t>(r)]), tf32_truncated(vv[r]), backward);
+        const float diff = qv[j] - xv[j];
+        direct = std::fma(diff, diff, direct);
+        const double t = static_cast<double>(qv[j]) - xv[j];
+        true_distance += t * t;
+      }
+      const float dot = i % 2 == 0 ? forward : backward;
+      score[static_cast<std::size_t>(i)] = std::fma(-2.0f, dot, norms[static_cast<std::size_t>(i)]);
+      exact[static_cast<std::size_t>(i)] = knn_key(direct, static_cast<std::uint32_t>(i));
+      worst_error = std::max(worst_error, std::fabs(score[static_cast<std::size_t>(i)] - (true_distance - qq)) / e);
+    }
+    // Any k rows: here rows 7, 107, 207, ... (A = their largest score), and the k best scores.
+    std::vector<float> some;
+    for (int r = 0; r < k; ++r) some.push_back(score[static_cast<std::size_t>(7 + 100 * r)]);
+    std::vector<float> best = score;
+    std::nth_element(best.begin(), best.begin() + (k - 1), best.end());
+    std::vector<std::uint64_t> top = exact;
+    std::partial_sort(top.begin(), top.begin() + k, top.end());
+    for (const float a : {*std::max_element(some.begin(), some.end()), best[k - 1]}) {
+      const double theta = knn_tf32_threshold(a, qq, x_max);
+      for (int r = 0; r < k; ++r) {
+        const auto row = static_cast<std::size_t>(knn_key_id(top[static_cast<std::size_t>(r)]));
+        EXPECT_LE(score[row], theta) << "query " << qi << ", neighbour " << r << " (row " << row << ")";
+        ++checked;
+      }
+    }
+  }
+  EXPECT_EQ(checked, queries * 2 * k);
+  EXPECT_LT(worst_error, 1.0) << "the score's error exceeded E";
+  EXPECT_GT(worst_error, 0.05) << "E is far looser than the data needs: is the emulation still TF32?";
+}
+
+TEST(ml_knn_tf32_bound, HoldsForEveryRowOfTheExactTopK) { check_the_bound(false); }
+TEST(ml_knn_tf32_bound, HoldsOnCentredDataWhereTheCentringRounds) { check_the_bound(true); }
 
 TEST(ml_knn_data, BlobsAreSeededAndLabelled) {
   const labelled_rows a = make_blobs(301, 5, 7, 1, 2), b = make_blobs(301, 5, 7, 1, 2), c = make_blobs(301, 5, 7, 1, 3);

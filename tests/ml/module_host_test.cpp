@@ -32,12 +32,14 @@ TEST(ml_module, HasANameATitleAndItsCases) {
     EXPECT_TRUE(names.insert(e.name).second) << "two entries named " << e.name;
     EXPECT_FALSE(e.description.empty()) << e.name;
   }
-  for (const char* name : {"kmeans_naive", "kmeans_gemm", "kmeans_fused"}) EXPECT_EQ(names.count(name), 1u) << name;
+  for (const char* name : {"kmeans_naive", "kmeans_gemm", "kmeans_fused", "kmeans_tf32"}) {
+    EXPECT_EQ(names.count(name), 1u) << name;
+  }
   for (const gpulab::run_item& item : m.tour) EXPECT_EQ(names.count(item.name), 1u) << item.name;
 }
 
 // The module's entries: k-means here, then kNN (knn_cases.cpp), regression and PCA
-// (regression_cases.cpp). The k-means entries are the first three.
+// (regression_cases.cpp). The k-means entries are the first four.
 bool is_kmeans(const gpulab::case_entry& e) { return e.name.rfind("kmeans_", 0) == 0; }
 
 TEST(ml_module, EveryCaseIsNamedAfterItsEntryAndDeclaresItsWork) {
@@ -76,10 +78,12 @@ TEST(ml_module, EveryKmeansCaseDeclaresItsWork) {
     EXPECT_GT(c.device_bytes_needed(), 31u * 16 * 4) << e.name;
     EXPECT_GT(c.host_bytes_needed(), 31u * 16 * 4) << e.name;
   }
-  EXPECT_EQ(kmeans_entries, 3);
-  // The naive and gemm versions store the n x k matrix, the fused one does not.
-  const auto naive = m.cases[0].make(with_size(1000000)), fused = m.cases[2].make(with_size(1000000));
+  EXPECT_EQ(kmeans_entries, 4);
+  // The naive and gemm versions store the n x k matrix, the fused and tf32 ones do not.
+  const auto naive = m.cases[0].make(with_size(1000000)), fused = m.cases[2].make(with_size(1000000)),
+             tf32 = m.cases[3].make(with_size(1000000));
   EXPECT_GE(naive.front()->device_bytes_needed() - fused.front()->device_bytes_needed(), 1000000u * 8 * 4);
+  EXPECT_EQ(tf32.front()->device_bytes_needed(), fused.front()->device_bytes_needed());
 }
 
 TEST(ml_module, WithoutSizeTheTwoPresetsRun) {
@@ -172,7 +176,8 @@ TEST(ml_module, SizesKmeansCannotTakeAreRefusedWhenTheCaseIsMade) {
   }
 }
 
-// The lines under the results: for each size, the fused version against the other two.
+// The lines under the results: for each size, the fused version against the naive and gemm
+// ones, then the tf32 version against the fused one.
 TEST(ml_module, CompareLinesPutTheFusedVersionBesideTheOthers) {
   const gpulab::training_module m = gpulab::ml::make_module();
   ASSERT_TRUE(m.compare);
@@ -187,12 +192,15 @@ TEST(ml_module, CompareLinesPutTheFusedVersionBesideTheOthers) {
     return r;
   };
   const auto lines = m.compare({result("naive", 1000, 4.0), result("gemm", 1000, 2.0), result("fused", 1000, 1.0),
-                                result("naive", 50, 3.0, false), result("fused", 50, 1.5)});
-  ASSERT_EQ(lines.size(), 2u);
+                                result("tf32", 1000, 0.4), result("naive", 50, 3.0, false), result("fused", 50, 1.5),
+                                result("tf32", 50, 3.0)});
+  ASSERT_EQ(lines.size(), 4u);
   EXPECT_NE(lines[0].find("kmeans_fused, 50 x 16: 1.500 ms"), std::string::npos) << lines[0];
   EXPECT_EQ(lines[0].find("naive"), std::string::npos) << "an unverified row is no comparison: " << lines[0];
-  EXPECT_NE(lines[1].find("4.0x faster than kmeans_naive, 2.0x faster than kmeans_gemm"), std::string::npos)
-      << lines[1];
+  EXPECT_NE(lines[2].find("4.0x faster than kmeans_naive, 2.0x faster than kmeans_gemm"), std::string::npos)
+      << lines[2];
+  EXPECT_EQ(lines[1], "kmeans_tf32, 50 x 16: 3.000 ms, 2.0x slower than kmeans_fused");
+  EXPECT_EQ(lines[3], "kmeans_tf32, 1000 x 16: 0.400 ms, 2.5x faster than kmeans_fused");
 }
 
 }  // namespace

@@ -12,6 +12,8 @@
 //   (its register-tiled kernel), score by the expanded form |c|^2 - 2 x.c, which can
 //   order two almost equally near centroids differently from (x - c)^2 (a near-tie);
 //   predict() always uses (x - c)^2, so at such a point it may differ from fit's label.
+//   The tf32 version takes a label from its TF32 scores only where their error bound
+//   proves it the nearest in exact arithmetic, and uses (x - c)^2 for the rest.
 // - Empty cluster: a centroid that no point chose keeps its previous position.
 //   Why: it is deterministic, costs nothing, and the GPU and CPU agree on it
 //   exactly. (scikit-learn moves it to a far point instead, which needs another
@@ -42,8 +44,10 @@ enum class kmeans_version {
   naive,  // the n x k distance matrix written to memory, then an argmin per row
   gemm,   // |x|^2 - 2 x.c + |c|^2: the n x k dot products by cuBLAS SGEMM, then an argmin
   fused,  // one pass over X: centroids in shared memory, nearest centroid and per-block sums at once
+  tf32,   // the fused pass with the scores on TF32 tensor cores; a label their error bound
+          // cannot prove is scored again in float (kernels/ml/kmeans_tf32.cuh)
 };
-const char* kmeans_version_name(kmeans_version v);  // "naive", "gemm", "fused"
+const char* kmeans_version_name(kmeans_version v);  // "naive", "gemm", "fused", "tf32"
 
 struct kmeans_params {
   int k = 8;

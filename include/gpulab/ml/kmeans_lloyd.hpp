@@ -42,9 +42,14 @@ inline constexpr int kmeans_fused_block_threads = 512;
 // d = 16 the fused version takes k <= 334 and the others k <= 629.
 inline constexpr std::size_t shared_bytes_without_opt_in = 48 * 1024;
 inline constexpr std::size_t kmeans_shared_budget = shared_bytes_without_opt_in - 32 * sizeof(double);
+// The versions that make each block's sums during the assignment, in one pass over X
+// (the tf32 version runs the fused version's kernels where its own does not fit).
+constexpr bool kmeans_one_pass(kmeans_version version) {
+  return version == kmeans_version::fused || version == kmeans_version::tf32;
+}
 constexpr std::size_t kmeans_shared_bytes(kmeans_version version, std::int64_t k, std::int64_t d) {
   const auto kd = static_cast<std::size_t>(k) * static_cast<std::size_t>(d);
-  const bool fused = version == kmeans_version::fused;
+  const bool fused = kmeans_one_pass(version);
   const std::size_t slots = fused ? kmeans_fused_block_threads : kmeans_block_threads;  // one a thread
   const std::size_t sums = kd + 3 * static_cast<std::size_t>(k) + 1 + slots;
   return ((fused ? kd : 0) + sums) * sizeof(float);
@@ -80,6 +85,11 @@ class lloyd_runner {
   [[nodiscard]] double* inertia_on_device() noexcept { return stats_.data(); }
 
   [[nodiscard]] unsigned partial_blocks() const noexcept { return blocks_; }
+  // The tf32 version: whether its tensor-core kernel runs (else the fused version's), and how
+  // many labels of the last run its error bound could not prove, so that they were scored
+  // again in float, summed over every pass (0 for the other versions). Waits for the stream.
+  [[nodiscard]] bool uses_tensor_cores() const noexcept { return tf32_shared_bytes_ > 0; }
+  [[nodiscard]] unsigned long long rescored(cuda::stream_ref s) const;
 
  private:
   void assign_and_accumulate(const float* centroids, std::int32_t* labels, cuda::stream_ref s);
@@ -92,12 +102,14 @@ class lloyd_runner {
   int d_, k_;
   linalg::blas_handle* blas_;
   std::size_t tiles_shared_bytes_ = 0;         // fused, by the register-tiled kernel: its shared memory (else 0)
+  std::size_t tf32_shared_bytes_ = 0;          // tf32, by its tensor-core kernel: its shared memory (else 0)
   unsigned blocks_ = 0;                        // blocks of the assignment: one partial each
   device_buffer<float> partial_sums_;          // blocks x k x d
   device_buffer<std::uint32_t> partial_counts_;  // blocks x k
   device_buffer<double> partial_inertia_;      // blocks
   device_buffer<float> next_centroids_;        // k x d
   device_buffer<double> stats_;                // [0] inertia, [1] largest squared shift
+  device_buffer<unsigned long long> rescored_;  // tf32: the labels scored again in float (see above)
   device_buffer<float> distances_;             // naive: n x k squared distances; gemm: n x k dot products
   device_buffer<float> row_norms_;             // gemm: |x_i|^2
   device_buffer<float> centroid_norms_;        // gemm: |c|^2

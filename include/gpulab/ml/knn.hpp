@@ -14,11 +14,15 @@
 //                the database once for 32 queries; for k <= 32 and d <= 64 (the
 //                course's search) a kernel with larger register tiles, 256 queries a
 //                block and each running top list in the lanes of a warp.
-//   tf32_rerank  the same kernel with q.x on the tensor cores in TF32 (10-bit
-//                mantissa), keeping more candidates than k (knn_candidates), then
-//                the exact FP32 distance of each candidate and a sort: the answer
-//                is exact whenever the true top k are among the candidates, which
-//                the cases measure (recall) and fail otherwise.
+//   tf32_rerank  q.x on the tensor cores in TF32 (10-bit mantissa), then exact FP32
+//                distances for the rows that could still be among the k nearest.
+//                For k <= 32 and d <= 64 (d % 4 == 0, aligned rows): filter and
+//                refine with a proven bound (kernels/ml/knn_tf32_filter.cuh,
+//                gpulab/ml/knn_tf32_bound.hpp): exact by construction. Otherwise
+//                the fused kernel's selection with more candidates than k
+//                (knn_candidates), their exact distances and a sort: exact whenever
+//                the true top k are among the candidates, which the cases measure
+//                (recall) and fail otherwise.
 //
 // The database and the queries are row-major packed float matrices in device
 // memory (rows = samples, columns = features). Results: ids (int32, row-major
@@ -64,9 +68,18 @@ struct knn_plan {
   bool small_k = false;          // fused: at most 32 candidates and 64 features, the small-k kernel
   std::int64_t split_rows = 0;   // rows per range (whole tiles of 128; the last range may be shorter)
   std::int64_t query_batch = 0;  // naive: queries per distance matrix
+  // tf32_rerank's filter and refine (k <= 32, d <= 64, d % 4 == 0): a bound from a sample,
+  // then every row under it a candidate, in segments of its (query, database range).
+  bool tf32_filter = false;
+  std::int64_t sample_rows = 0;        // the bound's sample: rows (i * sample_stride) mod n
+  std::int64_t sample_stride = 0;      // a prime that does not divide n: the rows are distinct
+  int filter_splits = 0;               // the filter's database ranges (128 queries x a range: a block)
+  std::int64_t filter_split_rows = 0;  // whole tiles of 128 rows
+  int segment_capacity = 0;            // candidates a (query, range) holds; more: that query is searched exactly
 };
 // splits = 0 picks enough database ranges for about 1024 blocks (528 for the small-k
-// kernel: 4 waves of one block an SM on 132 SMs); tests force others.
+// kernel: 4 waves of one block an SM on 132 SMs; 1056 for the TF32 filter: 4 waves of
+// two); tests force others (the filter's ranges too).
 knn_plan make_knn_plan(knn_version v, std::int64_t database_rows, std::int64_t query_rows,
                        std::int64_t database_features, std::int64_t query_features, int k, int splits = 0);
 // Device bytes of the workspace (without the inputs and the outputs).
@@ -85,6 +98,18 @@ class knn_workspace {
   device_buffer<std::uint64_t> keys;     // naive: a batch's distance keys; else each query's candidates
   device_buffer<std::uint64_t> sorted;   // the keys sorted by CUB, per query
   device_buffer<std::byte> sort_scratch;  // CUB's temporary storage
+  // The TF32 filter (plan.tf32_filter): the centre c and the centred copy of the database
+  // (TF32 bits; database_norms then hold |x - c|^2), the sample and its norms, each query's
+  // tile minima, theta1 and |q - c|^2, the candidates' segments and their counts;
+  // counters[0] holds the largest norm's bits, counters[1] the queries searched exactly
+  // (no bound, or a full segment).
+  device_buffer<float> centre, centred, sample, sample_norms, minima, thresholds;
+  device_buffer<double> filter_query_norms;
+  device_buffer<unsigned> segment_counts, filter_counters;
+  device_buffer<std::uint64_t> segments;
+  // How many queries the last search had to search exactly (waits for s); 0 for other plans and
+  // for a search that took the general path (an unaligned view).
+  [[nodiscard]] unsigned searched_exactly(cuda::stream_ref s) const;
 
  private:
   knn_plan plan_;
