@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Centring, the input checks and the centred QR (least_squares_detail.hpp).
 #include <algorithm>
-#include <bit>
 #include <climits>
 #include <cusolverDn.h>
 #include <string>

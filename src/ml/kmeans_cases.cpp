@@ -242,10 +242,10 @@ class kmeans_case final : public bench_case {
       const double passes = static_cast<double>(problem_.iterations + 1) * static_cast<double>(labels.size());
       if (runner_->uses_tensor_cores()) {
         const unsigned long long rescored = runner_->rescored(s);
-        detail << "; TF32 labels scored again in float: " << rescored << " of " << passes << " ("
+        detail << "; " << kmeans_tf32_rescored_words << ": " << rescored << " of " << passes << " ("
                << 100.0 * static_cast<double>(rescored) / passes << "%)";
       } else {
-        detail << "; the fused version's kernels ran (no TF32 kernel for this shape or GPU)";
+        detail << "; " << kmeans_tf32_fallback_words << " (no TF32 kernel for this shape or GPU)";
       }
     }
     v.passed = labels_ok && centroids_ok && inertia_ok;
@@ -307,23 +307,26 @@ std::vector<case_entry> kmeans_case_entries() {
   const auto entry = [](kmeans_version version) -> case_maker {
     return [version](const run_options& options) { return kmeans_cases(version, options); };
   };
+  // At check_size the cases take k = 8 (the plain fused kernel); k = 64 at 32 features also
+  // reaches the register-tiled and the tf32 kernels (k >= 32): the sabotage test checks both.
+  const std::vector<case_entry::check_variant> k64 = {{"_k64", {{"clusters", "64"}, {"features", "32"}}}};
   return {
       {"kmeans_naive",
        "k-means, the n x k distance matrix written, then an argmin (--size: rows; default 1M x 16 k 8 "
        "and 10M x 32 k 64)",
-       entry(kmeans_version::naive), 10007},
+       entry(kmeans_version::naive), 10007, k64},
       {"kmeans_gemm",
        "k-means, |c|^2 - 2 x.c with cuBLAS SGEMM, then an argmin (--size: rows; default 1M x 16 k 8 and "
        "10M x 32 k 64)",
-       entry(kmeans_version::gemm), 10007},
+       entry(kmeans_version::gemm), 10007, k64},
       {"kmeans_fused",
        "k-means, one pass over X: centroids in shared memory, per-block sums (--size: rows; default 1M x "
        "16 k 8 and 10M x 32 k 64)",
-       entry(kmeans_version::fused), 10007},
+       entry(kmeans_version::fused), 10007, k64},
       {"kmeans_tf32",
        "k-means, the fused pass with TF32 tensor-core scores; labels their error bound cannot prove are "
        "scored again in float (--size: rows; default 1M x 16 k 8 and 10M x 32 k 64)",
-       entry(kmeans_version::tf32), 10007},
+       entry(kmeans_version::tf32), 10007, k64},
   };
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -24,11 +25,11 @@ namespace {
 // Under the results: for each problem, the fused version against the naive and gemm ones
 // (the lesson: the same algorithm, a third of the memory traffic), then the tf32 version
 // against the fused one (the same pass, the scores on the tensor cores).
-// What kmeans_cases.cpp writes at the end of a tf32 row's check: how many labels the TF32
-// scores could not prove (or that the fused kernels ran); empty when it is not there.
+// The end of a tf32 row's check (cases.hpp): how many labels the TF32 scores could not
+// prove, or that the fused kernels ran; empty when it is not there.
 std::string tf32_rescored_part(const std::string& detail) {
-  for (const char* marker : {"TF32 labels scored again", "the fused version's kernels ran"}) {
-    if (const auto at = detail.find(marker); at != std::string::npos) return "; " + detail.substr(at);
+  for (const std::string_view words : {kmeans_tf32_rescored_words, kmeans_tf32_fallback_words}) {
+    if (const auto at = detail.find(words); at != std::string::npos) return "; " + detail.substr(at);
   }
   return "";
 }

@@ -147,9 +147,7 @@ std::vector<case_under_test> every_case_entry() {
   for (const gpulab::training_module& m : modules) {
     for (const gpulab::case_entry& e : m.cases) {
       all.push_back({m.name, &e});
-      // At check_size the k-means cases take k = 8 (the plain fused kernel); k = 64 at 32
-      // features also reaches the fused version's register-tiled kernel (k >= 32).
-      if (e.name.rfind("kmeans_", 0) == 0) all.push_back({m.name, &e, {{"clusters", "64"}, {"features", "32"}}, "_k64"});
+      for (const gpulab::case_entry::check_variant& v : e.check_variants) all.push_back({m.name, &e, v.options, v.suffix});
     }
   }
   return all;

@@ -197,6 +197,13 @@ struct case_entry {
   // case's verification rejects a wrong output: quick, and not a power of two, so
   // that tails and partial blocks are exercised.
   std::uint64_t check_size = 0;
+  // More option sets the sabotage test checks the case at (also at check_size), each named
+  // by a suffix of the test: where other options reach another kernel of the same case.
+  struct check_variant {
+    std::string suffix;                         // e.g. "_k64"
+    std::map<std::string, std::string> options;  // e.g. {{"clusters", "64"}, {"features", "32"}}
+  };
+  std::vector<check_variant> check_variants = {};
 };
 
 // Most entries make exactly one case (at --size, or the case's default): they

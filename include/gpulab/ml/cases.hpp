@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gpulab/bench/case.hpp"
@@ -35,8 +36,13 @@ std::unique_ptr<bench_case> make_kmeans_case(kmeans_version version, const kmean
 // The factory of an entry: one case per problem.
 std::vector<std::unique_ptr<bench_case>> kmeans_cases(kmeans_version version, const run_options& options);
 
-// The module's k-means entries: kmeans_naive, kmeans_gemm, kmeans_fused (as knn_cases() and
-// regression_cases() give theirs).
+// The module's k-means entries: kmeans_naive, kmeans_gemm, kmeans_fused, kmeans_tf32 (as
+// knn_cases() and regression_cases() give theirs).
 std::vector<case_entry> kmeans_case_entries();
+
+// How a kmeans_tf32 row's check ends (one of the two), so that the line under the results
+// (module.cpp) can quote it: the labels its TF32 scores could not prove, or why none were scored.
+inline constexpr std::string_view kmeans_tf32_rescored_words = "TF32 labels scored again in float";
+inline constexpr std::string_view kmeans_tf32_fallback_words = "the fused version's kernels ran";
 
 }  // namespace gpulab::ml
