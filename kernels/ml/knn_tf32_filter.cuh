@@ -38,6 +38,7 @@
 #include "gpulab/ml/float_order.hpp"
 #include "gpulab/ml/knn_key.hpp"
 #include "gpulab/ml/knn_tf32_bound.hpp"
+#include "kernels/ml/copy_rows_async.cuh"
 #include "kernels/ml/tf32_fragments.cuh"
 
 namespace gpulab::ml::kernels {
@@ -98,7 +99,7 @@ __global__ void __launch_bounds__(tf32_filter_threads, 2) knn_tf32_pass(tf32_pas
   const std::int64_t q0 = std::int64_t{blockIdx.x} * tf32_filter_block_queries + tf32_filter_warp_queries * warp;
   const std::int64_t begin = std::int64_t{blockIdx.y} * a.split_rows;
   const std::int64_t end = begin + a.split_rows < a.n ? begin + a.split_rows : a.n;
-  const int k_steps = (a.d + 7) / 8, pieces = a.d / 4;
+  const int k_steps = (a.d + 7) / 8;
 
   // Columns d..71 of both tile buffers are zeros for the whole run (the copies never
   // write there), so the last k-step of a d that is not a multiple of 8 adds nothing.
@@ -106,33 +107,11 @@ __global__ void __launch_bounds__(tf32_filter_threads, 2) knn_tf32_pass(tf32_pas
     const int row = e / (ld - a.d), column = a.d + e % (ld - a.d);
     tiles[row * ld + column] = 0.0f;
   }
-  // A tile's rows, 16 bytes at a time. The tile's rows are contiguous in global memory:
-  // piece e (e = threadIdx.x, + 256, ...) is the 4 floats 4 e past its first row, and goes
-  // to row e / pieces, column 4 (e % pieces) of the buffer. Row and column are stepped (no
-  // division) and both pointers advance by constants: recomputing the two 64-bit addresses
-  // a piece cost a third of the filter pass's instructions (ncu, H200). Absent rows are
-  // zero-filled; an absent row's norm is NaN (a plain store by the thread that owns it: its
-  // scores are then below no threshold and no minimum; the buffer is read only after the
-  // next barrier).
-  const int row_step = tf32_filter_threads / pieces, piece_step = tf32_filter_threads % pieces;
+  // A tile's rows (copy_rows_async: absent rows zero-filled) and their norms; an absent
+  // row's norm is NaN (a plain store by the thread that owns it: its scores are then below
+  // no threshold and no minimum; the buffer is read only after the next barrier).
   auto copy_tile = [&](int buffer, std::int64_t tile) {
-    const int rows_here = end - tile < tile_rows ? static_cast<int>(end - tile) : tile_rows;
-    int row = static_cast<int>(threadIdx.x) / pieces, piece = static_cast<int>(threadIdx.x) % pieces;
-    const float* from = a.rows + tile * a.d + 4 * threadIdx.x;
-    float* to = tiles + (buffer * tile_rows + row) * ld + 4 * piece;
-    while (row < tile_rows) {
-      const bool present = row < rows_here;
-      __pipeline_memcpy_async(to, present ? from : a.rows, 16, present ? 0 : 16);
-      from += 4 * tf32_filter_threads;
-      row += row_step;
-      piece += piece_step;
-      to += row_step * ld + 4 * piece_step;
-      if (piece >= pieces) {
-        piece -= pieces;
-        ++row;
-        to += ld - 4 * pieces;
-      }
-    }
+    copy_rows_async<tf32_filter_threads, tile_rows>(tiles + buffer * tile_rows * ld, ld, a.rows, tile, end, a.d);
     if (threadIdx.x < tile_rows) {
       float* norm = tile_norms + buffer * tile_rows + threadIdx.x;
       if (tile + threadIdx.x < end) {
