@@ -18,9 +18,9 @@ namespace gpulab::ml::kernels {
 //
 // The tile's rows are contiguous in x: piece e (e = threadIdx.x, + Threads, ...) is the
 // 16 bytes 4 e floats past the first row, and goes to row e / (d / 4), column
-// 4 (e % (d / 4)). Row and column are stepped, not divided, and both pointers advance by
-// constants: in the TF32 kNN filter, recomputing two 64-bit addresses a piece was a third
-// of the pass's instructions (ncu, H200).
+// 4 (e % (d / 4)). Row and column are stepped, not divided, and the destination advances
+// by constants: in the TF32 kNN filter, a loop that recomputed both 64-bit addresses from
+// the row and column was a third of the pass's instructions (ncu, H200).
 template <int Threads, int Rows>
 __device__ __forceinline__ void copy_rows_async(float* to, int stride, const float* x, std::int64_t first,
                                                 std::int64_t end, int d) {
@@ -28,12 +28,13 @@ __device__ __forceinline__ void copy_rows_async(float* to, int stride, const flo
   const int rows_here = end - first < Rows ? static_cast<int>(end - first) : Rows;
   const int row_step = Threads / pieces_a_row, piece_step = Threads % pieces_a_row;
   int row = static_cast<int>(threadIdx.x) / pieces_a_row, piece = static_cast<int>(threadIdx.x) % pieces_a_row;
-  const float* from = x + first * d + 4 * static_cast<int>(threadIdx.x);  // read only for a row here
+  const float4* tile_start = reinterpret_cast<const float4*>(x + first * d);
+  int from = static_cast<int>(threadIdx.x);  // the piece's index: a pointer is formed only for a row here
   float* place = to + row * stride + 4 * piece;
   while (row < Rows) {
     const bool here = row < rows_here;
-    __pipeline_memcpy_async(place, here ? from : x, 16, here ? 0 : 16);
-    from += 4 * Threads;
+    __pipeline_memcpy_async(place, here ? tile_start + from : reinterpret_cast<const float4*>(x), 16, here ? 0 : 16);
+    from += Threads;
     row += row_step;
     piece += piece_step;
     place += row_step * stride + 4 * piece_step;
