@@ -34,6 +34,7 @@
 
 #include <cstdint>
 
+#include "gpulab/core/block_reduce.cuh"
 #include "gpulab/core/launch.cuh"
 #include "gpulab/ml/float_order.hpp"
 #include "gpulab/ml/knn_key.hpp"
@@ -52,6 +53,7 @@ inline constexpr int tf32_filter_tile_rows = 128;     // 16 n-tiles of 8 rows a 
 inline constexpr std::size_t tf32_filter_shared_bytes =
     sizeof(float) * 2 * tf32_filter_tile_rows * (tf32_filter_ld + 1);  // two tiles and their norms
 inline constexpr int tf32_refine_threads = 128;       // 4 warps: 4 queries a block
+inline constexpr std::int64_t tf32_mean_rows = 8192;   // the centre: the mean of the sample's first rows
 
 enum class tf32_pass_mode { minima, filter };
 
@@ -261,17 +263,17 @@ static __global__ void knn_tf32_gather_sample(const float* __restrict__ database
   }
 }
 
-// centre[j] = the mean of feature j over the sample's first rows (at most 8192 of them: any
+// centre[j] = the mean of feature j over the sample's first rows (at most tf32_mean_rows: any
 // centre keeps the answer exact, and the mean of 8192 spread rows makes |q - c| |x - c| as
 // small as the mean of all would), in double, rounded to float. One block a feature.
 static __global__ void knn_tf32_sample_mean(const float* __restrict__ sample, std::int64_t samples, int d,
                                             float* __restrict__ centre) {
   __shared__ double warp_sums[32];
   const int j = static_cast<int>(blockIdx.x);
-  const std::int64_t rows = samples < 8192 ? samples : 8192;
+  const std::int64_t rows = samples < tf32_mean_rows ? samples : tf32_mean_rows;
   double sum = 0.0;
   for (std::int64_t s = threadIdx.x; s < rows; s += blockDim.x) sum += sample[s * d + j];
-  for (int offset = 16; offset > 0; offset /= 2) sum += __shfl_xor_sync(0xffffffffu, sum, offset);
+  sum = warp_sum(sum);
   if (threadIdx.x % 32 == 0) warp_sums[threadIdx.x / 32] = sum;
   __syncthreads();
   if (threadIdx.x == 0) {
@@ -298,7 +300,7 @@ static __global__ void knn_tf32_centre_rows(const float* __restrict__ rows, std:
       *reinterpret_cast<float2*>(centred + row * d + 2 * lane) =
           float2{truncate_to_tf32(vx), truncate_to_tf32(vy)};
     }
-    for (int offset = 16; offset > 0; offset /= 2) sum += __shfl_xor_sync(0xffffffffu, sum, offset);
+    sum = warp_sum(sum);
     if (lane == 0) norms[row] = sum;
   }
 }
@@ -358,7 +360,7 @@ __global__ void knn_tf32_bound(const float* __restrict__ minima, std::int64_t ti
     const double v = static_cast<double>(queries[q * d + j]) - centre[j];
     qq += v * v;
   }
-  for (int offset = 16; offset > 0; offset /= 2) qq += __shfl_xor_sync(0xffffffffu, qq, offset);
+  qq = warp_sum(qq);
   const float inf = __int_as_float(0x7f800000);
   float best[K], unused = inf;
 #pragma unroll
