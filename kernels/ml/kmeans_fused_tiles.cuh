@@ -36,6 +36,7 @@
 #include <cstdint>
 
 #include "gpulab/core/dependent_launch.cuh"
+#include "kernels/ml/copy_rows_async.cuh"
 #include "kernels/ml/kmeans_common.cuh"
 
 namespace gpulab::ml::kernels {
@@ -67,33 +68,10 @@ __host__ __device__ constexpr int tiles_padded_k(int k) {
 }
 
 // The tile that starts at row `first` into `to` (256 rows of d floats, each `stride`
-// floats apart, a multiple of 4: 16 bytes at a time, no registers in between); rows
-// past n are zeros (their label is -1); columns d..stride-1 are never written. Thread t
-// copies the 16-byte pieces t, t + 256, ... of the tile: its source moves 256 pieces a
-// step, its row and column by a fixed step (no division, no 64-bit multiply a piece:
-// they were 6% of the kernel's instructions).
+// floats apart, a multiple of 4); rows past n are zeros (their label is -1).
 __device__ __forceinline__ void copy_tile_async(float* to, int stride, const float* x, std::int64_t first,
                                                 std::int64_t n, int d) {
-  const int pieces_a_row = d / 4;
-  const int rows_here = n - first < tiles_threads ? static_cast<int>(n - first) : tiles_threads;
-  const float4* tile_start = reinterpret_cast<const float4*>(x + first * d);
-  int from = static_cast<int>(threadIdx.x);  // the piece's index in the tile (a pointer is formed only for a row here)
-  int row = static_cast<int>(threadIdx.x) / pieces_a_row, piece = static_cast<int>(threadIdx.x) % pieces_a_row;
-  const int row_step = tiles_threads / pieces_a_row, piece_step = tiles_threads % pieces_a_row;
-  while (row < tiles_threads) {
-    const bool here = row < rows_here;
-    // An absent row copies 0 bytes and fills 16 zeros; its source is x itself, so
-    // that no address past the data is read (compute-sanitizer checks the address).
-    __pipeline_memcpy_async(to + row * stride + 4 * piece, here ? tile_start + from : reinterpret_cast<const float4*>(x),
-                            16, here ? 0 : 16);
-    from += tiles_threads;
-    row += row_step;
-    piece += piece_step;
-    if (piece >= pieces_a_row) {
-      piece -= pieces_a_row;
-      ++row;
-    }
-  }
+  copy_rows_async<tiles_threads, tiles_threads>(to, stride, x, first, n, d);
   __pipeline_commit();
 }
 

@@ -197,8 +197,8 @@ __device__ __forceinline__ int nearest_by_warp(const float* point, const float* 
 // [snippet:kmeans_tf32_kernel]
 // One block: the centroids once (exact, centred, norms, mu), then its tiles (grid-stride),
 // two in flight. Warp w scores the tile's rows 32 w .. 32 w + 31 as two sets of 16; lane
-// 4 g + t ends with row 32 w + 16 (t / 2) + g + 8 (t % 2). labels and rescored may be
-// nullptr. d % 4 == 0, d <= 64, x 16-byte aligned.
+// 4 g + t ends with row 32 w + 16 (t / 2) + g + 8 (t % 2). labels may be nullptr;
+// rescored may not. d % 4 == 0, d <= 64, x 16-byte aligned.
 __global__ void __launch_bounds__(tf32_threads, 2)
     tf32_assign_accumulate(const float* __restrict__ x, std::int64_t n, int d, const float* __restrict__ centroids,
                            int k, std::int32_t* __restrict__ labels, float* partial_sums,
@@ -312,7 +312,7 @@ __global__ void __launch_bounds__(tf32_threads, 2)
   const double block_inertia = block_total(inertia);
   if (threadIdx.x == 0) partial_inertia[blockIdx.x] = block_inertia;
   __syncthreads();
-  if (threadIdx.x == 0 && rescored != nullptr && block_rescored != 0u) atomicAdd(rescored, block_rescored + 0ull);
+  if (threadIdx.x == 0 && block_rescored != 0u) atomicAdd(rescored, block_rescored + 0ull);
   mine.write_out(k, d, partial_sums, partial_counts);
 #endif
 }

@@ -34,10 +34,12 @@
 
 #include <cstdint>
 
+#include "gpulab/core/block_reduce.cuh"
 #include "gpulab/core/launch.cuh"
 #include "gpulab/ml/float_order.hpp"
 #include "gpulab/ml/knn_key.hpp"
 #include "gpulab/ml/knn_tf32_bound.hpp"
+#include "kernels/ml/copy_rows_async.cuh"
 #include "kernels/ml/tf32_fragments.cuh"
 
 namespace gpulab::ml::kernels {
@@ -51,6 +53,7 @@ inline constexpr int tf32_filter_tile_rows = 128;     // 16 n-tiles of 8 rows a 
 inline constexpr std::size_t tf32_filter_shared_bytes =
     sizeof(float) * 2 * tf32_filter_tile_rows * (tf32_filter_ld + 1);  // two tiles and their norms
 inline constexpr int tf32_refine_threads = 128;       // 4 warps: 4 queries a block
+inline constexpr std::int64_t tf32_mean_rows = 8192;   // the centre: the mean of the sample's first rows
 
 enum class tf32_pass_mode { minima, filter };
 
@@ -98,7 +101,7 @@ __global__ void __launch_bounds__(tf32_filter_threads, 2) knn_tf32_pass(tf32_pas
   const std::int64_t q0 = std::int64_t{blockIdx.x} * tf32_filter_block_queries + tf32_filter_warp_queries * warp;
   const std::int64_t begin = std::int64_t{blockIdx.y} * a.split_rows;
   const std::int64_t end = begin + a.split_rows < a.n ? begin + a.split_rows : a.n;
-  const int k_steps = (a.d + 7) / 8, pieces = a.d / 4;
+  const int k_steps = (a.d + 7) / 8;
 
   // Columns d..71 of both tile buffers are zeros for the whole run (the copies never
   // write there), so the last k-step of a d that is not a multiple of 8 adds nothing.
@@ -106,24 +109,11 @@ __global__ void __launch_bounds__(tf32_filter_threads, 2) knn_tf32_pass(tf32_pas
     const int row = e / (ld - a.d), column = a.d + e % (ld - a.d);
     tiles[row * ld + column] = 0.0f;
   }
-  // A tile's rows, 16 bytes at a time (piece i of the tile: row i / pieces, stepped, no
-  // division a piece); absent rows zero-filled; an absent row's norm is NaN (a plain
-  // store by the thread that owns it: its scores are then below no threshold and no
-  // minimum; the buffer is read only after the next barrier).
+  // A tile's rows (copy_rows_async: absent rows zero-filled) and their norms; an absent
+  // row's norm is NaN (a plain store by the thread that owns it: its scores are then below
+  // no threshold and no minimum; the buffer is read only after the next barrier).
   auto copy_tile = [&](int buffer, std::int64_t tile) {
-    int row = static_cast<int>(threadIdx.x) / pieces, piece = static_cast<int>(threadIdx.x) % pieces;
-    const int row_step = tf32_filter_threads / pieces, piece_step = tf32_filter_threads % pieces;
-    while (row < tile_rows) {
-      const bool present = tile + row < end;
-      __pipeline_memcpy_async(tiles + (buffer * tile_rows + row) * ld + 4 * piece,
-                              present ? a.rows + (tile + row) * a.d + 4 * piece : a.rows, 16, present ? 0 : 16);
-      row += row_step;
-      piece += piece_step;
-      if (piece >= pieces) {
-        piece -= pieces;
-        ++row;
-      }
-    }
+    copy_rows_async<tf32_filter_threads, tile_rows>(tiles + buffer * tile_rows * ld, ld, a.rows, tile, end, a.d);
     if (threadIdx.x < tile_rows) {
       float* norm = tile_norms + buffer * tile_rows + threadIdx.x;
       if (tile + threadIdx.x < end) {
@@ -273,17 +263,17 @@ static __global__ void knn_tf32_gather_sample(const float* __restrict__ database
   }
 }
 
-// centre[j] = the mean of feature j over the sample's first rows (at most 8192 of them: any
+// centre[j] = the mean of feature j over the sample's first rows (at most tf32_mean_rows: any
 // centre keeps the answer exact, and the mean of 8192 spread rows makes |q - c| |x - c| as
 // small as the mean of all would), in double, rounded to float. One block a feature.
 static __global__ void knn_tf32_sample_mean(const float* __restrict__ sample, std::int64_t samples, int d,
                                             float* __restrict__ centre) {
   __shared__ double warp_sums[32];
   const int j = static_cast<int>(blockIdx.x);
-  const std::int64_t rows = samples < 8192 ? samples : 8192;
+  const std::int64_t rows = samples < tf32_mean_rows ? samples : tf32_mean_rows;
   double sum = 0.0;
   for (std::int64_t s = threadIdx.x; s < rows; s += blockDim.x) sum += sample[s * d + j];
-  for (int offset = 16; offset > 0; offset /= 2) sum += __shfl_xor_sync(0xffffffffu, sum, offset);
+  sum = warp_sum(sum);
   if (threadIdx.x % 32 == 0) warp_sums[threadIdx.x / 32] = sum;
   __syncthreads();
   if (threadIdx.x == 0) {
@@ -310,7 +300,7 @@ static __global__ void knn_tf32_centre_rows(const float* __restrict__ rows, std:
       *reinterpret_cast<float2*>(centred + row * d + 2 * lane) =
           float2{truncate_to_tf32(vx), truncate_to_tf32(vy)};
     }
-    for (int offset = 16; offset > 0; offset /= 2) sum += __shfl_xor_sync(0xffffffffu, sum, offset);
+    sum = warp_sum(sum);
     if (lane == 0) norms[row] = sum;
   }
 }
@@ -370,7 +360,7 @@ __global__ void knn_tf32_bound(const float* __restrict__ minima, std::int64_t ti
     const double v = static_cast<double>(queries[q * d + j]) - centre[j];
     qq += v * v;
   }
-  for (int offset = 16; offset > 0; offset /= 2) qq += __shfl_xor_sync(0xffffffffu, qq, offset);
+  qq = warp_sum(qq);
   const float inf = __int_as_float(0x7f800000);
   float best[K], unused = inf;
 #pragma unroll

@@ -90,12 +90,6 @@ bool opt_in_fits(const cudaFuncAttributes& kernel, std::size_t dynamic_bytes) {
   GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
   return dynamic_bytes + kernel.sharedSizeBytes <= static_cast<std::size_t>(optin);
 }
-template <class Kernel>
-cudaFuncAttributes attributes_of(Kernel kernel) {
-  cudaFuncAttributes a{};
-  GPULAB_CUDA_TRY(cudaFuncGetAttributes(&a, kernel));
-  return a;
-}
 
 // [snippet:kmeans_tiles_choice]
 // The fused version's register-tiled kernel (kmeans_fused_tiles.cuh) is taken when it
@@ -110,7 +104,7 @@ std::size_t fused_tiles_shared_bytes(int k, int d) {
 }
 bool fused_tiles_fit(int k, int d, const float* x) {
   if (k < tiles_min_k || !float4_rows(d, kernels::tiles_max_d, x)) return false;
-  return opt_in_fits(attributes_of(kernels::fused_tiles_assign_accumulate), fused_tiles_shared_bytes(k, d));
+  return opt_in_fits(kernel_attributes(kernels::fused_tiles_assign_accumulate), fused_tiles_shared_bytes(k, d));
 }
 // [/snippet:kmeans_tiles_choice]
 
@@ -125,7 +119,7 @@ std::size_t tf32_shared_bytes(int k, int d) {
 }
 bool tf32_fit(int k, int d, const float* x) {
   if (!float4_rows(d, kernels::tf32_max_d, x) || current_compute_capability().major < 8) return false;
-  const cudaFuncAttributes kernel = attributes_of(kernels::tf32_assign_accumulate);
+  const cudaFuncAttributes kernel = kernel_attributes(kernels::tf32_assign_accumulate);
   // A build without sm_80+ code for this GPU runs it from the compute_75 PTX: the stub.
   return kernel.ptxVersion >= 80 && opt_in_fits(kernel, tf32_shared_bytes(k, d));
 }

@@ -161,10 +161,12 @@ void tf32_filter_search(const knn_plan& p, const float* database, const float* q
                         float* distances, knn_workspace& w, cuda::stream_ref s) {
   namespace kn = kernels;
   const int d = static_cast<int>(p.features);
-  // The centre c: the mean of a sample of the raw rows. Then the centred copy of the
-  // database (TF32 bits) and its norms, the largest norm, and the sample again, centred.
-  kn::knn_tf32_gather_sample<<<std::min(blocks_for(p.sample_rows * d / 4, block_size), 1024u), block_size, 0, s.get()>>>(
-      database, nullptr, p.database_rows, d, p.sample_rows, p.sample_stride, w.sample.data(), nullptr);
+  // The centre c: the mean of the sample's first raw rows (only those are gathered here).
+  // Then the centred copy of the database (TF32 bits) and its norms, the largest norm, and
+  // the whole sample, centred.
+  const std::int64_t mean_rows = std::min(p.sample_rows, kn::tf32_mean_rows);
+  kn::knn_tf32_gather_sample<<<std::min(blocks_for(mean_rows * d / 4, block_size), 1024u), block_size, 0, s.get()>>>(
+      database, nullptr, p.database_rows, d, mean_rows, p.sample_stride, w.sample.data(), nullptr);
   GPULAB_CHECK_LAUNCH();
   kn::knn_tf32_sample_mean<<<static_cast<unsigned>(d), block_size, 0, s.get()>>>(w.sample.data(), p.sample_rows, d,
                                                                                w.centre.data());
@@ -172,7 +174,6 @@ void tf32_filter_search(const knn_plan& p, const float* database, const float* q
   kn::knn_tf32_centre_rows<<<std::min(blocks_for(p.database_rows * 32, block_size), 4096u), block_size, 0, s.get()>>>(
       database, p.database_rows, d, w.centre.data(), w.centred.data(), w.database_norms.data());
   GPULAB_CHECK_LAUNCH();
-  w.filter_counters.fill_bytes_async(0, s);
   kn::knn_largest_norm<<<std::min(blocks_for(p.database_rows, block_size), 1024u), block_size, 0, s.get()>>>(
       w.database_norms.data(), p.database_rows, w.filter_counters.data());
   GPULAB_CHECK_LAUNCH();
@@ -180,10 +181,6 @@ void tf32_filter_search(const knn_plan& p, const float* database, const float* q
       w.centred.data(), w.database_norms.data(), p.database_rows, d, p.sample_rows, p.sample_stride, w.sample.data(),
       w.sample_norms.data());
   GPULAB_CHECK_LAUNCH();
-  for (const auto kernel : {kn::knn_tf32_pass<kn::tf32_pass_mode::minima>, kn::knn_tf32_pass<kn::tf32_pass_mode::filter>}) {
-    GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                         static_cast<int>(kn::tf32_filter_shared_bytes)));
-  }
   const auto query_blocks = static_cast<unsigned>(ceil_div(p.query_rows, kn::tf32_filter_block_queries));
   const std::int64_t tiles = ceil_div(p.sample_rows, kn::tf32_filter_tile_rows);
   kn::tf32_pass_args a{w.sample.data(), w.sample_norms.data(), p.sample_rows, queries, w.centre.data(), p.query_rows,
@@ -217,7 +214,9 @@ void tf32_rerank_search(const knn_plan& p, const float* database, const float* q
   // takes the general path below, which the workspace also holds).
   const bool aligned = reinterpret_cast<std::uintptr_t>(database) % 16 == 0 &&
                        reinterpret_cast<std::uintptr_t>(queries) % 8 == 0;
-  if (p.tf32_filter) w.filter_counters.fill_bytes_async(0, s);  // searched_exactly() says 0 after the general path
+  // Zero before the search: [0] the largest norm (an atomicMax), [1] the queries searched
+  // exactly, so that searched_exactly() also says 0 after the general path.
+  if (p.tf32_filter) w.filter_counters.fill_bytes_async(0, s);
   if (p.tf32_filter && aligned) {
     if (p.k <= 16) {
       tf32_filter_search<16>(p, database, queries, ids, distances, w, s);
@@ -360,8 +359,7 @@ knn_workspace::knn_workspace(const knn_plan& plan, cuda::stream_ref s) : plan_(p
   }
   if (plan.version == knn_version::tf32_rerank) {
     // A build whose code for this GPU comes from the compute_75 PTX has only the stubs (they trap).
-    cudaFuncAttributes pass{};
-    GPULAB_CUDA_TRY(cudaFuncGetAttributes(&pass, kernels::knn_tf32_pass<kernels::tf32_pass_mode::filter>));
+    const cudaFuncAttributes pass = kernel_attributes(kernels::knn_tf32_pass<kernels::tf32_pass_mode::filter>);
     if (pass.ptxVersion < 80) {
       throw usage_error("knn tf32_rerank: this build has no TF32 code for this GPU (its kernels come from compute_" +
                         std::to_string(pass.ptxVersion) +
@@ -382,6 +380,11 @@ knn_workspace::knn_workspace(const knn_plan& plan, cuda::stream_ref s) : plan_(p
   sorted = device_buffer<std::uint64_t>(keys, s);
   sort_scratch = device_buffer<std::byte>(std::size_t{1} << 20, s);
   if (plan.tf32_filter) {
+    for (const auto kernel : {kernels::knn_tf32_pass<kernels::tf32_pass_mode::minima>,
+                              kernels::knn_tf32_pass<kernels::tf32_pass_mode::filter>}) {  // once, not per search
+      GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                           static_cast<int>(kernels::tf32_filter_shared_bytes)));
+    }
     const auto sample_rows = static_cast<std::size_t>(plan.sample_rows), d = static_cast<std::size_t>(plan.features);
     const auto tiles = static_cast<std::size_t>(ceil_div(plan.sample_rows, kernels::tf32_filter_tile_rows));
     const std::size_t segment_count = m * static_cast<std::size_t>(plan.filter_splits);

@@ -37,4 +37,13 @@ unsigned occupancy_grid_size(Kernel kernel, int block_size, std::size_t dynamic_
   return static_cast<unsigned>(sm_count() * (blocks_per_sm > 0 ? blocks_per_sm : 1));
 }
 
+// What the runtime knows of a kernel in this build: its registers, its static shared
+// memory, and ptxVersion (e.g. 80 when its code for this GPU came from compute_80 PTX).
+template <class Kernel>
+cudaFuncAttributes kernel_attributes(Kernel kernel) {
+  cudaFuncAttributes a{};
+  GPULAB_CUDA_TRY(cudaFuncGetAttributes(&a, kernel));
+  return a;
+}
+
 }  // namespace gpulab
