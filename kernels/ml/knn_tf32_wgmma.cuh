@@ -8,9 +8,10 @@
 // fragment itself (144 LDS for 128 MMAs a tile) and the SM's issue slots, not the tensor
 // cores, set the pace (~160 TFLOP/s). A wgmma covers a warpgroup's 64 queries x 128 rows x
 // 8 features in one instruction: per warp and tile 8 wgmma instead of 128 mma.sync and 144
-// loads. Measured in a harness on the kNN course problem (10,000 queries x 1M rows x 64):
-// 7.85 ms with mma.sync, 4.17 ms with wgmma and the 128-byte swizzle, 7.55 ms without the
-// swizzle (8 rows' 16-byte chunks then share banks: the tensor cores wait on shared memory).
+// loads. Measured in a harness on the kNN course problem (10,000 queries x 1M rows x 64, the
+// products and tile minima without the stores): 7.85 ms with mma.sync, 4.17 ms with wgmma
+// and the 128-byte swizzle, 7.55 ms with wgmma and no swizzle (the rows' 16-byte chunks then
+// fall in the same banks).
 //
 // Block (x, y): 128 queries, two warpgroups of 64 (warp w: queries 16 w .. 16 w + 15, as in
 // the mma.sync pass), against the rows of range y, 128 rows a tile, three tiles in flight
@@ -36,11 +37,11 @@ inline constexpr int tf32_wgmma_tile_bytes = tf32_filter_tile_rows * tf32_filter
 inline constexpr std::size_t tf32_wgmma_shared_bytes =
     std::size_t{tf32_wgmma_stages} * (tf32_wgmma_tile_bytes + tf32_filter_tile_rows * 4) + 1024;
 
-// [snippet:knn_tf32_wgmma_pass]
+// [snippet:knn_tf32_wgmma_product]
 // A warpgroup's 64 queries times the tile at shared address x: KSteps wgmma of 8 features.
 // Features past d are zeros in both operands. KSteps is a constant, not a test inside the
-// chain: a branch between two wgmma makes ptxas wait for the first before the second
-// (its warning C7519, "warpgroup.arrive is injected").
+// chain: with a branch between two wgmma, ptxas inserts a warpgroup.arrive between them (its
+// note C7519, "warpgroup.arrive is injected"); the build log must show none.
 template <int KSteps>
 __device__ __forceinline__ void tf32_wgmma_tile_product(float (&acc)[tf32_filter_n_tiles][4], const unsigned (&af)[8][4],
                                                         std::uint32_t x) {
@@ -55,6 +56,7 @@ __device__ __forceinline__ void tf32_wgmma_tile_product(float (&acc)[tf32_filter
   wgmma_wait_all();
   wgmma_fence_operands(acc);
 }
+// [/snippet:knn_tf32_wgmma_product]
 
 template <tf32_pass_mode Mode>
 __global__ void __launch_bounds__(tf32_filter_threads, 2) knn_tf32_wgmma_pass(tf32_pass_args a) {
@@ -155,6 +157,5 @@ __global__ void __launch_bounds__(tf32_filter_threads, 2) knn_tf32_wgmma_pass(tf
   }
   tf32_pass_finish<Mode>(a, state, q0, g, t);
 }
-// [/snippet:knn_tf32_wgmma_pass]
 
 }  // namespace gpulab::ml::kernels
