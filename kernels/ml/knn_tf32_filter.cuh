@@ -40,39 +40,18 @@
 #include "gpulab/ml/knn_key.hpp"
 #include "gpulab/ml/knn_tf32_bound.hpp"
 #include "kernels/ml/copy_rows_async.cuh"
+#include "kernels/ml/knn_tf32_pass.cuh"
 #include "kernels/ml/tf32_fragments.cuh"
 
 namespace gpulab::ml::kernels {
 
-inline constexpr int tf32_filter_threads = 256;       // 8 warps
-inline constexpr int tf32_filter_max_features = 64;   // the queries stay in registers as A fragments
-inline constexpr int tf32_filter_ld = tf32_filter_max_features + 8;  // 72 floats: a half-warp's LDS.64 covers the 32 banks
-inline constexpr int tf32_filter_warp_queries = 16;   // one m16n8k8 A fragment set a warp
-inline constexpr int tf32_filter_block_queries = 8 * tf32_filter_warp_queries;
-inline constexpr int tf32_filter_tile_rows = 128;     // 16 n-tiles of 8 rows a step
+// The mma.sync pass's tiles: rows 72 floats apart (a half-warp's LDS.64 covers the 32 banks),
+// two tiles and their norms in shared memory.
+inline constexpr int tf32_filter_ld = tf32_filter_max_features + 8;
 inline constexpr std::size_t tf32_filter_shared_bytes =
-    sizeof(float) * 2 * tf32_filter_tile_rows * (tf32_filter_ld + 1);  // two tiles and their norms
+    sizeof(float) * 2 * tf32_filter_tile_rows * (tf32_filter_ld + 1);
 inline constexpr int tf32_refine_threads = 128;       // 4 warps: 4 queries a block
 inline constexpr std::int64_t tf32_mean_rows = 8192;   // the centre: the mean of the sample's first rows
-
-enum class tf32_pass_mode { minima, filter };
-
-struct tf32_pass_args {
-  const float* rows;          // the centred rows searched (the sample or the database), n x d, TF32 bits, 16-byte aligned
-  const float* norms;         // their |x - c|^2 (from the centred float values, before the TF32 truncation)
-  std::int64_t n;
-  const float* queries;       // m x d, 8-byte aligned (not centred: the pass subtracts c)
-  const float* centre;        // c, d floats
-  std::int64_t m;
-  int d;                      // a multiple of 4, at most 64
-  std::int64_t split_rows;    // a multiple of the tile
-  float* minima;              // minima: [m][tiles], the smallest score of each tile of rows
-  std::int64_t tiles;
-  const float* thresholds;    // filter: [m] theta1 (NaN: none)
-  unsigned* counts;           // filter: [m][splits], candidates found (more than cap: overflowed)
-  std::uint64_t* candidates;  // filter: [m][splits][cap], ordered_key(score) << 32 | row
-  int cap;
-};
 
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800
 // No TF32 tensor cores before sm_80 (knn_workspace refuses such devices); this keeps the
@@ -92,7 +71,7 @@ __global__ void knn_tf32_pass(tf32_pass_args) {
 // so that the error bound does not depend on what the tensor cores do with the low 13 bits.
 template <tf32_pass_mode Mode>
 __global__ void __launch_bounds__(tf32_filter_threads, 2) knn_tf32_pass(tf32_pass_args a) {
-  constexpr int tile_rows = tf32_filter_tile_rows, ld = tf32_filter_ld, n_tiles = tile_rows / 8;
+  constexpr int tile_rows = tf32_filter_tile_rows, ld = tf32_filter_ld, n_tiles = tf32_filter_n_tiles;
   extern __shared__ __align__(128) float pass_shared[];
   float* tiles = pass_shared;                       // [2][tile_rows][ld]
   float* tile_norms = tiles + 2 * tile_rows * ld;   // [2][tile_rows]
@@ -141,13 +120,7 @@ __global__ void __launch_bounds__(tf32_filter_threads, 2) knn_tf32_pass(tf32_pas
     af[ks][2] = round_to_tf32(va.y - c.y);
     af[ks][3] = round_to_tf32(vb.y - c.y);
   }
-  float threshold[2];  // the thread's two queries (filter); NaN past m
-#pragma unroll
-  for (int h = 0; h < 2; ++h) {
-    const std::int64_t q = q0 + g + 8 * h;
-    threshold[h] = Mode == tf32_pass_mode::filter && q < a.m ? a.thresholds[q] : __int_as_float(0x7fffffff);
-  }
-  unsigned found[2] = {0u, 0u};  // filter: the candidates of the thread's queries in this split so far
+  tf32_pass_state state = tf32_pass_start(Mode, a, q0, g);
 
   int buffer = 0;
   for (std::int64_t tile = begin; tile < end; tile += tile_rows, buffer ^= 1) {
@@ -168,84 +141,10 @@ __global__ void __launch_bounds__(tf32_filter_threads, 2) knn_tf32_pass(tf32_pas
         }
       }
     }
-    // Scores |x|^2 - 2 q.x: acc[nt][0..1] rows nt*8 + 2t (+1) for query q0 + g, [2..3] for q0 + g + 8.
-    const float* norms = tile_norms + buffer * tile_rows;
-    float low[2] = {__int_as_float(0x7f800000), __int_as_float(0x7f800000)};
-#pragma unroll
-    for (int nt = 0; nt < n_tiles; ++nt) {
-      const float2 xn = *reinterpret_cast<const float2*>(norms + nt * 8 + 2 * t);
-      acc[nt][0] = fmaf(-2.0f, acc[nt][0], xn.x);
-      acc[nt][1] = fmaf(-2.0f, acc[nt][1], xn.y);
-      acc[nt][2] = fmaf(-2.0f, acc[nt][2], xn.x);
-      acc[nt][3] = fmaf(-2.0f, acc[nt][3], xn.y);
-      low[0] = fminf(low[0], fminf(acc[nt][0], acc[nt][1]));
-      low[1] = fminf(low[1], fminf(acc[nt][2], acc[nt][3]));
-    }
     // [/snippet:knn_tf32_pass]
-    if constexpr (Mode == tf32_pass_mode::minima) {
-      // The tile's minimum for each query: its four lanes t hold a quarter of the rows each.
-#pragma unroll
-      for (int h = 0; h < 2; ++h) {
-        float v = low[h];
-        v = fminf(v, __shfl_xor_sync(0xffffffffu, v, 1));
-        v = fminf(v, __shfl_xor_sync(0xffffffffu, v, 2));
-        const std::int64_t q = q0 + g + 8 * h;
-        if (t == 0 && q < a.m) a.minima[q * a.tiles + tile / tile_rows] = v;  // begin: a whole number of tiles
-      }
-    } else {
-      // [snippet:knn_tf32_filter]
-      const bool mine = low[0] <= threshold[0] || low[1] <= threshold[1];
-      if (!__any_sync(0xffffffffu, mine)) continue;  // no row of this tile for any of the warp's queries
-      // About 80% of warp-tiles get here on the course's data (~1.7 candidates a warp-tile), so
-      // no atomics: for each of the thread's queries, this lane's rows under the threshold as
-      // bits (bit 2 nt + e: row nt*8 + 2t + e), numbered after those of the query's lanes t' < t
-      // (a prefix over the group of 4 by shuffles, on the whole warp: this branch is uniform).
-#pragma unroll
-      for (int h = 0; h < 2; ++h) {
-        unsigned below = 0;
-        if (low[h] <= threshold[h]) {
-#pragma unroll
-          for (int nt = 0; nt < n_tiles; ++nt) {
-            below |= (acc[nt][2 * h] <= threshold[h] ? 1u : 0u) << (2 * nt);
-            below |= (acc[nt][2 * h + 1] <= threshold[h] ? 1u : 0u) << (2 * nt + 1);
-          }
-        }
-        const unsigned own = __popc(below);
-        unsigned before = own;  // inclusive prefix over the query's lanes
-        unsigned up = __shfl_up_sync(0xffffffffu, before, 1, 4);
-        if (t >= 1) before += up;
-        up = __shfl_up_sync(0xffffffffu, before, 2, 4);
-        if (t >= 2) before += up;
-        const unsigned group_total = __shfl_sync(0xffffffffu, before, 3, 4);
-        unsigned at = found[h] + before - own;
-        found[h] += group_total;
-        if (below == 0) continue;
-        const std::int64_t q = q0 + g + 8 * h;  // < m: past m the threshold is NaN
-        std::uint64_t* segment = a.candidates + (q * gridDim.y + blockIdx.y) * a.cap;
-        while (below != 0) {
-          const int bit = __ffs(below) - 1;
-          below &= below - 1;
-          float score = 0.0f;  // a select chain, not an indexed register array (no local memory)
-#pragma unroll
-          for (int nt = 0; nt < n_tiles; ++nt) {
-            score = bit == 2 * nt ? acc[nt][2 * h] : score;
-            score = bit == 2 * nt + 1 ? acc[nt][2 * h + 1] : score;
-          }
-          const std::uint64_t row = static_cast<std::uint64_t>(tile + (bit / 2) * 8 + 2 * t + bit % 2);
-          if (at < static_cast<unsigned>(a.cap)) segment[at] = (std::uint64_t{ordered_key(score)} << 32) | row;
-          ++at;
-        }
-      }
-      // [/snippet:knn_tf32_filter]
-    }
+    tf32_keep_tile<Mode>(acc, tile_norms + buffer * tile_rows, tile, q0, g, t, a, state);
   }
-  if constexpr (Mode == tf32_pass_mode::filter) {
-#pragma unroll
-    for (int h = 0; h < 2; ++h) {
-      const std::int64_t q = q0 + g + 8 * h;
-      if (t == 0 && q < a.m) a.counts[q * gridDim.y + blockIdx.y] = found[h];
-    }
-  }
+  tf32_pass_finish<Mode>(a, state, q0, g, t);
 }
 #endif
 

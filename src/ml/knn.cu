@@ -21,6 +21,7 @@
 #include "kernels/ml/knn_tf32.cuh"
 #include "kernels/ml/knn_tf32_filter.cuh"
 #include "kernels/ml/knn_vote.cuh"
+#include "knn_tf32_wgmma.hpp"
 
 namespace gpulab::ml {
 
@@ -154,6 +155,22 @@ void fused_search(const knn_plan& p, const float* database, const float* queries
 }
 // [/snippet:knn_fused_search]
 
+// The TF32 score pass (A: minima over the sample, B: the filter over the database) on the
+// instruction the workspace chose.
+void tf32_pass(kernels::tf32_pass_mode mode, dim3 grid, const kernels::tf32_pass_args& a, const knn_workspace& w,
+               cuda::stream_ref s) {
+  namespace kn = kernels;
+  if (w.uses_wgmma()) {
+    detail::launch_tf32_wgmma_pass(mode, grid, a, s);
+  } else if (mode == kn::tf32_pass_mode::minima) {
+    kn::knn_tf32_pass<kn::tf32_pass_mode::minima><<<grid, kn::tf32_filter_threads, kn::tf32_filter_shared_bytes, s.get()>>>(a);
+    GPULAB_CHECK_LAUNCH();
+  } else {
+    kn::knn_tf32_pass<kn::tf32_pass_mode::filter><<<grid, kn::tf32_filter_threads, kn::tf32_filter_shared_bytes, s.get()>>>(a);
+    GPULAB_CHECK_LAUNCH();
+  }
+}
+
 // [snippet:knn_tf32_filter_search]
 // tf32_rerank for k <= 32, d <= 64: a bound from a sample (A), the filter (B), refine (C).
 template <int K>
@@ -186,8 +203,7 @@ void tf32_filter_search(const knn_plan& p, const float* database, const float* q
   kn::tf32_pass_args a{w.sample.data(), w.sample_norms.data(), p.sample_rows, queries, w.centre.data(), p.query_rows,
                        d, tf32_sample_split_rows, w.minima.data(), tiles, nullptr, nullptr, nullptr, 0};
   const dim3 grid_a(query_blocks, static_cast<unsigned>(ceil_div(p.sample_rows, tf32_sample_split_rows)));
-  kn::knn_tf32_pass<kn::tf32_pass_mode::minima><<<grid_a, kn::tf32_filter_threads, kn::tf32_filter_shared_bytes, s.get()>>>(a);
-  GPULAB_CHECK_LAUNCH();
+  tf32_pass(kn::tf32_pass_mode::minima, grid_a, a, w, s);
   kn::knn_tf32_bound<K><<<blocks_for(p.query_rows * 32, block_size), block_size, 0, s.get()>>>(
       w.minima.data(), tiles, queries, w.centre.data(), p.query_rows, d, p.k, w.filter_counters.data(),
       w.filter_query_norms.data(), w.thresholds.data());
@@ -196,8 +212,7 @@ void tf32_filter_search(const knn_plan& p, const float* database, const float* q
                        p.query_rows, d, p.filter_split_rows, nullptr, 0, w.thresholds.data(), w.segment_counts.data(),
                        w.segments.data(), p.segment_capacity};
   const dim3 grid_b(query_blocks, static_cast<unsigned>(p.filter_splits));
-  kn::knn_tf32_pass<kn::tf32_pass_mode::filter><<<grid_b, kn::tf32_filter_threads, kn::tf32_filter_shared_bytes, s.get()>>>(b);
-  GPULAB_CHECK_LAUNCH();
+  tf32_pass(kn::tf32_pass_mode::filter, grid_b, b, w, s);
   constexpr int warps = kn::tf32_refine_threads / 32;
   kn::knn_tf32_refine<K><<<static_cast<unsigned>(ceil_div(p.query_rows, warps)), kn::tf32_refine_threads, 0, s.get()>>>(
       database, p.database_rows, queries, p.query_rows, d, p.k, p.filter_splits, w.segment_counts.data(),
@@ -385,6 +400,7 @@ knn_workspace::knn_workspace(const knn_plan& plan, cuda::stream_ref s) : plan_(p
       GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                            static_cast<int>(kernels::tf32_filter_shared_bytes)));
     }
+    wgmma_ = plan.tf32_instruction == tf32_pass_instruction::best && detail::prepare_tf32_wgmma_pass();
     const auto sample_rows = static_cast<std::size_t>(plan.sample_rows), d = static_cast<std::size_t>(plan.features);
     const auto tiles = static_cast<std::size_t>(ceil_div(plan.sample_rows, kernels::tf32_filter_tile_rows));
     const std::size_t segment_count = m * static_cast<std::size_t>(plan.filter_splits);

@@ -43,19 +43,30 @@ constexpr std::int64_t features = 64;
 constexpr int classes = 16;
 constexpr std::int64_t sampled_queries = 64;  // the check that scales
 
-std::string case_name(knn_version v, int k) {
-  return std::string("knn_") + knn_version_name(v) + (k == knn_max_k ? "_k1024" : "");
+// The version's name, and "_mma_sync" for the TF32 filter held to the warp-wide mma.sync
+// pass (on a Hopper GPU the version itself runs wgmma: the pair is the lesson's comparison).
+std::string version_label(knn_version v, tf32_pass_instruction instruction) {
+  return std::string(knn_version_name(v)) + (instruction == tf32_pass_instruction::mma_sync ? "_mma_sync" : "");
+}
+std::string case_name(knn_version v, int k, tf32_pass_instruction instruction = tf32_pass_instruction::best) {
+  return "knn_" + version_label(v, instruction) + (k == knn_max_k ? "_k1024" : "");
+}
+knn_plan case_plan(knn_version v, std::int64_t n, std::int64_t m, int k, tf32_pass_instruction instruction) {
+  knn_plan plan = make_knn_plan(v, n, m, features, features, k);
+  plan.tf32_instruction = instruction;
+  return plan;
 }
 
 class knn_case final : public bench_case {
  public:
-  knn_case(knn_version v, std::int64_t n, int k)
-      : name_(case_name(v, k)), requested_k_(k), n_(checked_rows(n, name_)), m_(std::min(n_, max_queries)),
-        k_(static_cast<int>(std::min<std::int64_t>(k, n_))),
-        plan_(make_knn_plan(v, n_, m_, features, features, k_)) {}
+  knn_case(knn_version v, std::int64_t n, int k, tf32_pass_instruction instruction)
+      : name_(case_name(v, k, instruction)), requested_k_(k), n_(checked_rows(n, name_)), m_(std::min(n_, max_queries)),
+        k_(static_cast<int>(std::min<std::int64_t>(k, n_))), plan_(case_plan(v, n_, m_, k_, instruction)) {}
 
   std::string name() const override { return name_; }
-  case_parameters parameters() const override { return {"knn", knn_version_name(plan_.version), "float"}; }
+  case_parameters parameters() const override {
+    return {"knn", version_label(plan_.version, plan_.tf32_instruction), "float"};
+  }
   std::string size_label() const override {
     std::string label = std::to_string(n_) + " x " + std::to_string(features) + ", " + std::to_string(m_) +
                         " queries, k = " + std::to_string(k_);
@@ -134,7 +145,8 @@ class knn_case final : public bench_case {
     const knn_comparison ranks = compare_knn(database_host(), queries_host(), which_, expected_, ids, distances);
     std::string detail = ranks.summary();
     if (plan_.tf32_filter) {  // filter and refine: how many queries fell back to an exact search
-      detail += "; TF32 filter, " + std::to_string(work_->searched_exactly(s)) + " queries searched exactly";
+      detail += std::string("; TF32 filter on ") + (work_->uses_wgmma() ? "wgmma" : "mma.sync") + ", " +
+                std::to_string(work_->searched_exactly(s)) + " queries searched exactly";
     }
     if (!rows.passed()) detail += "; " + std::to_string(rows.wrong) + " bad ranks in all rows, first " + rows.first_problem;
     bool votes_agree = false;
@@ -181,20 +193,22 @@ class knn_case final : public bench_case {
   knn_cpu_result expected_;
 };
 
-case_entry entry(knn_version v, int k, const std::string& what) {
-  return {case_name(v, k),
+case_entry entry(knn_version v, int k, const std::string& what,
+                 tf32_pass_instruction instruction = tf32_pass_instruction::best) {
+  return {case_name(v, k, instruction),
           what + " (--size: database rows, default 1M; min(n, 10000) queries, 64 features, k = " + std::to_string(k) +
               ")",
-          one_case([v, k](const run_options& o) {
-            return make_knn_case(v, static_cast<std::int64_t>(o.size.value_or(default_rows)), k);
+          one_case([v, k, instruction](const run_options& o) {
+            return make_knn_case(v, static_cast<std::int64_t>(o.size.value_or(default_rows)), k, instruction);
           }),
           1001};  // check_size: the sabotage test runs 1001 queries on 1001 rows (k1024: k = n)
 }
 
 }  // namespace
 
-std::unique_ptr<bench_case> make_knn_case(knn_version version, std::int64_t database_rows, int k) {
-  return std::make_unique<knn_case>(version, database_rows, k);
+std::unique_ptr<bench_case> make_knn_case(knn_version version, std::int64_t database_rows, int k,
+                                          tf32_pass_instruction instruction) {
+  return std::make_unique<knn_case>(version, database_rows, k, instruction);
 }
 
 std::vector<std::string> knn_compare(const std::vector<case_result>& results) {
@@ -206,19 +220,27 @@ std::vector<std::string> knn_compare(const std::vector<case_result>& results) {
   std::vector<std::string> lines;
   for (const auto& [label, rows] : by_size) {
     std::string line = "kNN " + label + ": ";
-    const case_result *naive = nullptr, *fused = nullptr;
+    const case_result *naive = nullptr, *fused = nullptr, *tf32 = nullptr, *tf32_mma_sync = nullptr;
     for (const case_result* r : rows) {
       line += (r == rows.front() ? "" : ", ") + r->parameters.version + " " + format_fixed(r->gpu.median_ms, 2) + " ms (" +
               format_fixed(r->gigaflops() / 1e3, 1) + " TFLOP/s)";
       if (r->parameters.version == "naive") naive = r;
       if (r->parameters.version == "fused") fused = r;
+      if (r->parameters.version == "tf32_rerank") tf32 = r;
+      if (r->parameters.version == "tf32_rerank_mma_sync") tf32_mma_sync = r;
     }
     if (naive != nullptr && fused != nullptr) {
       line += "; fusing the selection: " + format_significant(naive->gpu.median_ms / fused->gpu.median_ms) + "x";
     }
+    if (tf32 != nullptr && tf32_mma_sync != nullptr) {  // the same search; on Hopper the first runs wgmma
+      line += "; tf32_rerank over its mma.sync pass: " +
+              format_significant(tf32_mma_sync->gpu.median_ms / tf32->gpu.median_ms) + "x";
+    }
     lines.push_back(line);
     for (const case_result* r : rows) {
-      if (r->parameters.version == "tf32_rerank") lines.push_back("  tf32_rerank, " + label + ": " + r->verify_detail);
+      if (r->parameters.version.starts_with("tf32_rerank")) {
+        lines.push_back("  " + r->parameters.version + ", " + label + ": " + r->verify_detail);
+      }
     }
   }
   if (!by_size.empty()) {
@@ -232,7 +254,10 @@ std::vector<case_entry> knn_cases() {
   return {
       entry(knn_version::naive, 10, "kNN: the full distance matrix per batch of queries, then CUB's segmented sort"),
       entry(knn_version::fused, 10, "kNN: GEMM tiles with the top-k selection fused, no distance matrix"),
-      entry(knn_version::tf32_rerank, 10, "kNN: TF32 tensor-core scores filtered under a proven bound, exact FP32 refine"),
+      entry(knn_version::tf32_rerank, 10,
+            "kNN: TF32 tensor-core scores filtered under a proven bound, exact FP32 refine (Hopper: wgmma)"),
+      entry(knn_version::tf32_rerank, 10, "kNN tf32_rerank with the filter's scores on mma.sync on every GPU",
+            tf32_pass_instruction::mma_sync),
       entry(knn_version::fused, knn_max_k, "kNN fused with k = 1024 (threshold and collect)"),
       entry(knn_version::tf32_rerank, knn_max_k, "kNN tf32_rerank with k = 1024 (2048 candidates)"),
   };

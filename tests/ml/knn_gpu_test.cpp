@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "common/gpu_test.hpp"
+#include "gpulab/core/device.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/core/stream.hpp"
@@ -334,11 +335,19 @@ class ml_knn_gpu_tf32_filter : public GpuStreamTest {
     std::vector<float> distances;
     unsigned searched_exactly = 0;
   };
-  answer run(const labelled_rows& db, const labelled_rows& q, int k, int splits, std::int64_t offset = 0) {
-    const knn_plan plan = make_knn_plan(knn_version::tf32_rerank, db.rows, q.rows, db.features, q.features, k, splits);
+  // Each test runs once a score-pass instruction: `best` (wgmma on compute capability 9.0,
+  // which the test asserts ran: otherwise the mma.sync pass would be tested twice) and mma_sync.
+  answer run(const labelled_rows& db, const labelled_rows& q, int k, int splits, tf32_pass_instruction instruction,
+             std::int64_t offset = 0) {
+    knn_plan plan = make_knn_plan(knn_version::tf32_rerank, db.rows, q.rows, db.features, q.features, k, splits);
     EXPECT_TRUE(plan.tf32_filter);
+    plan.tf32_instruction = instruction;
     std::optional<knn_workspace> work;
     gpu_answer got = search_offset(plan, db, q, offset, work, s);
+    const gpulab::compute_capability_number cc = gpulab::current_compute_capability();
+    const bool hopper = cc.major == 9 && cc.minor == 0;
+    EXPECT_EQ(work->uses_wgmma(), instruction == tf32_pass_instruction::best && hopper)
+        << "compute capability " << cc.major << "." << cc.minor;
     return {std::move(got.ids), std::move(got.distances), work->searched_exactly(s)};
   }
   // The float formula's exact top k on the host, compared bit for bit.
@@ -371,56 +380,72 @@ class ml_knn_gpu_tf32_filter : public GpuStreamTest {
   }
 };
 
-using tf32_filter_param = std::tuple<std::int64_t /* n */, std::int64_t /* m */, std::int64_t /* d */, int /* k */,
+using tf32_filter_shape = std::tuple<std::int64_t /* n */, std::int64_t /* m */, std::int64_t /* d */, int /* k */,
                                      int /* splits, 0: automatic */>;
+using tf32_filter_param = std::tuple<tf32_filter_shape, tf32_pass_instruction>;
 class ml_knn_gpu_tf32_filter_shapes : public ml_knn_gpu_tf32_filter,
                                       public ::testing::WithParamInterface<tf32_filter_param> {};
+const char* instruction_name(tf32_pass_instruction instruction) {
+  return instruction == tf32_pass_instruction::best ? "best" : "mma_sync";
+}
+std::string instruction_test_name(const ::testing::TestParamInfo<tf32_pass_instruction>& info) {
+  return instruction_name(info.param);
+}
 
 // Blobs with planted exact ties (rows 900..999 copy 0..99) and a query on a row; odd n and
 // m (a last tile, a last query block and a last range all partial), d from 4 to 64 (the
 // last k-step half empty at d % 8 == 4), k from 1 to 32, automatic and forced ranges.
 TEST_P(ml_knn_gpu_tf32_filter_shapes, EqualsTheFloatFormulasTopKBitForBit) {
-  const auto [n, m, d, k, splits] = GetParam();
+  const auto [shape, instruction] = GetParam();
+  const auto [n, m, d, k, splits] = shape;
   labelled_rows db = make_blobs(n, d, 7, 101, 102), q = make_blobs(m, d, 7, 101, 103);
   plant_ties(db, q);
-  const answer got = run(db, q, k, splits);
+  const answer got = run(db, q, k, splits, instruction);
   expect_exact(db, q, k, got);
   EXPECT_EQ(got.searched_exactly, 0u) << "every query had a bound and room for its candidates";
   EXPECT_EQ(got.ids[static_cast<std::size_t>(5 * k)], 123) << "query 5 is row 123";
 }
 
 std::string tf32_filter_name(const ::testing::TestParamInfo<tf32_filter_param>& info) {
-  const auto [n, m, d, k, splits] = info.param;
+  const auto [shape, instruction] = info.param;
+  const auto [n, m, d, k, splits] = shape;
   return "n" + std::to_string(n) + "_m" + std::to_string(m) + "_d" + std::to_string(d) + "_k" + std::to_string(k) +
-         "_splits" + std::to_string(splits);
+         "_splits" + std::to_string(splits) + "_" + instruction_name(instruction);
 }
 
 INSTANTIATE_TEST_SUITE_P(shapes, ml_knn_gpu_tf32_filter_shapes,
-                         ::testing::Values(tf32_filter_param{20011, 300, 64, 10, 0},
-                                           tf32_filter_param{20011, 300, 32, 32, 3},
-                                           tf32_filter_param{5003, 129, 4, 1, 0},
-                                           tf32_filter_param{70001, 257, 60, 16, 5},
-                                           tf32_filter_param{1001, 37, 12, 5, 0},
-                                           tf32_filter_param{3001, 130, 20, 17, 2}),
+                         ::testing::Combine(::testing::Values(tf32_filter_shape{20011, 300, 64, 10, 0},
+                                                              tf32_filter_shape{20011, 300, 32, 32, 3},
+                                                              tf32_filter_shape{5003, 129, 4, 1, 0},
+                                                              tf32_filter_shape{70001, 257, 60, 16, 5},
+                                                              tf32_filter_shape{1001, 37, 12, 5, 0},
+                                                              tf32_filter_shape{3001, 130, 20, 17, 2},
+                                                              tf32_filter_shape{9001, 131, 36, 8, 0}),
+                                            ::testing::Values(tf32_pass_instruction::best,
+                                                              tf32_pass_instruction::mma_sync)),
                          tf32_filter_name);
+
+// The other filter tests, once a score-pass instruction.
+class ml_knn_gpu_tf32_filter_edges : public ml_knn_gpu_tf32_filter,
+                                     public ::testing::WithParamInterface<tf32_pass_instruction> {};
 
 // 1001 rows are 8 sample tiles: fewer than k = 10 minima, so no bound: every query is
 // searched exactly over the whole database, with the same answer.
-TEST_F(ml_knn_gpu_tf32_filter, WithoutABoundEveryQueryIsSearchedExactly) {
+TEST_P(ml_knn_gpu_tf32_filter_edges, WithoutABoundEveryQueryIsSearchedExactly) {
   labelled_rows db = make_blobs(1001, 16, 4, 111, 112), q = make_blobs(41, 16, 4, 111, 113);
   plant_ties(db, q);
-  const answer got = run(db, q, 10, 0);
+  const answer got = run(db, q, 10, 0, GetParam());
   expect_exact(db, q, 10, got);
   EXPECT_EQ(got.searched_exactly, 41u);
 }
 
 // 3000 copies of query 0 among 200 other rows: every copy is under the bound, so the one range's
 // segment (512) overflows and the query is searched exactly: the first k copies by id.
-TEST_F(ml_knn_gpu_tf32_filter, AFullSegmentMeansAnExactSearch) {
+TEST_P(ml_knn_gpu_tf32_filter_edges, AFullSegmentMeansAnExactSearch) {
   constexpr std::int64_t n = 3200, d = 8;
   labelled_rows db = make_blobs(n, d, 3, 121, 122), q = make_blobs(5, d, 3, 121, 123);
   for (std::int64_t r = 100; r < 3100; ++r) std::copy_n(q.values.begin(), d, db.values.begin() + r * d);
-  const answer got = run(db, q, 10, 1);
+  const answer got = run(db, q, 10, 1, GetParam());
   expect_exact(db, q, 10, got);
   for (int r = 0; r < 10; ++r) EXPECT_EQ(got.ids[static_cast<std::size_t>(r)], 100 + r);
   EXPECT_GE(got.searched_exactly, 1u);
@@ -429,23 +454,27 @@ TEST_F(ml_knn_gpu_tf32_filter, AFullSegmentMeansAnExactSearch) {
 // Every value 1000 more (rows and queries): the distances are the same, but uncentred TF32
 // scores would carry an error of ~2 * 2^-9 * |q| |x| = ~1.25e5 here and let every row through.
 // The search centres the data first, so the filter stays tight: no query searched exactly.
-TEST_F(ml_knn_gpu_tf32_filter, FarFromTheOriginTheCentringKeepsTheFilterTight) {
+TEST_P(ml_knn_gpu_tf32_filter_edges, FarFromTheOriginTheCentringKeepsTheFilterTight) {
   labelled_rows db = make_blobs(20011, 32, 7, 141, 142), q = make_blobs(200, 32, 7, 141, 143);
   for (float& v : db.values) v += 1000.0f;
   for (float& v : q.values) v += 1000.0f;
-  const answer got = run(db, q, 10, 0);
+  const answer got = run(db, q, 10, 0, GetParam());
   expect_exact(db, q, 10, got);
   EXPECT_EQ(got.searched_exactly, 0u);
 }
 
 // A database view 4 bytes into its buffer cannot be copied 16 bytes at a time: the general
 // path runs (the workspace holds both); its answer follows the CPU's rule.
-TEST_F(ml_knn_gpu_tf32_filter, AnUnalignedDatabaseTakesTheGeneralPath) {
+TEST_P(ml_knn_gpu_tf32_filter_edges, AnUnalignedDatabaseTakesTheGeneralPath) {
   const labelled_rows db = make_blobs(3001, 64, 5, 131, 132), q = make_blobs(130, 64, 5, 131, 133);
-  const answer got = run(db, q, 10, 3, 1);
+  const answer got = run(db, q, 10, 3, GetParam(), 1);
   expect_matches_cpu(db, q, 10, got.ids, got.distances);
   EXPECT_EQ(got.searched_exactly, 0u);
 }
+
+INSTANTIATE_TEST_SUITE_P(each_instruction, ml_knn_gpu_tf32_filter_edges,
+                         ::testing::Values(tf32_pass_instruction::best, tf32_pass_instruction::mma_sync),
+                         instruction_test_name);
 
 class ml_knn_gpu_vote : public GpuStreamTest {};
 

@@ -492,12 +492,13 @@ TEST(ml_knn_data, BlobsAreSeededAndLabelled) {
 
 TEST(ml_knn_cases, AreNamedAndSizedAsTheirEntries) {
   const auto entries = knn_cases();
-  ASSERT_EQ(entries.size(), 5u);
+  ASSERT_EQ(entries.size(), 6u);
   EXPECT_EQ(entries[0].name, "knn_naive");
-  EXPECT_EQ(entries[3].name, "knn_fused_k1024");
+  EXPECT_EQ(entries[3].name, "knn_tf32_rerank_mma_sync");
+  EXPECT_EQ(entries[4].name, "knn_fused_k1024");
   gpulab::run_options o;
   o.size = 31;
-  const auto small = entries[4].make(o);
+  const auto small = entries[5].make(o);
   ASSERT_EQ(small.size(), 1u);
   EXPECT_NE(small.front()->size_label().find("k = 31 (k = n)"), std::string::npos) << small.front()->size_label();
   o.size = std::nullopt;
@@ -506,6 +507,11 @@ TEST(ml_knn_cases, AreNamedAndSizedAsTheirEntries) {
   EXPECT_DOUBLE_EQ(headline.front()->work().flops, 2.0 * 1e6 * 1e4 * 64);
   EXPECT_TRUE(headline.front()->has_scalable_check());
   EXPECT_GT(headline.front()->estimated_cpu_seconds(), 10.0);  // past the budget: the sampled check
+  EXPECT_EQ(headline.front()->parameters().version, "tf32_rerank");
+  const auto held = entries[3].make(o);  // the same search, its scores held to mma.sync
+  EXPECT_EQ(held.front()->name(), "knn_tf32_rerank_mma_sync");
+  EXPECT_EQ(held.front()->parameters().version, "tf32_rerank_mma_sync");
+  EXPECT_EQ(held.front()->size_label(), headline.front()->size_label());
   o.size = 0;
   EXPECT_THROW(entries[1].make(o), gpulab::usage_error);
 }
@@ -522,12 +528,16 @@ TEST(ml_knn_cases, CompareTheVersionsSideBySide) {
     return r;
   };
   const std::vector<gpulab::case_result> results = {result("naive", 800, true), result("fused", 40, true),
-                                                    result("tf32_rerank", 8, true), result("fused", 1, false)};
+                                                    result("tf32_rerank", 8, true), result("fused", 1, false),
+                                                    result("tf32_rerank_mma_sync", 12, true)};
   const std::vector<std::string> lines = knn_compare(results);
-  ASSERT_EQ(lines.size(), 3u);
+  ASSERT_EQ(lines.size(), 4u);
   EXPECT_NE(lines[0].find("naive 800.00 ms (1.6 TFLOP/s), fused 40.00 ms (32.0 TFLOP/s)"), std::string::npos) << lines[0];
   EXPECT_NE(lines[0].find("fusing the selection: 20.0x"), std::string::npos) << lines[0];  // the unverified row is left out
+  EXPECT_NE(lines[0].find("tf32_rerank over its mma.sync pass: 1.50x"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find("tf32_rerank, 1000000 x 64"), std::string::npos) << lines[1];
   EXPECT_NE(lines[1].find("recall 1.000000"), std::string::npos) << lines[1];
+  EXPECT_NE(lines[2].find("tf32_rerank_mma_sync, 1000000 x 64"), std::string::npos) << lines[2];
   EXPECT_TRUE(knn_compare({}).empty());
 }
 

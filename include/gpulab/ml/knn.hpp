@@ -42,6 +42,12 @@ namespace gpulab::ml {
 enum class knn_version { naive, fused, tf32_rerank };
 const char* knn_version_name(knn_version v);
 
+// The instruction of the TF32 filter's score pass: `best` is Hopper's warpgroup MMA
+// (wgmma, kernels/ml/knn_tf32_wgmma.cuh) on a GPU of compute capability 9.0, else the
+// warp-wide mma.sync (kernels/ml/knn_tf32_filter.cuh); `mma_sync` asks for the latter on
+// every GPU (the tests of that pass, and the case that compares the two).
+enum class tf32_pass_instruction { best, mma_sync };
+
 inline constexpr int knn_max_k = 1024;  // the largest k every version takes
 // The ids are int32 and the keys keep them in 32 bits.
 inline constexpr std::int64_t knn_max_rows = (std::int64_t{1} << 31) - 1;
@@ -76,6 +82,7 @@ struct knn_plan {
   int filter_splits = 0;               // the filter's database ranges (128 queries x a range: a block)
   std::int64_t filter_split_rows = 0;  // whole tiles of 128 rows
   int segment_capacity = 0;            // candidates a (query, range) holds; more: that query is searched exactly
+  tf32_pass_instruction tf32_instruction = tf32_pass_instruction::best;
 };
 // splits = 0 picks enough database ranges for about 1024 blocks (528 for the small-k
 // kernel: 4 waves of one block an SM on 132 SMs; 1056 for the TF32 filter: 4 waves of
@@ -110,9 +117,13 @@ class knn_workspace {
   // How many queries the last search had to search exactly (waits for s); 0 for other plans and
   // for a search that took the general path (an unaligned view).
   [[nodiscard]] unsigned searched_exactly(cuda::stream_ref s) const;
+  // The TF32 filter's score pass runs on wgmma (known when the workspace is made: it asks
+  // the runtime whether this build has code for the GPU); false for other plans.
+  [[nodiscard]] bool uses_wgmma() const { return wgmma_; }
 
  private:
   knn_plan plan_;
+  bool wgmma_ = false;
 };
 
 // The search, enqueued on s. ids and distances hold query_rows x k elements

@@ -16,8 +16,10 @@
 namespace gpulab::ml {
 
 // One case: `version` on n database rows, k neighbours (at most n: a smaller
-// database takes k = n and says so in its size label).
-std::unique_ptr<bench_case> make_knn_case(knn_version version, std::int64_t database_rows, int k);
+// database takes k = n and says so in its size label); `instruction` picks the TF32
+// filter's score pass (mma_sync: the case named "..._mma_sync").
+std::unique_ptr<bench_case> make_knn_case(knn_version version, std::int64_t database_rows, int k,
+                                          tf32_pass_instruction instruction = tf32_pass_instruction::best);
 
 // The module's kNN entries, in the order `gpulab list` shows them.
 std::vector<case_entry> knn_cases();

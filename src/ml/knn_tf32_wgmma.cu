@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+// The kNN filter's wgmma pass: launches and the check that this build can run it
+// (knn_tf32_wgmma.hpp). Built for sm_90a only (src/ml/CMakeLists.txt).
+#include "knn_tf32_wgmma.hpp"
+
+#include "gpulab/core/error.hpp"
+#include "gpulab/core/launch.cuh"
+#include "kernels/ml/knn_tf32_wgmma.cuh"
+
+namespace gpulab::ml::detail {
+
+bool prepare_tf32_wgmma_pass() {
+  using kernels::tf32_pass_mode;
+  // No sm_90a code for this GPU (any GPU but compute capability 9.0): the runtime says
+  // cudaErrorNoKernelImageForDevice, which is not sticky; clear it and say no.
+  cudaFuncAttributes attributes{};
+  if (cudaFuncGetAttributes(&attributes, kernels::knn_tf32_wgmma_pass<tf32_pass_mode::filter>) != cudaSuccess) {
+    (void)cudaGetLastError();
+    return false;
+  }
+  for (const auto kernel : {kernels::knn_tf32_wgmma_pass<tf32_pass_mode::minima>,
+                            kernels::knn_tf32_wgmma_pass<tf32_pass_mode::filter>}) {
+    GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                         static_cast<int>(kernels::tf32_wgmma_shared_bytes)));
+  }
+  return true;
+}
+
+void launch_tf32_wgmma_pass(kernels::tf32_pass_mode mode, dim3 grid, const kernels::tf32_pass_args& a,
+                            cuda::stream_ref s) {
+  using kernels::tf32_pass_mode;
+  const auto kernel = mode == tf32_pass_mode::minima ? kernels::knn_tf32_wgmma_pass<tf32_pass_mode::minima>
+                                                     : kernels::knn_tf32_wgmma_pass<tf32_pass_mode::filter>;
+  kernel<<<grid, kernels::tf32_filter_threads, kernels::tf32_wgmma_shared_bytes, s.get()>>>(a);
+  GPULAB_CHECK_LAUNCH();
+}
+
+}  // namespace gpulab::ml::detail
