@@ -38,10 +38,8 @@ inline constexpr std::size_t tf32_wgmma_shared_bytes =
     std::size_t{tf32_wgmma_stages} * (tf32_wgmma_tile_bytes + tf32_filter_tile_rows * 4) + 1024;
 
 // [snippet:knn_tf32_wgmma_product]
-// A warpgroup's 64 queries times the tile at shared address x: KSteps wgmma of 8 features.
-// Features past d are zeros in both operands. KSteps is a constant, not a test inside the
-// chain: with a branch between two wgmma, ptxas inserts a warpgroup.arrive between them (its
-// note C7519, "warpgroup.arrive is injected"); the build log must show none.
+// A warpgroup's 64 queries x the tile at shared address x: KSteps wgmma of 8 features (zeros past d).
+// No branch inside the chain: ptxas would put a warpgroup.arrive there (its note C7519).
 template <int KSteps>
 __device__ __forceinline__ void tf32_wgmma_tile_product(float (&acc)[tf32_filter_n_tiles][4], const unsigned (&af)[8][4],
                                                         std::uint32_t x) {
