@@ -36,6 +36,13 @@ inline constexpr int tf32_wgmma_tile_bytes = tf32_filter_tile_rows * tf32_filter
 // 100,864 bytes, two blocks an SM.
 inline constexpr std::size_t tf32_wgmma_shared_bytes =
     std::size_t{tf32_wgmma_stages} * (tf32_wgmma_tile_bytes + tf32_filter_tile_rows * 4) + 1024;
+// What the layout below takes for granted, checked by the compiler.
+static_assert(tf32_filter_threads == 256 && tf32_filter_tile_rows == 128 && tf32_filter_max_features == 64,
+              "the copy: 16 rows x 16 pieces of 16 bytes a step, features in two blocks of 32");
+static_assert(tf32_wgmma_tile_bytes % 1024 == 0 && (tf32_filter_tile_rows * 128) % 1024 == 0,
+              "every stage and feature block starts on a 1024-byte boundary (the swizzle's atoms)");
+static_assert(2 * (tf32_wgmma_shared_bytes + 1024) <= 228 * 1024,
+              "two blocks an SM: a Hopper SM has 228 KB of shared memory, 1 KB of it reserved a block");
 
 // [snippet:knn_tf32_wgmma_product]
 // A warpgroup's 64 queries x the tile at shared address x: KSteps wgmma of 8 features (zeros past d).
@@ -60,7 +67,8 @@ template <tf32_pass_mode Mode>
 __global__ void __launch_bounds__(tf32_filter_threads, 2) knn_tf32_wgmma_pass(tf32_pass_args a) {
   constexpr int tile_rows = tf32_filter_tile_rows, stages = tf32_wgmma_stages, tile_bytes = tf32_wgmma_tile_bytes;
   extern __shared__ __align__(1024) unsigned char wgmma_shared[];
-  // The dynamic shared memory's start is 16-byte aligned for sure, not 1024: round up.
+  // __align__ asks for 1024 bytes; CUDA promises dynamic shared memory only 16: round the
+  // start up to be sure (at most 1008 bytes, inside the 1024 of slack).
   const std::uint32_t raw = static_cast<std::uint32_t>(__cvta_generic_to_shared(wgmma_shared));
   const std::uint32_t slack = ((raw + 1023u) & ~1023u) - raw;
   unsigned char* tiles = wgmma_shared + slack;                                    // [stages][2 blocks][128 rows][128 B]

@@ -23,19 +23,19 @@
 //    instructions), wgmma.commit_group after it, wgmma.wait_group 0 before reading D.
 //
 // These instructions exist only in code built for sm_90a (nvcc -arch=sm_90a; CMake's
-// gpulab_ml_wgmma target). Compiled for anything else, the wrappers trap: the host checks
-// for the sm_90a code before it launches (knn_tf32_wgmma.hpp).
+// gpulab_ml_wgmma target); compiled for anything else this header stops the build. The host
+// checks that the GPU can run the sm_90a code before it launches (knn_tf32_wgmma.hpp).
 #pragma once
 
 #include <cstdint>
 
 namespace gpulab::ml::kernels {
 
-#if defined(__CUDA_ARCH_FEAT_SM90_ALL)
-#define GPULAB_WGMMA_ASM(...) asm volatile(__VA_ARGS__)
-#else
-#define GPULAB_WGMMA_ASM(...) __trap()
+// Device code for any other target is a build error, not a kernel that traps at run time.
+#if defined(__CUDA_ARCH__) && !defined(__CUDA_ARCH_FEAT_SM90_ALL)
+#error "wgmma_tf32.cuh: wgmma exists only in code built for sm_90a (include it from a file compiled for sm_90a alone)"
 #endif
+#define GPULAB_WGMMA_ASM(...) asm volatile(__VA_ARGS__)
 
 __device__ __forceinline__ void wgmma_fence() { GPULAB_WGMMA_ASM("wgmma.fence.sync.aligned;\n" ::: "memory"); }
 __device__ __forceinline__ void wgmma_commit_group() {

@@ -162,13 +162,12 @@ void tf32_pass(kernels::tf32_pass_mode mode, dim3 grid, const kernels::tf32_pass
   namespace kn = kernels;
   if (w.uses_wgmma()) {
     detail::launch_tf32_wgmma_pass(mode, grid, a, s);
-  } else if (mode == kn::tf32_pass_mode::minima) {
-    kn::knn_tf32_pass<kn::tf32_pass_mode::minima><<<grid, kn::tf32_filter_threads, kn::tf32_filter_shared_bytes, s.get()>>>(a);
-    GPULAB_CHECK_LAUNCH();
-  } else {
-    kn::knn_tf32_pass<kn::tf32_pass_mode::filter><<<grid, kn::tf32_filter_threads, kn::tf32_filter_shared_bytes, s.get()>>>(a);
-    GPULAB_CHECK_LAUNCH();
+    return;
   }
+  const auto kernel = mode == kn::tf32_pass_mode::minima ? kn::knn_tf32_pass<kn::tf32_pass_mode::minima>
+                                                         : kn::knn_tf32_pass<kn::tf32_pass_mode::filter>;
+  kernel<<<grid, kn::tf32_filter_threads, kn::tf32_filter_shared_bytes, s.get()>>>(a);
+  GPULAB_CHECK_LAUNCH();
 }
 
 // [snippet:knn_tf32_filter_search]

@@ -420,7 +420,12 @@ INSTANTIATE_TEST_SUITE_P(shapes, ml_knn_gpu_tf32_filter_shapes,
                                                               tf32_filter_shape{70001, 257, 60, 16, 5},
                                                               tf32_filter_shape{1001, 37, 12, 5, 0},
                                                               tf32_filter_shape{3001, 130, 20, 17, 2},
-                                                              tf32_filter_shape{9001, 131, 36, 8, 0}),
+                                                              tf32_filter_shape{9001, 131, 36, 8, 0},
+                                                              // ranges shorter than the wgmma pass's 3 stages: 33 of
+                                                              // one tile, 17 of two (each last one a partial tile);
+                                                              // the sample's second range is one partial tile
+                                                              tf32_filter_shape{4196, 130, 64, 10, 33},
+                                                              tf32_filter_shape{4196, 300, 20, 5, 17}),
                                             ::testing::Values(tf32_pass_instruction::best,
                                                               tf32_pass_instruction::mma_sync)),
                          tf32_filter_name);

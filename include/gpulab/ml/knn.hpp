@@ -117,8 +117,9 @@ class knn_workspace {
   // How many queries the last search had to search exactly (waits for s); 0 for other plans and
   // for a search that took the general path (an unaligned view).
   [[nodiscard]] unsigned searched_exactly(cuda::stream_ref s) const;
-  // The TF32 filter's score pass runs on wgmma (known when the workspace is made: it asks
-  // the runtime whether this build has code for the GPU); false for other plans.
+  // The TF32 filter's score pass would run on wgmma (decided when the workspace is made: it
+  // asks the runtime whether this build has code for the GPU); false for other plans. A search
+  // that takes the general path (an unaligned view) runs no filter at all.
   [[nodiscard]] bool uses_wgmma() const { return wgmma_; }
 
  private:
