@@ -46,6 +46,19 @@ constexpr int tf32_segment_capacity = 512;          // a CPU model of the course
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
+// The database cut into at most `wanted` ranges (and at most one a tile, at most gridDim.y's
+// limit), each a whole number of tiles, none empty: the rows of a range and how many ranges.
+struct row_ranges {
+  std::int64_t rows;
+  int count;
+};
+row_ranges cut_into_ranges(std::int64_t database_rows, std::int64_t wanted, std::int64_t tile_rows) {
+  const std::int64_t tiles = ceil_div(database_rows, tile_rows);
+  const std::int64_t count = std::min<std::int64_t>(wanted, std::min<std::int64_t>(tiles, max_batch));
+  const std::int64_t rows = ceil_div(ceil_div(database_rows, count), tile_rows) * tile_rows;
+  return {rows, static_cast<int>(ceil_div(database_rows, rows))};
+}
+
 // Where segment i of a batch of equal segments starts: i * length.
 struct segment_start {
   std::int64_t length;
@@ -314,10 +327,9 @@ knn_plan make_knn_plan(knn_version v, std::int64_t database_rows, std::int64_t q
         p.small_k ? small_k_target_blocks / query_tiles : ceil_div(target_blocks, query_tiles);
     splits = static_cast<int>(std::clamp<std::int64_t>(want, 1, std::max<std::int64_t>(1, tiles / 8)));
   }
-  splits = static_cast<int>(std::min<std::int64_t>(splits, std::min<std::int64_t>(tiles, max_batch)));
-  // Every split a whole number of tiles, none empty.
-  p.split_rows = ceil_div(ceil_div(database_rows, splits), kernels::knn_tile_rows) * kernels::knn_tile_rows;
-  p.splits = static_cast<int>(ceil_div(database_rows, p.split_rows));
+  const row_ranges split = cut_into_ranges(database_rows, splits, kernels::knn_tile_rows);
+  p.split_rows = split.rows;
+  p.splits = split.count;
   p.tf32_filter = v == knn_version::tf32_rerank && k <= tf32_filter_max_k && database_features % 4 == 0 &&
                   database_features <= kernels::tf32_filter_max_features;
   if (p.tf32_filter) {
@@ -330,10 +342,9 @@ knn_plan make_knn_plan(knn_version v, std::int64_t database_rows, std::int64_t q
       ranges = std::clamp<std::int64_t>((tf32_filter_target_blocks + query_blocks / 2) / query_blocks, 1,
                                         std::max<std::int64_t>(1, filter_tiles / 8));
     }
-    ranges = std::min<std::int64_t>(ranges, std::min<std::int64_t>(filter_tiles, max_batch));
-    p.filter_split_rows = ceil_div(ceil_div(database_rows, ranges), kernels::tf32_filter_tile_rows) *
-                          kernels::tf32_filter_tile_rows;
-    p.filter_splits = static_cast<int>(ceil_div(database_rows, p.filter_split_rows));
+    const row_ranges filter = cut_into_ranges(database_rows, ranges, kernels::tf32_filter_tile_rows);
+    p.filter_split_rows = filter.rows;
+    p.filter_splits = filter.count;
     p.segment_capacity = tf32_segment_capacity;
   }
   return p;
