@@ -45,17 +45,17 @@ static_assert(2 * (tf32_wgmma_shared_bytes + 1024) <= 228 * 1024,
               "two blocks an SM: a Hopper SM has 228 KB of shared memory, 1 KB of it reserved a block");
 
 // [snippet:knn_tf32_wgmma_product]
-// A warpgroup's 64 queries x the tile at shared address x: KSteps wgmma of 8 features (zeros past d).
+// The warpgroup's 64 queries x the tile at shared address x: KSteps wgmma of 8 features (0 past d).
 // No branch inside the chain: ptxas would put a warpgroup.arrive there (its note C7519).
 template <int KSteps>
-__device__ __forceinline__ void tf32_wgmma_tile_product(float (&acc)[tf32_filter_n_tiles][4], const unsigned (&af)[8][4],
-                                                        std::uint32_t x) {
+__device__ __forceinline__ void wgmma_tile_product(float (&acc)[tf32_filter_n_tiles][4],
+                                                   const unsigned (&af)[8][4], std::uint32_t x) {
   wgmma_fence();  // the last tile's scores were read and written by ordinary instructions
   wgmma_m64n128k8_tf32<false>(acc, af[0], wgmma_descriptor_swizzle128(x));
 #pragma unroll
-  for (int ks = 1; ks < KSteps; ++ks) {
-    wgmma_m64n128k8_tf32<true>(acc, af[ks],
-                               wgmma_descriptor_swizzle128(x + (ks / 4) * (tf32_filter_tile_rows * 128) + (ks % 4) * 32));
+  for (int ks = 1; ks < KSteps; ++ks) {  // features 8 ks on: block ks / 4, + 32 bytes a step in it
+    const std::uint32_t start = x + (ks / 4) * (tf32_filter_tile_rows * 128) + (ks % 4) * 32;
+    wgmma_m64n128k8_tf32<true>(acc, af[ks], wgmma_descriptor_swizzle128(start));
   }
   wgmma_commit_group();
   wgmma_wait_all();
@@ -154,9 +154,9 @@ __global__ void __launch_bounds__(tf32_filter_threads, 2) knn_tf32_wgmma_pass(tf
     __pipeline_commit();
     const std::uint32_t x = tiles_address + stage * tile_bytes;
     if (k_steps <= 4) {  // d <= 32: the first block of features only
-      tf32_wgmma_tile_product<4>(acc, af, x);
+      wgmma_tile_product<4>(acc, af, x);
     } else {
-      tf32_wgmma_tile_product<8>(acc, af, x);
+      wgmma_tile_product<8>(acc, af, x);
     }
     tf32_keep_tile<Mode>(acc, tile_norms + stage * tile_rows, begin + std::int64_t{j} * tile_rows, q0, g, t, a, state);
     stage = stage + 1 == stages ? 0 : stage + 1;
