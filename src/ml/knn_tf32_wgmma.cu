@@ -5,7 +5,6 @@
 
 #include "gpulab/core/device.hpp"
 #include "gpulab/core/error.hpp"
-#include "gpulab/core/launch.cuh"
 #include "kernels/ml/knn_tf32_wgmma.cuh"
 
 namespace gpulab::ml::detail {
