@@ -248,6 +248,13 @@ class kmeans_case final : public bench_case {
         detail << "; " << kmeans_tf32_fallback_words << " (no TF32 kernel for this shape or GPU)";
       }
     }
+    if (version_ == kmeans_version::split_tf32) {
+      if (runner_->uses_tensor_cores()) {
+        detail << "; " << kmeans_split_tf32_wgmma_words;
+      } else {
+        detail << "; " << kmeans_tf32_fallback_words << " (no wgmma kernel for this shape or GPU)";
+      }
+    }
     v.passed = labels_ok && centroids_ok && inertia_ok;
     v.detail = detail.str();
     return v;
@@ -327,6 +334,11 @@ std::vector<case_entry> kmeans_case_entries() {
        "k-means, the fused pass with TF32 tensor-core scores; labels their error bound cannot prove are "
        "scored again in float (--size: rows; default 1M x 16 k 8 and 10M x 32 k 64)",
        entry(kmeans_version::tf32), 10007, k64},
+      {"kmeans_split_tf32",
+       "k-means, the fused pass with the products on Hopper's wgmma, each float split into two TF32 "
+       "numbers: float's accuracy; each warp sums its own points (--size: rows; default 1M x 16 k 8 and "
+       "10M x 32 k 64)",
+       entry(kmeans_version::split_tf32), 10007, k64},
   };
 }
 

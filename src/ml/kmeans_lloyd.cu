@@ -25,6 +25,7 @@
 #include "kernels/ml/kmeans_plus_plus.cuh"
 #include "kernels/ml/kmeans_tf32.cuh"
 #include "kernels/ml/kmeans_update.cuh"
+#include "kmeans_wgmma.hpp"
 
 namespace gpulab::ml {
 
@@ -148,7 +149,15 @@ lloyd_runner::lloyd_runner(kmeans_version version, linalg::matrix_view<const flo
     throw usage_error(problem);
   }
   const auto kd = static_cast<std::size_t>(k_) * static_cast<std::size_t>(d_);
-  if (version_ == kmeans_version::tf32 && tf32_fit(k_, d_, x_)) {
+  // The split_tf32 version's wgmma kernel where it runs (compute capability 9.0 and its shapes).
+  const detail::kmeans_wgmma_launch wgmma = version_ == kmeans_version::split_tf32
+                                                ? detail::prepare_kmeans_wgmma(n_, d_, k_, x_, max_partial_blocks)
+                                                : detail::kmeans_wgmma_launch{};
+  if (wgmma.threads > 0) {
+    wgmma_threads_ = wgmma.threads;
+    wgmma_shared_bytes_ = wgmma.shared_bytes;
+    blocks_ = wgmma.blocks;
+  } else if (version_ == kmeans_version::tf32 && tf32_fit(k_, d_, x_)) {
     tf32_shared_bytes_ = tf32_shared_bytes(k_, d_);
     GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::tf32_assign_accumulate, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                          static_cast<int>(tf32_shared_bytes_)));
@@ -186,8 +195,9 @@ lloyd_runner::lloyd_runner(kmeans_version version, linalg::matrix_view<const flo
 }
 
 std::size_t lloyd_runner::device_bytes(kmeans_version version, std::int64_t n, std::int64_t d, int k) {
-  // At most this many partials: the fused version's tiles are 256 points (register-tiled kernel) or 512.
-  const std::int64_t threads = block_size;
+  // At most this many partials: the fused version's tiles are 256 points (register-tiled kernel) or 512,
+  // the split_tf32 version's 128 (two warpgroups of 64 rows).
+  const std::int64_t threads = version == kmeans_version::split_tf32 ? 128 : block_size;
   const auto blocks = static_cast<unsigned>(std::min<std::int64_t>((n + threads - 1) / threads, max_partial_blocks));
   std::size_t bytes = partials_bytes(blocks, d, k) + static_cast<std::size_t>(k) * static_cast<std::size_t>(d) * 4 + 72;
   if (!kmeans_one_pass(version)) bytes += static_cast<std::size_t>(n) * static_cast<std::size_t>(k) * 4;
@@ -197,6 +207,11 @@ std::size_t lloyd_runner::device_bytes(kmeans_version version, std::int64_t n, s
 
 void lloyd_runner::assign_and_accumulate(const float* centroids, std::int32_t* labels, cuda::stream_ref s) {
   const cudaStream_t st = s.get();
+  if (wgmma_threads_ > 0) {  // set only for the split_tf32 version (the constructor)
+    detail::launch_kmeans_wgmma({wgmma_threads_, wgmma_shared_bytes_, blocks_}, x_, n_, d_, centroids, k_, labels,
+                                partial_sums_.data(), partial_counts_.data(), partial_inertia_.data(), st);
+    return;
+  }
   if (tf32_shared_bytes_ > 0) {  // set only for the tf32 version (the constructor)
     launch_dependent(kernels::tf32_assign_accumulate, blocks_, kernels::tf32_threads, tf32_shared_bytes_, st, x_, n_,
                      d_, centroids, k_, labels, partial_sums_.data(), partial_counts_.data(), partial_inertia_.data(),
