@@ -84,7 +84,9 @@ __device__ __forceinline__ void wgmma_split_scores(float (&acc)[8][4],
                                                    const unsigned (&hi)[KSteps][4],
                                                    const unsigned (&lo)[KSteps][4],
                                                    std::uint32_t b_hi, std::uint32_t b_lo) {
-  auto at = [](std::uint32_t b, int s) { return wgmma_descriptor_swizzle128(b + kmeans_wgmma_k_step_offset(s)); };
+  auto at = [](std::uint32_t b, int s) {
+    return wgmma_descriptor_swizzle128(b + kmeans_wgmma_k_step_offset(s));
+  };
   wgmma_fence_operands(acc);
   wgmma_fence();
 #pragma unroll
@@ -107,7 +109,6 @@ __device__ __forceinline__ float4 shuffle(const float4& v, int from) {
           __shfl_sync(0xffffffffu, v.z, from), __shfl_sync(0xffffffffu, v.w, from)};
 }
 
-// [snippet:kmeans_wgmma_sums]
 // One row of each lane (label < 0: none) into the warp's own sums. Lanes with the same
 // cluster and the same t hold the same sums' features: the lowest of them adds the others'
 // rows first, then writes alone.
@@ -115,6 +116,7 @@ template <int P>
 __device__ __forceinline__ void add_to_warp_sums(float* sums, unsigned* counts,
                                                  const float4 (&row)[P], int label, int d, int t) {
   const int lane = static_cast<int>(threadIdx.x % 32);
+  // [snippet:kmeans_wgmma_sums]
   const unsigned peers = __match_any_sync(0xffffffffu, label * 4 + t);
   const bool leader = __ffs(static_cast<int>(peers)) - 1 == lane;
   float4 total[P];
@@ -141,9 +143,9 @@ __device__ __forceinline__ void add_to_warp_sums(float* sums, unsigned* counts,
     }
     if (t == 0) counts[label] += static_cast<unsigned>(__popc(peers));
   }
+  // [/snippet:kmeans_wgmma_sums]
   __syncwarp();  // the warp's writes, before any lane reads the sums again
 }
-// [/snippet:kmeans_wgmma_sums]
 
 // blockDim.x = 128 or 256 (one or two warpgroups), dynamic shared memory
 // kmeans_wgmma_layout{k, d, blockDim.x / 32}.bytes(). d % 4 == 0, d <= 8 KSteps, x 16-byte
