@@ -62,6 +62,17 @@ struct shape {
   int d, k;
 };
 
+// Seeded blobs of the shape: sh.k centres, spread 2 in a box of 10 (overlapping a little).
+host_features blobs_of(const shape& sh, std::uint64_t seed) {
+  gpulab::ml::blobs_params b;
+  b.rows = sh.n;
+  b.features = sh.d;
+  b.centres = sh.k;
+  b.spread = 2.0f;
+  b.seed = seed;
+  return gpulab::ml::make_blobs_host(b).points;
+}
+
 // Labels that differ from the CPU's: `wrong` where no near-tie explains it, `near_ties` where
 // the point's squared distances to the two centroids (the CPU's, in double) are within 1e-5
 // of |x|^2 + |c_a|^2 + |c_b|^2 (the float error of the expanded form, see
@@ -126,13 +137,7 @@ class ml_kmeans_versions : public ::testing::TestWithParam<version_and_shape> {
 // data's scale (float partial sums vs double), inertia within 1e-5 relative.
 TEST_P(ml_kmeans_versions, EqualsTheCpuFromTheSameCentres) {
   const auto [version, sh] = GetParam();
-  gpulab::ml::blobs_params b;
-  b.rows = sh.n;
-  b.features = sh.d;
-  b.centres = sh.k;
-  b.spread = 2.0f;
-  b.seed = 99 + static_cast<std::uint64_t>(sh.n);
-  const host_features x = gpulab::ml::make_blobs_host(b).points;
+  const host_features x = blobs_of(sh, 99 + static_cast<std::uint64_t>(sh.n));
   const std::vector<float> initial = gpulab::ml::kmeans_plus_plus_cpu(x, sh.k, 5);
   const auto cpu = gpulab::ml::kmeans_fit_cpu(x, sh.k, initial, 20, 0.0);
   const fitted gpu = fit_on_gpu(*res_, x, initial, sh.k, version, 20, 0.0);
@@ -477,13 +482,7 @@ TEST_F(ml_kmeans_gpu, SplitTf32RunsOnWgmmaWhereItCan) {
                             setting{{20011, 68, 9}, false}}) {
     const shape sh = set.sh;
     const std::string what = std::to_string(sh.n) + " x " + std::to_string(sh.d) + ", k " + std::to_string(sh.k);
-    gpulab::ml::blobs_params b;
-    b.rows = sh.n;
-    b.features = sh.d;
-    b.centres = sh.k;
-    b.spread = 2.0f;
-    b.seed = 7 + static_cast<std::uint64_t>(sh.k);
-    const host_features x = gpulab::ml::make_blobs_host(b).points;
+    const host_features x = blobs_of(sh, 7 + static_cast<std::uint64_t>(sh.k));
     const std::vector<float> initial = gpulab::ml::kmeans_plus_plus_cpu(x, sh.k, 11);
     const auto cpu = gpulab::ml::kmeans_fit_cpu(x, sh.k, initial, 1, 0.0);
     const gpulab::ml::feature_matrix dx = gpulab::ml::upload_features(x, s);
