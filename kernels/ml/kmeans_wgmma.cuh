@@ -22,7 +22,7 @@
 // The k-steps take the features in the order that makes a thread's values whole float4s,
 // and the centroids are written once a block as B (-2 c, hi and lo) in that order:
 // gpulab/ml/kmeans_wgmma_layout.hpp says how, and its host test checks it against wgmma's
-// reads. The accumulators start at |c|^2, so the chains leave score = |c|^2 - 2 x.c.
+// reads. The chains leave x.(-2 c); |c|^2 is added after, in float: score = |c|^2 - 2 x.c.
 //
 // The sums: each warp adds its points into its own copy of the k x d sums in shared memory
 // (no other warp writes it: no atomics, no barrier). In one instruction two lanes may hold
@@ -77,8 +77,9 @@ __device__ __forceinline__ void split_wgmma_rows(const float4 (&rows)[2][KSteps 
 }
 
 // [snippet:kmeans_wgmma_scores]
-// acc (starting at |c|^2) += x (-2 c) for the warpgroup's 64 rows and the 64 centroids whose
-// B operands start at b_hi, b_lo: three chains, the small terms first. No branch inside.
+// acc = x (-2 c) for the warpgroup's 64 rows and the 64 centroids whose B operands start at
+// b_hi, b_lo: three chains, the small terms first. No branch inside. (|c|^2 is added after:
+// started at |c|^2, every step would round at |c|^2's scale, not the product's.)
 template <int KSteps>
 __device__ __forceinline__ void wgmma_split_scores(float (&acc)[8][4],
                                                    const unsigned (&hi)[KSteps][4],
@@ -89,8 +90,9 @@ __device__ __forceinline__ void wgmma_split_scores(float (&acc)[8][4],
   };
   wgmma_fence_operands(acc);
   wgmma_fence();
+  wgmma_m64n64k8_tf32<false>(acc, lo[0], at(b_hi, 0));  // x_lo c_hi; D = A B, not + D
 #pragma unroll
-  for (int s = 0; s < KSteps; ++s) wgmma_m64n64k8_tf32<true>(acc, lo[s], at(b_hi, s));  // x_lo c_hi
+  for (int s = 1; s < KSteps; ++s) wgmma_m64n64k8_tf32<true>(acc, lo[s], at(b_hi, s));
 #pragma unroll
   for (int s = 0; s < KSteps; ++s) wgmma_m64n64k8_tf32<true>(acc, hi[s], at(b_lo, s));  // x_hi c_lo
 #pragma unroll
@@ -123,7 +125,7 @@ __device__ __forceinline__ void add_to_warp_sums(float* sums, unsigned* counts,
 #pragma unroll
   for (int p = 0; p < P; ++p) total[p] = row[p];
   unsigned others = leader ? peers & ~(1u << lane) : 0u;
-  while (__any_sync(0xffffffffu, others != 0)) {  // rare: two rows of one cluster in a warp
+  while (__any_sync(0xffffffffu, others != 0)) {  // a round a row of the largest group of peers
     const int from = others != 0 ? __ffs(static_cast<int>(others)) - 1 : lane;
 #pragma unroll
     for (int p = 0; p < P; ++p) {
@@ -206,6 +208,7 @@ __global__ void __launch_bounds__(wgmma_kmeans_max_threads, KSteps == 8 ? 1 : 2)
   __syncthreads();
 
   double inertia = 0.0;
+  float acc[8][4] = {};  // acc[nt][e]: row g + 8 (e / 2), centroid 64 chunk + 8 nt + 2 t + e % 2
   for (; tile < n; tile += tile_step) {  // the warpgroup's tiles: no block barrier in the loop
     float4 next[2][P];
     load_wgmma_rows<KSteps>(next, x, n, d, tile + tile_step + my_row, t);
@@ -215,18 +218,18 @@ __global__ void __launch_bounds__(wgmma_kmeans_max_threads, KSteps == 8 ? 1 : 2)
     float best[2] = {__int_as_float(0x7f800000), __int_as_float(0x7f800000)};
     int label[2] = {0, 0};
     for (int chunk = 0; chunk < at.chunks(); ++chunk) {
-      float acc[8][4];  // acc[nt][e]: row g + 8 (e / 2), centroid 64 chunk + 8 nt + 2 t + e % 2
-#pragma unroll
-      for (int nt = 0; nt < 8; ++nt) {
-        const float2 norm = *reinterpret_cast<const float2*>(norms + wgmma_kmeans_chunk * chunk + 8 * nt + 2 * t);
-        acc[nt][0] = acc[nt][2] = norm.x;
-        acc[nt][1] = acc[nt][3] = norm.y;
-      }
       const std::uint32_t block = chunk * at.feature_blocks() * wgmma_kmeans_block_bytes;
       wgmma_split_scores<KSteps>(acc, hi, lo, base_address + at.b_hi() + block, base_address + at.b_lo() + block);
+#pragma unroll
+      for (int nt = 0; nt < 8; ++nt) {  // score = |c|^2 - 2 x.c
+        const float2 norm = *reinterpret_cast<const float2*>(norms + wgmma_kmeans_chunk * chunk + 8 * nt + 2 * t);
+        acc[nt][0] += norm.x;
+        acc[nt][1] += norm.y;
+        acc[nt][2] += norm.x;
+        acc[nt][3] += norm.y;
+      }
       // This lane's centroids in increasing index: the strict < keeps the smaller on a tie.
-      // Only centroids < k: the padding's scores start at +infinity, and no label rests on
-      // what the tensor cores make of an infinity.
+      // Only centroids < k: the padding's norm is +infinity, but the guard says it plainly.
 #pragma unroll
       for (int nt = 0; nt < 8; ++nt) {
 #pragma unroll

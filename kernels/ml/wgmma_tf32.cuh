@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
-// Hopper's warpgroup MMA for TF32, the pieces the kNN filter's wgmma pass uses
-// (knn_tf32_wgmma.cuh). Facts from the PTX ISA, "Asynchronous Warpgroup Level Matrix
-// Multiply-Accumulate Instructions", checked on the H200 by exact probes (docs/perf-notes.md):
+// Hopper's warpgroup MMA for TF32, the pieces the kNN filter's wgmma pass (knn_tf32_wgmma.cuh)
+// and k-means' split_tf32 pass (kmeans_wgmma.cuh) use. Facts from the PTX ISA, "Asynchronous
+// Warpgroup Level Matrix Multiply-Accumulate Instructions", checked on the H200 by exact probes
+// (docs/perf-notes.md):
 //
-//  - wgmma.mma_async.sync.aligned.m64n128k8.f32.tf32.tf32: the 128 threads of a warpgroup
-//    (4 consecutive warps) compute D (64 x 128, float) = A (64 x 8) B (8 x 128) [+ D]. A comes
-//    from registers, B from shared memory through a 64-bit matrix descriptor; the tensor
-//    cores read B themselves (no shared-memory loads by the threads, no B registers).
+//  - wgmma.mma_async.sync.aligned.m64nNk8.f32.tf32.tf32 (kNN: N = 128; k-means: N = 64): the
+//    128 threads of a warpgroup (4 consecutive warps) compute D (64 x N, float) = A (64 x 8)
+//    B (8 x N) [+ D]. A comes from registers, B from shared memory through a 64-bit matrix
+//    descriptor; the tensor cores read B themselves (no shared-memory loads by the threads).
 //  - Registers, thread 32 w + 4 g + t: a0 = A[16w + g][t], a1 = A[16w + g + 8][t],
 //    a2 = A[16w + g][t + 4], a3 = A[16w + g + 8][t + 4]; d[nt][e] = D[16w + g + 8 (e / 2)][8 nt + 2t + e % 2]:
 //    per warp, m16n8k8's A and C fragments.

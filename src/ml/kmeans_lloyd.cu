@@ -159,15 +159,12 @@ lloyd_runner::lloyd_runner(kmeans_version version, linalg::matrix_view<const flo
     blocks_ = wgmma.blocks;
   } else if (version_ == kmeans_version::tf32 && tf32_fit(k_, d_, x_)) {
     tf32_shared_bytes_ = tf32_shared_bytes(k_, d_);
-    GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::tf32_assign_accumulate, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                         static_cast<int>(tf32_shared_bytes_)));
+    allow_dynamic_shared_memory(kernels::tf32_assign_accumulate, tf32_shared_bytes_);
     blocks_ = grid_for(kernels::tf32_assign_accumulate, n_, tf32_shared_bytes_, max_partial_blocks,
                        kernels::tf32_threads);
   } else if (kmeans_one_pass(version_) && fused_tiles_fit(k_, d_, x_)) {
     tiles_shared_bytes_ = fused_tiles_shared_bytes(k_, d_);
-    GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::fused_tiles_assign_accumulate,
-                                         cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                         static_cast<int>(tiles_shared_bytes_)));
+    allow_dynamic_shared_memory(kernels::fused_tiles_assign_accumulate, tiles_shared_bytes_);
     blocks_ = grid_for(kernels::fused_tiles_assign_accumulate, n_, tiles_shared_bytes_, max_partial_blocks,
                        kernels::tiles_threads);
   } else if (kmeans_one_pass(version_)) {
@@ -196,8 +193,8 @@ lloyd_runner::lloyd_runner(kmeans_version version, linalg::matrix_view<const flo
 
 std::size_t lloyd_runner::device_bytes(kmeans_version version, std::int64_t n, std::int64_t d, int k) {
   // At most this many partials: the fused version's tiles are 256 points (register-tiled kernel) or 512,
-  // the split_tf32 version's 128 (two warpgroups of 64 rows).
-  const std::int64_t threads = version == kmeans_version::split_tf32 ? 128 : block_size;
+  // the split_tf32 version's 64 a warpgroup (its blocks hold one or two).
+  const std::int64_t threads = version == kmeans_version::split_tf32 ? 64 : block_size;
   const auto blocks = static_cast<unsigned>(std::min<std::int64_t>((n + threads - 1) / threads, max_partial_blocks));
   std::size_t bytes = partials_bytes(blocks, d, k) + static_cast<std::size_t>(k) * static_cast<std::size_t>(d) * 4 + 72;
   if (!kmeans_one_pass(version)) bytes += static_cast<std::size_t>(n) * static_cast<std::size_t>(k) * 4;

@@ -43,7 +43,7 @@ kmeans_wgmma_launch prepare_kmeans_wgmma(std::int64_t n, int d, int k, const flo
   for (const int threads : {wgmma_kmeans_max_threads, wgmma_kmeans_max_threads / 2}) {
     const auto bytes = static_cast<std::size_t>(kmeans_wgmma_layout{k, d, threads / 32}.bytes());
     if (bytes + static_bytes > static_cast<std::size_t>(optin)) continue;
-    GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)));
+    allow_dynamic_shared_memory(kernel, bytes);
     const std::int64_t rows_a_block = threads / 128 * wgmma_kmeans_tile_rows;  // a tile a warpgroup
     const std::int64_t needed = (n + rows_a_block - 1) / rows_a_block;
     const unsigned blocks = std::min({static_cast<unsigned>(std::min<std::int64_t>(needed, max_blocks)),

@@ -4,6 +4,7 @@
 #include "knn_tf32_wgmma.hpp"
 
 #include "gpulab/core/error.hpp"
+#include "gpulab/core/launch.cuh"
 #include "sm90a_code.hpp"
 #include "kernels/ml/knn_tf32_wgmma.cuh"
 
@@ -14,8 +15,7 @@ bool prepare_tf32_wgmma_pass() {
   if (!runs_sm90a_code(kernels::knn_tf32_wgmma_pass<tf32_pass_mode::filter>)) return false;
   for (const auto kernel : {kernels::knn_tf32_wgmma_pass<tf32_pass_mode::minima>,
                             kernels::knn_tf32_wgmma_pass<tf32_pass_mode::filter>}) {
-    GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                         static_cast<int>(kernels::tf32_wgmma_shared_bytes)));
+    allow_dynamic_shared_memory(kernel, kernels::tf32_wgmma_shared_bytes);
   }
   return true;
 }

@@ -247,15 +247,21 @@ TEST_F(ml_kmeans_gpu, TiesGoToTheSmallestIndexInEveryVersion) {
 // halves. Every point (a position, or one of 16 symmetric neighbours) must go to the first
 // copy, and with exact sums nothing moves: labels, centroids and inertia equal the CPU's,
 // bit for bit. Sizes: one tile a block, and several (the copy of the next tile while this
-// one is worked on); d = 4, 12 and 40 (rows 4, 12 and 44 floats apart in shared memory).
+// one is worked on); d = 4, 12 and 40 (rows 4, 12 and 44 floats apart in shared memory), and
+// 32 and 36 (with 130 centroids: 13 copies of each position, three chunks).
 TEST_F(ml_kmeans_gpu, TiesGoToTheSmallestIndexAcrossLanesAndChunks) {
-  constexpr int positions = 10, k = 70;
+  constexpr int positions = 10;
   struct setting {
-    int d, repeats, decoys;
+    int d, repeats, decoys, k;
   };
-  for (const setting set : {setting{4, 59, 0}, setting{12, 1801, 36}, setting{40, 601, 0}}) {
+  // The split_tf32 kernel: k-steps of 2 (d = 4, 12), 4 (d = 32) and 8 (d = 36, 40); blocks of one
+  // warpgroup (k = 130, d = 36: three chunks of 64).
+  for (const setting set : {setting{4, 59, 0, 70}, setting{12, 1801, 36, 70}, setting{40, 601, 0, 70},
+                            setting{32, 301, 0, 70}, setting{36, 101, 0, 130}}) {
+    const int k = set.k;
     const auto d = static_cast<std::size_t>(set.d);
-    const std::string what = "d " + std::to_string(set.d) + ", " + std::to_string(set.decoys) + " decoys";
+    const std::string what = "d " + std::to_string(set.d) + ", k " + std::to_string(k) + ", " +
+                             std::to_string(set.decoys) + " decoys";
     std::vector<std::vector<float>> position_rows;
     for (int p = 0; p < positions; ++p) {
       position_rows.emplace_back(d, 0.0f);
@@ -466,7 +472,8 @@ TEST_F(ml_kmeans_gpu, Tf32ProvesMostLabelsAndRescoresEveryTie) {
 // centroids) its labels are the CPU's but for near-ties. Sizes with many 64-row tiles a
 // warpgroup (the next tile's rows loaded while this one is scored); one, two and three chunks
 // of 64 centroids; d with and without padded k-steps; blocks of two warpgroups and of one
-// (k = 130, d = 36: 8 warps' sums would not fit); shapes that fall back.
+// (k = 130, d = 36: 8 warps' sums would not fit); shapes that fall back (k = 600, d = 8: the
+// centroids' operands and one warpgroup's sums past 227 KB; d = 6; d = 68).
 TEST_F(ml_kmeans_gpu, SplitTf32RunsOnWgmmaWhereItCan) {
   const cuda::stream_ref s = res_->stream();
   const gpulab::compute_capability_number cc = gpulab::current_compute_capability();
@@ -478,7 +485,7 @@ TEST_F(ml_kmeans_gpu, SplitTf32RunsOnWgmmaWhereItCan) {
   for (const setting set : {setting{{1000003, 32, 64}, true}, setting{{300007, 16, 8}, true},
                             setting{{200003, 64, 40}, true}, setting{{100003, 20, 37}, true},
                             setting{{100003, 36, 70}, true}, setting{{60013, 36, 130}, true},
-                            setting{{20011, 64, 130}, false}, setting{{20011, 6, 9}, false},
+                            setting{{20011, 8, 600}, false}, setting{{20011, 6, 9}, false},
                             setting{{20011, 68, 9}, false}}) {
     const shape sh = set.sh;
     const std::string what = std::to_string(sh.n) + " x " + std::to_string(sh.d) + ", k " + std::to_string(sh.k);
@@ -506,6 +513,37 @@ TEST_F(ml_kmeans_gpu, SplitTf32RunsOnWgmmaWhereItCan) {
         cudaMemcpyAsync(&inertia, runner.inertia_on_device(), sizeof inertia, cudaMemcpyDeviceToHost, s.get()));
     gpulab::synchronize(s);
     EXPECT_NEAR(inertia, cpu.inertia, 1e-5 * cpu.inertia) << what;
+  }
+}
+
+// A kernel's dynamic shared-memory limit belongs to the kernel: a runner made later for a
+// smaller shape must not lower it under an earlier, larger one (whose next launch would then
+// fail). The register-tiled, tf32 and split_tf32 kernels all need more than 48 KiB at d = 64,
+// k = 64, and less at d = 36, k = 32 (the same kernels: k >= 32, split_tf32's 8 k-steps).
+TEST_F(ml_kmeans_gpu, ALaterSmallerRunnerLeavesAnEarlierLargerOneWorking) {
+  const cuda::stream_ref s = res_->stream();
+  const shape large{20011, 64, 64}, small{5003, 36, 32};
+  const host_features x = blobs_of(large, 3), y = blobs_of(small, 4);
+  const std::vector<float> initial = gpulab::ml::kmeans_plus_plus_cpu(x, large.k, 5);
+  const auto cpu = gpulab::ml::kmeans_fit_cpu(x, large.k, initial, 1, 0.0);
+  const gpulab::ml::feature_matrix dx = gpulab::ml::upload_features(x, s), dy = gpulab::ml::upload_features(y, s);
+  for (const kmeans_version v : {kmeans_version::fused, kmeans_version::tf32, kmeans_version::split_tf32}) {
+    const std::string version = gpulab::ml::kmeans_version_name(v);
+    gpulab::ml::lloyd_runner earlier(v, dx.view(), large.k, nullptr, s);
+    gpulab::device_buffer<float> centroids = gpulab::upload(initial, s);
+    gpulab::device_buffer<std::int32_t> labels(static_cast<std::size_t>(large.n), s);
+    labels.fill_bytes_async(0xFF, s);
+    {
+      gpulab::ml::lloyd_runner later(v, dy.view(), small.k, nullptr, s);
+      gpulab::device_buffer<float> small_centroids = gpulab::upload(
+          std::vector<float>(y.values.begin(), y.values.begin() + small.k * small.d), s);
+      gpulab::device_buffer<std::int32_t> small_labels(static_cast<std::size_t>(small.n), s);
+      EXPECT_EQ(later.run_async(small_centroids.data(), small_labels.data(), 1, 0.0, s), 1) << version;
+    }
+    EXPECT_EQ(earlier.run_async(centroids.data(), labels.data(), 1, 0.0, s), 1) << version;
+    const label_differences differ = compare_labels(x, gpulab::download(labels, s), cpu.labels, cpu.centroids, large.k);
+    EXPECT_EQ(differ.wrong, 0) << version;
+    EXPECT_LE(differ.near_ties, large.n / 1000) << version;
   }
 }
 

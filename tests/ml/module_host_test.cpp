@@ -80,7 +80,7 @@ TEST(ml_module, EveryKmeansCaseDeclaresItsWork) {
   }
   EXPECT_EQ(kmeans_entries, 5);
   // The naive and gemm versions store the n x k matrix, the fused, tf32 and split_tf32 ones do
-  // not (split_tf32 may have more blocks, so more partials: 128 rows a block, not 256).
+  // not (split_tf32 may have more blocks, so more partials: 64 rows a warpgroup, not 256 a block).
   const auto naive = m.cases[0].make(with_size(1000000)), fused = m.cases[2].make(with_size(1000000)),
              tf32 = m.cases[3].make(with_size(1000000)), split = m.cases[4].make(with_size(1000000));
   EXPECT_GE(naive.front()->device_bytes_needed() - fused.front()->device_bytes_needed(), 1000000u * 8 * 4);
