@@ -88,9 +88,8 @@ __device__ __forceinline__ void wgmma_split_scores(float (&acc)[8][4],
   auto at = [](std::uint32_t b, int s) {
     return wgmma_descriptor_swizzle128(b + kmeans_wgmma_k_step_offset(s));
   };
-  wgmma_fence_operands(acc);
   wgmma_fence();
-  wgmma_m64n64k8_tf32<false>(acc, lo[0], at(b_hi, 0));  // x_lo c_hi; D = A B, not + D
+  wgmma_m64n64k8_tf32<false>(acc, lo[0], at(b_hi, 0));  // x_lo c_hi; D = A B: acc written only
 #pragma unroll
   for (int s = 1; s < KSteps; ++s) wgmma_m64n64k8_tf32<true>(acc, lo[s], at(b_hi, s));
 #pragma unroll
@@ -208,7 +207,6 @@ __global__ void __launch_bounds__(wgmma_kmeans_max_threads, KSteps == 8 ? 1 : 2)
   __syncthreads();
 
   double inertia = 0.0;
-  float acc[8][4] = {};  // acc[nt][e]: row g + 8 (e / 2), centroid 64 chunk + 8 nt + 2 t + e % 2
   for (; tile < n; tile += tile_step) {  // the warpgroup's tiles: no block barrier in the loop
     float4 next[2][P];
     load_wgmma_rows<KSteps>(next, x, n, d, tile + tile_step + my_row, t);
@@ -219,6 +217,7 @@ __global__ void __launch_bounds__(wgmma_kmeans_max_threads, KSteps == 8 ? 1 : 2)
     int label[2] = {0, 0};
     for (int chunk = 0; chunk < at.chunks(); ++chunk) {
       const std::uint32_t block = chunk * at.feature_blocks() * wgmma_kmeans_block_bytes;
+      float acc[8][4];  // acc[nt][e]: row g + 8 (e / 2), centroid 64 chunk + 8 nt + 2 t + e % 2
       wgmma_split_scores<KSteps>(acc, hi, lo, base_address + at.b_hi() + block, base_address + at.b_lo() + block);
 #pragma unroll
       for (int nt = 0; nt < 8; ++nt) {  // score = |c|^2 - 2 x.c

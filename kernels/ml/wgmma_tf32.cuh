@@ -76,19 +76,31 @@ __device__ __forceinline__ void wgmma_m64n128k8_tf32(float (&d)[16][4], const un
       : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(b), "r"(Accumulate ? 1 : 0));
 }
 // The same with N = 64: D 64 x 64 float (8 x 4 a thread), B 8 x 64 (k-means' centroids,
-// kmeans_wgmma.cuh). The register layout is N = 128's for its first 8 n-tiles.
+// kmeans_wgmma.cuh). The register layout is N = 128's for its first 8 n-tiles. Without
+// Accumulate, D is write-only here ("=f"): the accumulators need not live before the chain.
+#define GPULAB_WGMMA_M64N64K8                                                              \
+  "{\n.reg .pred accumulate;\nsetp.ne.b32 accumulate, %37, 0;\n"                      \
+  "wgmma.mma_async.sync.aligned.m64n64k8.f32.tf32.tf32 "                                 \
+  "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, "              \
+  "%16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31}, "    \
+  "{%32, %33, %34, %35}, %36, accumulate, 1, 1;\n}\n"
+#define GPULAB_WGMMA_W4(i) "=f"(d[i][0]), "=f"(d[i][1]), "=f"(d[i][2]), "=f"(d[i][3])
 template <bool Accumulate>
 __device__ __forceinline__ void wgmma_m64n64k8_tf32(float (&d)[8][4], const unsigned (&a)[4], std::uint64_t b) {
-  GPULAB_WGMMA_ASM(
-      "{\n.reg .pred accumulate;\nsetp.ne.b32 accumulate, %37, 0;\n"
-      "wgmma.mma_async.sync.aligned.m64n64k8.f32.tf32.tf32 "
-      "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, "
-      "%16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31}, "
-      "{%32, %33, %34, %35}, %36, accumulate, 1, 1;\n}\n"
-      : GPULAB_WGMMA_D4(0), GPULAB_WGMMA_D4(1), GPULAB_WGMMA_D4(2), GPULAB_WGMMA_D4(3), GPULAB_WGMMA_D4(4),
-        GPULAB_WGMMA_D4(5), GPULAB_WGMMA_D4(6), GPULAB_WGMMA_D4(7)
-      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(b), "r"(Accumulate ? 1 : 0));
+  if constexpr (Accumulate) {
+    GPULAB_WGMMA_ASM(GPULAB_WGMMA_M64N64K8
+                     : GPULAB_WGMMA_D4(0), GPULAB_WGMMA_D4(1), GPULAB_WGMMA_D4(2), GPULAB_WGMMA_D4(3),
+                       GPULAB_WGMMA_D4(4), GPULAB_WGMMA_D4(5), GPULAB_WGMMA_D4(6), GPULAB_WGMMA_D4(7)
+                     : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(b), "n"(1));
+  } else {
+    GPULAB_WGMMA_ASM(GPULAB_WGMMA_M64N64K8
+                     : GPULAB_WGMMA_W4(0), GPULAB_WGMMA_W4(1), GPULAB_WGMMA_W4(2), GPULAB_WGMMA_W4(3),
+                       GPULAB_WGMMA_W4(4), GPULAB_WGMMA_W4(5), GPULAB_WGMMA_W4(6), GPULAB_WGMMA_W4(7)
+                     : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(b), "n"(0));
+  }
 }
+#undef GPULAB_WGMMA_W4
+#undef GPULAB_WGMMA_M64N64K8
 #undef GPULAB_WGMMA_D4
 
 // After wgmma_wait_all: tells the compiler the accumulators were just written, so that no

@@ -248,16 +248,18 @@ TEST_F(ml_kmeans_gpu, TiesGoToTheSmallestIndexInEveryVersion) {
 // copy, and with exact sums nothing moves: labels, centroids and inertia equal the CPU's,
 // bit for bit. Sizes: one tile a block, and several (the copy of the next tile while this
 // one is worked on); d = 4, 12 and 40 (rows 4, 12 and 44 floats apart in shared memory), and
-// 32 and 36 (with 130 centroids: 13 copies of each position, three chunks).
+// 32 and 36 (with 130 centroids, 100 of them decoys: three copies of each position, in the
+// second and third chunks). Every value is exact in TF32 and every score an integer < 2^24.
 TEST_F(ml_kmeans_gpu, TiesGoToTheSmallestIndexAcrossLanesAndChunks) {
   constexpr int positions = 10;
   struct setting {
     int d, repeats, decoys, k;
   };
   // The split_tf32 kernel: k-steps of 2 (d = 4, 12), 4 (d = 32) and 8 (d = 36, 40); blocks of one
-  // warpgroup (k = 130, d = 36: three chunks of 64).
+  // warpgroup (k = 130, d = 36: three chunks of 64; with 100 decoys the first copies are 100 to
+  // 109, in the second chunk, and the last copies of positions 8 and 9 in the third).
   for (const setting set : {setting{4, 59, 0, 70}, setting{12, 1801, 36, 70}, setting{40, 601, 0, 70},
-                            setting{32, 301, 0, 70}, setting{36, 101, 0, 130}}) {
+                            setting{32, 301, 0, 70}, setting{36, 101, 100, 130}}) {
     const int k = set.k;
     const auto d = static_cast<std::size_t>(set.d);
     const std::string what = "d " + std::to_string(set.d) + ", k " + std::to_string(k) + ", " +

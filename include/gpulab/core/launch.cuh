@@ -42,6 +42,8 @@ unsigned occupancy_grid_size(Kernel kernel, int block_size, std::size_t dynamic_
 // opt in). The limit is the kernel's, not the caller's, so it is only ever raised here: two
 // objects that launch the same kernel with different sizes (two k-means runs, two Gram
 // products) must not lower it under each other, or the larger one's next launch fails.
+// The limit is the current device's; the read and the set are two calls, so two host threads
+// raising it for one kernel at once could still leave the smaller size (the kit does not).
 template <class Kernel>
 void allow_dynamic_shared_memory(Kernel kernel, std::size_t bytes) {
   cudaFuncAttributes a{};
