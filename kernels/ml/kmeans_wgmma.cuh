@@ -163,7 +163,7 @@ __global__ void __launch_bounds__(wgmma_kmeans_max_threads, KSteps == 8 ? 1 : 2)
   const std::uint32_t slack = ((raw + 1023u) & ~1023u) - raw;  // the swizzle's atoms sit on 1024-byte boundaries
   unsigned char* base = wgmma_kmeans_shared + slack;
   const std::uint32_t base_address = raw + slack;
-  const int warps = static_cast<int>(blockDim.x / 32);
+  const int threads = static_cast<int>(blockDim.x), warps = threads / 32;
   const kmeans_wgmma_layout at{k, d, warps};
   float* norms = reinterpret_cast<float*>(base + at.norms());
   float* exact = reinterpret_cast<float*>(base + at.exact());
@@ -184,7 +184,7 @@ __global__ void __launch_bounds__(wgmma_kmeans_max_threads, KSteps == 8 ? 1 : 2)
   // The centroids: B = -2 c as hi and lo at every position of every block (zeros past k and
   // d), |c|^2, the exact copy; every warp's sums and counts zero.
   const int positions = 32 * at.feature_blocks(), padded_k = wgmma_kmeans_chunk * at.chunks();
-  for (int e = static_cast<int>(threadIdx.x); e < padded_k * positions; e += static_cast<int>(blockDim.x)) {
+  for (int e = static_cast<int>(threadIdx.x); e < padded_k * positions; e += threads) {
     const int c = e / positions, position = e % positions;
     const int f = kmeans_wgmma_feature(position / 8, position % 8);
     const float v = c < k && f < d ? -2.0f * centroids[c * d + f] : 0.0f;
@@ -193,14 +193,14 @@ __global__ void __launch_bounds__(wgmma_kmeans_max_threads, KSteps == 8 ? 1 : 2)
     *reinterpret_cast<unsigned*>(base + at.b_hi() + offset) = hi;
     *reinterpret_cast<unsigned*>(base + at.b_lo() + offset) = lo;
   }
-  for (int c = static_cast<int>(threadIdx.x); c < padded_k; c += static_cast<int>(blockDim.x)) {
+  for (int c = static_cast<int>(threadIdx.x); c < padded_k; c += threads) {
     float s = 0.0f;
     for (int j = 0; c < k && j < d; ++j) s = fmaf(centroids[c * d + j], centroids[c * d + j], s);
     norms[c] = c < k ? s : __int_as_float(0x7f800000);  // +infinity: never the best
   }
-  for (int e = static_cast<int>(threadIdx.x); e < k * d; e += static_cast<int>(blockDim.x)) exact[e] = centroids[e];
+  for (int e = static_cast<int>(threadIdx.x); e < k * d; e += threads) exact[e] = centroids[e];
   float* all_sums = reinterpret_cast<float*>(base + at.warp_sums(0));
-  for (int e = static_cast<int>(threadIdx.x); e < warps * at.warp_floats(); e += static_cast<int>(blockDim.x)) {
+  for (int e = static_cast<int>(threadIdx.x); e < warps * at.warp_floats(); e += threads) {
     all_sums[e] = 0.0f;  // the counts too: 0.0f and 0u are the same bits
   }
   fence_proxy_async_shared();  // B, written by ordinary stores, is read by the tensor cores
@@ -282,12 +282,12 @@ __global__ void __launch_bounds__(wgmma_kmeans_max_threads, KSteps == 8 ? 1 : 2)
   const double block_inertia = block_total(inertia);  // its __syncthreads: every warp's sums are done
   if (threadIdx.x == 0) partial_inertia[blockIdx.x] = block_inertia;
   const std::int64_t first = std::int64_t{blockIdx.x} * k * d;
-  for (int e = static_cast<int>(threadIdx.x); e < k * d; e += static_cast<int>(blockDim.x)) {
+  for (int e = static_cast<int>(threadIdx.x); e < k * d; e += threads) {
     float s = 0.0f;
     for (int w = 0; w < warps; ++w) s += reinterpret_cast<const float*>(base + at.warp_sums(w))[e];
     partial_sums[first + e] = s;
   }
-  for (int c = static_cast<int>(threadIdx.x); c < k; c += static_cast<int>(blockDim.x)) {
+  for (int c = static_cast<int>(threadIdx.x); c < k; c += threads) {
     unsigned count = 0;
     for (int w = 0; w < warps; ++w) count += reinterpret_cast<const unsigned*>(base + at.warp_sums(w))[k * d + c];
     partial_counts[std::int64_t{blockIdx.x} * k + c] = count;

@@ -18,6 +18,7 @@
 #include "gpulab/ml/kmeans.hpp"
 #include "gpulab/ml/kmeans_lloyd.hpp"
 #include "gpulab/ml/kmeans_plus_plus.hpp"
+#include "gpulab/ml/kmeans_wgmma_layout.hpp"
 #include "kernels/ml/kmeans_fused.cuh"
 #include "kernels/ml/kmeans_fused_tiles.cuh"
 #include "kernels/ml/kmeans_gemm.cuh"
@@ -79,17 +80,11 @@ void with_feature_bound(int d, Launch&& launch) {
   }
 }
 
-// What both faster kernels below need: whole float4 rows (d a multiple of 4 up to their
-// max_d, x 16-byte aligned), and their shared memory (`dynamic_bytes`, plus the kernel's
-// own static part, e.g. block_total's 32 doubles) within what a block may opt in to.
+// What the faster kernels below need: whole float4 rows (d a multiple of 4 up to their
+// max_d, x 16-byte aligned), and their shared memory within what a block may opt in to
+// (opt_in_fits, core/launch.cuh: the dynamic part plus the kernel's static one).
 bool float4_rows(int d, int max_d, const float* x) {
   return d % 4 == 0 && d <= max_d && (reinterpret_cast<std::uintptr_t>(x) & 15u) == 0;
-}
-bool opt_in_fits(const cudaFuncAttributes& kernel, std::size_t dynamic_bytes) {
-  int device = 0, optin = 0;
-  GPULAB_CUDA_TRY(cudaGetDevice(&device));
-  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
-  return dynamic_bytes + kernel.sharedSizeBytes <= static_cast<std::size_t>(optin);
 }
 
 // [snippet:kmeans_tiles_choice]
@@ -150,9 +145,10 @@ lloyd_runner::lloyd_runner(kmeans_version version, linalg::matrix_view<const flo
   }
   const auto kd = static_cast<std::size_t>(k_) * static_cast<std::size_t>(d_);
   // The split_tf32 version's wgmma kernel where it runs (compute capability 9.0 and its shapes).
-  const detail::kmeans_wgmma_launch wgmma = version_ == kmeans_version::split_tf32
-                                                ? detail::prepare_kmeans_wgmma(n_, d_, k_, x_, max_partial_blocks)
-                                                : detail::kmeans_wgmma_launch{};
+  const detail::kmeans_wgmma_launch wgmma =
+      version_ == kmeans_version::split_tf32 && float4_rows(d_, wgmma_kmeans_max_d, x_)
+          ? detail::prepare_kmeans_wgmma(n_, d_, k_, max_partial_blocks)
+          : detail::kmeans_wgmma_launch{};
   if (wgmma.threads > 0) {
     wgmma_threads_ = wgmma.threads;
     wgmma_shared_bytes_ = wgmma.shared_bytes;

@@ -6,8 +6,6 @@
 #include <algorithm>
 
 #include "gpulab/core/dependent_launch.cuh"
-#include "gpulab/core/device.hpp"
-#include "gpulab/core/error.hpp"
 #include "gpulab/core/launch.cuh"
 #include "kernels/ml/kmeans_wgmma.cuh"
 #include "sm90a_code.hpp"
@@ -30,19 +28,14 @@ assign_kernel kernel_for(int d) {
 
 }  // namespace
 
-kmeans_wgmma_launch prepare_kmeans_wgmma(std::int64_t n, int d, int k, const float* x, unsigned max_blocks) {
-  const bool whole_float4_rows = d % 4 == 0 && d <= wgmma_kmeans_max_d &&
-                                 (reinterpret_cast<std::uintptr_t>(x) & 15u) == 0;
-  if (!whole_float4_rows || !runs_sm90a_code(kernel_for(d))) return {};
+kmeans_wgmma_launch prepare_kmeans_wgmma(std::int64_t n, int d, int k, unsigned max_blocks) {
   const assign_kernel kernel = kernel_for(d);
-  int device = 0, optin = 0;
-  GPULAB_CUDA_TRY(cudaGetDevice(&device));
-  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
-  const std::size_t static_bytes = kernel_attributes(kernel).sharedSizeBytes;
+  if (!runs_sm90a_code(kernel)) return {};
+  const cudaFuncAttributes attributes = kernel_attributes(kernel);
   // Two warpgroups a block where their sums fit, else one (each warp keeps k x d sums).
   for (const int threads : {wgmma_kmeans_max_threads, wgmma_kmeans_max_threads / 2}) {
     const auto bytes = static_cast<std::size_t>(kmeans_wgmma_layout{k, d, threads / 32}.bytes());
-    if (bytes + static_bytes > static_cast<std::size_t>(optin)) continue;
+    if (!opt_in_fits(attributes, bytes)) continue;
     allow_dynamic_shared_memory(kernel, bytes);
     const std::int64_t rows_a_block = threads / 128 * wgmma_kmeans_tile_rows;  // a tile a warpgroup
     const std::int64_t needed = (n + rows_a_block - 1) / rows_a_block;

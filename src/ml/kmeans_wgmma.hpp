@@ -19,11 +19,11 @@ struct kmeans_wgmma_launch {
   unsigned blocks = 0;           // one partial each
 };
 
-// The launch for n rows of d features and k centroids, at most max_blocks blocks: the kernel
-// needs this build's sm_90a code and a GPU of compute capability 9.0, d % 4 == 0, d <= 64, x
-// 16-byte aligned, and its shared memory within what a block may opt in to. Also sets the
-// kernel's shared-memory limit (once a fit).
-kmeans_wgmma_launch prepare_kmeans_wgmma(std::int64_t n, int d, int k, const float* x, unsigned max_blocks);
+// The launch for n rows of d features and k centroids, at most max_blocks blocks, for rows
+// the caller has checked are whole float4s (d % 4 == 0, d <= 64, 16-byte aligned): the kernel
+// needs this build's sm_90a code and a GPU of compute capability 9.0, and its shared memory
+// within what a block may opt in to. Also raises the kernel's shared-memory limit.
+kmeans_wgmma_launch prepare_kmeans_wgmma(std::int64_t n, int d, int k, unsigned max_blocks);
 
 // One assignment pass (kernels::kmeans_wgmma_assign_accumulate), launched with launch_dependent.
 void launch_kmeans_wgmma(const kmeans_wgmma_launch& launch, const float* x, std::int64_t n, int d,

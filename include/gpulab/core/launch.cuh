@@ -52,6 +52,15 @@ void allow_dynamic_shared_memory(Kernel kernel, std::size_t bytes) {
   GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)));
 }
 
+// Whether a block of this kernel with `dynamic_bytes` of dynamic shared memory (plus the
+// kernel's own static part) is within what a block may opt in to on the current device.
+inline bool opt_in_fits(const cudaFuncAttributes& kernel, std::size_t dynamic_bytes) {
+  int device = 0, optin = 0;
+  GPULAB_CUDA_TRY(cudaGetDevice(&device));
+  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+  return dynamic_bytes + kernel.sharedSizeBytes <= static_cast<std::size_t>(optin);
+}
+
 // What the runtime knows of a kernel in this build: its registers, its static shared
 // memory, and ptxVersion (e.g. 80 when its code for this GPU came from compute_80 PTX).
 template <class Kernel>
