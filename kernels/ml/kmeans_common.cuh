@@ -109,6 +109,15 @@ __device__ __forceinline__ int nearest_centroid(const point_features<MaxD>& x, c
 }
 // [/snippet:kmeans_tie_rule]
 
+// Of two (score, label) pairs the better: the smaller score, on a tie the smaller
+// label (the tie rule above, whichever lane holds which).
+__device__ __forceinline__ void keep_better(float& score, int& label, float other_score, int other_label) {
+  if (other_score < score || (other_score == score && other_label < label)) {
+    score = other_score;
+    label = other_label;
+  }
+}
+
 // The sum of one double per thread over the block (blockDim.x a multiple of 32, <= 1024),
 // in a fixed order (so the same inputs give the same bits); the total is valid in thread 0.
 __device__ __forceinline__ double block_total(double value) {

@@ -89,15 +89,6 @@ __device__ __forceinline__ float squared_distance_by_float4(const float* x, cons
   return (s.x + s.y) + (s.z + s.w);
 }
 
-// Of two (score, label) pairs the better: the smaller score, on a tie the smaller
-// label (the tie rule of kmeans_common.cuh, whichever lane holds which).
-__device__ __forceinline__ void keep_better(float& score, int& label, float other_score, int other_label) {
-  if (other_score < score || (other_score == score && other_label < label)) {
-    score = other_score;
-    label = other_label;
-  }
-}
-
 // [snippet:kmeans_tiles_exchange]
 // The 8 lanes of a group (lane bits 0-2) each hold the best of their own centroids
 // for the group's 8 points. Three rounds, each halving what a lane holds: in the round

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
-// Hopper's warpgroup MMA for TF32, the pieces the kNN filter's wgmma pass uses
-// (knn_tf32_wgmma.cuh). Facts from the PTX ISA, "Asynchronous Warpgroup Level Matrix
-// Multiply-Accumulate Instructions", checked on the H200 by exact probes (docs/perf-notes.md):
+// Hopper's warpgroup MMA for TF32, the pieces the kNN filter's wgmma pass (knn_tf32_wgmma.cuh)
+// and k-means' split_tf32 pass (kmeans_wgmma.cuh) use. Facts from the PTX ISA, "Asynchronous
+// Warpgroup Level Matrix Multiply-Accumulate Instructions", checked on the H200 by exact probes
+// (docs/perf-notes.md):
 //
-//  - wgmma.mma_async.sync.aligned.m64n128k8.f32.tf32.tf32: the 128 threads of a warpgroup
-//    (4 consecutive warps) compute D (64 x 128, float) = A (64 x 8) B (8 x 128) [+ D]. A comes
-//    from registers, B from shared memory through a 64-bit matrix descriptor; the tensor
-//    cores read B themselves (no shared-memory loads by the threads, no B registers).
+//  - wgmma.mma_async.sync.aligned.m64nNk8.f32.tf32.tf32 (kNN: N = 128; k-means: N = 64): the
+//    128 threads of a warpgroup (4 consecutive warps) compute D (64 x N, float) = A (64 x 8)
+//    B (8 x N) [+ D]. A comes from registers, B from shared memory through a 64-bit matrix
+//    descriptor; the tensor cores read B themselves (no shared-memory loads by the threads).
 //  - Registers, thread 32 w + 4 g + t: a0 = A[16w + g][t], a1 = A[16w + g + 8][t],
 //    a2 = A[16w + g][t + 4], a3 = A[16w + g + 8][t + 4]; d[nt][e] = D[16w + g + 8 (e / 2)][8 nt + 2t + e % 2]:
 //    per warp, m16n8k8's A and C fragments.
@@ -74,13 +75,41 @@ __device__ __forceinline__ void wgmma_m64n128k8_tf32(float (&d)[16][4], const un
         GPULAB_WGMMA_D4(15)
       : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(b), "r"(Accumulate ? 1 : 0));
 }
+// The same with N = 64: D 64 x 64 float (8 x 4 a thread), B 8 x 64 (k-means' centroids,
+// kmeans_wgmma.cuh). The register layout is N = 128's for its first 8 n-tiles. Without
+// Accumulate, D is write-only here ("=f"): the accumulators need not live before the chain.
+#define GPULAB_WGMMA_M64N64K8                                                              \
+  "{\n.reg .pred accumulate;\nsetp.ne.b32 accumulate, %37, 0;\n"                      \
+  "wgmma.mma_async.sync.aligned.m64n64k8.f32.tf32.tf32 "                                 \
+  "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, "              \
+  "%16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31}, "    \
+  "{%32, %33, %34, %35}, %36, accumulate, 1, 1;\n}\n"
+#define GPULAB_WGMMA_W4(i) "=f"(d[i][0]), "=f"(d[i][1]), "=f"(d[i][2]), "=f"(d[i][3])
+template <bool Accumulate>
+__device__ __forceinline__ void wgmma_m64n64k8_tf32(float (&d)[8][4], const unsigned (&a)[4], std::uint64_t b) {
+  if constexpr (Accumulate) {
+    GPULAB_WGMMA_ASM(GPULAB_WGMMA_M64N64K8
+                     : GPULAB_WGMMA_D4(0), GPULAB_WGMMA_D4(1), GPULAB_WGMMA_D4(2), GPULAB_WGMMA_D4(3),
+                       GPULAB_WGMMA_D4(4), GPULAB_WGMMA_D4(5), GPULAB_WGMMA_D4(6), GPULAB_WGMMA_D4(7)
+                     : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(b), "n"(1));
+  } else {
+    GPULAB_WGMMA_ASM(GPULAB_WGMMA_M64N64K8
+                     : GPULAB_WGMMA_W4(0), GPULAB_WGMMA_W4(1), GPULAB_WGMMA_W4(2), GPULAB_WGMMA_W4(3),
+                       GPULAB_WGMMA_W4(4), GPULAB_WGMMA_W4(5), GPULAB_WGMMA_W4(6), GPULAB_WGMMA_W4(7)
+                     : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(b), "n"(0));
+  }
+}
+#undef GPULAB_WGMMA_W4
+#undef GPULAB_WGMMA_M64N64K8
 #undef GPULAB_WGMMA_D4
 
 // After wgmma_wait_all: tells the compiler the accumulators were just written, so that no
-// read of them is scheduled above the wait.
-__device__ __forceinline__ void wgmma_fence_operands(float (&d)[16][4]) {
+// read of them is scheduled above the wait. (Before wgmma_fence, the same tells it that
+// every earlier write of them is done before the chain reads them: CUTLASS's order.)
+template <int NTiles>
+__device__ __forceinline__ void wgmma_fence_operands(float (&d)[NTiles][4]) {
 #pragma unroll
-  for (int i = 0; i < 16; ++i) {
+  for (int i = 0; i < NTiles; ++i) {
 #pragma unroll
     for (int e = 0; e < 4; ++e) asm volatile("" : "+f"(d[i][e])::"memory");
   }

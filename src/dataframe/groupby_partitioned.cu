@@ -153,14 +153,11 @@ void group_sums_partitioned_async(column_view<std::int64_t> keys, std::span<cons
   std::size_t bytes = work.cub_scratch.size();
   GPULAB_CUDA_TRY(cub::DeviceScan::ExclusiveSum(work.cub_scratch.data(), bytes, work.partition_block_rows.data(),
                                                 work.partition_offsets.data(), static_cast<int>(items), s.get()));
-  // Past 48 KiB of dynamic shared memory a kernel must say so before its launch (set at
-  // each run: another workspace may have set a smaller size since).
+  // Past 48 KiB of dynamic shared memory a kernel must say so before its launch.
   const std::size_t scatter_shared = kernels::scatter_shared_bytes(scatter_tile_rows, plan.partitions, packed.count);
   const std::size_t table_shared = table_bytes(plan.table_slots, packed.count);
-  GPULAB_CUDA_TRY(cudaFuncSetAttribute(scatter_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                       static_cast<int>(scatter_shared)));
-  GPULAB_CUDA_TRY(cudaFuncSetAttribute(aggregate_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                       static_cast<int>(table_shared)));
+  allow_dynamic_shared_memory(scatter_kernel, scatter_shared);
+  allow_dynamic_shared_memory(aggregate_kernel, table_shared);
   scatter_kernel<<<blocks, pass_block_size, scatter_shared, s.get()>>>(
       keys, packed, plan.partitions, plan.bits, work.partition_offsets.data(), records, work.errors.data());
   GPULAB_CHECK_LAUNCH();

@@ -20,8 +20,7 @@ one_pass_gram::one_pass_gram(std::int64_t rows, int columns, cuda::stream_ref s)
   // More than the default 48 KiB of dynamic shared memory for wide Z (the ring of stages).
   for (const auto kernel : {kernels::gram_partials_one_pass<false, false>, kernels::gram_partials_one_pass<true, false>,
                             kernels::gram_partials_one_pass<false, true>, kernels::gram_partials_one_pass<true, true>}) {
-    GPULAB_CUDA_TRY(
-        cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared_bytes_)));
+    allow_dynamic_shared_memory(kernel, shared_bytes_);
   }
   // All blocks resident at once (one wave), and never more blocks than stages of rows.
   const std::int64_t resident =

@@ -237,15 +237,20 @@ class kmeans_case final : public bench_case {
     const bool inertia_ok = inertia_err <= inertia_relative;  // NaN fails
     detail << "; inertia " << inertia << " (CPU " << expected_.inertia << ", rel err " << inertia_err << ", tol "
            << inertia_relative << ")";
-    if (version_ == kmeans_version::tf32) {
-      // What the lesson is about: how many labels the TF32 scores could not prove.
-      const double passes = static_cast<double>(problem_.iterations + 1) * static_cast<double>(labels.size());
-      if (runner_->uses_tensor_cores()) {
+    // The tensor-core versions say where their scores ran; tf32 also how many labels its TF32
+    // scores could not prove (what its lesson is about).
+    const bool tf32 = version_ == kmeans_version::tf32;
+    if (tf32 || version_ == kmeans_version::split_tf32) {
+      if (!runner_->uses_tensor_cores()) {
+        detail << "; " << kmeans_tf32_fallback_words << " (no " << (tf32 ? "TF32" : "wgmma")
+               << " kernel for this shape or GPU)";
+      } else if (tf32) {
+        const double passes = static_cast<double>(problem_.iterations + 1) * static_cast<double>(labels.size());
         const unsigned long long rescored = runner_->rescored(s);
         detail << "; " << kmeans_tf32_rescored_words << ": " << rescored << " of " << passes << " ("
                << 100.0 * static_cast<double>(rescored) / passes << "%)";
       } else {
-        detail << "; " << kmeans_tf32_fallback_words << " (no TF32 kernel for this shape or GPU)";
+        detail << "; " << kmeans_split_tf32_wgmma_words;
       }
     }
     v.passed = labels_ok && centroids_ok && inertia_ok;
@@ -327,6 +332,11 @@ std::vector<case_entry> kmeans_case_entries() {
        "k-means, the fused pass with TF32 tensor-core scores; labels their error bound cannot prove are "
        "scored again in float (--size: rows; default 1M x 16 k 8 and 10M x 32 k 64)",
        entry(kmeans_version::tf32), 10007, k64},
+      {"kmeans_split_tf32",
+       "k-means, the fused pass with the products on Hopper's wgmma, each float split into two TF32 "
+       "numbers: float's accuracy; each warp sums its own points (--size: rows; default 1M x 16 k 8 and "
+       "10M x 32 k 64)",
+       entry(kmeans_version::split_tf32), 10007, k64},
   };
 }
 

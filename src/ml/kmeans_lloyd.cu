@@ -18,6 +18,7 @@
 #include "gpulab/ml/kmeans.hpp"
 #include "gpulab/ml/kmeans_lloyd.hpp"
 #include "gpulab/ml/kmeans_plus_plus.hpp"
+#include "gpulab/ml/kmeans_wgmma_layout.hpp"
 #include "kernels/ml/kmeans_fused.cuh"
 #include "kernels/ml/kmeans_fused_tiles.cuh"
 #include "kernels/ml/kmeans_gemm.cuh"
@@ -25,6 +26,7 @@
 #include "kernels/ml/kmeans_plus_plus.cuh"
 #include "kernels/ml/kmeans_tf32.cuh"
 #include "kernels/ml/kmeans_update.cuh"
+#include "kmeans_wgmma.hpp"
 
 namespace gpulab::ml {
 
@@ -78,17 +80,11 @@ void with_feature_bound(int d, Launch&& launch) {
   }
 }
 
-// What both faster kernels below need: whole float4 rows (d a multiple of 4 up to their
-// max_d, x 16-byte aligned), and their shared memory (`dynamic_bytes`, plus the kernel's
-// own static part, e.g. block_total's 32 doubles) within what a block may opt in to.
+// What the faster kernels below need: whole float4 rows (d a multiple of 4 up to their
+// max_d, x 16-byte aligned), and their shared memory within what a block may opt in to
+// (opt_in_fits, core/launch.cuh: the dynamic part plus the kernel's static one).
 bool float4_rows(int d, int max_d, const float* x) {
   return d % 4 == 0 && d <= max_d && (reinterpret_cast<std::uintptr_t>(x) & 15u) == 0;
-}
-bool opt_in_fits(const cudaFuncAttributes& kernel, std::size_t dynamic_bytes) {
-  int device = 0, optin = 0;
-  GPULAB_CUDA_TRY(cudaGetDevice(&device));
-  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
-  return dynamic_bytes + kernel.sharedSizeBytes <= static_cast<std::size_t>(optin);
 }
 
 // [snippet:kmeans_tiles_choice]
@@ -148,17 +144,23 @@ lloyd_runner::lloyd_runner(kmeans_version version, linalg::matrix_view<const flo
     throw usage_error(problem);
   }
   const auto kd = static_cast<std::size_t>(k_) * static_cast<std::size_t>(d_);
-  if (version_ == kmeans_version::tf32 && tf32_fit(k_, d_, x_)) {
+  // The split_tf32 version's wgmma kernel where it runs (compute capability 9.0 and its shapes).
+  const detail::kmeans_wgmma_launch wgmma =
+      version_ == kmeans_version::split_tf32 && float4_rows(d_, wgmma_kmeans_max_d, x_)
+          ? detail::prepare_kmeans_wgmma(n_, d_, k_, max_partial_blocks)
+          : detail::kmeans_wgmma_launch{};
+  if (wgmma.threads > 0) {
+    wgmma_threads_ = wgmma.threads;
+    wgmma_shared_bytes_ = wgmma.shared_bytes;
+    blocks_ = wgmma.blocks;
+  } else if (version_ == kmeans_version::tf32 && tf32_fit(k_, d_, x_)) {
     tf32_shared_bytes_ = tf32_shared_bytes(k_, d_);
-    GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::tf32_assign_accumulate, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                         static_cast<int>(tf32_shared_bytes_)));
+    allow_dynamic_shared_memory(kernels::tf32_assign_accumulate, tf32_shared_bytes_);
     blocks_ = grid_for(kernels::tf32_assign_accumulate, n_, tf32_shared_bytes_, max_partial_blocks,
                        kernels::tf32_threads);
   } else if (kmeans_one_pass(version_) && fused_tiles_fit(k_, d_, x_)) {
     tiles_shared_bytes_ = fused_tiles_shared_bytes(k_, d_);
-    GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::fused_tiles_assign_accumulate,
-                                         cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                         static_cast<int>(tiles_shared_bytes_)));
+    allow_dynamic_shared_memory(kernels::fused_tiles_assign_accumulate, tiles_shared_bytes_);
     blocks_ = grid_for(kernels::fused_tiles_assign_accumulate, n_, tiles_shared_bytes_, max_partial_blocks,
                        kernels::tiles_threads);
   } else if (kmeans_one_pass(version_)) {
@@ -186,8 +188,9 @@ lloyd_runner::lloyd_runner(kmeans_version version, linalg::matrix_view<const flo
 }
 
 std::size_t lloyd_runner::device_bytes(kmeans_version version, std::int64_t n, std::int64_t d, int k) {
-  // At most this many partials: the fused version's tiles are 256 points (register-tiled kernel) or 512.
-  const std::int64_t threads = block_size;
+  // At most this many partials: the fused version's tiles are 256 points (register-tiled kernel) or 512,
+  // the split_tf32 version's 64 a warpgroup (its blocks hold one or two).
+  const std::int64_t threads = version == kmeans_version::split_tf32 ? 64 : block_size;
   const auto blocks = static_cast<unsigned>(std::min<std::int64_t>((n + threads - 1) / threads, max_partial_blocks));
   std::size_t bytes = partials_bytes(blocks, d, k) + static_cast<std::size_t>(k) * static_cast<std::size_t>(d) * 4 + 72;
   if (!kmeans_one_pass(version)) bytes += static_cast<std::size_t>(n) * static_cast<std::size_t>(k) * 4;
@@ -197,6 +200,11 @@ std::size_t lloyd_runner::device_bytes(kmeans_version version, std::int64_t n, s
 
 void lloyd_runner::assign_and_accumulate(const float* centroids, std::int32_t* labels, cuda::stream_ref s) {
   const cudaStream_t st = s.get();
+  if (wgmma_threads_ > 0) {  // set only for the split_tf32 version (the constructor)
+    detail::launch_kmeans_wgmma({wgmma_threads_, wgmma_shared_bytes_, blocks_}, x_, n_, d_, centroids, k_, labels,
+                                partial_sums_.data(), partial_counts_.data(), partial_inertia_.data(), st);
+    return;
+  }
   if (tf32_shared_bytes_ > 0) {  // set only for the tf32 version (the constructor)
     launch_dependent(kernels::tf32_assign_accumulate, blocks_, kernels::tf32_threads, tf32_shared_bytes_, st, x_, n_,
                      d_, centroids, k_, labels, partial_sums_.data(), partial_counts_.data(), partial_inertia_.data(),

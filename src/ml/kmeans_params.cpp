@@ -15,6 +15,7 @@ const char* kmeans_version_name(kmeans_version v) {
     case kmeans_version::gemm: return "gemm";
     case kmeans_version::fused: return "fused";
     case kmeans_version::tf32: return "tf32";
+    case kmeans_version::split_tf32: return "split_tf32";
   }
   return "?";
 }

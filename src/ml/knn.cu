@@ -139,7 +139,7 @@ void fused_top(const knn_plan& p, const float* database, const float* queries, k
     const bool vector = p.features % 4 == 0 && reinterpret_cast<std::uintptr_t>(database) % 16 == 0;
     const auto kernel = vector ? kernels::knn_fused_small_k<true> : kernels::knn_fused_small_k<false>;
     constexpr std::size_t bytes = kernels::small_k_shared::bytes;
-    GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)));
+    allow_dynamic_shared_memory(kernel, bytes);
     const dim3 grid(static_cast<unsigned>(ceil_div(p.query_rows, kernels::small_k_queries)),
                     static_cast<unsigned>(p.splits));
     kernel<<<grid, kernels::small_k_threads, bytes, s.get()>>>(a);
@@ -147,8 +147,7 @@ void fused_top(const knn_plan& p, const float* database, const float* queries, k
     return;
   }
   constexpr std::size_t shared = kernels::knn_fused_shared_bytes<Dot>();
-  GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::knn_fused_top<Dot>, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                       static_cast<int>(shared)));
+  allow_dynamic_shared_memory(kernels::knn_fused_top<Dot>, shared);
   const dim3 grid(static_cast<unsigned>(ceil_div(p.query_rows, kernels::knn_tile_queries)),
                   static_cast<unsigned>(p.splits));
   kernels::knn_fused_top<Dot><<<grid, kernels::knn_block_threads, shared, s.get()>>>(a);
@@ -407,8 +406,7 @@ knn_workspace::knn_workspace(const knn_plan& plan, cuda::stream_ref s) : plan_(p
   if (plan.tf32_filter) {
     for (const auto kernel : {kernels::knn_tf32_pass<kernels::tf32_pass_mode::minima>,
                               kernels::knn_tf32_pass<kernels::tf32_pass_mode::filter>}) {  // once, not per search
-      GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                           static_cast<int>(kernels::tf32_filter_shared_bytes)));
+      allow_dynamic_shared_memory(kernel, kernels::tf32_filter_shared_bytes);
     }
     wgmma_ = plan.tf32_instruction == tf32_pass_instruction::best && detail::prepare_tf32_wgmma_pass();
     const auto sample_rows = static_cast<std::size_t>(plan.sample_rows), d = static_cast<std::size_t>(plan.features);

@@ -3,30 +3,19 @@
 // (knn_tf32_wgmma.hpp). Built for sm_90a only (src/ml/CMakeLists.txt).
 #include "knn_tf32_wgmma.hpp"
 
-#include "gpulab/core/device.hpp"
 #include "gpulab/core/error.hpp"
+#include "gpulab/core/launch.cuh"
+#include "sm90a_code.hpp"
 #include "kernels/ml/knn_tf32_wgmma.cuh"
 
 namespace gpulab::ml::detail {
 
 bool prepare_tf32_wgmma_pass() {
   using kernels::tf32_pass_mode;
-  // sm_90a code runs on compute capability 9.0 alone: elsewhere, say no without asking the
-  // runtime (whose "no kernel image" would also clear an error pending from earlier work).
-  const compute_capability_number cc = current_compute_capability();
-  if (cc.major != 9 || cc.minor != 0) return false;
-  // On 9.0 the code is there unless the build left it out: only that answer means no.
-  cudaFuncAttributes attributes{};
-  const cudaError_t found = cudaFuncGetAttributes(&attributes, kernels::knn_tf32_wgmma_pass<tf32_pass_mode::filter>);
-  if (found == cudaErrorNoKernelImageForDevice || found == cudaErrorInvalidDeviceFunction) {
-    (void)cudaGetLastError();  // not sticky: clear it
-    return false;
-  }
-  GPULAB_CUDA_TRY(found);
+  if (!runs_sm90a_code(kernels::knn_tf32_wgmma_pass<tf32_pass_mode::filter>)) return false;
   for (const auto kernel : {kernels::knn_tf32_wgmma_pass<tf32_pass_mode::minima>,
                             kernels::knn_tf32_wgmma_pass<tf32_pass_mode::filter>}) {
-    GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                         static_cast<int>(kernels::tf32_wgmma_shared_bytes)));
+    allow_dynamic_shared_memory(kernel, kernels::tf32_wgmma_shared_bytes);
   }
   return true;
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "gpulab/core/error.hpp"
+#include "gpulab/core/launch.cuh"
 #include "gpulab/core/stream.hpp"
 #include "gpulab/linalg/resources.hpp"
 #include "gpulab/linalg/solver.hpp"
@@ -62,8 +63,7 @@ std::size_t one_block_solve_bytes(int features) {
                       std::to_string(bytes) + " bytes of shared memory for the one-block solve, the device allows " +
                       std::to_string(allowed) + "; use gram_product::chunked");
   }
-  GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::solve_normal_equations_one_block,
-                                       cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)));
+  allow_dynamic_shared_memory(kernels::solve_normal_equations_one_block, bytes);
   return bytes;
 }
 }

@@ -23,12 +23,14 @@ namespace gpulab::ml {
 namespace {
 
 // Under the results: for each problem, the fused version against the naive and gemm ones
-// (the lesson: the same algorithm, a third of the memory traffic), then the tf32 version
-// against the fused one (the same pass, the scores on the tensor cores).
-// The end of a tf32 row's check (cases.hpp): how many labels the TF32 scores could not
-// prove, or that the fused kernels ran; empty when it is not there.
-std::string tf32_rescored_part(const std::string& detail) {
-  for (const std::string_view words : {kmeans_tf32_rescored_words, kmeans_tf32_fallback_words}) {
+// (the lesson: the same algorithm, a third of the memory traffic), then the tf32 and
+// split_tf32 versions against the fused one (the same pass, the products on the tensor cores).
+// The end of a tf32 or split_tf32 row's check (cases.hpp): how many labels the TF32 scores
+// could not prove, that the products ran on wgmma, or that the fused kernels ran; empty
+// when it is not there.
+std::string tensor_core_part(const std::string& detail) {
+  for (const std::string_view words :
+       {kmeans_tf32_rescored_words, kmeans_split_tf32_wgmma_words, kmeans_tf32_fallback_words}) {
     if (const auto at = detail.find(words); at != std::string::npos) return "; " + detail.substr(at);
   }
   return "";
@@ -50,11 +52,14 @@ std::vector<std::string> kmeans_compare(const std::vector<case_result>& results)
       }
     }
     lines.push_back(line);
-    if (const case_result* tf32 = find_verified(results, {.operation = "kmeans", .version = "tf32", .size_value = size})) {
-      const double speedup = fused->gpu.median_ms / tf32->gpu.median_ms;
-      lines.push_back("kmeans_tf32, " + tf32->size_label + ": " + format_fixed(tf32->gpu.median_ms, 3) + " ms, " +
+    for (const char* tensor : {"tf32", "split_tf32"}) {
+      const case_result* r = find_verified(results, {.operation = "kmeans", .version = tensor, .size_value = size});
+      if (r == nullptr) continue;
+      const double speedup = fused->gpu.median_ms / r->gpu.median_ms;
+      lines.push_back(std::string("kmeans_") + tensor + ", " + r->size_label + ": " + format_fixed(r->gpu.median_ms, 3) +
+                      " ms, " +
                       (speedup >= 1 ? format_significant(speedup) + "x faster" : format_significant(1 / speedup) + "x slower") +
-                      " than kmeans_fused" + tf32_rescored_part(tf32->verify_detail));
+                      " than kmeans_fused" + tensor_core_part(r->verify_detail));
     }
   }
   return lines;

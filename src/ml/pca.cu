@@ -8,6 +8,7 @@
 #include <string>
 
 #include "gpulab/core/error.hpp"
+#include "gpulab/core/launch.cuh"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/linalg/resources.hpp"
 #include "gpulab/linalg/solver.hpp"
@@ -79,9 +80,7 @@ pca::pca(resources& res, std::int64_t rows, int features, pca_params params) : s
       st.one_pass.emplace(rows, features, s);  // the ones column folded: X's 64 columns are 8 tiles
       st.shift = device_buffer<float>(d, s);
       st.gram = device_buffer<double>((d + 1) * (d + 1), s);
-      GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernels::principal_components_one_block,
-                                           cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                           static_cast<int>(kernels::eigen_shared_bytes(st.k))));
+      allow_dynamic_shared_memory(kernels::principal_components_one_block, kernels::eigen_shared_bytes(st.k));
     } else {
       st.sums = device_buffer<double>(d, s);
       st.covariance = device_buffer<float>(d * d, s);  // both triangles written (gram_async: zeros above)

@@ -24,8 +24,7 @@ tall_skinny_qr::tall_skinny_qr(std::int64_t rows, int columns, cuda::stream_ref 
   shared_bytes_ = kernels::tsqr_shared_bytes(columns, panel_rows);
   // The kernel's limit, not this tree's: the attribute belongs to the kernel, and a narrower
   // tree built later must not lower it under a wider one that is still in use.
-  GPULAB_CUDA_TRY(cudaFuncSetAttribute(reduce_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                       static_cast<int>(kernels::tsqr_shared_bytes(max_columns, panel_rows))));
+  allow_dynamic_shared_memory(reduce_kernel, kernels::tsqr_shared_bytes(max_columns, panel_rows));
   // Level 0: one wave of blocks, each with at least fan_in x columns rows (fewer rows
   // than that a block would only make the tree deeper), in whole panels.
   const std::int64_t resident =

@@ -58,7 +58,35 @@ std::int64_t broken_links_in_a_dependent_chain(cuda::stream_ref s) {
   return broken;
 }
 
+// Writes its block's dynamic shared memory and reads it back: a launch that needs the opt-in.
+__global__ void fill_dynamic_shared(int* out) {
+  extern __shared__ int words[];
+  words[threadIdx.x] = static_cast<int>(threadIdx.x);
+  __syncthreads();
+  out[threadIdx.x] = words[blockDim.x - 1 - threadIdx.x];
+}
+
 class Launch : public GpuTest {};
+
+// A second caller's smaller size must not lower the limit under the first's: both launches run.
+TEST_F(Launch, DynamicSharedMemoryIsOnlyRaised) {
+  int device = 0, optin = 0;
+  GPULAB_CUDA_TRY(cudaGetDevice(&device));
+  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+  constexpr std::size_t small = 50 * 1024;  // past the 48 KiB every kernel gets
+  const std::size_t large = static_cast<std::size_t>(optin) - gpulab::kernel_attributes(fill_dynamic_shared).sharedSizeBytes;
+  if (large <= small) GTEST_SKIP() << "a block may opt in to only " << optin << " bytes here";
+  gpulab::allow_dynamic_shared_memory(fill_dynamic_shared, large);
+  gpulab::allow_dynamic_shared_memory(fill_dynamic_shared, small);
+  EXPECT_GE(gpulab::kernel_attributes(fill_dynamic_shared).maxDynamicSharedSizeBytes, static_cast<int>(large));
+  gpulab::stream stream;
+  gpulab::device_buffer<int> out(256, stream.ref());
+  out.fill_bytes_async(0xFF, stream.ref());
+  fill_dynamic_shared<<<1, 256, large, stream.get()>>>(out.data());
+  GPULAB_CHECK_LAUNCH();
+  const std::vector<int> got = gpulab::download(out, stream.ref());
+  for (int t = 0; t < 256; ++t) EXPECT_EQ(got[static_cast<std::size_t>(t)], 255 - t) << t;
+}
 
 TEST_F(Launch, DependentLaunchesKeepTheChainInOrder) {
   gpulab::stream s;

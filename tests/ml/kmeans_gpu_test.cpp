@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // k-means on the GPU: each version against the CPU at odd sizes from the same
 // centres, planted ties, the empty-cluster rule, k-means++ equal to the CPU's
-// pick for pick, fit/predict, the tf32 version's proven and rescored labels, and
-// bad input.
+// pick for pick, fit/predict, the tf32 version's proven and rescored labels, where
+// the split_tf32 version runs its wgmma kernel, and bad input.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -19,6 +19,7 @@
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/core/resources.hpp"
+#include "gpulab/core/stream.hpp"
 #include "gpulab/linalg/layout.hpp"
 #include "gpulab/ml/blobs.hpp"
 #include "gpulab/ml/kmeans.hpp"
@@ -31,7 +32,7 @@ using gpulab::ml::host_features;
 using gpulab::ml::kmeans_version;
 
 constexpr kmeans_version all_versions[] = {kmeans_version::naive, kmeans_version::gemm, kmeans_version::fused,
-                                           kmeans_version::tf32};
+                                           kmeans_version::tf32, kmeans_version::split_tf32};
 
 struct fitted {
   std::vector<float> centroids;
@@ -60,6 +61,49 @@ struct shape {
   std::int64_t n;
   int d, k;
 };
+
+// Seeded blobs of the shape: sh.k centres, spread 2 in a box of 10 (overlapping a little).
+host_features blobs_of(const shape& sh, std::uint64_t seed) {
+  gpulab::ml::blobs_params b;
+  b.rows = sh.n;
+  b.features = sh.d;
+  b.centres = sh.k;
+  b.spread = 2.0f;
+  b.seed = seed;
+  return gpulab::ml::make_blobs_host(b).points;
+}
+
+// Labels that differ from the CPU's: `wrong` where no near-tie explains it, `near_ties` where
+// the point's squared distances to the two centroids (the CPU's, in double) are within 1e-5
+// of |x|^2 + |c_a|^2 + |c_b|^2 (the float error of the expanded form, see
+// src/ml/kmeans_cases.cpp).
+struct label_differences {
+  std::int64_t wrong = 0, near_ties = 0;
+};
+label_differences compare_labels(const host_features& x, const std::vector<std::int32_t>& gpu,
+                                 const std::vector<std::int32_t>& cpu, const std::vector<float>& cpu_centroids, int k) {
+  const auto d = static_cast<std::size_t>(x.cols);
+  label_differences out;
+  for (std::size_t i = 0; i < cpu.size(); ++i) {
+    const std::int32_t g = gpu[i], c = cpu[i];
+    if (g == c) continue;
+    if (g < 0 || g >= k) {
+      ++out.wrong;
+      continue;
+    }
+    double dg = 0, dc = 0, norms = 0;
+    for (std::size_t j = 0; j < d; ++j) {
+      const double xv = x.values[i * d + j];
+      const double gv = cpu_centroids[static_cast<std::size_t>(g) * d + j];
+      const double cv = cpu_centroids[static_cast<std::size_t>(c) * d + j];
+      dg += (xv - gv) * (xv - gv);
+      dc += (xv - cv) * (xv - cv);
+      norms += xv * xv + gv * gv + cv * cv;
+    }
+    (std::abs(dg - dc) <= 1e-5 * norms ? out.near_ties : out.wrong) += 1;
+  }
+  return out;
+}
 
 class ml_kmeans_gpu : public GpuTest {
  protected:
@@ -93,41 +137,15 @@ class ml_kmeans_versions : public ::testing::TestWithParam<version_and_shape> {
 // data's scale (float partial sums vs double), inertia within 1e-5 relative.
 TEST_P(ml_kmeans_versions, EqualsTheCpuFromTheSameCentres) {
   const auto [version, sh] = GetParam();
-  gpulab::ml::blobs_params b;
-  b.rows = sh.n;
-  b.features = sh.d;
-  b.centres = sh.k;
-  b.spread = 2.0f;
-  b.seed = 99 + static_cast<std::uint64_t>(sh.n);
-  const host_features x = gpulab::ml::make_blobs_host(b).points;
+  const host_features x = blobs_of(sh, 99 + static_cast<std::uint64_t>(sh.n));
   const std::vector<float> initial = gpulab::ml::kmeans_plus_plus_cpu(x, sh.k, 5);
   const auto cpu = gpulab::ml::kmeans_fit_cpu(x, sh.k, initial, 20, 0.0);
   const fitted gpu = fit_on_gpu(*res_, x, initial, sh.k, version, 20, 0.0);
   EXPECT_EQ(gpu.iterations, 20);
-  // A label may differ only at a near-tie: the point's squared distances to the two
-  // centroids (the CPU's, in double) within 1e-5 of |x|^2 + |c_a|^2 + |c_b|^2 (the
-  // float error of the expanded form, see src/ml/kmeans_cases.cpp); at most 0.1% of them.
-  std::int64_t wrong = 0, near_ties = 0;
-  for (std::size_t i = 0; i < cpu.labels.size(); ++i) {
-    const std::int32_t g = gpu.labels[i], c = cpu.labels[i];
-    if (g == c) continue;
-    if (g < 0 || g >= sh.k) {
-      ++wrong;
-      continue;
-    }
-    double dg = 0, dc = 0, norms = 0;
-    for (int j = 0; j < sh.d; ++j) {
-      const double xv = x.values[i * static_cast<std::size_t>(sh.d) + static_cast<std::size_t>(j)];
-      const double gv = cpu.centroids[static_cast<std::size_t>(g * sh.d + j)];
-      const double cv = cpu.centroids[static_cast<std::size_t>(c * sh.d + j)];
-      dg += (xv - gv) * (xv - gv);
-      dc += (xv - cv) * (xv - cv);
-      norms += xv * xv + gv * gv + cv * cv;
-    }
-    (std::abs(dg - dc) <= 1e-5 * norms ? near_ties : wrong) += 1;
-  }
-  EXPECT_EQ(wrong, 0) << "labels that differ from the CPU's where no near-tie explains it";
-  EXPECT_LE(near_ties, sh.n / 1000) << "near-ties";
+  // A label may differ only at a near-tie; at most 0.1% of them.
+  const label_differences differ = compare_labels(x, gpu.labels, cpu.labels, cpu.centroids, sh.k);
+  EXPECT_EQ(differ.wrong, 0) << "labels that differ from the CPU's where no near-tie explains it";
+  EXPECT_LE(differ.near_ties, sh.n / 1000) << "near-ties";
   double scale = 0;
   for (const float v : x.values) scale = std::max(scale, static_cast<double>(std::abs(v)));
   ASSERT_EQ(gpu.centroids.size(), cpu.centroids.size());
@@ -229,15 +247,23 @@ TEST_F(ml_kmeans_gpu, TiesGoToTheSmallestIndexInEveryVersion) {
 // halves. Every point (a position, or one of 16 symmetric neighbours) must go to the first
 // copy, and with exact sums nothing moves: labels, centroids and inertia equal the CPU's,
 // bit for bit. Sizes: one tile a block, and several (the copy of the next tile while this
-// one is worked on); d = 4, 12 and 40 (rows 4, 12 and 44 floats apart in shared memory).
+// one is worked on); d = 4, 12 and 40 (rows 4, 12 and 44 floats apart in shared memory), and
+// 32 and 36 (with 130 centroids, 100 of them decoys: three copies of each position, in the
+// second and third chunks). Every value is exact in TF32 and every score an integer < 2^24.
 TEST_F(ml_kmeans_gpu, TiesGoToTheSmallestIndexAcrossLanesAndChunks) {
-  constexpr int positions = 10, k = 70;
+  constexpr int positions = 10;
   struct setting {
-    int d, repeats, decoys;
+    int d, repeats, decoys, k;
   };
-  for (const setting set : {setting{4, 59, 0}, setting{12, 1801, 36}, setting{40, 601, 0}}) {
+  // The split_tf32 kernel: k-steps of 2 (d = 4, 12), 4 (d = 32) and 8 (d = 36, 40); blocks of one
+  // warpgroup (k = 130, d = 36: three chunks of 64; with 100 decoys the first copies are 100 to
+  // 109, in the second chunk, and the last copies of positions 8 and 9 in the third).
+  for (const setting set : {setting{4, 59, 0, 70}, setting{12, 1801, 36, 70}, setting{40, 601, 0, 70},
+                            setting{32, 301, 0, 70}, setting{36, 101, 100, 130}}) {
+    const int k = set.k;
     const auto d = static_cast<std::size_t>(set.d);
-    const std::string what = "d " + std::to_string(set.d) + ", " + std::to_string(set.decoys) + " decoys";
+    const std::string what = "d " + std::to_string(set.d) + ", k " + std::to_string(k) + ", " +
+                             std::to_string(set.decoys) + " decoys";
     std::vector<std::vector<float>> position_rows;
     for (int p = 0; p < positions; ++p) {
       position_rows.emplace_back(d, 0.0f);
@@ -439,6 +465,87 @@ TEST_F(ml_kmeans_gpu, Tf32ProvesMostLabelsAndRescoresEveryTie) {
     EXPECT_LE(gpu.rescored, passes / 100) << "of " << passes << " labels";
     EXPECT_EQ(gpu.labels, gpu.predicted) << "a proven label is the nearest centroid: predict() must agree";
     EXPECT_EQ(std::count(gpu.labels.begin(), gpu.labels.end(), -1), 0);
+  }
+}
+
+// The split_tf32 version runs its wgmma kernel exactly where it can (compute capability 9.0,
+// d % 4 == 0, d <= 64, the shared memory within a block's opt-in limit) and the fused
+// version's kernels elsewhere; on one iteration (no drift between the GPU's and the CPU's
+// centroids) its labels are the CPU's but for near-ties. Sizes with many 64-row tiles a
+// warpgroup (the next tile's rows loaded while this one is scored); one, two and three chunks
+// of 64 centroids; d with and without padded k-steps; blocks of two warpgroups and of one
+// (k = 130, d = 36: 8 warps' sums would not fit); shapes that fall back (k = 600, d = 8: the
+// centroids' operands and one warpgroup's sums past 227 KB; d = 6; d = 68).
+TEST_F(ml_kmeans_gpu, SplitTf32RunsOnWgmmaWhereItCan) {
+  const cuda::stream_ref s = res_->stream();
+  const gpulab::compute_capability_number cc = gpulab::current_compute_capability();
+  const bool hopper = cc.major == 9 && cc.minor == 0;
+  struct setting {
+    shape sh;
+    bool fits;  // d % 4 == 0, d <= 64, and the shared memory fits a Hopper SM's 227 KB
+  };
+  for (const setting set : {setting{{1000003, 32, 64}, true}, setting{{300007, 16, 8}, true},
+                            setting{{200003, 64, 40}, true}, setting{{100003, 20, 37}, true},
+                            setting{{100003, 36, 70}, true}, setting{{60013, 36, 130}, true},
+                            setting{{20011, 8, 600}, false}, setting{{20011, 6, 9}, false},
+                            setting{{20011, 68, 9}, false}}) {
+    const shape sh = set.sh;
+    const std::string what = std::to_string(sh.n) + " x " + std::to_string(sh.d) + ", k " + std::to_string(sh.k);
+    const host_features x = blobs_of(sh, 7 + static_cast<std::uint64_t>(sh.k));
+    const std::vector<float> initial = gpulab::ml::kmeans_plus_plus_cpu(x, sh.k, 11);
+    const auto cpu = gpulab::ml::kmeans_fit_cpu(x, sh.k, initial, 1, 0.0);
+    const gpulab::ml::feature_matrix dx = gpulab::ml::upload_features(x, s);
+    gpulab::device_buffer<float> centroids = gpulab::upload(initial, s);
+    gpulab::device_buffer<std::int32_t> labels(static_cast<std::size_t>(sh.n), s);
+    labels.fill_bytes_async(0xFF, s);
+    gpulab::ml::lloyd_runner runner(kmeans_version::split_tf32, dx.view(), sh.k, nullptr, s);
+    EXPECT_EQ(runner.uses_tensor_cores(), hopper && set.fits) << what;
+    EXPECT_EQ(runner.run_async(centroids.data(), labels.data(), 1, 0.0, s), 1) << what;
+    const label_differences differ = compare_labels(x, gpulab::download(labels, s), cpu.labels, cpu.centroids, sh.k);
+    EXPECT_EQ(differ.wrong, 0) << what;
+    EXPECT_LE(differ.near_ties, sh.n / 1000) << what;
+    double scale = 0;
+    for (const float v : x.values) scale = std::max(scale, static_cast<double>(std::abs(v)));
+    const std::vector<float> got = gpulab::download(centroids, s);
+    for (std::size_t e = 0; e < got.size(); ++e) {
+      ASSERT_NEAR(got[e], cpu.centroids[e], 1e-4 * (1 + scale)) << what << ", centroid value " << e;
+    }
+    double inertia = 0;
+    GPULAB_CUDA_TRY(
+        cudaMemcpyAsync(&inertia, runner.inertia_on_device(), sizeof inertia, cudaMemcpyDeviceToHost, s.get()));
+    gpulab::synchronize(s);
+    EXPECT_NEAR(inertia, cpu.inertia, 1e-5 * cpu.inertia) << what;
+  }
+}
+
+// A kernel's dynamic shared-memory limit belongs to the kernel: a runner made later for a
+// smaller shape must not lower it under an earlier, larger one (whose next launch would then
+// fail). The register-tiled, tf32 and split_tf32 kernels all need more than 48 KiB at d = 64,
+// k = 64, and less at d = 36, k = 32 (the same kernels: k >= 32, split_tf32's 8 k-steps).
+TEST_F(ml_kmeans_gpu, ALaterSmallerRunnerLeavesAnEarlierLargerOneWorking) {
+  const cuda::stream_ref s = res_->stream();
+  const shape large{20011, 64, 64}, small{5003, 36, 32};
+  const host_features x = blobs_of(large, 3), y = blobs_of(small, 4);
+  const std::vector<float> initial = gpulab::ml::kmeans_plus_plus_cpu(x, large.k, 5);
+  const auto cpu = gpulab::ml::kmeans_fit_cpu(x, large.k, initial, 1, 0.0);
+  const gpulab::ml::feature_matrix dx = gpulab::ml::upload_features(x, s), dy = gpulab::ml::upload_features(y, s);
+  for (const kmeans_version v : {kmeans_version::fused, kmeans_version::tf32, kmeans_version::split_tf32}) {
+    const std::string version = gpulab::ml::kmeans_version_name(v);
+    gpulab::ml::lloyd_runner earlier(v, dx.view(), large.k, nullptr, s);
+    gpulab::device_buffer<float> centroids = gpulab::upload(initial, s);
+    gpulab::device_buffer<std::int32_t> labels(static_cast<std::size_t>(large.n), s);
+    labels.fill_bytes_async(0xFF, s);
+    {
+      gpulab::ml::lloyd_runner later(v, dy.view(), small.k, nullptr, s);
+      gpulab::device_buffer<float> small_centroids = gpulab::upload(
+          std::vector<float>(y.values.begin(), y.values.begin() + small.k * small.d), s);
+      gpulab::device_buffer<std::int32_t> small_labels(static_cast<std::size_t>(small.n), s);
+      EXPECT_EQ(later.run_async(small_centroids.data(), small_labels.data(), 1, 0.0, s), 1) << version;
+    }
+    EXPECT_EQ(earlier.run_async(centroids.data(), labels.data(), 1, 0.0, s), 1) << version;
+    const label_differences differ = compare_labels(x, gpulab::download(labels, s), cpu.labels, cpu.centroids, large.k);
+    EXPECT_EQ(differ.wrong, 0) << version;
+    EXPECT_LE(differ.near_ties, large.n / 1000) << version;
   }
 }
 

@@ -32,14 +32,14 @@ TEST(ml_module, HasANameATitleAndItsCases) {
     EXPECT_TRUE(names.insert(e.name).second) << "two entries named " << e.name;
     EXPECT_FALSE(e.description.empty()) << e.name;
   }
-  for (const char* name : {"kmeans_naive", "kmeans_gemm", "kmeans_fused", "kmeans_tf32"}) {
+  for (const char* name : {"kmeans_naive", "kmeans_gemm", "kmeans_fused", "kmeans_tf32", "kmeans_split_tf32"}) {
     EXPECT_EQ(names.count(name), 1u) << name;
   }
   for (const gpulab::run_item& item : m.tour) EXPECT_EQ(names.count(item.name), 1u) << item.name;
 }
 
 // The module's entries: k-means here, then kNN (knn_cases.cpp), regression and PCA
-// (regression_cases.cpp). The k-means entries are the first four.
+// (regression_cases.cpp). The k-means entries are the first five.
 bool is_kmeans(const gpulab::case_entry& e) { return e.name.rfind("kmeans_", 0) == 0; }
 
 TEST(ml_module, EveryCaseIsNamedAfterItsEntryAndDeclaresItsWork) {
@@ -78,12 +78,15 @@ TEST(ml_module, EveryKmeansCaseDeclaresItsWork) {
     EXPECT_GT(c.device_bytes_needed(), 31u * 16 * 4) << e.name;
     EXPECT_GT(c.host_bytes_needed(), 31u * 16 * 4) << e.name;
   }
-  EXPECT_EQ(kmeans_entries, 4);
-  // The naive and gemm versions store the n x k matrix, the fused and tf32 ones do not.
+  EXPECT_EQ(kmeans_entries, 5);
+  // The naive and gemm versions store the n x k matrix, the fused, tf32 and split_tf32 ones do
+  // not (split_tf32 may have more blocks, so more partials: 64 rows a warpgroup, not 256 a block).
   const auto naive = m.cases[0].make(with_size(1000000)), fused = m.cases[2].make(with_size(1000000)),
-             tf32 = m.cases[3].make(with_size(1000000));
+             tf32 = m.cases[3].make(with_size(1000000)), split = m.cases[4].make(with_size(1000000));
   EXPECT_GE(naive.front()->device_bytes_needed() - fused.front()->device_bytes_needed(), 1000000u * 8 * 4);
   EXPECT_EQ(tf32.front()->device_bytes_needed(), fused.front()->device_bytes_needed());
+  EXPECT_GE(split.front()->device_bytes_needed(), fused.front()->device_bytes_needed());
+  EXPECT_LT(split.front()->device_bytes_needed(), naive.front()->device_bytes_needed());
 }
 
 TEST(ml_module, WithoutSizeTheTwoPresetsRun) {
@@ -177,7 +180,8 @@ TEST(ml_module, SizesKmeansCannotTakeAreRefusedWhenTheCaseIsMade) {
 }
 
 // The lines under the results: for each size, the fused version against the naive and gemm
-// ones, then the tf32 version against the fused one, with the share of its labels scored again.
+// ones, then the tf32 and split_tf32 versions against the fused one, with the share of tf32's
+// labels scored again and where split_tf32's products ran.
 TEST(ml_module, CompareLinesPutTheFusedVersionBesideTheOthers) {
   const gpulab::training_module m = gpulab::ml::make_module();
   ASSERT_TRUE(m.compare);
@@ -193,18 +197,26 @@ TEST(ml_module, CompareLinesPutTheFusedVersionBesideTheOthers) {
   };
   gpulab::case_result tf32_small = result("tf32", 50, 3.12);
   tf32_small.verify_detail = "labels: 0 differ; inertia 5 (CPU 5); TF32 labels scored again in float: 60 of 1000 (6%)";
+  gpulab::case_result split_small = result("split_tf32", 50, 0.5);
+  split_small.verify_detail = "labels: 0 differ; inertia 5 (CPU 5); products in split TF32 on wgmma";
+  gpulab::case_result split_large = result("split_tf32", 1000, 2.0);
+  split_large.verify_detail = "labels: 0 differ; the fused version's kernels ran (no wgmma kernel for this shape or GPU)";
   const auto lines = m.compare({result("naive", 1000, 4.0), result("gemm", 1000, 2.0), result("fused", 1000, 1.0),
                                 result("tf32", 1000, 0.4), result("naive", 50, 3.0, false), result("fused", 50, 1.5),
-                                tf32_small});
-  ASSERT_EQ(lines.size(), 4u);
+                                tf32_small, split_small, split_large});
+  ASSERT_EQ(lines.size(), 6u);
   EXPECT_NE(lines[0].find("kmeans_fused, 50 x 16: 1.500 ms"), std::string::npos) << lines[0];
   EXPECT_EQ(lines[0].find("naive"), std::string::npos) << "an unverified row is no comparison: " << lines[0];
-  EXPECT_NE(lines[2].find("4.0x faster than kmeans_naive, 2.0x faster than kmeans_gemm"), std::string::npos)
-      << lines[2];
   EXPECT_EQ(lines[1],
             "kmeans_tf32, 50 x 16: 3.120 ms, 2.08x slower than kmeans_fused; "
             "TF32 labels scored again in float: 60 of 1000 (6%)");
-  EXPECT_EQ(lines[3], "kmeans_tf32, 1000 x 16: 0.400 ms, 2.50x faster than kmeans_fused");
+  EXPECT_EQ(lines[2], "kmeans_split_tf32, 50 x 16: 0.500 ms, 3.00x faster than kmeans_fused; products in split TF32 on wgmma");
+  EXPECT_NE(lines[3].find("4.0x faster than kmeans_naive, 2.0x faster than kmeans_gemm"), std::string::npos)
+      << lines[3];
+  EXPECT_EQ(lines[4], "kmeans_tf32, 1000 x 16: 0.400 ms, 2.50x faster than kmeans_fused");
+  EXPECT_EQ(lines[5],
+            "kmeans_split_tf32, 1000 x 16: 2.000 ms, 2.00x slower than kmeans_fused; "
+            "the fused version's kernels ran (no wgmma kernel for this shape or GPU)");
 }
 
 }  // namespace

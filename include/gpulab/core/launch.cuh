@@ -4,6 +4,7 @@
 
 #include <cuda_runtime.h>
 
+#include <cstddef>
 #include <cstdint>
 
 #include "gpulab/core/device.hpp"
@@ -35,6 +36,29 @@ unsigned occupancy_grid_size(Kernel kernel, int block_size, std::size_t dynamic_
   GPULAB_CUDA_TRY(
       cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, kernel, block_size, dynamic_shared_bytes));
   return static_cast<unsigned>(sm_count() * (blocks_per_sm > 0 ? blocks_per_sm : 1));
+}
+
+// Lets blocks of `kernel` use `bytes` of dynamic shared memory (past 48 KiB a kernel must
+// opt in). The limit is the kernel's, not the caller's, so it is only ever raised here: two
+// objects that launch the same kernel with different sizes (two k-means runs, two Gram
+// products) must not lower it under each other, or the larger one's next launch fails.
+// The limit is the current device's; the read and the set are two calls, so two host threads
+// raising it for one kernel at once could still leave the smaller size (the kit does not).
+template <class Kernel>
+void allow_dynamic_shared_memory(Kernel kernel, std::size_t bytes) {
+  cudaFuncAttributes a{};
+  GPULAB_CUDA_TRY(cudaFuncGetAttributes(&a, kernel));
+  if (bytes <= static_cast<std::size_t>(a.maxDynamicSharedSizeBytes)) return;
+  GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)));
+}
+
+// Whether a block of this kernel with `dynamic_bytes` of dynamic shared memory (plus the
+// kernel's own static part) is within what a block may opt in to on the current device.
+inline bool opt_in_fits(const cudaFuncAttributes& kernel, std::size_t dynamic_bytes) {
+  int device = 0, optin = 0;
+  GPULAB_CUDA_TRY(cudaGetDevice(&device));
+  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+  return dynamic_bytes + kernel.sharedSizeBytes <= static_cast<std::size_t>(optin);
 }
 
 // What the runtime knows of a kernel in this build: its registers, its static shared

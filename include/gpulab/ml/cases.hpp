@@ -36,13 +36,15 @@ std::unique_ptr<bench_case> make_kmeans_case(kmeans_version version, const kmean
 // The factory of an entry: one case per problem.
 std::vector<std::unique_ptr<bench_case>> kmeans_cases(kmeans_version version, const run_options& options);
 
-// The module's k-means entries: kmeans_naive, kmeans_gemm, kmeans_fused, kmeans_tf32 (as
-// knn_cases() and regression_cases() give theirs).
+// The module's k-means entries: kmeans_naive, kmeans_gemm, kmeans_fused, kmeans_tf32,
+// kmeans_split_tf32 (as knn_cases() and regression_cases() give theirs).
 std::vector<case_entry> kmeans_case_entries();
 
-// How a kmeans_tf32 row's check ends (one of the two), so that the line under the results
-// (module.cpp) can quote it: the labels its TF32 scores could not prove, or why none were scored.
+// How a kmeans_tf32 or kmeans_split_tf32 row's check ends, so that the line under the results
+// (module.cpp) can quote it: the labels tf32's scores could not prove, that split_tf32's
+// products ran on wgmma, or (either version) that the fused version's kernels ran instead.
 inline constexpr std::string_view kmeans_tf32_rescored_words = "TF32 labels scored again in float";
+inline constexpr std::string_view kmeans_split_tf32_wgmma_words = "products in split TF32 on wgmma";
 inline constexpr std::string_view kmeans_tf32_fallback_words = "the fused version's kernels ran";
 
 }  // namespace gpulab::ml

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // k-means on the GPU (module 7), the counterpart of sklearn.cluster.KMeans and
-// cuml.KMeans: Lloyd's algorithm from k-means++ (or the first k points), three
+// cuml.KMeans: Lloyd's algorithm from k-means++ (or the first k points), five
 // versions of its assignment step side by side (kmeans_version), a tolerance and
 // an iteration limit, inertia; predict() labels new points.
 //
@@ -13,7 +13,9 @@
 //   order two almost equally near centroids differently from (x - c)^2 (a near-tie);
 //   predict() always uses (x - c)^2, so at such a point it may differ from fit's label.
 //   The tf32 version takes a label from its TF32 scores only where their error bound
-//   proves it the nearest in exact arithmetic, and uses (x - c)^2 for the rest.
+//   proves it the nearest in exact arithmetic, and uses (x - c)^2 for the rest. The
+//   split_tf32 version scores by the expanded form too, its products as accurate as
+//   float's (each float split into two TF32 numbers).
 // - Empty cluster: a centroid that no point chose keeps its previous position.
 //   Why: it is deterministic, costs nothing, and the GPU and CPU agree on it
 //   exactly. (scikit-learn moves it to a far point instead, which needs another
@@ -46,8 +48,12 @@ enum class kmeans_version {
   fused,  // one pass over X: centroids in shared memory, nearest centroid and per-block sums at once
   tf32,   // the fused pass with the scores on TF32 tensor cores; a label their error bound
           // cannot prove is scored again in float (kernels/ml/kmeans_tf32.cuh)
+  split_tf32,  // the fused pass with the products on Hopper's warpgroup MMA, each float split
+               // into two TF32 numbers: float's accuracy, no proof needed; each warp sums its
+               // own points (kernels/ml/kmeans_wgmma.cuh). Elsewhere the fused version's kernels.
 };
-const char* kmeans_version_name(kmeans_version v);  // "naive", "gemm", "fused", "tf32"
+// "naive", "gemm", "fused", "tf32", "split_tf32"
+const char* kmeans_version_name(kmeans_version v);
 
 struct kmeans_params {
   int k = 8;

@@ -43,9 +43,11 @@ inline constexpr int kmeans_fused_block_threads = 512;
 inline constexpr std::size_t shared_bytes_without_opt_in = 48 * 1024;
 inline constexpr std::size_t kmeans_shared_budget = shared_bytes_without_opt_in - 32 * sizeof(double);
 // The versions that make each block's sums during the assignment, in one pass over X
-// (the tf32 version runs the fused version's kernels where its own does not fit).
+// (the tf32 and split_tf32 versions run the fused version's kernels where their own do not
+// fit or cannot run).
 constexpr bool kmeans_one_pass(kmeans_version version) {
-  return version == kmeans_version::fused || version == kmeans_version::tf32;
+  return version == kmeans_version::fused || version == kmeans_version::tf32 ||
+         version == kmeans_version::split_tf32;
 }
 constexpr std::size_t kmeans_shared_bytes(kmeans_version version, std::int64_t k, std::int64_t d) {
   const auto kd = static_cast<std::size_t>(k) * static_cast<std::size_t>(d);
@@ -85,10 +87,11 @@ class lloyd_runner {
   [[nodiscard]] double* inertia_on_device() noexcept { return stats_.data(); }
 
   [[nodiscard]] unsigned partial_blocks() const noexcept { return blocks_; }
-  // The tf32 version: whether its tensor-core kernel runs (else the fused version's), and how
-  // many labels of the last run its error bound could not prove, so that they were scored
-  // again in float, summed over every pass (0 for the other versions). Waits for the stream.
-  [[nodiscard]] bool uses_tensor_cores() const noexcept { return tf32_shared_bytes_ > 0; }
+  // The tf32 and split_tf32 versions: whether their tensor-core kernel runs (else the fused
+  // version's). The tf32 version: how many labels of the last run its error bound could not
+  // prove, so that they were scored again in float, summed over every pass (0 for the other
+  // versions). Waits for the stream.
+  [[nodiscard]] bool uses_tensor_cores() const noexcept { return tf32_shared_bytes_ > 0 || wgmma_threads_ > 0; }
   [[nodiscard]] unsigned long long rescored(cuda::stream_ref s) const;
 
  private:
@@ -103,6 +106,8 @@ class lloyd_runner {
   linalg::blas_handle* blas_;
   std::size_t tiles_shared_bytes_ = 0;         // fused, by the register-tiled kernel: its shared memory (else 0)
   std::size_t tf32_shared_bytes_ = 0;          // tf32, by its tensor-core kernel: its shared memory (else 0)
+  int wgmma_threads_ = 0;                      // split_tf32, by its wgmma kernel: a block's threads (else 0)
+  std::size_t wgmma_shared_bytes_ = 0;         // ... and its shared memory
   unsigned blocks_ = 0;                        // blocks of the assignment: one partial each
   device_buffer<float> partial_sums_;          // blocks x k x d
   device_buffer<std::uint32_t> partial_counts_;  // blocks x k
