@@ -518,6 +518,52 @@ TEST_F(ml_kmeans_gpu, SplitTf32RunsOnWgmmaWhereItCan) {
   }
 }
 
+// The plain fused kernel keeps each warp's own sums exactly where they fit in 48 KB less the
+// block's static 256 bytes (kmeans_warp_sums_layout.hpp: 16 warps x copies x k x d floats and
+// 16 x k counts, plus the centroids), and the block's sorted sums elsewhere; one iteration
+// from the same centres gives the CPU's labels but for near-ties, either way. Fitting: the
+// course's d = 16, k = 8 (17 KB); d = 1 (32 copies, 19 KB), d = 31 (two copies), d = 70 (one,
+// and no copy of a row in registers). Not fitting: d = 13, k = 17 (four copies, 57 KB); d = 16,
+// k = 100; d = 8, k = 31; d = 40, k = 20. Every n is odd: a warp's last rows are missing.
+TEST_F(ml_kmeans_gpu, FusedKeepsEachWarpsSumsWhereTheyFit) {
+  const cuda::stream_ref s = res_->stream();
+  struct setting {
+    shape sh;
+    bool fits;
+  };
+  for (const setting set : {setting{{300007, 16, 8}, true}, setting{{4099, 1, 9}, true}, setting{{20011, 31, 6}, true},
+                            setting{{20011, 70, 5}, true}, setting{{100003, 13, 17}, false},
+                            setting{{30011, 16, 100}, false}, setting{{20011, 8, 31}, false},
+                            setting{{9973, 40, 20}, false}}) {
+    const shape sh = set.sh;
+    const std::string what = std::to_string(sh.n) + " x " + std::to_string(sh.d) + ", k " + std::to_string(sh.k);
+    const host_features x = blobs_of(sh, 17 + static_cast<std::uint64_t>(sh.k));
+    const std::vector<float> initial = gpulab::ml::kmeans_plus_plus_cpu(x, sh.k, 13);
+    const auto cpu = gpulab::ml::kmeans_fit_cpu(x, sh.k, initial, 1, 0.0);
+    const gpulab::ml::feature_matrix dx = gpulab::ml::upload_features(x, s);
+    gpulab::device_buffer<float> centroids = gpulab::upload(initial, s);
+    gpulab::device_buffer<std::int32_t> labels(static_cast<std::size_t>(sh.n), s);
+    labels.fill_bytes_async(0xFF, s);
+    gpulab::ml::lloyd_runner runner(kmeans_version::fused, dx.view(), sh.k, nullptr, s);
+    EXPECT_EQ(runner.uses_warp_sums(), set.fits) << what;
+    EXPECT_EQ(runner.run_async(centroids.data(), labels.data(), 1, 0.0, s), 1) << what;
+    const label_differences differ = compare_labels(x, gpulab::download(labels, s), cpu.labels, cpu.centroids, sh.k);
+    EXPECT_EQ(differ.wrong, 0) << what;
+    EXPECT_LE(differ.near_ties, sh.n / 1000) << what;
+    double scale = 0;
+    for (const float v : x.values) scale = std::max(scale, static_cast<double>(std::abs(v)));
+    const std::vector<float> got = gpulab::download(centroids, s);
+    for (std::size_t e = 0; e < got.size(); ++e) {
+      ASSERT_NEAR(got[e], cpu.centroids[e], 1e-4 * (1 + scale)) << what << ", centroid value " << e;
+    }
+    double inertia = 0;
+    GPULAB_CUDA_TRY(
+        cudaMemcpyAsync(&inertia, runner.inertia_on_device(), sizeof inertia, cudaMemcpyDeviceToHost, s.get()));
+    gpulab::synchronize(s);
+    EXPECT_NEAR(inertia, cpu.inertia, 1e-5 * cpu.inertia) << what;
+  }
+}
+
 // A kernel's dynamic shared-memory limit belongs to the kernel: a runner made later for a
 // smaller shape must not lower it under an earlier, larger one (whose next launch would then
 // fail). The register-tiled, tf32 and split_tf32 kernels all need more than 48 KiB at d = 64,
