@@ -468,6 +468,40 @@ TEST_F(ml_kmeans_gpu, Tf32ProvesMostLabelsAndRescoresEveryTie) {
   }
 }
 
+// One iteration of `version` on seeded blobs of `sh`, from the CPU's k-means++ centres (one
+// iteration: no drift between the GPU's and the CPU's centroids): labels the CPU's but for
+// near-ties (at most 0.1% of the rows), centroids within 1e-4 of the data's scale, inertia within
+// 1e-5 relative. `inspect(runner, what)` sees the runner before it runs: which kernel it chose.
+template <class Inspect>
+void expect_one_iteration_like_the_cpu(cuda::stream_ref s, kmeans_version version, const shape& sh,
+                                       std::uint64_t data_seed, std::uint64_t centres_seed, Inspect inspect) {
+  const std::string what = std::to_string(sh.n) + " x " + std::to_string(sh.d) + ", k " + std::to_string(sh.k);
+  const host_features x = blobs_of(sh, data_seed);
+  const std::vector<float> initial = gpulab::ml::kmeans_plus_plus_cpu(x, sh.k, centres_seed);
+  const auto cpu = gpulab::ml::kmeans_fit_cpu(x, sh.k, initial, 1, 0.0);
+  const gpulab::ml::feature_matrix dx = gpulab::ml::upload_features(x, s);
+  gpulab::device_buffer<float> centroids = gpulab::upload(initial, s);
+  gpulab::device_buffer<std::int32_t> labels(static_cast<std::size_t>(sh.n), s);
+  labels.fill_bytes_async(0xFF, s);
+  gpulab::ml::lloyd_runner runner(version, dx.view(), sh.k, nullptr, s);
+  inspect(runner, what);
+  EXPECT_EQ(runner.run_async(centroids.data(), labels.data(), 1, 0.0, s), 1) << what;
+  const label_differences differ = compare_labels(x, gpulab::download(labels, s), cpu.labels, cpu.centroids, sh.k);
+  EXPECT_EQ(differ.wrong, 0) << what;
+  EXPECT_LE(differ.near_ties, sh.n / 1000) << what;
+  double scale = 0;
+  for (const float v : x.values) scale = std::max(scale, static_cast<double>(std::abs(v)));
+  const std::vector<float> got = gpulab::download(centroids, s);
+  for (std::size_t e = 0; e < got.size(); ++e) {
+    ASSERT_NEAR(got[e], cpu.centroids[e], 1e-4 * (1 + scale)) << what << ", centroid value " << e;
+  }
+  double inertia = 0;
+  GPULAB_CUDA_TRY(
+      cudaMemcpyAsync(&inertia, runner.inertia_on_device(), sizeof inertia, cudaMemcpyDeviceToHost, s.get()));
+  gpulab::synchronize(s);
+  EXPECT_NEAR(inertia, cpu.inertia, 1e-5 * cpu.inertia) << what;
+}
+
 // The split_tf32 version runs its wgmma kernel exactly where it can (compute capability 9.0,
 // d % 4 == 0, d <= 64, the shared memory within a block's opt-in limit) and the fused
 // version's kernels elsewhere; on one iteration (no drift between the GPU's and the CPU's
@@ -489,32 +523,10 @@ TEST_F(ml_kmeans_gpu, SplitTf32RunsOnWgmmaWhereItCan) {
                             setting{{100003, 36, 70}, true}, setting{{60013, 36, 130}, true},
                             setting{{20011, 8, 600}, false}, setting{{20011, 6, 9}, false},
                             setting{{20011, 68, 9}, false}}) {
-    const shape sh = set.sh;
-    const std::string what = std::to_string(sh.n) + " x " + std::to_string(sh.d) + ", k " + std::to_string(sh.k);
-    const host_features x = blobs_of(sh, 7 + static_cast<std::uint64_t>(sh.k));
-    const std::vector<float> initial = gpulab::ml::kmeans_plus_plus_cpu(x, sh.k, 11);
-    const auto cpu = gpulab::ml::kmeans_fit_cpu(x, sh.k, initial, 1, 0.0);
-    const gpulab::ml::feature_matrix dx = gpulab::ml::upload_features(x, s);
-    gpulab::device_buffer<float> centroids = gpulab::upload(initial, s);
-    gpulab::device_buffer<std::int32_t> labels(static_cast<std::size_t>(sh.n), s);
-    labels.fill_bytes_async(0xFF, s);
-    gpulab::ml::lloyd_runner runner(kmeans_version::split_tf32, dx.view(), sh.k, nullptr, s);
-    EXPECT_EQ(runner.uses_tensor_cores(), hopper && set.fits) << what;
-    EXPECT_EQ(runner.run_async(centroids.data(), labels.data(), 1, 0.0, s), 1) << what;
-    const label_differences differ = compare_labels(x, gpulab::download(labels, s), cpu.labels, cpu.centroids, sh.k);
-    EXPECT_EQ(differ.wrong, 0) << what;
-    EXPECT_LE(differ.near_ties, sh.n / 1000) << what;
-    double scale = 0;
-    for (const float v : x.values) scale = std::max(scale, static_cast<double>(std::abs(v)));
-    const std::vector<float> got = gpulab::download(centroids, s);
-    for (std::size_t e = 0; e < got.size(); ++e) {
-      ASSERT_NEAR(got[e], cpu.centroids[e], 1e-4 * (1 + scale)) << what << ", centroid value " << e;
-    }
-    double inertia = 0;
-    GPULAB_CUDA_TRY(
-        cudaMemcpyAsync(&inertia, runner.inertia_on_device(), sizeof inertia, cudaMemcpyDeviceToHost, s.get()));
-    gpulab::synchronize(s);
-    EXPECT_NEAR(inertia, cpu.inertia, 1e-5 * cpu.inertia) << what;
+    expect_one_iteration_like_the_cpu(s, kmeans_version::split_tf32, set.sh, 7 + static_cast<std::uint64_t>(set.sh.k), 11,
+                                      [&](const gpulab::ml::lloyd_runner& runner, const std::string& what) {
+                                        EXPECT_EQ(runner.uses_tensor_cores(), hopper && set.fits) << what;
+                                      });
   }
 }
 
@@ -535,32 +547,10 @@ TEST_F(ml_kmeans_gpu, FusedKeepsEachWarpsSumsWhereTheyFit) {
                             setting{{20011, 70, 5}, true}, setting{{100003, 13, 17}, false},
                             setting{{30011, 16, 100}, false}, setting{{20011, 8, 31}, false},
                             setting{{9973, 40, 20}, false}}) {
-    const shape sh = set.sh;
-    const std::string what = std::to_string(sh.n) + " x " + std::to_string(sh.d) + ", k " + std::to_string(sh.k);
-    const host_features x = blobs_of(sh, 17 + static_cast<std::uint64_t>(sh.k));
-    const std::vector<float> initial = gpulab::ml::kmeans_plus_plus_cpu(x, sh.k, 13);
-    const auto cpu = gpulab::ml::kmeans_fit_cpu(x, sh.k, initial, 1, 0.0);
-    const gpulab::ml::feature_matrix dx = gpulab::ml::upload_features(x, s);
-    gpulab::device_buffer<float> centroids = gpulab::upload(initial, s);
-    gpulab::device_buffer<std::int32_t> labels(static_cast<std::size_t>(sh.n), s);
-    labels.fill_bytes_async(0xFF, s);
-    gpulab::ml::lloyd_runner runner(kmeans_version::fused, dx.view(), sh.k, nullptr, s);
-    EXPECT_EQ(runner.uses_warp_sums(), set.fits) << what;
-    EXPECT_EQ(runner.run_async(centroids.data(), labels.data(), 1, 0.0, s), 1) << what;
-    const label_differences differ = compare_labels(x, gpulab::download(labels, s), cpu.labels, cpu.centroids, sh.k);
-    EXPECT_EQ(differ.wrong, 0) << what;
-    EXPECT_LE(differ.near_ties, sh.n / 1000) << what;
-    double scale = 0;
-    for (const float v : x.values) scale = std::max(scale, static_cast<double>(std::abs(v)));
-    const std::vector<float> got = gpulab::download(centroids, s);
-    for (std::size_t e = 0; e < got.size(); ++e) {
-      ASSERT_NEAR(got[e], cpu.centroids[e], 1e-4 * (1 + scale)) << what << ", centroid value " << e;
-    }
-    double inertia = 0;
-    GPULAB_CUDA_TRY(
-        cudaMemcpyAsync(&inertia, runner.inertia_on_device(), sizeof inertia, cudaMemcpyDeviceToHost, s.get()));
-    gpulab::synchronize(s);
-    EXPECT_NEAR(inertia, cpu.inertia, 1e-5 * cpu.inertia) << what;
+    expect_one_iteration_like_the_cpu(s, kmeans_version::fused, set.sh, 17 + static_cast<std::uint64_t>(set.sh.k), 13,
+                                      [&](const gpulab::ml::lloyd_runner& runner, const std::string& what) {
+                                        EXPECT_EQ(runner.uses_warp_sums(), set.fits) << what;
+                                      });
   }
 }
 
