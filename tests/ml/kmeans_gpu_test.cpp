@@ -523,7 +523,8 @@ TEST_F(ml_kmeans_gpu, SplitTf32RunsOnWgmmaWhereItCan) {
                             setting{{100003, 36, 70}, true}, setting{{60013, 36, 130}, true},
                             setting{{20011, 8, 600}, false}, setting{{20011, 6, 9}, false},
                             setting{{20011, 68, 9}, false}}) {
-    expect_one_iteration_like_the_cpu(s, kmeans_version::split_tf32, set.sh, 7 + static_cast<std::uint64_t>(set.sh.k), 11,
+    const std::uint64_t data_seed = 7 + static_cast<std::uint64_t>(set.sh.k);
+    expect_one_iteration_like_the_cpu(s, kmeans_version::split_tf32, set.sh, data_seed, 11,
                                       [&](const gpulab::ml::lloyd_runner& runner, const std::string& what) {
                                         EXPECT_EQ(runner.uses_tensor_cores(), hopper && set.fits) << what;
                                       });
@@ -547,7 +548,8 @@ TEST_F(ml_kmeans_gpu, FusedKeepsEachWarpsSumsWhereTheyFit) {
                             setting{{20011, 70, 5}, true}, setting{{100003, 13, 17}, false},
                             setting{{30011, 16, 100}, false}, setting{{20011, 8, 31}, false},
                             setting{{9973, 40, 20}, false}}) {
-    expect_one_iteration_like_the_cpu(s, kmeans_version::fused, set.sh, 17 + static_cast<std::uint64_t>(set.sh.k), 13,
+    const std::uint64_t data_seed = 17 + static_cast<std::uint64_t>(set.sh.k);
+    expect_one_iteration_like_the_cpu(s, kmeans_version::fused, set.sh, data_seed, 13,
                                       [&](const gpulab::ml::lloyd_runner& runner, const std::string& what) {
                                         EXPECT_EQ(runner.uses_warp_sums(), set.fits) << what;
                                       });
