@@ -89,14 +89,20 @@ bool float4_rows(int d, int max_d, const float* x) {
 }
 
 // [snippet:kmeans_warp_sums_choice]
-// The plain fused kernel keeps each warp's own sums (kmeans_warp_sums.cuh) where they fit in
-// what a block gets without opting in (small k x d: 1M x 16, k = 8 takes 16.5 KB); past that,
-// the block's sums with the tile sorted by cluster (block_partials, kmeans_common.cuh).
+// The plain fused kernel keeps each warp's own sums (kmeans_warp_sums.cuh) where they pay and
+// fit: d <= 16 (a warp reads its rows again in d steps; measured on an H100, one pass: 1.15x at
+// 1M x 16, k = 8, 1.20x at d = 8, but 0.96x at d = 32 and 0.81x at d = 64, where the block's
+// owners add more rows a barrier) and within what a block gets without opting in (1M x 16,
+// k = 8 takes 17 KB). Elsewhere the block's sums with the tile sorted by cluster
+// (block_partials, kmeans_common.cuh).
+constexpr int warp_sums_max_d = 16;
 std::size_t warp_sums_shared_bytes(int k, int d) {
   return static_cast<std::size_t>(k) * static_cast<std::size_t>(d) * sizeof(float) +  // the centroids
          kmeans_warp_sums_bytes(k, d, static_cast<int>(fused_block_size));
 }
-bool warp_sums_fit(int k, int d) { return warp_sums_shared_bytes(k, d) <= kmeans_shared_budget; }
+bool warp_sums_fit(int k, int d) {
+  return d <= warp_sums_max_d && warp_sums_shared_bytes(k, d) <= kmeans_shared_budget;
+}
 // [/snippet:kmeans_warp_sums_choice]
 
 // Calls launch(kernels::fused_assign_accumulate<MaxD, Sums>) with the sums the runner chose.

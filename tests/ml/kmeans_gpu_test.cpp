@@ -531,21 +531,22 @@ TEST_F(ml_kmeans_gpu, SplitTf32RunsOnWgmmaWhereItCan) {
   }
 }
 
-// The plain fused kernel keeps each warp's own sums exactly where they fit in 48 KB less the
-// block's static 256 bytes (kmeans_warp_sums_layout.hpp: 16 warps x copies x k x d floats and
-// 16 x k counts, plus the centroids), and the block's sorted sums elsewhere; one iteration
-// from the same centres gives the CPU's labels but for near-ties, either way. Fitting: the
-// course's d = 16, k = 8 (17 KB); d = 1 (32 copies, 19 KB), d = 31 (two copies), d = 70 (one,
-// and no copy of a row in registers). Not fitting: d = 13, k = 17 (four copies, 57 KB); d = 16,
-// k = 100; d = 8, k = 31; d = 40, k = 20. Every n is odd: a warp's last rows are missing.
+// The plain fused kernel keeps each warp's own sums exactly where they pay and fit (d <= 16,
+// and 16 warps x copies x k x d floats, 16 x k counts and the centroids within 48 KB less the
+// block's static 256 bytes: kmeans_warp_sums_layout.hpp), and the block's sorted sums
+// elsewhere; one iteration from the same centres gives the CPU's labels but for near-ties,
+// either way. Warp sums: the course's d = 16, k = 8 (17 KB); d = 1 (32 copies, 19 KB); d = 5
+// (eight copies). Block sums: d = 13, k = 17 (four copies, 57 KB); d = 16, k = 100; d = 8,
+// k = 31; d = 31 and d = 70 (past 16). Every n is odd: a warp's last rows are missing.
 TEST_F(ml_kmeans_gpu, FusedKeepsEachWarpsSumsWhereTheyFit) {
   const cuda::stream_ref s = res_->stream();
   struct setting {
     shape sh;
     bool fits;
   };
-  for (const setting set : {setting{{300007, 16, 8}, true}, setting{{4099, 1, 9}, true}, setting{{20011, 31, 6}, true},
-                            setting{{20011, 70, 5}, true}, setting{{100003, 13, 17}, false},
+  for (const setting set : {setting{{300007, 16, 8}, true}, setting{{4099, 1, 9}, true}, setting{{20011, 5, 7}, true},
+                            setting{{20011, 31, 6}, false}, setting{{20011, 70, 5}, false},
+                            setting{{100003, 13, 17}, false},
                             setting{{30011, 16, 100}, false}, setting{{20011, 8, 31}, false},
                             setting{{9973, 40, 20}, false}}) {
     const std::uint64_t data_seed = 17 + static_cast<std::uint64_t>(set.sh.k);
