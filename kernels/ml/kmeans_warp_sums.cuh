@@ -58,8 +58,9 @@ struct warp_partials {
   }
   // [snippet:kmeans_warp_sums_add]
   // The warp's 32 rows start at x[first]; this lane's row has `label` (-1: no row, and no read).
-  __device__ void add_warp_rows(const float* x, std::int64_t first, int label, float* my_sums, unsigned int* my_counts, int k, int d,
-                                int r, int j, int step_r, int step_j) const {
+  __device__ void add_warp_rows(const float* x, std::int64_t first, int label, float* my_sums,
+                                unsigned int* my_counts, int k, int d, int r, int j, int step_r,
+                                int step_j) const {
     const unsigned peers = __match_any_sync(0xffffffffu, label);  // the lanes with this label
     if (label >= 0 && static_cast<int>(threadIdx.x % 32) == __ffs(static_cast<int>(peers)) - 1) {
       my_counts[label] += static_cast<unsigned>(__popc(peers));  // one lane a label: no race
@@ -70,7 +71,7 @@ struct warp_partials {
       if (row_label >= 0) {
         my_sums[((r & (copies - 1)) * k + row_label) * d + j] += x[first + 32 * step + lane];
       }
-      __syncwarp();  // this step's adds are seen by the next step's lanes (which may add to the same sum)
+      __syncwarp();  // this step's adds are seen by the next step's lanes (maybe on the same sum)
       r += step_r;
       j += step_j;
       if (j >= d) {
