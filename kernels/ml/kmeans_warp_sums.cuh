@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// k-means' per-block sums when k x d is small: each warp its own sums, no block barrier.
+// k-means' per-block sums at small d: each warp its own sums, no block barrier (taken where
+// d <= 16 and they fit: warp_sums_fit in src/ml/kmeans_lloyd.cu says why, with the measurements).
 //
 // block_partials (kmeans_common.cuh) sorts each tile by cluster and gives every sum (c, j) one
 // owner thread: four block barriers a tile, and at 1M x 16, k = 8 only 128 of the block's 512
