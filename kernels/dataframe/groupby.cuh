@@ -16,6 +16,7 @@
 
 #include <cstdint>
 
+#include "gpulab/core/dependent_launch.cuh"
 #include "gpulab/core/launch.cuh"
 #include "gpulab/dataframe/column_view.hpp"
 #include "gpulab/dataframe/groupby.hpp"
@@ -61,10 +62,13 @@ static __global__ void group_sums_global_atomics(column_view<std::int32_t> codes
 // __launch_bounds__: at least 1024 threads per SM, so at most 64 registers a thread
 // (60 used, no spills: ptxas -v). Left free, ptxas took 76 and an SM ran 768 threads:
 // fewer loads in flight.
+// Launched with launch_dependent (core/dependent_launch.cuh) after zero_group_sums: its blocks
+// stream the columns while the zeroing still runs, and wait for it only before their atomics.
 template <int BlockSize>
 __global__ void __launch_bounds__(BlockSize, 1024 / BlockSize)
     group_sums_privatized(column_view<std::int32_t> codes, int groups, group_values values,
                           double* sums, std::uint32_t* counts) {
+  let_next_grid_launch();  // group_means may be placed on the SMs now (it waits for us)
   extern __shared__ double shared[];
   const int slots = values.count * groups;
   double* my_sums = shared;
@@ -117,6 +121,9 @@ __global__ void __launch_bounds__(BlockSize, 1024 / BlockSize)
   // [/snippet:group_sums_loop]
   // [snippet:group_sums_merge]
   __syncthreads();
+  // The columns were written before zero_group_sums started (it was launched the ordinary
+  // way), so they could be read without waiting; the sums and counts are its own writes.
+  wait_for_prior_grid();
   // Merge: warp w adds up slots w, w + warps, ...; its lanes each take every 32nd copy.
   const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
   for (int s = warp; s < slots; s += BlockSize / 32) {
@@ -138,8 +145,20 @@ __global__ void __launch_bounds__(BlockSize, 1024 / BlockSize)
 }
 // [/snippet:group_sums_merge]
 
-// means = sums / counts (NaN for an empty group), for the atomic versions.
+// sums = 0, counts = 0 before the privatized version's atomics: a kernel rather than two
+// memsets, so that the groupby after it may start early (programmatic dependent launch).
+static __global__ void zero_group_sums(double* sums, std::uint32_t* counts, int slots) {
+  let_next_grid_launch();
+  for (std::int64_t s = global_thread_id(); s < slots; s += grid_thread_count()) {
+    sums[s] = 0;
+    counts[s] = 0;
+  }
+}
+
+// means = sums / counts (NaN for an empty group), for the atomic versions. Launched after
+// the privatized kernel with launch_dependent: it waits for the sums (a no-op otherwise).
 static __global__ void group_means(const double* sums, const std::uint32_t* counts, double* means, int slots) {
+  wait_for_prior_grid();
   const int s = static_cast<int>(global_thread_id());
   if (s < slots) means[s] = counts[s] > 0 ? sums[s] / counts[s] : nan_value();
 }

@@ -14,18 +14,20 @@
 #include "gpulab/core/dependent_launch.cuh"
 #include "gpulab/core/launch.cuh"
 #include "kernels/ml/kmeans_common.cuh"
+#include "kernels/ml/kmeans_warp_sums.cuh"
 
 namespace gpulab::ml::kernels {
 
 // [snippet:kmeans_fused]
-// Dynamic shared memory: the centroids (k * d floats), then the block's partials
-// (k * d floats, 3 k + 1 counters, blockDim.x slots: block_partials). labels may be
+// Dynamic shared memory: the centroids (k * d floats), then the block's partials: Sums is
+// block_partials (k * d floats, 3 k + 1 counters, blockDim.x slots) or, where k x d is small,
+// warp_partials (kmeans_warp_sums.cuh: kmeans_warp_sums_bytes). labels may be
 // nullptr (the iterations need none; the final pass and predict do). MaxD >= d: each
 // thread's point stays in registers (point_features in kmeans_common.cuh).
 // Blocks of up to fused_max_threads: __launch_bounds__ keeps the registers within what
 // such a block may use (65536 / 512 = 128), so a block that large always launches.
 inline constexpr int fused_max_threads = 512;
-template <int MaxD>
+template <int MaxD, class Sums>
 __global__ void __launch_bounds__(fused_max_threads)
     fused_assign_accumulate(const float* __restrict__ x, std::int64_t n, int d,
                             const float* __restrict__ centroids, int k,
@@ -33,7 +35,7 @@ __global__ void __launch_bounds__(fused_max_threads)
                             unsigned int* partial_counts, double* partial_inertia) {
   extern __shared__ __align__(16) float shared[];  // 16: the centroids are read as float4
   float* local_centroids = shared;
-  block_partials mine = block_partials::in_shared(shared + k * d, k, d);
+  Sums mine = Sums::in_shared(shared + k * d, k, d);
   // Launched with launch_dependent (core/dependent_launch.cuh): the update after this
   // kernel may be placed on the SMs now; and before the centroids are read (and the
   // partials written), the update before this kernel must have finished.
@@ -45,7 +47,7 @@ __global__ void __launch_bounds__(fused_max_threads)
   // [/snippet:kmeans_fused]
 
   // [snippet:kmeans_fused_loop]
-  // Tiles of blockDim.x points, one a thread (block_partials::add_tiles).
+  // Tiles of blockDim.x points, one a thread (Sums::add_tiles).
   double inertia = 0.0;
   mine.add_tiles(x, n, k, d, [&](std::int64_t i) {
     point_features<MaxD> xi;

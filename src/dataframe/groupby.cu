@@ -21,6 +21,7 @@
 
 #include "gpulab/core/checked_size.hpp"
 #include "gpulab/core/error.hpp"
+#include "gpulab/core/dependent_launch.cuh"
 #include "gpulab/core/launch.cuh"
 #include "gpulab/core/stream.hpp"
 #include "gpulab/dataframe/groupby.hpp"
@@ -283,25 +284,37 @@ void group_sums_dense_async(groupby_version v, column_view<std::int32_t> codes, 
   const std::int64_t rows = codes.size;
   const unsigned slot_blocks = blocks_for(slots, block_size);
   switch (v) {
-    case groupby_version::global_atomics:
-    case groupby_version::privatized: {
+    case groupby_version::global_atomics: {
       GPULAB_CUDA_TRY(cudaMemsetAsync(out.sums, 0, slots * sizeof(double), s.get()));
       GPULAB_CUDA_TRY(cudaMemsetAsync(out.counts, 0, slots * sizeof(std::uint32_t), s.get()));
-      if (rows > 0 && v == groupby_version::global_atomics) {
+      if (rows > 0) {
         const unsigned grid = occupancy_grid_size(kernels::group_sums_global_atomics, block_size);
         kernels::group_sums_global_atomics<<<grid, block_size, 0, s.get()>>>(codes, groups, packed, out.sums,
                                                                              out.counts);
         GPULAB_CHECK_LAUNCH();
-      } else if (rows > 0) {
+      }
+      kernels::group_means<<<slot_blocks, block_size, 0, s.get()>>>(out.sums, out.counts, out.means, slots);
+      GPULAB_CHECK_LAUNCH();
+      return;
+    }
+    case groupby_version::privatized: {
+      // [snippet:group_sums_privatized_launch]
+      // Three short kernels whose launch gaps weigh against a ~50 us read: each after the
+      // first may start early (programmatic dependent launch, core/dependent_launch.cuh).
+      kernels::zero_group_sums<<<slot_blocks, block_size, 0, s.get()>>>(out.sums, out.counts, slots);
+      GPULAB_CHECK_LAUNCH();
+      if (rows > 0) {
         const std::size_t shared = static_cast<std::size_t>(slots) * privatized_block_size *
                                    (sizeof(double) + sizeof(std::uint32_t));
         const auto kernel = kernels::group_sums_privatized<privatized_block_size>;
         const unsigned grid = occupancy_grid_size(kernel, privatized_block_size, shared);
-        kernel<<<grid, privatized_block_size, shared, s.get()>>>(codes, groups, packed, out.sums, out.counts);
-        GPULAB_CHECK_LAUNCH();
+        launch_dependent(kernel, grid, privatized_block_size, shared, s.get(), codes, groups, packed, out.sums,
+                         out.counts);
       }
-      kernels::group_means<<<slot_blocks, block_size, 0, s.get()>>>(out.sums, out.counts, out.means, slots);
-      GPULAB_CHECK_LAUNCH();
+      launch_dependent(kernels::group_means, slot_blocks, block_size, 0, s.get(),
+                       static_cast<const double*>(out.sums), static_cast<const std::uint32_t*>(out.counts),
+                       out.means, slots);
+      // [/snippet:group_sums_privatized_launch]
       return;
     }
     case groupby_version::sort_reduce:

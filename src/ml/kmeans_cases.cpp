@@ -253,6 +253,8 @@ class kmeans_case final : public bench_case {
         detail << "; " << kmeans_split_tf32_wgmma_words;
       }
     }
+    // The plain fused kernel says which sums it kept (kmeans_warp_sums.cuh: small k x d).
+    if (runner_->uses_warp_sums()) detail << "; " << kmeans_warp_sums_words;
     v.passed = labels_ok && centroids_ok && inertia_ok;
     v.detail = detail.str();
     return v;

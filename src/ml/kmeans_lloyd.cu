@@ -18,6 +18,7 @@
 #include "gpulab/ml/kmeans.hpp"
 #include "gpulab/ml/kmeans_lloyd.hpp"
 #include "gpulab/ml/kmeans_plus_plus.hpp"
+#include "gpulab/ml/kmeans_warp_sums_layout.hpp"
 #include "gpulab/ml/kmeans_wgmma_layout.hpp"
 #include "kernels/ml/kmeans_fused.cuh"
 #include "kernels/ml/kmeans_fused_tiles.cuh"
@@ -85,6 +86,33 @@ void with_feature_bound(int d, Launch&& launch) {
 // (opt_in_fits, core/launch.cuh: the dynamic part plus the kernel's static one).
 bool float4_rows(int d, int max_d, const float* x) {
   return d % 4 == 0 && d <= max_d && (reinterpret_cast<std::uintptr_t>(x) & 15u) == 0;
+}
+
+// [snippet:kmeans_warp_sums_choice]
+// The plain fused kernel keeps each warp's own sums (kmeans_warp_sums.cuh) where they pay and
+// fit: d <= 16 (a warp reads its rows again in d steps; measured on an H100, one pass: 1.15x at
+// 1M x 16, k = 8, 1.20x at d = 8, but 0.96x at d = 32 and 0.81x at d = 64, where the block's
+// owners add more rows a barrier) and within what a block gets without opting in (1M x 16,
+// k = 8 takes 17 KB). Elsewhere the block's sums with the tile sorted by cluster
+// (block_partials, kmeans_common.cuh).
+constexpr int warp_sums_max_d = 16;
+std::size_t warp_sums_shared_bytes(int k, int d) {
+  return static_cast<std::size_t>(k) * static_cast<std::size_t>(d) * sizeof(float) +  // the centroids
+         kmeans_warp_sums_bytes(k, d, static_cast<int>(fused_block_size));
+}
+bool warp_sums_fit(int k, int d) {
+  return d <= warp_sums_max_d && warp_sums_shared_bytes(k, d) <= kmeans_shared_budget;
+}
+// [/snippet:kmeans_warp_sums_choice]
+
+// Calls launch(kernels::fused_assign_accumulate<MaxD, Sums>) with the sums the runner chose.
+template <int MaxD, class Launch>
+void with_fused_kernel(bool warp_sums, Launch&& launch) {
+  if (warp_sums) {
+    launch(kernels::fused_assign_accumulate<MaxD, kernels::warp_partials>);
+  } else {
+    launch(kernels::fused_assign_accumulate<MaxD, kernels::block_partials>);
+  }
 }
 
 // [snippet:kmeans_tiles_choice]
@@ -164,9 +192,11 @@ lloyd_runner::lloyd_runner(kmeans_version version, linalg::matrix_view<const flo
     blocks_ = grid_for(kernels::fused_tiles_assign_accumulate, n_, tiles_shared_bytes_, max_partial_blocks,
                        kernels::tiles_threads);
   } else if (kmeans_one_pass(version_)) {
+    warp_sums_ = warp_sums_fit(k_, d_);
     with_feature_bound(d_, [&](auto bound) {
-      blocks_ = grid_for(kernels::fused_assign_accumulate<decltype(bound)::value>, n_, shared_bytes(),
-                         max_partial_blocks, fused_block_size);
+      with_fused_kernel<decltype(bound)::value>(warp_sums_, [&](auto kernel) {
+        blocks_ = grid_for(kernel, n_, shared_bytes(), max_partial_blocks, fused_block_size);
+      });
     });
   } else {
     with_feature_bound(d_, [&](auto bound) {
@@ -185,6 +215,10 @@ lloyd_runner::lloyd_runner(kmeans_version version, linalg::matrix_view<const flo
   stats_ = device_buffer<double>(2, s);
   rescored_ = device_buffer<unsigned long long>(1, s);
   rescored_.fill_bytes_async(0, s);
+}
+
+std::size_t lloyd_runner::shared_bytes() const noexcept {
+  return warp_sums_ ? warp_sums_shared_bytes(k_, d_) : kmeans_shared_bytes(version_, k_, d_);
 }
 
 std::size_t lloyd_runner::device_bytes(kmeans_version version, std::int64_t n, std::int64_t d, int k) {
@@ -219,11 +253,12 @@ void lloyd_runner::assign_and_accumulate(const float* centroids, std::int32_t* l
   }
   if (kmeans_one_pass(version_)) {
     with_feature_bound(d_, [&](auto bound) {
-      // Programmatic dependent launch (core/dependent_launch.cuh): this grid is launched
-      // while the update before it still runs, and waits on the SMs for it to finish.
-      launch_dependent(kernels::fused_assign_accumulate<decltype(bound)::value>, blocks_, fused_block_size,
-                       shared_bytes(), st, x_, n_, d_, centroids, k_, labels, partial_sums_.data(),
-                       partial_counts_.data(), partial_inertia_.data());
+      with_fused_kernel<decltype(bound)::value>(warp_sums_, [&](auto kernel) {
+        // Programmatic dependent launch (core/dependent_launch.cuh): this grid is launched
+        // while the update before it still runs, and waits on the SMs for it to finish.
+        launch_dependent(kernel, blocks_, fused_block_size, shared_bytes(), st, x_, n_, d_, centroids, k_, labels,
+                         partial_sums_.data(), partial_counts_.data(), partial_inertia_.data());
+      });
     });
     return;
   }

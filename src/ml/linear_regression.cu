@@ -55,10 +55,8 @@ const dim3 solve_block(32, 8);  // kernels/ml/cholesky_one_block.cuh: (lane, war
 std::size_t one_block_solve_bytes(int features) {
   const std::size_t c = static_cast<std::size_t>(features) + 2;
   const std::size_t bytes = sizeof(double) * (c * c + c - 1);
-  int device = 0, allowed = 0;
-  GPULAB_CUDA_TRY(cudaGetDevice(&device));
-  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&allowed, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
-  if (bytes > static_cast<std::size_t>(allowed)) {
+  const std::size_t allowed = shared_memory_opt_in_bytes();
+  if (bytes > allowed) {
     throw usage_error("linear regression (one_pass): " + std::to_string(features) + " features need " +
                       std::to_string(bytes) + " bytes of shared memory for the one-block solve, the device allows " +
                       std::to_string(allowed) + "; use gram_product::chunked");

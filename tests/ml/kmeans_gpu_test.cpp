@@ -468,6 +468,50 @@ TEST_F(ml_kmeans_gpu, Tf32ProvesMostLabelsAndRescoresEveryTie) {
   }
 }
 
+// One iteration of `version` on seeded blobs of `sh`, from the CPU's k-means++ centres (one
+// iteration: no drift between the GPU's and the CPU's centroids): labels the CPU's but for
+// near-ties (at most 0.1% of the rows), centroids within 1e-4 of the data's scale, and the
+// inertia within 1e-6 of the CPU's at the GPU's own centroids (in double). Not of the CPU's
+// inertia: after one iteration the centroids are not yet the means of the final labels, so
+// the inertia moves to first order with them, and one near-tie row that the first pass put in
+// the other cluster (moving a centroid by 2e-4) moved it by 1.7e-5 at 300007 x 16, k = 8
+// (reproduced on the CPU in float). `inspect(runner, what)` sees the runner before it runs:
+// which kernel it chose.
+template <class Inspect>
+void expect_one_iteration_like_the_cpu(cuda::stream_ref s, kmeans_version version, const shape& sh,
+                                       std::uint64_t data_seed, std::uint64_t centres_seed, Inspect inspect) {
+  const std::string what = std::to_string(sh.n) + " x " + std::to_string(sh.d) + ", k " + std::to_string(sh.k);
+  const host_features x = blobs_of(sh, data_seed);
+  const std::vector<float> initial = gpulab::ml::kmeans_plus_plus_cpu(x, sh.k, centres_seed);
+  const auto cpu = gpulab::ml::kmeans_fit_cpu(x, sh.k, initial, 1, 0.0);
+  const gpulab::ml::feature_matrix dx = gpulab::ml::upload_features(x, s);
+  gpulab::device_buffer<float> centroids = gpulab::upload(initial, s);
+  gpulab::device_buffer<std::int32_t> labels(static_cast<std::size_t>(sh.n), s);
+  labels.fill_bytes_async(0xFF, s);
+  gpulab::ml::lloyd_runner runner(version, dx.view(), sh.k, nullptr, s);
+  inspect(runner, what);
+  EXPECT_EQ(runner.run_async(centroids.data(), labels.data(), 1, 0.0, s), 1) << what;
+  const label_differences differ = compare_labels(x, gpulab::download(labels, s), cpu.labels, cpu.centroids, sh.k);
+  EXPECT_EQ(differ.wrong, 0) << what;
+  EXPECT_LE(differ.near_ties, sh.n / 1000) << what;
+  double scale = 0;
+  for (const float v : x.values) scale = std::max(scale, static_cast<double>(std::abs(v)));
+  const std::vector<float> got = gpulab::download(centroids, s);
+  for (std::size_t e = 0; e < got.size(); ++e) {
+    ASSERT_NEAR(got[e], cpu.centroids[e], 1e-4 * (1 + scale)) << what << ", centroid value " << e;
+  }
+  double inertia = 0;
+  GPULAB_CUDA_TRY(
+      cudaMemcpyAsync(&inertia, runner.inertia_on_device(), sizeof inertia, cudaMemcpyDeviceToHost, s.get()));
+  gpulab::synchronize(s);
+  std::vector<std::int32_t> labels_there;
+  std::vector<double> distances_there;
+  gpulab::ml::kmeans_assign_cpu(x, got, sh.k, labels_there, distances_there);
+  double inertia_there = 0;
+  for (const double v : distances_there) inertia_there += v;
+  EXPECT_NEAR(inertia, inertia_there, 1e-6 * inertia_there) << what << " (the CPU's inertia at the GPU's centroids)";
+}
+
 // The split_tf32 version runs its wgmma kernel exactly where it can (compute capability 9.0,
 // d % 4 == 0, d <= 64, the shared memory within a block's opt-in limit) and the fused
 // version's kernels elsewhere; on one iteration (no drift between the GPU's and the CPU's
@@ -489,32 +533,37 @@ TEST_F(ml_kmeans_gpu, SplitTf32RunsOnWgmmaWhereItCan) {
                             setting{{100003, 36, 70}, true}, setting{{60013, 36, 130}, true},
                             setting{{20011, 8, 600}, false}, setting{{20011, 6, 9}, false},
                             setting{{20011, 68, 9}, false}}) {
-    const shape sh = set.sh;
-    const std::string what = std::to_string(sh.n) + " x " + std::to_string(sh.d) + ", k " + std::to_string(sh.k);
-    const host_features x = blobs_of(sh, 7 + static_cast<std::uint64_t>(sh.k));
-    const std::vector<float> initial = gpulab::ml::kmeans_plus_plus_cpu(x, sh.k, 11);
-    const auto cpu = gpulab::ml::kmeans_fit_cpu(x, sh.k, initial, 1, 0.0);
-    const gpulab::ml::feature_matrix dx = gpulab::ml::upload_features(x, s);
-    gpulab::device_buffer<float> centroids = gpulab::upload(initial, s);
-    gpulab::device_buffer<std::int32_t> labels(static_cast<std::size_t>(sh.n), s);
-    labels.fill_bytes_async(0xFF, s);
-    gpulab::ml::lloyd_runner runner(kmeans_version::split_tf32, dx.view(), sh.k, nullptr, s);
-    EXPECT_EQ(runner.uses_tensor_cores(), hopper && set.fits) << what;
-    EXPECT_EQ(runner.run_async(centroids.data(), labels.data(), 1, 0.0, s), 1) << what;
-    const label_differences differ = compare_labels(x, gpulab::download(labels, s), cpu.labels, cpu.centroids, sh.k);
-    EXPECT_EQ(differ.wrong, 0) << what;
-    EXPECT_LE(differ.near_ties, sh.n / 1000) << what;
-    double scale = 0;
-    for (const float v : x.values) scale = std::max(scale, static_cast<double>(std::abs(v)));
-    const std::vector<float> got = gpulab::download(centroids, s);
-    for (std::size_t e = 0; e < got.size(); ++e) {
-      ASSERT_NEAR(got[e], cpu.centroids[e], 1e-4 * (1 + scale)) << what << ", centroid value " << e;
-    }
-    double inertia = 0;
-    GPULAB_CUDA_TRY(
-        cudaMemcpyAsync(&inertia, runner.inertia_on_device(), sizeof inertia, cudaMemcpyDeviceToHost, s.get()));
-    gpulab::synchronize(s);
-    EXPECT_NEAR(inertia, cpu.inertia, 1e-5 * cpu.inertia) << what;
+    const std::uint64_t data_seed = 7 + static_cast<std::uint64_t>(set.sh.k);
+    expect_one_iteration_like_the_cpu(s, kmeans_version::split_tf32, set.sh, data_seed, 11,
+                                      [&](const gpulab::ml::lloyd_runner& runner, const std::string& what) {
+                                        EXPECT_EQ(runner.uses_tensor_cores(), hopper && set.fits) << what;
+                                      });
+  }
+}
+
+// The plain fused kernel keeps each warp's own sums exactly where they pay and fit (d <= 16,
+// and 16 warps x copies x k x d floats, 16 x k counts and the centroids within 48 KB less the
+// block's static 256 bytes: kmeans_warp_sums_layout.hpp), and the block's sorted sums
+// elsewhere; one iteration from the same centres gives the CPU's labels but for near-ties,
+// either way. Warp sums: the course's d = 16, k = 8 (17 KB); d = 1 (32 copies, 19 KB); d = 5
+// (eight copies). Block sums: d = 13, k = 17 (four copies, 57 KB); d = 16, k = 100; d = 8,
+// k = 31; d = 31 and d = 70 (past 16). Every n is odd: a warp's last rows are missing.
+TEST_F(ml_kmeans_gpu, FusedKeepsEachWarpsSumsWhereTheyFit) {
+  const cuda::stream_ref s = res_->stream();
+  struct setting {
+    shape sh;
+    bool fits;
+  };
+  for (const setting set : {setting{{300007, 16, 8}, true}, setting{{4099, 1, 9}, true}, setting{{20011, 5, 7}, true},
+                            setting{{20011, 31, 6}, false}, setting{{20011, 70, 5}, false},
+                            setting{{100003, 13, 17}, false},
+                            setting{{30011, 16, 100}, false}, setting{{20011, 8, 31}, false},
+                            setting{{9973, 40, 20}, false}}) {
+    const std::uint64_t data_seed = 17 + static_cast<std::uint64_t>(set.sh.k);
+    expect_one_iteration_like_the_cpu(s, kmeans_version::fused, set.sh, data_seed, 13,
+                                      [&](const gpulab::ml::lloyd_runner& runner, const std::string& what) {
+                                        EXPECT_EQ(runner.uses_warp_sums(), set.fits) << what;
+                                      });
   }
 }
 

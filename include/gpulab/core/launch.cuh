@@ -52,13 +52,18 @@ void allow_dynamic_shared_memory(Kernel kernel, std::size_t bytes) {
   GPULAB_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)));
 }
 
-// Whether a block of this kernel with `dynamic_bytes` of dynamic shared memory (plus the
-// kernel's own static part) is within what a block may opt in to on the current device.
-inline bool opt_in_fits(const cudaFuncAttributes& kernel, std::size_t dynamic_bytes) {
+// The most shared memory a block may opt in to on the current device (static + dynamic).
+inline std::size_t shared_memory_opt_in_bytes() {
   int device = 0, optin = 0;
   GPULAB_CUDA_TRY(cudaGetDevice(&device));
   GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
-  return dynamic_bytes + kernel.sharedSizeBytes <= static_cast<std::size_t>(optin);
+  return static_cast<std::size_t>(optin);
+}
+
+// Whether a block of this kernel with `dynamic_bytes` of dynamic shared memory (plus the
+// kernel's own static part) is within what a block may opt in to on the current device.
+inline bool opt_in_fits(const cudaFuncAttributes& kernel, std::size_t dynamic_bytes) {
+  return dynamic_bytes + kernel.sharedSizeBytes <= shared_memory_opt_in_bytes();
 }
 
 // What the runtime knows of a kernel in this build: its registers, its static shared

@@ -46,5 +46,7 @@ std::vector<case_entry> kmeans_case_entries();
 inline constexpr std::string_view kmeans_tf32_rescored_words = "TF32 labels scored again in float";
 inline constexpr std::string_view kmeans_split_tf32_wgmma_words = "products in split TF32 on wgmma";
 inline constexpr std::string_view kmeans_tf32_fallback_words = "the fused version's kernels ran";
+// Any one-pass row whose plain fused kernel kept each warp's own sums (kernels/ml/kmeans_warp_sums.cuh).
+inline constexpr std::string_view kmeans_warp_sums_words = "sums per warp";
 
 }  // namespace gpulab::ml

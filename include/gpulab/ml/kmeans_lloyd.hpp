@@ -92,13 +92,16 @@ class lloyd_runner {
   // prove, so that they were scored again in float, summed over every pass (0 for the other
   // versions). Waits for the stream.
   [[nodiscard]] bool uses_tensor_cores() const noexcept { return tf32_shared_bytes_ > 0 || wgmma_threads_ > 0; }
+  // Whether the plain fused kernel runs with each warp's own sums (kernels/ml/kmeans_warp_sums.cuh).
+  [[nodiscard]] bool uses_warp_sums() const noexcept { return warp_sums_; }
   [[nodiscard]] unsigned long long rescored(cuda::stream_ref s) const;
 
  private:
   void assign_and_accumulate(const float* centroids, std::int32_t* labels, cuda::stream_ref s);
   // Dynamic shared memory of the accumulating kernel (the plain fused one, or the others'
-  // update; the register-tiled kernel's is tiles_shared_bytes_).
-  [[nodiscard]] std::size_t shared_bytes() const noexcept { return kmeans_shared_bytes(version_, k_, d_); }
+  // update; the register-tiled kernel's is tiles_shared_bytes_): with warp sums, the centroids
+  // and kmeans_warp_sums_bytes (kmeans_warp_sums_layout.hpp).
+  [[nodiscard]] std::size_t shared_bytes() const noexcept;
   kmeans_version version_;
   const float* x_;
   std::int64_t n_;
@@ -106,6 +109,7 @@ class lloyd_runner {
   linalg::blas_handle* blas_;
   std::size_t tiles_shared_bytes_ = 0;         // fused, by the register-tiled kernel: its shared memory (else 0)
   std::size_t tf32_shared_bytes_ = 0;          // tf32, by its tensor-core kernel: its shared memory (else 0)
+  bool warp_sums_ = false;                     // the plain fused kernel keeps each warp's sums (else the block's)
   int wgmma_threads_ = 0;                      // split_tf32, by its wgmma kernel: a block's threads (else 0)
   std::size_t wgmma_shared_bytes_ = 0;         // ... and its shared memory
   unsigned blocks_ = 0;                        // blocks of the assignment: one partial each
