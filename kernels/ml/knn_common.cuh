@@ -39,11 +39,12 @@ static __global__ void knn_take_first(const std::uint64_t* __restrict__ sorted, 
   }
 }
 
-// *count += the NaN and Inf values among m[0..size).
-static __global__ void knn_count_non_finite(const float* __restrict__ m, std::int64_t size,
-                                     unsigned long long* __restrict__ count) {
+// *count += the values among m[0..size) that are NaN, Inf or larger in magnitude than `limit`
+// (knn_largest_value, knn_cpu.hpp). NaN fails every comparison: !(|v| <= limit) counts it.
+static __global__ void knn_count_out_of_range(const float* __restrict__ m, std::int64_t size, float limit,
+                                              unsigned long long* __restrict__ count) {
   unsigned long long bad = 0;
-  for (std::int64_t i = global_thread_id(); i < size; i += grid_thread_count()) bad += isfinite(m[i]) ? 0 : 1;
+  for (std::int64_t i = global_thread_id(); i < size; i += grid_thread_count()) bad += fabsf(m[i]) <= limit ? 0 : 1;
   for (int offset = 16; offset > 0; offset /= 2) bad += __shfl_down_sync(0xffffffffu, bad, offset);
   if (threadIdx.x % 32 == 0 && bad > 0) atomicAdd(count, bad);
 }

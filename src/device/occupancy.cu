@@ -35,9 +35,7 @@ sm_limits current_sm_limits() {
 
 // Allows a block to reserve more than the default 48 KiB of shared memory.
 void allow_large_shared_memory() {
-  int device = 0, optin = 0;
-  GPULAB_CUDA_TRY(cudaGetDevice(&device));
-  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+  const auto optin = static_cast<int>(shared_memory_opt_in_bytes());
   GPULAB_CUDA_TRY(cudaFuncSetAttribute(probe_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, optin));
 }
 }  // namespace
@@ -76,9 +74,7 @@ std::vector<bandwidth_at_occupancy> bandwidth_versus_occupancy(std::size_t bytes
                                                                cuda::stream_ref s) {
   allow_large_shared_memory();
   const sm_limits sm = current_sm_limits();
-  int device = 0, optin = 0;
-  GPULAB_CUDA_TRY(cudaGetDevice(&device));
-  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+  const std::size_t optin = shared_memory_opt_in_bytes();
 
   bytes -= bytes % 16;
   std::vector<unsigned char> host(bytes), back(bytes);
@@ -95,7 +91,7 @@ std::vector<bandwidth_at_occupancy> bandwidth_versus_occupancy(std::size_t bytes
     // (the driver also reserves 1 KiB per block).
     const bool full = target >= sm.max_threads / block;
     std::size_t shared = full ? 0 : sm.shared / static_cast<std::size_t>(target) - 1024;
-    shared = std::min<std::size_t>(shared, static_cast<std::size_t>(optin));
+    shared = std::min<std::size_t>(shared, optin);
     int blocks_per_sm = 0;
     GPULAB_CUDA_TRY(
         cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, probe_kernel, block, shared));

@@ -6,6 +6,7 @@
 #include <thrust/iterator/transform_iterator.h>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "gpulab/core/checked_size.hpp"
@@ -14,6 +15,7 @@
 #include "gpulab/core/launch.cuh"
 #include "gpulab/core/stream.hpp"
 #include "gpulab/ml/knn.hpp"
+#include "gpulab/ml/knn_cpu.hpp"
 #include "kernels/ml/knn_common.cuh"
 #include "kernels/ml/knn_fused.cuh"
 #include "kernels/ml/knn_fused_small_k.cuh"
@@ -452,24 +454,28 @@ void knn_search_async(linalg::matrix_view<const float> database, linalg::matrix_
   }
 }
 
-void check_finite(linalg::matrix_view<const float> m, const std::string& what, cuda::stream_ref s) {
+void check_in_range(linalg::matrix_view<const float> m, const std::string& what, cuda::stream_ref s) {
   check_packed(m, what.c_str());
   const std::int64_t size = m.extent(0) * m.extent(1);
   if (size == 0) return;
+  // The limit rounded down to a float, so that no value the CPU refuses passes here.
+  const double limit = knn_largest_value(m.extent(1));
+  float limit_f = static_cast<float>(limit);
+  if (static_cast<double>(limit_f) > limit) limit_f = std::nextafter(limit_f, 0.0f);
   device_buffer<unsigned long long> count(1, s);
   count.fill_bytes_async(0, s);
-  kernels::knn_count_non_finite<<<std::min(blocks_for(size, block_size), 4096u), block_size, 0, s.get()>>>(
-      m.data_handle(), size, count.data());
+  kernels::knn_count_out_of_range<<<std::min(blocks_for(size, block_size), 4096u), block_size, 0, s.get()>>>(
+      m.data_handle(), size, limit_f, count.data());
   GPULAB_CHECK_LAUNCH();
-  const unsigned long long bad = download(count, s)[0];
-  if (bad > 0) throw numerical_error("knn: the " + what + " hold " + std::to_string(bad) + " NaN or Inf values");
+  const auto bad = static_cast<std::int64_t>(download(count, s)[0]);
+  if (bad > 0) throw numerical_error(knn_out_of_range_message(what, bad, m.extent(1)));
 }
 
 void knn_search(knn_version v, linalg::matrix_view<const float> database, linalg::matrix_view<const float> queries,
                 int k, std::int32_t* ids, float* distances, cuda::stream_ref s) {
   const knn_plan plan = make_knn_plan(v, database.extent(0), queries.extent(0), database.extent(1), queries.extent(1), k);
-  check_finite(database, "database", s);
-  check_finite(queries, "queries", s);
+  check_in_range(database, "database", s);
+  check_in_range(queries, "queries", s);
   knn_workspace work(plan, s);
   knn_search_async(database, queries, ids, distances, work, s);
   synchronize(s);

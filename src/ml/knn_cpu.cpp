@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <numeric>
 #include <string>
 #include <unordered_map>
@@ -49,13 +50,30 @@ double knn_distance_bound(const float* q, const float* x, std::int64_t d) {
   return nu / (1 - nu) * scale;
 }
 
-std::int64_t count_non_finite(std::span<const float> values) {
+std::int64_t count_out_of_range(std::span<const float> values, double limit) {
   std::int64_t bad = 0;
 #pragma omp parallel for reduction(+ : bad) schedule(static)
   for (std::int64_t i = 0; i < static_cast<std::int64_t>(values.size()); ++i) {
-    if (!std::isfinite(values[static_cast<std::size_t>(i)])) ++bad;
+    // Written so that NaN, which fails every comparison, counts as out of range.
+    if (!(std::abs(values[static_cast<std::size_t>(i)]) <= limit)) ++bad;
   }
   return bad;
+}
+
+std::int64_t count_non_finite(std::span<const float> values) {
+  return count_out_of_range(values, std::numeric_limits<float>::max());
+}
+
+double knn_largest_value(std::int64_t features) {
+  return std::sqrt(static_cast<double>(std::numeric_limits<float>::max()) / (32.0 * static_cast<double>(features)));
+}
+
+std::string knn_out_of_range_message(const std::string& which, std::int64_t bad, std::int64_t features) {
+  char limit[40];
+  std::snprintf(limit, sizeof limit, "%.3g", knn_largest_value(features));
+  return "knn: the " + which + (which == "queries" ? " hold " : " holds ") + std::to_string(bad) +
+         (bad == 1 ? " value that is" : " values that are") + " NaN, Inf or beyond +-" + limit +
+         " (the largest with " + std::to_string(features) + " features, where squared distances stay finite in float)";
 }
 
 namespace {
@@ -76,11 +94,12 @@ void check_arguments(host_matrix database, host_matrix queries, int k) {
                       std::to_string(k));
   }
   const auto size = [](host_matrix m) { return static_cast<std::size_t>(m.rows * m.cols); };
-  if (const std::int64_t bad = count_non_finite({database.data, size(database)}); bad > 0) {
-    throw numerical_error("knn: the database holds " + std::to_string(bad) + " NaN or Inf values");
+  const double limit = knn_largest_value(database.cols);
+  if (const std::int64_t bad = count_out_of_range({database.data, size(database)}, limit); bad > 0) {
+    throw numerical_error(knn_out_of_range_message("database", bad, database.cols));
   }
-  if (const std::int64_t bad = count_non_finite({queries.data, size(queries)}); bad > 0) {
-    throw numerical_error("knn: the queries hold " + std::to_string(bad) + " NaN or Inf values");
+  if (const std::int64_t bad = count_out_of_range({queries.data, size(queries)}, limit); bad > 0) {
+    throw numerical_error(knn_out_of_range_message("queries", bad, queries.cols));
   }
 }
 

@@ -70,11 +70,9 @@ class Launch : public GpuTest {};
 
 // A second caller's smaller size must not lower the limit under the first's: both launches run.
 TEST_F(Launch, DynamicSharedMemoryIsOnlyRaised) {
-  int device = 0, optin = 0;
-  GPULAB_CUDA_TRY(cudaGetDevice(&device));
-  GPULAB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+  const std::size_t optin = gpulab::shared_memory_opt_in_bytes();
   constexpr std::size_t small = 50 * 1024;  // past the 48 KiB every kernel gets
-  const std::size_t large = static_cast<std::size_t>(optin) - gpulab::kernel_attributes(fill_dynamic_shared).sharedSizeBytes;
+  const std::size_t large = optin - gpulab::kernel_attributes(fill_dynamic_shared).sharedSizeBytes;
   if (large <= small) GTEST_SKIP() << "a block may opt in to only " << optin << " bytes here";
   gpulab::allow_dynamic_shared_memory(fill_dynamic_shared, large);
   gpulab::allow_dynamic_shared_memory(fill_dynamic_shared, small);

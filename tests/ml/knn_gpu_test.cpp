@@ -549,9 +549,63 @@ TEST_F(ml_knn_gpu_bad_input, IsRefusedWithOneClearError) {
     EXPECT_THROW(knn_search(knn_version::naive, d_view, device_view(bad_queries, 5), 3, ids.data(), distances.data(), s),
                  gpulab::numerical_error);
   }
+  // A finite value past knn_largest_value(5) (1.46e18), where a float norm could overflow: the CPU's
+  // one-line error, for every version, in either matrix.
+  const auto past = static_cast<float>(gpulab::ml::knn_largest_value(5) * 1.001);
+  for (const float bad : {past, -past, 1e19f}) {
+    std::vector<float> with_bad = db.values, bad_q = q.values;
+    with_bad[7] = bad;
+    bad_q[bad_q.size() - 1] = bad;
+    const device_buffer<float> bad_database = gpulab::upload(with_bad, s), bad_queries = gpulab::upload(bad_q, s);
+    for (const knn_version v : {knn_version::naive, knn_version::fused, knn_version::tf32_rerank}) {
+      try {
+        knn_search(v, device_view(bad_database, 5), q_view, 3, ids.data(), distances.data(), s);
+        ADD_FAILURE() << bad << " in the database was accepted";
+      } catch (const gpulab::numerical_error& e) {
+        EXPECT_EQ(std::string(e.what()), gpulab::ml::knn_out_of_range_message("database", 1, 5));
+      }
+      EXPECT_THROW(knn_search(v, d_view, device_view(bad_queries, 5), 3, ids.data(), distances.data(), s),
+                   gpulab::numerical_error);
+    }
+  }
   // A workspace planned for other shapes.
   knn_workspace work(make_knn_plan(knn_version::fused, 100, 9, 5, 5, 3), s);
   EXPECT_THROW(knn_search_async(d_view, q_view, ids.data(), distances.data(), work, s), gpulab::usage_error);
+}
+
+// Data scaled so that its largest magnitude is knn_largest_value(d) rounded down to a float, the
+// largest the check lets through: every version still matches the CPU under the tie rule (no
+// norm, product or distance overflows), at d = 5 and d = 64, the small-k and general fused paths.
+TEST_F(ml_knn_gpu_bad_input, AtTheLargestValueAllowedEveryVersionMatchesTheCpu) {
+  for (const std::int64_t d : {5, 64}) {
+    labelled_rows db = make_blobs(1001, d, 4, 11, 12), q = make_blobs(37, d, 4, 11, 13);
+    float largest = 0;
+    for (const labelled_rows* m : {&db, &q}) {
+      for (const float v : m->values) largest = std::max(largest, std::abs(v));
+    }
+    const double limit = gpulab::ml::knn_largest_value(d);
+    for (labelled_rows* m : {&db, &q}) {
+      for (float& v : m->values) {
+        v = static_cast<float>(static_cast<double>(v) / largest * limit);
+        if (std::abs(static_cast<double>(v)) > limit) v = std::nextafter(v, 0.0f);  // rounded down to the limit
+      }
+    }
+    const device_buffer<float> database = gpulab::upload(db.values, s), queries = gpulab::upload(q.values, s);
+    for (const knn_version v : {knn_version::naive, knn_version::fused, knn_version::tf32_rerank}) {
+      for (const int k : {5, 64}) {
+        const auto size = static_cast<std::size_t>(q.rows * k);
+        device_buffer<std::int32_t> ids(size, s);
+        device_buffer<float> distances(size, s);
+        ids.fill_bytes_async(0xFF, s);
+        distances.fill_bytes_async(0xFF, s);
+        ASSERT_NO_THROW(knn_search(v, device_view(database, d), device_view(queries, d), k, ids.data(),
+                                   distances.data(), s))
+            << knn_version_name(v) << " d " << d << " k " << k;
+        SCOPED_TRACE(std::string(knn_version_name(v)) + " d " + std::to_string(d) + " k " + std::to_string(k));
+        expect_matches_cpu(db, q, k, gpulab::download(ids, s), gpulab::download(distances, s));
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -122,6 +122,40 @@ TEST(ml_knn_cpu, RefusesBadInput) {
             2);
 }
 
+// Past knn_largest_value(d) a finite value can make an infinite squared distance in float:
+// refused, with the count and the limit in one line. At the limit itself every squared distance
+// (each difference at most 2M, centred values at most 2M) keeps a factor of two below FLT_MAX.
+TEST(ml_knn_cpu, RefusesValuesWhoseSquaredDistancesWouldOverflow) {
+  const double float_max = std::numeric_limits<float>::max();
+  for (const std::int64_t d : {1, 2, 3, 64, 1000}) {
+    const double m = knn_largest_value(d);
+    EXPECT_LE(32.0 * static_cast<double>(d) * m * m, float_max * (1 + 1e-12)) << d;
+    EXPECT_GT(32.0 * static_cast<double>(d) * (1.001 * m) * (1.001 * m), float_max) << d;
+  }
+  const double limit = knn_largest_value(2);  // 2.31e18
+  const auto below = static_cast<float>(limit * 0.999), above = static_cast<float>(limit * 1.001);
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  EXPECT_EQ(count_out_of_range(std::vector<float>{1, -below, below, above, -above, nan, -inf}, limit), 4);
+  // 4 x 2 database, 1 x 2 queries: one value past the limit in either is refused.
+  const std::vector<float> database = {0, 1, 2, 3, -below, below, 5, 6}, queries = {1, 2};
+  EXPECT_NO_THROW(knn_cpu(view(database, 2), view(queries, 2), 4));
+  for (const float bad : {above, -above, 1e19f, std::numeric_limits<float>::max()}) {
+    std::vector<float> d = database, q = queries;
+    d[7] = bad;
+    try {
+      knn_cpu(view(d, 2), view(queries, 2), 1);
+      ADD_FAILURE() << bad << " in the database was accepted";
+    } catch (const gpulab::numerical_error& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("the database holds 1 value that is NaN, Inf or beyond +-2.31e+18"), std::string::npos)
+          << what;
+      EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+    }
+    q[0] = bad;
+    EXPECT_THROW(knn_cpu(view(database, 2), view(q, 2), 1), gpulab::numerical_error) << bad;
+  }
+}
+
 TEST(ml_knn_vote, MajorityWithTiesToTheSmallestLabel) {
   const std::vector<std::int32_t> labels = {2, 1, 1, 2, 0, 0};
   // Row 0: labels 2, 1, 1 -> 1. Row 1: 2, 1, 2 -> 2. Row 2: 0, 2, 1 -> a three-way tie -> 0.

@@ -133,13 +133,14 @@ class knn_workspace {
 void knn_search_async(linalg::matrix_view<const float> database, linalg::matrix_view<const float> queries,
                       std::int32_t* ids, float* distances, knn_workspace& work, cuda::stream_ref s);
 
-// The checked search: shapes, k, and NaN or Inf in either matrix (numerical_error,
-// saying how many and where the first is); then the search; returns when done.
+// The checked search: shapes, k, and values in either matrix that are NaN, Inf or past
+// knn_largest_value (numerical_error, saying how many); then the search; returns when done.
 void knn_search(knn_version v, linalg::matrix_view<const float> database, linalg::matrix_view<const float> queries,
                 int k, std::int32_t* ids, float* distances, cuda::stream_ref s);
 
-// Throws numerical_error if the matrix holds NaN or Inf ("what" names it); waits for s.
-void check_finite(linalg::matrix_view<const float> m, const std::string& what, cuda::stream_ref s);
+// Throws numerical_error if the matrix holds a value that is NaN, Inf or larger in magnitude
+// than knn_largest_value(its columns) (knn_cpu.hpp; "what" names the matrix); waits for s.
+void check_in_range(linalg::matrix_view<const float> m, const std::string& what, cuda::stream_ref s);
 
 // The kNN classifier: predictions[q] = the label most frequent among the k
 // neighbours ids[q * k ...] of query q, ties to the smallest label. Labels are

@@ -46,6 +46,19 @@ double knn_distance_bound(const float* q, const float* x, std::int64_t d);
 // How many elements are NaN or Inf.
 std::int64_t count_non_finite(std::span<const float> values);
 
+// The largest magnitude a value may have in a search over `features` columns: every squared
+// distance then stays finite in float, in the difference form and in the expanded one
+// |q|^2 + |x|^2 - 2 q.x, on centred rows too (a centred value is at most 2M, so each of the
+// three terms is at most 8 d M^2 and their sum 16 d M^2; M = sqrt(FLT_MAX / (32 d)) leaves a
+// factor of two for rounding). A finite value past it would make an infinite norm, and the
+// versions would then disagree on its distance; knn_search and knn_cpu refuse it instead.
+double knn_largest_value(std::int64_t features);
+// How many elements are NaN, Inf or larger in magnitude than `limit`.
+std::int64_t count_out_of_range(std::span<const float> values, double limit);
+// The one-line error for `bad` such values in `which` ("database" or "queries"):
+// "knn: the database holds 3 values that are NaN, Inf or beyond +-4.07e+17 (the largest with 64 features, ...)".
+std::string knn_out_of_range_message(const std::string& which, std::int64_t bad, std::int64_t features);
+
 // The k nearest database rows of each query listed in `which` (row indices of
 // `queries`), ordered by (distance, id). Row r of the result belongs to query which[r].
 struct knn_cpu_result {
