@@ -60,10 +60,6 @@ std::int64_t count_out_of_range(std::span<const float> values, double limit) {
   return bad;
 }
 
-std::int64_t count_non_finite(std::span<const float> values) {
-  return count_out_of_range(values, std::numeric_limits<float>::max());
-}
-
 double knn_largest_value(std::int64_t features) {
   return std::sqrt(static_cast<double>(std::numeric_limits<float>::max()) / (32.0 * static_cast<double>(features)));
 }

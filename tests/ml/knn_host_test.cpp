@@ -117,8 +117,10 @@ TEST(ml_knn_cpu, RefusesBadInput) {
     q[1] = bad;
     EXPECT_THROW(knn_cpu(view(database, 2), view(q, 2), 1), gpulab::numerical_error);
   }
-  EXPECT_EQ(count_non_finite(std::vector<float>{1, std::numeric_limits<float>::quiet_NaN(), 2,
-                                                std::numeric_limits<float>::infinity()}),
+  // With the largest float as the limit, exactly the NaN and Inf values are out of range.
+  EXPECT_EQ(count_out_of_range(std::vector<float>{1, std::numeric_limits<float>::quiet_NaN(), 2,
+                                                  std::numeric_limits<float>::infinity()},
+                               std::numeric_limits<float>::max()),
             2);
 }
 
@@ -505,7 +507,7 @@ TEST(ml_knn_data, BlobsAreSeededAndLabelled) {
     EXPECT_GE(label, 0);
     EXPECT_LT(label, 7);
   }
-  EXPECT_EQ(count_non_finite(a.values), 0);
+  EXPECT_EQ(count_out_of_range(a.values, std::numeric_limits<float>::max()), 0);  // no NaN or Inf
   // Rows of one blob are closer to each other than to another blob's, on average:
   // the labels mean something (the vote's accuracy is reported against them).
   const labelled_rows wide = make_blobs(2000, 64, 4, 5, 6);

@@ -43,9 +43,6 @@ double knn_distance_exact(const float* q, const float* x, std::int64_t d);
 // The bound above on the error of any float evaluation of the same distance.
 double knn_distance_bound(const float* q, const float* x, std::int64_t d);
 
-// How many elements are NaN or Inf.
-std::int64_t count_non_finite(std::span<const float> values);
-
 // The largest magnitude a value may have in a search over `features` columns: every squared
 // distance then stays finite in float, in the difference form and in the expanded one
 // |q|^2 + |x|^2 - 2 q.x, on centred rows too (a centred value is at most 2M, so each of the
