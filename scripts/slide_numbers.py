@@ -117,8 +117,15 @@ def cell_text(value, column):
 
 
 def load_reports(folder=REPORTS):
-    folder = pathlib.Path(folder)
-    return {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))}
+    """{stem: report} of every report in the folder; NumbersError (file:line:column) for one that
+    is not valid JSON, a truncated copy for instance."""
+    reports = {}
+    for p in sorted(pathlib.Path(folder).glob("*.json")):
+        try:
+            reports[p.stem] = json.loads(p.read_text())
+        except json.JSONDecodeError as e:
+            raise NumbersError(f"{p}:{e.lineno}:{e.colno}: not valid JSON ({e.msg})") from None
+    return reports
 
 
 def size_matches(cell, wanted):
@@ -387,7 +394,11 @@ def main(argv):
     if "--reports" in argv:  # for scripts/slide-reports
         print("\n".join(named_reports()))
         return 0
-    all_problems = check_all()
+    try:
+        all_problems = check_all()
+    except NumbersError as e:  # a report that cannot be read
+        print(e, file=sys.stderr)
+        return 1
     if all_problems:
         print("\n".join(all_problems), file=sys.stderr)
         return 1

@@ -215,6 +215,14 @@ class FillTest(unittest.TestCase):
         text = "```cpp\nint v[1] = {{0}};  // {{tour-fixture:x:y}}\n```\nand `{{tour-fixture:x:y}}` inline"
         self.assertEqual(fill(text), text)
 
+    def test_a_report_that_is_not_json_is_one_line_with_file_line_and_column(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as folder:
+            (pathlib.Path(folder) / "ml-h200.json").write_text('{"header": {\n')  # a truncated copy
+            with self.assertRaises(sn.NumbersError) as caught:
+                sn.load_reports(folder)
+        self.assertRegex(str(caught.exception), r"ml-h200\.json:2:1: not valid JSON")
+
 
 class RuleTest(unittest.TestCase):
     def test_units_are_figures(self):
