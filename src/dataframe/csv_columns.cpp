@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// The CSV readers' result types: names, a host copy, a bitwise comparison.
+// The CSV readers' result types: names, a host copy, a bitwise comparison; column lists as typed.
 #include <cstdio>
 #include <cstring>
+#include <set>
 #include <span>
 #include <string>
 
@@ -10,6 +11,23 @@
 #include "gpulab/dataframe/csv_columns.hpp"
 
 namespace gpulab::dataframe {
+
+std::vector<std::string> parse_column_list(std::string_view list) {
+  if (list.empty()) throw usage_error("--columns: no column names (give them as a,b,c)");
+  std::vector<std::string> names;
+  std::set<std::string> seen;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = list.find(',', start);
+    const std::string name(list.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    if (name.empty()) throw usage_error("--columns '" + std::string(list) + "': an empty column name");
+    if (!seen.insert(name).second) throw usage_error("--columns '" + std::string(list) + "': '" + name + "' twice");
+    names.push_back(name);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return names;
+}
 
 const char* csv_dtype_name(csv_dtype t) { return t == csv_dtype::int64 ? "int64" : "float64"; }
 

@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -13,23 +12,6 @@
 #include "gpulab/dataframe/csv.hpp"
 
 namespace gpulab::ml {
-
-std::vector<std::string> parse_column_list(std::string_view list) {
-  if (list.empty()) throw usage_error("--columns: no column names (give them as a,b,c)");
-  std::vector<std::string> names;
-  std::set<std::string> seen;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = list.find(',', start);
-    const std::string name(list.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
-    if (name.empty()) throw usage_error("--columns '" + std::string(list) + "': an empty column name");
-    if (!seen.insert(name).second) throw usage_error("--columns '" + std::string(list) + "': '" + name + "' twice");
-    names.push_back(name);
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
-  return names;
-}
 
 host_features load_features_host(const std::filesystem::path& path, const std::vector<std::string>& columns) {
   if (columns.empty()) throw usage_error("features from " + path.string() + ": no columns chosen");

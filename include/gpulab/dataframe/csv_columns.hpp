@@ -37,6 +37,10 @@ struct csv_host_column {
   std::vector<std::uint32_t> validity;
 };
 
+// Column names as typed on a command line (`--columns a,b,c`) -> {"a", "b", "c"}.
+// Throws usage_error for an empty list, an empty name or a name given twice.
+std::vector<std::string> parse_column_list(std::string_view list);
+
 struct csv_columns {
   std::size_t rows = 0;
   std::vector<csv_host_column> columns;

@@ -14,12 +14,13 @@
 #include <string_view>
 #include <vector>
 
+#include "gpulab/dataframe/csv_columns.hpp"
 #include "gpulab/ml/feature_matrix.hpp"
 
 namespace gpulab::ml {
 
-// "a,b,c" -> {"a", "b", "c"}. Throws usage_error for an empty list, an empty name or a name given twice.
-std::vector<std::string> parse_column_list(std::string_view list);
+// "a,b,c" -> {"a", "b", "c"}: module 6's, which reads `--columns` the same way.
+using dataframe::parse_column_list;
 
 host_features load_features_host(const std::filesystem::path& path, const std::vector<std::string>& columns);
 
