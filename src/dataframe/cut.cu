@@ -50,6 +50,28 @@ cut_edges make_cut_edges(std::span<const double> bins) {
   return e;
 }
 
+std::vector<double> equal_width_bins(double min, double max, int count) {
+  if (count < 1 || count > max_cut_edges - 1) {
+    throw usage_error("cut: 1.." + std::to_string(max_cut_edges - 1) + " equal-width bins (got " +
+                      std::to_string(count) + ")");
+  }
+  if (!std::isfinite(min) || !std::isfinite(max)) {
+    throw usage_error("cut: equal-width bins need finite data (its range is " + std::to_string(min) + " .. " +
+                      std::to_string(max) + ")");
+  }
+  const bool one_value = min == max;
+  if (one_value) {  // pandas: both ends move before the edges are spread
+    min -= min != 0 ? 0.001 * std::fabs(min) : 0.001;
+    max += max != 0 ? 0.001 * std::fabs(max) : 0.001;
+  }
+  std::vector<double> edges(static_cast<std::size_t>(count) + 1);
+  const double step = (max - min) / count;  // numpy.linspace: start + i * step, the last edge exactly max
+  for (int i = 0; i < count; ++i) edges[static_cast<std::size_t>(i)] = min + i * step;
+  edges.back() = max;
+  if (!one_value) edges.front() -= (max - min) * 0.001;  // pandas: else the lowest edge moves down after
+  return edges;
+}
+
 std::vector<std::string> cut_labels(std::span<const double> bins, const std::vector<std::string>& labels) {
   const std::size_t count = bins.size() < 2 ? 0 : bins.size() - 1;
   if (!labels.empty()) {

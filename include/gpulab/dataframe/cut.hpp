@@ -30,6 +30,11 @@ cut_edges make_cut_edges(std::span<const double> bins);
 // The labels of the bins: `labels` when given (one per bin, usage_error otherwise), else pandas'
 // interval names "(0.0, 0.2]".
 std::vector<std::string> cut_labels(std::span<const double> bins, const std::vector<std::string>& labels);
+// pandas.cut(x, bins=count): `count` equal-width bins over [min, max] of the data, the
+// lowest edge moved down by 0.1% of the range so that the minimum falls in the first
+// (right-closed) bin; when min == max, both ends move by 0.1% of |value| (0.001 at 0).
+// usage_error for count < 1 or a min or max that is NaN or infinite.
+std::vector<double> equal_width_bins(double min, double max, int count);
 
 // [snippet:cut_code]
 // The bin of x: the number of inner edges below x, when e0 < x <= ek; else -1.
