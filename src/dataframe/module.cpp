@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Module 6 as the apps see it: its cases, demo, options, tour items and comparison lines.
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "gpulab/core/format.hpp"
 #include "gpulab/dataframe/cases.hpp"
 #include "gpulab/dataframe/course_data.hpp"
+#include "gpulab/dataframe/csv_columns.hpp"
 #include "gpulab/dataframe/csv_cases.hpp"
 #include "gpulab/dataframe/module.hpp"
 #include "gpulab/dataframe/options.hpp"
@@ -22,13 +24,19 @@ namespace {
 // enough that every label has rows and groupby_many_keys has 5000 keys.
 constexpr std::uint64_t check_rows = 100003;
 
-// One entry per case; --backend cpu leaves the GPU cases out (the demo runs the steps).
+// Whether the cases are left to the demo: --backend cpu (the steps on the CPU backend, no
+// GPU case) or --input (the steps on your file; the cases' generated rows are not yours).
+bool demo_only(const run_options& options) {
+  return backend_option.text(options) == "cpu" || !input_option.text(options).empty();
+}
+
+// One entry per case; demo_only leaves it out.
 case_entry entry(std::string name, std::string description,
                  std::function<std::unique_ptr<bench_case>(std::int64_t)> make) {
   return {std::move(name), description + " (--size: rows; default 20M)",
           [make](const run_options& options) {
             std::vector<std::unique_ptr<bench_case>> cases;
-            if (backend_option.text(options) == "cpu") return cases;
+            if (demo_only(options)) return cases;
             cases.push_back(make(static_cast<std::int64_t>(options.size.value_or(course_rows))));
             return cases;
           },
@@ -109,10 +117,10 @@ std::vector<case_entry> all_cases() {
                           [v](std::int64_t rows) { return make_groupby_many_keys_case(v, rows); }));
   }
   // Reading CSV: the GPU parser on text already in device memory, end to end from a file, the CPU reader.
-  // (--backend cpu: the demo alone, as for the steps.)
+  // (--backend cpu or --input: the demo alone, as for the steps.)
   for (case_entry& e : csv_case_entries()) {
     e.make = [make = std::move(e.make)](const run_options& options) {
-      return backend_option.text(options) == "cpu" ? std::vector<std::unique_ptr<bench_case>>{} : make(options);
+      return demo_only(options) ? std::vector<std::unique_ptr<bench_case>>{} : make(options);
     };
     cases.push_back(std::move(e));
   }
@@ -125,6 +133,16 @@ void validate(const run_options& options) {
   if (options.size && (*options.size < 1 || *options.size > static_cast<std::uint64_t>(max_rows))) {
     throw usage_error("--size: 1.." + std::to_string(max_rows) + " rows (got " + std::to_string(*options.size) + ")");
   }
+  const std::string input = input_option.text(options), columns = columns_option.text(options);
+  if (input.empty() && columns.empty()) return;
+  if (input.empty()) throw usage_error("--columns needs --input FILE.csv");
+  if (columns.empty()) throw usage_error("--input needs --columns x,y,z (three numeric columns: A, B and C)");
+  if (options.size) throw usage_error("--size and --input: the file decides the rows; give one of them");
+  if (const std::size_t n = parse_column_list(columns).size(); n != 3) {
+    throw usage_error("--columns: three columns, taken as the course's A, B and C (got " + std::to_string(n) + ")");
+  }
+  // An unreadable file is said before a missing GPU; its contents are read by the demo.
+  if (!std::ifstream(input).good()) throw io_error("--input " + input + ": cannot be opened for reading");
 }
 
 // --backend cpu needs no GPU: the steps run on the CPU backend, as pandas code does,
@@ -146,7 +164,8 @@ training_module make_module() {
       .title = module_title,
       .demos = {{"pandas_steps",
                  "the six steps through the dataframe API on --backend gpu, cpu or both (side by side, the "
-                 "cudf.pandas demo), timed, the pivot table printed as pandas prints it (--size: rows)",
+                 "cudf.pandas demo), timed, the pivot table printed as pandas prints it (--size: rows; or "
+                 "--input FILE.csv --columns x,y,z: your data)",
                  pandas_steps_demo}},
       .cases = all_cases(),
       .tour = {{"column_mean", std::nullopt},
@@ -157,7 +176,7 @@ training_module make_module() {
                {"groupby_many_keys_partitioned", std::nullopt},
                {"csv_parse_device_text", std::nullopt}},
       .compare = compare,
-      .options = {backend_option},
+      .options = {backend_option, input_option, columns_option},
       .validate = validate,
       .run_without_gpu = steps_on_cpu,
   };

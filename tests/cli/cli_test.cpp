@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "common/run_command.hpp"
 #include "gpulab/core/device.hpp"
 
@@ -275,6 +277,41 @@ TEST(Cli, DataframeOnTheCpuBackendNeedsNoGpu) {
     EXPECT_NE(r.out.find(step), std::string::npos) << step << "\n" << r.out;
   }
   EXPECT_EQ(r.out.find("device"), std::string::npos) << "a CPU-only report names no device:\n" << r.out;
+}
+
+// The same steps on your own CSV (--input FILE.csv --columns x,y,z), on the CPU backend: no GPU
+// needed. The values are worked out by hand: x = 0.5, 1.5, 2.5, 3.5, 9.5 cut as pd.cut(x, 5)
+// (edges 0.491, 2.3, 4.1, 5.9, 7.7, 9.5) gives c1, c1, c2, c2, c5; y and z each miss one value.
+TEST(Cli, DataframeStepsRunOnACsvFile) {
+  const std::filesystem::path file =
+      std::filesystem::temp_directory_path() / ("gpulab_cli_test_" + std::to_string(::getpid()) + ".csv");
+  std::ofstream(file) << "id,x,y,z,w\n1,0.5,2,10,7\n2,1.5,,20,7\n3,2.5,4,30,7\n4,3.5,5,,7\n5,9.5,6,50,7\n";
+  const auto r = run_command({GPULAB_CLI, "dataframe", "--backend", "cpu", "--input", file.string(), "--columns",
+                              "x,y,z"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  for (const char* expected : {": A = x, B = y, C = z; 5 rows; --backend cpu)",
+                               "as pd.cut(df.A, 5) makes them: 0.491, 2.3, 4.1, 5.9, 7.7, 9.5",
+                               "c1     1.0  2.0  15.0", "c2     3.0  4.5  30.0", "c5     9.5  6.0  50.0"}) {
+    EXPECT_NE(r.out.find(expected), std::string::npos) << expected << "\n" << r.out;
+  }
+  EXPECT_EQ(r.out.find("c3 "), std::string::npos) << "an empty bin has no row, as in pandas:\n" << r.out;
+  const std::string f = file.string();
+  expect_one_line_error({GPULAB_CLI, "dataframe", "--backend", "cpu", "--input", f, "--columns", "x,y,q"}, usage,
+                        "no column 'q' (its columns: id, x, y, z, w)");
+  expect_one_line_error({GPULAB_CLI, "dataframe", "--backend", "cpu", "--input", f, "--columns", "x,y"}, usage,
+                        "three columns");
+  expect_one_line_error({GPULAB_CLI, "dataframe", "--backend", "cpu", "--columns", "x,y,z"}, usage,
+                        "--columns needs --input");
+  expect_one_line_error({GPULAB_CLI, "dataframe", "--backend", "cpu", "--input", f + ".missing", "--columns", "x,y,z"},
+                        io, "cannot be opened");
+  std::ofstream(file) << "x,y,z\n,2,3\n";
+  expect_one_line_error({GPULAB_CLI, "dataframe", "--backend", "cpu", "--input", f, "--columns", "x,y,z"}, usage,
+                        "column 'x' (A) has no value");
+  std::ofstream(file) << "x,y,z\n1,2,abc\n";
+  expect_one_line_error({GPULAB_CLI, "dataframe", "--backend", "cpu", "--input", f, "--columns", "x,y,z"}, io,
+                        ":2:5: expected a number in column 'z'");
+  std::filesystem::remove(file);
 }
 
 // A saved report (slides/reports/) says what measured it and when: the kit's revision and the date.

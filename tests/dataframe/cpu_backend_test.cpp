@@ -8,12 +8,18 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <unistd.h>
+
+#include "gpulab/core/error.hpp"
 #include "gpulab/dataframe/course_data.hpp"
+#include "gpulab/dataframe/cut.hpp"
 #include "gpulab/dataframe/dataframe.hpp"
 #include "gpulab/dataframe/groupby.hpp"
 #include "gpulab/dataframe/pandas_format.hpp"
@@ -251,6 +257,74 @@ TEST(dataframe_cpu, FloatsSwitchToScientificAsPandasDoes) {
   EXPECT_EQ(format_floats(std::vector<double>{1e-7, 1.0}), (std::vector<std::string>{" 1.000000e-07", " 1.000000e+00"}));
   EXPECT_EQ(format_floats(std::vector<double>{1.0, -2.5, nan}), (std::vector<std::string>{" 1.0", "-2.5", "NaN"}));
   EXPECT_EQ(format_floats(std::vector<double>{123456.0}), (std::vector<std::string>{" 123456.0"}));
+}
+
+// pandas.cut(x, bins=5): numpy.linspace over [min, max], then the lowest edge 0.1% of the
+// range lower so that the minimum is inside the first right-closed bin; one value only:
+// both ends 0.1% of |value| out first (0.001 at 0), nothing moved after.
+TEST(dataframe_cpu, EqualWidthBinsAreThoseOfPandasCutWithACount) {
+  const std::vector<double> bins = equal_width_bins(0.5, 9.5, 5);
+  const std::vector<double> pandas = {0.491, 2.3, 4.1, 5.9, 7.7, 9.5};  // pd.cut([0.5, ..., 9.5], 5, retbins=True)
+  ASSERT_EQ(bins.size(), pandas.size());
+  for (std::size_t i = 0; i < bins.size(); ++i) EXPECT_DOUBLE_EQ(bins[i], pandas[i]) << i;
+  EXPECT_EQ(bins.back(), 9.5);  // the maximum is the last edge exactly: it closes the last bin
+  const column codes = cut(doubles({0.5, 9.5, 5.0, 2.3, 2.3000001}), bins, course_labels);
+  EXPECT_EQ(codes.to_host<std::int32_t>(), (std::vector<std::int32_t>{0, 4, 2, 0, 1}));
+
+  const std::vector<double> one = equal_width_bins(5.0, 5.0, 5), zero = equal_width_bins(0.0, 0.0, 2);
+  const std::vector<double> one_pandas = {4.995, 4.997, 4.999, 5.001, 5.003, 5.005};
+  ASSERT_EQ(one.size(), one_pandas.size());
+  for (std::size_t i = 0; i < one.size(); ++i) EXPECT_DOUBLE_EQ(one[i], one_pandas[i]) << i;
+  ASSERT_EQ(zero.size(), 3u);
+  EXPECT_DOUBLE_EQ(zero[0], -0.001);
+  EXPECT_DOUBLE_EQ(zero[1], 0.0);
+  EXPECT_DOUBLE_EQ(zero[2], 0.001);
+  const std::vector<double> negative = equal_width_bins(-2.0, -2.0, 1);
+  ASSERT_EQ(negative.size(), 2u);
+  EXPECT_DOUBLE_EQ(negative[0], -2.002);
+  EXPECT_DOUBLE_EQ(negative[1], -1.998);
+
+  EXPECT_THROW((void)equal_width_bins(0, 1, 0), gpulab::usage_error);
+  EXPECT_THROW((void)equal_width_bins(nan, 1, 5), gpulab::usage_error);
+  EXPECT_THROW((void)equal_width_bins(0, std::numeric_limits<double>::infinity(), 5), gpulab::usage_error);
+}
+
+// A file `text` in the temporary folder (`tag` tells a test's files apart), removed at the end.
+struct temporary_csv {
+  std::filesystem::path path;
+  temporary_csv(const std::string& tag, const std::string& text)
+      : path(std::filesystem::temp_directory_path() /
+             ("gpulab_cpu_backend_test_" + std::to_string(::getpid()) + "_" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" + tag + ".csv")) {
+    std::ofstream(path) << text;
+  }
+  ~temporary_csv() { std::filesystem::remove(path); }
+};
+
+// --input FILE.csv --columns x,y,z: three columns of the file become A, B and C, as float64
+// (an int64 column too), a missing field stays missing; the other columns are left out.
+TEST(dataframe_cpu, ThreeColumnsOfACsvFileBecomeTheCourseTable) {
+  const temporary_csv file("data", "id,x,y,z\n1,0.5,2,10\n2,1.5,,20\n3,-2.5,4,30\n");
+  const table t = csv_course_table(file.path, {"z", "x", "y"}, backend::cpu, no_stream);
+  EXPECT_EQ(t.names(), (std::vector<std::string>{"A", "B", "C"}));
+  ASSERT_EQ(t.rows(), 3);
+  EXPECT_EQ(t["A"].to_host<double>(), (std::vector<double>{10, 20, 30}));  // z, an int64 column, as float64
+  EXPECT_EQ(t["B"].to_host<double>(), (std::vector<double>{0.5, 1.5, -2.5}));
+  EXPECT_EQ(t["C"].type(), dtype::float64);
+  EXPECT_EQ(reduce(t["C"], reduction::count), 2.0);  // y's empty field is missing
+  EXPECT_EQ(reduce(t["C"], reduction::mean), 3.0);
+
+  EXPECT_THROW((void)csv_course_table(file.path, {"x", "y"}, backend::cpu, no_stream), gpulab::usage_error);
+  try {
+    (void)csv_course_table(file.path, {"x", "y", "q"}, backend::cpu, no_stream);
+    ADD_FAILURE() << "an unknown column was taken";
+  } catch (const gpulab::usage_error& e) {
+    EXPECT_NE(std::string(e.what()).find("no column 'q' (its columns: id, x, y, z)"), std::string::npos) << e.what();
+  }
+  const temporary_csv header_only("header", "x,y,z\n"), malformed("malformed", "x,y,z\n1,2,abc\n");
+  EXPECT_THROW((void)csv_course_table(header_only.path, {"x", "y", "z"}, backend::cpu, no_stream),
+               gpulab::usage_error);
+  EXPECT_THROW((void)csv_course_table(malformed.path, {"x", "y", "z"}, backend::cpu, no_stream), gpulab::io_error);
 }
 
 TEST(dataframe_cpu, CourseTableIsSeededAndUniform) {

@@ -102,6 +102,30 @@ TEST(dataframe_module, BadSizesAndBackendsAreRefusedBeforeAnyGpuWork) {
   for (const gpulab::case_entry& e : m.cases) EXPECT_THROW(e.make(with_size(0)), gpulab::usage_error) << e.name;
 }
 
+// --input FILE.csv --columns x,y,z: the steps on a file; the cases (generated rows) are left out,
+// and every wrong combination is refused before any GPU work, one line each.
+TEST(dataframe_module, InputAndColumnsAreCheckedTogetherAndLeaveTheCasesOut) {
+  const gpulab::training_module m = gpulab::dataframe::make_module();
+  const auto with_input = [](const std::string& input, const std::string& columns) {
+    gpulab::run_options o = with_size(std::nullopt);
+    if (!input.empty()) o.parameters["input"] = input;
+    if (!columns.empty()) o.parameters["columns"] = columns;
+    return o;
+  };
+  const std::string readable = GPULAB_SOURCE_DIR "/CMakeLists.txt";  // any file that opens: read later, by the demo
+  EXPECT_NO_THROW(m.validate(with_input(readable, "x,y,z")));
+  for (const gpulab::case_entry& e : m.cases) EXPECT_TRUE(e.make(with_input(readable, "x,y,z")).empty()) << e.name;
+  EXPECT_THROW(m.validate(with_input("", "x,y,z")), gpulab::usage_error);
+  EXPECT_THROW(m.validate(with_input(readable, "")), gpulab::usage_error);
+  EXPECT_THROW(m.validate(with_input(readable, "x,y")), gpulab::usage_error);
+  EXPECT_THROW(m.validate(with_input(readable, "x,y,z,w")), gpulab::usage_error);
+  EXPECT_THROW(m.validate(with_input(readable, "x,x,z")), gpulab::usage_error);
+  EXPECT_THROW(m.validate(with_input("/no/such/file.csv", "x,y,z")), gpulab::io_error);
+  gpulab::run_options sized = with_input(readable, "x,y,z");
+  sized.size = 1000;
+  EXPECT_THROW(m.validate(sized), gpulab::usage_error);
+}
+
 // The partitioned groupby's plan, as groupby.hpp states its rule: tables within 96 KiB,
 // on average at most table_slots / 2 keys and 65536 rows a partition, a power of two <= 8192.
 TEST(dataframe_partitioned_plan, FollowsItsStatedRule) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -23,5 +24,12 @@ std::vector<double> course_column(std::int64_t rows, std::uint64_t seed, int ind
 
 // The table itself (A, B, C) on `where`.
 table course_table(std::int64_t rows, std::uint64_t seed, backend where, cuda::stream_ref s);
+// The same steps on your data (`gpulab dataframe --input FILE.csv --columns x,y,z`): the
+// three named columns of a CSV file, read as float64 by the CPU reader (a missing value
+// stays missing), become A, B and C of a table on `where`. The reader's errors are one
+// line (io_error: file:line:column; usage_error: a column that is not there, naming
+// those that are); fewer or more than three names, or a file with no rows, is a usage_error.
+table csv_course_table(const std::filesystem::path& path, const std::vector<std::string>& columns, backend where,
+                       cuda::stream_ref s);
 
 }  // namespace gpulab::dataframe
