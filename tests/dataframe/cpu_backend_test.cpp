@@ -143,6 +143,30 @@ TEST(dataframe_cpu, PivotTableIsTheGroupbyOfEveryValueColumn) {
   EXPECT_EQ(p["B"].to_host<double>(), (std::vector<double>{20, 40}));
 }
 
+// pivot_table(..., aggfunc): each function on every value column, a missing value skipped
+// (B's 30 is masked), count an int64 column as in pandas.
+TEST(dataframe_cpu, PivotTableTakesEachAggregationFunction) {
+  table t;
+  t.add("label", column::categorical(std::vector<std::int32_t>{0, 1, 0, 1, 1}, {"c1", "c2"}, backend::cpu, no_stream));
+  t.add("A", doubles({1, 2, 3, 4, -5}));
+  t.add("B", doubles({10, 20, 30, 60, 7}, {0b11011u}));
+  const table sums = pivot_table(t, "label", {"A", "B"}, agg_func::sum);
+  EXPECT_EQ(sums["A"].to_host<double>(), (std::vector<double>{4, 1}));
+  EXPECT_EQ(sums["B"].to_host<double>(), (std::vector<double>{10, 87}));
+  const table counts = pivot_table(t, "label", {"A", "B"}, agg_func::count);
+  EXPECT_EQ(counts["A"].type(), dtype::int64);
+  EXPECT_EQ(counts["A"].to_host<std::int64_t>(), (std::vector<std::int64_t>{2, 3}));
+  EXPECT_EQ(counts["B"].to_host<std::int64_t>(), (std::vector<std::int64_t>{1, 3}));
+  const table mins = pivot_table(t, "label", {"A", "B"}, agg_func::min);
+  EXPECT_EQ(mins["A"].to_host<double>(), (std::vector<double>{1, -5}));
+  EXPECT_EQ(mins["B"].to_host<double>(), (std::vector<double>{10, 7}));
+  const table maxs = pivot_table(t, "label", {"A", "B"}, agg_func::max);
+  EXPECT_EQ(maxs["A"].to_host<double>(), (std::vector<double>{3, 4}));
+  EXPECT_EQ(maxs["B"].to_host<double>(), (std::vector<double>{10, 60}));
+  const table means = pivot_table(t, "label", {"A", "B"}, agg_func::mean);
+  EXPECT_EQ(means["B"].to_host<double>(), (std::vector<double>{10, 29}));
+}
+
 TEST(dataframe_cpu, FilterKeepsPassingRowsAndSortPutsMissingLast) {
   table t;
   t.add("A", doubles({0.7, nan, 0.2, 0.9, 0.7, -1.0}));
