@@ -13,7 +13,8 @@
 //                  values=["A", "B", "C"])
 //
 // and filter(df, "A", compare_op::greater, 0.5) (df[df.A > 0.5]), sort_values,
-// head(df) and describe(df) (text as pandas prints it). Functions that return a
+// head(df) and describe(df) (text as pandas prints it); pd.read_csv and df.to_csv are
+// read_csv and write_csv (csv_table.hpp). Functions that return a
 // host value or text wait for the table's stream; bad names and arguments are a
 // one-line usage_error.
 #pragma once
