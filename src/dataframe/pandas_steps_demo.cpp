@@ -12,7 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "case_checks.hpp"
+#include "steps_agreement.hpp"
+#include "gpulab/core/format.hpp"
 #include "gpulab/core/resources.hpp"
 #include "gpulab/dataframe/cases.hpp"
 #include "gpulab/dataframe/course_data.hpp"
@@ -26,12 +27,6 @@ namespace gpulab::dataframe {
 namespace {
 
 constexpr int timed_runs = 3;  // after one warm-up run (the GPU's first eval compiles its kernel)
-
-// What one step left, on the host, for the comparison of the two backends.
-struct step_result {
-  std::vector<double> numbers;
-  std::vector<std::int32_t> codes;
-};
 
 struct step {
   std::string name;
@@ -107,9 +102,11 @@ struct backend_run {
   std::string pivot_text;
   std::vector<double> bins;
   std::int64_t rows = 0;
+  std::vector<std::vector<double>> tolerances;  // with `compare`: each number's (steps_agreement.hpp)
 };
 
-backend_run run_steps(backend where, const steps_data& data, cuda::stream_ref s) {
+// `compare`: the other backend runs too, and this (CPU) run works out the tolerances.
+backend_run run_steps(backend where, const steps_data& data, bool compare, cuda::stream_ref s) {
   backend_run run;
   // Made before any clock starts.
   table df = data.file.empty() ? course_table(data.rows, data.seed, where, s)
@@ -130,17 +127,8 @@ backend_run run_steps(backend where, const steps_data& data, cuda::stream_ref s)
     run.results.push_back(std::move(result));
   }
   run.pivot_text = to_string(pivot_table(df, "label", {"A", "B", "C"}), "label");
+  if (compare) run.tolerances = step_tolerances(df, run.results);  // after the clocks
   return run;
-}
-
-// Whether both backends computed the same: codes and exact steps equal, means within
-// the bound of any summation order (count = the rows behind each mean, at most all of them).
-bool agree(const step_result& a, const step_result& b, double rows) {
-  if (a.codes != b.codes || a.numbers.size() != b.numbers.size()) return false;
-  for (std::size_t k = 0; k < a.numbers.size(); ++k) {
-    if (!same_value(a.numbers[k], b.numbers[k]) && !mean_agrees(a.numbers[k], b.numbers[k], rows)) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -158,8 +146,8 @@ demo_output pandas_steps(const run_options& options, cuda::stream_ref s) {
   if (!data.file.empty()) data.columns = parse_column_list(columns_option.text(options));
   const bool cpu = choice != "gpu", gpu = choice != "cpu";
   std::optional<backend_run> on_cpu, on_gpu;
-  if (cpu) on_cpu = run_steps(backend::cpu, data, s);
-  if (gpu) on_gpu = run_steps(backend::gpu, data, s);
+  if (cpu) on_cpu = run_steps(backend::cpu, data, gpu, s);
+  if (gpu) on_gpu = run_steps(backend::gpu, data, false, s);
   const backend_run& shown = gpu ? *on_gpu : *on_cpu;  // the one whose pivot table is printed
   const std::int64_t rows = shown.rows;
 
@@ -185,7 +173,7 @@ demo_output pandas_steps(const run_options& options, cuda::stream_ref s) {
     if (cpu && gpu) {
       const double speedup = on_cpu->median_ms[k] / on_gpu->median_ms[k];
       row.emplace_back(format_significant(speedup) + "x", speedup);
-      const bool same = agree(on_cpu->results[k], on_gpu->results[k], static_cast<double>(rows));
+      const bool same = agree(on_cpu->results[k], on_gpu->results[k], on_cpu->tolerances[k]);
       demo.verified = demo.verified && same;
       row.emplace_back(same ? "yes" : "NO");
     }
