@@ -292,6 +292,9 @@ TEST(dataframe_cpu, EqualWidthBinsAreThoseOfPandasCutWithACount) {
   ASSERT_EQ(bins.size(), pandas.size());
   for (std::size_t i = 0; i < bins.size(); ++i) EXPECT_DOUBLE_EQ(bins[i], pandas[i]) << i;
   EXPECT_EQ(bins.back(), 9.5);  // the maximum is the last edge exactly: it closes the last bin
+  // ... and the others bit for bit as numpy.linspace makes them: start + i * ((stop - start) / count).
+  for (int i = 1; i < 5; ++i) EXPECT_EQ(bins[static_cast<std::size_t>(i)], 0.5 + i * (9.0 / 5)) << i;
+  EXPECT_EQ(bins[0], 0.5 - 9.0 * 0.001);
   const column codes = cut(doubles({0.5, 9.5, 5.0, 2.3, 2.3000001}), bins, course_labels);
   EXPECT_EQ(codes.to_host<std::int32_t>(), (std::vector<std::int32_t>{0, 4, 2, 0, 1}));
 
