@@ -125,6 +125,8 @@ def load_reports(folder=REPORTS):
             reports[p.stem] = json.loads(p.read_text())
         except json.JSONDecodeError as e:
             raise NumbersError(f"{p}:{e.lineno}:{e.colno}: not valid JSON ({e.msg})") from None
+        except UnicodeDecodeError as e:
+            raise NumbersError(f"{p}: byte {e.start}: not UTF-8 text, so not a kit report") from None
     return reports
 
 
