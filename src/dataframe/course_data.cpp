@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "gpulab/dataframe/course_data.hpp"
 
-#include <algorithm>
 #include <span>
 
 #include "gpulab/bench/inputs.hpp"
@@ -36,23 +35,19 @@ table csv_course_table(const std::filesystem::path& path, const std::vector<std:
                       std::to_string(columns.size()) + ")");
   }
   const csv_columns csv = read_csv_cpu(path);
+  std::vector<std::string> names;
+  for (const csv_host_column& c : csv.columns) names.push_back(c.name);
+  check_columns_present(columns, names, path.string());
+  if (csv.rows == 0) throw usage_error(path.string() + ": no rows of data after the header");
   table t(where, s);
-  const char* names[] = {"A", "B", "C"};
+  const char* course_names[] = {"A", "B", "C"};
   for (int k = 0; k < 3; ++k) {
-    const std::string& name = columns[static_cast<std::size_t>(k)];
-    const auto found = std::find_if(csv.columns.begin(), csv.columns.end(),
-                                    [&](const csv_host_column& c) { return c.name == name; });
-    if (found == csv.columns.end()) {
-      std::string known;
-      for (const csv_host_column& c : csv.columns) known += (known.empty() ? "" : ", ") + c.name;
-      throw usage_error("--columns: " + path.string() + " has no column '" + name + "' (its columns: " + known + ")");
-    }
-    if (csv.rows == 0) throw usage_error(path.string() + ": no rows of data after the header");
+    const csv_host_column& found = csv.column(columns[static_cast<std::size_t>(k)]);
     // An int64 column is read as pandas reads a mixed frame: as float64 (exact up to 2^53).
-    std::vector<double> values = found->float64;
-    if (found->dtype == csv_dtype::int64) values.assign(found->int64.begin(), found->int64.end());
-    t.add(names[k], column::from_host<double>(std::span<const double>(values), where, s,
-                                              std::span<const std::uint32_t>(found->validity)));
+    std::vector<double> values = found.float64;
+    if (found.dtype == csv_dtype::int64) values.assign(found.int64.begin(), found.int64.end());
+    t.add(course_names[k], column::from_host<double>(std::span<const double>(values), where, s,
+                                                     std::span<const std::uint32_t>(found.validity)));
   }
   return t;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The CSV readers' result types: names, a host copy, a bitwise comparison; column lists as typed.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <set>
@@ -27,6 +28,16 @@ std::vector<std::string> parse_column_list(std::string_view list) {
     start = comma + 1;
   }
   return names;
+}
+
+void check_columns_present(const std::vector<std::string>& chosen, const std::vector<std::string>& names,
+                           const std::string& file) {
+  for (const std::string& name : chosen) {
+    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+    std::string known;
+    for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
+    throw usage_error("--columns: " + file + " has no column '" + name + "' (its columns: " + known + ")");
+  }
 }
 
 const char* csv_dtype_name(csv_dtype t) { return t == csv_dtype::int64 ? "int64" : "float64"; }

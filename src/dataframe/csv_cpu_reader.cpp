@@ -223,6 +223,11 @@ void read_csv_cpu_into(const std::filesystem::path& path, const csv_options& opt
   }
 }
 
+std::vector<std::string> read_csv_header(const std::filesystem::path& path, const csv_options& options) {
+  const detail::file_source file(path);
+  return detail::read_header(file, options.delimiter).names;
+}
+
 csv_columns read_csv_cpu(const std::filesystem::path& path, const csv_options& options) {
   csv_columns out;
   read_csv_cpu_into(path, options, out);

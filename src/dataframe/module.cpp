@@ -11,6 +11,7 @@
 #include "gpulab/core/format.hpp"
 #include "gpulab/dataframe/cases.hpp"
 #include "gpulab/dataframe/course_data.hpp"
+#include "gpulab/dataframe/csv.hpp"
 #include "gpulab/dataframe/csv_columns.hpp"
 #include "gpulab/dataframe/csv_cases.hpp"
 #include "gpulab/dataframe/module.hpp"
@@ -138,11 +139,15 @@ void validate(const run_options& options) {
   if (input.empty()) throw usage_error("--columns needs --input FILE.csv");
   if (columns.empty()) throw usage_error("--input needs --columns x,y,z (three numeric columns: A, B and C)");
   if (options.size) throw usage_error("--size and --input: the file decides the rows; give one of them");
-  if (const std::size_t n = parse_column_list(columns).size(); n != 3) {
-    throw usage_error("--columns: three columns, taken as the course's A, B and C (got " + std::to_string(n) + ")");
+  const std::vector<std::string> chosen = parse_column_list(columns);
+  if (chosen.size() != 3) {
+    throw usage_error("--columns: three columns, taken as the course's A, B and C (got " +
+                      std::to_string(chosen.size()) + ")");
   }
-  // An unreadable file is said before a missing GPU; its contents are read by the demo.
+  // An unreadable file and a column it lacks are said before a missing GPU (the header alone
+  // is read here; the rows, by the demo).
   if (!std::ifstream(input).good()) throw io_error("--input " + input + ": cannot be opened for reading");
+  check_columns_present(chosen, read_csv_header(input), input);
 }
 
 // --backend cpu needs no GPU: the steps run on the CPU backend, as pandas code does,

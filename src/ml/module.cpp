@@ -12,7 +12,9 @@
 
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/format.hpp"
+#include "gpulab/dataframe/csv.hpp"
 #include "gpulab/ml/cases.hpp"
+#include "gpulab/ml/csv_features.hpp"
 #include "gpulab/ml/knn_cases.hpp"
 #include "gpulab/ml/module.hpp"
 #include "gpulab/ml/options.hpp"
@@ -77,9 +79,12 @@ void validate(const run_options& options) {
   if (options.size && (*options.size < 1 || *options.size > (std::uint64_t{1} << 30))) {
     throw usage_error("--size: 1..2^30 rows (got " + std::to_string(*options.size) + ")");
   }
-  // An unreadable file is said before a missing GPU; its columns are checked when the cases are made.
-  if (const std::string input = input_option.text(options); !input.empty() && !std::ifstream(input).good()) {
-    throw io_error("--input " + input + ": cannot be opened for reading");
+  // An unreadable file and a column it lacks are said before a missing GPU (the header alone is
+  // read here; the rows, when the cases are made).
+  if (const std::string input = input_option.text(options); !input.empty()) {
+    if (!std::ifstream(input).good()) throw io_error("--input " + input + ": cannot be opened for reading");
+    dataframe::check_columns_present(parse_column_list(columns_option.text(options)),
+                                     dataframe::read_csv_header(input), input);
   }
 }
 

@@ -299,6 +299,12 @@ TEST(Cli, DataframeStepsRunOnACsvFile) {
   const std::string f = file.string();
   expect_one_line_error({GPULAB_CLI, "dataframe", "--backend", "cpu", "--input", f, "--columns", "x,y,q"}, usage,
                         "no column 'q' (its columns: id, x, y, z, w)");
+  // The header is checked before any GPU work: the same line on the GPU backend, GPU or not,
+  // and for module 7's --input.
+  expect_one_line_error({GPULAB_CLI, "dataframe", "--input", f, "--columns", "x,y,q"}, usage,
+                        "no column 'q' (its columns: id, x, y, z, w)");
+  expect_one_line_error({GPULAB_CLI, "ml", "kmeans_fused", "--input", f, "--columns", "x,q"}, usage,
+                        "no column 'q' (its columns: id, x, y, z, w)");
   expect_one_line_error({GPULAB_CLI, "dataframe", "--backend", "cpu", "--input", f, "--columns", "x,y"}, usage,
                         "three columns");
   expect_one_line_error({GPULAB_CLI, "dataframe", "--backend", "cpu", "--columns", "x,y,z"}, usage,

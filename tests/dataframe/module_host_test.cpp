@@ -5,10 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "gpulab/core/error.hpp"
 #include "gpulab/dataframe/groupby.hpp"
@@ -112,8 +116,18 @@ TEST(dataframe_module, InputAndColumnsAreCheckedTogetherAndLeaveTheCasesOut) {
     if (!columns.empty()) o.parameters["columns"] = columns;
     return o;
   };
-  const std::string readable = GPULAB_SOURCE_DIR "/CMakeLists.txt";  // any file that opens: read later, by the demo
+  // A file whose header names x, y, z (only the header is read here; the rows, by the demo).
+  const std::string readable = (std::filesystem::temp_directory_path() /
+                                ("gpulab_module_host_test_" + std::to_string(::getpid()) + ".csv")).string();
+  std::ofstream(readable) << "w,x,y,z\n1,2,3,4\n";
   EXPECT_NO_THROW(m.validate(with_input(readable, "x,y,z")));
+  EXPECT_NO_THROW(m.validate(with_input(readable, "z,w,x")));
+  try {
+    m.validate(with_input(readable, "x,y,q"));
+    ADD_FAILURE() << "a column the file lacks was taken";
+  } catch (const gpulab::usage_error& e) {
+    EXPECT_NE(std::string(e.what()).find("has no column 'q' (its columns: w, x, y, z)"), std::string::npos) << e.what();
+  }
   for (const gpulab::case_entry& e : m.cases) EXPECT_TRUE(e.make(with_input(readable, "x,y,z")).empty()) << e.name;
   EXPECT_THROW(m.validate(with_input("", "x,y,z")), gpulab::usage_error);
   EXPECT_THROW(m.validate(with_input(readable, "")), gpulab::usage_error);
@@ -124,6 +138,9 @@ TEST(dataframe_module, InputAndColumnsAreCheckedTogetherAndLeaveTheCasesOut) {
   gpulab::run_options sized = with_input(readable, "x,y,z");
   sized.size = 1000;
   EXPECT_THROW(m.validate(sized), gpulab::usage_error);
+  std::ofstream(readable) << "1,2,3\n4,5,6\n";  // no header: the reader's one line, before any GPU work
+  EXPECT_THROW(m.validate(with_input(readable, "x,y,z")), gpulab::io_error);
+  std::filesystem::remove(readable);
 }
 
 // The partitioned groupby's plan, as groupby.hpp states its rule: tables within 96 KiB,

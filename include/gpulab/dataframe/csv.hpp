@@ -21,6 +21,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gpulab/dataframe/csv_columns.hpp"
 
@@ -33,6 +34,10 @@ struct csv_options {
   // A name that is not a column is a usage_error.
   std::map<std::string, csv_dtype> dtypes = {};
 };
+
+// The column names of a file's header line, checked as the readers check it (io_error
+// file:line:column), without reading the rows: for a command line checked before any work.
+std::vector<std::string> read_csv_header(const std::filesystem::path& path, const csv_options& options = {});
 
 // The CPU reader: the file read into memory, then row boundaries, types and values
 // found on every core (OpenMP), numbers by std::from_chars.

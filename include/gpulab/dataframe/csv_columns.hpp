@@ -40,6 +40,10 @@ struct csv_host_column {
 // Column names as typed on a command line (`--columns a,b,c`) -> {"a", "b", "c"}.
 // Throws usage_error for an empty list, an empty name or a name given twice.
 std::vector<std::string> parse_column_list(std::string_view list);
+// Throws usage_error "--columns: FILE has no column 'q' (its columns: a, b, c)" for the first of
+// `chosen` that is not among `names` (the file's header).
+void check_columns_present(const std::vector<std::string>& chosen, const std::vector<std::string>& names,
+                           const std::string& file);
 
 struct csv_columns {
   std::size_t rows = 0;
