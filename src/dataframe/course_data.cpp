@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "gpulab/dataframe/course_data.hpp"
 
-#include <span>
-
 #include "gpulab/bench/inputs.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/dataframe/csv.hpp"
+#include "gpulab/dataframe/csv_table.hpp"
 
 namespace gpulab::dataframe {
 
@@ -28,26 +27,26 @@ table course_table(std::int64_t rows, std::uint64_t seed, backend where, cuda::s
   return t;
 }
 
-table csv_course_table(const std::filesystem::path& path, const std::vector<std::string>& columns, backend where,
-                       cuda::stream_ref s) {
+void check_three_course_columns(const std::vector<std::string>& columns) {
   if (columns.size() != 3) {
     throw usage_error("--columns: three columns, taken as the course's A, B and C (got " +
                       std::to_string(columns.size()) + ")");
   }
-  const csv_columns csv = read_csv_cpu(path);
-  std::vector<std::string> names;
-  for (const csv_host_column& c : csv.columns) names.push_back(c.name);
-  check_columns_present(columns, names, path.string());
+}
+
+table csv_course_table(const std::filesystem::path& path, const std::vector<std::string>& columns, backend where,
+                       cuda::stream_ref s) {
+  check_three_course_columns(columns);
+  check_columns_present(columns, read_csv_header(path), path.string());
+  // Declared float64: an integer column is read as pandas reads a mixed frame (exact up to 2^53).
+  csv_options options;
+  for (const std::string& name : columns) options.dtypes[name] = csv_dtype::float64;
+  const csv_columns csv = read_csv_cpu(path, options);
   if (csv.rows == 0) throw usage_error(path.string() + ": no rows of data after the header");
   table t(where, s);
   const char* course_names[] = {"A", "B", "C"};
   for (int k = 0; k < 3; ++k) {
-    const csv_host_column& found = csv.column(columns[static_cast<std::size_t>(k)]);
-    // An int64 column is read as pandas reads a mixed frame: as float64 (exact up to 2^53).
-    std::vector<double> values = found.float64;
-    if (found.dtype == csv_dtype::int64) values.assign(found.int64.begin(), found.int64.end());
-    t.add(course_names[k], column::from_host<double>(std::span<const double>(values), where, s,
-                                                     std::span<const std::uint32_t>(found.validity)));
+    t.add(course_names[k], to_column(csv.column(columns[static_cast<std::size_t>(k)]), where, s));
   }
   return t;
 }

@@ -67,18 +67,18 @@ csv_host_column host_column(const std::string& name, const column& c) {
 
 }  // namespace
 
+column to_column(const csv_host_column& c, backend where, cuda::stream_ref s) {
+  const std::span<const std::uint32_t> validity(c.validity);
+  if (c.dtype == csv_dtype::float64) {
+    return column::from_host<double>(std::span<const double>(c.float64), where, s, validity);
+  }
+  return column::from_host<std::int64_t>(std::span<const std::int64_t>(c.int64), where, s, validity);
+}
+
 table read_csv(const std::filesystem::path& path, const csv_options& options, backend where, cuda::stream_ref s) {
   table t(where, s);
   if (where == backend::cpu) {
-    const csv_columns csv = read_csv_cpu(path, options);
-    for (const csv_host_column& c : csv.columns) {
-      const std::span<const std::uint32_t> validity(c.validity);
-      if (c.dtype == csv_dtype::float64) {
-        t.add(c.name, column::from_host<double>(std::span<const double>(c.float64), where, s, validity));
-      } else {
-        t.add(c.name, column::from_host<std::int64_t>(std::span<const std::int64_t>(c.int64), where, s, validity));
-      }
-    }
+    for (const csv_host_column& c : read_csv_cpu(path, options).columns) t.add(c.name, to_column(c, where, s));
     return t;
   }
   const csv_device_columns csv = read_csv_gpu(path, options, s);

@@ -140,10 +140,7 @@ void validate(const run_options& options) {
   if (columns.empty()) throw usage_error("--input needs --columns x,y,z (three numeric columns: A, B and C)");
   if (options.size) throw usage_error("--size and --input: the file decides the rows; give one of them");
   const std::vector<std::string> chosen = parse_column_list(columns);
-  if (chosen.size() != 3) {
-    throw usage_error("--columns: three columns, taken as the course's A, B and C (got " +
-                      std::to_string(chosen.size()) + ")");
-  }
+  check_three_course_columns(chosen);
   // An unreadable file and a column it lacks are said before a missing GPU (the header alone
   // is read here; the rows, by the demo).
   if (!std::ifstream(input).good()) throw io_error("--input " + input + ": cannot be opened for reading");

@@ -10,6 +10,7 @@
 
 #include "case_checks.hpp"
 #include "gpulab/core/error.hpp"
+#include "gpulab/dataframe/column_view.hpp"
 
 namespace gpulab::dataframe {
 
@@ -22,8 +23,8 @@ struct host_values {
   std::vector<std::uint32_t> validity;
   explicit host_values(const column& c) : values(c.to_host<double>()), validity(c.validity_to_host()) {}
   [[nodiscard]] bool present(std::size_t i) const {
-    const bool bit = validity.empty() || ((validity[i / 32] >> (i % 32)) & 1u) != 0;
-    return bit && !std::isnan(values[i]);
+    return validity_bit(validity.empty() ? nullptr : validity.data(), static_cast<std::int64_t>(i)) &&
+           !std::isnan(values[i]);
   }
 };
 

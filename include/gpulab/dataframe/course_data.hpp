@@ -31,5 +31,7 @@ table course_table(std::int64_t rows, std::uint64_t seed, backend where, cuda::s
 // those that are); fewer or more than three names, or a file with no rows, is a usage_error.
 table csv_course_table(const std::filesystem::path& path, const std::vector<std::string>& columns, backend where,
                        cuda::stream_ref s);
+// The usage_error for a --columns list that is not three names (also checked before any GPU work).
+void check_three_course_columns(const std::vector<std::string>& columns);
 
 }  // namespace gpulab::dataframe

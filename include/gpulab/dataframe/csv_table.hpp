@@ -23,6 +23,10 @@ namespace gpulab::dataframe {
 // through (io_error: file:line:column; usage_error: a declared type for a column not there).
 table read_csv(const std::filesystem::path& path, const csv_options& options, backend where, cuda::stream_ref s);
 
+// One column of the CPU reader's result as a table column on `where` (values and mask copied):
+// what read_csv does for each column of a CPU table.
+column to_column(const csv_host_column& c, backend where, cuda::stream_ref s);
+
 // Every column of the table, in its order, as the CSV writer writes them (17 significant
 // digits: read back bit for bit): float64 and float32 as float64, int64 and int32 as int64,
 // a missing value as an empty field. A categorical column is a usage_error (the readers read
