@@ -9,14 +9,12 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <unistd.h>
-
+#include "common/temporary_file.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/dataframe/course_data.hpp"
 #include "gpulab/dataframe/cut.hpp"
@@ -316,17 +314,7 @@ TEST(dataframe_cpu, EqualWidthBinsAreThoseOfPandasCutWithACount) {
   EXPECT_THROW((void)equal_width_bins(0, std::numeric_limits<double>::infinity(), 5), gpulab::usage_error);
 }
 
-// A file `text` in the temporary folder (`tag` tells a test's files apart), removed at the end.
-struct temporary_csv {
-  std::filesystem::path path;
-  temporary_csv(const std::string& tag, const std::string& text)
-      : path(std::filesystem::temp_directory_path() /
-             ("gpulab_cpu_backend_test_" + std::to_string(::getpid()) + "_" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" + tag + ".csv")) {
-    std::ofstream(path) << text;
-  }
-  ~temporary_csv() { std::filesystem::remove(path); }
-};
+using temporary_csv = gpulab::testing::temporary_file;
 
 // --input FILE.csv --columns x,y,z: three columns of the file become A, B and C, as float64
 // (an int64 column too), a missing field stays missing; the other columns are left out.

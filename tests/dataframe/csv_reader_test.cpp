@@ -12,6 +12,7 @@
 #include <string>
 #include <unistd.h>
 
+#include "common/temporary_file.hpp"
 #include "csv_test_inputs.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/dataframe/csv.hpp"
@@ -37,13 +38,7 @@ std::uint64_t bits(double x) {
   return b;
 }
 
-// A file in the temporary folder, removed at the end of the test.
-struct temporary_file {
-  std::filesystem::path path = std::filesystem::temp_directory_path() /
-                               ("gpulab_csv_test_" + std::to_string(::getpid()) + "_" +
-                                ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".csv");
-  ~temporary_file() { std::filesystem::remove(path); }
-};
+using gpulab::testing::temporary_file;  // a file for one test, removed at its end
 
 TEST(dataframe_csv_reader, ReadsTypesValuesAndMissingFields) {
   const csv_columns t = read_csv_cpu_text("A,B,C\n0.5,1,-2\n0.25,,3\n\"1e3\",2,\"\"\n");

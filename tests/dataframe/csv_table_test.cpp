@@ -13,8 +13,7 @@
 #include <string>
 #include <vector>
 
-#include <unistd.h>
-
+#include "common/temporary_file.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/dataframe/csv_table.hpp"
 
@@ -23,15 +22,7 @@ namespace {
 using namespace gpulab::dataframe;
 const cuda::stream_ref no_stream{cudaStream_t{}};
 
-// A path in the temporary folder (`tag` tells a test's files apart), removed at the end.
-struct temporary_path {
-  std::filesystem::path path;
-  explicit temporary_path(const std::string& tag)
-      : path(std::filesystem::temp_directory_path() /
-             ("gpulab_csv_table_test_" + std::to_string(::getpid()) + "_" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" + tag + ".csv")) {}
-  ~temporary_path() { std::filesystem::remove(path); }
-};
+using temporary_path = gpulab::testing::temporary_file;  // created by the test itself
 
 std::vector<std::uint64_t> bits(const std::vector<double>& v) {
   std::vector<std::uint64_t> out;
