@@ -2,6 +2,7 @@
 // Features from a CSV file (csv_features.hpp), through module 6's CPU reader.
 #include "gpulab/ml/csv_features.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <span>
@@ -10,36 +11,73 @@
 
 #include "gpulab/core/error.hpp"
 #include "gpulab/dataframe/csv.hpp"
+#include "gpulab/ml/options.hpp"
 
 namespace gpulab::ml {
 
-host_features load_features_host(const std::filesystem::path& path, const std::vector<std::string>& columns) {
+namespace {
+
+// Column `name` of the file as float32, every value present and finite.
+std::vector<float> finite_floats(const dataframe::csv_columns& csv, const std::filesystem::path& path,
+                                 const std::string& name) {
+  const dataframe::csv_host_column& column = csv.column(name);  // usage_error naming the columns
+  const std::span<const std::uint32_t> validity(column.validity);
+  std::vector<float> out(csv.rows);
+  for (std::size_t i = 0; i < csv.rows; ++i) {
+    // The file line of data row i: the header is line 1 (rows spanning lines in quotes aside).
+    const auto where = [&] { return path.string() + ":" + std::to_string(i + 2) + ": column '" + name + "'"; };
+    if (!dataframe::is_valid(validity, i)) {
+      throw numerical_error(where() + " has a missing value; every chosen value must be present");
+    }
+    const double v = column.dtype == dataframe::csv_dtype::float64 ? column.float64[i]
+                                                                    : static_cast<double>(column.int64[i]);
+    out[i] = static_cast<float>(v);
+    if (!std::isfinite(out[i])) {
+      throw numerical_error(where() + " is " + std::to_string(v) + "; the values must be finite float32 numbers");
+    }
+  }
+  return out;
+}
+
+host_features features_of(const dataframe::csv_columns& csv, const std::filesystem::path& path,
+                          const std::vector<std::string>& columns) {
   if (columns.empty()) throw usage_error("features from " + path.string() + ": no columns chosen");
-  const dataframe::csv_columns csv = dataframe::read_csv_cpu(path);
   host_features f;
   f.rows = static_cast<std::int64_t>(csv.rows);
   f.cols = static_cast<std::int64_t>(columns.size());
   if (f.rows == 0) throw usage_error(path.string() + ": no rows of data after the header");
   f.values.resize(csv.rows * columns.size());
   for (std::size_t j = 0; j < columns.size(); ++j) {
-    const dataframe::csv_host_column& column = csv.column(columns[j]);  // usage_error naming the columns
-    const std::span<const std::uint32_t> validity(column.validity);
-    for (std::size_t i = 0; i < csv.rows; ++i) {
-      // The file line of data row i: the header is line 1 (rows spanning lines in quotes aside).
-      const auto where = [&] { return path.string() + ":" + std::to_string(i + 2) + ": column '" + columns[j] + "'"; };
-      if (!dataframe::is_valid(validity, i)) {
-        throw numerical_error(where() + " has a missing value; every chosen value must be present");
-      }
-      const double v = column.dtype == dataframe::csv_dtype::float64 ? column.float64[i]
-                                                                      : static_cast<double>(column.int64[i]);
-      const auto as_float = static_cast<float>(v);
-      if (!std::isfinite(as_float)) {
-        throw numerical_error(where() + " is " + std::to_string(v) + "; the features must be finite float32 values");
-      }
-      f.values[i * columns.size() + j] = as_float;
-    }
+    const std::vector<float> column = finite_floats(csv, path, columns[j]);
+    for (std::size_t i = 0; i < csv.rows; ++i) f.values[i * columns.size() + j] = column[i];
   }
   return f;
+}
+
+}  // namespace
+
+std::optional<csv_input> csv_input_of(const run_options& options) {
+  csv_input in{input_option.text(options), {}, target_option.text(options)};
+  const std::string columns = columns_option.text(options);
+  if (in.path.empty() && columns.empty() && in.target.empty()) return std::nullopt;
+  if (in.path.empty()) throw usage_error(std::string(columns.empty() ? "--target" : "--columns") + " needs --input FILE.csv");
+  if (columns.empty()) throw usage_error("--input needs --columns a,b,c (the feature columns)");
+  if (options.size) throw usage_error("--size and --input: the file decides the rows; give one of them");
+  in.columns = parse_column_list(columns);
+  if (std::find(in.columns.begin(), in.columns.end(), in.target) != in.columns.end()) {
+    throw usage_error("--target '" + in.target + "' is also one of --columns; the target is not a feature");
+  }
+  return in;
+}
+
+host_features load_features_host(const std::filesystem::path& path, const std::vector<std::string>& columns) {
+  return features_of(dataframe::read_csv_cpu(path), path, columns);
+}
+
+host_labelled load_labelled_host(const csv_input& input) {
+  if (input.target.empty()) throw usage_error("--input " + input.path + ": no --target column to predict");
+  const dataframe::csv_columns csv = dataframe::read_csv_cpu(input.path);
+  return {features_of(csv, input.path, input.columns), finite_floats(csv, input.path, input.target)};
 }
 
 feature_matrix load_features(const std::filesystem::path& path, const std::vector<std::string>& columns,

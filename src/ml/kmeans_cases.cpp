@@ -282,13 +282,9 @@ int or_preset(std::int64_t value, int preset) { return value > 0 ? static_cast<i
 std::vector<kmeans_problem> kmeans_problems(const run_options& options) {
   const std::int64_t features = features_option.integer(options), clusters = clusters_option.integer(options),
                      iterations = iterations_option.integer(options);
-  const std::string input = input_option.text(options), columns = columns_option.text(options);
-  if (!input.empty() || !columns.empty()) {
-    if (input.empty()) throw usage_error("--columns needs --input FILE.csv");
-    if (columns.empty()) throw usage_error("--input needs --columns a,b,c (the feature columns)");
-    if (options.size) throw usage_error("--size and --input: the file decides the rows; give one of them");
+  if (const std::optional<csv_input> input = csv_input_of(options)) {  // k-means has no target: it is not read
     if (features != 0) throw usage_error("--features and --input: the columns are the features; give one of them");
-    kmeans_problem p{0, 0, or_preset(clusters, 8), or_preset(iterations, 20), input, parse_column_list(columns)};
+    kmeans_problem p{0, 0, or_preset(clusters, 8), or_preset(iterations, 20), input->path, input->columns};
     p.features = static_cast<int>(p.columns.size());
     return {p};
   }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Module 7 `ml` as the apps see it: its cases, options, tour item and the check
 // of its options. The cases are in src/ml/<topic>_cases.cpp.
+#include <algorithm>
 #include <cstdint>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -81,10 +83,20 @@ void validate(const run_options& options) {
   }
   // An unreadable file and a column it lacks are said before a missing GPU (the header alone is
   // read here; the rows, when the cases are made).
-  if (const std::string input = input_option.text(options); !input.empty()) {
-    if (!std::ifstream(input).good()) throw io_error("--input " + input + ": cannot be opened for reading");
-    dataframe::check_columns_present(parse_column_list(columns_option.text(options)),
-                                     dataframe::read_csv_header(input), input);
+  if (const std::optional<csv_input> input = csv_input_of(options)) {
+    if (!std::ifstream(input->path).good()) throw io_error("--input " + input->path + ": cannot be opened for reading");
+    const std::vector<std::string> header = dataframe::read_csv_header(input->path);
+    dataframe::check_columns_present(input->columns, header, input->path);
+    if (!input->target.empty() && std::find(header.begin(), header.end(), input->target) == header.end()) {
+      throw usage_error("--target: " + input->path + " has no column '" + input->target + "'");
+    }
+    // Regression learns the target: without one its cases are left out of a run of all cases,
+    // and refused when named.
+    for (const std::string& name : options.selected) {
+      if (input->target.empty() && (name.starts_with("linear_") || name.starts_with("logistic_"))) {
+        throw usage_error(name + " on --input needs --target COLUMN (the column it learns to predict)");
+      }
+    }
   }
 }
 
@@ -102,7 +114,7 @@ training_module make_module() {
       .cases = std::move(cases),
       .tour = {{"kmeans_fused", 1'000'000}},
       .compare = compare,
-      .options = {features_option, clusters_option, iterations_option, input_option, columns_option},
+      .options = {features_option, clusters_option, iterations_option, input_option, columns_option, target_option},
       .validate = validate,
   };
 }

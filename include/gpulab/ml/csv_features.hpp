@@ -10,10 +10,12 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "gpulab/bench/runner.hpp"
 #include "gpulab/dataframe/csv_columns.hpp"
 #include "gpulab/ml/feature_matrix.hpp"
 
@@ -21,6 +23,26 @@ namespace gpulab::ml {
 
 // "a,b,c" -> {"a", "b", "c"}: module 6's, which reads `--columns` the same way.
 using dataframe::parse_column_list;
+
+// What `--input FILE.csv --columns a,b,c [--target y]` ask for (options.hpp).
+struct csv_input {
+  std::string path;
+  std::vector<std::string> columns;  // the features, in this order
+  std::string target;                // the column to predict; "" when not given
+};
+
+// nullopt when none of --input, --columns, --target is given. usage_error for --columns or
+// --target without --input, --input without --columns, --size with --input, and a target that
+// is also a feature. (The file itself is read later: load_features_host, load_labelled_host.)
+std::optional<csv_input> csv_input_of(const run_options& options);
+
+// The features and the target of one file, read once: y[i] is row i's target value. Errors as
+// load_features_host's (the target column's missing values and NaN/Inf included).
+struct host_labelled {
+  host_features x;
+  std::vector<float> y;
+};
+host_labelled load_labelled_host(const csv_input& input);
 
 host_features load_features_host(const std::filesystem::path& path, const std::vector<std::string>& columns);
 

@@ -28,12 +28,18 @@ inline const module_option iterations_option{.name = "iterations",
                                              .min = 0,
                                              .max = 100000};
 inline const module_option input_option{.name = "input",
-                                        .description = "k-means cases: cluster the rows of this CSV file (with --columns)",
+                                        .description = "run on the rows of this CSV file (with --columns; --target for regression and kNN votes)",
                                         .kind = option_kind::text,
                                         .placeholder = "FILE.csv"};
 inline const module_option columns_option{.name = "columns",
                                           .description = "with --input: the numeric columns that are the features",
                                           .kind = option_kind::text,
                                           .placeholder = "a,b,c"};
+
+inline const module_option target_option{
+    .name = "target",
+    .description = "with --input: the column to predict (linear: a number; logistic: 0 or 1; kNN: a class 0..1023)",
+    .kind = option_kind::text,
+    .placeholder = "y"};
 
 }  // namespace gpulab::ml
