@@ -5,6 +5,9 @@
 //   product    := unary (('*' | '/') unary)*
 //   unary      := '-' unary | '+' unary | atom
 //   atom       := number | name | '`' any text but '`' '`' | '(' sum ')'
+// The parser and to_cuda recurse, once per level of the tree and per open parenthesis or
+// unary sign: both are held to max_expression_depth, so that a pathological expression
+// (100,000 parentheses) is one clear error, not a stack overflow.
 #include "gpulab/dataframe/expression.hpp"
 
 #include <algorithm>
@@ -12,6 +15,7 @@
 #include <charconv>
 #include <cstdio>
 #include <system_error>
+#include <vector>
 
 #include "gpulab/core/error.hpp"
 
@@ -59,11 +63,30 @@ class parser {
     }
     return false;
   }
-  static int add(expression& e, expression_node node) {
+  // A node's depth: 1 for a leaf, one more than its deeper child's.
+  int add(expression& e, expression_node node) {
+    const auto depth_of = [&](int child) { return child < 0 ? 0 : depth_[static_cast<std::size_t>(child)]; };
+    const int depth = 1 + std::max(depth_of(node.left), depth_of(node.right));
+    if (depth > max_expression_depth) fail_depth();
     e.nodes.push_back(node);
+    depth_.push_back(depth);
     return static_cast<int>(e.nodes.size()) - 1;
   }
-  static int binary(expression& e, expression_node::kind k, int left, int right) {
+  [[noreturn]] void fail_depth() const {
+    throw usage_error("eval: the expression nests deeper than " + std::to_string(max_expression_depth) +
+                      " levels at character " + std::to_string(at_) + " of its " + std::to_string(text_.size()) +
+                      " characters");
+  }
+  // One more open parenthesis or unary sign in the recursion, until the returned guard ends.
+  struct nesting_guard {
+    int& level;
+    ~nesting_guard() { --level; }
+  };
+  [[nodiscard]] nesting_guard enter() {
+    if (++nesting_ > max_expression_depth) fail_depth();
+    return {nesting_};
+  }
+  int binary(expression& e, expression_node::kind k, int left, int right) {
     return add(e, {.what = k, .left = left, .right = right});
   }
 
@@ -84,13 +107,20 @@ class parser {
     }
   }
   int unary(expression& e) {
-    if (take('-')) return add(e, {.what = expression_node::kind::negate, .left = unary(e)});
-    if (take('+')) return unary(e);
+    if (take('-')) {
+      const nesting_guard level = enter();
+      return add(e, {.what = expression_node::kind::negate, .left = unary(e)});
+    }
+    if (take('+')) {
+      const nesting_guard level = enter();
+      return unary(e);
+    }
     return atom(e);
   }
   int atom(expression& e) {
     skip_spaces();
     if (take('(')) {
+      const nesting_guard level = enter();
       const int inside = sum(e);
       if (!take(')')) fail("')'");
       return inside;
@@ -134,6 +164,8 @@ class parser {
 
   std::string_view text_;
   std::size_t at_ = 0;
+  std::vector<int> depth_;  // each node's depth, as e.nodes
+  int nesting_ = 0;         // open parentheses and unary signs being parsed
 };
 
 std::string cuda_of(const expression& e, int node) {

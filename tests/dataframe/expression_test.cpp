@@ -9,6 +9,7 @@
 #include "gpulab/core/error.hpp"
 #include "gpulab/dataframe/derived_column.hpp"
 #include "gpulab/dataframe/expression.hpp"
+#include "gpulab/rtc/program.hpp"
 #include "common/usage_error_message.hpp"
 
 namespace {
@@ -55,6 +56,53 @@ TEST(dataframe_expression, TheGeneratedKernelCompilesWithNvrtc) {
   EXPECT_NO_THROW(check_derived_column_compiles(e, operands));
   const std::vector<operand_view> categorical = {{dtype::category, nullptr, nullptr}};
   EXPECT_THROW((void)derived_column_preamble(categorical), gpulab::usage_error);
+}
+
+// A sum of n terms is a tree n deep (each + takes the sum so far); n parentheses nest n deep.
+std::string sum_of(int terms) {
+  std::string text = "A";
+  for (int t = 1; t < terms; ++t) text += t % 2 ? "+B" : "-A";
+  return text;
+}
+
+// The parser and to_cuda recurse per level: 100,000 levels were a stack overflow (a crash).
+TEST(dataframe_expression, TooDeepAnExpressionIsOneLineNotACrash) {
+  for (const std::string& text : {std::string(100000, '(') + "A" + std::string(100000, ')'), sum_of(100000),
+                                  std::string(100000, '-') + "A", sum_of(max_expression_depth + 1)}) {
+    const std::string assignment = "D = " + text;
+    const std::string m = usage_error_message([&] { (void)parse_assignment(assignment); });
+    EXPECT_EQ(m.rfind("eval: the expression nests deeper than 1000 levels at character ", 0), 0u) << m.substr(0, 200);
+    EXPECT_EQ(m.find('\n'), std::string::npos);
+  }
+}
+
+// The deepest expressions the parser accepts still compile with NVRTC.
+TEST(dataframe_expression, TheDeepestAcceptedExpressionsCompile) {
+  const std::vector<operand_view> two = {{dtype::float64, nullptr, nullptr}, {dtype::float64, nullptr, nullptr}};
+  const expression deepest_sum = parse_expression(sum_of(max_expression_depth));
+  EXPECT_EQ(deepest_sum.nodes.size(), 2u * max_expression_depth - 1);
+  EXPECT_NO_THROW(check_derived_column_compiles(deepest_sum, two));
+  const std::string nested = std::string(max_expression_depth, '(') + "A*B" + std::string(max_expression_depth, ')');
+  EXPECT_NO_THROW(check_derived_column_compiles(parse_expression(nested), two));
+}
+
+// Every expression the parser accepts compiles, so NVRTC's refusal is reached by a tree built
+// by hand: here one that reads an operand the kernel was not given. The error is one line
+// naming the kernel; NVRTC's whole log comes with it and names what is wrong.
+TEST(dataframe_expression, ATreeThatDoesNotCompileGivesNvrtcsLog) {
+  expression e = parse_expression("A + B");
+  ASSERT_EQ(e.nodes[1].what, expression_node::kind::column);
+  e.nodes[1].column = 7;  // operand 7 of 2
+  const std::vector<operand_view> two = {{dtype::float64, nullptr, nullptr}, {dtype::float64, nullptr, nullptr}};
+  try {
+    check_derived_column_compiles(e, two);
+    FAIL() << "an undefined operand compiled";
+  } catch (const gpulab::rtc::compile_error& error) {
+    const std::string what = error.what();
+    EXPECT_NE(what.find("does not compile"), std::string::npos) << what;
+    EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+    EXPECT_NE(error.log().find("operand_7"), std::string::npos) << error.log();
+  }
 }
 
 }  // namespace
