@@ -112,7 +112,12 @@ training_module make_module() {
       .title = "gpulab module 7: machine learning (k-means, kNN, linear and logistic regression, PCA)",
       .demos = regression_demos(),
       .cases = std::move(cases),
-      .tour = {{"kmeans_fused", 1'000'000}},
+      // One headline row per algorithm, each the course's size and the fastest version.
+      .tour = {{"kmeans_fused", 1'000'000},
+               {"knn_tf32_rerank", std::nullopt},
+               {"linear_normal_equations_one_pass", std::nullopt},
+               {"logistic_gradient_descent", std::nullopt},
+               {"pca_covariance_one_pass", std::nullopt}},
       .compare = compare,
       .options = {features_option, clusters_option, iterations_option, input_option, columns_option, target_option},
       .validate = validate,

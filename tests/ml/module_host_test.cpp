@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "gpulab/core/error.hpp"
 #include "gpulab/ml/cases.hpp"
@@ -36,6 +37,14 @@ TEST(ml_module, HasANameATitleAndItsCases) {
     EXPECT_EQ(names.count(name), 1u) << name;
   }
   for (const gpulab::run_item& item : m.tour) EXPECT_EQ(names.count(item.name), 1u) << item.name;
+}
+
+// `gpulab tour` shows each of the five algorithms once (issue 13: "gpulab tour rows").
+TEST(ml_module, TheTourHasARowForEachAlgorithm) {
+  const gpulab::training_module m = gpulab::ml::make_module();
+  std::vector<std::string> operations;
+  for (const gpulab::run_item& item : m.tour) operations.push_back(item.name.substr(0, item.name.find('_')));
+  EXPECT_EQ(operations, (std::vector<std::string>{"kmeans", "knn", "linear", "logistic", "pca"}));
 }
 
 // The module's entries: k-means here, then kNN (knn_cases.cpp), regression and PCA
