@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/run_command.hpp"
+#include "common/temporary_file.hpp"
 #include "gpulab/core/device.hpp"
 
 namespace {
@@ -318,6 +319,24 @@ TEST(Cli, DataframeStepsRunOnACsvFile) {
   expect_one_line_error({GPULAB_CLI, "dataframe", "--backend", "cpu", "--input", f, "--columns", "x,y,z"}, io,
                         ":2:5: expected a number in column 'z'");
   std::filesystem::remove(file);
+}
+
+// Module 7's --input on every algorithm: --target names the column regression learns; each
+// combination it needs is checked before any GPU work, so these lines come GPU or not.
+TEST(Cli, MlInputAndTargetAreCheckedBeforeAnyGpuWork) {
+  const gpulab::testing::temporary_file file("ml", "a,b,label,y\n0.5,1.5,0,2.25\n1.5,0.25,1,3.5\n2.5,4.5,1,1.75\n");
+  const std::string f = file.path.string();
+  expect_one_line_error({GPULAB_CLI, "ml", "linear_qr", "--input", f, "--columns", "a,b"}, usage,
+                        "linear_qr on --input needs --target COLUMN");
+  expect_one_line_error({GPULAB_CLI, "ml", "logistic_newton", "--input", f, "--columns", "a,b"}, usage,
+                        "logistic_newton on --input needs --target COLUMN");
+  expect_one_line_error({GPULAB_CLI, "ml", "linear_qr", "--target", "y"}, usage, "--target needs --input FILE.csv");
+  expect_one_line_error({GPULAB_CLI, "ml", "linear_qr", "--input", f, "--columns", "a,b", "--target", "q"}, usage,
+                        "--target: " + f + " has no column 'q'");
+  expect_one_line_error({GPULAB_CLI, "ml", "linear_qr", "--input", f, "--columns", "a,y", "--target", "y"}, usage,
+                        "--target 'y' is also one of --columns");
+  expect_one_line_error({GPULAB_CLI, "ml", "pca_covariance", "--input", f, "--columns", "a,b", "--size", "100"}, usage,
+                        "--size and --input");
 }
 
 // A saved report (slides/reports/) says what measured it and when: the kit's revision and the date.
