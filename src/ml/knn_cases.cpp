@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // kNN as cases (include/gpulab/ml/knn_cases.hpp). Each case searches a database
-// of Gaussian blobs for the queries' k nearest rows and votes their labels.
+// of Gaussian blobs for the queries' k nearest rows and votes their labels; with
+// --input FILE.csv --columns a,b,c the database is the file's rows and the queries
+// an evenly spaced sample of them, and the vote runs only where --target gives labels.
 //
 // Verification, every run:
 //   - every row of the answer on its own (all queries, any size): ids valid and
@@ -10,13 +12,15 @@
 //     or a "near tie" within the bound (counted, knn_cpu.hpp says why), for every
 //     query when the CPU reference runs, for 64 queries spread over all of them
 //     past the CPU budget (the check that scales);
-//   - the predictions equal the vote of the GPU's own neighbours, computed on the CPU.
+//   - the predictions equal the vote of the GPU's own neighbours, computed on the CPU
+//     (a file without --target has no labels: its cases search and do not vote).
 // tf32_rerank reports its recall against the CPU; a missed neighbour is a wrong rank.
 #include "gpulab/ml/knn_cases.hpp"
 
 #include <omp.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -30,6 +34,7 @@
 #include "gpulab/core/format.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/core/stream.hpp"
+#include "gpulab/ml/csv_features.hpp"
 #include "gpulab/ml/knn_cpu.hpp"
 #include "gpulab/ml/knn_data.hpp"
 
@@ -39,8 +44,8 @@ namespace {
 
 constexpr std::int64_t default_rows = 1'000'000;
 constexpr std::int64_t max_queries = 10'000;
-constexpr std::int64_t features = 64;
-constexpr int classes = 16;
+constexpr std::int64_t blob_features = 64;
+constexpr int blob_classes = 16;
 constexpr std::int64_t sampled_queries = 64;  // the check that scales
 constexpr const char* wgmma_words = "TF32 filter on wgmma";  // in the detail line; the compare line looks for it
 
@@ -52,31 +57,91 @@ std::string version_label(knn_version v, tf32_pass_instruction instruction) {
 std::string case_name(knn_version v, int k, tf32_pass_instruction instruction = tf32_pass_instruction::best) {
   return "knn_" + version_label(v, instruction) + (k == knn_max_k ? "_k1024" : "");
 }
-knn_plan case_plan(knn_version v, std::int64_t n, std::int64_t m, int k, tf32_pass_instruction instruction) {
-  knn_plan plan = make_knn_plan(v, n, m, features, features, k);
+knn_plan case_plan(knn_version v, std::int64_t n, std::int64_t m, std::int64_t d, int k,
+                   tf32_pass_instruction instruction) {
+  knn_plan plan = make_knn_plan(v, n, m, d, d, k);
   plan.tf32_instruction = instruction;
   return plan;
 }
 
+// A CSV file's rows as a kNN database: the chosen columns, and with --target the
+// class labels. classes: the largest label + 1 (the vote's bins), 0 without a target.
+struct file_database {
+  labelled_rows rows;
+  int classes = 0;
+};
+file_database read_database(const csv_input& input) {
+  file_database f;
+  host_features x;
+  if (input.target.empty()) {
+    x = load_features_host(input.path, input.columns);
+  } else {
+    host_labelled file = load_labelled_host(input);
+    x = std::move(file.x);
+    f.rows.labels.resize(file.y.size());
+    for (std::size_t i = 0; i < file.y.size(); ++i) {
+      const float y = file.y[i];
+      if (!(y >= 0 && y < knn_max_classes && y == std::floor(y))) {
+        // The file line of data row i: the header is line 1 (as csv_features.cpp counts).
+        throw usage_error(input.path + ":" + std::to_string(i + 2) + ": column '" + input.target + "' is " +
+                          format_printf("%.9g", static_cast<double>(y)) + "; kNN labels are integers 0.." +
+                          std::to_string(knn_max_classes - 1));
+      }
+      f.rows.labels[i] = static_cast<std::int32_t>(y);
+      f.classes = std::max(f.classes, f.rows.labels[i] + 1);
+    }
+  }
+  // Values past knn_largest_value would overflow a float norm (knn_search refuses them on
+  // the GPU): refused here, before any GPU work, with the same message.
+  if (const std::int64_t bad = count_out_of_range(x.values, knn_largest_value(x.cols)); bad > 0) {
+    throw numerical_error(input.path + ": " + knn_out_of_range_message("database", bad, x.cols));
+  }
+  f.rows.values = std::move(x.values);
+  f.rows.rows = x.rows;
+  f.rows.features = x.cols;
+  return f;
+}
+
+// The queries of a file: m of its n rows (m <= n), evenly spaced (row i * n / m: distinct,
+// the first included), with their labels when it has them.
+labelled_rows spread_sample(const labelled_rows& all, std::int64_t m) {
+  labelled_rows q;
+  q.rows = m;
+  q.features = all.features;
+  q.values.reserve(static_cast<std::size_t>(m * all.features));
+  for (std::int64_t i = 0; i < m; ++i) {
+    const std::int64_t row = i * all.rows / m;
+    const auto first = all.values.begin() + row * all.features;
+    q.values.insert(q.values.end(), first, first + all.features);
+    if (!all.labels.empty()) q.labels.push_back(all.labels[static_cast<std::size_t>(row)]);
+  }
+  return q;
+}
+
 class knn_case final : public bench_case {
  public:
+  // Seeded blobs (made in setup): n rows of 64 features in 16 classes; k at most n.
   knn_case(knn_version v, std::int64_t n, int k, tf32_pass_instruction instruction)
       : name_(case_name(v, k, instruction)), requested_k_(k), n_(checked_rows(n, name_)), m_(std::min(n_, max_queries)),
-        k_(static_cast<int>(std::min<std::int64_t>(k, n_))), plan_(case_plan(v, n_, m_, k_, instruction)) {}
+        d_(blob_features), k_(static_cast<int>(std::min<std::int64_t>(k, n_))), classes_(blob_classes),
+        plan_(case_plan(v, n_, m_, d_, k_, instruction)) {}
+  // A CSV file, read now: a bad file, label or k is refused before any GPU work.
+  knn_case(knn_version v, const csv_input& input, int k, tf32_pass_instruction instruction)
+      : knn_case(v, input.path, read_database(input), k, instruction) {}
 
   std::string name() const override { return name_; }
   case_parameters parameters() const override {
     return {"knn", version_label(plan_.version, plan_.tf32_instruction), "float"};
   }
   std::string size_label() const override {
-    std::string label = std::to_string(n_) + " x " + std::to_string(features) + ", " + std::to_string(m_) +
-                        " queries, k = " + std::to_string(k_);
+    std::string label = (input_.empty() ? "" : input_ + ": ") + std::to_string(n_) + " x " + std::to_string(d_) +
+                        ", " + std::to_string(m_) + " queries, k = " + std::to_string(k_);
     if (k_ != requested_k_) label += " (k = n)";
     return label;
   }
   double size_value() const override { return static_cast<double>(n_); }
   std::size_t device_bytes_needed() const override {
-    std::size_t bytes = bytes_of<float>(checked_multiply(static_cast<std::uint64_t>(n_ + m_), features, name_), name_);
+    std::size_t bytes = bytes_of<float>(checked_multiply(static_cast<std::uint64_t>(n_ + m_), d_, name_), name_);
     bytes = checked_add(bytes, bytes_of<std::int32_t>(static_cast<std::uint64_t>(n_ + m_), name_), name_);  // labels, predictions
     bytes = checked_add(bytes, 2 * bytes_of<float>(answer_size(), name_), name_);                         // ids, distances
     return checked_add(bytes, knn_workspace_bytes(plan_), name_);
@@ -84,7 +149,7 @@ class knn_case final : public bench_case {
   // The inputs and labels, the answer downloaded, the CPU's answer, and one
   // n-entry (distance, id) array per CPU thread.
   std::size_t host_bytes_needed() const override {
-    std::size_t bytes = bytes_of<float>(checked_multiply(static_cast<std::uint64_t>(n_ + m_), features, name_), name_);
+    std::size_t bytes = bytes_of<float>(checked_multiply(static_cast<std::uint64_t>(n_ + m_), d_, name_), name_);
     bytes = checked_add(bytes, bytes_of<std::int32_t>(static_cast<std::uint64_t>(n_ + 2 * m_), name_), name_);
     bytes = checked_add(bytes, bytes_of<double>(checked_multiply(answer_size(), 2, name_), name_), name_);
     const auto threads = static_cast<std::uint64_t>(std::max(1, omp_get_max_threads()));
@@ -92,17 +157,20 @@ class knn_case final : public bench_case {
                        name_);
   }
   // What a search must do: read the database and the queries, write ids,
-  // distances and predictions, and 2 d FLOPs (one multiply-add per feature) per
-  // (query, row) pair. The report's GFLOP/s compares with the FP32 peak
-  // (H200: about 67 TFLOP/s) or, for tf32_rerank, the TF32 tensor-core peak.
+  // distances (and, voting, read the labels and write the predictions), and 2 d
+  // FLOPs (one multiply-add per feature) per (query, row) pair. The report's GFLOP/s
+  // compares with the FP32 peak (H200: about 67 TFLOP/s) or, for tf32_rerank, the
+  // TF32 tensor-core peak.
   work_amount work() const override {
-    const double n = static_cast<double>(n_), m = static_cast<double>(m_), d = features;
-    return {.bytes_read = 4 * (n + m) * d + 4 * n, .bytes_written = m * k_ * 8.0 + 4 * m, .flops = 2 * m * n * d};
+    const double n = static_cast<double>(n_), m = static_cast<double>(m_), d = static_cast<double>(d_);
+    const double labels = voting() ? 4 * n : 0, predictions = voting() ? 4 * m : 0;
+    return {.bytes_read = 4 * (n + m) * d + labels, .bytes_written = m * k_ * 8.0 + predictions,
+            .flops = 2 * m * n * d};
   }
   peak_kind peak() const override { return peak_kind::none; }
   // The reference: 3 d double operations per (query, row) and a partial sort.
   double estimated_cpu_seconds() const override {
-    return static_cast<double>(m_) * static_cast<double>(n_) * (3.0 * features + 10) / 10e9;
+    return static_cast<double>(m_) * static_cast<double>(n_) * (3.0 * static_cast<double>(d_) + 10) / 10e9;
   }
   bool has_scalable_check() const override { return true; }
   void use_scalable_check() override {
@@ -114,15 +182,19 @@ class knn_case final : public bench_case {
   }
 
   void setup(std::uint64_t seed, cuda::stream_ref s) override {
-    const std::uint64_t centres = splitmix64(seed ^ 0x63656e747265ull);  // shared by database and queries
-    database_ = make_blobs(n_, features, classes, centres, seed);
-    queries_ = make_blobs(m_, features, classes, centres, splitmix64(seed ^ 0x717565727973ull));
+    if (input_.empty()) {
+      const std::uint64_t centres = splitmix64(seed ^ 0x63656e747265ull);  // shared by database and queries
+      database_ = make_blobs(n_, d_, classes_, centres, seed);
+      queries_ = make_blobs(m_, d_, classes_, centres, splitmix64(seed ^ 0x717565727973ull));
+    }  // else: the file's rows and their sample, read by the constructor
     database_device_ = upload(database_.values, s);
     queries_device_ = upload(queries_.values, s);
-    labels_device_ = upload(database_.labels, s);
     ids_ = device_buffer<std::int32_t>(answer_size(), s);
     distances_ = device_buffer<float>(answer_size(), s);
-    predictions_ = device_buffer<std::int32_t>(static_cast<std::size_t>(m_), s);
+    if (voting()) {
+      labels_device_ = upload(database_.labels, s);
+      predictions_ = device_buffer<std::int32_t>(static_cast<std::size_t>(m_), s);
+    }
     work_.emplace(plan_, s);
     synchronize(s);
   }
@@ -132,15 +204,17 @@ class knn_case final : public bench_case {
     expected_ = knn_cpu(database_host(), queries_host(), k_, which_);
   }
   std::vector<output_region> outputs() override {
-    return {output_of(ids_.data(), ids_.size()), output_of(distances_.data(), distances_.size()),
-            output_of(predictions_.data(), predictions_.size())};
+    std::vector<output_region> out = {output_of(ids_.data(), ids_.size()),
+                                      output_of(distances_.data(), distances_.size())};
+    if (voting()) out.push_back(output_of(predictions_.data(), predictions_.size()));
+    return out;
   }
   void run_gpu(cuda::stream_ref s) override {
     knn_search_async(view(database_device_, n_), view(queries_device_, m_), ids_.data(), distances_.data(), *work_, s);
-    knn_vote_async(ids_.data(), m_, k_, labels_device_.data(), n_, classes, predictions_.data(), s);
+    if (voting()) knn_vote_async(ids_.data(), m_, k_, labels_device_.data(), n_, classes_, predictions_.data(), s);
   }
   verification verify(cuda::stream_ref s) override {
-    const std::vector<std::int32_t> ids = download(ids_, s), predictions = download(predictions_, s);
+    const std::vector<std::int32_t> ids = download(ids_, s);
     const std::vector<float> distances = download(distances_, s);
     const knn_comparison rows = check_knn_rows(database_host(), queries_host(), k_, ids, distances);
     const knn_comparison ranks = compare_knn(database_host(), queries_host(), which_, expected_, ids, distances);
@@ -150,12 +224,17 @@ class knn_case final : public bench_case {
                 std::to_string(work_->searched_exactly(s)) + " queries searched exactly";
     }
     if (!rows.passed()) detail += "; " + std::to_string(rows.wrong) + " bad ranks in all rows, first " + rows.first_problem;
-    bool votes_agree = false;
-    if (rows.passed()) {  // the vote needs valid ids
-      const std::vector<std::int32_t> votes = knn_vote_cpu(ids, k_, database_.labels, classes);
+    bool votes_agree = !voting();
+    if (!voting()) detail += "; no vote (the file has no --target labels)";
+    if (voting() && rows.passed()) {  // the vote needs valid ids
+      const std::vector<std::int32_t> predictions = download(predictions_, s);
+      const std::vector<std::int32_t> votes = knn_vote_cpu(ids, k_, database_.labels, classes_);
       const auto differ = std::inner_product(votes.begin(), votes.end(), predictions.begin(), std::int64_t{0},
                                              std::plus<>(), std::not_equal_to<>());
       votes_agree = differ == 0;
+      // Against the queries' own labels. A file's queries are rows of its database, so each
+      // query's own label is among its votes: the accuracy on the training rows (optimistic,
+      // as scikit-learn's score on the data it was fitted on).
       std::int64_t correct = 0;
       for (std::size_t q = 0; q < predictions.size(); ++q) correct += predictions[q] == queries_.labels[q] ? 1 : 0;
       detail += "; vote: " + (votes_agree ? std::string("agrees") : std::to_string(differ) + " predictions differ") +
@@ -168,6 +247,16 @@ class knn_case final : public bench_case {
   }
 
  private:
+  knn_case(knn_version v, const std::string& path, file_database file, int k, tf32_pass_instruction instruction)
+      : name_(case_name(v, k, instruction)), requested_k_(k), input_(path), n_(checked_rows(file.rows.rows, name_)),
+        m_(std::min(n_, max_queries)), d_(file.rows.features), k_(checked_k(k, n_)),
+        classes_(file.classes), plan_(case_plan(v, n_, m_, d_, k_, instruction)), database_(std::move(file.rows)),
+        queries_(spread_sample(database_, m_)) {}
+
+  // A file smaller than k takes k = n, as blobs do: a run of every case on a small file runs
+  // the k = 1024 entries too (the size label says "k = n").
+  static int checked_k(int k, std::int64_t n) { return static_cast<int>(std::min<std::int64_t>(k, n)); }
+  bool voting() const { return classes_ > 0; }
   static std::int64_t checked_rows(std::int64_t n, const std::string& name) {
     if (n < 1 || n > knn_max_rows) {
       throw usage_error(name + ": 1..2^31-1 database rows (got " + std::to_string(n) + ")");
@@ -175,16 +264,18 @@ class knn_case final : public bench_case {
     return n;
   }
   std::size_t answer_size() const { return static_cast<std::size_t>(m_) * static_cast<std::size_t>(k_); }
-  host_matrix database_host() const { return {database_.values.data(), n_, features}; }
-  host_matrix queries_host() const { return {queries_.values.data(), m_, features}; }
-  static linalg::matrix_view<const float> view(const device_buffer<float>& m, std::int64_t rows) {
-    return linalg::row_major<const float>(m.data(), static_cast<int>(rows), static_cast<int>(features));
+  host_matrix database_host() const { return {database_.values.data(), n_, d_}; }
+  host_matrix queries_host() const { return {queries_.values.data(), m_, d_}; }
+  linalg::matrix_view<const float> view(const device_buffer<float>& m, std::int64_t rows) const {
+    return linalg::row_major<const float>(m.data(), static_cast<int>(rows), static_cast<int>(d_));
   }
 
   std::string name_;
   int requested_k_;
-  std::int64_t n_, m_;
+  std::string input_;  // the CSV file, or "" for blobs
+  std::int64_t n_, m_, d_;
   int k_;
+  int classes_;  // the vote's labels are 0..classes_-1; 0: no labels, no vote
   knn_plan plan_;
   labelled_rows database_, queries_;
   device_buffer<float> database_device_, queries_device_, distances_;
@@ -200,6 +291,7 @@ case_entry entry(knn_version v, int k, const std::string& what,
           what + " (--size: database rows, default 1M; min(n, 10000) queries, 64 features, k = " + std::to_string(k) +
               ")",
           one_case([v, k, instruction](const run_options& o) {
+            if (const std::optional<csv_input> input = csv_input_of(o)) return make_knn_case(v, *input, k, instruction);
             return make_knn_case(v, static_cast<std::int64_t>(o.size.value_or(default_rows)), k, instruction);
           }),
           1001};  // check_size: the sabotage test runs 1001 queries on 1001 rows (k1024: k = n)
@@ -210,6 +302,11 @@ case_entry entry(knn_version v, int k, const std::string& what,
 std::unique_ptr<bench_case> make_knn_case(knn_version version, std::int64_t database_rows, int k,
                                           tf32_pass_instruction instruction) {
   return std::make_unique<knn_case>(version, database_rows, k, instruction);
+}
+
+std::unique_ptr<bench_case> make_knn_case(knn_version version, const csv_input& input, int k,
+                                          tf32_pass_instruction instruction) {
+  return std::make_unique<knn_case>(version, input, k, instruction);
 }
 
 std::vector<std::string> knn_compare(const std::vector<case_result>& results) {

@@ -6,26 +6,34 @@
 // equal distances, id order); a larger database where the running top-k
 // is merged many times; the small-k kernel at its edges; tf32_rerank's filter and
 // refine (bit for bit against the host's float formula, its exact-search fallbacks,
-// centring); the vote; every bad input.
+// centring); the vote; every bad input; the model object (knn_classifier.hpp) against
+// the free functions; the cases on a CSV file through the runner.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <iomanip>
 #include <limits>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
 #include "common/gpu_test.hpp"
+#include "common/quick_run.hpp"
+#include "common/temporary_file.hpp"
 #include "gpulab/core/device.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/memory.hpp"
+#include "gpulab/core/resources.hpp"
 #include "gpulab/core/stream.hpp"
 #include "gpulab/ml/knn.hpp"
+#include "gpulab/ml/knn_cases.hpp"
+#include "gpulab/ml/knn_classifier.hpp"
 #include "gpulab/ml/knn_cpu.hpp"
 #include "gpulab/ml/knn_data.hpp"
 #include "gpulab/ml/knn_distance.hpp"
@@ -603,6 +611,169 @@ TEST_F(ml_knn_gpu_bad_input, AtTheLargestValueAllowedEveryVersionMatchesTheCpu) 
             << knn_version_name(v) << " d " << d << " k " << k;
         SCOPED_TRACE(std::string(knn_version_name(v)) + " d " + std::to_string(d) + " k " + std::to_string(k));
         expect_matches_cpu(db, q, k, gpulab::download(ids, s), gpulab::download(distances, s));
+      }
+    }
+  }
+}
+
+// The model is a thin layer on the free functions: fit + kneighbors_async equals knn_search bit
+// for bit, and predict_async equals knn_vote_async on those neighbours (and the CPU's vote), on
+// seeded odd-sized data; a second query count makes a new workspace, the first count again too.
+using classifier_param = std::tuple<knn_version, std::int64_t /* d */>;
+
+class ml_knn_gpu_classifier : public GpuTest, public ::testing::WithParamInterface<classifier_param> {};
+
+TEST_P(ml_knn_gpu_classifier, EqualsTheFreeFunctionsBitForBit) {
+  const auto [version, d] = GetParam();
+  constexpr std::int64_t n = 1001, m = 37;
+  constexpr int k = 5, classes = 5;
+  gpulab::resources res(0);
+  const cuda::stream_ref s = res.stream();
+  const labelled_rows db = make_blobs(n, d, classes, 41, 42), q = make_blobs(m, d, classes, 41, 43);
+  const device_buffer<float> database = gpulab::upload(db.values, s), queries = gpulab::upload(q.values, s);
+  const device_buffer<std::int32_t> labels = gpulab::upload(db.labels, s);
+  knn_classifier model(res, {.k = k, .version = version, .classes = classes});
+  model.fit(device_view(database, d), labels.span());
+  ASSERT_TRUE(model.fitted());
+  for (const std::int64_t rows : {m, std::int64_t{20}, m}) {
+    SCOPED_TRACE(std::string(knn_version_name(version)) + " d " + std::to_string(d) + " queries " + std::to_string(rows));
+    const auto query_view = gpulab::linalg::row_major<const float>(queries.data(), static_cast<int>(rows), static_cast<int>(d));
+    const auto size = static_cast<std::size_t>(rows * k);
+    device_buffer<std::int32_t> ids(size, s), want_ids(size, s);
+    device_buffer<float> distances(size, s), want_distances(size, s);
+    device_buffer<std::int32_t> predictions(static_cast<std::size_t>(rows), s), want_predictions(static_cast<std::size_t>(rows), s);
+    ids.fill_bytes_async(0xFF, s);
+    distances.fill_bytes_async(0xFF, s);
+    predictions.fill_bytes_async(0xFF, s);
+    model.kneighbors_async(query_view, ids.span(), distances.span());
+    model.predict_async(query_view, predictions.span());
+    knn_search(version, device_view(database, d), query_view, k, want_ids.data(), want_distances.data(), s);
+    knn_vote_async(want_ids.data(), rows, k, labels.data(), n, classes, want_predictions.data(), s);
+    const std::vector<std::int32_t> got_ids = gpulab::download(ids, s);
+    const std::vector<float> got = gpulab::download(distances, s), want = gpulab::download(want_distances, s);
+    EXPECT_EQ(got_ids, gpulab::download(want_ids, s));
+    EXPECT_EQ(std::memcmp(got.data(), want.data(), got.size() * sizeof(float)), 0);
+    const std::vector<std::int32_t> got_predictions = gpulab::download(predictions, s);
+    EXPECT_EQ(got_predictions, gpulab::download(want_predictions, s));
+    EXPECT_EQ(got_predictions, knn_vote_cpu(got_ids, k, db.labels, classes));
+  }
+}
+
+std::string classifier_name(const ::testing::TestParamInfo<classifier_param>& info) {
+  const auto [version, d] = info.param;
+  return std::string(knn_version_name(version)) + "_d" + std::to_string(d);
+}
+
+// d = 7: the small-k kernel and tf32_rerank's general path; d = 64: tf32_rerank's filter.
+INSTANTIATE_TEST_SUITE_P(each_version, ml_knn_gpu_classifier,
+                         ::testing::Combine(::testing::Values(knn_version::naive, knn_version::fused,
+                                                              knn_version::tf32_rerank),
+                                            ::testing::Values<std::int64_t>(7, 64)),
+                         classifier_name);
+
+// The message of the usage_error `call` throws; "" (and a failure) when it throws none.
+template <class F>
+std::string usage_error_of(F&& call) {
+  try {
+    call();
+  } catch (const gpulab::usage_error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no usage_error";
+  return "";
+}
+
+class ml_knn_gpu_model : public GpuTest {};
+
+TEST_F(ml_knn_gpu_model, RefusesMismatchesAndMissingLabels) {
+  gpulab::resources res(0);
+  const cuda::stream_ref s = res.stream();
+  const labelled_rows db = make_blobs(101, 5, 3, 1, 2), q = make_blobs(9, 5, 3, 1, 3);
+  const device_buffer<float> database = gpulab::upload(db.values, s), queries = gpulab::upload(q.values, s);
+  const device_buffer<std::int32_t> labels = gpulab::upload(db.labels, s);
+  device_buffer<std::int32_t> ids(9 * 3, s), predictions(9, s);
+  device_buffer<float> distances(9 * 3, s);
+  const auto d_view = device_view(database, 5), q_view = device_view(queries, 5);
+  const auto three = gpulab::linalg::row_major<const float>(queries.data(), 15, 3);  // the queries' floats as 15 x 3
+
+  EXPECT_THROW(knn_classifier(res, {.k = 0}), gpulab::usage_error);
+  EXPECT_THROW(knn_classifier(res, {.classes = knn_max_classes + 1}), gpulab::usage_error);
+  knn_classifier model(res, {.k = 3, .classes = 3});
+  EXPECT_NE(usage_error_of([&] { model.kneighbors_async(q_view, ids.span(), distances.span()); }).find("fit"),
+            std::string::npos);
+  EXPECT_THROW(model.predict_async(q_view, predictions.span()), gpulab::usage_error);
+
+  // Fitted without labels: a search only; predict is refused.
+  model.fit(d_view);
+  EXPECT_NO_THROW(model.kneighbors_async(q_view, ids.span(), distances.span()));
+  EXPECT_NE(usage_error_of([&] { model.predict_async(q_view, predictions.span()); }).find("predict needs labels"),
+            std::string::npos);
+  // Another feature count than the database's, named both ways.
+  const std::string mismatch = usage_error_of([&] { model.kneighbors_async(three, ids.span(), distances.span()); });
+  EXPECT_NE(mismatch.find("the database has 5 features, the queries 3"), std::string::npos) << mismatch;
+
+  model.fit(d_view, labels.span());
+  EXPECT_NO_THROW(model.predict_async(q_view, predictions.span()));
+  EXPECT_THROW(model.predict_async(three, predictions.span()), gpulab::usage_error);
+  // Outputs shorter than the answer.
+  EXPECT_THROW(model.kneighbors_async(q_view, ids.span().first(26), distances.span()), gpulab::usage_error);
+  EXPECT_THROW(model.predict_async(q_view, predictions.span().first(8)), gpulab::usage_error);
+
+  // Bad fits leave the model unfitted: labels of another length, ...
+  EXPECT_THROW(model.fit(d_view, labels.span().first(100)), gpulab::usage_error);
+  EXPECT_FALSE(model.fitted());
+  // ... a label outside 0..classes-1 (a scan that check_input = false skips), ...
+  std::vector<std::int32_t> bad = db.labels;
+  bad[77] = 3;
+  const device_buffer<std::int32_t> bad_labels = gpulab::upload(bad, s);
+  const std::string label_message = usage_error_of([&] { model.fit(d_view, bad_labels.span()); });
+  EXPECT_NE(label_message.find("the first 3 at row 77"), std::string::npos) << label_message;
+  knn_classifier unchecked(res, {.k = 3, .classes = 3, .check_input = false});
+  EXPECT_NO_THROW(unchecked.fit(d_view, bad_labels.span()));
+  // ... labels without classes, k > rows, a NaN in the database.
+  knn_classifier search_only(res, {.k = 3});
+  EXPECT_THROW(search_only.fit(d_view, labels.span()), gpulab::usage_error);
+  knn_classifier too_many(res, {.k = 102});
+  EXPECT_THROW(too_many.fit(d_view), gpulab::usage_error);
+  EXPECT_FALSE(too_many.fitted());
+  std::vector<float> with_nan = db.values;
+  with_nan[42] = std::numeric_limits<float>::quiet_NaN();
+  const device_buffer<float> nan_database = gpulab::upload(with_nan, s);
+  EXPECT_THROW(model.fit(device_view(nan_database, 5)), gpulab::numerical_error);
+  EXPECT_FALSE(model.fitted());
+}
+
+// --input FILE.csv --columns ... [--target y]: every kNN case on the rows of a small seeded
+// file through the runner, verified (ids exact against the CPU); with the target the vote
+// agrees with the CPU's, without it the cases search only.
+class ml_knn_gpu_cases : public GpuTest {};
+
+TEST_F(ml_knn_gpu_cases, EveryCaseVerifiesOnACsvFile) {
+  constexpr std::int64_t rows = 2003, d = 8;  // d % 4 == 0: tf32_rerank's filter too
+  const labelled_rows blobs = make_blobs(rows, d, 4, 51, 52);
+  std::ostringstream text;
+  text << std::setprecision(9) << "id,f0,f1,f2,f3,f4,f5,f6,f7,label\n";
+  for (std::int64_t i = 0; i < rows; ++i) {
+    text << i;
+    for (std::int64_t j = 0; j < d; ++j) text << "," << blobs.values[static_cast<std::size_t>(i * d + j)];
+    text << "," << blobs.labels[static_cast<std::size_t>(i)] << "\n";
+  }
+  const gpulab::testing::temporary_file file("blobs", text.str());
+  gpulab::run_options options = quick_run_options();
+  gpulab::resources res = gpulab::make_resources(options, false);
+  for (const bool target : {false, true}) {
+    options.parameters["input"] = file.path.string();
+    options.parameters["columns"] = "f3,f0,f1,f2,f7,f5,f6,f4";
+    if (target) options.parameters["target"] = "label";
+    for (const gpulab::case_entry& e : knn_cases()) {
+      for (const auto& c : e.make(options)) {
+        EXPECT_EQ(c->size_label().rfind(file.path.string() + ": 2003 x 8, 2003 queries, k = ", 0), 0u)
+            << c->size_label();
+        const gpulab::case_result r = gpulab::run_case(*c, res, options);
+        EXPECT_TRUE(r.verified) << e.name << " " << r.size_label << ": " << r.verify_detail;
+        EXPECT_FALSE(r.error) << e.name << ": " << r.error.value_or("");
+        EXPECT_TRUE(r.cpu.has_value()) << e.name << ": " << r.check;
+        EXPECT_NE(r.verify_detail.find(target ? "vote: agrees" : "no vote"), std::string::npos) << r.verify_detail;
       }
     }
   }

@@ -3,23 +3,29 @@
 // worked out by hand and against a full sort, the vote, the comparison rule (it
 // accepts the right answer and near ties, rejects every kind of wrong one; the
 // naive kernel's formula emulated on the GPU test's data, where a near tie shifts
-// a tied pair), the plan, and every bad input.
+// a tied pair), the plan, and every bad input; the model's params; the cases on a
+// CSV file (read when made: a bad label or k refused before any GPU work).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <fstream>
+#include <iomanip>
 #include <limits>
 #include <numeric>
 #include <random>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "common/temporary_file.hpp"
 #include "common/tf32_emulation.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/ml/knn.hpp"
 #include "gpulab/ml/knn_cases.hpp"
+#include "gpulab/ml/knn_classifier.hpp"
 #include "gpulab/ml/knn_cpu.hpp"
 #include "gpulab/ml/knn_data.hpp"
 #include "gpulab/ml/knn_distance.hpp"
@@ -687,6 +693,120 @@ TEST(ml_knn_compare_ties, TheLargerIdKeptAcrossTheKthRankIsWrong) {
   const knn_comparison wrong = compare_knn(e.database(), e.queries(), e.every(), expected, ids, distances);
   EXPECT_FALSE(wrong.passed());
   EXPECT_NE(wrong.first_problem.find("left out"), std::string::npos) << wrong.first_problem;
+}
+
+// The model's params and the database's shape, checked without a GPU (knn_classifier.hpp):
+// the model's constructor and fit call these, with the search's own messages.
+TEST(ml_knn_params, AreCheckedWithoutAGpu) {
+  EXPECT_NO_THROW(validate_knn(knn_params{}));
+  EXPECT_NO_THROW(validate_knn({.k = knn_max_k, .classes = knn_max_classes}));
+  EXPECT_THROW(validate_knn({.k = 0}), gpulab::usage_error);
+  EXPECT_THROW(validate_knn({.k = knn_max_k + 1}), gpulab::usage_error);
+  EXPECT_THROW(validate_knn({.classes = -1}), gpulab::usage_error);
+  EXPECT_THROW(validate_knn({.classes = knn_max_classes + 1}), gpulab::usage_error);
+  // With a shape: k = n is fine, k > n is make_knn_plan's refusal, word for word.
+  EXPECT_NO_THROW(validate_knn({.k = 5}, 5, 3));
+  try {
+    validate_knn({.k = 6}, 5, 3);
+    ADD_FAILURE() << "k > rows was accepted";
+  } catch (const gpulab::usage_error& e) {
+    EXPECT_NE(std::string(e.what()).find("k must be 1..5"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(validate_knn({.k = 1}, 0, 3), gpulab::usage_error);   // an empty database
+  EXPECT_THROW(validate_knn({.k = 1}, 10, 0), gpulab::usage_error);  // no features
+  EXPECT_THROW(validate_knn({.k = 1, .version = knn_version::naive}, 10, 12289), gpulab::usage_error);
+  EXPECT_NO_THROW(validate_knn({.k = 1, .version = knn_version::fused}, 10, 12289));
+}
+
+// A CSV file of `rows` rows: columns id, a, b (seeded blob values) and y (`label(i)` as text).
+template <class Label>
+std::string csv_text(std::int64_t rows, Label label) {
+  const labelled_rows blobs = make_blobs(rows, 2, 3, 7, 8);
+  std::ostringstream out;
+  out << std::setprecision(9) << "id,a,b,y\n";
+  for (std::int64_t i = 0; i < rows; ++i) {
+    out << i << "," << blobs.values[static_cast<std::size_t>(2 * i)] << ","
+        << blobs.values[static_cast<std::size_t>(2 * i + 1)] << "," << label(i) << "\n";
+  }
+  return out.str();
+}
+
+gpulab::run_options csv_options(const gpulab::testing::temporary_file& f, const std::string& target = "") {
+  gpulab::run_options o;
+  o.parameters["input"] = f.path.string();
+  o.parameters["columns"] = "a,b";
+  if (!target.empty()) o.parameters["target"] = target;
+  return o;
+}
+
+// The message of the usage_error `make` throws; "" (and a failure) when it throws none.
+template <class F>
+std::string usage_error_of(F&& make) {
+  try {
+    make();
+  } catch (const gpulab::usage_error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no usage_error";
+  return "";
+}
+
+TEST(ml_knn_cases, ReadACsvFileWhenMade) {
+  const gpulab::testing::temporary_file small("small", csv_text(31, [](std::int64_t i) { return i % 3; }));
+  const auto entries = knn_cases();
+  const std::string path = small.path.string();
+  // Every row is the database and, at n <= 10000, every row a query; the case's own k.
+  for (const bool target : {false, true}) {
+    const auto cases = entries[1].make(csv_options(small, target ? "y" : ""));  // knn_fused, k = 10
+    ASSERT_EQ(cases.size(), 1u);
+    EXPECT_EQ(cases.front()->size_label(), path + ": 31 x 2, 31 queries, k = 10");
+    EXPECT_DOUBLE_EQ(cases.front()->size_value(), 31.0);
+    EXPECT_DOUBLE_EQ(cases.front()->work().flops, 2.0 * 31 * 31 * 2);
+    // Only a case that votes reads the labels (4 bytes a database row).
+    EXPECT_DOUBLE_EQ(cases.front()->work().bytes_read, 4.0 * (31 + 31) * 2 + (target ? 4.0 * 31 : 0.0));
+  }
+  // k = 1024 on 31 rows: k = n, as for blobs, and the label says so.
+  const auto all_rows = entries[4].make(csv_options(small));
+  ASSERT_EQ(all_rows.size(), 1u);
+  EXPECT_EQ(all_rows.front()->size_label(), path + ": 31 x 2, 31 queries, k = 31 (k = n)");
+
+  // More than 10,000 rows: an evenly spaced sample of 10,000 queries.
+  const gpulab::testing::temporary_file large("large", csv_text(10007, [](std::int64_t i) { return i % 5; }));
+  const auto sampled = entries[0].make(csv_options(large, "y"));  // knn_naive
+  EXPECT_EQ(sampled.front()->size_label(), large.path.string() + ": 10007 x 2, 10000 queries, k = 10");
+  EXPECT_DOUBLE_EQ(sampled.front()->work().flops, 2.0 * 10000 * 10007 * 2);
+
+  // --size with --input is refused (the file decides the rows).
+  gpulab::run_options sized = csv_options(small);
+  sized.size = 100;
+  EXPECT_THROW((void)entries[1].make(sized), gpulab::usage_error);
+}
+
+TEST(ml_knn_cases, RefuseATargetThatIsNotAClassWithItsLine) {
+  const auto entries = knn_cases();
+  // Data row 5 (file line 7: the header is line 1) holds the bad label.
+  for (const auto& [bad, shown] : {std::pair{"2.5", "2.5"}, std::pair{"-1", "-1"}, std::pair{"1024", "1024"}}) {
+    const std::string value = bad;
+    const gpulab::testing::temporary_file f(
+        "bad", csv_text(13, [&](std::int64_t i) { return i == 5 ? value : std::to_string(i % 3); }));
+    const std::string message = usage_error_of([&] { (void)entries[2].make(csv_options(f, "y")); });
+    EXPECT_EQ(message, f.path.string() + ":7: column 'y' is " + shown + "; kNN labels are integers 0..1023");
+    // Without --target the column is not read: the search alone runs.
+    EXPECT_NO_THROW((void)entries[2].make(csv_options(f)));
+  }
+  // The largest label is fine.
+  const gpulab::testing::temporary_file top("top", csv_text(12, [](std::int64_t i) { return i == 3 ? 1023 : 0; }));
+  EXPECT_NO_THROW((void)entries[1].make(csv_options(top, "y")));
+  // A feature past knn_largest_value(2): refused before any GPU work, naming the file.
+  const gpulab::testing::temporary_file huge("huge", "a,b,y\n1,2,0\n3,1e30,1\n5,6,0\n7,8,1\n9,10,0\n11,12,1\n"
+                                                     "13,14,0\n15,16,1\n17,18,0\n19,20,1\n21,22,0\n");
+  try {
+    (void)entries[1].make(csv_options(huge, "y"));
+    ADD_FAILURE() << "1e30 was accepted";
+  } catch (const gpulab::numerical_error& e) {
+    EXPECT_NE(std::string(e.what()).find(huge.path.string() + ": knn: the database holds 1 value"), std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

@@ -3,6 +3,13 @@
 // --size counts database rows (default 1M), with min(n, 10,000) queries and 64
 // features, k = 10 (and k = 1024 for fused and tf32_rerank), verified against the
 // CPU's exact brute force, and the classifier's vote checked too.
+//
+// With --input FILE.csv --columns a,b,c (csv_features.hpp) the database is every
+// row of the file (those columns), the queries an evenly spaced sample of min(n,
+// 10,000) of its rows, k the case's own (more than the rows is refused). With
+// --target y the column is the rows' class labels (integers 0..knn_max_classes-1)
+// and the case votes; without it the case searches only (every case votes, so
+// leaving the voting ones out would leave no kNN case at all on a file).
 #pragma once
 
 #include <cstdint>
@@ -11,6 +18,7 @@
 #include <vector>
 
 #include "gpulab/bench/runner.hpp"
+#include "gpulab/ml/csv_features.hpp"
 #include "gpulab/ml/knn.hpp"
 
 namespace gpulab::ml {
@@ -19,6 +27,12 @@ namespace gpulab::ml {
 // database takes k = n and says so in its size label); `instruction` picks the TF32
 // filter's score pass (mma_sync: the case named "..._mma_sync").
 std::unique_ptr<bench_case> make_knn_case(knn_version version, std::int64_t database_rows, int k,
+                                          tf32_pass_instruction instruction = tf32_pass_instruction::best);
+
+// One case on a CSV file, read now: usage_error for k > the file's rows and for a
+// target value that is not an integer 0..knn_max_classes-1 (naming file, line and
+// column); the file's own errors as load_features_host's.
+std::unique_ptr<bench_case> make_knn_case(knn_version version, const csv_input& input, int k,
                                           tf32_pass_instruction instruction = tf32_pass_instruction::best);
 
 // The module's kNN entries, in the order `gpulab list` shows them.
