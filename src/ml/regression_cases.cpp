@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The cases of linear regression, logistic regression and PCA, each verified
 // against its CPU baseline (regression_cpu.hpp) by a stated bound, and the
-// conditioning demo. Every case: seeded data with a known truth, the GPU fit
-// timed (the input check runs once in setup, outside the timed region), the
-// model's quality in the row's detail (R^2, accuracy, explained variance).
+// conditioning demo. Every case: seeded data with a known truth, or the rows of
+// --input (no truth there: the CPU baseline alone), the GPU fit timed (the input
+// check runs once in setup, outside the timed region), the model's quality in
+// the row's detail (R^2, accuracy, explained variance).
 #include "gpulab/ml/regression_cases.hpp"
 
 #include <algorithm>
@@ -22,6 +23,7 @@
 #include "gpulab/core/resources.hpp"
 #include "gpulab/core/stream.hpp"
 #include "gpulab/linalg/layout.hpp"
+#include "gpulab/ml/csv_features.hpp"
 #include "gpulab/ml/linear_data.hpp"
 #include "gpulab/ml/linear_regression.hpp"
 #include "gpulab/ml/logistic_regression.hpp"
@@ -73,11 +75,99 @@ linalg::matrix_view<const float> view_of(const device_buffer<float>& x, std::int
   return linalg::column_major<const float>(x.data(), static_cast<int>(rows), features);
 }
 
+// ------------------------------------------------------------------ the problem: generated or from a file
+// What a case fits. Seeded data is made in setup (the seed comes then) with its planted truth;
+// the rows of --input are read when the case is made, so a bad file is refused before any GPU
+// work, and have no truth: they are verified against the CPU baseline alone.
+struct regression_problem {
+  std::int64_t rows = 0;
+  int features = 0;
+  std::string input;                 // the CSV file; "" for seeded data
+  std::vector<std::string> columns;  // the file's feature columns
+  std::string target;                // the file's target column; "" for PCA
+  std::vector<float> x;              // rows x features, column-major: what every fit here takes
+  std::vector<float> y;              // rows: the target (regression only)
+  std::vector<double> truth;         // the planted weights (seeded regression data only)
+
+  [[nodiscard]] bool from_file() const { return !input.empty(); }
+  // "1001 x 64", or "data.csv: 997 x 5".
+  [[nodiscard]] std::string size_label() const {
+    return (from_file() ? input + ": " : "") + std::to_string(rows) + " x " + std::to_string(features);
+  }
+};
+
+// The rows as CSV files give them (row-major) turned column-major: the layout cuSOLVER's QR
+// and the one-thread-per-row kernels read (linear_data.hpp says why). Once, when the case is made.
+std::vector<float> column_major_of(const host_features& f) {
+  std::vector<float> out(f.values.size());
+  const auto n = static_cast<std::size_t>(f.rows), d = static_cast<std::size_t>(f.cols);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < d; ++j) out[i + j * n] = f.values[i * d + j];
+  }
+  return out;
+}
+
+// The problem of a case made from the command's options: --size rows of seeded data (features
+// by features_for), or the rows of --input with --columns as X and, when the case learns one,
+// --target as y. nullopt when there is nothing to learn (--input without --target): the case is
+// left out of a run of all cases (module.cpp's validate refuses it by name).
+std::optional<regression_problem> problem_of(const run_options& options, bool learns_target, const char* what) {
+  const std::optional<csv_input> input = csv_input_of(options);  // also refuses --size with --input
+  regression_problem p;
+  if (!input) {
+    const std::uint64_t rows = options.size.value_or(regression_default_rows);
+    p.features = features_for(rows, what);
+    p.rows = static_cast<std::int64_t>(rows);
+    return p;
+  }
+  if (learns_target && input->target.empty()) return std::nullopt;
+  p.input = input->path;
+  p.columns = input->columns;
+  host_features f;
+  if (learns_target) {
+    host_labelled labelled = load_labelled_host(*input);  // missing, NaN or Inf values refused with their line
+    f = std::move(labelled.x);
+    p.y = std::move(labelled.y);
+    p.target = input->target;
+  } else {
+    f = load_features_host(input->path, input->columns);
+  }
+  if (static_cast<std::uint64_t>(f.rows) > max_rows) {
+    throw usage_error(std::string(what) + ": " + input->path + " has " + std::to_string(f.rows) +
+                      " rows; at most 2^31 - 1 (cuBLAS and cuSOLVER count rows in int)");
+  }
+  p.rows = f.rows;
+  p.features = static_cast<int>(f.cols);
+  p.x = column_major_of(f);
+  // Said here by the column's name; the fit's own check (setup) would say "column 3".
+  for (int j = 0; j < p.features && p.rows > 1; ++j) {
+    const float* column = p.x.data() + static_cast<std::size_t>(j) * static_cast<std::size_t>(p.rows);
+    if (std::all_of(column, column + p.rows, [&](float v) { return v == column[0]; })) {
+      throw usage_error(std::string(what) + ": " + input->path + ": column '" + p.columns[static_cast<std::size_t>(j)] +
+                        "' is constant (every value is " + format("%g", column[0]) +
+                        "): it carries no information and makes X^T X singular; drop it from --columns");
+    }
+  }
+  return p;
+}
+
+// "; vs the planted truth 1.2e-03" for seeded data; nothing for a file's, which has no truth.
+std::string truth_part(const char* words, std::span<const double> fitted, const std::vector<double>& truth) {
+  if (truth.empty()) return "";
+  return std::string("; ") + words + " " + format("%.2e", relative_error(fitted, truth));
+}
+
 // ------------------------------------------------------------------ linear regression
 class linear_regression_case final : public bench_case {
  public:
-  linear_regression_case(least_squares_method method, std::uint64_t rows, gram_product gram, qr_factorization qr)
-      : method_(method), gram_(gram), qr_(qr), n_(static_cast<std::int64_t>(rows)), d_(features_for(rows, "linear regression")) {}
+  linear_regression_case(least_squares_method method, regression_problem problem, gram_product gram, qr_factorization qr)
+      : method_(method), gram_(gram), qr_(qr), n_(problem.rows), d_(problem.features), problem_(std::move(problem)) {
+    // No ridge here: more rows than parameters (the intercept is one). Seeded data has them by features_for.
+    if (problem_.from_file()) {
+      require_regression_shape(problem_.x.size(), problem_.y.size(), n_, d_, false,
+                               (problem_.input + ": linear regression").c_str());
+    }
+  }
 
   std::string name() const override { return std::string("linear_") + version(); }
   case_parameters parameters() const override { return {"linear_regression", version(), "float"}; }
@@ -91,7 +181,7 @@ class linear_regression_case final : public bench_case {
     if (qr_ == qr_factorization::tall_skinny) return method_name(method_);
     return std::string(method_name(method_)) + "_" + qr_name(qr_);
   }
-  std::string size_label() const override { return std::to_string(n_) + " x " + std::to_string(d_); }
+  std::string size_label() const override { return problem_.size_label(); }
   double size_value() const override { return static_cast<double>(n_); }
   std::size_t device_bytes_needed() const override {
     // X, y, and the method's own: [y 1] and the chunked Gram's partials (normal equations: about
@@ -125,10 +215,15 @@ class linear_regression_case final : public bench_case {
   void attach(resources& res) override { res_ = &res; }
 
   void setup(std::uint64_t seed, cuda::stream_ref s) override {
-    data_ = make_linear_data({.rows = n_, .features = d_, .condition = regression_condition, .noise = 0.01,
-                              .intercept = 0.5, .seed = seed});
-    x_ = upload(data_.x, s);
-    y_ = upload(data_.y, s);
+    if (!problem_.from_file()) {
+      linear_dataset data = make_linear_data({.rows = n_, .features = d_, .condition = regression_condition,
+                                              .noise = 0.01, .intercept = 0.5, .seed = seed});
+      problem_.x = std::move(data.x);
+      problem_.y = std::move(data.y);
+      problem_.truth = std::move(data.true_weights);
+    }
+    x_ = upload(problem_.x, s);
+    y_ = upload(problem_.y, s);
     // The input check, once, outside the timed region (it waits for the stream).
     detail::require_usable_features(x_.data(), n_, d_, "linear regression", s);
     linear_regression_params p;
@@ -138,14 +233,14 @@ class linear_regression_case final : public bench_case {
     p.check_input = false;
     model_.emplace(*res_, n_, d_, p);
     // The bound of the method (see verify) scales with the data's actual condition
-    // (the planted one times cond(G), which is far from 1 when rows ~ features).
-    condition_ = centered_condition_number(data_.x, n_, d_);
+    // (the planted one times cond(G), which is far from 1 when rows ~ features; a file's own).
+    condition_ = centered_condition_number(problem_.x, n_, d_);
   }
 
   void run_cpu() override {
     linear_regression_params p;
     p.method = method_;
-    expected_ = fit_linear_cpu(data_.x, n_, d_, data_.y, p);
+    expected_ = fit_linear_cpu(problem_.x, n_, d_, problem_.y, p);
   }
 
   std::vector<output_region> outputs() override {
@@ -178,12 +273,11 @@ class linear_regression_case final : public bench_case {
     const double intercept = c.back();
     const double weights_error = relative_error(w, expected_.weights);
     const double intercept_error = std::abs(intercept - expected_.intercept) / std::max(1.0, std::abs(expected_.intercept));
-    const double truth_error = relative_error(w, data_.true_weights);
-    const double r2 = r_squared(data_.x, n_, d_, data_.y, w, intercept);
+    const double r2 = r_squared(problem_.x, n_, d_, problem_.y, w, intercept);
     v.passed = weights_error <= tolerance && intercept_error <= tolerance && rank == expected_.rank;
     v.detail = "weights rel err " + format("%.2e", weights_error) + ", intercept " + format("%.2e", intercept_error) +
                " (tol " + format("%.1e", tolerance) + "), rank " + std::to_string(rank) + " (CPU " +
-               std::to_string(expected_.rank) + "); vs the planted truth " + format("%.2e", truth_error) + "; R^2 " +
+               std::to_string(expected_.rank) + ")" + truth_part("vs the planted truth", w, problem_.truth) + "; R^2 " +
                format("%.6f", r2);
     return v;
   }
@@ -194,8 +288,8 @@ class linear_regression_case final : public bench_case {
   qr_factorization qr_;
   std::int64_t n_;
   int d_;
+  regression_problem problem_;
   resources* res_ = nullptr;
-  linear_dataset data_;
   device_buffer<float> x_, y_;
   std::optional<linear_regression> model_;
   cpu_linear_fit expected_;
@@ -211,8 +305,20 @@ constexpr float case_l2 = 1e-3f;
 
 class logistic_regression_case final : public bench_case {
  public:
-  logistic_regression_case(logistic_method method, std::uint64_t rows)
-      : method_(method), n_(static_cast<std::int64_t>(rows)), d_(features_for(rows, "logistic regression")) {
+  logistic_regression_case(logistic_method method, regression_problem problem)
+      : method_(method), n_(problem.rows), d_(problem.features), problem_(std::move(problem)) {
+    if (d_ > logistic_max_features) {  // seeded data has at most 64 (features_for)
+      throw usage_error("logistic regression: " + problem_.input + " gives " + std::to_string(d_) + " features; at most " +
+                        std::to_string(logistic_max_features) + " (the fused pass keeps a row in registers)");
+    }
+    // A file's labels, with the file line of the first bad one (the header is line 1; seeded
+    // labels are made 0 or 1 in setup).
+    for (std::size_t i = 0; i < problem_.y.size(); ++i) {
+      if (problem_.y[i] != 0.0f && problem_.y[i] != 1.0f) {
+        throw usage_error(problem_.input + ":" + std::to_string(i + 2) + ": column '" + problem_.target + "' is " +
+                          format("%g", problem_.y[i]) + "; logistic regression needs labels 0 or 1");
+      }
+    }
     params_.method = method;
     params_.iterations = method == logistic_method::gradient_descent ? gradient_descent_iterations : newton_iterations;
     params_.learning_rate = 1.0f;
@@ -223,7 +329,7 @@ class logistic_regression_case final : public bench_case {
   std::string name() const override { return std::string("logistic_") + method_name(method_); }
   case_parameters parameters() const override { return {"logistic_regression", method_name(method_), "float"}; }
   std::string size_label() const override {
-    return std::to_string(n_) + " x " + std::to_string(d_) + ", " + std::to_string(params_.iterations) + " iterations";
+    return problem_.size_label() + ", " + std::to_string(params_.iterations) + " iterations";
   }
   double size_value() const override { return static_cast<double>(n_); }
   std::size_t device_bytes_needed() const override {
@@ -263,9 +369,14 @@ class logistic_regression_case final : public bench_case {
   void attach(resources& res) override { res_ = &res; }
 
   void setup(std::uint64_t seed, cuda::stream_ref s) override {
-    data_ = make_classification_data({.rows = n_, .features = d_, .seed = seed});
-    x_ = upload(data_.x, s);
-    y_ = upload(data_.y, s);
+    if (!problem_.from_file()) {
+      classification_dataset data = make_classification_data({.rows = n_, .features = d_, .seed = seed});
+      problem_.x = std::move(data.x);
+      problem_.y = std::move(data.y);
+      problem_.truth = std::move(data.true_weights);
+    }
+    x_ = upload(problem_.x, s);
+    y_ = upload(problem_.y, s);
     detail::require_usable_features(x_.data(), n_, d_, "logistic regression", s);
     detail::require_binary_labels(y_.data(), n_, "logistic regression", s);
     model_.emplace(*res_, n_, d_, params_);
@@ -274,7 +385,7 @@ class logistic_regression_case final : public bench_case {
   void run_cpu() override {
     logistic_regression_params p = params_;
     p.check_input = true;
-    expected_ = fit_logistic_cpu(data_.x, n_, d_, data_.y, p);
+    expected_ = fit_logistic_cpu(problem_.x, n_, d_, problem_.y, p);
   }
 
   std::vector<output_region> outputs() override {
@@ -322,8 +433,8 @@ class logistic_regression_case final : public bench_case {
     std::vector<double> w(coefficients.begin(), coefficients.end() - 1);
     v.detail = "weights rel err " + format("%.2e", weights_error) + ", loss " + format("%.2e", loss_error) +
                ", accuracy " + format("%.2e", accuracy_error) + "; " + path + " (every " + std::to_string(step) +
-               "); final accuracy " + format("%.4f", accuracy.back()) + "; vs the planted boundary " +
-               format("%.2e", relative_error(w, data_.true_weights));
+               "); final accuracy " + format("%.4f", accuracy.back()) +
+               truth_part("vs the planted boundary", w, problem_.truth);
     return v;
   }
 
@@ -331,9 +442,9 @@ class logistic_regression_case final : public bench_case {
   logistic_method method_;
   std::int64_t n_;
   int d_;
+  regression_problem problem_;
   logistic_regression_params params_;
   resources* res_ = nullptr;
-  classification_dataset data_;
   device_buffer<float> x_, y_;
   std::optional<logistic_regression> model_;
   cpu_logistic_fit expected_;
@@ -342,12 +453,20 @@ class logistic_regression_case final : public bench_case {
 // ------------------------------------------------------------------ PCA
 class pca_case final : public bench_case {
  public:
-  pca_case(pca_method method, std::uint64_t rows, gram_product gram = gram_product::chunked)
+  // min(8, features) components, whatever the data.
+  pca_case(pca_method method, regression_problem problem, gram_product gram = gram_product::chunked)
       : method_(method),
         gram_(gram),
-        n_(static_cast<std::int64_t>(rows)),
-        d_(features_for(rows, "PCA")),
-        k_(std::min(pca_components, d_)) {}
+        n_(problem.rows),
+        d_(problem.features),
+        k_(std::min(pca_components, d_)),
+        problem_(std::move(problem)) {
+    // Seeded data has these by features_for; a file's are said before any GPU work.
+    if (n_ < 2) throw usage_error("PCA: " + problem_.input + ": at least 2 rows (the covariance divides by rows - 1)");
+    if (method_ == pca_method::qr_svd && n_ < d_) {
+      throw usage_error("PCA (qr_svd): " + problem_.size_label() + ": at least as many rows as features");
+    }
+  }
 
   std::string name() const override {
     if (method_ == pca_method::qr_svd) return "pca_svd";
@@ -357,9 +476,7 @@ class pca_case final : public bench_case {
     const std::string version = method_name(method_);
     return {"pca", gram_ == gram_product::one_pass ? version + "_one_pass" : version, "float"};
   }
-  std::string size_label() const override {
-    return std::to_string(n_) + " x " + std::to_string(d_) + " -> " + std::to_string(k_);
-  }
+  std::string size_label() const override { return problem_.size_label() + " -> " + std::to_string(k_); }
   double size_value() const override { return static_cast<double>(n_); }
   std::size_t device_bytes_needed() const override {
     return bytes_of<float>(checked_multiply(n_, 2 * d_, "ml") + detail::gram_workspace_floats(n_, d_), "PCA") +
@@ -379,8 +496,8 @@ class pca_case final : public bench_case {
   void attach(resources& res) override { res_ = &res; }
 
   void setup(std::uint64_t seed, cuda::stream_ref s) override {
-    data_ = make_pca_data(n_, d_, regression_condition, seed);
-    x_ = upload(data_.x, s);
+    if (!problem_.from_file()) problem_.x = make_pca_data(n_, d_, regression_condition, seed).x;
+    x_ = upload(problem_.x, s);
     detail::require_usable_features(x_.data(), n_, d_, "PCA", s);
     pca_params p;
     p.method = method_;
@@ -393,7 +510,7 @@ class pca_case final : public bench_case {
   void run_cpu() override {
     // One component more than asked (when there is one): its variance gives the
     // eigengap the subspace's accuracy depends on.
-    expected_ = fit_pca_cpu(data_.x, n_, d_, std::min(d_, k_ + 1));
+    expected_ = fit_pca_cpu(problem_.x, n_, d_, std::min(d_, k_ + 1));
   }
 
   std::vector<output_region> outputs() override {
@@ -462,8 +579,8 @@ class pca_case final : public bench_case {
   gram_product gram_;
   std::int64_t n_;
   int d_, k_;
+  regression_problem problem_;
   resources* res_ = nullptr;
-  linear_dataset data_;
   device_buffer<float> x_;
   std::optional<pca> model_;
   cpu_pca_fit expected_;
@@ -574,70 +691,68 @@ demo_output logistic_newton_vs_gradient_descent(resources& res, const run_option
 
 }  // namespace
 
-std::unique_ptr<bench_case> make_linear_regression_case(least_squares_method method, std::uint64_t rows,
-                                                        gram_product gram, qr_factorization qr) {
-  return std::make_unique<linear_regression_case>(method, rows, gram, qr);
+std::vector<std::unique_ptr<bench_case>> linear_regression_cases(least_squares_method method, const run_options& options,
+                                                                 gram_product gram, qr_factorization qr) {
+  std::vector<std::unique_ptr<bench_case>> cases;
+  if (std::optional<regression_problem> p = problem_of(options, true, "linear regression")) {
+    cases.push_back(std::make_unique<linear_regression_case>(method, std::move(*p), gram, qr));
+  }
+  return cases;
 }
-std::unique_ptr<bench_case> make_logistic_regression_case(logistic_method method, std::uint64_t rows) {
-  return std::make_unique<logistic_regression_case>(method, rows);
+std::vector<std::unique_ptr<bench_case>> logistic_regression_cases(logistic_method method, const run_options& options) {
+  std::vector<std::unique_ptr<bench_case>> cases;
+  if (std::optional<regression_problem> p = problem_of(options, true, "logistic regression")) {
+    cases.push_back(std::make_unique<logistic_regression_case>(method, std::move(*p)));
+  }
+  return cases;
 }
-std::unique_ptr<bench_case> make_pca_case(pca_method method, std::uint64_t rows, gram_product gram) {
-  return std::make_unique<pca_case>(method, rows, gram);
+std::vector<std::unique_ptr<bench_case>> pca_cases(pca_method method, const run_options& options, gram_product gram) {
+  std::vector<std::unique_ptr<bench_case>> cases;
+  cases.push_back(std::make_unique<pca_case>(method, *problem_of(options, false, "PCA"), gram));  // PCA always has one
+  return cases;
 }
 
 std::vector<case_entry> regression_cases() {
-  const auto rows = [](const run_options& o) { return o.size.value_or(regression_default_rows); };
+  const auto linear = [](least_squares_method method, gram_product gram = gram_product::chunked,
+                         qr_factorization qr = qr_factorization::tall_skinny) -> case_maker {
+    return [=](const run_options& o) { return linear_regression_cases(method, o, gram, qr); };
+  };
+  const auto logistic = [](logistic_method method) -> case_maker {
+    return [=](const run_options& o) { return logistic_regression_cases(method, o); };
+  };
+  const auto principal = [](pca_method method, gram_product gram = gram_product::chunked) -> case_maker {
+    return [=](const run_options& o) { return pca_cases(method, o, gram); };
+  };
   constexpr std::uint64_t check_rows = 1001;  // the sabotage test's size: odd, 64 features
   return {
       {"linear_normal_equations",
        "least squares by X^T X from row chunks (one batched GEMM, a double sum) + Cholesky (--size: rows x 64 features; default 1M)",
-       one_case([=](const run_options& o) { return make_linear_regression_case(least_squares_method::normal_equations, rows(o)); }),
-       check_rows},
+       linear(least_squares_method::normal_equations), check_rows},
       {"linear_normal_equations_syrk", "the same, X^T X by one SYRK (one triangle, k = all rows) (--size: rows x 64; default 1M)",
-       one_case([=](const run_options& o) {
-         return make_linear_regression_case(least_squares_method::normal_equations, rows(o), gram_product::syrk);
-       }),
-       check_rows},
+       linear(least_squares_method::normal_equations, gram_product::syrk), check_rows},
       {"linear_normal_equations_gemm", "the same, X^T X by one GEMM (both triangles, k = all rows) (--size: rows x 64; default 1M)",
-       one_case([=](const run_options& o) {
-         return make_linear_regression_case(least_squares_method::normal_equations, rows(o), gram_product::gemm);
-       }),
-       check_rows},
+       linear(least_squares_method::normal_equations, gram_product::gemm), check_rows},
       {"linear_normal_equations_one_pass",
        "the same, [X 1 y]^T [X 1 y] by our one-pass kernel (X read once), solved by one block (--size: rows x 64; default 1M)",
-       one_case([=](const run_options& o) {
-         return make_linear_regression_case(least_squares_method::normal_equations, rows(o), gram_product::one_pass);
-       }),
-       check_rows},
+       linear(least_squares_method::normal_equations, gram_product::one_pass), check_rows},
       {"linear_qr",
        "least squares by Householder QR of [X y] as a tree of blocks (tall-skinny QR: X read once), then trsv (--size: rows x 64; default 1M)",
-       one_case([=](const run_options& o) { return make_linear_regression_case(least_squares_method::qr, rows(o)); }),
-       check_rows},
+       linear(least_squares_method::qr), check_rows},
       {"linear_qr_geqrf", "the same by cuSOLVER: a centred copy, geqrf + ormqr + trsv (--size: rows x 64; default 1M)",
-       one_case([=](const run_options& o) {
-         return make_linear_regression_case(least_squares_method::qr, rows(o), gram_product::chunked,
-                                            qr_factorization::geqrf);
-       }),
-       check_rows},
+       linear(least_squares_method::qr, gram_product::chunked, qr_factorization::geqrf), check_rows},
       {"linear_svd", "least squares by QR then the SVD of R, rank-revealing (--size: rows x 64; default 1M)",
-       one_case([=](const run_options& o) { return make_linear_regression_case(least_squares_method::svd, rows(o)); }),
-       check_rows},
+       linear(least_squares_method::svd), check_rows},
       {"logistic_gradient_descent", "100 gradient steps, one fused pass over X each (--size: rows x 64; default 1M)",
-       one_case([=](const run_options& o) { return make_logistic_regression_case(logistic_method::gradient_descent, rows(o)); }),
-       check_rows},
+       logistic(logistic_method::gradient_descent), check_rows},
       {"logistic_newton", "8 Newton (IRLS) steps: pass, SYRK, Cholesky (--size: rows x 64; default 1M)",
-       one_case([=](const run_options& o) { return make_logistic_regression_case(logistic_method::newton, rows(o)); }),
-       check_rows},
+       logistic(logistic_method::newton), check_rows},
       {"pca_covariance", "8 principal components by SYRK + syevd (--size: rows x 64; default 1M)",
-       one_case([=](const run_options& o) { return make_pca_case(pca_method::covariance_eigen, rows(o)); }), check_rows},
+       principal(pca_method::covariance_eigen), check_rows},
       {"pca_covariance_one_pass",
        "the same in one read of X (the Gram of [X - shift | 1]), then one block for the covariance and its eigenpairs, no syevd (--size: rows x 64; default 1M)",
-       one_case([=](const run_options& o) {
-         return make_pca_case(pca_method::covariance_eigen, rows(o), gram_product::one_pass);
-       }),
-       check_rows},
+       principal(pca_method::covariance_eigen, gram_product::one_pass), check_rows},
       {"pca_svd", "8 principal components by the thin SVD (QR, then the SVD of R) (--size: rows x 64; default 1M)",
-       one_case([=](const run_options& o) { return make_pca_case(pca_method::qr_svd, rows(o)); }), check_rows},
+       principal(pca_method::qr_svd), check_rows},
   };
 }
 

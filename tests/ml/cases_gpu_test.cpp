@@ -21,8 +21,9 @@ namespace {
 
 class ml_gpu : public GpuTest {};
 
-// The k-means entries of the module: --features, --clusters, --iterations and --input are
-// theirs. (The kNN cases' CPU reference at the default 10000 queries would cost minutes here.)
+// The k-means entries of the module: --features, --clusters and --iterations are theirs
+// (--input reaches every algorithm: kNN's and regression's file tests are in knn_gpu_test.cpp
+// and regression_gpu_test.cpp). (The kNN cases' CPU reference at the default 10000 queries would cost minutes here.)
 gpulab::training_module kmeans_module() {
   gpulab::training_module m;
   m.name = "ml";

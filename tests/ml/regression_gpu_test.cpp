@@ -3,7 +3,8 @@
 // logistic regression (fused gradient descent, Newton) and PCA (covariance,
 // thin SVD), each at odd sizes against its CPU baseline, with the outputs
 // poisoned (NaN) before every fit; an ill-conditioned and a rank-deficient
-// case; and every bad input refused with one clear line.
+// case; every case on a CSV file (--input) with a planted model; and every bad
+// input refused with one clear line.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -14,6 +15,7 @@
 
 #include "common/gpu_test.hpp"
 #include "common/quick_run.hpp"
+#include "common/temporary_file.hpp"
 #include "gpulab/bench/error_bounds.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/memory.hpp"
@@ -26,6 +28,7 @@
 #include "gpulab/ml/pca.hpp"
 #include "gpulab/ml/regression_cases.hpp"
 #include "gpulab/ml/regression_cpu.hpp"
+#include "planted_regression_csv.hpp"
 
 namespace {
 
@@ -100,6 +103,57 @@ TEST_F(ml_regression_gpu, EveryRegressionCaseVerifiesThroughTheRunner) {
   m.cases = regression_cases();
   // 31 rows: 15 features; 1001: 64 features, few rows per parameter; 100003: many.
   expect_every_case_verifies(m, {31, 1001, 100003});
+}
+
+// Every case on a CSV file (`--input planted.csv --columns a,b,c,d,e --target y`, logistic
+// regression --target label) through the runner: verified against its CPU baseline, and
+// near the file's planted model by planted_regression_csv.hpp's bounds (sampling error at
+// 4999 rows; the host test holds the CPU baselines to the same bounds). The coefficients
+// read back are what the last timed run left.
+TEST_F(ml_regression_gpu, EveryRegressionCaseOnACsvFileVerifiesAndFindsThePlantedModel) {
+  using data = gpulab::testing::planted_regression_data;
+  const data d = gpulab::testing::make_planted_regression_data(data::test_rows, data::test_seed);
+  const gpulab::testing::temporary_file f("planted", gpulab::testing::planted_regression_csv(d));
+  gpulab::run_options options = quick_run_options();
+  options.parameters["input"] = f.path.string();
+  options.parameters["columns"] = "a,b,c,d,e";
+  gpulab::resources res = gpulab::make_resources(options, false);
+  const cuda::stream_ref s = res.stream();
+  const std::vector<double> linear_weights(data::linear_weights.begin(), data::linear_weights.end());
+  const std::vector<double> logistic_weights(data::logistic_weights.begin(), data::logistic_weights.end());
+  for (const gpulab::case_entry& e : regression_cases()) {
+    const bool logistic = e.name.starts_with("logistic_"), principal = e.name.starts_with("pca_");
+    options.parameters["target"] = logistic ? "label" : "y";
+    const auto made = e.make(options);
+    ASSERT_EQ(made.size(), 1u) << e.name;
+    gpulab::bench_case& c = *made.front();
+    EXPECT_EQ(c.size_label().find(f.path.string() + ": 4999 x 5"), 0u) << c.size_label();
+    const gpulab::case_result r = gpulab::run_case(c, res, options);
+    EXPECT_TRUE(r.verified) << e.name << ": " << r.verify_detail;
+    EXPECT_EQ(r.verify_detail.find("planted"), std::string::npos) << "a file has no planted truth: " << r.verify_detail;
+    const std::vector<gpulab::output_region> out = c.outputs();
+    if (principal) {
+      // Components 5 x 5 (column-major), then their variances.
+      const std::vector<float> components = read(static_cast<const float*>(out.at(0).data), 25, s);
+      const std::vector<float> variance = read(static_cast<const float*>(out.at(1).data), 5, s);
+      for (std::size_t k = 0; k < 5; ++k) {
+        EXPECT_GT(std::abs(components[k + 5 * k]), data::pca_axis_at_least) << e.name << " component " << k;
+        const double planted = data::scale[k] * data::scale[k];
+        EXPECT_NEAR(variance[k], planted, data::pca_variance_tolerance * planted) << e.name << " component " << k;
+      }
+      continue;
+    }
+    // The weights, then the intercept.
+    const std::vector<float> coefficients = read(static_cast<const float*>(out.at(0).data), 6, s);
+    const std::vector<double> w(coefficients.begin(), coefficients.end() - 1);
+    if (logistic) {
+      EXPECT_LT(relative_error(w, logistic_weights), data::logistic_weights_tolerance) << e.name;
+      EXPECT_NEAR(coefficients.back(), data::logistic_intercept, data::logistic_intercept_tolerance) << e.name;
+    } else {
+      EXPECT_LT(relative_error(w, linear_weights), data::linear_weights_tolerance) << e.name;
+      EXPECT_NEAR(coefficients.back(), data::linear_intercept, data::linear_intercept_tolerance) << e.name;
+    }
+  }
 }
 
 TEST_F(ml_regression_gpu, TheDemosShowTheirLessons) {
@@ -415,6 +469,109 @@ TEST_F(ml_regression_gpu, BadInputIsRefusedWithOneClearLine) {
   logistic_regression lr(res, c.rows, 7, {});
   expect_usage_error_containing([&] { lr.fit_async(view(cx, c.rows, 7), cy.span()); }, "label 123 is 0.5");
   expect_usage_error_containing([&] { logistic_regression(res, 1001, 65, {}); }, "1..64 features");
+}
+
+// X with one bad column each: column 2 constant (0.75), column 5 all NaN, column 6 one -Inf
+// at row 611. What logistic regression and PCA refuse with check_input on (the default).
+struct broken_features {
+  std::vector<float> constant, nan_column, one_inf;
+};
+broken_features break_columns(const std::vector<float>& x, std::int64_t rows) {
+  broken_features b{x, x, x};
+  const auto n = static_cast<std::size_t>(rows);
+  for (std::size_t i = 0; i < n; ++i) {
+    b.constant[i + 2 * n] = 0.75f;
+    b.nan_column[i + 5 * n] = std::numeric_limits<float>::quiet_NaN();
+  }
+  b.one_inf[611 + 6 * n] = -std::numeric_limits<float>::infinity();
+  return b;
+}
+
+// Logistic regression with its input check: a constant column (it would make the Hessian
+// singular without l2: refused, not fitted), a NaN column and one Inf are usage_error naming
+// the column and the first bad row; a label that is not 0 or 1 names its row, NaN included (a
+// range test such as y < 0 || y > 1 would let NaN through), the last row too. The clean data
+// then fits: the check refuses what is bad, not everything. predict_proba refuses X of other
+// features and outputs of another length.
+TEST_F(ml_regression_gpu, LogisticRegressionRefusesBadInputWithOneClearLine) {
+  gpulab::resources res(0);
+  const cuda::stream_ref s = res.stream();
+  const std::int64_t n = 1003;
+  const classification_dataset data = make_classification_data({.rows = n, .features = 7, .seed = 12});
+  const broken_features bad = break_columns(data.x, n);
+  const device_buffer<float> x = gpulab::upload(data.x, s), y = gpulab::upload(data.y, s),
+                             constant = gpulab::upload(bad.constant, s), nan_column = gpulab::upload(bad.nan_column, s),
+                             one_inf = gpulab::upload(bad.one_inf, s);
+  std::vector<float> nan_label = data.y, two_last = data.y;
+  nan_label[999] = std::numeric_limits<float>::quiet_NaN();
+  two_last[1002] = 2.0f;
+  const device_buffer<float> y_nan = gpulab::upload(nan_label, s), y_two = gpulab::upload(two_last, s);
+  for (const auto method : {logistic_method::gradient_descent, logistic_method::newton}) {
+    SCOPED_TRACE(method_name(method));
+    logistic_regression_params p;
+    p.method = method;
+    p.iterations = 5;
+    logistic_regression model(res, n, 7, p);
+    expect_usage_error_containing([&] { model.fit_async(view(constant, n, 7), y.span()); },
+                                  "logistic regression: column 2 is constant (every value is 0.750000)");
+    expect_usage_error_containing([&] { model.fit_async(view(nan_column, n, 7), y.span()); },
+                                  "logistic regression: column 5 holds 1003 NaN or Inf values, the first at row 0");
+    expect_usage_error_containing([&] { model.fit_async(view(one_inf, n, 7), y.span()); },
+                                  "logistic regression: column 6 holds 1 NaN or Inf value, the first at row 611");
+    expect_usage_error_containing([&] { model.fit_async(view(x, n, 7), y_nan.span()); },
+                                  "logistic regression: label 999 is nan: binary labels must be 0 or 1");
+    expect_usage_error_containing([&] { model.fit_async(view(x, n, 7), y_two.span()); }, "label 1002 is 2.000000");
+    model.fit_async(view(x, n, 7), y.span());
+    model.check();
+    for (const float c : read(model.coefficients(), 8, s)) EXPECT_TRUE(std::isfinite(c));
+    device_buffer<float> probabilities(101, s);
+    expect_usage_error_containing(
+        [&] { model.predict_proba_async(linalg::column_major<const float>(x.data(), 101, 6, 1003), probabilities.span()); },
+        "the model was fitted on 7 features, X has 6 columns");
+    expect_usage_error_containing(
+        [&] { model.predict_proba_async(linalg::column_major<const float>(x.data(), 102, 7, 1003), probabilities.span()); },
+        "101 outputs for 102 rows");
+  }
+}
+
+// PCA with its input check, every version: a NaN column and one Inf are usage_error naming the
+// column and the first bad row (a constant column: BadInputIsRefusedWithOneClearLine); the clean
+// data then fits. transform refuses X of other features and an output of the wrong shape or order.
+TEST_F(ml_regression_gpu, PcaRefusesBadInputWithOneClearLine) {
+  gpulab::resources res(0);
+  const cuda::stream_ref s = res.stream();
+  const std::int64_t n = 1003;
+  const linear_dataset data = make_pca_data(n, 7, 10, 12);
+  const broken_features bad = break_columns(data.x, n);
+  const device_buffer<float> x = gpulab::upload(data.x, s), nan_column = gpulab::upload(bad.nan_column, s),
+                             one_inf = gpulab::upload(bad.one_inf, s);
+  const pca_params versions[] = {{.method = pca_method::covariance_eigen, .gram = gram_product::chunked},
+                                 {.method = pca_method::covariance_eigen, .gram = gram_product::one_pass},
+                                 {.method = pca_method::qr_svd, .qr = qr_factorization::tall_skinny},
+                                 {.method = pca_method::qr_svd, .qr = qr_factorization::geqrf}};
+  for (pca_params p : versions) {
+    SCOPED_TRACE(std::string(method_name(p.method)) + ", " + gram_name(p.gram) + ", " + qr_name(p.qr));
+    p.components = 3;
+    pca model(res, n, 7, p);
+    expect_usage_error_containing([&] { model.fit_async(view(nan_column, n, 7)); },
+                                  "PCA: column 5 holds 1003 NaN or Inf values, the first at row 0");
+    expect_usage_error_containing([&] { model.fit_async(view(one_inf, n, 7)); },
+                                  "PCA: column 6 holds 1 NaN or Inf value, the first at row 611");
+    model.fit_async(view(x, n, 7));
+    model.check();
+    for (const float v : read(model.explained_variance(), 3, s)) EXPECT_TRUE(std::isfinite(v) && v > 0) << v;
+    device_buffer<float> out(501 * 3, s);
+    const auto rows = linalg::column_major<const float>(x.data(), 501, 7, 1003);
+    expect_usage_error_containing(
+        [&] { model.transform_async(linalg::column_major<const float>(x.data(), 501, 6, 1003), linalg::column_major(out.data(), 501, 3)); },
+        "PCA: fitted on 7 features, X has 6 columns");
+    expect_usage_error_containing([&] { model.transform_async(rows, linalg::column_major(out.data(), 500, 3)); },
+                                  "PCA: transform of 501 x 7 needs a 501 x 3 output, got 500 x 3");
+    expect_usage_error_containing([&] { model.transform_async(rows, linalg::column_major(out.data(), 501, 2)); },
+                                  "needs a 501 x 3 output, got 501 x 2");
+    expect_usage_error_containing([&] { model.transform_async(rows, linalg::row_major(out.data(), 501, 3)); },
+                                  "PCA: the transform's output must be column-major with leading dimension rows");
+  }
 }
 
 // A PCA fit's outputs, read back: the components (features x components, in double

@@ -1,20 +1,26 @@
 // SPDX-License-Identifier: MIT
 // Module 7 `ml` without a GPU: the seeded data with a known truth, the CPU
 // baselines of linear regression, PCA and logistic regression (which the GPU
-// versions are verified against), and the bad inputs they refuse.
+// versions are verified against), the cases made from a CSV file (--input),
+// and the bad inputs they refuse.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numbers>
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "common/temporary_file.hpp"
 #include "gpulab/core/error.hpp"
+#include "gpulab/ml/csv_features.hpp"
 #include "gpulab/ml/linear_data.hpp"
 #include "gpulab/ml/regression_cases.hpp"
 #include "gpulab/ml/regression_cpu.hpp"
+#include "planted_regression_csv.hpp"
 
 namespace {
 
@@ -284,6 +290,172 @@ TEST(ml_logistic_cpu, LabelsMustBeZeroOrOne) {
   ASSERT_TRUE(problem.has_value());
   EXPECT_NE(problem->find("label 42 is 2"), std::string::npos) << *problem;
   EXPECT_THROW(fit_logistic_cpu(d.x, d.rows, d.features, d.y, {}), gpulab::usage_error);
+}
+
+// ------------------------------------------------------------------ the cases on --input
+
+// The message of the error `f` throws as E; "" (and a failure) when it throws nothing.
+template <class E, class F>
+std::string message_of(F&& f) {
+  try {
+    f();
+  } catch (const E& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no error thrown";
+  return "";
+}
+
+gpulab::run_options on_file(const gpulab::testing::temporary_file& f, const std::string& columns,
+                            const std::string& target) {
+  gpulab::run_options o;
+  o.parameters["input"] = f.path.string();
+  o.parameters["columns"] = columns;
+  if (!target.empty()) o.parameters["target"] = target;
+  return o;
+}
+
+bool learns_a_target(const std::string& name) { return name.starts_with("linear_") || name.starts_with("logistic_"); }
+
+// One case per entry, sized by the file ("FILE: 4999 x 5"); linear regression learns y,
+// logistic regression the 0/1 label, PCA reads the features alone (5 of them: 5 components).
+// Without --target the regression entries make no case and PCA still does.
+TEST(ml_regression_cases, ReadTheInputFileWhenMade) {
+  using gpulab::testing::planted_regression_data;
+  const planted_regression_data d = gpulab::testing::make_planted_regression_data(
+      planted_regression_data::test_rows, planted_regression_data::test_seed);
+  const gpulab::testing::temporary_file f("planted", gpulab::testing::planted_regression_csv(d));
+  const std::string size = f.path.string() + ": 4999 x 5";
+  for (const gpulab::case_entry& e : regression_cases()) {
+    const std::string target = e.name.starts_with("logistic_") ? "label" : "y";
+    const auto made = e.make(on_file(f, "a,b,c,d,e", target));
+    ASSERT_EQ(made.size(), 1u) << e.name;
+    const gpulab::bench_case& c = *made.front();
+    EXPECT_EQ(c.name(), e.name);
+    EXPECT_TRUE(c.size_label().starts_with(size)) << c.size_label();
+    EXPECT_DOUBLE_EQ(c.size_value(), 4999.0) << e.name;
+    EXPECT_GT(c.work().bytes_read, 4999.0 * 5 * 4 - 1) << e.name;  // X at least once
+    if (e.name.starts_with("pca_")) {
+      EXPECT_EQ(c.size_label(), size + " -> 5");
+    } else if (e.name.starts_with("logistic_")) {
+      EXPECT_EQ(c.size_label(), size + ", " + (e.name == "logistic_newton" ? "8" : "100") + " iterations");
+    } else {
+      EXPECT_EQ(c.size_label(), size);
+    }
+    // No target: nothing to learn for regression; PCA never reads one.
+    const auto untargeted = e.make(on_file(f, "a,b,c,d,e", ""));
+    EXPECT_EQ(untargeted.size(), learns_a_target(e.name) ? 0u : 1u) << e.name;
+    // A target that is also a feature, and --size with --input: the options say it.
+    EXPECT_THROW(e.make(on_file(f, "a,b,y", "y")), gpulab::usage_error) << e.name;
+    gpulab::run_options sized = on_file(f, "a,b", "y");
+    sized.size = 1001;
+    EXPECT_NE(message_of<gpulab::usage_error>([&] { e.make(sized); }).find("--size and --input"), std::string::npos);
+  }
+  // Fewer columns, fewer components.
+  const auto two = pca_cases(pca_method::qr_svd, on_file(f, "e,a", ""));
+  ASSERT_EQ(two.size(), 1u);
+  EXPECT_EQ(two.front()->size_label(), f.path.string() + ": 4999 x 2 -> 2");
+}
+
+// The file's floats come back exactly (9 significant digits), and the CPU baselines, which
+// the GPU cases are verified against, find the planted model within the bounds the GPU test
+// (regression_gpu_test.cpp) holds the GPU cases to.
+TEST(ml_regression_cases, ThePlantedFileGivesBackItsFloatsAndTheCpuFindsItsTruth) {
+  using data = gpulab::testing::planted_regression_data;
+  const data d = gpulab::testing::make_planted_regression_data(data::test_rows, data::test_seed);
+  const gpulab::testing::temporary_file f("planted", gpulab::testing::planted_regression_csv(d));
+  const host_labelled read = load_labelled_host({f.path.string(), {"a", "b", "c", "d", "e"}, "y"});
+  ASSERT_EQ(read.x.rows, d.rows);
+  for (std::int64_t i = 0; i < d.rows; ++i) {
+    for (int j = 0; j < 5; ++j) ASSERT_EQ(read.x.values[std::size_t(i * 5 + j)], d.x[std::size_t(i + j * d.rows)]);
+  }
+  EXPECT_EQ(read.y, d.y);
+  const std::vector<double> w(data::linear_weights.begin(), data::linear_weights.end());
+  const std::vector<double> v(data::logistic_weights.begin(), data::logistic_weights.end());
+  linear_regression_params lp;
+  const cpu_linear_fit linear = fit_linear_cpu(d.x, d.rows, 5, d.y, lp);
+  EXPECT_LT(relative_error(linear.weights, w), data::linear_weights_tolerance);
+  EXPECT_NEAR(linear.intercept, data::linear_intercept, data::linear_intercept_tolerance);
+  // The cases' settings: 100 gradient steps of rate 1, or 8 Newton steps; l2 = 1e-3.
+  for (const auto method : {logistic_method::gradient_descent, logistic_method::newton}) {
+    logistic_regression_params p;
+    p.method = method;
+    p.iterations = method == logistic_method::newton ? 8 : 100;
+    p.l2 = 1e-3f;
+    const cpu_logistic_fit fit = fit_logistic_cpu(d.x, d.rows, 5, d.label, p);
+    const std::vector<double> fitted(fit.coefficients.begin(), fit.coefficients.end() - 1);
+    EXPECT_LT(relative_error(fitted, v), data::logistic_weights_tolerance) << method_name(method);
+    EXPECT_NEAR(fit.coefficients.back(), data::logistic_intercept, data::logistic_intercept_tolerance);
+  }
+  const cpu_pca_fit pca = fit_pca_cpu(d.x, d.rows, 5, 5);
+  for (std::size_t k = 0; k < 5; ++k) {
+    EXPECT_GT(std::abs(pca.components[k + 5 * k]), data::pca_axis_at_least) << "component " << k;
+    const double variance = data::scale[k] * data::scale[k];
+    EXPECT_NEAR(pca.explained_variance[k], variance, data::pca_variance_tolerance * variance) << "component " << k;
+  }
+}
+
+// Each bad file is refused when the case is made, before any GPU work, in one line that says
+// where: the file, its line and the column's name.
+TEST(ml_regression_cases, RefuseABadInputFileInOneLineNamingTheLine) {
+  using gpulab::testing::temporary_file;
+  // A target of 3 at file line 7 (data row 6): logistic regression refuses, linear fits it.
+  const temporary_file labels("labels", "a,b,y\n0.5,1,0\n-1.25,2,1\n2,0.5,1\n0.75,-3,0\n1.5,4,1\n-2,1.5,3\n3,-1,0\n");
+  for (const auto method : {logistic_method::gradient_descent, logistic_method::newton}) {
+    const std::string what = message_of<gpulab::usage_error>(
+        [&] { logistic_regression_cases(method, on_file(labels, "a,b", "y")); });
+    EXPECT_EQ(what, labels.path.string() + ":7: column 'y' is 3; logistic regression needs labels 0 or 1");
+  }
+  EXPECT_EQ(linear_regression_cases(least_squares_method::qr, on_file(labels, "a,b", "y")).size(), 1u);
+  // A missing feature value (line 4): the reader's line and column, for every algorithm.
+  const temporary_file missing("missing", "a,b,y\n1,2,0\n3,4,1\n5,,0\n7,8,1\n9,1,0\n");
+  const std::string where = missing.path.string() + ":4: column 'b' has a missing value";
+  EXPECT_NE(message_of<gpulab::numerical_error>([&] { linear_regression_cases(least_squares_method::qr, on_file(missing, "a,b", "y")); })
+                .find(where),
+            std::string::npos);
+  EXPECT_NE(message_of<gpulab::numerical_error>([&] { logistic_regression_cases(logistic_method::newton, on_file(missing, "a,b", "y")); })
+                .find(where),
+            std::string::npos);
+  EXPECT_NE(message_of<gpulab::numerical_error>([&] { pca_cases(pca_method::covariance_eigen, on_file(missing, "b", "")); })
+                .find(where),
+            std::string::npos);
+  // A constant column, by its name (the fits' own check would say "column 1").
+  const temporary_file constant("constant", "a,b,y\n1,2.5,0\n3,2.5,1\n-5,2.5,0\n7,2.5,1\n");
+  EXPECT_NE(message_of<gpulab::usage_error>([&] { pca_cases(pca_method::qr_svd, on_file(constant, "a,b", "")); })
+                .find(constant.path.string() + ": column 'b' is constant (every value is 2.5)"),
+            std::string::npos);
+  EXPECT_THROW(linear_regression_cases(least_squares_method::svd, on_file(constant, "b,a", "y")), gpulab::usage_error);
+  // Too few rows: least squares needs features + 1 (here 3 rows for 3 features); the thin
+  // SVD as many rows as features; the covariance takes 2 rows.
+  const temporary_file few("few", "a,b,c,y\n1,2,0.5,1\n3,-4,2,0\n5,6,-1,1\n");
+  for (const auto method : {least_squares_method::normal_equations, least_squares_method::qr, least_squares_method::svd}) {
+    EXPECT_NE(message_of<gpulab::usage_error>([&] { linear_regression_cases(method, on_file(few, "a,b,c", "y")); })
+                  .find(few.path.string() + ": linear regression: 3 rows for 3 features"),
+              std::string::npos)
+        << method_name(method);
+  }
+  EXPECT_EQ(linear_regression_cases(least_squares_method::qr, on_file(few, "a,b", "y")).size(), 1u);
+  const temporary_file wide("wide", "a,b,c,d\n1,2,0.5,1\n3,-4,2,0\n5,6,-1,1\n");
+  EXPECT_NE(message_of<gpulab::usage_error>([&] { pca_cases(pca_method::qr_svd, on_file(wide, "a,b,c,d", "")); })
+                .find("at least as many rows as features"),
+            std::string::npos);
+  EXPECT_EQ(pca_cases(pca_method::covariance_eigen, on_file(wide, "a,b,c,d", "")).front()->size_label(),
+            wide.path.string() + ": 3 x 4 -> 4");
+  // 65 features: more than logistic regression's fused pass holds.
+  std::string header, text;
+  std::vector<std::string> names;
+  for (int j = 0; j < 65; ++j) names.push_back("f" + std::to_string(j)), header += names.back() + ",";
+  text = header + "y\n";
+  for (int i = 0; i < 101; ++i) {
+    for (int j = 0; j < 65; ++j) text += std::to_string(seeded_normal(5, 1, std::uint64_t(i * 65 + j))) + ",";
+    text += std::to_string(i % 2) + "\n";
+  }
+  const temporary_file many("many", text);
+  header.pop_back();
+  EXPECT_NE(message_of<gpulab::usage_error>([&] { logistic_regression_cases(logistic_method::newton, on_file(many, header, "y")); })
+                .find("gives 65 features; at most 64"),
+            std::string::npos);
+  EXPECT_EQ(linear_regression_cases(least_squares_method::qr, on_file(many, header, "y")).size(), 1u);
 }
 
 }  // namespace

@@ -39,7 +39,9 @@ class logistic_regression {
   logistic_regression& operator=(const logistic_regression&) = delete;
 
   // X: rows x features, column-major (leading dimension rows); y: rows labels, 0 or 1.
-  // With params.check_input it first scans X and y (and waits); then it only enqueues.
+  // With params.check_input it first scans X and y (and waits): usage_error naming the column
+  // of X that holds NaN/Inf or is constant, or the first label that is not 0 or 1 (NaN
+  // included); then it only enqueues.
   void fit_async(linalg::matrix_view<const float> x, cuda::std::span<const float> y);
   void check() const;  // waits; numerical_error when Newton's Hessian was not positive definite
 

@@ -34,7 +34,8 @@ class pca {
   pca& operator=(const pca&) = delete;
 
   // X: rows x features, column-major, leading dimension rows. With params.check_input
-  // it first scans X for NaN/Inf and constant columns (and waits).
+  // it first scans X for NaN/Inf and constant columns (and waits): usage_error naming the
+  // column (and its first bad row).
   void fit_async(linalg::matrix_view<const float> x);
   // Waits; numerical_error when syevd or the SVD failed. The one-pass fit has nothing to
   // report: its one-block solver has no iteration that can fail to converge, and a NaN in

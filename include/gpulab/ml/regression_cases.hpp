@@ -19,12 +19,20 @@ inline constexpr int regression_features = 64;
 inline constexpr int pca_components = 8;
 inline constexpr double regression_condition = 10;  // the cases' data: well-conditioned (the demo goes further)
 
-std::unique_ptr<bench_case> make_linear_regression_case(least_squares_method method, std::uint64_t rows,
-                                                        gram_product gram = gram_product::chunked,
-                                                        qr_factorization qr = qr_factorization::tall_skinny);
-std::unique_ptr<bench_case> make_logistic_regression_case(logistic_method method, std::uint64_t rows);
-std::unique_ptr<bench_case> make_pca_case(pca_method method, std::uint64_t rows,
-                                          gram_product gram = gram_product::chunked);
+// The cases of one version from the command's options (as kmeans_cases() makes k-means'):
+// --size rows of seeded data with a planted truth, or the rows of --input FILE.csv with
+// --columns as the features (read here, before any GPU work; the size label says
+// "FILE: rows x features"). Linear and logistic regression learn --target: on --input
+// without it they make no case. PCA does not read the target; its components are
+// min(8, features). Throws usage_error for a shape the algorithm refuses, a constant
+// column, and (logistic) a target value that is not 0 or 1, naming the file line;
+// csv_features.hpp's errors for the file itself.
+std::vector<std::unique_ptr<bench_case>> linear_regression_cases(least_squares_method method, const run_options& options,
+                                                                 gram_product gram = gram_product::chunked,
+                                                                 qr_factorization qr = qr_factorization::tall_skinny);
+std::vector<std::unique_ptr<bench_case>> logistic_regression_cases(logistic_method method, const run_options& options);
+std::vector<std::unique_ptr<bench_case>> pca_cases(pca_method method, const run_options& options,
+                                                   gram_product gram = gram_product::chunked);
 
 // linear_normal_equations, linear_normal_equations_syrk, linear_normal_equations_gemm,
 // linear_normal_equations_one_pass, linear_qr, linear_qr_geqrf, linear_svd, logistic_gradient_descent,
