@@ -11,6 +11,7 @@
 #include "gpulab/core/error.hpp"
 #include "gpulab/ml/cases.hpp"
 #include "gpulab/ml/csv_features.hpp"
+#include "common/usage_error_message.hpp"
 
 namespace {
 
@@ -33,18 +34,6 @@ class csv_file {
   fs::path path_;
 };
 
-// The message of the error `f` throws as E; "" (and a failure) when it throws nothing.
-template <class E, class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no error thrown";
-  return "";
-}
-
 TEST(ml_csv_features, ChosenColumnsInTheirOrderAsFloat32) {
   const csv_file f("good.csv", "id,a,b,c\n1,0.5,10,-2.25\n2,1.5,20,3\n3,2.5,30,1e3\n");
   const auto x = gpulab::ml::load_features_host(f.path(), {"c", "a", "b"});
@@ -55,14 +44,14 @@ TEST(ml_csv_features, ChosenColumnsInTheirOrderAsFloat32) {
 
 TEST(ml_csv_features, AnUnknownColumnNamesTheColumns) {
   const csv_file f("unknown.csv", "a,b\n1,2\n3,4\n");
-  const std::string what = message_of<gpulab::usage_error>([&] { gpulab::ml::load_features_host(f.path(), {"a", "z"}); });
+  const std::string what = error_message<gpulab::usage_error>([&] { gpulab::ml::load_features_host(f.path(), {"a", "z"}); });
   EXPECT_NE(what.find("z"), std::string::npos) << what;
   EXPECT_NE(what.find("b"), std::string::npos) << what;
 }
 
 TEST(ml_csv_features, AMissingValueSaysWhere) {
   const csv_file f("missing.csv", "a,b\n1,2\n3,\n5,6\n");
-  const std::string what = message_of<gpulab::numerical_error>([&] { gpulab::ml::load_features_host(f.path(), {"a", "b"}); });
+  const std::string what = error_message<gpulab::numerical_error>([&] { gpulab::ml::load_features_host(f.path(), {"a", "b"}); });
   EXPECT_NE(what.find(":3: column 'b' has a missing value"), std::string::npos) << what;
   EXPECT_EQ(what.find('\n'), std::string::npos) << "one line";
   // The same column not chosen: no error.
@@ -71,7 +60,7 @@ TEST(ml_csv_features, AMissingValueSaysWhere) {
 
 TEST(ml_csv_features, NanOrInfInAChosenColumnIsRefused) {
   const csv_file f("nan.csv", "a,b\n1,2\n3,nan\n");
-  const std::string what = message_of<gpulab::numerical_error>([&] { gpulab::ml::load_features_host(f.path(), {"b"}); });
+  const std::string what = error_message<gpulab::numerical_error>([&] { gpulab::ml::load_features_host(f.path(), {"b"}); });
   EXPECT_NE(what.find(":3: column 'b'"), std::string::npos) << what;
   const csv_file big("big.csv", "a\n1e300\n");  // finite in double, not in float32
   EXPECT_THROW(gpulab::ml::load_features_host(big.path(), {"a"}), gpulab::numerical_error);
@@ -79,7 +68,7 @@ TEST(ml_csv_features, NanOrInfInAChosenColumnIsRefused) {
 
 TEST(ml_csv_features, ANonNumericColumnIsAFileErrorWithItsPlace) {
   const csv_file f("text.csv", "a,name\n1,2\n3,bob\n");
-  const std::string what = message_of<gpulab::io_error>([&] { gpulab::ml::load_features_host(f.path(), {"a", "name"}); });
+  const std::string what = error_message<gpulab::io_error>([&] { gpulab::ml::load_features_host(f.path(), {"a", "name"}); });
   EXPECT_NE(what.find(f.path().string() + ":3:"), std::string::npos) << what;
 }
 

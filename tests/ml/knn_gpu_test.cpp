@@ -38,6 +38,7 @@
 #include "gpulab/ml/knn_data.hpp"
 #include "gpulab/ml/knn_distance.hpp"
 #include "gpulab/ml/knn_key.hpp"
+#include "common/usage_error_message.hpp"
 
 namespace {
 
@@ -671,18 +672,6 @@ INSTANTIATE_TEST_SUITE_P(each_version, ml_knn_gpu_classifier,
                                             ::testing::Values<std::int64_t>(7, 64)),
                          classifier_name);
 
-// The message of the usage_error `call` throws; "" (and a failure) when it throws none.
-template <class F>
-std::string usage_error_of(F&& call) {
-  try {
-    call();
-  } catch (const gpulab::usage_error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no usage_error";
-  return "";
-}
-
 class ml_knn_gpu_model : public GpuTest {};
 
 TEST_F(ml_knn_gpu_model, RefusesMismatchesAndMissingLabels) {
@@ -699,17 +688,17 @@ TEST_F(ml_knn_gpu_model, RefusesMismatchesAndMissingLabels) {
   EXPECT_THROW(knn_classifier(res, {.k = 0}), gpulab::usage_error);
   EXPECT_THROW(knn_classifier(res, {.classes = knn_max_classes + 1}), gpulab::usage_error);
   knn_classifier model(res, {.k = 3, .classes = 3});
-  EXPECT_NE(usage_error_of([&] { model.kneighbors_async(q_view, ids.span(), distances.span()); }).find("fit"),
+  EXPECT_NE(usage_error_message([&] { model.kneighbors_async(q_view, ids.span(), distances.span()); }).find("fit"),
             std::string::npos);
   EXPECT_THROW(model.predict_async(q_view, predictions.span()), gpulab::usage_error);
 
   // Fitted without labels: a search only; predict is refused.
   model.fit(d_view);
   EXPECT_NO_THROW(model.kneighbors_async(q_view, ids.span(), distances.span()));
-  EXPECT_NE(usage_error_of([&] { model.predict_async(q_view, predictions.span()); }).find("predict needs labels"),
+  EXPECT_NE(usage_error_message([&] { model.predict_async(q_view, predictions.span()); }).find("predict needs labels"),
             std::string::npos);
   // Another feature count than the database's, named both ways.
-  const std::string mismatch = usage_error_of([&] { model.kneighbors_async(three, ids.span(), distances.span()); });
+  const std::string mismatch = usage_error_message([&] { model.kneighbors_async(three, ids.span(), distances.span()); });
   EXPECT_NE(mismatch.find("the database has 5 features, the queries 3"), std::string::npos) << mismatch;
 
   model.fit(d_view, labels.span());
@@ -726,7 +715,7 @@ TEST_F(ml_knn_gpu_model, RefusesMismatchesAndMissingLabels) {
   std::vector<std::int32_t> bad = db.labels;
   bad[77] = 3;
   const device_buffer<std::int32_t> bad_labels = gpulab::upload(bad, s);
-  const std::string label_message = usage_error_of([&] { model.fit(d_view, bad_labels.span()); });
+  const std::string label_message = usage_error_message([&] { model.fit(d_view, bad_labels.span()); });
   EXPECT_NE(label_message.find("the first 3 at row 77"), std::string::npos) << label_message;
   knn_classifier unchecked(res, {.k = 3, .classes = 3, .check_input = false});
   EXPECT_NO_THROW(unchecked.fit(d_view, bad_labels.span()));

@@ -31,6 +31,7 @@
 #include "gpulab/ml/knn_distance.hpp"
 #include "gpulab/ml/knn_key.hpp"
 #include "gpulab/ml/knn_tf32_bound.hpp"
+#include "common/usage_error_message.hpp"
 
 namespace {
 
@@ -739,18 +740,6 @@ gpulab::run_options csv_options(const gpulab::testing::temporary_file& f, const 
   return o;
 }
 
-// The message of the usage_error `make` throws; "" (and a failure) when it throws none.
-template <class F>
-std::string usage_error_of(F&& make) {
-  try {
-    make();
-  } catch (const gpulab::usage_error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no usage_error";
-  return "";
-}
-
 TEST(ml_knn_cases, ReadACsvFileWhenMade) {
   const gpulab::testing::temporary_file small("small", csv_text(31, [](std::int64_t i) { return i % 3; }));
   const auto entries = knn_cases();
@@ -789,7 +778,7 @@ TEST(ml_knn_cases, RefuseATargetThatIsNotAClassWithItsLine) {
     const std::string value = bad;
     const gpulab::testing::temporary_file f(
         "bad", csv_text(13, [&](std::int64_t i) { return i == 5 ? value : std::to_string(i % 3); }));
-    const std::string message = usage_error_of([&] { (void)entries[2].make(csv_options(f, "y")); });
+    const std::string message = usage_error_message([&] { (void)entries[2].make(csv_options(f, "y")); });
     EXPECT_EQ(message, f.path.string() + ":7: column 'y' is " + shown + "; kNN labels are integers 0..1023");
     // Without --target the column is not read: the search alone runs.
     EXPECT_NO_THROW((void)entries[2].make(csv_options(f)));

@@ -20,6 +20,7 @@
 #include "gpulab/ml/linear_data.hpp"
 #include "gpulab/ml/regression_cases.hpp"
 #include "gpulab/ml/regression_cpu.hpp"
+#include "common/usage_error_message.hpp"
 #include "planted_regression_csv.hpp"
 
 namespace {
@@ -294,18 +295,6 @@ TEST(ml_logistic_cpu, LabelsMustBeZeroOrOne) {
 
 // ------------------------------------------------------------------ the cases on --input
 
-// The message of the error `f` throws as E; "" (and a failure) when it throws nothing.
-template <class E, class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no error thrown";
-  return "";
-}
-
 gpulab::run_options on_file(const gpulab::testing::temporary_file& f, const std::string& columns,
                             const std::string& target) {
   gpulab::run_options o;
@@ -349,7 +338,7 @@ TEST(ml_regression_cases, ReadTheInputFileWhenMade) {
     EXPECT_THROW(e.make(on_file(f, "a,b,y", "y")), gpulab::usage_error) << e.name;
     gpulab::run_options sized = on_file(f, "a,b", "y");
     sized.size = 1001;
-    EXPECT_NE(message_of<gpulab::usage_error>([&] { e.make(sized); }).find("--size and --input"), std::string::npos);
+    EXPECT_NE(error_message<gpulab::usage_error>([&] { e.make(sized); }).find("--size and --input"), std::string::npos);
   }
   // Fewer columns, fewer components.
   const auto two = pca_cases(pca_method::qr_svd, on_file(f, "e,a", ""));
@@ -402,7 +391,7 @@ TEST(ml_regression_cases, RefuseABadInputFileInOneLineNamingTheLine) {
   // A target of 3 at file line 7 (data row 6): logistic regression refuses, linear fits it.
   const temporary_file labels("labels", "a,b,y\n0.5,1,0\n-1.25,2,1\n2,0.5,1\n0.75,-3,0\n1.5,4,1\n-2,1.5,3\n3,-1,0\n");
   for (const auto method : {logistic_method::gradient_descent, logistic_method::newton}) {
-    const std::string what = message_of<gpulab::usage_error>(
+    const std::string what = error_message<gpulab::usage_error>(
         [&] { logistic_regression_cases(method, on_file(labels, "a,b", "y")); });
     EXPECT_EQ(what, labels.path.string() + ":7: column 'y' is 3; logistic regression needs labels 0 or 1");
   }
@@ -410,18 +399,18 @@ TEST(ml_regression_cases, RefuseABadInputFileInOneLineNamingTheLine) {
   // A missing feature value (line 4): the reader's line and column, for every algorithm.
   const temporary_file missing("missing", "a,b,y\n1,2,0\n3,4,1\n5,,0\n7,8,1\n9,1,0\n");
   const std::string where = missing.path.string() + ":4: column 'b' has a missing value";
-  EXPECT_NE(message_of<gpulab::numerical_error>([&] { linear_regression_cases(least_squares_method::qr, on_file(missing, "a,b", "y")); })
+  EXPECT_NE(error_message<gpulab::numerical_error>([&] { linear_regression_cases(least_squares_method::qr, on_file(missing, "a,b", "y")); })
                 .find(where),
             std::string::npos);
-  EXPECT_NE(message_of<gpulab::numerical_error>([&] { logistic_regression_cases(logistic_method::newton, on_file(missing, "a,b", "y")); })
+  EXPECT_NE(error_message<gpulab::numerical_error>([&] { logistic_regression_cases(logistic_method::newton, on_file(missing, "a,b", "y")); })
                 .find(where),
             std::string::npos);
-  EXPECT_NE(message_of<gpulab::numerical_error>([&] { pca_cases(pca_method::covariance_eigen, on_file(missing, "b", "")); })
+  EXPECT_NE(error_message<gpulab::numerical_error>([&] { pca_cases(pca_method::covariance_eigen, on_file(missing, "b", "")); })
                 .find(where),
             std::string::npos);
   // A constant column, by its name (the fits' own check would say "column 1").
   const temporary_file constant("constant", "a,b,y\n1,2.5,0\n3,2.5,1\n-5,2.5,0\n7,2.5,1\n");
-  EXPECT_NE(message_of<gpulab::usage_error>([&] { pca_cases(pca_method::qr_svd, on_file(constant, "a,b", "")); })
+  EXPECT_NE(error_message<gpulab::usage_error>([&] { pca_cases(pca_method::qr_svd, on_file(constant, "a,b", "")); })
                 .find(constant.path.string() + ": column 'b' is constant (every value is 2.5)"),
             std::string::npos);
   EXPECT_THROW(linear_regression_cases(least_squares_method::svd, on_file(constant, "b,a", "y")), gpulab::usage_error);
@@ -429,14 +418,14 @@ TEST(ml_regression_cases, RefuseABadInputFileInOneLineNamingTheLine) {
   // SVD as many rows as features; the covariance takes 2 rows.
   const temporary_file few("few", "a,b,c,y\n1,2,0.5,1\n3,-4,2,0\n5,6,-1,1\n");
   for (const auto method : {least_squares_method::normal_equations, least_squares_method::qr, least_squares_method::svd}) {
-    EXPECT_NE(message_of<gpulab::usage_error>([&] { linear_regression_cases(method, on_file(few, "a,b,c", "y")); })
+    EXPECT_NE(error_message<gpulab::usage_error>([&] { linear_regression_cases(method, on_file(few, "a,b,c", "y")); })
                   .find(few.path.string() + ": linear regression: 3 rows for 3 features"),
               std::string::npos)
         << method_name(method);
   }
   EXPECT_EQ(linear_regression_cases(least_squares_method::qr, on_file(few, "a,b", "y")).size(), 1u);
   const temporary_file wide("wide", "a,b,c,d\n1,2,0.5,1\n3,-4,2,0\n5,6,-1,1\n");
-  EXPECT_NE(message_of<gpulab::usage_error>([&] { pca_cases(pca_method::qr_svd, on_file(wide, "a,b,c,d", "")); })
+  EXPECT_NE(error_message<gpulab::usage_error>([&] { pca_cases(pca_method::qr_svd, on_file(wide, "a,b,c,d", "")); })
                 .find("at least as many rows as features"),
             std::string::npos);
   EXPECT_EQ(pca_cases(pca_method::covariance_eigen, on_file(wide, "a,b,c,d", "")).front()->size_label(),
@@ -452,7 +441,7 @@ TEST(ml_regression_cases, RefuseABadInputFileInOneLineNamingTheLine) {
   }
   const temporary_file many("many", text);
   header.pop_back();
-  EXPECT_NE(message_of<gpulab::usage_error>([&] { logistic_regression_cases(logistic_method::newton, on_file(many, header, "y")); })
+  EXPECT_NE(error_message<gpulab::usage_error>([&] { logistic_regression_cases(logistic_method::newton, on_file(many, header, "y")); })
                 .find("gives 65 features; at most 64"),
             std::string::npos);
   EXPECT_EQ(linear_regression_cases(least_squares_method::qr, on_file(many, header, "y")).size(), 1u);
