@@ -3,10 +3,12 @@
 #include "gpulab/ml/csv_features.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <span>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "gpulab/core/error.hpp"
@@ -17,23 +19,20 @@ namespace gpulab::ml {
 
 namespace {
 
-// Column `name` of the file as float32, every value present and finite.
-std::vector<float> finite_floats(const dataframe::csv_columns& csv, const std::filesystem::path& path,
-                                 const std::string& name) {
+// Column `name` of the file as doubles, every value present and finite as a float32.
+std::vector<double> finite_values(const dataframe::csv_columns& csv, const std::filesystem::path& path,
+                                  const std::string& name) {
   const dataframe::csv_host_column& column = csv.column(name);  // usage_error naming the columns
   const std::span<const std::uint32_t> validity(column.validity);
-  std::vector<float> out(csv.rows);
+  std::vector<double> out(csv.rows);
   for (std::size_t i = 0; i < csv.rows; ++i) {
-    // The file line of data row i: the header is line 1 (rows spanning lines in quotes aside).
-    const auto where = [&] { return path.string() + ":" + std::to_string(i + 2) + ": column '" + name + "'"; };
     if (!dataframe::is_valid(validity, i)) {
-      throw numerical_error(where() + " has a missing value; every chosen value must be present");
+      throw numerical_error(csv_place(path.string(), i, name) + " has a missing value; every chosen value must be present");
     }
-    const double v = column.dtype == dataframe::csv_dtype::float64 ? column.float64[i]
-                                                                    : static_cast<double>(column.int64[i]);
-    out[i] = static_cast<float>(v);
-    if (!std::isfinite(out[i])) {
-      throw numerical_error(where() + " is " + std::to_string(v) + "; the values must be finite float32 numbers");
+    out[i] = column.dtype == dataframe::csv_dtype::float64 ? column.float64[i] : static_cast<double>(column.int64[i]);
+    if (!std::isfinite(static_cast<float>(out[i]))) {
+      throw numerical_error(csv_place(path.string(), i, name) + " is " + shortest_text(out[i]) +
+                            "; the values must be finite float32 numbers");
     }
   }
   return out;
@@ -48,8 +47,8 @@ host_features features_of(const dataframe::csv_columns& csv, const std::filesyst
   if (f.rows == 0) throw usage_error(path.string() + ": no rows of data after the header");
   f.values.resize(csv.rows * columns.size());
   for (std::size_t j = 0; j < columns.size(); ++j) {
-    const std::vector<float> column = finite_floats(csv, path, columns[j]);
-    for (std::size_t i = 0; i < csv.rows; ++i) f.values[i * columns.size() + j] = column[i];
+    const std::vector<double> column = finite_values(csv, path, columns[j]);
+    for (std::size_t i = 0; i < csv.rows; ++i) f.values[i * columns.size() + j] = static_cast<float>(column[i]);
   }
   return f;
 }
@@ -74,10 +73,20 @@ host_features load_features_host(const std::filesystem::path& path, const std::v
   return features_of(dataframe::read_csv_cpu(path), path, columns);
 }
 
-host_labelled load_labelled_host(const csv_input& input) {
+features_and_target load_features_and_target_host(const csv_input& input) {
   if (input.target.empty()) throw usage_error("--input " + input.path + ": no --target column to predict");
   const dataframe::csv_columns csv = dataframe::read_csv_cpu(input.path);
-  return {features_of(csv, input.path, input.columns), finite_floats(csv, input.path, input.target)};
+  return {features_of(csv, input.path, input.columns), finite_values(csv, input.path, input.target)};
+}
+
+std::string csv_place(const std::string& path, std::size_t row, const std::string& column) {
+  return path + ":" + std::to_string(row + 2) + ": column '" + column + "'";
+}
+
+std::string shortest_text(double value) {
+  char text[32];
+  const auto [end, error] = std::to_chars(text, text + sizeof text, value);  // shortest round trip
+  return error == std::errc() ? std::string(text, end) : std::to_string(value);
 }
 
 feature_matrix load_features(const std::filesystem::path& path, const std::vector<std::string>& columns,

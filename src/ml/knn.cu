@@ -97,12 +97,6 @@ void row_norms(const float* m, std::int64_t rows, std::int64_t d, float* norms, 
   GPULAB_CHECK_LAUNCH();
 }
 
-void check_packed(linalg::matrix_view<const float> m, const char* what) {
-  if (m.extent(1) > 0 && (m.stride(1) != 1 || m.stride(0) != m.extent(1))) {
-    throw usage_error(std::string("knn: the ") + what + " must be row-major and packed");
-  }
-}
-
 // [snippet:knn_naive_search]
 void naive_search(const knn_plan& p, const float* database, const float* queries, std::int32_t* ids,
                   float* distances, knn_workspace& w, cuda::stream_ref s) {
@@ -266,6 +260,12 @@ void tf32_rerank_search(const knn_plan& p, const float* database, const float* q
 // [/snippet:knn_tf32_search]
 
 }  // namespace
+
+void check_packed(linalg::matrix_view<const float> m, const char* what) {
+  if (m.extent(1) > 0 && (m.stride(1) != 1 || m.stride(0) != m.extent(1))) {
+    throw usage_error(std::string("knn: the ") + what + " must be row-major and packed");
+  }
+}
 
 const char* knn_version_name(knn_version v) {
   switch (v) {

@@ -65,27 +65,31 @@ knn_plan case_plan(knn_version v, std::int64_t n, std::int64_t m, std::int64_t d
 }
 
 // A CSV file's rows as a kNN database: the chosen columns, and with --target the
-// class labels. classes: the largest label + 1 (the vote's bins), 0 without a target.
+// class labels. classes: the largest label + 1 (the vote's bins); 0 without a target,
+// or when the target is not class labels (no_vote says where: the search still runs).
 struct file_database {
   labelled_rows rows;
   int classes = 0;
+  std::string no_vote;
 };
 file_database read_database(const csv_input& input) {
   file_database f;
   host_features x;
   if (input.target.empty()) {
     x = load_features_host(input.path, input.columns);
+    f.no_vote = "the file has no --target labels";
   } else {
-    host_labelled file = load_labelled_host(input);
+    features_and_target file = load_features_and_target_host(input);
     x = std::move(file.x);
     f.rows.labels.resize(file.y.size());
     for (std::size_t i = 0; i < file.y.size(); ++i) {
-      const float y = file.y[i];
+      const double y = file.y[i];  // the file's value, checked before any narrowing
       if (!(y >= 0 && y < knn_max_classes && y == std::floor(y))) {
-        // The file line of data row i: the header is line 1 (as csv_features.cpp counts).
-        throw usage_error(input.path + ":" + std::to_string(i + 2) + ": column '" + input.target + "' is " +
-                          format_printf("%.9g", static_cast<double>(y)) + "; kNN labels are integers 0.." +
-                          std::to_string(knn_max_classes - 1));
+        f.no_vote = csv_place(input.path, i, input.target) + " is " + shortest_text(y) +
+                    ": the target is not class labels (integers 0.." + std::to_string(knn_max_classes - 1) + ")";
+        f.rows.labels.clear();
+        f.classes = 0;
+        break;
       }
       f.rows.labels[i] = static_cast<std::int32_t>(y);
       f.classes = std::max(f.classes, f.rows.labels[i] + 1);
@@ -123,9 +127,9 @@ class knn_case final : public bench_case {
   // Seeded blobs (made in setup): n rows of 64 features in 16 classes; k at most n.
   knn_case(knn_version v, std::int64_t n, int k, tf32_pass_instruction instruction)
       : name_(case_name(v, k, instruction)), requested_k_(k), n_(checked_rows(n, name_)), m_(std::min(n_, max_queries)),
-        d_(blob_features), k_(static_cast<int>(std::min<std::int64_t>(k, n_))), classes_(blob_classes),
+        d_(blob_features), k_(k_at_most_rows(k, n_)), classes_(blob_classes),
         plan_(case_plan(v, n_, m_, d_, k_, instruction)) {}
-  // A CSV file, read now: a bad file, label or k is refused before any GPU work.
+  // A CSV file, read now: a bad file is refused before any GPU work.
   knn_case(knn_version v, const csv_input& input, int k, tf32_pass_instruction instruction)
       : knn_case(v, input.path, read_database(input), k, instruction) {}
 
@@ -225,7 +229,7 @@ class knn_case final : public bench_case {
     }
     if (!rows.passed()) detail += "; " + std::to_string(rows.wrong) + " bad ranks in all rows, first " + rows.first_problem;
     bool votes_agree = !voting();
-    if (!voting()) detail += "; no vote (the file has no --target labels)";
+    if (!voting()) detail += "; no vote (" + no_vote_ + ")";
     if (voting() && rows.passed()) {  // the vote needs valid ids
       const std::vector<std::int32_t> predictions = download(predictions_, s);
       const std::vector<std::int32_t> votes = knn_vote_cpu(ids, k_, database_.labels, classes_);
@@ -249,13 +253,13 @@ class knn_case final : public bench_case {
  private:
   knn_case(knn_version v, const std::string& path, file_database file, int k, tf32_pass_instruction instruction)
       : name_(case_name(v, k, instruction)), requested_k_(k), input_(path), n_(checked_rows(file.rows.rows, name_)),
-        m_(std::min(n_, max_queries)), d_(file.rows.features), k_(checked_k(k, n_)),
-        classes_(file.classes), plan_(case_plan(v, n_, m_, d_, k_, instruction)), database_(std::move(file.rows)),
+        m_(std::min(n_, max_queries)), d_(file.rows.features), k_(k_at_most_rows(k, n_)),
+        classes_(file.classes), no_vote_(std::move(file.no_vote)), plan_(case_plan(v, n_, m_, d_, k_, instruction)), database_(std::move(file.rows)),
         queries_(spread_sample(database_, m_)) {}
 
-  // A file smaller than k takes k = n, as blobs do: a run of every case on a small file runs
-  // the k = 1024 entries too (the size label says "k = n").
-  static int checked_k(int k, std::int64_t n) { return static_cast<int>(std::min<std::int64_t>(k, n)); }
+  // A database smaller than k (blobs or a file) takes k = n: a run of every case on a small
+  // file runs the k = 1024 entries too (the size label says "k = n").
+  static int k_at_most_rows(int k, std::int64_t n) { return static_cast<int>(std::min<std::int64_t>(k, n)); }
   bool voting() const { return classes_ > 0; }
   static std::int64_t checked_rows(std::int64_t n, const std::string& name) {
     if (n < 1 || n > knn_max_rows) {
@@ -276,6 +280,7 @@ class knn_case final : public bench_case {
   std::int64_t n_, m_, d_;
   int k_;
   int classes_;  // the vote's labels are 0..classes_-1; 0: no labels, no vote
+  std::string no_vote_;  // why a file's case does not vote
   knn_plan plan_;
   labelled_rows database_, queries_;
   device_buffer<float> database_device_, queries_device_, distances_;
@@ -289,7 +294,7 @@ case_entry entry(knn_version v, int k, const std::string& what,
                  tf32_pass_instruction instruction = tf32_pass_instruction::best) {
   return {case_name(v, k, instruction),
           what + " (--size: database rows, default 1M; min(n, 10000) queries, 64 features, k = " + std::to_string(k) +
-              ")",
+              "; or --input FILE.csv --columns ...: the file's rows)",
           one_case([v, k, instruction](const run_options& o) {
             if (const std::optional<csv_input> input = csv_input_of(o)) return make_knn_case(v, *input, k, instruction);
             return make_knn_case(v, static_cast<std::int64_t>(o.size.value_or(default_rows)), k, instruction);

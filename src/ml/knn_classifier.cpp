@@ -71,6 +71,7 @@ void knn_classifier::fit(linalg::matrix_view<const float> database, cuda::std::s
   labels_ = {};
   work_.reset();
   validate_knn(params_, database.extent(0), database.extent(1));
+  check_packed(database, "database");  // with check_input off too: the layout is the shape's
   if (!labels.empty() && params_.classes == 0) {
     throw usage_error("knn_classifier: labels given, but params.classes is 0 (a search only); set it to the number of classes");
   }

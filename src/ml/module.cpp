@@ -93,7 +93,7 @@ void validate(const run_options& options) {
     // Regression learns the target: without one its cases are left out of a run of all cases,
     // and refused when named.
     for (const std::string& name : options.selected) {
-      if (input->target.empty() && (name.starts_with("linear_") || name.starts_with("logistic_"))) {
+      if (input->target.empty() && learns_a_target(name)) {
         throw usage_error(name + " on --input needs --target COLUMN (the column it learns to predict)");
       }
     }

@@ -88,6 +88,7 @@ struct regression_problem {
   std::vector<float> x;              // rows x features, column-major: what every fit here takes
   std::vector<float> y;              // rows: the target (regression only)
   std::vector<double> truth;         // the planted weights (seeded regression data only)
+  std::string not_a_label;           // a file's first target value other than 0 or 1, and where; "" if none
 
   [[nodiscard]] bool from_file() const { return !input.empty(); }
   // "1001 x 64", or "data.csv: 997 x 5".
@@ -125,10 +126,17 @@ std::optional<regression_problem> problem_of(const run_options& options, bool le
   p.columns = input->columns;
   host_features f;
   if (learns_target) {
-    host_labelled labelled = load_labelled_host(*input);  // missing, NaN or Inf values refused with their line
-    f = std::move(labelled.x);
-    p.y = std::move(labelled.y);
+    features_and_target file = load_features_and_target_host(*input);  // missing, NaN or Inf refused with their line
+    f = std::move(file.x);
+    p.y.assign(file.y.begin(), file.y.end());  // float: what the fits take
     p.target = input->target;
+    // Logistic regression's labels, checked as the file gives them (0.99999999 is no label).
+    for (std::size_t i = 0; i < file.y.size() && p.not_a_label.empty(); ++i) {
+      if (file.y[i] != 0.0 && file.y[i] != 1.0) {
+        p.not_a_label = csv_place(p.input, i, p.target) + " is " + shortest_text(file.y[i]) +
+                        "; logistic regression needs labels 0 or 1";
+      }
+    }
   } else {
     f = load_features_host(input->path, input->columns);
   }
@@ -297,6 +305,8 @@ class linear_regression_case final : public bench_case {
 };
 
 // ------------------------------------------------------------------ logistic regression
+std::string logistic_case_name(logistic_method method) { return std::string("logistic_") + method_name(method); }
+
 constexpr int gradient_descent_iterations = 100;
 constexpr int newton_iterations = 8;
 // A little l2: the optimum is finite even when a small sample is separable, and
@@ -311,14 +321,7 @@ class logistic_regression_case final : public bench_case {
       throw usage_error("logistic regression: " + problem_.input + " gives " + std::to_string(d_) + " features; at most " +
                         std::to_string(logistic_max_features) + " (the fused pass keeps a row in registers)");
     }
-    // A file's labels, with the file line of the first bad one (the header is line 1; seeded
-    // labels are made 0 or 1 in setup).
-    for (std::size_t i = 0; i < problem_.y.size(); ++i) {
-      if (problem_.y[i] != 0.0f && problem_.y[i] != 1.0f) {
-        throw usage_error(problem_.input + ":" + std::to_string(i + 2) + ": column '" + problem_.target + "' is " +
-                          format("%g", problem_.y[i]) + "; logistic regression needs labels 0 or 1");
-      }
-    }
+    if (!problem_.not_a_label.empty()) throw usage_error(problem_.not_a_label);  // seeded labels are 0 or 1
     params_.method = method;
     params_.iterations = method == logistic_method::gradient_descent ? gradient_descent_iterations : newton_iterations;
     params_.learning_rate = 1.0f;
@@ -326,7 +329,7 @@ class logistic_regression_case final : public bench_case {
     params_.check_input = false;
   }
 
-  std::string name() const override { return std::string("logistic_") + method_name(method_); }
+  std::string name() const override { return logistic_case_name(method_); }
   case_parameters parameters() const override { return {"logistic_regression", method_name(method_), "float"}; }
   std::string size_label() const override {
     return problem_.size_label() + ", " + std::to_string(params_.iterations) + " iterations";
@@ -701,15 +704,27 @@ std::vector<std::unique_ptr<bench_case>> linear_regression_cases(least_squares_m
 }
 std::vector<std::unique_ptr<bench_case>> logistic_regression_cases(logistic_method method, const run_options& options) {
   std::vector<std::unique_ptr<bench_case>> cases;
-  if (std::optional<regression_problem> p = problem_of(options, true, "logistic regression")) {
-    cases.push_back(std::make_unique<logistic_regression_case>(method, std::move(*p)));
-  }
+  std::optional<regression_problem> p = problem_of(options, true, "logistic regression");
+  if (!p) return cases;
+  // A run of every case on a file whose target is a number (linear regression's price): no
+  // labels for logistic regression, so its cases are left out. Named, they are refused (below).
+  const std::string name = logistic_case_name(method);
+  const bool named = std::find(options.selected.begin(), options.selected.end(), name) != options.selected.end();
+  if (!p->not_a_label.empty() && !named) return cases;
+  cases.push_back(std::make_unique<logistic_regression_case>(method, std::move(*p)));
   return cases;
 }
 std::vector<std::unique_ptr<bench_case>> pca_cases(pca_method method, const run_options& options, gram_product gram) {
   std::vector<std::unique_ptr<bench_case>> cases;
   cases.push_back(std::make_unique<pca_case>(method, *problem_of(options, false, "PCA"), gram));  // PCA always has one
   return cases;
+}
+
+bool learns_a_target(std::string_view name) {
+  for (const case_entry& e : regression_cases()) {
+    if (e.name == name) return name.starts_with("linear_") || name.starts_with("logistic_");
+  }
+  return false;  // a demo (linear_conditioning learns nothing from a file), or another module's
 }
 
 std::vector<case_entry> regression_cases() {

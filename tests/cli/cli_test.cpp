@@ -331,6 +331,9 @@ TEST(Cli, MlInputAndTargetAreCheckedBeforeAnyGpuWork) {
   expect_one_line_error({GPULAB_CLI, "ml", "logistic_newton", "--input", f, "--columns", "a,b"}, usage,
                         "logistic_newton on --input needs --target COLUMN");
   expect_one_line_error({GPULAB_CLI, "ml", "linear_qr", "--target", "y"}, usage, "--target needs --input FILE.csv");
+  // A demo is not a case that learns the target: named with --input, it is not refused for the lack of one.
+  const auto demo = run_command({GPULAB_CLI, "ml", "linear_conditioning", "--input", f, "--columns", "a,b"});
+  EXPECT_EQ(demo.err.find("needs --target"), std::string::npos) << demo.err;
   expect_one_line_error({GPULAB_CLI, "ml", "linear_qr", "--input", f, "--columns", "a,b", "--target", "q"}, usage,
                         "--target: " + f + " has no column 'q'");
   expect_one_line_error({GPULAB_CLI, "ml", "linear_qr", "--input", f, "--columns", "a,y", "--target", "y"}, usage,

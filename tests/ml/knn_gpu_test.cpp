@@ -719,6 +719,10 @@ TEST_F(ml_knn_gpu_model, RefusesMismatchesAndMissingLabels) {
   EXPECT_NE(label_message.find("the first 3 at row 77"), std::string::npos) << label_message;
   knn_classifier unchecked(res, {.k = 3, .classes = 3, .check_input = false});
   EXPECT_NO_THROW(unchecked.fit(d_view, bad_labels.span()));
+  // ... a database that is not row-major and packed (the layout is checked with check_input off too), ...
+  const auto columns = gpulab::linalg::column_major<const float>(database.data(), 101, 5);
+  EXPECT_NE(usage_error_message([&] { unchecked.fit(columns); }).find("must be row-major and packed"), std::string::npos);
+  EXPECT_FALSE(unchecked.fitted());
   // ... labels without classes, k > rows, a NaN in the database.
   knn_classifier search_only(res, {.k = 3});
   EXPECT_THROW(search_only.fit(d_view, labels.span()), gpulab::usage_error);
@@ -741,19 +745,20 @@ TEST_F(ml_knn_gpu_cases, EveryCaseVerifiesOnACsvFile) {
   constexpr std::int64_t rows = 2003, d = 8;  // d % 4 == 0: tf32_rerank's filter too
   const labelled_rows blobs = make_blobs(rows, d, 4, 51, 52);
   std::ostringstream text;
-  text << std::setprecision(9) << "id,f0,f1,f2,f3,f4,f5,f6,f7,label\n";
+  text << std::setprecision(9) << "id,f0,f1,f2,f3,f4,f5,f6,f7,label,price\n";
   for (std::int64_t i = 0; i < rows; ++i) {
     text << i;
     for (std::int64_t j = 0; j < d; ++j) text << "," << blobs.values[static_cast<std::size_t>(i * d + j)];
-    text << "," << blobs.labels[static_cast<std::size_t>(i)] << "\n";
+    text << "," << blobs.labels[static_cast<std::size_t>(i)] << "," << 0.25 * static_cast<double>(i) + 0.1 << "\n";
   }
   const gpulab::testing::temporary_file file("blobs", text.str());
   gpulab::run_options options = quick_run_options();
   gpulab::resources res = gpulab::make_resources(options, false);
-  for (const bool target : {false, true}) {
+  // No target: a search; class labels: a vote; a price: a search that says why it does not vote.
+  for (const std::string target : {"", "label", "price"}) {
     options.parameters["input"] = file.path.string();
     options.parameters["columns"] = "f3,f0,f1,f2,f7,f5,f6,f4";
-    if (target) options.parameters["target"] = "label";
+    options.parameters["target"] = target;
     for (const gpulab::case_entry& e : knn_cases()) {
       for (const auto& c : e.make(options)) {
         EXPECT_EQ(c->size_label().rfind(file.path.string() + ": 2003 x 8, 2003 queries, k = ", 0), 0u)
@@ -762,7 +767,10 @@ TEST_F(ml_knn_gpu_cases, EveryCaseVerifiesOnACsvFile) {
         EXPECT_TRUE(r.verified) << e.name << " " << r.size_label << ": " << r.verify_detail;
         EXPECT_FALSE(r.error) << e.name << ": " << r.error.value_or("");
         EXPECT_TRUE(r.cpu.has_value()) << e.name << ": " << r.check;
-        EXPECT_NE(r.verify_detail.find(target ? "vote: agrees" : "no vote"), std::string::npos) << r.verify_detail;
+        const std::string expected = target.empty()     ? "no vote (the file has no --target labels)"
+                                     : target == "label" ? "vote: agrees"
+                                                         : ":2: column 'price' is 0.1: the target is not class labels";
+        EXPECT_NE(r.verify_detail.find(expected), std::string::npos) << r.verify_detail;
       }
     }
   }

@@ -771,21 +771,33 @@ TEST(ml_knn_cases, ReadACsvFileWhenMade) {
   EXPECT_THROW((void)entries[1].make(sized), gpulab::usage_error);
 }
 
-TEST(ml_knn_cases, RefuseATargetThatIsNotAClassWithItsLine) {
+// A target that is not class labels (a price, 2.5, a label a rounding away from 1) is no
+// reason to refuse the search: the case searches without a vote, reads no labels (none in
+// its work), and its row says where (knn_gpu_test checks the words).
+TEST(ml_knn_cases, ATargetThatIsNotClassLabelsGivesASearchWithoutAVote) {
   const auto entries = knn_cases();
-  // Data row 5 (file line 7: the header is line 1) holds the bad label.
-  for (const auto& [bad, shown] : {std::pair{"2.5", "2.5"}, std::pair{"-1", "-1"}, std::pair{"1024", "1024"}}) {
+  constexpr double n = 13, search_bytes = 4.0 * (n + n) * 2, label_bytes = 4.0 * n;
+  for (const char* bad : {"2.5", "-1", "1024", "0.99999999", "1e-50", "1.0000000001"}) {
     const std::string value = bad;
     const gpulab::testing::temporary_file f(
         "bad", csv_text(13, [&](std::int64_t i) { return i == 5 ? value : std::to_string(i % 3); }));
-    const std::string message = usage_error_message([&] { (void)entries[2].make(csv_options(f, "y")); });
-    EXPECT_EQ(message, f.path.string() + ":7: column 'y' is " + shown + "; kNN labels are integers 0..1023");
-    // Without --target the column is not read: the search alone runs.
-    EXPECT_NO_THROW((void)entries[2].make(csv_options(f)));
+    const auto cases = entries[2].make(csv_options(f, "y"));
+    ASSERT_EQ(cases.size(), 1u) << bad;
+    EXPECT_DOUBLE_EQ(cases.front()->work().bytes_read, search_bytes) << bad << " was taken as a label";
   }
-  // The largest label is fine.
-  const gpulab::testing::temporary_file top("top", csv_text(12, [](std::int64_t i) { return i == 3 ? 1023 : 0; }));
-  EXPECT_NO_THROW((void)entries[1].make(csv_options(top, "y")));
+  // Integers 0..1023, written as integers or not, are labels: the case votes.
+  for (const char* good : {"2", "2.0", "1023"}) {
+    const std::string value = good;
+    const gpulab::testing::temporary_file f(
+        "good", csv_text(13, [&](std::int64_t i) { return i == 5 ? value : std::to_string(i % 3); }));
+    const auto cases = entries[2].make(csv_options(f, "y"));
+    ASSERT_EQ(cases.size(), 1u) << good;
+    EXPECT_DOUBLE_EQ(cases.front()->work().bytes_read, search_bytes + label_bytes) << good << " was not a label";
+  }
+}
+
+TEST(ml_knn_cases, RefuseAFeatureTooLargeForAFloatNorm) {
+  const auto entries = knn_cases();
   // A feature past knn_largest_value(2): refused before any GPU work, naming the file.
   const gpulab::testing::temporary_file huge("huge", "a,b,y\n1,2,0\n3,1e30,1\n5,6,0\n7,8,1\n9,10,0\n11,12,1\n"
                                                      "13,14,0\n15,16,1\n17,18,0\n19,20,1\n21,22,0\n");

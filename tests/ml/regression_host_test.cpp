@@ -353,12 +353,12 @@ TEST(ml_regression_cases, ThePlantedFileGivesBackItsFloatsAndTheCpuFindsItsTruth
   using data = gpulab::testing::planted_regression_data;
   const data d = gpulab::testing::make_planted_regression_data(data::test_rows, data::test_seed);
   const gpulab::testing::temporary_file f("planted", gpulab::testing::planted_regression_csv(d));
-  const host_labelled read = load_labelled_host({f.path.string(), {"a", "b", "c", "d", "e"}, "y"});
+  const features_and_target read = load_features_and_target_host({f.path.string(), {"a", "b", "c", "d", "e"}, "y"});
   ASSERT_EQ(read.x.rows, d.rows);
   for (std::int64_t i = 0; i < d.rows; ++i) {
     for (int j = 0; j < 5; ++j) ASSERT_EQ(read.x.values[std::size_t(i * 5 + j)], d.x[std::size_t(i + j * d.rows)]);
   }
-  EXPECT_EQ(read.y, d.y);
+  EXPECT_EQ(std::vector<float>(read.y.begin(), read.y.end()), d.y);  // the file's doubles, narrowed as the fits take them
   const std::vector<double> w(data::linear_weights.begin(), data::linear_weights.end());
   const std::vector<double> v(data::logistic_weights.begin(), data::logistic_weights.end());
   linear_regression_params lp;
@@ -388,14 +388,21 @@ TEST(ml_regression_cases, ThePlantedFileGivesBackItsFloatsAndTheCpuFindsItsTruth
 // where: the file, its line and the column's name.
 TEST(ml_regression_cases, RefuseABadInputFileInOneLineNamingTheLine) {
   using gpulab::testing::temporary_file;
-  // A target of 3 at file line 7 (data row 6): logistic regression refuses, linear fits it.
-  const temporary_file labels("labels", "a,b,y\n0.5,1,0\n-1.25,2,1\n2,0.5,1\n0.75,-3,0\n1.5,4,1\n-2,1.5,3\n3,-1,0\n");
-  for (const auto method : {logistic_method::gradient_descent, logistic_method::newton}) {
-    const std::string what = error_message<gpulab::usage_error>(
-        [&] { logistic_regression_cases(method, on_file(labels, "a,b", "y")); });
-    EXPECT_EQ(what, labels.path.string() + ":7: column 'y' is 3; logistic regression needs labels 0 or 1");
+  // A target of 3 at file line 7 (data row 6): a logistic case named on the command line is
+  // refused; in a run of every case the logistic cases are left out, and linear fits the file.
+  // Labels are checked as the file writes them: 0.99999999 and 1e-50 are no labels.
+  for (const auto& [bad, shown] : {std::pair{"3", "3"}, std::pair{"0.99999999", "0.99999999"}, std::pair{"1e-50", "1e-50"}}) {
+    const temporary_file labels("labels", std::string("a,b,y\n0.5,1,0\n-1.25,2,1\n2,0.5,1\n0.75,-3,0\n1.5,4,1\n-2,1.5,") +
+                                              bad + "\n3,-1,0\n");
+    for (const auto method : {logistic_method::gradient_descent, logistic_method::newton}) {
+      gpulab::run_options named = on_file(labels, "a,b", "y");
+      named.selected = {std::string("logistic_") + gpulab::ml::method_name(method)};
+      const std::string what = error_message<gpulab::usage_error>([&] { logistic_regression_cases(method, named); });
+      EXPECT_EQ(what, labels.path.string() + ":7: column 'y' is " + shown + "; logistic regression needs labels 0 or 1");
+      EXPECT_TRUE(logistic_regression_cases(method, on_file(labels, "a,b", "y")).empty()) << bad;
+    }
+    EXPECT_EQ(linear_regression_cases(least_squares_method::qr, on_file(labels, "a,b", "y")).size(), 1u);
   }
-  EXPECT_EQ(linear_regression_cases(least_squares_method::qr, on_file(labels, "a,b", "y")).size(), 1u);
   // A missing feature value (line 4): the reader's line and column, for every algorithm.
   const temporary_file missing("missing", "a,b,y\n1,2,0\n3,4,1\n5,,0\n7,8,1\n9,1,0\n");
   const std::string where = missing.path.string() + ":4: column 'b' has a missing value";

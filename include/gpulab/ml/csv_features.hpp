@@ -9,6 +9,7 @@
 // in a chosen column is numerical_error with its file line and column name.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -33,16 +34,24 @@ struct csv_input {
 
 // nullopt when none of --input, --columns, --target is given. usage_error for --columns or
 // --target without --input, --input without --columns, --size with --input, and a target that
-// is also a feature. (The file itself is read later: load_features_host, load_labelled_host.)
+// is also a feature. (The file itself is read later: load_features_host, load_features_and_target_host.)
 std::optional<csv_input> csv_input_of(const run_options& options);
 
-// The features and the target of one file, read once: y[i] is row i's target value. Errors as
-// load_features_host's (the target column's missing values and NaN/Inf included).
-struct host_labelled {
+// The features and the target of one file, read once: y[i] is row i's target value as the
+// file gives it (double: a label is checked before it is narrowed, so 0.99999999 is not 1).
+// Errors as load_features_host's (the target column's missing values and NaN/Inf included).
+struct features_and_target {
   host_features x;
-  std::vector<float> y;
+  std::vector<double> y;
 };
-host_labelled load_labelled_host(const csv_input& input);
+features_and_target load_features_and_target_host(const csv_input& input);
+
+// Where data row `row` (from 0) of a file is, for a one-line error: "f.csv:7: column 'y'"
+// (the header is line 1, so row i is line i + 2; rows spanning lines in quotes aside).
+std::string csv_place(const std::string& path, std::size_t row, const std::string& column);
+
+// A value as the file would write it: the shortest text that reads back as the same double.
+std::string shortest_text(double value);
 
 host_features load_features_host(const std::filesystem::path& path, const std::vector<std::string>& columns);
 

@@ -138,6 +138,10 @@ void knn_search_async(linalg::matrix_view<const float> database, linalg::matrix_
 void knn_search(knn_version v, linalg::matrix_view<const float> database, linalg::matrix_view<const float> queries,
                 int k, std::int32_t* ids, float* distances, cuda::stream_ref s);
 
+// Throws usage_error unless m is row-major and packed, as every kNN matrix must be ("what"
+// names it: "database", "queries").
+void check_packed(linalg::matrix_view<const float> m, const char* what);
+
 // Throws numerical_error if the matrix holds a value that is NaN, Inf or larger in magnitude
 // than knn_largest_value(its columns) (knn_cpu.hpp; "what" names the matrix); waits for s.
 void check_in_range(linalg::matrix_view<const float> m, const std::string& what, cuda::stream_ref s);

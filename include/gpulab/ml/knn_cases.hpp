@@ -5,11 +5,12 @@
 // CPU's exact brute force, and the classifier's vote checked too.
 //
 // With --input FILE.csv --columns a,b,c (csv_features.hpp) the database is every
-// row of the file (those columns), the queries an evenly spaced sample of min(n,
-// 10,000) of its rows, k the case's own (more than the rows is refused). With
-// --target y the column is the rows' class labels (integers 0..knn_max_classes-1)
-// and the case votes; without it the case searches only (every case votes, so
-// leaving the voting ones out would leave no kNN case at all on a file).
+// row of the file (those columns, any number of features), the queries an evenly
+// spaced sample of min(n, 10,000) of its rows, k the case's own (at most n, as for
+// blobs). With --target y holding class labels (integers 0..knn_max_classes-1) the
+// case votes; without --target, or with a target that is not class labels (a price,
+// 2.5), it searches only and its row says why (every case votes, so leaving the
+// voting ones out would leave no kNN case at all on such a file).
 #pragma once
 
 #include <cstdint>
@@ -29,9 +30,8 @@ namespace gpulab::ml {
 std::unique_ptr<bench_case> make_knn_case(knn_version version, std::int64_t database_rows, int k,
                                           tf32_pass_instruction instruction = tf32_pass_instruction::best);
 
-// One case on a CSV file, read now: usage_error for k > the file's rows and for a
-// target value that is not an integer 0..knn_max_classes-1 (naming file, line and
-// column); the file's own errors as load_features_host's.
+// One case on a CSV file, read now: the file's errors as load_features_host's, and
+// numerical_error for a value too large for a float norm.
 std::unique_ptr<bench_case> make_knn_case(knn_version version, const csv_input& input, int k,
                                           tf32_pass_instruction instruction = tf32_pass_instruction::best);
 

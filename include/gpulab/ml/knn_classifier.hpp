@@ -10,7 +10,7 @@
 // A thin layer on the free functions of knn.hpp (make_knn_plan, knn_workspace,
 // knn_search_async, knn_vote_async, check_in_range), which the cases and tests
 // use directly: it remembers the data between calls and keeps one workspace,
-// made again only when the number of queries changes.
+// made again at each fit and when the number of queries changes.
 //
 // "fit" stores the database, as scikit-learn's does: a brute-force search has
 // nothing to learn. The model keeps a VIEW of the database and of the labels,
@@ -53,7 +53,7 @@ class knn_classifier {
   // predict is refused). Throws usage_error for a bad shape, k > rows, labels of
   // another length, or labels without classes; with check_input, numerical_error
   // for a value out of range and usage_error for a label outside 0..classes-1.
-  // Waits for the stream (the checks); keeps views, copies nothing.
+  // With check_input it waits for the stream (the checks); it keeps views and copies nothing.
   void fit(linalg::matrix_view<const float> database, cuda::std::span<const std::int32_t> labels = {});
 
   // The k nearest database rows of each query, ordered by (distance, id):
