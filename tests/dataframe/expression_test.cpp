@@ -71,7 +71,7 @@ TEST(dataframe_expression, TooDeepAnExpressionIsOneLineNotACrash) {
                                   std::string(100000, '-') + "A", sum_of(max_expression_depth + 1)}) {
     const std::string assignment = "D = " + text;
     const std::string m = usage_error_message([&] { (void)parse_assignment(assignment); });
-    EXPECT_EQ(m.rfind("eval: the expression nests deeper than 1000 levels at character ", 0), 0u) << m.substr(0, 200);
+    EXPECT_EQ(m.rfind("eval: the expression nests deeper than 256 levels at character ", 0), 0u) << m.substr(0, 200);
     EXPECT_EQ(m.find('\n'), std::string::npos);
   }
 }

@@ -35,7 +35,7 @@ struct assignment {
 
 // The deepest tree, and the most parentheses and unary signs open at once, an expression may
 // have: far past what anyone writes, and well inside the parser's and to_cuda's stack.
-inline constexpr int max_expression_depth = 1000;
+inline constexpr int max_expression_depth = 256;
 
 // "D = 2.1*A + 3.5*B" -> D and the tree of the right-hand side; usage_error when malformed.
 assignment parse_assignment(std::string_view text);
