@@ -30,6 +30,15 @@ std::vector<std::string> parse_column_list(std::string_view list) {
   return names;
 }
 
+std::vector<std::string> input_columns(const std::string& input, const std::string& columns, bool size_given,
+                                       const std::string& columns_hint) {
+  if (input.empty() && columns.empty()) return {};
+  if (input.empty()) throw usage_error("--columns needs --input FILE.csv");
+  if (columns.empty()) throw usage_error("--input needs --columns " + columns_hint);
+  if (size_given) throw usage_error("--size and --input: the file decides the rows; give one of them");
+  return parse_column_list(columns);
+}
+
 void check_columns_present(const std::vector<std::string>& chosen, const std::vector<std::string>& names,
                            const std::string& file) {
   for (const std::string& name : chosen) {

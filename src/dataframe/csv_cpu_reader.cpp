@@ -13,6 +13,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <limits>
 #include <memory>
 #include <system_error>
@@ -226,6 +227,13 @@ void read_csv_cpu_into(const std::filesystem::path& path, const csv_options& opt
 std::vector<std::string> read_csv_header(const std::filesystem::path& path, const csv_options& options) {
   const detail::file_source file(path);
   return detail::read_header(file, options.delimiter).names;
+}
+
+std::vector<std::string> check_input_header(const std::string& path, const std::vector<std::string>& chosen) {
+  if (!std::ifstream(path).good()) throw io_error("--input " + path + ": cannot be opened for reading");
+  std::vector<std::string> header = read_csv_header(path);
+  check_columns_present(chosen, header, path);
+  return header;
 }
 
 csv_columns read_csv_cpu(const std::filesystem::path& path, const csv_options& options) {

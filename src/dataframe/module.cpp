@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 // Module 6 as the apps see it: its cases, demo, options, tour items and comparison lines.
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -134,17 +133,14 @@ void validate(const run_options& options) {
   if (options.size && (*options.size < 1 || *options.size > static_cast<std::uint64_t>(max_rows))) {
     throw usage_error("--size: 1.." + std::to_string(max_rows) + " rows (got " + std::to_string(*options.size) + ")");
   }
-  const std::string input = input_option.text(options), columns = columns_option.text(options);
-  if (input.empty() && columns.empty()) return;
-  if (input.empty()) throw usage_error("--columns needs --input FILE.csv");
-  if (columns.empty()) throw usage_error("--input needs --columns x,y,z (three numeric columns: A, B and C)");
-  if (options.size) throw usage_error("--size and --input: the file decides the rows; give one of them");
-  const std::vector<std::string> chosen = parse_column_list(columns);
+  const std::string input = input_option.text(options);
+  const std::vector<std::string> chosen = input_columns(input, columns_option.text(options), options.size.has_value(),
+                                                        "x,y,z (three numeric columns: A, B and C)");
+  if (chosen.empty()) return;
   check_three_course_columns(chosen);
   // An unreadable file and a column it lacks are said before a missing GPU (the header alone
   // is read here; the rows, by the demo).
-  if (!std::ifstream(input).good()) throw io_error("--input " + input + ": cannot be opened for reading");
-  check_columns_present(chosen, read_csv_header(input), input);
+  (void)check_input_header(input, chosen);
 }
 
 // --backend cpu needs no GPU: the steps run on the CPU backend, as pandas code does,

@@ -58,11 +58,9 @@ host_features features_of(const dataframe::csv_columns& csv, const std::filesyst
 std::optional<csv_input> csv_input_of(const run_options& options) {
   csv_input in{input_option.text(options), {}, target_option.text(options)};
   const std::string columns = columns_option.text(options);
-  if (in.path.empty() && columns.empty() && in.target.empty()) return std::nullopt;
-  if (in.path.empty()) throw usage_error(std::string(columns.empty() ? "--target" : "--columns") + " needs --input FILE.csv");
-  if (columns.empty()) throw usage_error("--input needs --columns a,b,c (the feature columns)");
-  if (options.size) throw usage_error("--size and --input: the file decides the rows; give one of them");
-  in.columns = parse_column_list(columns);
+  if (in.path.empty() && columns.empty() && !in.target.empty()) throw usage_error("--target needs --input FILE.csv");
+  in.columns = dataframe::input_columns(in.path, columns, options.size.has_value(), "a,b,c (the feature columns)");
+  if (in.columns.empty()) return std::nullopt;
   if (std::find(in.columns.begin(), in.columns.end(), in.target) != in.columns.end()) {
     throw usage_error("--target '" + in.target + "' is also one of --columns; the target is not a feature");
   }

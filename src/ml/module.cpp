@@ -3,7 +3,6 @@
 // of its options. The cases are in src/ml/<topic>_cases.cpp.
 #include <algorithm>
 #include <cstdint>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <set>
@@ -84,9 +83,7 @@ void validate(const run_options& options) {
   // An unreadable file and a column it lacks are said before a missing GPU (the header alone is
   // read here; the rows, when the cases are made).
   if (const std::optional<csv_input> input = csv_input_of(options)) {
-    if (!std::ifstream(input->path).good()) throw io_error("--input " + input->path + ": cannot be opened for reading");
-    const std::vector<std::string> header = dataframe::read_csv_header(input->path);
-    dataframe::check_columns_present(input->columns, header, input->path);
+    const std::vector<std::string> header = dataframe::check_input_header(input->path, input->columns);
     if (!input->target.empty() && std::find(header.begin(), header.end(), input->target) == header.end()) {
       throw usage_error("--target: " + input->path + " has no column '" + input->target + "'");
     }

@@ -39,6 +39,11 @@ struct csv_options {
 // file:line:column), without reading the rows: for a command line checked before any work.
 std::vector<std::string> read_csv_header(const std::filesystem::path& path, const csv_options& options = {});
 
+// `--input FILE` checked before any GPU work, as every module that reads one checks it: io_error
+// "--input FILE: cannot be opened for reading", then the header (read_csv_header) and that it
+// has each of `chosen` (check_columns_present). Returns the header's names.
+std::vector<std::string> check_input_header(const std::string& path, const std::vector<std::string>& chosen);
+
 // The CPU reader: the file read into memory, then row boundaries, types and values
 // found on every core (OpenMP), numbers by std::from_chars.
 csv_columns read_csv_cpu(const std::filesystem::path& path, const csv_options& options = {});

@@ -44,6 +44,12 @@ std::vector<std::string> parse_column_list(std::string_view list);
 // `chosen` that is not among `names` (the file's header).
 void check_columns_present(const std::vector<std::string>& chosen, const std::vector<std::string>& names,
                            const std::string& file);
+// The rules `--input FILE --columns a,b,c` follow in every module: --columns needs --input,
+// --input needs --columns (`columns_hint` says what to give, e.g. "a,b,c (the feature columns)"),
+// and --size with --input is refused (the file decides the rows). Returns the parsed columns;
+// empty when neither option is given. usage_error for each broken rule.
+std::vector<std::string> input_columns(const std::string& input, const std::string& columns, bool size_given,
+                                       const std::string& columns_hint);
 
 struct csv_columns {
   std::size_t rows = 0;
