@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The command line shared by `gpulab` and the per-module binaries: options ->
 // module cases -> runner -> report. Thin on purpose: everything that computes
-// lives in the library.
+// lives in the library. cli.cpp is what a module app needs; runner.cpp adds the
+// runner's commands, which need every module (gpulab::course).
 #pragma once
 
 #include <cstdint>
@@ -10,8 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "gpulab/bench/runner.hpp"
-#include "gpulab/course.hpp"  // all_modules(), find_module()
+#include "gpulab/bench/runner.hpp"  // training_module
 
 namespace CLI {
 class App;
@@ -53,6 +53,7 @@ void add_module_options(CLI::App& command, const training_module& m, common_opti
 
 // The commands. Each returns an exit code (gpulab::exit_code).
 int run_module_command(const training_module& m, const common_options& options, bool repeat_given);
+// The runner's (runner.cpp).
 // `only_module` empty: every module's tour items; else that module's alone (`--module ID`).
 int run_tour(const common_options& options, bool repeat_given, const std::string& only_module);
 int run_list(const std::string& format);
@@ -72,10 +73,11 @@ void add_version_flag(CLI::App& app, const std::string& program);
 // then flushes stdout: a report that could not be written (a full disk) exits 5 (io).
 int guarded(const std::string& program, const std::function<int()>& body);
 
-// main() of a per-module binary (gpulab-device, gpulab-transfer, ...).
-int module_main(const std::string& module_name, int argc, char** argv);
+// main() of a per-module binary (gpulab-device, gpulab-transfer, ...), given its module
+// (e.g. gpulab::random::make_module()): it links that module alone.
+int module_main(const training_module& module, int argc, char** argv);
 
-// main() of the gpulab runner.
+// main() of the gpulab runner (runner.cpp).
 int gpulab_main(int argc, char** argv);
 
 }  // namespace gpulab::cli

@@ -3,6 +3,7 @@
 // untouched skeleton, and rejects each planted wrong solution for the reason it plants.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -55,7 +56,7 @@ TEST_F(ml_exercise, TheReferencePassesEveryCheckAndIsTimed) {
 }
 
 TEST_F(ml_exercise, TheSkeletonIsRejectedUntilSolved) {
-  std::ifstream file(std::string(GPULAB_SOURCE_DIR) + "/kernels/ml/exercises/kmeans_assign.cuh");
+  std::ifstream file(std::filesystem::path(GPULAB_SOURCE_DIR) / "kernels/ml/exercises/kmeans_assign.cuh");
   std::stringstream text;
   text << file.rdbuf();
   if (text.str().find("TODO(trainee)") == std::string::npos) GTEST_SKIP() << "the skeleton has been solved";

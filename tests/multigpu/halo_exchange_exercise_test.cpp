@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -130,7 +131,7 @@ TEST_F(HaloExchangeExercise, TheReferencePassesEveryCheckAndIsTimed) {
 }
 
 TEST_F(HaloExchangeExercise, TheUntouchedSkeletonIsRejected) {
-  std::ifstream file(std::string(GPULAB_SOURCE_DIR) + "/kernels/multigpu/exercises/halo_exchange.hpp");
+  std::ifstream file(std::filesystem::path(GPULAB_SOURCE_DIR) / "kernels/multigpu/exercises/halo_exchange.hpp");
   std::stringstream text;
   text << file.rdbuf();
   if (text.str().find("TODO(trainee)") == std::string::npos) GTEST_SKIP() << "the skeleton has been solved";

@@ -16,6 +16,14 @@ problem() { echo "instructor guide: $*" >&2; problems=$((problems + 1)); }
 mapfile -t commands < <("$source_dir/scripts/time-demos" --list --guide "$guide")
 [ "${#commands[@]}" -ge 10 ] || { echo "instructor guide: only ${#commands[@]} demos found" >&2; exit 1; }
 list=$("$bin/gpulab" list)
+# Each help text once (an app's start costs ~0.5 s here: cuBLAS loads), however many demos use
+# it. Not in $( ): the cache must outlive the call. help_of BINARY [SUBCOMMAND] sets $help.
+declare -A helps
+help_of() {
+  local key="$*"
+  [ -n "${helps[$key]+set}" ] || helps[$key]=$("$bin/$1" "${@:2}" --help)
+  help=${helps[$key]}
+}
 
 # One module's names and options: positional words must be listed for the module,
 # --options must appear in the help text.
@@ -41,11 +49,12 @@ for command in "${commands[@]}"; do
       case "$module" in
         --version | list) continue ;;
         tour | check)
-          check_words "$command" "$module" "$("$bin/gpulab" "$module" --help)" "${words[@]:2}"
+          help_of gpulab "$module"
+          check_words "$command" "$module" "$help" "${words[@]:2}"
           continue ;;
       esac
       grep -qE "^  ${module} " <<<"$list" || { problem "'$command': no module '$module' in gpulab list"; continue; }
-      help=$("$bin/gpulab" "$module" --help)
+      help_of gpulab "$module"
       expect_value=0
       for word in "${words[@]:2}"; do
         if [ "$expect_value" = 1 ]; then expect_value=0; continue; fi
@@ -65,8 +74,10 @@ for command in "${commands[@]}"; do
         continue
       fi
       sub=${words[$((i + 1))]:-}
-      grep -qE "^  ${sub} " <<<"$("$bin/gpulab-multigpu" --help)" || { problem "'$command': gpulab-multigpu has no subcommand '$sub'"; continue; }
-      check_words "$command" "gpulab-multigpu $sub" "$("$bin/gpulab-multigpu" "$sub" --help)" "${words[@]:$((i + 2))}" ;;
+      help_of gpulab-multigpu
+      grep -qE "^  ${sub} " <<<"$help" || { problem "'$command': gpulab-multigpu has no subcommand '$sub'"; continue; }
+      help_of gpulab-multigpu "$sub"
+      check_words "$command" "gpulab-multigpu $sub" "$help" "${words[@]:$((i + 2))}" ;;
     *) problem "'$command': a demo is a gpulab or mpirun command" ;;
   esac
 done
