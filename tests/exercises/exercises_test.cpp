@@ -82,23 +82,6 @@ double ratio_on_line(const ex::check_report& r, const std::string& head, const s
   return *got / *expected;
 }
 
-TEST(Exercises, RegistryKnowsEachExercise) {
-  EXPECT_EQ(ex::find_exercise("map_2d_index").module_name, "device");
-  EXPECT_EQ(ex::find_exercise("pipelined_scale").module_name, "transfer");
-  EXPECT_EQ(ex::find_exercise("monte_carlo_pi").module_name, "random");
-  EXPECT_EQ(ex::find_exercise("row_major_gemm").module_name, "linalg");
-  EXPECT_EQ(ex::find_exercise("tiled_matmul").module_name, "linalg");
-  for (const char* name : {"saxpy_grid_stride", "block_sum", "tiled_transpose"}) {
-    EXPECT_EQ(ex::find_exercise(name).module_name, "custom") << name;
-  }
-  EXPECT_EQ(ex::find_exercise("privatized_histogram").module_name, "dataframe");
-  EXPECT_THROW(ex::find_exercise("nope"), gpulab::usage_error);
-  for (const auto& e : ex::all_exercises()) {
-    std::ifstream file(std::string(GPULAB_SOURCE_DIR) + "/" + e.file);
-    EXPECT_TRUE(file.good()) << e.file;
-  }
-}
-
 // The planted-bug and skeleton tests need no big timed matrix product (and stay
 // quick under compute-sanitizer).
 ex::check_options quick_timing() {
