@@ -206,7 +206,7 @@ int exit_for(const module_run& run) {
 int run_module_command(const training_module& m, const common_options& o, bool repeat_given) {
   const run_options options = to_run_options(o, repeat_given);
   const output_format format = parse_output_format(o.format);
-  validate_selection(m, options.selected);
+  validate_selection(m, options);
   if (m.validate) m.validate(options);
   if (!o.plot.empty() && !can_plot(m, options.selected)) {
     throw usage_error("nothing to plot: the selected cases and demos of module " + m.name + " draw no figure");

@@ -368,6 +368,37 @@ void validate_selection(const training_module& m, const std::vector<std::string>
 
 namespace {
 
+bool has_input(const run_options& options) { return options.parameters.count("input") > 0; }
+
+}  // namespace
+
+void validate_selection(const training_module& m, const run_options& options) {
+  validate_selection(m, options.selected);
+  if (!has_input(options)) return;
+  for (const std::string& name : options.selected) {
+    for (const demo_entry& demo : m.demos) {
+      if (demo.name == name && !demo.reads_input) {
+        throw usage_error(name + " is a demo on data of its own: --input applies to the cases (run the demo without it)");
+      }
+    }
+  }
+}
+
+std::vector<run_item> selected_items(const training_module& m, const run_options& options) {
+  const std::set<std::string> chosen(options.selected.begin(), options.selected.end());
+  std::vector<run_item> items;
+  for (const demo_entry& demo : m.demos) {
+    const bool in_a_run_of_all = demo.reads_input || !has_input(options);
+    if (chosen.empty() ? in_a_run_of_all : chosen.count(demo.name) > 0) items.push_back({demo.name, options.size});
+  }
+  for (const case_entry& entry : m.cases) {
+    if (chosen.empty() || chosen.count(entry.name) > 0) items.push_back({entry.name, options.size});
+  }
+  return items;
+}
+
+namespace {
+
 // One case, its failure included: an error (out of memory, a CUDA error) becomes
 // the row's error and exit code, and is printed at once on stderr, so the report
 // keeps every row before it.
@@ -439,18 +470,9 @@ module_run run_module_items(const training_module& m, const std::vector<run_item
 }
 
 module_run run_module(const training_module& m, const run_options& options, resources& res) {
-  validate_selection(m, options.selected);
+  validate_selection(m, options);
   if (m.validate) m.validate(options);
-  // The selection in the module's own order (demos first), every item at --size.
-  const std::set<std::string> chosen(options.selected.begin(), options.selected.end());
-  std::vector<run_item> items;
-  for (const demo_entry& demo : m.demos) {
-    if (chosen.empty() || chosen.count(demo.name) > 0) items.push_back({demo.name, options.size});
-  }
-  for (const case_entry& entry : m.cases) {
-    if (chosen.empty() || chosen.count(entry.name) > 0) items.push_back({entry.name, options.size});
-  }
-  module_run run = run_module_items(m, items, options, res);
+  module_run run = run_module_items(m, selected_items(m, options), options, res);
   run.output.title = m.title;
   run.output.header = report_header(res);
   if (!run.results.empty()) {

@@ -160,11 +160,12 @@ training_module make_module() {
   return {
       .name = "dataframe",
       .title = module_title,
-      .demos = {{"pandas_steps",
-                 "the six steps through the dataframe API on --backend gpu, cpu or both (side by side, the "
-                 "cudf.pandas demo), timed, the pivot table printed as pandas prints it (--size: rows; or "
-                 "--input FILE.csv --columns x,y,z: your data)",
-                 pandas_steps_demo}},
+      .demos = {{.name = "pandas_steps",
+                 .description = "the six steps through the dataframe API on --backend gpu, cpu or both (side by "
+                                "side, the cudf.pandas demo), timed, the pivot table printed as pandas prints it "
+                                "(--size: rows; or --input FILE.csv --columns x,y,z: your data)",
+                 .run = pandas_steps_demo,
+                 .reads_input = true}},
       .cases = all_cases(),
       .tour = {{"column_mean", std::nullopt},
                {"groupby_mean_global_atomics", std::nullopt},

@@ -144,6 +144,10 @@ struct demo_entry {
   std::string description;
   std::function<demo_output(resources&, const run_options&)> run;
   bool draws_figure = false;  // its output has a figure for --plot
+  // Whether it runs on --input FILE (modules 6 and 7) when one is given. One that does not
+  // makes data of its own: with --input it is left out of a run of all, and refused when
+  // named, so that no report shows generated data under a file's name.
+  bool reads_input = false;
 };
 
 // An option of one module's command (`gpulab random --generator philox`), typed.
@@ -245,6 +249,13 @@ struct training_module {
 
 // Throws usage_error naming the known cases when a selected name is unknown.
 void validate_selection(const training_module& m, const std::vector<std::string>& selected);
+// The same, and with --input (options.parameters["input"]) a named demo that does not read it
+// (demo_entry::reads_input) is refused too.
+void validate_selection(const training_module& m, const run_options& options);
+
+// What a module command runs, in the module's order (demos first), each at --size: the
+// selected demos and cases, or all of them (with --input, the demos that read it).
+std::vector<run_item> selected_items(const training_module& m, const run_options& options);
 
 struct module_run {
   report output;

@@ -28,7 +28,9 @@ inline const module_option iterations_option{.name = "iterations",
                                              .min = 0,
                                              .max = 100000};
 inline const module_option input_option{.name = "input",
-                                        .description = "run on the rows of this CSV file (with --columns; --target for regression and kNN votes)",
+                                        .description = "run the cases on the rows of this CSV file (with --columns; "
+                                                       "--target for regression and kNN votes; the demos keep "
+                                                       "their own data)",
                                         .kind = option_kind::text,
                                         .placeholder = "FILE.csv"};
 inline const module_option columns_option{.name = "columns",
