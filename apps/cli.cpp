@@ -51,20 +51,6 @@ CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
       "");
 }
 
-}  // namespace
-
-// The figure is always SVG: a name like plot.png is refused while parsing, before any GPU work.
-const CLI::Validator svg_file(
-    [](std::string& path) {
-      return path.ends_with(".svg") ? std::string() : "the figure is an SVG: give a file name ending in .svg";
-    },
-    "");
-
-const CLI::Validator non_empty(
-    [](std::string& text) { return text.empty() ? std::string("an empty value is not allowed") : std::string(); }, "");
-
-namespace {
-
 // The library's own parsers, run while parsing: the same message, before any work.
 const CLI::Validator size_text(
     [](std::string& text) {
@@ -77,7 +63,24 @@ const CLI::Validator size_text(
     },
     "");
 
+// An option the command does not take, kept out of --help but answered with the reason.
+void refuse(CLI::App& command, const std::string& name, const std::string& why) {
+  const auto answer = [name, why](const std::string&) { throw CLI::ValidationError(name, why); };
+  command.add_option_function<std::string>(name, answer)->group("");  // group "": not in --help
+}
+
 }  // namespace
+
+// Shared with runner.cpp (cli_parts.hpp).
+// The figure is always SVG: a name like plot.png is refused while parsing, before any GPU work.
+const CLI::Validator svg_file(
+    [](std::string& path) {
+      return path.ends_with(".svg") ? std::string() : "the figure is an SVG: give a file name ending in .svg";
+    },
+    "");
+
+const CLI::Validator non_empty(
+    [](std::string& text) { return text.empty() ? std::string("an empty value is not allowed") : std::string(); }, "");
 
 const CLI::Validator format_name(
     [](std::string& text) {
@@ -89,16 +92,6 @@ const CLI::Validator format_name(
       return std::string();
     },
     "");
-
-namespace {
-
-// An option the command does not take, kept out of --help but answered with the reason.
-void refuse(CLI::App& command, const std::string& name, const std::string& why) {
-  const auto answer = [name, why](const std::string&) { throw CLI::ValidationError(name, why); };
-  command.add_option_function<std::string>(name, answer)->group("");  // group "": not in --help
-}
-
-}  // namespace
 
 void add_device_and_seed(CLI::App& command, int& device, std::uint64_t& seed) {
   command.add_option("--device", device, "GPU index (default 0)")
@@ -316,19 +309,18 @@ std::string program_name(const char* argv0) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-int module_main(const training_module& module, int argc, char** argv) {
+int module_main(const training_module& m, int argc, char** argv) {
   const std::string program = program_name(argc > 0 ? argv[0] : nullptr);
   return guarded(program, [&] {
-    const training_module* m = &module;
-    CLI::App app{m->title + "\n(same as `gpulab " + m->name + "`; see `gpulab list` for the cases)", program};
+    CLI::App app{m.title + "\n(same as `gpulab " + m.name + "`; see `gpulab list` for the cases)", program};
     add_version_flag(app, program);
     common_options options;
-    add_run_options(app, options, shape_of(*m));
-    add_module_options(app, *m, options);
+    add_run_options(app, options, shape_of(m));
+    add_module_options(app, m, options);
     bool ok = false;
     const int code = parse_or_exit(app, program, argc, argv, ok);
     if (!ok) return code;
-    return run_module_command(*m, options, app.count("--repeat") > 0);
+    return run_module_command(m, options, app.count("--repeat") > 0);
   });
 }
 

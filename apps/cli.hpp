@@ -75,7 +75,7 @@ int guarded(const std::string& program, const std::function<int()>& body);
 
 // main() of a per-module binary (gpulab-device, gpulab-transfer, ...), given its module
 // (e.g. gpulab::random::make_module()): it links that module alone.
-int module_main(const training_module& module, int argc, char** argv);
+int module_main(const training_module& m, int argc, char** argv);
 
 // main() of the gpulab runner (runner.cpp).
 int gpulab_main(int argc, char** argv);
