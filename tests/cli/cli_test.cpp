@@ -94,7 +94,7 @@ TEST(Cli, BadSizesOnEveryModule) {
 // `gpulab plot` draws a module's figure from a saved report, with no GPU: the H200's
 // transfer report gives the bandwidth plot; what is not such a report is one line.
 TEST(Cli, PlotRedrawsAFigureFromASavedReport) {
-  const std::string reports = std::string(GPULAB_SOURCE_DIR) + "/slides/reports/";
+  const std::string reports = (std::filesystem::path(GPULAB_SOURCE_DIR) / "slides/reports/").string();
   const std::filesystem::path svg = std::filesystem::temp_directory_path() / "gpulab_cli_plot_test.svg";
   std::filesystem::remove(svg);
   const auto drawn = run_command({GPULAB_CLI, "plot", reports + "transfer-h200.json", "--output", svg.string()});

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <optional>
@@ -24,7 +25,7 @@ namespace {
 namespace ex = gpulab::exercises;
 
 bool skeleton_untouched(const std::string& relative_path) {
-  std::ifstream file(std::string(GPULAB_SOURCE_DIR) + "/" + relative_path);
+  std::ifstream file(std::filesystem::path(GPULAB_SOURCE_DIR) / relative_path);
   std::stringstream text;
   text << file.rdbuf();
   return text.str().find("TODO(trainee)") != std::string::npos;

@@ -44,7 +44,7 @@ class ml_exercise : public GpuTest {};
 
 TEST_F(ml_exercise, TheRegistryKnowsIt) {
   EXPECT_EQ(ex::find_exercise("kmeans_assign").module_name, "ml");
-  std::ifstream file(std::string(GPULAB_SOURCE_DIR) + "/" + ex::find_exercise("kmeans_assign").file);
+  std::ifstream file(std::filesystem::path(GPULAB_SOURCE_DIR) / ex::find_exercise("kmeans_assign").file);
   EXPECT_TRUE(file.good());
 }
 
