@@ -329,4 +329,33 @@ cpu_logistic_fit fit_logistic_cpu(std::span<const float> x, std::int64_t rows, i
   return out;
 }
 
+double logistic_stable_step(std::span<const float> x, std::int64_t rows, int features, double l2) {
+  require_regression_shape(x.size(), static_cast<std::size_t>(rows), rows, features, true, "logistic regression");
+  // [X 1]^T [X 1] in double (X^T X, X's column sums, n), 256 rows at a time: each thread
+  // copies a block of rows into B ((features + 1) x 256) and adds B B^T (a SYRK).
+  const int d = features;
+  constexpr std::int64_t block = 256;
+  const std::size_t column = static_cast<std::size_t>(rows);
+  matrix gram = matrix::Zero(d + 1, d + 1);
+#pragma omp parallel
+  {
+    matrix local = matrix::Zero(d + 1, d + 1);
+    matrix b(d + 1, block);
+#pragma omp for schedule(static) nowait
+    for (std::int64_t first = 0; first < rows; first += block) {
+      const std::int64_t count = std::min(block, rows - first);
+      for (std::int64_t r = 0; r < count; ++r) {
+        for (int j = 0; j < d; ++j) b(j, r) = x[static_cast<std::size_t>(first + r) + static_cast<std::size_t>(j) * column];
+        b(d, r) = 1;
+      }
+      local.selfadjointView<Eigen::Lower>().rankUpdate(b.leftCols(count));
+    }
+#pragma omp critical
+    gram += local;
+  }
+  const vector eigenvalues =
+      Eigen::SelfAdjointEigenSolver<matrix>(gram / static_cast<double>(rows), Eigen::EigenvaluesOnly).eigenvalues();
+  return 1.0 / (eigenvalues(d) / 4 + l2);
+}
+
 }  // namespace gpulab::ml

@@ -156,6 +156,30 @@ TEST_F(ml_regression_gpu, EveryRegressionCaseOnACsvFileVerifiesAndFindsThePlante
   }
 }
 
+// The planted file with column a in thousandths (x 1000): gradient descent at rate 1 would
+// climb there (regression_host_test.cpp shows it on the CPU); the case takes the step X allows
+// (logistic_stable_step, ~2.8e-6 here), says it, verifies, and its loss falls at every step.
+TEST_F(ml_regression_gpu, LogisticGradientDescentOnAColumnInTheThousandsTakesAStableStep) {
+  using data = gpulab::testing::planted_regression_data;
+  data d = gpulab::testing::make_planted_regression_data(data::test_rows, data::test_seed);
+  for (std::size_t i = 0; i < static_cast<std::size_t>(d.rows); ++i) d.x[i] *= 1000.0f;
+  const gpulab::testing::temporary_file f("thousands", gpulab::testing::planted_regression_csv(d));
+  gpulab::run_options options = quick_run_options();
+  options.parameters["input"] = f.path.string();
+  options.parameters["columns"] = "a,b,c,d,e";
+  options.parameters["target"] = "label";
+  gpulab::resources res = gpulab::make_resources(options, false);
+  const auto made = logistic_regression_cases(logistic_method::gradient_descent, options);
+  ASSERT_EQ(made.size(), 1u);
+  const gpulab::case_result r = gpulab::run_case(*made.front(), res, options);
+  EXPECT_TRUE(r.verified) << r.verify_detail;
+  EXPECT_NE(r.verify_detail.find("step 2."), std::string::npos) << r.verify_detail;
+  EXPECT_NE(r.verify_detail.find("e-06"), std::string::npos) << r.verify_detail;
+  const std::vector<float> loss = read(static_cast<const float*>(made.front()->outputs().at(1).data), 101, res.stream());
+  for (std::size_t t = 1; t < loss.size(); ++t) EXPECT_LE(loss[t], loss[t - 1] * (1 + 1e-5)) << "iteration " << t;
+  EXPECT_LT(loss.back(), loss.front() - 0.05f);
+}
+
 TEST_F(ml_regression_gpu, TheDemosShowTheirLessons) {
   gpulab::resources res(0);
   gpulab::run_options options = quick_run_options(20001);

@@ -229,6 +229,35 @@ TEST(ml_logistic_cpu, NewtonConvergesAtTheCasesSmallSizes) {
   }
 }
 
+// Gradient descent's step from the data (what the logistic_gradient_descent case takes, at
+// most 1). The planted file's columns are independent with scales 1.2 .. 0.4, so
+// [X 1]^T [X 1] / n is near diag(1.44, 1, .64, .36, .16, 1) and the step near
+// 1 / (1.44 / 4 + l2); column a in thousandths (x 1000) makes it near 1 / (1.44e6 / 4 + l2).
+// Sampling error at 4999 rows: ~2% on the largest eigenvalue; the bounds allow 6%.
+TEST(ml_logistic_cpu, TheStableStepFollowsTheColumnsScaleAndKeepsTheLossFalling) {
+  using data = gpulab::testing::planted_regression_data;
+  data d = gpulab::testing::make_planted_regression_data(data::test_rows, data::test_seed);
+  constexpr double l2 = 1e-3;
+  const double planted_step = 1 / (1.44 / 4 + l2);
+  EXPECT_NEAR(logistic_stable_step(d.x, d.rows, 5, l2), planted_step, 0.06 * planted_step);
+
+  for (std::size_t i = 0; i < static_cast<std::size_t>(d.rows); ++i) d.x[i] *= 1000.0f;  // column a
+  const double step = logistic_stable_step(d.x, d.rows, 5, l2);
+  const double scaled_step = 1 / (1.44e6 / 4 + l2);
+  EXPECT_NEAR(step, scaled_step, 0.06 * scaled_step);
+  logistic_regression_params p;
+  p.iterations = 100;
+  p.l2 = static_cast<float>(l2);
+  p.learning_rate = static_cast<float>(step);
+  const cpu_logistic_fit stable = fit_logistic_cpu(d.x, d.rows, 5, d.label, p);
+  for (std::size_t t = 1; t < stable.loss.size(); ++t) EXPECT_LE(stable.loss[t], stable.loss[t - 1]) << "step " << t;
+  EXPECT_LT(stable.loss.back(), stable.loss.front() - 0.05);  // it learns (column a's weight, mostly)
+  // What the step prevents: rate 1 on this file overshoots, and the loss climbs.
+  p.learning_rate = 1;
+  const cpu_logistic_fit overshooting = fit_logistic_cpu(d.x, d.rows, 5, d.label, p);
+  EXPECT_GT(*std::max_element(overshooting.loss.begin(), overshooting.loss.end()), 10 * overshooting.loss.front());
+}
+
 TEST(ml_linear_cpu, ConditionNumberIsThePlantedOneTimesTheGaussians) {
   const linear_dataset d = make_linear_data({.rows = 100001, .features = 8, .condition = 100, .seed = 3});
   const double c = centered_condition_number(d.x, d.rows, d.features);

@@ -73,4 +73,11 @@ struct cpu_logistic_fit {
 cpu_logistic_fit fit_logistic_cpu(std::span<const float> x, std::int64_t rows, int features, std::span<const float> y,
                                   const logistic_regression_params& p);
 
+// The longest gradient-descent step that lowers the log-loss at every iteration on this X:
+// 1 / L, where L = lambda_max([X 1]^T [X 1] / rows) / 4 + l2 bounds the loss's curvature
+// (the sigmoid's slope is at most 1/4). Standard-scaled columns give L near 1/4 and allow
+// steps near 4; a column in the thousands gives L near 10^6 / 4, and a step of 1 there
+// overshoots further at every iteration. From the Gram matrix of X (one pass, in double).
+double logistic_stable_step(std::span<const float> x, std::int64_t rows, int features, double l2);
+
 }  // namespace gpulab::ml

@@ -62,7 +62,7 @@ const char* method_name(logistic_method m);  // "gradient_descent", "newton"
 struct logistic_regression_params {
   logistic_method method = logistic_method::gradient_descent;
   int iterations = 100;        // exactly this many steps (no early stop: GPU and CPU do the same work)
-  float learning_rate = 1.0f;  // gradient descent's step
+  float learning_rate = 1.0f;  // gradient descent's step; converges up to logistic_stable_step(X)
   float l2 = 1e-4f;            // >= 0; keeps Newton's Hessian positive definite
   bool check_input = true;     // scan X and the labels first (waits for the stream)
 };
