@@ -93,6 +93,13 @@ void validate(const run_options& options) {
       if (input->target.empty() && learns_a_target(name)) {
         throw usage_error(name + " on --input needs --target COLUMN (the column it learns to predict)");
       }
+      // A logistic case named on a target that is not labels 0/1 (a price) is refused here, not
+      // after the cases named before it have run: making it reads the rows and names the line.
+      if (!input->target.empty() && name.starts_with("logistic_")) {
+        for (const case_entry& e : regression_cases()) {
+          if (e.name == name) (void)e.make(options);
+        }
+      }
     }
   }
 }

@@ -343,6 +343,9 @@ TEST(Cli, MlInputAndTargetAreCheckedBeforeAnyGpuWork) {
                         "--target 'y' is also one of --columns");
   expect_one_line_error({GPULAB_CLI, "ml", "pca_covariance", "--input", f, "--columns", "a,b", "--size", "100"}, usage,
                         "--size and --input");
+  // Logistic regression named on a price: refused with the file's line before linear_qr, named first, runs.
+  expect_one_line_error({GPULAB_CLI, "ml", "linear_qr", "logistic_newton", "--input", f, "--columns", "a,b", "--target", "y"},
+                        usage, f + ":2: column 'y' is 2.25; logistic regression needs labels 0 or 1");
 }
 
 // A saved report (slides/reports/) says what measured it and when: the kit's revision and the date.

@@ -24,6 +24,7 @@
 #include <cstring>
 #include <exception>
 #include <map>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -268,7 +269,14 @@ TEST_F(HostMemory, EveryCaseTooLargeForTheHostIsRefusedBeforeSetup) {
     gpulab::run_options options;
     options.size = param.entry->check_size;
     options.parameters = param.parameters;
-    for (auto& made : param.entry->make(options)) {
+    std::vector<std::unique_ptr<gpulab::bench_case>> cases;
+    try {
+      cases = param.entry->make(options);
+    } catch (const std::exception& e) {  // this entry fails, the next ones still run
+      ADD_FAILURE() << param.module << " " << param.entry->name << param.suffix << " could not be made: " << e.what();
+      continue;
+    }
+    for (auto& made : cases) {
       SCOPED_TRACE(param.module + " " + param.entry->name + param.suffix + ": " + made->name());
       const std::size_t needed = made->host_bytes_needed();
       if (needed == 0) continue;  // keeps nothing on the host: nothing to refuse
