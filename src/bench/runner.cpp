@@ -452,7 +452,28 @@ module_run run_module_items(const training_module& m, const std::vector<run_item
     }
     for (const case_entry& entry : m.cases) {
       if (entry.name != item.name || run.stopped) continue;
-      for (auto& c : entry.make(item_options)) {
+      std::vector<std::unique_ptr<bench_case>> made;
+      try {
+        made = entry.make(item_options);  // may read --input, and refuse what this version cannot take
+      } catch (const error& e) {
+        // Before anything ran, the command's error (one line); after, this entry's error row,
+        // so that what ran before it is still reported.
+        if (run.results.empty() && run.output.tables.empty()) throw;
+        case_result r;
+        r.name = entry.name;
+        r.module = m.name;
+        r.size_label = "-";
+        r.error = e.what();
+        r.error_code = e.code();
+        progress_clear();
+        std::cerr << "gpulab: error: case " << r.name << ": " << e.what() << "\n";
+        run.all_verified = false;
+        run.worst = std::max(run.worst, e.code());
+        progress_row(r);
+        run.results.push_back(std::move(r));
+        continue;
+      }
+      for (auto& c : made) {
         case_result r = run_case_keeping_errors(*c, res, item_options);
         r.module = m.name;
         run.all_verified = run.all_verified && r.verified;

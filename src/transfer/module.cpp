@@ -112,6 +112,7 @@ line_plot bandwidth_plot(const std::vector<case_result>& results) {
   std::vector<std::string> order;
   std::map<std::string, plot_series> by_name;
   for (const case_result& r : results) {
+    if (r.error) continue;  // a case that could not run has no bandwidth
     if (r.parameters.operation == "scale_by_2" || r.parameters.operation == "pipeline") continue;  // not a sweep
     if (by_name.count(r.name) == 0) order.push_back(r.name);
     plot_series& s = by_name[r.name];

@@ -244,6 +244,40 @@ TEST_F(Runner, AFailedCaseKeepsItsRowAndTheRunGoesOn) {
   for (const auto& row : t.rows) EXPECT_EQ(row.size(), t.columns.size());
 }
 
+// An entry whose cases cannot be made (a version that refuses the --input file): after a case
+// has run it is an error row and the run goes on, so nothing measured is lost; first, it is
+// the command's error.
+TEST_F(Runner, AnEntryThatCannotBeMadeKeepsTheRowsBeforeIt) {
+  gpulab::resources ctx = gpulab::make_resources(options_, false);
+  gpulab::training_module m;
+  m.name = "probe";
+  const auto refuses = [](const gpulab::run_options&) -> std::vector<std::unique_ptr<gpulab::bench_case>> {
+    throw gpulab::usage_error("refuses: the file has 65 features; at most 64");
+  };
+  const auto good = [](const gpulab::run_options&) {
+    std::vector<std::unique_ptr<gpulab::bench_case>> cases;
+    cases.push_back(std::make_unique<triple_case>(behaviour::correct, 1001));
+    return cases;
+  };
+  m.cases = {{"good", "", good, 1001}, {"refuses", "", refuses, 1001}, {"good_again", "", good, 1001}};
+  const gpulab::module_run run =
+      gpulab::run_module_items(m, {{"good", {}}, {"refuses", {}}, {"good_again", {}}}, options_, ctx);
+  ASSERT_EQ(run.results.size(), 3u);
+  EXPECT_TRUE(run.results[0].verified);
+  EXPECT_EQ(run.results[1].name, "refuses");
+  EXPECT_EQ(run.results[1].module, "probe");
+  ASSERT_TRUE(run.results[1].error.has_value());
+  EXPECT_EQ(*run.results[1].error, "refuses: the file has 65 features; at most 64");
+  EXPECT_EQ(run.results[1].error_code, gpulab::exit_code::usage);
+  EXPECT_TRUE(run.results[2].verified);
+  EXPECT_FALSE(run.all_verified);
+  EXPECT_EQ(run.worst, gpulab::exit_code::usage);
+  const gpulab::table t = gpulab::results_table(run.results, "results");
+  ASSERT_EQ(t.rows.size(), 3u);
+  for (const auto& row : t.rows) EXPECT_EQ(row.size(), t.columns.size());
+  EXPECT_THROW(gpulab::run_module_items(m, {{"refuses", {}}, {"good", {}}}, options_, ctx), gpulab::usage_error);
+}
+
 TEST_F(Runner, TooLargeForTheDeviceIsRefusedBeforeSetup) {
   gpulab::resources ctx = gpulab::make_resources(options_, false);
   triple_case c(behaviour::correct, std::size_t{1} << 48);

@@ -274,7 +274,10 @@ bool can_plot(const training_module& m, const std::vector<std::string>& selected
 module_run run_module(const training_module& m, const run_options& options, resources& res);
 
 // Runs the given items in order; output holds only the demos' tables (the
-// caller reports the results, as the tour does across modules).
+// caller reports the results, as the tour does across modules). A case that fails
+// keeps its row (error and exit code) and the run goes on; so does an entry whose
+// cases cannot be made (an --input that one version refuses), unless nothing has run
+// yet: then its error is the command's, thrown.
 module_run run_module_items(const training_module& m, const std::vector<run_item>& items,
                             const run_options& options, resources& res);
 
