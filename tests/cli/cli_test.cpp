@@ -346,6 +346,21 @@ TEST(Cli, MlInputAndTargetAreCheckedBeforeAnyGpuWork) {
   // Logistic regression named on a price: refused with the file's line before linear_qr, named first, runs.
   expect_one_line_error({GPULAB_CLI, "ml", "linear_qr", "logistic_newton", "--input", f, "--columns", "a,b", "--target", "y"},
                         usage, f + ":2: column 'y' is 2.25; logistic regression needs labels 0 or 1");
+  // So is a file wider than its fused pass takes (65 features), named after a case that takes it.
+  std::string text, columns;
+  for (int j = 0; j < 65; ++j) {
+    text += "c" + std::to_string(j) + ",";
+    columns += (j ? ",c" : "c") + std::to_string(j);
+  }
+  text += "label\n";
+  for (int i = 0; i < 80; ++i) {  // no column constant: (i (j + 2)) mod 97 varies with i, as 97 is prime
+    for (int j = 0; j < 65; ++j) text += std::to_string(i * (j + 2) % 97) + ",";
+    text += std::to_string(i % 2) + "\n";
+  }
+  const gpulab::testing::temporary_file wide("wide", text);
+  expect_one_line_error({GPULAB_CLI, "ml", "pca_covariance", "logistic_gradient_descent", "--input", wide.path.string(),
+                         "--columns", columns, "--target", "label"},
+                        usage, "logistic regression: " + wide.path.string() + " gives 65 features; at most 64");
 }
 
 // A saved report (slides/reports/) says what measured it and when: the kit's revision and the date.
