@@ -199,8 +199,7 @@ int exit_for(const module_run& run) {
 int run_module_command(const training_module& m, const common_options& o, bool repeat_given) {
   const run_options options = to_run_options(o, repeat_given);
   const output_format format = parse_output_format(o.format);
-  validate_selection(m, options);
-  if (m.validate) m.validate(options);
+  validate_run(m, options);  // before any GPU work
   if (!o.plot.empty() && !can_plot(m, options.selected)) {
     throw usage_error("nothing to plot: the selected cases and demos of module " + m.name + " draw no figure");
   }
@@ -217,7 +216,7 @@ int run_module_command(const training_module& m, const common_options& o, bool r
   }
   progress_start();
   resources ctx = make_resources(options, true);
-  module_run run = run_module(m, options, ctx);
+  module_run run = run_validated_module(m, options, ctx);
   progress_clear();
   // The report holds every row, a failed case's included; the exit code says what went wrong.
   add_kit_line(run.output);

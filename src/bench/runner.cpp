@@ -402,21 +402,22 @@ namespace {
 // One case, its failure included: an error (out of memory, a CUDA error) becomes
 // the row's error and exit code, and is printed at once on stderr, so the report
 // keeps every row before it.
+// A row that holds an error instead of a measurement, said at once on stderr.
+case_result error_row(case_result r, const std::string& what, exit_code code) {
+  r.error = what;
+  r.error_code = code;
+  progress_clear();
+  std::cerr << "gpulab: error: case " << r.name << " (" << r.size_label << "): " << what << "\n";
+  return r;
+}
+
 case_result run_case_keeping_errors(bench_case& c, resources& res, const run_options& options) {
-  const auto failed = [&](const std::string& what, exit_code code) {
-    case_result r = describe(c);
-    r.error = what;
-    r.error_code = code;
-    progress_clear();
-    std::cerr << "gpulab: error: case " << r.name << " (" << r.size_label << "): " << what << "\n";
-    return r;
-  };
   try {
     return run_case(c, res, options);
   } catch (const error& e) {
-    return failed(e.what(), e.code());
+    return error_row(describe(c), e.what(), e.code());
   } catch (const std::exception& e) {
-    return failed(std::string("internal error: ") + e.what(), exit_code::internal);
+    return error_row(describe(c), std::string("internal error: ") + e.what(), exit_code::internal);
   }
 }
 
@@ -450,6 +451,16 @@ module_run run_module_items(const training_module& m, const std::vector<run_item
       if (out.figure && !run.figure) run.figure = std::move(out.figure);
       for (table& t : out.tables) run.output.tables.push_back(std::move(t));
     }
+    const auto record = [&](case_result r) {
+      r.module = m.name;
+      run.all_verified = run.all_verified && r.verified;
+      const exit_code code = r.error ? r.error_code : r.verified ? exit_code::ok : exit_code::verification_failed;
+      run.worst = std::max(run.worst, code);
+      // After a CUDA error the context may be broken, after an internal one anything may be: stop there.
+      run.stopped = code == exit_code::cuda || code == exit_code::internal;
+      progress_row(r);
+      run.results.push_back(std::move(r));
+    };
     for (const case_entry& entry : m.cases) {
       if (entry.name != item.name || run.stopped) continue;
       std::vector<std::unique_ptr<bench_case>> made;
@@ -459,30 +470,14 @@ module_run run_module_items(const training_module& m, const std::vector<run_item
         // Before anything ran, the command's error (one line); after, this entry's error row,
         // so that what ran before it is still reported.
         if (run.results.empty() && run.output.tables.empty()) throw;
-        case_result r;
-        r.name = entry.name;
-        r.module = m.name;
-        r.size_label = "-";
-        r.error = e.what();
-        r.error_code = e.code();
-        progress_clear();
-        std::cerr << "gpulab: error: case " << r.name << ": " << e.what() << "\n";
-        run.all_verified = false;
-        run.worst = std::max(run.worst, e.code());
-        progress_row(r);
-        run.results.push_back(std::move(r));
+        case_result unmade;
+        unmade.name = entry.name;
+        unmade.size_label = "-";
+        record(error_row(std::move(unmade), e.what(), e.code()));
         continue;
       }
       for (auto& c : made) {
-        case_result r = run_case_keeping_errors(*c, res, item_options);
-        r.module = m.name;
-        run.all_verified = run.all_verified && r.verified;
-        const exit_code code = r.error ? r.error_code : r.verified ? exit_code::ok : exit_code::verification_failed;
-        run.worst = std::max(run.worst, code);
-        // After a CUDA error the context may be broken, after an internal one anything may be: stop there.
-        run.stopped = code == exit_code::cuda || code == exit_code::internal;
-        progress_row(r);
-        run.results.push_back(std::move(r));
+        record(run_case_keeping_errors(*c, res, item_options));
         if (run.stopped) break;
       }
     }
@@ -490,9 +485,17 @@ module_run run_module_items(const training_module& m, const std::vector<run_item
   return run;
 }
 
-module_run run_module(const training_module& m, const run_options& options, resources& res) {
+void validate_run(const training_module& m, const run_options& options) {
   validate_selection(m, options);
   if (m.validate) m.validate(options);
+}
+
+module_run run_module(const training_module& m, const run_options& options, resources& res) {
+  validate_run(m, options);
+  return run_validated_module(m, options, res);
+}
+
+module_run run_validated_module(const training_module& m, const run_options& options, resources& res) {
   module_run run = run_module_items(m, selected_items(m, options), options, res);
   run.output.title = m.title;
   run.output.header = report_header(res);

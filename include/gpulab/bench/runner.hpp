@@ -272,6 +272,11 @@ bool can_plot(const training_module& m, const std::vector<std::string>& selected
 // Runs the selected demos and cases of a module (all of them when none is
 // selected) and reports them: header, demo tables, the results table.
 module_run run_module(const training_module& m, const run_options& options, resources& res);
+// run_module in its two steps, for a caller that checks the options before any GPU work
+// (the CLI): validate_run throws usage_error for a bad selection and what the module's
+// validate refuses; run_validated_module then runs, without checking (or reading --input) again.
+void validate_run(const training_module& m, const run_options& options);
+module_run run_validated_module(const training_module& m, const run_options& options, resources& res);
 
 // Runs the given items in order; output holds only the demos' tables (the
 // caller reports the results, as the tour does across modules). A case that fails
