@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <system_error>
@@ -55,6 +57,28 @@ host_features features_of(const dataframe::csv_columns& csv, const std::filesyst
 
 }  // namespace
 
+std::shared_ptr<const dataframe::csv_columns> parsed_csv_file(const std::filesystem::path& path) {
+  struct parsed_file {
+    std::filesystem::path path;
+    std::uintmax_t size = 0;
+    std::filesystem::file_time_type written;
+    std::shared_ptr<const dataframe::csv_columns> csv;
+  };
+  static std::mutex guard;
+  static parsed_file last;
+  std::error_code size_error, time_error;
+  const std::filesystem::path where = std::filesystem::absolute(path, size_error);
+  const std::uintmax_t size = std::filesystem::file_size(path, size_error);
+  const std::filesystem::file_time_type written = std::filesystem::last_write_time(path, time_error);
+  if (size_error || time_error) {  // not a readable file: the reader says so in one line
+    return std::make_shared<const dataframe::csv_columns>(dataframe::read_csv_cpu(path));
+  }
+  const std::lock_guard<std::mutex> lock(guard);
+  if (last.csv && last.path == where && last.size == size && last.written == written) return last.csv;
+  last = {where, size, written, std::make_shared<const dataframe::csv_columns>(dataframe::read_csv_cpu(path))};
+  return last.csv;
+}
+
 std::optional<csv_input> csv_input_of(const run_options& options) {
   csv_input in{input_option.text(options), {}, target_option.text(options)};
   const std::string columns = columns_option.text(options);
@@ -68,13 +92,13 @@ std::optional<csv_input> csv_input_of(const run_options& options) {
 }
 
 host_features load_features_host(const std::filesystem::path& path, const std::vector<std::string>& columns) {
-  return features_of(dataframe::read_csv_cpu(path), path, columns);
+  return features_of(*parsed_csv_file(path), path, columns);
 }
 
 features_and_target load_features_and_target_host(const csv_input& input) {
   if (input.target.empty()) throw usage_error("--input " + input.path + ": no --target column to predict");
-  const dataframe::csv_columns csv = dataframe::read_csv_cpu(input.path);
-  return {features_of(csv, input.path, input.columns), finite_values(csv, input.path, input.target)};
+  const std::shared_ptr<const dataframe::csv_columns> csv = parsed_csv_file(input.path);
+  return {features_of(*csv, input.path, input.columns), finite_values(*csv, input.path, input.target)};
 }
 
 std::string csv_place(const std::string& path, std::size_t row, const std::string& column) {

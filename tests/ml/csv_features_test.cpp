@@ -3,6 +3,7 @@
 // clear error for each bad input.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -43,7 +44,7 @@ TEST(ml_csv_features, ChosenColumnsInTheirOrderAsFloat32) {
 }
 
 TEST(ml_csv_features, AnUnknownColumnNamesTheColumns) {
-  const csv_file f("unknown.csv", "a,b\n1,2\n3,4\n");
+  const csv_file f("unknown.csv", "a,b\n1.5,2\n3.5,4\n");
   const std::string what = error_message<gpulab::usage_error>([&] { gpulab::ml::load_features_host(f.path(), {"a", "z"}); });
   EXPECT_NE(what.find("z"), std::string::npos) << what;
   EXPECT_NE(what.find("b"), std::string::npos) << what;
@@ -104,6 +105,28 @@ TEST(ml_csv_features, TheCasesReadTheFileWhenMade) {
   o.parameters["clusters"] = "2";
   o.parameters["columns"] = "a,q";
   EXPECT_THROW(gpulab::ml::kmeans_cases(gpulab::ml::kmeans_version::naive, o), gpulab::usage_error);
+}
+
+// A dozen cases from one file parse it once; a file changed since is parsed anew (the same size
+// with a later time included), and a file gone since is an error, never the old values.
+TEST(ml_csv_features, AFileIsParsedOnceUntilItChanges) {
+  const csv_file f("parsed_once.csv", "a,b\n1.5,2\n3.5,4\n");
+  const auto first = gpulab::ml::parsed_csv_file(f.path());
+  EXPECT_EQ(gpulab::ml::parsed_csv_file(f.path()).get(), first.get());
+  EXPECT_FLOAT_EQ(gpulab::ml::load_features_host(f.path(), {"a"}).values.at(1), 3.5f);
+
+  std::ofstream(f.path()) << "a,b\n1.5,2\n5.5,4\n";  // the same size: only the time tells
+  fs::last_write_time(f.path(), fs::last_write_time(f.path()) + std::chrono::seconds(2));
+  const auto second = gpulab::ml::parsed_csv_file(f.path());
+  EXPECT_NE(second.get(), first.get());
+  EXPECT_EQ(first->column("a").float64.at(1), 3.5);  // a holder of the old parse keeps it
+  EXPECT_FLOAT_EQ(gpulab::ml::load_features_host(f.path(), {"a"}).values.at(1), 5.5f);
+
+  std::ofstream(f.path()) << "a,b\n1,2\n5,4\n7,8\n";
+  EXPECT_EQ(gpulab::ml::load_features_host(f.path(), {"b"}).rows, 3);
+
+  fs::remove(f.path());
+  EXPECT_THROW(gpulab::ml::parsed_csv_file(f.path()), gpulab::io_error);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +55,12 @@ std::string csv_place(const std::string& path, std::size_t row, const std::strin
 std::string shortest_text(double value);
 
 host_features load_features_host(const std::filesystem::path& path, const std::vector<std::string>& columns);
+
+// The file as module 6's CPU reader parses it, parsed once for all the cases made from it:
+// `gpulab ml --input f.csv` makes a case per algorithm and version from one file. The last file
+// parsed stays in memory and is parsed again only when its size or modification time changed,
+// so a file edited between two runs of one process is read anew. (Both load_* above use it.)
+std::shared_ptr<const dataframe::csv_columns> parsed_csv_file(const std::filesystem::path& path);
 
 // The same on the device (complete when this returns).
 feature_matrix load_features(const std::filesystem::path& path, const std::vector<std::string>& columns,
