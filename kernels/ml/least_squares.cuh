@@ -52,16 +52,26 @@ static __global__ void finish_centered_solution(const float* __restrict__ w, con
 
 // SVD of R = U S V^T: w = V f(S) U^T (Q^T y_c), f(s) = s / (s^2 + ridge) for s above
 // cutoff * s_max, else 0 (the dropped directions: the minimum-norm answer).
-// Dynamic shared memory: 2 d floats.
+// Dynamic shared memory: svd_filtered_floats(d) floats.
+//
+// Why the padding: the compiler unrolls the k loop by 4 and may load the last group's up to
+// three floats before it tests k < d (shared memory reads inside the block's window cannot
+// fault). compute-sanitizer checks against the size we asked for: memcheck saw a 12-byte read
+// at filtered[4] for d = 5, and when the weights were kept after filtered, racecheck saw that read meet
+// the write of weights[0]. So filtered has a multiple of 4 floats, the pad zero.
+__host__ __device__ constexpr int svd_filtered_floats(int d) { return (d + 3) / 4 * 4; }
+
 static __global__ void svd_solution(const float* __restrict__ u, const float* __restrict__ s,
                                     const float* __restrict__ v, const float* __restrict__ qty,
                                     const float* __restrict__ means, int d, float ridge, float cutoff,
                                     float* __restrict__ coefficients, int* __restrict__ rank) {
-  extern __shared__ float shared[];
-  float* filtered = shared;   // f(s_k) (U^T qty)_k
-  float* weights = shared + d;
+  extern __shared__ float filtered[];  // f(s_k) (U^T qty)_k for k < d, then zeros
   const float threshold = cutoff * s[0];  // s is descending
-  for (int k = static_cast<int>(threadIdx.x); k < d; k += static_cast<int>(blockDim.x)) {
+  for (int k = static_cast<int>(threadIdx.x); k < svd_filtered_floats(d); k += static_cast<int>(blockDim.x)) {
+    if (k >= d) {
+      filtered[k] = 0.0f;
+      continue;
+    }
     float c = 0;
     for (int i = 0; i < d; ++i) c += u[i + static_cast<std::int64_t>(k) * d] * qty[i];
     const float sk = s[k];
@@ -71,15 +81,16 @@ static __global__ void svd_solution(const float* __restrict__ u, const float* __
   for (int j = static_cast<int>(threadIdx.x); j < d; j += static_cast<int>(blockDim.x)) {
     float w = 0;
     for (int k = 0; k < d; ++k) w += v[j + static_cast<std::int64_t>(k) * d] * filtered[k];
-    weights[j] = w;
     coefficients[j] = w;
   }
+  // The barrier makes the block's writes to global memory visible to the whole
+  // block, too: thread 0 reads the weights back from coefficients.
   __syncthreads();
   if (threadIdx.x == 0) {
     double offset = 0;
     int kept = 0;
     for (int j = 0; j < d; ++j) {
-      offset += static_cast<double>(means[j]) * weights[j];
+      offset += static_cast<double>(means[j]) * coefficients[j];
       kept += s[j] > threshold ? 1 : 0;
     }
     coefficients[d] = static_cast<float>(means[d] - offset);

@@ -202,7 +202,7 @@ void linear_regression::fit_async(linalg::matrix_view<const float> x, cuda::std:
   // SVD of the small R: the same singular values and right vectors as X_c's.
   st.qr->copy_r_async(st.r.data());
   st.svd->compute_async(linalg::column_major<const float>(st.r.data(), d, d));
-  kernels::svd_solution<<<1, 128, 2 * sizeof(float) * static_cast<std::size_t>(d), s.get()>>>(
+  kernels::svd_solution<<<1, 128, sizeof(float) * static_cast<std::size_t>(kernels::svd_filtered_floats(d)), s.get()>>>(
       st.svd->u().data_handle(), st.svd->singular_values().data(), st.svd->v().data_handle(), st.qr->q_transpose_y(),
       st.qr->means(), d, st.params.ridge, st.params.svd_cutoff, st.coefficients.data(), st.rank.data());
   GPULAB_CHECK_LAUNCH();
