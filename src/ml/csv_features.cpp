@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -75,8 +76,14 @@ std::shared_ptr<const dataframe::csv_columns> parsed_csv_file(const std::filesys
   }
   const std::lock_guard<std::mutex> lock(guard);
   if (last.csv && last.path == where && last.size == size && last.written == written) return last.csv;
-  last = {where, size, written, std::make_shared<const dataframe::csv_columns>(dataframe::read_csv_cpu(path))};
-  return last.csv;
+  auto csv = std::make_shared<const dataframe::csv_columns>(dataframe::read_csv_cpu(path));
+  // A file written in the last two seconds may be written again within the file system's
+  // timestamp tick (milliseconds), keeping its size and time: it is not remembered (git's
+  // "racy" index entries, the same rule).
+  if (std::filesystem::file_time_type::clock::now() - written >= std::chrono::seconds(2)) {
+    last = {where, size, written, csv};
+  }
+  return csv;
 }
 
 std::optional<csv_input> csv_input_of(const run_options& options) {

@@ -108,17 +108,22 @@ TEST(ml_csv_features, TheCasesReadTheFileWhenMade) {
 }
 
 // A dozen cases from one file parse it once; a file changed since is parsed anew (the same size
-// with a later time included), and a file gone since is an error, never the old values.
+// with a later time included), and a file gone since is an error, never the old values. A file
+// written just now is parsed every time: another write within the same timestamp tick would not show.
 TEST(ml_csv_features, AFileIsParsedOnceUntilItChanges) {
   const csv_file f("parsed_once.csv", "a,b\n1.5,2\n3.5,4\n");
+  EXPECT_NE(gpulab::ml::parsed_csv_file(f.path()).get(), gpulab::ml::parsed_csv_file(f.path()).get());
+  const fs::file_time_type a_minute_ago = fs::file_time_type::clock::now() - std::chrono::minutes(1);
+  fs::last_write_time(f.path(), a_minute_ago);
   const auto first = gpulab::ml::parsed_csv_file(f.path());
   EXPECT_EQ(gpulab::ml::parsed_csv_file(f.path()).get(), first.get());
   EXPECT_FLOAT_EQ(gpulab::ml::load_features_host(f.path(), {"a"}).values.at(1), 3.5f);
 
   std::ofstream(f.path()) << "a,b\n1.5,2\n5.5,4\n";  // the same size: only the time tells
-  fs::last_write_time(f.path(), fs::last_write_time(f.path()) + std::chrono::seconds(2));
+  fs::last_write_time(f.path(), a_minute_ago + std::chrono::seconds(2));
   const auto second = gpulab::ml::parsed_csv_file(f.path());
   EXPECT_NE(second.get(), first.get());
+  EXPECT_EQ(gpulab::ml::parsed_csv_file(f.path()).get(), second.get());
   EXPECT_EQ(first->column("a").float64.at(1), 3.5);  // a holder of the old parse keeps it
   EXPECT_FLOAT_EQ(gpulab::ml::load_features_host(f.path(), {"a"}).values.at(1), 5.5f);
 

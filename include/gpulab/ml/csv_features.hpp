@@ -59,7 +59,9 @@ host_features load_features_host(const std::filesystem::path& path, const std::v
 // The file as module 6's CPU reader parses it, parsed once for all the cases made from it:
 // `gpulab ml --input f.csv` makes a case per algorithm and version from one file. The last file
 // parsed stays in memory and is parsed again only when its size or modification time changed,
-// so a file edited between two runs of one process is read anew. (Both load_* above use it.)
+// so a file edited between two runs of one process is read anew; a file written less than two
+// seconds ago is parsed every time (an edit within one timestamp tick could keep both).
+// (Both load_* above use it.)
 std::shared_ptr<const dataframe::csv_columns> parsed_csv_file(const std::filesystem::path& path);
 
 // The same on the device (complete when this returns).
