@@ -399,9 +399,6 @@ std::vector<run_item> selected_items(const training_module& m, const run_options
 
 namespace {
 
-// One case, its failure included: an error (out of memory, a CUDA error) becomes
-// the row's error and exit code, and is printed at once on stderr, so the report
-// keeps every row before it.
 // A row that holds an error instead of a measurement, said at once on stderr.
 case_result error_row(case_result r, const std::string& what, exit_code code) {
   r.error = what;
@@ -411,6 +408,8 @@ case_result error_row(case_result r, const std::string& what, exit_code code) {
   return r;
 }
 
+// One case, its failure included: an error (out of memory, a CUDA error) becomes
+// the row's error and exit code, so the report keeps every row before it.
 case_result run_case_keeping_errors(bench_case& c, resources& res, const run_options& options) {
   try {
     return run_case(c, res, options);
@@ -439,6 +438,16 @@ void progress_row(const case_result& r) {
 module_run run_module_items(const training_module& m, const std::vector<run_item>& items,
                             const run_options& options, resources& res) {
   module_run run;
+  const auto record = [&](case_result r) {  // every row, made or not, measured or failed
+    r.module = m.name;
+    run.all_verified = run.all_verified && r.verified;
+    const exit_code code = r.error ? r.error_code : r.verified ? exit_code::ok : exit_code::verification_failed;
+    run.worst = std::max(run.worst, code);
+    // After a CUDA error the context may be broken, after an internal one anything may be: stop there.
+    run.stopped = code == exit_code::cuda || code == exit_code::internal;
+    progress_row(r);
+    run.results.push_back(std::move(r));
+  };
   for (const run_item& item : items) {
     run_options item_options = options;
     item_options.size = item.size;
@@ -451,16 +460,6 @@ module_run run_module_items(const training_module& m, const std::vector<run_item
       if (out.figure && !run.figure) run.figure = std::move(out.figure);
       for (table& t : out.tables) run.output.tables.push_back(std::move(t));
     }
-    const auto record = [&](case_result r) {
-      r.module = m.name;
-      run.all_verified = run.all_verified && r.verified;
-      const exit_code code = r.error ? r.error_code : r.verified ? exit_code::ok : exit_code::verification_failed;
-      run.worst = std::max(run.worst, code);
-      // After a CUDA error the context may be broken, after an internal one anything may be: stop there.
-      run.stopped = code == exit_code::cuda || code == exit_code::internal;
-      progress_row(r);
-      run.results.push_back(std::move(r));
-    };
     for (const case_entry& entry : m.cases) {
       if (entry.name != item.name || run.stopped) continue;
       std::vector<std::unique_ptr<bench_case>> made;

@@ -67,11 +67,12 @@ std::shared_ptr<const dataframe::csv_columns> parsed_csv_file(const std::filesys
   };
   static std::mutex guard;
   static parsed_file last;
-  std::error_code size_error, time_error;
-  const std::filesystem::path where = std::filesystem::absolute(path, size_error);
-  const std::uintmax_t size = std::filesystem::file_size(path, size_error);
-  const std::filesystem::file_time_type written = std::filesystem::last_write_time(path, time_error);
-  if (size_error || time_error) {  // not a readable file: the reader says so in one line
+  std::error_code error;  // each step runs only if the one before it worked
+  const std::filesystem::path where = std::filesystem::absolute(path, error);
+  const std::uintmax_t size = error ? 0 : std::filesystem::file_size(path, error);
+  const std::filesystem::file_time_type written = error ? std::filesystem::file_time_type{}
+                                                        : std::filesystem::last_write_time(path, error);
+  if (error) {  // not a readable file: the reader says so in one line
     return std::make_shared<const dataframe::csv_columns>(dataframe::read_csv_cpu(path));
   }
   const std::lock_guard<std::mutex> lock(guard);
