@@ -1,21 +1,28 @@
 // SPDX-License-Identifier: MIT
-// One column's count, sum, min, max and squared deviations in one kernel:
-// each thread reads four rows per 16-byte loads in a grid-stride loop, the
-// block combines its threads' stats with warp shuffles, and the last block to
-// finish combines the blocks' partials (the "last block" pattern of the CUDA
-// samples' threadFenceReduction): one launch, and the same order of additions
-// every run, so the result does not change from run to run.
+// One pass over a column that keeps a count and a sum (column_sum) or also min,
+// max and squared deviations (column_stats): each thread reads tiles of 16-byte
+// vectors in a grid-stride loop, the block combines its threads' partials with
+// warp shuffles, and the last block to finish combines the blocks' partials (the
+// "last block" pattern of the CUDA samples' threadFenceReduction): one launch, and
+// the same order of additions every run, so the result does not change from run to run.
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include "gpulab/core/launch.cuh"
 #include "gpulab/dataframe/column_view.hpp"
 #include "gpulab/dataframe/reduce.hpp"
-#include "kernels/dataframe/four_rows.cuh"
 
 namespace gpulab::dataframe::kernels {
 
+// Warp shuffles and cross-block loads, one overload per kind of partial.
+__device__ __forceinline__ column_sum shuffle_down(const column_sum& s, int offset) {
+  column_sum o;
+  o.sum = __shfl_down_sync(0xffffffff, s.sum, offset);
+  o.count = __shfl_down_sync(0xffffffff, s.count, offset);
+  return o;
+}
 __device__ __forceinline__ column_stats shuffle_down(const column_stats& s, int offset) {
   column_stats o;
   o.sum = __shfl_down_sync(0xffffffff, s.sum, offset);
@@ -26,24 +33,13 @@ __device__ __forceinline__ column_stats shuffle_down(const column_stats& s, int 
   return o;
 }
 
-// The block's stats, valid in thread 0. Every thread of the block must call it.
-__device__ inline column_stats block_stats(column_stats mine) {
-  // Raw shared storage: __shared__ variables take no initialisers, and column_stats has some.
-  __shared__ alignas(column_stats) unsigned char storage[32 * sizeof(column_stats)];
-  column_stats* warp_stats = reinterpret_cast<column_stats*>(storage);
-  const unsigned lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-  for (int offset = 16; offset > 0; offset /= 2) mine.merge(shuffle_down(mine, offset));
-  __syncthreads();  // a previous call's readers are done with warp_stats
-  if (lane == 0) warp_stats[warp] = mine;
-  __syncthreads();
-  if (warp == 0) {
-    mine = lane < blockDim.x / 32 ? warp_stats[lane] : column_stats{};
-    for (int offset = 16; offset > 0; offset /= 2) mine.merge(shuffle_down(mine, offset));
-  }
-  return mine;
-}
-
 // A partial written by another block, read past L1 (which is not coherent across SMs).
+__device__ __forceinline__ column_sum load_partial(const column_sum* p) {
+  column_sum s;
+  s.sum = __ldcg(&p->sum);
+  s.count = __ldcg(&p->count);
+  return s;
+}
 __device__ __forceinline__ column_stats load_partial(const column_stats* p) {
   column_stats s;
   s.sum = __ldcg(&p->sum);
@@ -54,24 +50,62 @@ __device__ __forceinline__ column_stats load_partial(const column_stats* p) {
   return s;
 }
 
+// The block's combined partial, valid in thread 0. Every thread of the block must call it.
+template <class Stats>
+__device__ Stats block_combine(Stats mine) {
+  // Raw shared storage: __shared__ variables take no initialisers, and the partials have some.
+  __shared__ alignas(Stats) unsigned char storage[32 * sizeof(Stats)];
+  Stats* warp_partials = reinterpret_cast<Stats*>(storage);
+  const unsigned lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+  for (int offset = 16; offset > 0; offset /= 2) mine.merge(shuffle_down(mine, offset));
+  __syncthreads();  // a previous call's readers are done with warp_partials
+  if (lane == 0) warp_partials[warp] = mine;
+  __syncthreads();
+  if (warp == 0) {
+    mine = lane < blockDim.x / 32 ? warp_partials[lane] : Stats{};
+    for (int offset = 16; offset > 0; offset /= 2) mine.merge(shuffle_down(mine, offset));
+  }
+  return mine;
+}
+
 // [snippet:column_stats]
-template <class T>
-__global__ void column_stats_kernel(column_view<T> x, double centre, column_stats* partials,
-                                    unsigned* blocks_done, column_stats* result) {
-  column_stats mine;
-  const std::int64_t quads = x.size / 4;
-  for (std::int64_t q = global_thread_id(); q < quads; q += grid_thread_count()) {
-    const four<T> v = load_four(x.data, q);  // 16-byte loads: more bytes in flight per thread
+// The column is read in tiles of blockDim x vectors_per_thread 16-byte vectors: the k-th load
+// of a warp's 32 threads reads 32 consecutive vectors, 512 contiguous bytes, the pattern of the
+// read ceiling. Each value goes into `Stats` (column_sum: 2 operations; column_stats: 6).
+template <class T, class Stats>
+__global__ void column_reduce_kernel(column_view<T> x, double centre, Stats* partials, unsigned* blocks_done,
+                                     Stats* result) {
+  constexpr int rows_per_vector = 16 / sizeof(T);  // every column starts 256-byte aligned
+  constexpr int vectors_per_thread = 4;            // all four loads before any use: 64 bytes in flight
+  const uint4* vectors = reinterpret_cast<const uint4*>(x.data);
+  const std::int64_t vector_count = x.size / rows_per_vector;
+  const std::int64_t tile = std::int64_t{vectors_per_thread} * blockDim.x;
+  Stats mine;
+  for (std::int64_t first = blockIdx.x * tile; first < vector_count; first += std::int64_t{gridDim.x} * tile) {
+    uint4 raw[vectors_per_thread];
 #pragma unroll
-    for (int k = 0; k < 4; ++k) {
-      if (x.present(4 * q + k, v.v[k])) mine.add(static_cast<double>(v.v[k]), centre);
+    for (int k = 0; k < vectors_per_thread; ++k) {
+      const std::int64_t i = first + k * std::int64_t{blockDim.x} + threadIdx.x;
+      raw[k] = i < vector_count ? vectors[i] : uint4{};
+    }
+#pragma unroll
+    for (int k = 0; k < vectors_per_thread; ++k) {
+      const std::int64_t i = first + k * std::int64_t{blockDim.x} + threadIdx.x;
+      if (i >= vector_count) break;
+      T v[rows_per_vector];
+      memcpy(v, &raw[k], sizeof v);  // a register move, no memory traffic
+#pragma unroll
+      for (int r = 0; r < rows_per_vector; ++r) {
+        const std::int64_t row = i * rows_per_vector + r;
+        if (x.present(row, v[r])) mine.add(static_cast<double>(v[r]), centre);
+      }
     }
   }
-  const std::int64_t tail = 4 * quads + threadIdx.x;  // the last size % 4 rows, by block 0
+  const std::int64_t tail = vector_count * rows_per_vector + threadIdx.x;  // the last rows (< 4), by block 0
   if (blockIdx.x == 0 && tail < x.size && x.present(tail, x.data[tail])) {
     mine.add(static_cast<double>(x.data[tail]), centre);
   }
-  const column_stats block = block_stats(mine);
+  const Stats block = block_combine(mine);
   // [/snippet:column_stats]
 
   // [snippet:column_stats_last_block]
@@ -84,11 +118,11 @@ __global__ void column_stats_kernel(column_view<T> x, double centre, column_stat
   }
   __syncthreads();
   if (!last) return;
-  column_stats all;
+  Stats all;
   for (unsigned b = threadIdx.x; b < gridDim.x; b += blockDim.x) {
     all.merge(load_partial(partials + b));
   }
-  all = block_stats(all);
+  all = block_combine(all);
   if (threadIdx.x == 0) {
     *result = all;
     *blocks_done = 0;  // ready for the next launch

@@ -35,6 +35,17 @@ void require_numeric(const column& c, const std::string& what) {
   if (!c.is_numeric()) throw usage_error(what + ": the column is categorical (use its codes or groupby)");
 }
 
+// The count and sum of c, on c's backend: all that count, sum and mean need.
+column_sum sum_of(const column& c) {
+  return with_value_type(c.type(), [&](auto v) {
+    using T = decltype(v);
+    if (c.where() == backend::cpu) return column_sum_cpu(c.view<T>());
+    sum_workspace work(c.stream());
+    column_sum_async(c.view<T>(), work, c.stream());
+    return read_sum(work, c.stream());
+  });
+}
+
 // The stats of c around `centre`, on c's backend.
 column_stats stats_of(const column& c, double centre) {
   return with_value_type(c.type(), [&](auto v) {
@@ -74,16 +85,20 @@ table gather_table(const table& t, const std::int32_t* rows, std::int64_t count)
 
 double reduce(const column& c, reduction r) {
   require_numeric(c, reduction_name(r));
-  const column_stats s = stats_of(c, 0.0);
   const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (r == reduction::count || r == reduction::sum || r == reduction::mean) {  // the lighter pass
+    const column_sum s = sum_of(c);
+    if (r == reduction::count) return static_cast<double>(s.count);
+    if (r == reduction::sum) return s.sum;  // pandas: the sum of no value is 0
+    return s.count > 0 ? s.sum / static_cast<double>(s.count) : nan;
+  }
+  const column_stats s = stats_of(c, 0.0);
   const bool any = s.count > 0;
   switch (r) {
-    case reduction::count: return static_cast<double>(s.count);
-    case reduction::sum: return s.sum;  // pandas: the sum of no value is 0
-    case reduction::mean: return any ? s.sum / static_cast<double>(s.count) : nan;
     case reduction::min: return any ? s.min : nan;
     case reduction::max: return any ? s.max : nan;
     case reduction::std: return any ? sample_std(stats_of(c, s.sum / static_cast<double>(s.count))) : nan;
+    default: break;
   }
   return nan;
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-// The course's elementwise steps as cases: column mean, row mean, derived column,
-// cut. Each runs the GPU kernel on the course's columns and checks it against the
+// The course's elementwise steps as cases: column mean (and describe's first pass,
+// column stats, beside it), row mean, derived column, cut. Each runs the GPU kernel on the course's columns and checks it against the
 // CPU backend (the timed baseline): the row mean, the derived column and the cut
 // bit for bit (GPU and CPU round the same operations in the same order), the
-// column mean's sums within the bound of any summation order.
+// column reductions' sums within the bound of any summation order.
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -66,10 +66,54 @@ class step_case : public bench_case {
 };
 
 // ------------------------------------------------------------------ column mean
+// df.A.mean() as pandas computes it: a sum and a count of the values present.
 class column_mean_case final : public step_case {
  public:
   explicit column_mean_case(std::int64_t rows) : step_case("column_mean", rows, 1) {}
-  case_parameters parameters() const override { return {"column_mean", "one_pass", "double"}; }
+  case_parameters parameters() const override { return {"column_mean", "sum_count", "double"}; }
+  std::size_t device_bytes_needed() const override { return bytes_with(0) + (std::size_t{1} << 20); }
+  std::size_t host_bytes_needed() const override { return bytes_with(0); }
+  // Read A once; write the sum and count. Per value: an add.
+  work_amount work() const override {
+    return {.bytes_read = 8 * rows(), .bytes_written = sizeof(column_sum), .flops = rows()};
+  }
+  void setup(std::uint64_t seed, cuda::stream_ref s) override {
+    make_inputs(seed, s);
+    work_.emplace(s);
+    synchronize(s);
+  }
+  void run_cpu() override { expected_ = column_sum_cpu(host_view(0)); }
+  std::vector<output_region> outputs() override {
+    static_assert(offsetof(column_sum, count) == sizeof(double));
+    auto* bytes = reinterpret_cast<unsigned char*>(work_->result());
+    return {output_of(reinterpret_cast<double*>(bytes), 1),
+            output_of(reinterpret_cast<unsigned long long*>(bytes + offsetof(column_sum, count)), 1)};
+  }
+  void run_gpu(cuda::stream_ref s) override { column_sum_async(device_view(0), *work_, s); }
+  verification verify(cuda::stream_ref s) override {
+    const column_sum got = read_sum(*work_, s);
+    const double n = static_cast<double>(expected_.count);
+    const bool ok = got.count == expected_.count && sum_agrees(expected_.sum, got.sum, n);
+    const std::string detail = "mean " + format_significant(got.sum / static_cast<double>(got.count)) + ", count " +
+                               std::to_string(got.count) + " (CPU " + std::to_string(expected_.count) + "), sum " +
+                               format_fixed(got.sum, 9) + " (CPU " + format_fixed(expected_.sum, 9) + ", within " +
+                               format_significant(sum_tolerance(n, expected_.sum)) + ")";
+    return {ok, detail, "vs CPU: count exact; sum within 2(n+1) 2^-53 sum"};
+  }
+
+ private:
+  std::optional<sum_workspace> work_;
+  column_sum expected_;
+};
+
+// ------------------------------------------------------------------ column stats
+// The first pass of df.A.describe(): count, sum, min, max and the sum of squares, in one
+// pass of the same loads as the mean. Beside column_mean it shows what the extra work per
+// value costs once the loads are fast.
+class column_stats_case final : public step_case {
+ public:
+  explicit column_stats_case(std::int64_t rows) : step_case("column_stats", rows, 1) {}
+  case_parameters parameters() const override { return {"column_stats", "one_pass", "double"}; }
   std::size_t device_bytes_needed() const override { return bytes_with(0) + (std::size_t{1} << 20); }
   std::size_t host_bytes_needed() const override { return bytes_with(0); }
   // Read A once; write the stats. Per value: an add, a subtract, a multiply-add, two compares.
@@ -96,9 +140,8 @@ class column_mean_case final : public step_case {
     const bool ok = got.count == expected_.count && sum_agrees(expected_.sum, got.sum, n) &&
                     sum_agrees(expected_.squared_deviations, got.squared_deviations, n + 1) &&
                     got.min == expected_.min && got.max == expected_.max;
-    const std::string detail = "mean " + format_significant(got.sum / static_cast<double>(got.count)) + ", count " +
-                               std::to_string(got.count) + " (CPU " + std::to_string(expected_.count) + "), sum " +
-                               format_fixed(got.sum, 9) + " (CPU " + format_fixed(expected_.sum, 9) +
+    const std::string detail = "count " + std::to_string(got.count) + " (CPU " + std::to_string(expected_.count) +
+                               "), sum " + format_fixed(got.sum, 9) + " (CPU " + format_fixed(expected_.sum, 9) +
                                ", within " + format_significant(sum_tolerance(n, expected_.sum)) + "), min/max " +
                                (got.min == expected_.min && got.max == expected_.max ? "equal" : "differ");
     return {ok, detail, "vs CPU: count, min, max exact; sums within 2(n+1) 2^-53 sum"};
@@ -210,6 +253,7 @@ class cut_case final : public step_case {
 }  // namespace
 
 std::unique_ptr<bench_case> make_column_mean_case(std::int64_t rows) { return std::make_unique<column_mean_case>(rows); }
+std::unique_ptr<bench_case> make_column_stats_case(std::int64_t rows) { return std::make_unique<column_stats_case>(rows); }
 std::unique_ptr<bench_case> make_row_mean_case(std::int64_t rows) { return std::make_unique<row_mean_case>(rows); }
 std::unique_ptr<bench_case> make_derived_column_case(std::int64_t rows) {
   return std::make_unique<derived_column_case>(rows);

@@ -36,7 +36,7 @@ TEST(dataframe_module, HasANameATitleAndEveryStepAndVersion) {
     EXPECT_TRUE(names.insert(e.name).second) << "two entries named " << e.name;
     EXPECT_NE(e.description.find("--size: rows"), std::string::npos) << e.name;
   }
-  for (const char* name : {"column_mean", "row_mean", "derived_column", "cut", "groupby_mean_global_atomics",
+  for (const char* name : {"column_mean", "column_stats", "row_mean", "derived_column", "cut", "groupby_mean_global_atomics",
                            "groupby_mean_privatized", "groupby_mean_sort_reduce", "groupby_mean_hash",
                            "groupby_mean_thrust", "pivot_table_privatized", "groupby_many_keys_hash",
                            "groupby_many_keys_sort_reduce", "groupby_many_keys_thrust",
@@ -78,6 +78,9 @@ TEST(dataframe_module, TheBytesEachStepMustMoveAreItsColumns) {
     return gpulab::work_amount{};
   };
   EXPECT_DOUBLE_EQ(work_of("column_mean").bytes_read, 8000.0);     // A
+  EXPECT_DOUBLE_EQ(work_of("column_mean").bytes_written, 16.0);    // the sum and the count
+  EXPECT_DOUBLE_EQ(work_of("column_stats").bytes_read, 8000.0);    // A again
+  EXPECT_DOUBLE_EQ(work_of("column_stats").bytes_written, 40.0);   // four doubles and the count
   EXPECT_DOUBLE_EQ(work_of("row_mean").bytes_read, 24000.0);       // A, B, C
   EXPECT_DOUBLE_EQ(work_of("row_mean").bytes_written, 8000.0);     // the means
   EXPECT_DOUBLE_EQ(work_of("derived_column").bytes_read, 16000.0); // A, B

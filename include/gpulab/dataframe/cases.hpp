@@ -13,6 +13,7 @@ namespace gpulab::dataframe {
 
 // df.A.mean(): one pass over A gives count, sum, min, max and sum of squares.
 std::unique_ptr<bench_case> make_column_mean_case(std::int64_t rows);
+std::unique_ptr<bench_case> make_column_stats_case(std::int64_t rows);
 // df[["A", "B", "C"]].mean(axis=1).
 std::unique_ptr<bench_case> make_row_mean_case(std::int64_t rows);
 // df.eval("D = 2.1*A + 3.5*B"), compiled at run time by NVRTC.
