@@ -68,7 +68,7 @@ __device__ Stats block_combine(Stats mine) {
   return mine;
 }
 
-// [snippet:column_stats]
+// [snippet:column_reduce]
 // The column is read in tiles of blockDim x vectors_per_thread 16-byte vectors: the k-th load
 // of a warp's 32 threads reads 32 consecutive vectors, 512 contiguous bytes, the pattern of the
 // read ceiling. Each value goes into `Stats` (column_sum: 2 operations; column_stats: 6).
@@ -101,14 +101,15 @@ __global__ void column_reduce_kernel(column_view<T> x, double centre, Stats* par
       }
     }
   }
-  const std::int64_t tail = vector_count * rows_per_vector + threadIdx.x;  // the last rows (< 4), by block 0
+  // The rows after the last whole vector (fewer than 16 bytes), by block 0.
+  const std::int64_t tail = vector_count * rows_per_vector + threadIdx.x;
   if (blockIdx.x == 0 && tail < x.size && x.present(tail, x.data[tail])) {
     mine.add(static_cast<double>(x.data[tail]), centre);
   }
   const Stats block = block_combine(mine);
-  // [/snippet:column_stats]
+  // [/snippet:column_reduce]
 
-  // [snippet:column_stats_last_block]
+  // [snippet:column_reduce_last_block]
   // The last block to finish combines every block's partial, in block order.
   __shared__ bool last;
   if (threadIdx.x == 0) {
@@ -128,6 +129,6 @@ __global__ void column_reduce_kernel(column_view<T> x, double centre, Stats* par
     *blocks_done = 0;  // ready for the next launch
   }
 }
-// [/snippet:column_stats_last_block]
+// [/snippet:column_reduce_last_block]
 
 }  // namespace gpulab::dataframe::kernels
