@@ -69,25 +69,28 @@ __device__ Stats block_combine(Stats mine) {
 }
 
 // [snippet:column_reduce]
-// The column is read in tiles of blockDim x vectors_per_thread 16-byte vectors: the k-th load
-// of a warp's 32 threads reads 32 consecutive vectors, 512 contiguous bytes, the pattern of the
-// read ceiling. Each value goes into `Stats` (column_sum: 2 operations; column_stats: 6).
+// The column is read in tiles of vectors_per_thread x blockDim 16-byte vectors: the k-th load
+// of a warp reads 32 consecutive vectors, 512 contiguous bytes (the read ceiling's pattern).
+// Each value goes into `Stats`: column_sum (2 operations a value) or column_stats (6).
 template <class T, class Stats>
-__global__ void column_reduce_kernel(column_view<T> x, double centre, Stats* partials, unsigned* blocks_done,
-                                     Stats* result) {
+__global__ void column_reduce_kernel(column_view<T> x, double centre, Stats* partials,
+                                     unsigned* blocks_done, Stats* result) {
   constexpr int rows_per_vector = 16 / sizeof(T);  // every column starts 256-byte aligned
-  constexpr int vectors_per_thread = 4;            // all four loads before any use: 64 bytes in flight
+  constexpr int vectors_per_thread = 4;            // four loads in flight before any use
   const uint4* vectors = reinterpret_cast<const uint4*>(x.data);
   const std::int64_t vector_count = x.size / rows_per_vector;
   const std::int64_t tile = std::int64_t{vectors_per_thread} * blockDim.x;
   Stats mine;
-  for (std::int64_t first = blockIdx.x * tile; first < vector_count; first += std::int64_t{gridDim.x} * tile) {
+  for (std::int64_t first = blockIdx.x * tile; first < vector_count;
+       first += std::int64_t{gridDim.x} * tile) {
     uint4 raw[vectors_per_thread];
 #pragma unroll
     for (int k = 0; k < vectors_per_thread; ++k) {
       const std::int64_t i = first + k * std::int64_t{blockDim.x} + threadIdx.x;
       raw[k] = i < vector_count ? vectors[i] : uint4{};
     }
+    // [/snippet:column_reduce]
+    // [snippet:column_reduce_values]
 #pragma unroll
     for (int k = 0; k < vectors_per_thread; ++k) {
       const std::int64_t i = first + k * std::int64_t{blockDim.x} + threadIdx.x;
@@ -107,7 +110,7 @@ __global__ void column_reduce_kernel(column_view<T> x, double centre, Stats* par
     mine.add(static_cast<double>(x.data[tail]), centre);
   }
   const Stats block = block_combine(mine);
-  // [/snippet:column_reduce]
+  // [/snippet:column_reduce_values]
 
   // [snippet:column_reduce_last_block]
   // The last block to finish combines every block's partial, in block order.

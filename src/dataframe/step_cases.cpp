@@ -65,22 +65,35 @@ class step_case : public bench_case {
   std::vector<device_buffer<double>> device_;
 };
 
-// ------------------------------------------------------------------ column mean
-// df.A.mean() as pandas computes it: a sum and a count of the values present.
-class column_mean_case final : public step_case {
+// ------------------------------------------------------------------ column reductions
+// What column_mean and column_stats share: column A, and the GPU's workspace for a pass
+// that keeps `Stats` (column_sum or column_stats, gpulab/dataframe/reduce.hpp).
+template <class Stats>
+class column_reduce_case : public step_case {
  public:
-  explicit column_mean_case(std::int64_t rows) : step_case("column_mean", rows, 1) {}
-  case_parameters parameters() const override { return {"column_mean", "sum_count", "double"}; }
+  column_reduce_case(std::string name, std::int64_t rows) : step_case(std::move(name), rows, 1) {}
   std::size_t device_bytes_needed() const override { return bytes_with(0) + (std::size_t{1} << 20); }
   std::size_t host_bytes_needed() const override { return bytes_with(0); }
-  // Read A once; write the sum and count. Per value: an add.
-  work_amount work() const override {
-    return {.bytes_read = 8 * rows(), .bytes_written = sizeof(column_sum), .flops = rows()};
-  }
   void setup(std::uint64_t seed, cuda::stream_ref s) override {
     make_inputs(seed, s);
     work_.emplace(s);
     synchronize(s);
+  }
+
+ protected:
+  std::optional<reduce_workspace<Stats>> work_;
+  Stats expected_;
+};
+
+// ------------------------------------------------------------------ column mean
+// df.A.mean() as pandas computes it: a sum and a count of the values present.
+class column_mean_case final : public column_reduce_case<column_sum> {
+ public:
+  explicit column_mean_case(std::int64_t rows) : column_reduce_case("column_mean", rows) {}
+  case_parameters parameters() const override { return {"column_mean", "sum_count", "double"}; }
+  // Read A once; write the sum and count. Per value: an add.
+  work_amount work() const override {
+    return {.bytes_read = 8 * rows(), .bytes_written = sizeof(column_sum), .flops = rows()};
   }
   void run_cpu() override { expected_ = column_sum_cpu(host_view(0)); }
   std::vector<output_region> outputs() override {
@@ -100,30 +113,19 @@ class column_mean_case final : public step_case {
                                format_significant(sum_tolerance(n, expected_.sum)) + ")";
     return {ok, detail, "vs CPU: count exact; sum within 2(n+1) 2^-53 sum"};
   }
-
- private:
-  std::optional<sum_workspace> work_;
-  column_sum expected_;
 };
 
 // ------------------------------------------------------------------ column stats
 // The first pass of df.A.describe(): count, sum, min, max and the sum of squares, in one
 // pass of the same loads as the mean. Beside column_mean it shows what the extra work per
 // value costs once the loads are fast.
-class column_stats_case final : public step_case {
+class column_stats_case final : public column_reduce_case<column_stats> {
  public:
-  explicit column_stats_case(std::int64_t rows) : step_case("column_stats", rows, 1) {}
+  explicit column_stats_case(std::int64_t rows) : column_reduce_case("column_stats", rows) {}
   case_parameters parameters() const override { return {"column_stats", "one_pass", "double"}; }
-  std::size_t device_bytes_needed() const override { return bytes_with(0) + (std::size_t{1} << 20); }
-  std::size_t host_bytes_needed() const override { return bytes_with(0); }
   // Read A once; write the stats. Per value: an add, a subtract, a multiply-add, two compares.
   work_amount work() const override {
     return {.bytes_read = 8 * rows(), .bytes_written = sizeof(column_stats), .flops = 5 * rows()};
-  }
-  void setup(std::uint64_t seed, cuda::stream_ref s) override {
-    make_inputs(seed, s);
-    work_.emplace(s);
-    synchronize(s);
   }
   void run_cpu() override { expected_ = column_stats_cpu(host_view(0), 0.0); }
   // The four doubles (sum, squared deviations, min, max), then the count.
@@ -146,10 +148,6 @@ class column_stats_case final : public step_case {
                                (got.min == expected_.min && got.max == expected_.max ? "equal" : "differ");
     return {ok, detail, "vs CPU: count, min, max exact; sums within 2(n+1) 2^-53 sum"};
   }
-
- private:
-  std::optional<stats_workspace> work_;
-  column_stats expected_;
 };
 
 // ------------------------------------------------------------------ row mean
