@@ -71,11 +71,11 @@ __device__ Stats block_combine(Stats mine) {
 // [snippet:column_reduce]
 // The column is read in tiles of vectors_per_thread x blockDim 16-byte vectors: the k-th load
 // of a warp reads 32 consecutive vectors, 512 contiguous bytes (the read ceiling's pattern).
-// Each value goes into `Stats`: column_sum (2 operations a value) or column_stats (6).
+// Each value goes into `Stats`: column_sum (one FP64 add a value) or column_stats (five).
 template <class T, class Stats>
 __global__ void column_reduce_kernel(column_view<T> x, double centre, Stats* partials,
                                      unsigned* blocks_done, Stats* result) {
-  constexpr int rows_per_vector = 16 / sizeof(T);  // every column starts 256-byte aligned
+  constexpr int rows_per_vector = 16 / sizeof(T);  // x.data: 16-byte aligned (the launcher checks)
   constexpr int vectors_per_thread = 4;            // four loads in flight before any use
   const uint4* vectors = reinterpret_cast<const uint4*>(x.data);
   const std::int64_t vector_count = x.size / rows_per_vector;

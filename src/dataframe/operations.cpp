@@ -83,22 +83,30 @@ table gather_table(const table& t, const std::int32_t* rows, std::int64_t count)
 
 }  // namespace
 
+// count, sum and mean need only the sum pass; min and max the stats pass; std both: the
+// mean first, then the squared deviations around it.
 double reduce(const column& c, reduction r) {
   require_numeric(c, reduction_name(r));
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  if (r == reduction::count || r == reduction::sum || r == reduction::mean) {  // the lighter pass
-    const column_sum s = sum_of(c);
-    if (r == reduction::count) return static_cast<double>(s.count);
-    if (r == reduction::sum) return s.sum;  // pandas: the sum of no value is 0
-    return s.count > 0 ? s.sum / static_cast<double>(s.count) : nan;
-  }
-  const column_stats s = stats_of(c, 0.0);
-  const bool any = s.count > 0;
   switch (r) {
-    case reduction::min: return any ? s.min : nan;
-    case reduction::max: return any ? s.max : nan;
-    case reduction::std: return any ? sample_std(stats_of(c, s.sum / static_cast<double>(s.count))) : nan;
-    default: break;
+    case reduction::count: return static_cast<double>(sum_of(c).count);
+    case reduction::sum: return sum_of(c).sum;  // pandas: the sum of no value is 0
+    case reduction::mean: {
+      const column_sum s = sum_of(c);
+      return s.count > 0 ? s.sum / static_cast<double>(s.count) : nan;
+    }
+    case reduction::min: {
+      const column_stats s = stats_of(c, 0.0);
+      return s.count > 0 ? s.min : nan;
+    }
+    case reduction::max: {
+      const column_stats s = stats_of(c, 0.0);
+      return s.count > 0 ? s.max : nan;
+    }
+    case reduction::std: {
+      const column_sum s = sum_of(c);
+      return s.count > 0 ? sample_std(stats_of(c, s.sum / static_cast<double>(s.count))) : nan;
+    }
   }
   return nan;
 }

@@ -21,6 +21,9 @@ constexpr int block_size = 256;
 // Enough blocks to fill the GPU once (a grid-stride loop), at most one per partial.
 template <class T, class Stats>
 void column_reduce_async(column_view<T> x, double centre, reduce_workspace<Stats>& work, cuda::stream_ref s) {
+  // The kernel reads 16-byte vectors: every column of the kit starts 256-byte aligned
+  // (cudaMallocAsync), a view into the middle of a buffer may not.
+  if (!is_16_byte_aligned(x.data)) throw usage_error("column reduction: the column's data must be 16-byte aligned");
   const auto kernel = kernels::column_reduce_kernel<T, Stats>;
   const unsigned grid = std::min(occupancy_grid_size(kernel, block_size), reduce_workspace<Stats>::max_blocks);
   kernel<<<grid, block_size, 0, s.get()>>>(x, centre, work.partials(), work.blocks_done(), work.result());

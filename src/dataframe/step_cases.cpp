@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-// The course's elementwise steps as cases: column mean (and describe's first pass,
-// column stats, beside it), row mean, derived column, cut. Each runs the GPU kernel on the course's columns and checks it against the
-// CPU backend (the timed baseline): the row mean, the derived column and the cut
-// bit for bit (GPU and CPU round the same operations in the same order), the
-// column reductions' sums within the bound of any summation order.
+// The course's elementwise steps as cases: column mean (and the one-pass column stats
+// beside it), row mean, derived column, cut. Each runs the GPU kernel on the course's
+// columns and checks it against the CPU backend (the timed baseline): the row mean, the
+// derived column and the cut bit for bit (GPU and CPU round the same operations in the
+// same order), the column reductions' sums within the bound of any summation order.
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -116,9 +116,9 @@ class column_mean_case final : public column_reduce_case<column_sum> {
 };
 
 // ------------------------------------------------------------------ column stats
-// The first pass of df.A.describe(): count, sum, min, max and the sum of squares, in one
-// pass of the same loads as the mean. Beside column_mean it shows what the extra work per
-// value costs once the loads are fast.
+// count, sum, min, max and the sum of squares in one pass of the same loads as the mean
+// (what reduce() reads for min, max and std). Beside column_mean it shows what the extra
+// work per value costs once the loads are fast.
 class column_stats_case final : public column_reduce_case<column_stats> {
  public:
   explicit column_stats_case(std::int64_t rows) : column_reduce_case("column_stats", rows) {}

@@ -9,11 +9,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <unistd.h>
@@ -26,6 +28,7 @@
 #include "gpulab/dataframe/course_data.hpp"
 #include "gpulab/dataframe/dataframe.hpp"
 #include "gpulab/dataframe/groupby.hpp"
+#include "gpulab/dataframe/reduce.hpp"
 
 namespace {
 
@@ -127,6 +130,97 @@ TEST_P(dataframe_backends, EveryOperationAgreesWithTheCpuBackend) {
     }
   }
   EXPECT_EQ(head(cpu, 7), head(gpu, 7));
+}
+
+// The column reductions on each of the four value types, against the CPU backend: every tail
+// a 16-byte vector can leave (sizes 1 to 9), a size past one sweep of the grid (the kernel's
+// grid-stride step; about 4.3M 4-byte rows fill an H100's or H200's grid once), NaN in the
+// floating-point columns and a validity mask on every type. count, min and max exact; integer
+// sums and means exact too (every partial sum is an integer below 2^53, so any order gives the
+// same double); floating-point sums within the bound of any summation order, from the terms'
+// magnitudes (the values are signed).
+template <class T>
+std::vector<T> reduction_values(std::int64_t rows, std::uint64_t seed) {
+  std::vector<T> values(static_cast<std::size_t>(rows));
+  for (std::int64_t i = 0; i < rows; ++i) {
+    const std::uint64_t h = gpulab::splitmix64(seed + static_cast<std::uint64_t>(i));
+    if constexpr (std::is_floating_point_v<T>) {
+      // Signed and skewed: most in [-1, 1), every 97th a thousand times larger; every 13th NaN.
+      const double u = static_cast<double>(h >> 11) * 0x1p-53;
+      values[static_cast<std::size_t>(i)] =
+          i % 13 == 6 ? std::numeric_limits<T>::quiet_NaN() : static_cast<T>((2 * u - 1) * (h % 97 == 0 ? 1e3 : 1.0));
+    } else {
+      values[static_cast<std::size_t>(i)] = static_cast<T>(static_cast<std::int64_t>(h % 2001) - 1000);
+    }
+  }
+  return values;
+}
+
+template <class T>
+void expect_reductions_agree(std::int64_t rows, bool masked, cuda::stream_ref s) {
+  const std::vector<T> values = reduction_values<T>(rows, 29 + static_cast<std::uint64_t>(rows));
+  std::vector<std::uint32_t> validity;
+  double magnitude = 0;  // the sum of |x| over the values present: what bounds any order's rounding
+  std::int64_t present = 0;
+  if (masked) validity.assign(static_cast<std::size_t>(validity_words(rows)), 0);
+  for (std::int64_t i = 0; i < rows; ++i) {
+    const bool bit = i % 9 != 4;  // every 9th row masked
+    if (masked && bit) validity[static_cast<std::size_t>(i / 32)] |= 1u << (i % 32);
+    const double x = static_cast<double>(values[static_cast<std::size_t>(i)]);
+    if ((!masked || bit) && !std::isnan(x)) {
+      magnitude += std::fabs(x);
+      ++present;
+    }
+  }
+  const column cpu = column::from_host<T>(values, backend::cpu, s, validity);
+  const column gpu = column::from_host<T>(values, backend::gpu, s, validity);
+  const std::string what = std::string(dtype_name(dtype_of<T>())) + ", " + std::to_string(rows) + " rows" +
+                           (masked ? ", masked" : "");
+  EXPECT_EQ(reduce(gpu, reduction::count), static_cast<double>(present)) << what;
+  EXPECT_EQ(reduce(cpu, reduction::count), static_cast<double>(present)) << what;
+  for (reduction r : {reduction::min, reduction::max}) {
+    const double x = reduce(cpu, r), y = reduce(gpu, r);
+    EXPECT_TRUE(x == y || (std::isnan(x) && std::isnan(y))) << what << " " << reduction_name(r) << ": " << x << ", "
+                                                             << y;
+  }
+  const double n = static_cast<double>(present);
+  const double bound = std::is_integral_v<T> ? 0.0 : 2 * (n + 1) * 0x1p-53 * magnitude;
+  EXPECT_NEAR(reduce(cpu, reduction::sum), reduce(gpu, reduction::sum), bound) << what;
+  if (present > 0) {
+    // The sums' bound over the count, and the divisions' rounding.
+    const double mean = reduce(cpu, reduction::mean);
+    const double mean_bound = std::is_integral_v<T> ? 0.0 : bound / n + 4 * 0x1p-53 * std::fabs(mean);
+    EXPECT_NEAR(mean, reduce(gpu, reduction::mean), mean_bound) << what;
+  } else {
+    EXPECT_TRUE(std::isnan(reduce(gpu, reduction::mean))) << what;
+  }
+}
+
+class dataframe_reductions : public GpuStreamTest {};
+
+TEST_F(dataframe_reductions, EveryTypeTailAndGridSweep) {
+  const bool sanitizer = std::getenv("GPULAB_UNDER_SANITIZER") != nullptr;
+  std::vector<std::int64_t> sizes = {1, 2, 3, 4, 5, 6, 7, 8, 9, 1001};
+  sizes.push_back(sanitizer ? 100003 : 9000005);  // past one grid sweep (not under the sanitizer: too slow)
+  for (const std::int64_t rows : sizes) {
+    for (const bool masked : {false, true}) {
+      expect_reductions_agree<double>(rows, masked, s);
+      expect_reductions_agree<float>(rows, masked, s);
+      expect_reductions_agree<std::int64_t>(rows, masked, s);
+      expect_reductions_agree<std::int32_t>(rows, masked, s);
+    }
+  }
+}
+
+// The kernel reads 16-byte vectors: a view that starts inside a buffer is refused, not read.
+TEST_F(dataframe_reductions, AMisalignedViewIsAUsageError) {
+  const std::vector<double> values(64, 1.0);
+  const column gpu = column::from_host<double>(values, backend::gpu, s);
+  sum_workspace work(s);
+  const column_view<double> inside{gpu.view<double>().data + 1, nullptr, 63};
+  EXPECT_THROW(column_sum_async(inside, work, s), gpulab::usage_error);
+  EXPECT_NO_THROW(column_sum_async(gpu.view<double>(), work, s));
+  EXPECT_EQ(read_sum(work, s).count, 64u);
 }
 
 TEST_P(dataframe_backends, EveryGroupbyVersionAgreesWithTheCpuGroupSums) {

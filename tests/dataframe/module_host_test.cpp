@@ -36,8 +36,8 @@ TEST(dataframe_module, HasANameATitleAndEveryStepAndVersion) {
     EXPECT_TRUE(names.insert(e.name).second) << "two entries named " << e.name;
     EXPECT_NE(e.description.find("--size: rows"), std::string::npos) << e.name;
   }
-  for (const char* name : {"column_mean", "column_stats", "row_mean", "derived_column", "cut", "groupby_mean_global_atomics",
-                           "groupby_mean_privatized", "groupby_mean_sort_reduce", "groupby_mean_hash",
+  for (const char* name : {"column_mean", "column_stats", "row_mean", "derived_column", "cut",
+                           "groupby_mean_global_atomics", "groupby_mean_privatized", "groupby_mean_sort_reduce", "groupby_mean_hash",
                            "groupby_mean_thrust", "pivot_table_privatized", "groupby_many_keys_hash",
                            "groupby_many_keys_sort_reduce", "groupby_many_keys_thrust",
                            "groupby_many_keys_partitioned"}) {

@@ -11,8 +11,9 @@
 
 namespace gpulab::dataframe {
 
-// df.A.mean(): one pass over A gives count, sum, min, max and sum of squares.
+// df.A.mean(): one pass over A gives its sum and count.
 std::unique_ptr<bench_case> make_column_mean_case(std::int64_t rows);
+// One pass over A gives count, sum, min, max and sum of squares (what min, max and std read).
 std::unique_ptr<bench_case> make_column_stats_case(std::int64_t rows);
 // df[["A", "B", "C"]].mean(axis=1).
 std::unique_ptr<bench_case> make_row_mean_case(std::int64_t rows);
