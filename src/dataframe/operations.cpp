@@ -95,13 +95,11 @@ double reduce(const column& c, reduction r) {
       const column_sum s = sum_of(c);
       return s.count > 0 ? s.sum / static_cast<double>(s.count) : nan;
     }
-    case reduction::min: {
-      const column_stats s = stats_of(c, 0.0);
-      return s.count > 0 ? s.min : nan;
-    }
+    case reduction::min:
     case reduction::max: {
       const column_stats s = stats_of(c, 0.0);
-      return s.count > 0 ? s.max : nan;
+      if (s.count == 0) return nan;
+      return r == reduction::min ? s.min : s.max;
     }
     case reduction::std: {
       const column_sum s = sum_of(c);

@@ -9,7 +9,7 @@
 
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/launch.cuh"
-#include "gpulab/core/stream.hpp"
+#include "gpulab/core/memory.hpp"
 #include "gpulab/dataframe/reduce.hpp"
 #include "kernels/dataframe/reduce.cuh"
 
@@ -50,10 +50,7 @@ Stats column_reduce_cpu(column_view<T> x, double centre) {
 
 template <class Stats>
 Stats read_result(const reduce_workspace<Stats>& work, cuda::stream_ref s) {
-  Stats out;
-  GPULAB_CUDA_TRY(cudaMemcpyAsync(&out, work.result_buffer().data(), sizeof out, cudaMemcpyDeviceToHost, s.get()));
-  synchronize(s);
-  return out;
+  return download(work.result_buffer(), s).front();
 }
 
 }  // namespace
