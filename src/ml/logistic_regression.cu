@@ -6,6 +6,7 @@
 #include <climits>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gpulab/core/dependent_launch.cuh"
 #include "gpulab/core/error.hpp"
@@ -182,6 +183,37 @@ void logistic_regression::predict_proba_async(linalg::matrix_view<const float> x
   kernels::logistic_probabilities<<<blocks_for(n, 256), 256, 0, s.get()>>>(
       x.data_handle(), n, x.stride(1), st.features, st.coefficients.data(), probabilities.data());
   GPULAB_CHECK_LAUNCH();
+}
+
+double logistic_stable_step(resources& res, linalg::matrix_view<const float> x, double l2) {
+  const std::int64_t n = x.extent(0);
+  const int d = static_cast<int>(x.extent(1));
+  if (n < 1 || n > INT_MAX || d < 1) {
+    throw usage_error("logistic step: X must have 1..2^31 - 1 rows and a column (got " + linalg::shape(x) + ")");
+  }
+  if (linalg::storage_order(x) != linalg::layout::column_major || x.stride(1) != n) {
+    throw usage_error("logistic step: X must be column-major with leading dimension rows");
+  }
+  linalg::blas_handle& blas = linalg::blas(res);
+  const cuda::stream_ref s = blas.stream();
+  // [X 1]^T [X 1] / n = [X^T X / n, means; means^T, 1]: the Gram of X and its column sums,
+  // so that [X 1] is never built (it would copy all of X).
+  device_buffer<float> gram(static_cast<std::size_t>(d) * d, s);
+  device_buffer<float> workspace(detail::gram_workspace_floats(n, d), s);
+  device_buffer<double> sums(static_cast<std::size_t>(d), s);
+  device_buffer<float> means(static_cast<std::size_t>(d), s);
+  detail::gram_async(blas, x.data_handle(), n, d, 1.0f / static_cast<float>(n), gram.data(), d, workspace.data());
+  detail::column_means_async(x.data_handle(), n, d, nullptr, sums.data(), means.data(), s);
+  const std::vector<float> xtx = download(gram, s);  // waits
+  const std::vector<double> column_sums = download(sums, s);
+  const int size = d + 1;
+  std::vector<double> g(static_cast<std::size_t>(size) * size, 0.0);  // column-major, the lower triangle
+  for (int j = 0; j < d; ++j) {
+    for (int i = j; i < d; ++i) g[i + static_cast<std::size_t>(j) * size] = xtx[i + static_cast<std::size_t>(j) * d];
+    g[d + static_cast<std::size_t>(j) * size] = column_sums[j] / static_cast<double>(n);
+  }
+  g.back() = 1.0;
+  return logistic_step_from_gram(g, size, l2);
 }
 
 }  // namespace gpulab::ml

@@ -336,9 +336,10 @@ class logistic_regression_case final : public bench_case {
   }
   double size_value() const override { return static_cast<double>(n_); }
   std::size_t device_bytes_needed() const override {
+    // Newton: Z and the Hessian's chunk partials; gradient descent: the stable step's Gram in setup.
     const std::uint64_t weighted = method_ == logistic_method::newton
                                        ? checked_multiply(n_, d_ + 1, "ml") + detail::gram_workspace_floats(n_, d_ + 1)
-                                       : 0;
+                                       : detail::gram_workspace_floats(n_, d_) + static_cast<std::uint64_t>(d_) * d_;
     return bytes_of<float>(checked_add(checked_multiply(n_, d_ + 1, "ml"), weighted, "ml"), "logistic regression") +
            (std::size_t{1} << 24);
   }
@@ -385,7 +386,9 @@ class logistic_regression_case final : public bench_case {
     if (method_ == logistic_method::gradient_descent) {
       // Step 1 suits standard-scaled columns (the seeded data's); a file's columns may be
       // in the thousands, where it diverges: the step is what this X allows, at most 1.
-      params_.learning_rate = static_cast<float>(std::min(1.0, logistic_stable_step(problem_.x, n_, d_, params_.l2)));
+      // Found on the GPU, where X already is (with --cpu off nothing here runs on the CPU).
+      const double stable = logistic_stable_step(*res_, view_of(x_, n_, d_), params_.l2);
+      params_.learning_rate = static_cast<float>(std::min(1.0, stable));
     }
     model_.emplace(*res_, n_, d_, params_);
   }

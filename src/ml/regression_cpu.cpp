@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 
 #include "gpulab/core/error.hpp"
 
@@ -353,9 +354,20 @@ double logistic_stable_step(std::span<const float> x, std::int64_t rows, int fea
 #pragma omp critical
     gram += local;
   }
-  const vector eigenvalues =
-      Eigen::SelfAdjointEigenSolver<matrix>(gram / static_cast<double>(rows), Eigen::EigenvaluesOnly).eigenvalues();
-  return 1.0 / (eigenvalues(d) / 4 + l2);
+  gram /= static_cast<double>(rows);
+  return logistic_step_from_gram(std::span<const double>(gram.data(), static_cast<std::size_t>(gram.size())), d + 1, l2);
+}
+
+double logistic_step_from_gram(std::span<const double> gram, int size, double l2) {
+  if (size < 1 || gram.size() != static_cast<std::size_t>(size) * static_cast<std::size_t>(size)) {
+    throw usage_error("logistic step: a " + std::to_string(size) + " x " + std::to_string(size) + " Gram matrix needs " +
+                      std::to_string(static_cast<std::int64_t>(size) * size) + " values (got " +
+                      std::to_string(gram.size()) + ")");
+  }
+  const matrix g = Eigen::Map<const matrix>(gram.data(), size, size);
+  // The solver reads the lower triangle only: what is above it may be anything (zeros from the GPU).
+  const vector eigenvalues = Eigen::SelfAdjointEigenSolver<matrix>(g, Eigen::EigenvaluesOnly).eigenvalues();
+  return 1.0 / (eigenvalues(size - 1) / 4 + l2);
 }
 
 }  // namespace gpulab::ml

@@ -173,13 +173,73 @@ TEST_F(ml_regression_gpu, LogisticGradientDescentOnAColumnInTheThousandsTakesASt
   ASSERT_EQ(made.size(), 1u);
   const gpulab::case_result r = gpulab::run_case(*made.front(), res, options);
   EXPECT_TRUE(r.verified) << r.verify_detail;
-  char step[32];
-  const float expected_step = static_cast<float>(logistic_stable_step(d.x, d.rows, 5, 1e-3f));  // the case keeps a float
-  std::snprintf(step, sizeof step, "step %.3g,", static_cast<double>(expected_step));
-  EXPECT_NE(r.verify_detail.find(step), std::string::npos) << step << " in: " << r.verify_detail;
+  // The case finds the step on the GPU (float Gram); the CPU's in double agrees to ~1e-5.
+  const double expected_step = logistic_stable_step(d.x, d.rows, 5, 1e-3);
+  const std::size_t at = r.verify_detail.find("step ");
+  ASSERT_NE(at, std::string::npos) << r.verify_detail;
+  const double shown_step = std::stod(r.verify_detail.substr(at + 5));  // printed with 3 digits
+  EXPECT_NEAR(shown_step, expected_step, 5e-3 * expected_step) << r.verify_detail;
   const std::vector<float> loss = read(static_cast<const float*>(made.front()->outputs().at(1).data), 101, res.stream());
   for (std::size_t t = 1; t < loss.size(); ++t) EXPECT_LE(loss[t], loss[t - 1] * (1 + 1e-5)) << "iteration " << t;
   EXPECT_LT(loss.back(), loss.front() - 0.05f);
+}
+
+// The stable step found on the GPU (the Gram of X by row chunks, its column sums) against the
+// CPU's in double: 3 whole chunks of 4096 rows and a short one, 7 columns with scales 0.2..0.5,
+// two correlated, two with means away from 0, and once more with a column in the thousands.
+// At scale 1 the column of ones matters: a step from X^T X alone, or with the means lost, is
+// off by more than 10% (checked below), so a GPU step that drops either fails the 1e-4 bound.
+// The float chunk sums differ from the CPU's double ones by ~1e-6.
+TEST_F(ml_regression_gpu, TheStableStepOnTheGpuIsTheCpus) {
+  gpulab::resources res(0);
+  const cuda::stream_ref s = res.stream();
+  const std::int64_t n = 3 * 4096 + 1001;
+  constexpr int d = 7, size = d + 1;
+  const auto rows = static_cast<std::size_t>(n);
+  std::vector<float> x(rows * d);
+  for (std::size_t i = 0; i < rows; ++i) {
+    for (int j = 0; j < d; ++j) x[i + j * rows] = static_cast<float>((0.2 + 0.05 * j) * seeded_normal(31, 2, i * d + j));
+    x[i + 2 * rows] += 0.7f * x[i];  // columns 0 and 2 correlated
+    x[i + 4 * rows] += 0.6f;         // means away from 0
+    x[i + 5 * rows] -= 0.4f;
+  }
+  constexpr double l2 = 1e-3;
+  for (const float scale : {1.0f, 1000.0f}) {
+    SCOPED_TRACE("column 3 times " + std::to_string(scale));
+    std::vector<float> scaled = x;
+    for (std::size_t i = 0; i < rows; ++i) scaled[i + 3 * rows] *= scale;
+    const device_buffer<float> on_device = gpulab::upload(scaled, s);
+    const double gpu = logistic_stable_step(res, view(on_device, n, d), l2);
+    const double cpu = logistic_stable_step(scaled, n, d, l2);
+    EXPECT_NEAR(gpu, cpu, 1e-4 * cpu);
+    if (scale != 1.0f) continue;
+    // [X 1]^T [X 1] / n here, in double (column-major, the lower triangle), and two wrong versions.
+    auto at = [&](std::size_t i, int j) { return j < d ? double{scaled[i + j * rows]} : 1.0; };
+    std::vector<double> gram(static_cast<std::size_t>(size) * size, 0.0), xtx(static_cast<std::size_t>(d) * d, 0.0);
+    for (int j = 0; j < size; ++j) {
+      for (int k = j; k < size; ++k) {
+        double sum = 0;
+        for (std::size_t i = 0; i < rows; ++i) sum += at(i, j) * at(i, k);
+        gram[k + j * size] = sum / static_cast<double>(n);
+        if (k < d) xtx[k + j * d] = gram[k + j * size];
+      }
+    }
+    EXPECT_NEAR(logistic_step_from_gram(gram, size, l2), cpu, 1e-9 * cpu);
+    EXPECT_GT(std::abs(logistic_step_from_gram(xtx, d, l2) - cpu), 0.1 * cpu) << "without the ones";
+    std::vector<double> means_lost = gram;
+    for (int j = 0; j < d; ++j) means_lost[d + j * size] = 0;
+    EXPECT_GT(std::abs(logistic_step_from_gram(means_lost, size, l2) - cpu), 0.1 * cpu) << "without the means";
+  }
+  const device_buffer<float> on_device = gpulab::upload(x, s);
+  expect_usage_error_containing(
+      [&] { logistic_stable_step(res, linalg::row_major<const float>(on_device.data(), 1001, d), l2); },
+      "logistic step: X must be column-major with leading dimension rows");
+  expect_usage_error_containing(
+      [&] { logistic_stable_step(res, linalg::column_major<const float>(on_device.data(), 1001, d, 4096), l2); },
+      "leading dimension rows");
+  expect_usage_error_containing(
+      [&] { logistic_stable_step(res, linalg::column_major<const float>(on_device.data(), 0, d), l2); },
+      "logistic step: X must have 1..2^31 - 1 rows");
 }
 
 TEST_F(ml_regression_gpu, TheDemosShowTheirLessons) {

@@ -29,6 +29,12 @@ namespace gpulab::ml {
 
 inline constexpr int logistic_max_features = 64;
 
+// Gradient descent's longest stable step on this X, 1 / (lambda_max([X 1]^T [X 1] / rows) / 4 + l2)
+// (regression_cpu.hpp says why), with X where it lies: the Gram matrix X^T X by row chunks and
+// X's column sums on the GPU, the (features + 1)^2 eigenproblem on the host. Waits for the
+// stream. X: column-major, leading dimension rows. Throws usage_error for another layout.
+double logistic_stable_step(resources& res, linalg::matrix_view<const float> x, double l2);
+
 class logistic_regression {
  public:
   // Throws usage_error for features outside 1..64, rows < 1, iterations < 1,

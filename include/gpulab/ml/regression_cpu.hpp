@@ -78,6 +78,11 @@ cpu_logistic_fit fit_logistic_cpu(std::span<const float> x, std::int64_t rows, i
 // (the sigmoid's slope is at most 1/4). Standard-scaled columns give L near 1/4 and allow
 // steps near 4; a column in the thousands gives L near 10^6 / 4, and a step of 1 there
 // overshoots further at every iteration. From the Gram matrix of X (one pass, in double).
+// The GPU's version (logistic_regression.hpp) takes X where it lies, on the device.
 double logistic_stable_step(std::span<const float> x, std::int64_t rows, int features, double l2);
+
+// The same step from G = [X 1]^T [X 1] / rows, given as size x size doubles, column-major
+// (size = features + 1; the lower triangle is read): what both versions end with.
+double logistic_step_from_gram(std::span<const double> gram, int size, double l2);
 
 }  // namespace gpulab::ml
