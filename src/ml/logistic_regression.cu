@@ -201,7 +201,7 @@ double logistic_stable_step(resources& res, linalg::matrix_view<const float> x, 
   device_buffer<float> gram(static_cast<std::size_t>(d) * d, s);
   device_buffer<float> workspace(detail::gram_workspace_floats(n, d), s);
   device_buffer<double> sums(static_cast<std::size_t>(d), s);
-  device_buffer<float> means(static_cast<std::size_t>(d), s);
+  device_buffer<float> means(static_cast<std::size_t>(d), s);  // column_means_async writes them; the sums are read
   detail::gram_async(blas, x.data_handle(), n, d, 1.0f / static_cast<float>(n), gram.data(), d, workspace.data());
   detail::column_means_async(x.data_handle(), n, d, nullptr, sums.data(), means.data(), s);
   const std::vector<float> xtx = download(gram, s);  // waits
