@@ -16,7 +16,23 @@
 //    rank) and a shuffle (the keys behind it move up one lane). A distance is a
 //    candidate only if it is at most the query's threshold (the list's last
 //    distance); after the first tiles almost none is, so the common case is one
-//    test of the nearest of a lane's 8 rows, and nothing needs a buffer.
+//    test of the nearest of a lane's 8 rows, and nothing needs a buffer;
+//  - the splits of a query share what they found (the bound, below), so that a
+//    split that starts late, or lags, takes almost no candidates.
+//
+// The shared bound. Each split keeps its own list, and every list starts empty: a
+// split's first tiles offer most of its candidates, and each is inserted one at a
+// time (a chain of dependent shuffles that the block's barrier then waits for).
+// So every few tiles, and when it ends, a split whose list is full writes the list's
+// last key to bounds[query] by atomicMin; and every split reads bounds[query] when
+// it starts and every few tiles, and takes no distance above it. Why no neighbour is
+// lost: a full list's last key has c keys at or below it, so the answer's k-th key
+// (k <= c) is at or below every bound ever written; each of the answer's rows has
+// a key at or below that, so its distance passes every threshold (`<=`, and the
+// key's distance is the distance clamped at 0), and in its own split fewer than k
+// keys are smaller than its key, so it stays in that split's list. The merge that
+// follows sees every answer row; what a list holds beyond them may depend on the
+// order in which the blocks ran, the answer does not.
 //
 // Layout: 512 threads (16 warps), one block an SM. Warp w, lane l = 16 h + t:
 // queries 16 w + 8 h + i (i < 8) of the block; rows 4 t + j and 64 + 4 t + j
@@ -35,6 +51,7 @@
 #include <cuda_pipeline.h>
 
 #include <cstdint>
+#include <cuda/atomic>
 
 #include "gpulab/ml/knn_distance.hpp"
 #include "gpulab/ml/knn_key.hpp"
@@ -74,8 +91,8 @@ struct small_k_shared {
   float* staged_norms;   // [128]
   float* row_norms;      // [128]: NaN past the split's end (NaN <= x is false: never a candidate)
   float* query_norms;    // [256]
-  float* thresholds;     // [256]: the distance a candidate must not exceed (+inf while a list is
-                         // short, NaN for a query past m)
+  float* thresholds;     // [256]: the distance a candidate must not exceed (+inf while neither the
+                         // list nor the shared bound has c keys, NaN for a query past m)
   std::uint64_t* lists;  // [256][32]: each query's sorted running top list
 
   __device__ explicit small_k_shared(unsigned char* base) {
@@ -101,6 +118,25 @@ __device__ inline int rows_in_tile(std::int64_t tile, std::int64_t end) {
 // none in (NaN <= x is false).
 __device__ inline float every_distance() { return __int_as_float(0x7f800000); }
 __device__ inline float no_distance() { return __int_as_float(0x7fffffff); }
+
+// The splits read the shared bound every this many tiles (and when they start): often
+// enough to follow it, seldom enough that its load from L2 costs nothing measurable.
+constexpr int small_k_bound_refresh_tiles = 8;
+
+// The query's shared bound, as read now. Other blocks may be lowering it meanwhile: a
+// relaxed atomic load, not a plain one, so that reading it while they write is no race.
+__device__ inline std::uint64_t load_bound(std::uint64_t* bound) {
+  return cuda::atomic_ref<std::uint64_t, cuda::thread_scope_device>(*bound).load(cuda::memory_order_relaxed);
+}
+// A threshold lowered to a bound's distance (a bound of knn_empty_key leaves it).
+__device__ inline float lowered_by(float threshold, std::uint64_t bound) {
+  return bound == knn_empty_key ? threshold : fminf(threshold, knn_key_distance(bound));
+}
+// A full list's last key into the query's shared bound (here, not where a candidate is
+// inserted: there the dot products fill the registers, and the atomic's address spilled).
+__device__ inline void share_last_key(std::uint64_t* bound, std::uint64_t last) {
+  if (last != knn_empty_key) atomicMin(reinterpret_cast<unsigned long long*>(bound), static_cast<unsigned long long>(last));
+}
 
 // Rows [tile, tile + 128) of the database (and their norms) into the staging
 // area, by asynchronous copies; rows at or past `end` and features at or past d
@@ -214,6 +250,7 @@ __device__ inline void small_k_dots(const small_k_shared& sh, int query_offset, 
 // lanes call it. Lane j holds the list's key j (c keys, sorted); a key below the
 // last goes in at its rank (how many keys are smaller: a ballot), the keys
 // behind it move up one lane, and candidates now past the threshold are dropped.
+// A full list's last key lowers the threshold (which a shared bound may have set lower).
 __device__ inline void insert_candidates(std::uint64_t* list, float* threshold, int c, int half, unsigned& mine,
                                          const float (&distance)[8], std::int64_t tile, int t) {
   const int lane = static_cast<int>(threadIdx.x % 32);
@@ -252,7 +289,7 @@ __device__ inline void insert_candidates(std::uint64_t* list, float* threshold, 
   }
   __syncwarp();  // every lane's reads of this tile's threshold come before lane 0 rewrites it
   if (lane < c) list[lane] = key_here;
-  if (lane == 0) *threshold = last == knn_empty_key ? every_distance() : knn_key_distance(last);
+  if (lane == 0 && last != knn_empty_key) *threshold = fminf(*threshold, knn_key_distance(last));
   __syncwarp();
 }
 
@@ -278,18 +315,29 @@ __global__ void __launch_bounds__(small_k_threads, 1) knn_fused_small_k(knn_fuse
   for (int query = static_cast<int>(threadIdx.x); query < small_k_queries; query += small_k_threads) {
     const std::int64_t q = first_query + query;
     sh.query_norms[query] = q < a.m ? a.query_norms[q] : 0.0f;
-    // +inf: every distance is a candidate until the list is full; NaN: a query past m takes none.
-    sh.thresholds[query] = q < a.m ? every_distance() : no_distance();
+    // +inf: every distance is a candidate until the list is full, unless other splits have
+    // already found c keys (a block of a later wave); NaN: a query past m takes none.
+    sh.thresholds[query] = q < a.m ? lowered_by(every_distance(), load_bound(a.bounds + q)) : no_distance();
   }
   for (int i = static_cast<int>(threadIdx.x); i < small_k_queries * small_k_max_candidates; i += small_k_threads) {
     sh.lists[i] = knn_empty_key;
   }
 
   for (std::int64_t tile = begin; tile < end; tile += small_k_rows) {
+    // Every few tiles, the shared bounds: loaded before the barrier, so that the barrier's
+    // wait hides the load; set after it, when no warp reads the thresholds.
+    const bool refresh = (tile - begin) / small_k_rows % small_k_bound_refresh_tiles == small_k_bound_refresh_tiles - 1;
+    const int my_query = static_cast<int>(threadIdx.x);  // threads 0..255: one query each
+    const bool refresher = refresh && my_query < small_k_queries && first_query + my_query < a.m;
+    const std::uint64_t bound = refresher ? load_bound(a.bounds + first_query + my_query) : knn_empty_key;
     __pipeline_wait_prior(0);
     __syncthreads();  // the staged tile has landed (every thread's copies); no warp still reads `rows`
     transpose_staged(sh, features_padded, rows_in_tile(tile, end));
-    __syncthreads();  // `rows` is complete; the staging area may be refilled
+    if (refresher) {  // the lists and thresholds: last written before the first barrier
+      share_last_key(a.bounds + first_query + my_query, sh.lists[my_query * small_k_max_candidates + c - 1]);
+      sh.thresholds[my_query] = lowered_by(sh.thresholds[my_query], bound);
+    }
+    __syncthreads();  // `rows` and the thresholds are set; the staging area may be refilled
     if (tile + small_k_rows < end) copy_tile_async<Vector>(a, sh, tile + small_k_rows, end);
 
     float dot[8][8];
@@ -328,7 +376,9 @@ __global__ void __launch_bounds__(small_k_threads, 1) knn_fused_small_k(knn_fuse
     const std::int64_t q = first_query + 16 * warp + i;
     if (q >= a.m) break;
     std::uint64_t* out = a.out + (q * a.splits + split) * c;
-    if (lane < c) out[lane] = sh.lists[(16 * warp + i) * small_k_max_candidates + lane];
+    const std::uint64_t key = lane < c ? sh.lists[(16 * warp + i) * small_k_max_candidates + lane] : knn_empty_key;
+    if (lane < c) out[lane] = key;
+    if (lane == c - 1) share_last_key(a.bounds + q, key);  // for the blocks still to come
   }
 }
 

@@ -33,6 +33,8 @@ struct knn_fused_args {
   int candidates = 0;                     // c: kept per (query, split)
   std::uint64_t* lists = nullptr;         // [m][splits][2][c]: the running lists
   std::uint64_t* out = nullptr;           // [m][splits][c]: each split's sorted top c, empty keys after the end
+  std::uint64_t* bounds = nullptr;        // [m], the small-k kernel only: the smallest c-th key any split
+                                          // has found for the query (knn_empty_key: none yet)
 };
 
 // Shared memory: the candidate buffers first, then the tiles of the dot products.

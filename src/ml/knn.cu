@@ -131,6 +131,9 @@ void fused_top(const knn_plan& p, const float* database, const float* queries, k
   a.lists = w.lists.data();
   a.out = w.keys.data();
   if (Dot == kernels::knn_dot::fp32 && p.small_k) {
+    // The splits' shared bounds start empty: every byte 0xff is knn_empty_key.
+    a.bounds = w.bounds.data();
+    GPULAB_CUDA_TRY(cudaMemsetAsync(a.bounds, 0xff, w.bounds.size() * sizeof(std::uint64_t), s.get()));
     // 16-byte copies need every row to start on 16 bytes: d % 4 == 0 and an aligned pointer.
     const bool vector = p.features % 4 == 0 && reinterpret_cast<std::uintptr_t>(database) % 16 == 0;
     const auto kernel = vector ? kernels::knn_fused_small_k<true> : kernels::knn_fused_small_k<false>;
@@ -364,6 +367,7 @@ std::size_t knn_workspace_bytes(const knn_plan& p) {
   const std::uint64_t keys = checked_multiply(m, per_query, what);
   std::size_t bytes = bytes_of<float>(checked_add(n, m, what), what);  // norms
   if (!p.small_k) bytes = checked_add(bytes, 2 * bytes_of<std::uint64_t>(keys, what), what);  // lists (two a query and split)
+  if (p.small_k) bytes = checked_add(bytes, bytes_of<std::uint64_t>(m, what), what);  // the splits' shared bounds
   bytes = checked_add(bytes, 2 * bytes_of<std::uint64_t>(keys, what), what);  // out and its sorted copy
   if (p.tf32_filter) {
     const std::uint64_t s = static_cast<std::uint64_t>(p.sample_rows), d = static_cast<std::uint64_t>(p.features);
@@ -401,6 +405,7 @@ knn_workspace::knn_workspace(const knn_plan& plan, cuda::stream_ref s) : plan_(p
     database_norms = device_buffer<float>(n, s);
     query_norms = device_buffer<float>(m, s);
     if (!plan.small_k) lists = device_buffer<std::uint64_t>(2 * keys, s);  // the small-k kernel keeps them in shared memory
+    if (plan.small_k) bounds = device_buffer<std::uint64_t>(m, s);
   }
   this->keys = device_buffer<std::uint64_t>(keys, s);
   sorted = device_buffer<std::uint64_t>(keys, s);

@@ -333,6 +333,25 @@ TEST_F(ml_knn_gpu_small_k_edges, ADatabaseFromFarToNearKeepsReplacingTheList) {
   EXPECT_EQ(ids[0], n - 1) << "query 0's nearest is the last row";
 }
 
+// The splits of a query share a bound (knn_fused_small_k.cuh): 300 splits of one tile
+// each and 2 query blocks make 600 blocks, several waves on any GPU, so later blocks start
+// from bounds that earlier ones wrote. Row 0 is copied to 32 rows 1199 apart (one every ~9
+// splits) and query 7 is row 0: once the bound holds 32 copies, its distance is the
+// copies' own, and a split that starts then must still take its copies (a distance equal
+// to the bound is kept). The answer: the copies in id order, at k = 32 and k = 10.
+TEST_F(ml_knn_gpu_small_k_edges, ManySplitsShareABoundAndKeepEveryTiedCopy) {
+  constexpr std::int64_t splits = 300, n = splits * 128, m = 300, d = 64, copies = 32, apart = 1199;
+  labelled_rows db = make_blobs(n, d, 7, 111, 112), q = make_blobs(m, d, 7, 111, 113);
+  for (std::int64_t c = 1; c < copies; ++c) std::copy_n(db.values.begin(), d, db.values.begin() + c * apart * d);
+  std::copy_n(db.values.begin(), d, q.values.begin() + 7 * d);
+  for (const int k : {32, 10}) {
+    const knn_plan plan = make_knn_plan(knn_version::fused, n, m, d, d, k, static_cast<int>(splits));
+    ASSERT_EQ(plan.splits, splits);
+    const std::vector<std::int32_t> ids = check(db, q, k, static_cast<int>(splits));
+    for (int j = 0; j < k; ++j) EXPECT_EQ(ids[static_cast<std::size_t>(7 * k + j)], j * apart) << "k " << k << ", rank " << j;
+  }
+}
+
 // tf32_rerank's filter and refine (k <= 32, d <= 64, d % 4 == 0): exact by construction,
 // so the answer must equal, bit for bit, the k smallest (distance, id) of the float formula
 // it re-ranks with (knn_direct_distance), worked out here on the host: no near-tie allowance.

@@ -321,9 +321,10 @@ TEST(ml_knn_plan, ChecksItsArgumentsAndCutsTheWork) {
   EXPECT_FALSE(make_knn_plan(knn_version::fused, 1'000'000, 10'000, 64, 64, 33).small_k);  // 33 keys > 32 lanes
   EXPECT_TRUE(make_knn_plan(knn_version::fused, 1'000'000, 10'000, 64, 64, 32).small_k);
   EXPECT_FALSE(make_knn_plan(knn_version::fused, 1'000'000, 10'000, 65, 65, 10).small_k);  // 65 features
-  // Its workspace: the norms, each (query, split) list and its sorted copy, CUB's scratch;
-  // no running lists in global memory (they live in shared memory).
-  EXPECT_EQ(knn_workspace_bytes(headline), 4u * (1'000'000 + 10'000) + 2u * 8 * 10'000 * 13 * 10 + (1u << 20));
+  // Its workspace: the norms, each (query, split) list and its sorted copy, each query's shared
+  // bound, CUB's scratch; no running lists in global memory (they live in shared memory).
+  EXPECT_EQ(knn_workspace_bytes(headline),
+            4u * (1'000'000 + 10'000) + 2u * 8 * 10'000 * 13 * 10 + 8u * 10'000 + (1u << 20));
   EXPECT_EQ(knn_candidates(knn_version::tf32_rerank, 1'000'000, 1024), 2048);
   EXPECT_EQ(knn_candidates(knn_version::tf32_rerank, 1001, 1001), 1001);  // never more than n
   // naive: a batch's keys within 1 GiB: 134 queries of 1M rows.
