@@ -56,6 +56,44 @@ static __global__ void group_sums_global_atomics(column_view<std::int32_t> codes
 }
 // [/snippet:group_sums_global_atomics]
 
+// [snippet:group_sums_loop]
+// Every row once, as the kit's memory-bound kernels walk a table: a thread takes four rows at
+// a time (grid-stride), issues all their loads (codes, and each value column 16 bytes at a
+// time) before any add, then calls add_row(i, code, values of row i) for each; the last
+// size % 4 rows go to block 0. The value loops run to the compile-time maximum so that x[]
+// stays in registers (an array indexed by a run-time count lives in local memory); a kernel
+// that reads fewer columns says how many (MaxValues), and keeps fewer registers.
+template <int MaxValues = max_group_values, class AddRow>
+__device__ __forceinline__ void for_each_row(column_view<std::int32_t> codes, const group_values& values,
+                                             AddRow&& add_row) {
+  const std::int64_t quads = codes.size / 4;
+  for (std::int64_t q = global_thread_id(); q < quads; q += grid_thread_count()) {
+    const four<std::int32_t> c = load_four(codes.data, q);  // all loads of four rows, then the adds
+    four<double> x[MaxValues];
+#pragma unroll
+    for (int v = 0; v < MaxValues; ++v) {
+      if (v < values.count) x[v] = load_four(values.column[v].data, q);
+    }
+#pragma unroll
+    for (int k = 0; k < 4; ++k) {
+      double row[MaxValues];
+#pragma unroll
+      for (int v = 0; v < MaxValues; ++v) row[v] = v < values.count ? x[v].v[k] : 0.0;
+      add_row(4 * q + k, c.v[k], row);
+    }
+  }
+  const std::int64_t tail = 4 * quads + threadIdx.x;  // the last size % 4 rows, by block 0
+  if (blockIdx.x == 0 && tail < codes.size) {
+    double row[MaxValues];
+#pragma unroll
+    for (int v = 0; v < MaxValues; ++v) {
+      row[v] = v < values.count ? values.column[v].data[tail] : 0.0;
+    }
+    add_row(tail, codes.data[tail], row);
+  }
+}
+// [/snippet:group_sums_loop]
+
 // [snippet:group_sums_privatized]
 // Shared memory: slots x BlockSize doubles, then slots x BlockSize counts, slot = v * groups + g;
 // thread t owns entries [slot * BlockSize + t]: consecutive threads, consecutive words.
@@ -80,8 +118,6 @@ __global__ void __launch_bounds__(BlockSize, 1024 / BlockSize)
   // [/snippet:group_sums_privatized]
   // [snippet:group_sums_add_row]
   // Adds row i (code c) to this thread's own slots: no other thread touches them.
-  // The loop runs to the compile-time maximum so that x[] stays in registers: an
-  // array indexed by a run-time count lives in local memory (DRAM behind L1).
   auto add_row = [&](std::int64_t i, std::int32_t c, const double* x) {
     if (!dense_key(codes, groups, i, c)) return;
 #pragma unroll
@@ -92,33 +128,7 @@ __global__ void __launch_bounds__(BlockSize, 1024 / BlockSize)
     }
   };
   // [/snippet:group_sums_add_row]
-  // [snippet:group_sums_loop]
-  const std::int64_t quads = codes.size / 4;
-  for (std::int64_t q = global_thread_id(); q < quads; q += grid_thread_count()) {
-    const four<std::int32_t> c = load_four(codes.data, q);  // all loads of four rows, then the adds
-    four<double> x[max_group_values];
-#pragma unroll
-    for (int v = 0; v < max_group_values; ++v) {
-      if (v < values.count) x[v] = load_four(values.column[v].data, q);
-    }
-#pragma unroll
-    for (int k = 0; k < 4; ++k) {
-      double row[max_group_values];
-#pragma unroll
-      for (int v = 0; v < max_group_values; ++v) row[v] = v < values.count ? x[v].v[k] : 0.0;
-      add_row(4 * q + k, c.v[k], row);
-    }
-  }
-  const std::int64_t tail = 4 * quads + threadIdx.x;  // the last size % 4 rows, by block 0
-  if (blockIdx.x == 0 && tail < codes.size) {
-    double row[max_group_values];
-#pragma unroll
-    for (int v = 0; v < max_group_values; ++v) {
-      row[v] = v < values.count ? values.column[v].data[tail] : 0.0;
-    }
-    add_row(tail, codes.data[tail], row);
-  }
-  // [/snippet:group_sums_loop]
+  for_each_row(codes, values, add_row);
   // [snippet:group_sums_merge]
   __syncthreads();
   // The columns were written before zero_group_sums started (it was launched the ordinary

@@ -14,10 +14,12 @@
 #include <thrust/sort.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 
 #include "gpulab/core/checked_size.hpp"
 #include "gpulab/core/error.hpp"
@@ -27,6 +29,7 @@
 #include "gpulab/dataframe/groupby.hpp"
 #include "groupby_partitioned.hpp"
 #include "kernels/dataframe/groupby.cuh"
+#include "kernels/dataframe/groupby_registers.cuh"
 #include "kernels/dataframe/hash_table.cuh"
 
 namespace gpulab::dataframe {
@@ -35,6 +38,7 @@ const char* groupby_version_name(groupby_version v) {
   switch (v) {
     case groupby_version::global_atomics: return "global_atomics";
     case groupby_version::privatized: return "privatized";
+    case groupby_version::registers: return "registers";
     case groupby_version::sort_reduce: return "sort_reduce";
     case groupby_version::hash: return "hash";
     case groupby_version::thrust: return "thrust";
@@ -44,8 +48,8 @@ const char* groupby_version_name(groupby_version v) {
 }
 
 std::vector<groupby_version> dense_groupby_versions() {
-  return {groupby_version::global_atomics, groupby_version::privatized, groupby_version::sort_reduce,
-          groupby_version::hash, groupby_version::thrust};
+  return {groupby_version::global_atomics, groupby_version::privatized, groupby_version::registers,
+          groupby_version::sort_reduce, groupby_version::hash, groupby_version::thrust};
 }
 std::vector<groupby_version> sparse_groupby_versions() {
   return {groupby_version::hash, groupby_version::sort_reduce, groupby_version::thrust, groupby_version::partitioned};
@@ -58,6 +62,19 @@ constexpr int privatized_block_size = 128;  // 32 slots x 128 threads x 12 bytes
 using kernels::sum_count;
 
 bool sorts(groupby_version v) { return v == groupby_version::sort_reduce || v == groupby_version::thrust; }
+
+// group_sums_registers for 1 .. max_register_groups groups: one kernel per count (its
+// registers are arrays of that size), made at compile time, picked at run time.
+using registers_kernel_type = void (*)(column_view<std::int32_t>, kernels::group_values, double*, std::uint32_t*);
+template <int... Zero_based>
+constexpr std::array<registers_kernel_type, sizeof...(Zero_based)> registers_kernels(
+    std::integer_sequence<int, Zero_based...>) {
+  return {kernels::group_sums_registers<privatized_block_size, Zero_based + 1>...};
+}
+registers_kernel_type registers_kernel(int groups) {
+  static constexpr auto all = registers_kernels(std::make_integer_sequence<int, max_register_groups>{});
+  return all[static_cast<std::size_t>(groups - 1)];  // 1 <= groups <= max_register_groups: checked by the caller
+}
 
 // The hash table's capacity: a power of two, at least twice the groups (load factor <= 1/2).
 std::int64_t hash_capacity_for(std::int64_t max_groups) {
@@ -193,7 +210,8 @@ groupby_workspace::groupby_workspace(groupby_version v, bool sparse, std::int64_
   if (!sparse && max_groups > std::numeric_limits<std::int32_t>::max() / 2) {
     throw usage_error("group sums: dense keys are int32 codes (got " + std::to_string(max_groups) + " groups)");
   }
-  if (sparse && (v == groupby_version::global_atomics || v == groupby_version::privatized)) {
+  if (sparse && (v == groupby_version::global_atomics || v == groupby_version::privatized ||
+                 v == groupby_version::registers)) {
     throw usage_error(std::string("group sums: ") + groupby_version_name(v) +
                       " needs dense keys (codes 0..groups-1); use hash, sort_reduce, thrust or partitioned");
   }
@@ -281,6 +299,10 @@ void group_sums_dense_async(groupby_version v, column_view<std::int32_t> codes, 
                       std::to_string(groups) + " groups is more than " + std::to_string(max_privatized_slots) +
                       " slots per thread (use hash or sort_reduce)");
   }
+  if (v == groupby_version::registers && (groups < 1 || groups > max_register_groups)) {
+    throw usage_error("group sums registers: " + std::to_string(groups) + " groups; it takes 1 to " +
+                      std::to_string(max_register_groups) + " (for more use privatized, hash or sort_reduce)");
+  }
   const std::int64_t rows = codes.size;
   const unsigned slot_blocks = blocks_for(slots, block_size);
   switch (v) {
@@ -315,6 +337,27 @@ void group_sums_dense_async(groupby_version v, column_view<std::int32_t> codes, 
                        static_cast<const double*>(out.sums), static_cast<const std::uint32_t*>(out.counts),
                        out.means, slots);
       // [/snippet:group_sums_privatized_launch]
+      return;
+    }
+    case groupby_version::registers: {
+      // The privatized version's three launches, with one sums launch per value column
+      // (each a pass over the codes and its column), into its own groups' slots.
+      kernels::zero_group_sums<<<slot_blocks, block_size, 0, s.get()>>>(out.sums, out.counts, slots);
+      GPULAB_CHECK_LAUNCH();
+      if (rows > 0) {
+        const auto kernel = registers_kernel(groups);
+        const unsigned grid = occupancy_grid_size(kernel, privatized_block_size);
+        for (int v = 0; v < packed.count; ++v) {
+          kernels::group_values column;
+          column.column[0] = packed.column[v];
+          column.count = 1;
+          launch_dependent(kernel, grid, privatized_block_size, 0, s.get(), codes, column, out.sums + v * groups,
+                           out.counts + v * groups);
+        }
+      }
+      launch_dependent(kernels::group_means, slot_blocks, block_size, 0, s.get(),
+                       static_cast<const double*>(out.sums), static_cast<const std::uint32_t*>(out.counts),
+                       out.means, slots);
       return;
     }
     case groupby_version::sort_reduce:

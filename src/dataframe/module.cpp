@@ -96,6 +96,7 @@ std::vector<case_entry> all_cases() {
   const std::vector<std::pair<groupby_version, std::string>> versions = {
       {groupby_version::global_atomics, "one global atomicAdd per row (the pitfall: 5 keys serialize)"},
       {groupby_version::privatized, "per-thread sums in shared memory, merged once per block"},
+      {groupby_version::registers, "per-thread sums in registers (each row visits every group; a pass per value column), merged once per block"},
       {groupby_version::sort_reduce, "CUB radix sort on the keys' 3 bits, then ReduceByKey"},
       {groupby_version::hash, "an open-addressing hash table (for many groups; 5 keys collide)"},
       {groupby_version::thrust, "thrust::sort_by_key + thrust::reduce_by_key (the library one-liners)"},
@@ -115,7 +116,9 @@ std::vector<case_entry> all_cases() {
                           [v](std::int64_t rows) { return make_pivot_table_case(v, rows); }));
   }
   for (const auto& [v, what] : versions) {
-    if (v == groupby_version::global_atomics || v == groupby_version::privatized) continue;  // need dense keys
+    if (v == groupby_version::global_atomics || v == groupby_version::privatized || v == groupby_version::registers) {
+      continue;  // need dense keys
+    }
     cases.push_back(entry(std::string("groupby_many_keys_") + groupby_version_name(v),
                           "mean of A by an int64 key, rows / 20 distinct (1M at 20M rows): " + what,
                           [v](std::int64_t rows) { return make_groupby_many_keys_case(v, rows); }));
@@ -174,6 +177,7 @@ training_module make_module() {
       .tour = {{"column_mean", std::nullopt},
                {"groupby_mean_global_atomics", std::nullopt},
                {"groupby_mean_privatized", std::nullopt},
+               {"groupby_mean_registers", std::nullopt},
                {"pivot_table_privatized", std::nullopt},
                {"groupby_many_keys_hash", std::nullopt},
                {"groupby_many_keys_partitioned", std::nullopt},

@@ -14,8 +14,10 @@
 #include <fstream>
 #include <limits>
 #include <random>
+#include <span>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <unistd.h>
@@ -276,6 +278,58 @@ TEST_P(dataframe_backends, EveryGroupbyVersionAgreesWithTheCpuGroupSums) {
         expect_close({expected.sums[c * found + k]}, {got_sums[c * found + i]}, static_cast<double>(rows), groupby_version_name(v));
       }
     }
+  }
+}
+
+// The registers version at the ends of its range: 1 group and 8 (its limit: each of the 8
+// register sums must land in its own output slot), one value column and four (one launch
+// each, into its own slots), every column with missing values (NaN) at a different stride,
+// codes out of range; 9 groups are refused before any work.
+TEST_P(dataframe_backends, TheRegistersVersionAtItsLimits) {
+  const std::int64_t rows = GetParam();
+  std::vector<std::vector<double>> columns;
+  for (int v = 0; v < 4; ++v) {
+    columns.push_back(course_column(rows, 17, v));
+    for (std::int64_t i = v; i < rows; i += 5 + v) columns.back()[static_cast<std::size_t>(i)] = nan;
+  }
+  std::vector<std::int32_t> codes(static_cast<std::size_t>(rows));
+  for (std::int64_t i = 0; i < rows; ++i) {  // -1 .. 9: missing, every group, out of range
+    codes[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(gpulab::splitmix64(static_cast<std::uint64_t>(i)) % 11) - 1;
+  }
+  const gpulab::device_buffer<std::int32_t> codes_d = gpulab::upload(codes, s);
+  std::vector<gpulab::device_buffer<double>> columns_d;
+  std::vector<column_view<double>> host_values, device_values;
+  for (const std::vector<double>& c : columns) {
+    columns_d.push_back(gpulab::upload(c, s));
+    host_values.push_back({c.data(), nullptr, rows});
+    device_values.push_back({columns_d.back().data(), nullptr, rows});
+  }
+  for (const auto& [values, groups] : {std::pair{1, 1}, std::pair{1, 8}, std::pair{4, 8}, std::pair{4, 3}, std::pair{1, 9}}) {
+    const std::string what = std::to_string(values) + " values x " + std::to_string(groups) + " groups";
+    const auto slots = static_cast<std::size_t>(values * groups);
+    const std::span<const column_view<double>> host(host_values.data(), static_cast<std::size_t>(values));
+    const std::span<const column_view<double>> device(device_values.data(), static_cast<std::size_t>(values));
+    gpulab::device_buffer<double> s_d(slots, s), m_d(slots, s);
+    gpulab::device_buffer<std::uint32_t> c_d(slots, s);
+    groupby_workspace work(groupby_version::registers, false, rows, groups, values, s);
+    const group_sums_output out{s_d.data(), c_d.data(), m_d.data()};
+    if (groups > max_register_groups) {
+      EXPECT_THROW(group_sums_dense_async(groupby_version::registers, {codes_d.data(), nullptr, rows}, groups, device,
+                                          out, work, s),
+                   gpulab::usage_error)
+          << what;
+      continue;
+    }
+    std::vector<double> sums(slots), means(slots);
+    std::vector<std::uint32_t> counts(slots);
+    group_sums_dense_cpu({codes.data(), nullptr, rows}, groups, host, sums.data(), counts.data(), means.data());
+    s_d.fill_bytes_async(0xff, s);  // poisoned: every slot must be written
+    c_d.fill_bytes_async(0xff, s);
+    m_d.fill_bytes_async(0xff, s);
+    group_sums_dense_async(groupby_version::registers, {codes_d.data(), nullptr, rows}, groups, device, out, work, s);
+    EXPECT_EQ(gpulab::download(c_d, s), counts) << what;
+    expect_close(sums, gpulab::download(s_d, s), static_cast<double>(rows), what);
+    expect_close(means, gpulab::download(m_d, s), static_cast<double>(rows), what);
   }
 }
 

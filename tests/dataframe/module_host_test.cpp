@@ -38,7 +38,8 @@ TEST(dataframe_module, HasANameATitleAndEveryStepAndVersion) {
   }
   for (const char* name : {"column_mean", "column_stats", "row_mean", "derived_column", "cut",
                            "groupby_mean_global_atomics", "groupby_mean_privatized", "groupby_mean_sort_reduce", "groupby_mean_hash",
-                           "groupby_mean_thrust", "pivot_table_privatized", "groupby_many_keys_hash",
+                           "groupby_mean_thrust", "groupby_mean_registers", "pivot_table_privatized",
+                           "pivot_table_registers", "groupby_many_keys_hash",
                            "groupby_many_keys_sort_reduce", "groupby_many_keys_thrust",
                            "groupby_many_keys_partitioned"}) {
     EXPECT_EQ(names.count(name), 1u) << name;
@@ -184,6 +185,15 @@ TEST(dataframe_partitioned_plan, KeysSpreadEvenlyOverThePartitions) {
   const partition_plan single = plan_partitions(10, 1, 1);
   EXPECT_EQ(partition_of_key(INT64_MIN, single), 0);
   EXPECT_EQ(partition_of_key(INT64_MAX, single), 0);
+}
+
+TEST(dataframe_groupby_workspace, TheVersionsOfDenseKeysRefuseSparseKeysBeforeAnyGpuWork) {
+  using namespace gpulab::dataframe;
+  const cuda::stream_ref none{cudaStreamLegacy};  // never used: the check comes first
+  for (const groupby_version v : {groupby_version::global_atomics, groupby_version::privatized, groupby_version::registers}) {
+    EXPECT_THROW(groupby_workspace(v, true, 1000, 5, 1, none), gpulab::usage_error) << groupby_version_name(v);
+  }
+  EXPECT_STREQ(groupby_version_name(groupby_version::registers), "registers");
 }
 
 TEST(dataframe_partitioned_plan, DenseKeysAndBadSizesAreRefusedBeforeAnyGpuWork) {

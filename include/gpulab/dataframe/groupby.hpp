@@ -7,6 +7,9 @@
 //   privatized      each thread keeps its own sums in shared memory (no atomics at all
 //                   in the loop), the block merges them, one atomic per group per block;
 //                   for few groups (values x groups <= 32)
+//   registers       the same, each thread's sums in registers instead of shared memory;
+//                   a row visits every group (registers cannot be indexed at run time),
+//                   so for very few (groups <= 8), one launch per value column
 //   sort_reduce     sort the rows by key (CUB radix sort, only the bits the keys use),
 //                   then reduce each run of equal keys (CUB ReduceByKey)
 //   hash            an open-addressing hash table whose trivially copyable ref is passed
@@ -36,13 +39,14 @@
 
 namespace gpulab::dataframe {
 
-enum class groupby_version { global_atomics, privatized, sort_reduce, hash, thrust, partitioned };
+enum class groupby_version { global_atomics, privatized, registers, sort_reduce, hash, thrust, partitioned };
 const char* groupby_version_name(groupby_version v);  // "global_atomics", ...
-std::vector<groupby_version> dense_groupby_versions();   // global_atomics, privatized, sort_reduce, hash, thrust
+std::vector<groupby_version> dense_groupby_versions();   // global_atomics, privatized, registers, sort_reduce, hash, thrust
 std::vector<groupby_version> sparse_groupby_versions();  // hash, sort_reduce, thrust, partitioned
 
 inline constexpr int max_group_values = 4;
 inline constexpr int max_privatized_slots = 32;  // values x groups: one shared-memory copy per thread
+inline constexpr int max_register_groups = 8;    // every group visited by every row
 
 // The partitioned version's plan, fixed when its workspace is made. Each partition is
 // summed in a shared-memory table of `table_slots` slots (8 bytes of key + 12 per value
