@@ -64,8 +64,8 @@ static __global__ void group_sums_global_atomics(column_view<std::int32_t> codes
 // stays in registers (an array indexed by a run-time count lives in local memory); a kernel
 // that reads fewer columns says how many (MaxValues), and keeps fewer registers.
 template <int MaxValues = max_group_values, class AddRow>
-__device__ __forceinline__ void for_each_row(column_view<std::int32_t> codes, const group_values& values,
-                                             AddRow&& add_row) {
+__device__ __forceinline__ void for_each_row(column_view<std::int32_t> codes,
+                                             const group_values& values, AddRow&& add_row) {
   const std::int64_t quads = codes.size / 4;
   for (std::int64_t q = global_thread_id(); q < quads; q += grid_thread_count()) {
     const four<std::int32_t> c = load_four(codes.data, q);  // all loads of four rows, then the adds

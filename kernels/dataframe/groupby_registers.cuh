@@ -31,7 +31,8 @@ namespace gpulab::dataframe::kernels {
 // group_means, with launch_dependent.
 template <int BlockSize, int Groups>
 __global__ void __launch_bounds__(BlockSize, 1024 / BlockSize)
-    group_sums_registers(column_view<std::int32_t> codes, group_values values, double* sums, std::uint32_t* counts) {
+    group_sums_registers(column_view<std::int32_t> codes, group_values values, double* sums,
+                         std::uint32_t* counts) {
   let_next_grid_launch();  // the next launch may be placed on the SMs now (it waits for us)
   double sum[Groups] = {};
   std::uint32_t count[Groups] = {};
