@@ -56,13 +56,13 @@ static __global__ void group_sums_global_atomics(column_view<std::int32_t> codes
 }
 // [/snippet:group_sums_global_atomics]
 
-// [snippet:group_sums_loop]
 // Every row once, as the kit's memory-bound kernels walk a table: a thread takes four rows at
 // a time (grid-stride), issues all their loads (codes, and each value column 16 bytes at a
 // time) before any add, then calls add_row(i, code, values of row i) for each; the last
 // size % 4 rows go to block 0. The value loops run to the compile-time maximum so that x[]
 // stays in registers (an array indexed by a run-time count lives in local memory); a kernel
 // that reads fewer columns says how many (MaxValues), and keeps fewer registers.
+// [snippet:group_sums_loop]
 template <int MaxValues = max_group_values, class AddRow>
 __device__ __forceinline__ void for_each_row(column_view<std::int32_t> codes,
                                              const group_values& values, AddRow&& add_row) {
@@ -86,9 +86,8 @@ __device__ __forceinline__ void for_each_row(column_view<std::int32_t> codes,
   if (blockIdx.x == 0 && tail < codes.size) {
     double row[MaxValues];
 #pragma unroll
-    for (int v = 0; v < MaxValues; ++v) {
+    for (int v = 0; v < MaxValues; ++v)
       row[v] = v < values.count ? values.column[v].data[tail] : 0.0;
-    }
     add_row(tail, codes.data[tail], row);
   }
 }
