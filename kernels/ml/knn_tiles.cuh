@@ -33,6 +33,8 @@ struct knn_fused_args {
   int candidates = 0;                     // c: kept per (query, split)
   std::uint64_t* lists = nullptr;         // [m][splits][2][c]: the running lists
   std::uint64_t* out = nullptr;           // [m][splits][c]: each split's sorted top c, empty keys after the end
+                                          // (the small-k kernel: a split that a shared bound pruned may hold
+                                          // fewer, yet every row of the answer that lies in the split)
   std::uint64_t* bounds = nullptr;        // [m], the small-k kernel only: the smallest c-th key any split
                                           // has found for the query (knn_empty_key: none yet)
 };

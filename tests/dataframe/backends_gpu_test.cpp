@@ -283,8 +283,9 @@ TEST_P(dataframe_backends, EveryGroupbyVersionAgreesWithTheCpuGroupSums) {
 
 // The registers version at the ends of its range: 1 group and 8 (its limit: each of the 8
 // register sums must land in its own output slot), one value column and four (one launch
-// each, into its own slots), every column with missing values (NaN) at a different stride,
-// codes out of range; 9 groups are refused before any work.
+// each, into its own slots), every column with missing values (NaN) at a different stride
+// and the first one masked too, codes out of range and masked; 9 groups are refused before
+// any work.
 TEST_P(dataframe_backends, TheRegistersVersionAtItsLimits) {
   const std::int64_t rows = GetParam();
   std::vector<std::vector<double>> columns;
@@ -296,13 +297,24 @@ TEST_P(dataframe_backends, TheRegistersVersionAtItsLimits) {
   for (std::int64_t i = 0; i < rows; ++i) {  // -1 .. 9: missing, every group, out of range
     codes[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(gpulab::splitmix64(static_cast<std::uint64_t>(i)) % 11) - 1;
   }
+  // Validity masks (a set bit: present): codes masked every 13th row, the first value column every 9th.
+  std::vector<std::uint32_t> codes_valid(static_cast<std::size_t>(validity_words(rows)), 0), first_valid = codes_valid;
+  for (std::int64_t i = 0; i < rows; ++i) {
+    if (i % 13 != 6) codes_valid[static_cast<std::size_t>(i / 32)] |= 1u << (i % 32);
+    if (i % 9 != 2) first_valid[static_cast<std::size_t>(i / 32)] |= 1u << (i % 32);
+  }
   const gpulab::device_buffer<std::int32_t> codes_d = gpulab::upload(codes, s);
+  const gpulab::device_buffer<std::uint32_t> codes_valid_d = gpulab::upload(codes_valid, s);
+  const gpulab::device_buffer<std::uint32_t> first_valid_d = gpulab::upload(first_valid, s);
+  const column_view<std::int32_t> host_codes{codes.data(), codes_valid.data(), rows};
+  const column_view<std::int32_t> device_codes{codes_d.data(), codes_valid_d.data(), rows};
   std::vector<gpulab::device_buffer<double>> columns_d;
   std::vector<column_view<double>> host_values, device_values;
   for (const std::vector<double>& c : columns) {
+    const bool first = host_values.empty();
     columns_d.push_back(gpulab::upload(c, s));
-    host_values.push_back({c.data(), nullptr, rows});
-    device_values.push_back({columns_d.back().data(), nullptr, rows});
+    host_values.push_back({c.data(), first ? first_valid.data() : nullptr, rows});
+    device_values.push_back({columns_d.back().data(), first ? first_valid_d.data() : nullptr, rows});
   }
   for (const auto& [values, groups] : {std::pair{1, 1}, std::pair{1, 8}, std::pair{4, 8}, std::pair{4, 3}, std::pair{1, 9}}) {
     const std::string what = std::to_string(values) + " values x " + std::to_string(groups) + " groups";
@@ -314,19 +326,18 @@ TEST_P(dataframe_backends, TheRegistersVersionAtItsLimits) {
     groupby_workspace work(groupby_version::registers, false, rows, groups, values, s);
     const group_sums_output out{s_d.data(), c_d.data(), m_d.data()};
     if (groups > max_register_groups) {
-      EXPECT_THROW(group_sums_dense_async(groupby_version::registers, {codes_d.data(), nullptr, rows}, groups, device,
-                                          out, work, s),
+      EXPECT_THROW(group_sums_dense_async(groupby_version::registers, device_codes, groups, device, out, work, s),
                    gpulab::usage_error)
           << what;
       continue;
     }
     std::vector<double> sums(slots), means(slots);
     std::vector<std::uint32_t> counts(slots);
-    group_sums_dense_cpu({codes.data(), nullptr, rows}, groups, host, sums.data(), counts.data(), means.data());
+    group_sums_dense_cpu(host_codes, groups, host, sums.data(), counts.data(), means.data());
     s_d.fill_bytes_async(0xff, s);  // poisoned: every slot must be written
     c_d.fill_bytes_async(0xff, s);
     m_d.fill_bytes_async(0xff, s);
-    group_sums_dense_async(groupby_version::registers, {codes_d.data(), nullptr, rows}, groups, device, out, work, s);
+    group_sums_dense_async(groupby_version::registers, device_codes, groups, device, out, work, s);
     EXPECT_EQ(gpulab::download(c_d, s), counts) << what;
     expect_close(sums, gpulab::download(s_d, s), static_cast<double>(rows), what);
     expect_close(means, gpulab::download(m_d, s), static_cast<double>(rows), what);
@@ -334,6 +345,25 @@ TEST_P(dataframe_backends, TheRegistersVersionAtItsLimits) {
 }
 
 INSTANTIATE_TEST_SUITE_P(odd_sizes, dataframe_backends, ::testing::Values<std::int64_t>(1, 31, 1000003));
+
+// No rows: the registers version launches no sums kernel, only the zeroing and the means;
+// every group comes out empty (sum 0, count 0, mean NaN) over poisoned outputs.
+class dataframe_registers : public GpuStreamTest {};
+TEST_F(dataframe_registers, NoRowsLeaveEveryGroupEmpty) {
+  constexpr int groups = 5;
+  gpulab::device_buffer<double> s_d(groups, s), m_d(groups, s), values_d(1, s);
+  gpulab::device_buffer<std::uint32_t> c_d(groups, s);
+  gpulab::device_buffer<std::int32_t> codes_d(1, s);
+  for (auto* b : {&s_d, &m_d}) b->fill_bytes_async(0xff, s);
+  c_d.fill_bytes_async(0xff, s);
+  groupby_workspace work(groupby_version::registers, false, 0, groups, 1, s);
+  const column_view<double> device[] = {{values_d.data(), nullptr, 0}};
+  group_sums_dense_async(groupby_version::registers, {codes_d.data(), nullptr, 0}, groups, device,
+                         {s_d.data(), c_d.data(), m_d.data()}, work, s);
+  EXPECT_EQ(gpulab::download(c_d, s), std::vector<std::uint32_t>(groups, 0u));
+  EXPECT_EQ(gpulab::download(s_d, s), std::vector<double>(groups, 0.0));
+  for (const double mean : gpulab::download(m_d, s)) EXPECT_TRUE(std::isnan(mean));
+}
 
 // The steps on a CSV file on both backends (`--backend both --input FILE.csv --columns x,y,z`):
 // every step gives the same result on the GPU as on the CPU (the demo's `same result` column,

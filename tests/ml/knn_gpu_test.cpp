@@ -334,11 +334,11 @@ TEST_F(ml_knn_gpu_small_k_edges, ADatabaseFromFarToNearKeepsReplacingTheList) {
 }
 
 // The splits of a query share a bound (knn_fused_small_k.cuh): 300 splits of one tile
-// each and 2 query blocks make 600 blocks, several waves on any GPU, so later blocks start
-// from bounds that earlier ones wrote. Row 0 is copied to 32 rows 1199 apart (one every ~9
-// splits) and query 7 is row 0: once the bound holds 32 copies, its distance is the
-// copies' own, and a split that starts then must still take its copies (a distance equal
-// to the bound is kept). The answer: the copies in id order, at k = 32 and k = 10.
+// each and 2 query blocks make 600 blocks, several waves on any GPU, so most blocks start
+// from bounds that earlier ones wrote when they ended, and take few candidates. Row 0 is
+// copied to 32 rows 1199 apart (at most one a split) and query 7 is row 0: the answer, the
+// copies in id order at k = 32 and k = 10, is spread over 32 splits, tied to the bit. (Which
+// split writes a bound first depends on the order blocks run in; the answer must not.)
 TEST_F(ml_knn_gpu_small_k_edges, ManySplitsShareABoundAndKeepEveryTiedCopy) {
   constexpr std::int64_t splits = 300, n = splits * 128, m = 300, d = 64, copies = 32, apart = 1199;
   labelled_rows db = make_blobs(n, d, 7, 111, 112), q = make_blobs(m, d, 7, 111, 113);
