@@ -18,7 +18,6 @@
 
 #include <cstdint>
 
-#include "gpulab/core/block_reduce.cuh"
 #include "gpulab/core/dependent_launch.cuh"
 #include "gpulab/core/launch.cuh"
 #include "gpulab/dataframe/column_view.hpp"
@@ -48,17 +47,40 @@ __global__ void __launch_bounds__(BlockSize, 1024 / BlockSize)
   });
   // [/snippet:group_sums_registers]
   // [snippet:group_sums_registers_merge]
-  // Merge: each group's sum and count by the kit's block sum (warp shuffles, one shared
-  // slot a warp, one atomic a block), once the launch before has finished (the zeroing, or
-  // the previous column: its writes are to other groups' slots, so only the zeroing matters).
-  wait_for_prior_grid();
+  // Merge: a warp's 32 copies by shuffles, then the block's warps through shared memory;
+  // one atomic per group per block, once the launch before has finished (the zeroing,
+  // or the previous column: its writes are to other groups' slots, so only the zeroing matters).
+  // Not gpulab::add_block_sum once per group: it sums one value, and its shared slots are
+  // reused, so each call needs its barrier; 5 groups cost 15 barriers where this costs one,
+  // and on an H100 the case ran 6% slower that way (0.0901 ms against 0.0845, one run).
+  constexpr int warps = BlockSize / 32;
+  __shared__ double warp_sums[warps][Groups];
+  __shared__ std::uint32_t warp_counts[warps][Groups];
+  const int lane = static_cast<int>(threadIdx.x % 32), warp = static_cast<int>(threadIdx.x / 32);
 #pragma unroll
   for (int g = 0; g < Groups; ++g) {
-    add_block_sum(sum[g], &sums[g]);
-    add_block_sum(count[g], &counts[g]);
-    // add_block_sum's shared slots are reused by the next group's call: wait until warp 0
-    // has read this group's before any warp writes the next.
-    __syncthreads();
+    for (int offset = 16; offset > 0; offset /= 2) {
+      sum[g] += __shfl_down_sync(0xffffffffu, sum[g], offset);
+      count[g] += __shfl_down_sync(0xffffffffu, count[g], offset);
+    }
+    if (lane == 0) {
+      warp_sums[warp][g] = sum[g];
+      warp_counts[warp][g] = count[g];
+    }
+  }
+  __syncthreads();
+  wait_for_prior_grid();
+  for (int g = static_cast<int>(threadIdx.x); g < Groups; g += BlockSize) {
+    double block_sum = 0;
+    std::uint32_t block_count = 0;
+    for (int w = 0; w < warps; ++w) {
+      block_sum += warp_sums[w][g];
+      block_count += warp_counts[w][g];
+    }
+    if (block_count > 0) {
+      atomicAdd(&sums[g], block_sum);
+      atomicAdd(&counts[g], block_count);
+    }
   }
   // [/snippet:group_sums_registers_merge]
 }
