@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Small kernels every kNN version shares: squared row norms, the first k keys of
-// each sorted row turned into ids and distances, the count of NaN/Inf values.
+// each sorted row (or of a few sorted lists) turned into ids and distances, the
+// count of NaN/Inf values.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +39,37 @@ static __global__ void knn_take_first(const std::uint64_t* __restrict__ sorted, 
     distances[i] = knn_key_distance(key);
   }
 }
+
+// The first k keys of a query's `lists` sorted lists of c keys (query q's at [q][lists][c],
+// empty keys after a list's end) into ids[q * k + j] and distances, as knn_take_first
+// writes them from one sorted row. The fused search's splits each hand over such a list,
+// so their union needs no sort, only a merge: one warp a query, lane s holds the head of
+// list s (at most 32 lists); each of k rounds takes the warp's smallest head (keys are
+// distinct: the id is in the key) and that lane moves on to its list's next key.
+constexpr int knn_merge_max_lists = 32;
+// [snippet:knn_merge_lists]
+static __global__ void knn_merge_lists(const std::uint64_t* __restrict__ keys, std::int64_t rows,
+                                       int lists, int c, int k, std::int32_t* __restrict__ ids,
+                                       float* __restrict__ distances) {
+  const int lane = static_cast<int>(threadIdx.x % 32);
+  for (std::int64_t q = global_thread_id() / 32; q < rows; q += grid_thread_count() / 32) {
+    const std::uint64_t* list = keys + (q * lists + (lane < lists ? lane : 0)) * c;  // lane s's
+    int next = 0;  // the head's place in the list
+    std::uint64_t head = lane < lists ? list[0] : knn_empty_key;
+    for (int j = 0; j < k; ++j) {
+      std::uint64_t smallest = head;  // the warp's smallest head, in every lane
+      for (int offset = 16; offset > 0; offset /= 2)
+        smallest = ullmin(smallest, __shfl_xor_sync(0xffffffffu, smallest, offset));
+      if (lane == 0) {
+        const std::uint32_t id = knn_key_id(smallest);
+        ids[q * k + j] = smallest == knn_empty_key ? -1 : static_cast<std::int32_t>(id);
+        distances[q * k + j] = knn_key_distance(smallest);
+      }
+      if (head == smallest && head != knn_empty_key) head = ++next < c ? list[next] : knn_empty_key;
+    }
+  }
+}
+// [/snippet:knn_merge_lists]
 
 // *count += the values among m[0..size) that are NaN, Inf or larger in magnitude than `limit`
 // (knn_largest_value, knn_cpu.hpp). NaN fails every comparison: !(|v| <= limit) counts it.

@@ -346,15 +346,24 @@ __global__ void __launch_bounds__(small_k_threads, 1) knn_fused_small_k(knn_fuse
     float row_norm[8];  // NaN for a row past the split: its distance is NaN, never a candidate
 #pragma unroll
     for (int j = 0; j < 8; ++j) row_norm[j] = sh.row_norms[small_k_row(t, j)];
+    // The common case for all 8 queries first: 8 independent chains with no branch between
+    // them, so the scheduler can interleave them; then one vote for the warp.
+    unsigned near = 0;  // bit i: query i has a candidate in this lane
 #pragma unroll
     for (int i = 0; i < 8; ++i) {  // unrolled: dot[i] must stay in registers
-      const int query = query_offset + i;
-      const float query_norm = sh.query_norms[query], threshold = sh.thresholds[query];
-      // The common case in one test: is the nearest of the lane's 8 rows within the threshold?
+      const float query_norm = sh.query_norms[query_offset + i];
+      const float threshold = sh.thresholds[query_offset + i];
       float nearest = knn_expanded_distance(query_norm, row_norm[0], dot[i][0]);
 #pragma unroll
       for (int j = 1; j < 8; ++j) nearest = fminf(nearest, knn_expanded_distance(query_norm, row_norm[j], dot[i][j]));
-      if (__any_sync(full_warp, nearest <= threshold)) {  // rare after the first tiles
+      near |= nearest <= threshold ? 1u << i : 0u;
+    }
+    near = __reduce_or_sync(full_warp, near);  // bit i: some lane of the warp has one
+#pragma unroll
+    for (int i = 0; i < 8; ++i) {
+      if ((near & (1u << i)) != 0) {  // rare after the first tiles
+        // Read again, not kept: unchanged since (only this warp's insertions for query i change it).
+        const float query_norm = sh.query_norms[query_offset + i], threshold = sh.thresholds[query_offset + i];
         float distance[8];
         unsigned mine = 0;  // bit j: row j is a candidate for this query
 #pragma unroll

@@ -352,6 +352,28 @@ TEST_F(ml_knn_gpu_small_k_edges, ManySplitsShareABoundAndKeepEveryTiedCopy) {
   }
 }
 
+// The splits' lists are merged, one lane a list, up to 32 splits; from 33 they are sorted.
+// Both sides of that limit, with one tile a split, k = 32 (every key of a list) and k = 10,
+// and 32 copies of row 0 (query 7) one in each of the first 32 splits: its answer takes
+// the head of every list in turn, tied to the bit, in id order.
+TEST_F(ml_knn_gpu_small_k_edges, ThirtyTwoListsAreMergedAndThirtyThreeSorted) {
+  for (const std::int64_t splits : {32, 33}) {
+    const std::int64_t n = splits * 128, m = 300, d = 64, copies = 32;
+    labelled_rows db = make_blobs(n, d, 7, 121, 122), q = make_blobs(m, d, 7, 121, 123);
+    for (std::int64_t c = 1; c < copies; ++c) std::copy_n(db.values.begin(), d, db.values.begin() + c * 128 * d);
+    std::copy_n(db.values.begin(), d, q.values.begin() + 7 * d);
+    for (const int k : {32, 10}) {
+      const knn_plan plan = make_knn_plan(knn_version::fused, n, m, d, d, k, static_cast<int>(splits));
+      ASSERT_EQ(plan.splits, splits);
+      EXPECT_EQ(plan.merge_lists, splits <= 32);
+      const std::vector<std::int32_t> ids = check(db, q, k, static_cast<int>(splits));
+      for (int j = 0; j < k; ++j) {
+        EXPECT_EQ(ids[static_cast<std::size_t>(7 * k + j)], j * 128) << splits << " splits, k " << k << ", rank " << j;
+      }
+    }
+  }
+}
+
 // tf32_rerank's filter and refine (k <= 32, d <= 64, d % 4 == 0): exact by construction,
 // so the answer must equal, bit for bit, the k smallest (distance, id) of the float formula
 // it re-ranks with (knn_direct_distance), worked out here on the host: no near-tie allowance.

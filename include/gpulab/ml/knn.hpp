@@ -72,6 +72,7 @@ struct knn_plan {
   std::int64_t candidates = 0;   // kept per query and database split (k, or more for tf32_rerank)
   int splits = 1;                // fused, tf32_rerank: the database cut in this many ranges, one block each
   bool small_k = false;          // fused: at most 32 candidates and 64 features, the small-k kernel
+  bool merge_lists = false;      // fused: at most 32 splits, whose sorted lists are merged (no sort)
   std::int64_t split_rows = 0;   // rows per range (whole tiles of 128; the last range may be shorter)
   std::int64_t query_batch = 0;  // naive: queries per distance matrix
   // tf32_rerank's filter and refine (k <= 32, d <= 64, d % 4 == 0): a bound from a sample,
