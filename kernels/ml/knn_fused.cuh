@@ -6,8 +6,9 @@
 //
 // Grid: (query tiles, database splits). Block (i, s) reads split s of the
 // database once for its 32 queries and leaves each query's sorted top c of that
-// split in args.out; the splits are merged afterwards by a segmented sort
-// (src/ml/knn.cu). More splits fill more SMs when there are few queries.
+// split in args.out; the splits' lists are merged afterwards (knn_merge_lists,
+// up to 32 of them; more by a segmented sort: src/ml/knn.cu). More splits fill
+// more SMs when there are few queries.
 #pragma once
 
 #include <cstdint>

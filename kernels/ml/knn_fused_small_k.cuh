@@ -293,6 +293,17 @@ __device__ inline void insert_candidates(std::uint64_t* list, float* threshold, 
   __syncwarp();
 }
 
+// The OR of one word over the warp, in every lane: one instruction from sm_80 (the
+// kit's PTX for older GPUs, compute_75, gets the shuffle tree).
+__device__ inline unsigned warp_or(unsigned bits) {
+#if __CUDA_ARCH__ >= 800
+  return __reduce_or_sync(full_warp, bits);
+#else
+  for (int offset = 16; offset > 0; offset /= 2) bits |= __shfl_xor_sync(full_warp, bits, offset);
+  return bits;
+#endif
+}
+
 template <bool Vector>
 __global__ void __launch_bounds__(small_k_threads, 1) knn_fused_small_k(knn_fused_args a) {
   extern __shared__ __align__(128) unsigned char shared[];
@@ -358,7 +369,7 @@ __global__ void __launch_bounds__(small_k_threads, 1) knn_fused_small_k(knn_fuse
       for (int j = 1; j < 8; ++j) nearest = fminf(nearest, knn_expanded_distance(query_norm, row_norm[j], dot[i][j]));
       near |= nearest <= threshold ? 1u << i : 0u;
     }
-    near = __reduce_or_sync(full_warp, near);  // bit i: some lane of the warp has one
+    near = warp_or(near);  // bit i: some lane of the warp has one
 #pragma unroll
     for (int i = 0; i < 8; ++i) {
       if ((near & (1u << i)) != 0) {  // rare after the first tiles

@@ -374,6 +374,26 @@ TEST_F(ml_knn_gpu_small_k_edges, ThirtyTwoListsAreMergedAndThirtyThreeSorted) {
   }
 }
 
+// The general fused kernel (k > 32: knn_fused.cuh) hands over sorted lists too: merged
+// up to 32 splits, sorted from 33 (one tile a split, k = 40).
+class ml_knn_gpu_general_lists : public GpuStreamTest {};
+
+TEST_F(ml_knn_gpu_general_lists, ThirtyTwoAreMergedAndThirtyThreeSorted) {
+  for (const std::int64_t splits : {32, 33}) {
+    const std::int64_t n = splits * 128, m = 45, d = 16;
+    constexpr int k = 40;
+    const labelled_rows db = make_blobs(n, d, 6, 131, 132), q = make_blobs(m, d, 6, 131, 133);
+    const device_buffer<float> database = gpulab::upload(db.values, s), queries = gpulab::upload(q.values, s);
+    const knn_plan plan = make_knn_plan(knn_version::fused, n, m, d, d, k, static_cast<int>(splits));
+    ASSERT_EQ(plan.splits, splits);
+    ASSERT_FALSE(plan.small_k);
+    EXPECT_EQ(plan.merge_lists, splits <= 32);
+    knn_workspace work(plan, s);
+    const gpu_answer answer = search(plan, database, queries, work, s);
+    expect_matches_cpu(db, q, k, answer.ids, answer.distances);
+  }
+}
+
 // tf32_rerank's filter and refine (k <= 32, d <= 64, d % 4 == 0): exact by construction,
 // so the answer must equal, bit for bit, the k smallest (distance, id) of the float formula
 // it re-ranks with (knn_direct_distance), worked out here on the host: no near-tie allowance.

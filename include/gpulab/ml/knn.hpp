@@ -94,8 +94,8 @@ knn_plan make_knn_plan(knn_version v, std::int64_t database_rows, std::int64_t q
 std::size_t knn_workspace_bytes(const knn_plan& plan);
 
 // The scratch memory of one plan: norms, the running top-k lists of the fused
-// kernel, the distance keys of the naive batch, CUB's sort scratch. Allocated
-// once, reused by every search of the same plan.
+// kernel, the distance keys of the naive batch, CUB's sort scratch (none when the
+// plan merges its lists). Allocated once, reused by every search of the same plan.
 class knn_workspace {
  public:
   knn_workspace(const knn_plan& plan, cuda::stream_ref s);
@@ -105,8 +105,8 @@ class knn_workspace {
   device_buffer<std::uint64_t> lists;    // per (query, split): two lists of `candidates` keys (ping-pong)
   device_buffer<std::uint64_t> bounds;   // the small-k kernel: per query, the splits' shared bound
   device_buffer<std::uint64_t> keys;     // naive: a batch's distance keys; else each query's candidates
-  device_buffer<std::uint64_t> sorted;   // the keys sorted by CUB, per query
-  device_buffer<std::byte> sort_scratch;  // CUB's temporary storage
+  device_buffer<std::uint64_t> sorted;   // the keys sorted by CUB, per query (empty: plan.merge_lists)
+  device_buffer<std::byte> sort_scratch;  // CUB's temporary storage (likewise)
   // The TF32 filter (plan.tf32_filter): the centre c and the centred copy of the database
   // (TF32 bits; database_norms then hold |x - c|^2), the sample and its norms, each query's
   // tile minima, theta1 and |q - c|^2, the candidates' segments and their counts;
