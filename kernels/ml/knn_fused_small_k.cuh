@@ -53,6 +53,7 @@
 #include <cstdint>
 #include <cuda/atomic>
 
+#include "gpulab/core/block_reduce.cuh"
 #include "gpulab/ml/knn_distance.hpp"
 #include "gpulab/ml/knn_key.hpp"
 #include "kernels/ml/knn_select.cuh"
@@ -291,17 +292,6 @@ __device__ inline void insert_candidates(std::uint64_t* list, float* threshold, 
   if (lane < c) list[lane] = key_here;
   if (lane == 0 && last != knn_empty_key) *threshold = fminf(*threshold, knn_key_distance(last));
   __syncwarp();
-}
-
-// The OR of one word over the warp, in every lane: one instruction from sm_80 (the
-// kit's PTX for older GPUs, compute_75, gets the shuffle tree).
-__device__ inline unsigned warp_or(unsigned bits) {
-#if __CUDA_ARCH__ >= 800
-  return __reduce_or_sync(full_warp, bits);
-#else
-  for (int offset = 16; offset > 0; offset /= 2) bits |= __shfl_xor_sync(full_warp, bits, offset);
-  return bits;
-#endif
 }
 
 template <bool Vector>

@@ -208,7 +208,7 @@ static __global__ void knn_tf32_centre_rows(const float* __restrict__ rows, std:
 static __global__ void knn_largest_norm(const float* __restrict__ norms, std::int64_t n, unsigned* largest) {
   unsigned most = 0;
   for (std::int64_t i = global_thread_id(); i < n; i += grid_thread_count()) most = max(most, __float_as_uint(norms[i]));
-  for (int offset = 16; offset > 0; offset /= 2) most = max(most, __shfl_xor_sync(0xffffffffu, most, offset));
+  most = warp_max(most);
   if (threadIdx.x % 32 == 0) atomicMax(largest, most);
 }
 
@@ -227,12 +227,7 @@ __device__ __forceinline__ T merge_smallest(T (&best)[K], int count, T none, T& 
   const int lane = static_cast<int>(threadIdx.x % 32);
   T v = none;
   for (int r = 0; r < count; ++r) {
-    v = best[0];
-#pragma unroll
-    for (int offset = 16; offset > 0; offset /= 2) {
-      const T other = __shfl_xor_sync(0xffffffffu, v, offset);
-      v = other < v ? other : v;
-    }
+    v = warp_min(best[0]);
     if (lane == r) mine = v;
     const int owner = __ffs(__ballot_sync(0xffffffffu, best[0] == v)) - 1;
     if (lane == owner) {

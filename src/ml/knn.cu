@@ -35,10 +35,12 @@ constexpr std::uint64_t naive_batch_bytes = std::uint64_t{1} << 30;
 constexpr std::int64_t naive_max_features = 12288;  // the query row in 48 KiB of shared memory
 constexpr int max_batch = 65535;                    // gridDim.y
 constexpr std::int64_t target_blocks = 1024;        // fused, tf32_rerank: blocks to aim for
-// The small-k kernel: about 4 waves of 132 SMs x 1 block, rounded down. Each split
-// starts every query's list afresh, and refilling lists costs (the many candidates of
-// a split's first tiles): 13 splits of 40 query blocks (520 blocks) beat 33 (1320).
-constexpr std::int64_t small_k_target_blocks = 528;
+// The small-k kernel: about 7 waves of 132 SMs x 1 block. Each split starts every
+// query's list afresh, and refilling lists costs (the many candidates of a split's
+// first tiles), while more blocks fill the last wave better. At the course's size
+// (40 query blocks), on an H100: 23 splits (920 blocks) 30.30 ms, 13 splits (520)
+// 30.49 ms once the lists were merged (knn_merge_lists); 33 splits lost to 13 before.
+constexpr std::int64_t small_k_target_blocks = 920;
 // The TF32 filter (knn_tf32_filter.cuh): its pass runs two blocks an SM, 4 waves on 132 SMs.
 constexpr std::int64_t tf32_filter_target_blocks = 1056;
 constexpr int tf32_filter_max_k = 32;               // the refine's lists: 32 keys a lane at most
@@ -93,7 +95,8 @@ void take_first(const std::uint64_t* sorted, std::int64_t rows, std::int64_t str
 }
 
 void row_norms(const float* m, std::int64_t rows, std::int64_t d, float* norms, cuda::stream_ref s) {
-  kernels::knn_row_norms<<<blocks_for(rows * 32, block_size), block_size, 0, s.get()>>>(m, rows, d, norms);
+  const std::int64_t warps = ceil_div(rows, std::int64_t{kernels::knn_row_norms_rows_per_warp});
+  kernels::knn_row_norms<<<blocks_for(warps * 32, block_size), block_size, 0, s.get()>>>(m, rows, d, norms);
   GPULAB_CHECK_LAUNCH();
 }
 

@@ -313,15 +313,15 @@ TEST(ml_knn_plan, ChecksItsArgumentsAndCutsTheWork) {
   EXPECT_EQ(tf32.splits, 4);
   EXPECT_EQ(tf32.candidates, 42);
   EXPECT_EQ(make_knn_plan(knn_version::fused, 1'000'000, 10'000, 64, 64, 1024).candidates, 1024);
-  // fused at the headline: the small-k kernel, 40 blocks of 256 queries x 13 splits (520 blocks).
+  // fused at the headline: the small-k kernel, 40 blocks of 256 queries x 23 splits (920 blocks).
   const knn_plan headline = make_knn_plan(knn_version::fused, 1'000'000, 10'000, 64, 64, 10);
   EXPECT_TRUE(headline.small_k);
-  EXPECT_EQ(headline.splits, 13);
+  EXPECT_EQ(headline.splits, 23);
   EXPECT_FALSE(tf32.small_k);  // one kernel for each version but this
   EXPECT_FALSE(make_knn_plan(knn_version::fused, 1'000'000, 10'000, 64, 64, 33).small_k);  // 33 keys > 32 lanes
   EXPECT_TRUE(make_knn_plan(knn_version::fused, 1'000'000, 10'000, 64, 64, 32).small_k);
   EXPECT_FALSE(make_knn_plan(knn_version::fused, 1'000'000, 10'000, 65, 65, 10).small_k);  // 65 features
-  // Its 13 lists a query are merged, not sorted: up to 32 splits (one a lane).
+  // Its 23 lists a query are merged, not sorted: up to 32 splits (one a lane).
   EXPECT_TRUE(headline.merge_lists);
   EXPECT_TRUE(make_knn_plan(knn_version::fused, 32 * 128, 10, 64, 64, 10, 32).merge_lists);
   EXPECT_FALSE(make_knn_plan(knn_version::fused, 33 * 128, 10, 64, 64, 10, 33).merge_lists);
@@ -329,7 +329,7 @@ TEST(ml_knn_plan, ChecksItsArgumentsAndCutsTheWork) {
   // Its workspace: the norms, each (query, split) list, each query's shared bound; no sorted
   // copy nor CUB's scratch (the merge needs neither), no running lists in global memory
   // (they live in shared memory).
-  EXPECT_EQ(knn_workspace_bytes(headline), 4u * (1'000'000 + 10'000) + 8u * 10'000 * 13 * 10 + 8u * 10'000);
+  EXPECT_EQ(knn_workspace_bytes(headline), 4u * (1'000'000 + 10'000) + 8u * 10'000 * 23 * 10 + 8u * 10'000);
   // With 33 splits, the lists are sorted: their sorted copy and CUB's scratch (1 MiB) too.
   const knn_plan sorted = make_knn_plan(knn_version::fused, 33 * 128, 10, 64, 64, 10, 33);
   EXPECT_EQ(knn_workspace_bytes(sorted), 4u * (33 * 128 + 10) + 2u * 8 * 10 * 33 * 10 + 8u * 10 + (1u << 20));

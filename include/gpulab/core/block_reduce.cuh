@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Block-wide sums: the shared device primitive that several modules build on
-// (module 5's reductions teach it; module 4's Monte Carlo pi counts its hits
-// with it). Warp shuffles inside each warp, one shared-memory slot per warp,
-// then one atomicAdd per block.
+// Warp and block reductions: the shared device primitives that several modules build
+// on (module 5's reductions teach them; module 4's Monte Carlo pi counts its hits
+// with add_block_sum; module 7's kNN merges lists with warp_min). Warp shuffles
+// inside each warp, one shared-memory slot per warp, then one atomicAdd per block.
 #pragma once
 
 namespace gpulab {
@@ -14,6 +14,36 @@ template <class T>
 __device__ T warp_sum(T value) {
   for (int offset = 16; offset > 0; offset /= 2) value += __shfl_xor_sync(0xffffffffu, value, offset);
   return value;
+}
+
+// The smallest and the largest of one value per lane, in every lane (the same butterfly).
+// Any type with `<`: keys, floats without NaN, unsigned bit patterns.
+template <class T>
+__device__ T warp_min(T value) {
+  for (int offset = 16; offset > 0; offset /= 2) {
+    const T other = __shfl_xor_sync(0xffffffffu, value, offset);
+    value = other < value ? other : value;
+  }
+  return value;
+}
+template <class T>
+__device__ T warp_max(T value) {
+  for (int offset = 16; offset > 0; offset /= 2) {
+    const T other = __shfl_xor_sync(0xffffffffu, value, offset);
+    value = value < other ? other : value;
+  }
+  return value;
+}
+
+// The OR of one word over the warp, in every lane: one instruction (REDUX) from sm_80;
+// the kit's PTX for older GPUs (compute_75) gets the butterfly.
+__device__ inline unsigned warp_or(unsigned bits) {
+#if __CUDA_ARCH__ >= 800
+  return __reduce_or_sync(0xffffffffu, bits);
+#else
+  for (int offset = 16; offset > 0; offset /= 2) bits |= __shfl_xor_sync(0xffffffffu, bits, offset);
+  return bits;
+#endif
 }
 
 // [snippet:block_sum]
