@@ -42,6 +42,15 @@ static __global__ void knn_row_norms(const float* __restrict__ m, std::int64_t r
   }
 }
 
+// *largest = the largest norm's bits (norms are >= 0: their bits order as they do; *largest
+// starts at 0). The TF32 filter's bound and the small-k kernel's cheap test use it.
+static __global__ void knn_largest_norm(const float* __restrict__ norms, std::int64_t n, unsigned* largest) {
+  unsigned most = 0;
+  for (std::int64_t i = global_thread_id(); i < n; i += grid_thread_count()) most = max(most, __float_as_uint(norms[i]));
+  most = warp_max(most);
+  if (threadIdx.x % 32 == 0) atomicMax(largest, most);
+}
+
 // Row q of `sorted` holds `stride` keys in ascending order; its first k become
 // ids[q * k + j] and distances[q * k + j]. An empty key there would mean fewer
 // than k rows were searched: it is written as id -1 (the checks then fail loudly).

@@ -16,7 +16,9 @@
 //    rank) and a shuffle (the keys behind it move up one lane). A distance is a
 //    candidate only if it is at most the query's threshold (the list's last
 //    distance); after the first tiles almost none is, so the common case is one
-//    test of the nearest of a lane's 8 rows, and nothing needs a buffer;
+//    test of the nearest of a lane's 8 rows, and nothing needs a buffer. That test
+//    is a cheap one, an FMA a row against a slightly looser bound, never too tight
+//    (knn_filter_bound, gpulab/ml/knn_distance.hpp): 2% off the search (H100);
 //  - the splits of a query share what they found (the bound, below), so that a
 //    split that starts late, or lags, takes almost no candidates.
 //
@@ -82,7 +84,7 @@ struct small_k_shared {
   static constexpr int row_floats = (small_k_max_features + 1) * small_k_ld_rows;
   static constexpr int staged_floats = small_k_rows * small_k_max_features;
   static constexpr int floats =
-      query_floats + row_floats + staged_floats + 2 * small_k_rows + 2 * small_k_queries;
+      query_floats + row_floats + staged_floats + 2 * small_k_rows + 3 * small_k_queries + 2;
   static constexpr std::size_t bytes =
       sizeof(float) * floats + sizeof(std::uint64_t) * small_k_queries * small_k_max_candidates;
 
@@ -94,6 +96,8 @@ struct small_k_shared {
   float* query_norms;    // [256]
   float* thresholds;     // [256]: the distance a candidate must not exceed (+inf while neither the
                          // list nor the shared bound has c keys, NaN for a query past m)
+  float* filter_bounds;  // [256]: knn_filter_bound of each threshold (the cheap test's)
+  float* largest_row_norm;  // [2]: [0] the database's largest |x|^2 ([1] keeps the keys 8-byte aligned)
   std::uint64_t* lists;  // [256][32]: each query's sorted running top list
 
   __device__ explicit small_k_shared(unsigned char* base) {
@@ -104,7 +108,9 @@ struct small_k_shared {
     row_norms = staged_norms + small_k_rows;
     query_norms = row_norms + small_k_rows;
     thresholds = query_norms + small_k_queries;
-    lists = reinterpret_cast<std::uint64_t*>(thresholds + small_k_queries);  // 8-byte aligned: floats is even
+    filter_bounds = thresholds + small_k_queries;
+    largest_row_norm = filter_bounds + small_k_queries;
+    lists = reinterpret_cast<std::uint64_t*>(largest_row_norm + 2);  // 8-byte aligned: floats is even
   }
 };
 static_assert(small_k_shared::floats % 2 == 0);
@@ -132,6 +138,11 @@ __device__ inline std::uint64_t load_bound(std::uint64_t* bound) {
 // A threshold lowered to a bound's distance (a bound of knn_empty_key leaves it).
 __device__ inline float lowered_by(float threshold, std::uint64_t bound) {
   return bound == knn_empty_key ? threshold : fminf(threshold, knn_key_distance(bound));
+}
+// Query i's threshold (and with it its cheap test's bound) lowered to `threshold`.
+__device__ inline void set_threshold(const small_k_shared& sh, int query, float threshold) {
+  sh.thresholds[query] = threshold;
+  sh.filter_bounds[query] = knn_filter_bound(threshold, sh.query_norms[query], sh.largest_row_norm[0]);
 }
 // A full list's last key into the query's shared bound (here, not where a candidate is
 // inserted: there the dot products fill the registers, and the atomic's address spilled).
@@ -252,9 +263,10 @@ __device__ inline void small_k_dots(const small_k_shared& sh, int query_offset, 
 // last goes in at its rank (how many keys are smaller: a ballot), the keys
 // behind it move up one lane, and candidates now past the threshold are dropped.
 // A full list's last key lowers the threshold (which a shared bound may have set lower).
-__device__ inline void insert_candidates(std::uint64_t* list, float* threshold, int c, int half, unsigned& mine,
+__device__ inline void insert_candidates(const small_k_shared& sh, int query, int c, int half, unsigned& mine,
                                          const float (&distance)[8], std::int64_t tile, int t) {
   const int lane = static_cast<int>(threadIdx.x % 32);
+  std::uint64_t* list = sh.lists + query * small_k_max_candidates;
   const unsigned half_lanes = 0xffffu << (16 * half);
   unsigned offering = __ballot_sync(full_warp, mine != 0) & half_lanes;
   if (offering == 0) return;
@@ -290,7 +302,7 @@ __device__ inline void insert_candidates(std::uint64_t* list, float* threshold, 
   }
   __syncwarp();  // every lane's reads of this tile's threshold come before lane 0 rewrites it
   if (lane < c) list[lane] = key_here;
-  if (lane == 0 && last != knn_empty_key) *threshold = fminf(*threshold, knn_key_distance(last));
+  if (lane == 0 && last != knn_empty_key) set_threshold(sh, query, fminf(sh.thresholds[query], knn_key_distance(last)));
   __syncwarp();
 }
 
@@ -313,12 +325,17 @@ __global__ void __launch_bounds__(small_k_threads, 1) knn_fused_small_k(knn_fuse
     const std::int64_t q = first_query + query;
     sh.queries[f * small_k_ld_queries + query] = q < a.m && f < a.d ? a.queries[q * a.d + f] : 0.0f;
   }
+  const float largest_row_norm = __uint_as_float(*a.largest_norm);
+  if (threadIdx.x == 0) sh.largest_row_norm[0] = largest_row_norm;
   for (int query = static_cast<int>(threadIdx.x); query < small_k_queries; query += small_k_threads) {
     const std::int64_t q = first_query + query;
-    sh.query_norms[query] = q < a.m ? a.query_norms[q] : 0.0f;
+    const float query_norm = q < a.m ? a.query_norms[q] : 0.0f;
     // +inf: every distance is a candidate until the list is full, unless other splits have
     // already found c keys (a block of a later wave); NaN: a query past m takes none.
-    sh.thresholds[query] = q < a.m ? lowered_by(every_distance(), load_bound(a.bounds + q)) : no_distance();
+    const float threshold = q < a.m ? lowered_by(every_distance(), load_bound(a.bounds + q)) : no_distance();
+    sh.query_norms[query] = query_norm;
+    sh.thresholds[query] = threshold;
+    sh.filter_bounds[query] = knn_filter_bound(threshold, query_norm, largest_row_norm);
   }
   for (int i = static_cast<int>(threadIdx.x); i < small_k_queries * small_k_max_candidates; i += small_k_threads) {
     sh.lists[i] = knn_empty_key;
@@ -336,7 +353,7 @@ __global__ void __launch_bounds__(small_k_threads, 1) knn_fused_small_k(knn_fuse
     transpose_staged(sh, features_padded, rows_in_tile(tile, end));
     if (refresher) {  // the lists and thresholds: last written before the first barrier
       share_last_key(a.bounds + first_query + my_query, sh.lists[my_query * small_k_max_candidates + c - 1]);
-      sh.thresholds[my_query] = lowered_by(sh.thresholds[my_query], bound);
+      set_threshold(sh, my_query, lowered_by(sh.thresholds[my_query], bound));
     }
     __syncthreads();  // `rows` and the thresholds are set; the staging area may be refilled
     if (tile + small_k_rows < end) copy_tile_async<Vector>(a, sh, tile + small_k_rows, end);
@@ -348,21 +365,20 @@ __global__ void __launch_bounds__(small_k_threads, 1) knn_fused_small_k(knn_fuse
 #pragma unroll
     for (int j = 0; j < 8; ++j) row_norm[j] = sh.row_norms[small_k_row(t, j)];
     // The common case for all 8 queries first: 8 independent chains with no branch between
-    // them, so the scheduler can interleave them; then one vote for the warp.
-    unsigned near = 0;  // bit i: query i has a candidate in this lane
+    // them, so the scheduler can interleave them; then one vote for the warp. The cheap
+    // test (knn_filter_bound): one FMA a row, no addition, against a slightly looser bound.
+    unsigned near = 0;  // bit i: query i may have a candidate in this lane
 #pragma unroll
     for (int i = 0; i < 8; ++i) {  // unrolled: dot[i] must stay in registers
-      const float query_norm = sh.query_norms[query_offset + i];
-      const float threshold = sh.thresholds[query_offset + i];
-      float nearest = knn_expanded_distance(query_norm, row_norm[0], dot[i][0]);
+      float lowest = fmaf(-2.0f, dot[i][0], row_norm[0]);  // NaN rows drop out: fminf ignores NaN
 #pragma unroll
-      for (int j = 1; j < 8; ++j) nearest = fminf(nearest, knn_expanded_distance(query_norm, row_norm[j], dot[i][j]));
-      near |= nearest <= threshold ? 1u << i : 0u;
+      for (int j = 1; j < 8; ++j) lowest = fminf(lowest, fmaf(-2.0f, dot[i][j], row_norm[j]));
+      near |= lowest <= sh.filter_bounds[query_offset + i] ? 1u << i : 0u;
     }
     near = warp_or(near);  // bit i: some lane of the warp has one
 #pragma unroll
     for (int i = 0; i < 8; ++i) {
-      if ((near & (1u << i)) != 0) {  // rare after the first tiles
+      if ((near & (1u << i)) != 0) {  // rare after the first tiles: the exact test
         // Read again, not kept: unchanged since (only this warp's insertions for query i change it).
         const float query_norm = sh.query_norms[query_offset + i], threshold = sh.thresholds[query_offset + i];
         float distance[8];
@@ -374,8 +390,7 @@ __global__ void __launch_bounds__(small_k_threads, 1) knn_fused_small_k(knn_fuse
         }
         for (int h = 0; h < 2; ++h) {
           const int owner = 16 * warp + 8 * h + i;  // the query of half-warp h
-          insert_candidates(sh.lists + owner * small_k_max_candidates, sh.thresholds + owner, c, h, mine, distance,
-                            tile, t);
+          insert_candidates(sh, owner, c, h, mine, distance, tile, t);
         }
       }
     }

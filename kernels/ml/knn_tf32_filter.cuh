@@ -204,14 +204,6 @@ static __global__ void knn_tf32_centre_rows(const float* __restrict__ rows, std:
   }
 }
 
-// *largest = the largest norm's bits (norms are >= 0: their bits order as they do).
-static __global__ void knn_largest_norm(const float* __restrict__ norms, std::int64_t n, unsigned* largest) {
-  unsigned most = 0;
-  for (std::int64_t i = global_thread_id(); i < n; i += grid_thread_count()) most = max(most, __float_as_uint(norms[i]));
-  most = warp_max(most);
-  if (threadIdx.x % 32 == 0) atomicMax(largest, most);
-}
-
 // Each lane's K smallest values, sorted, in registers (constant indices after unrolling).
 template <int K, class T>
 __device__ __forceinline__ void keep_smallest(T (&best)[K], T v) {

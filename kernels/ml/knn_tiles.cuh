@@ -37,6 +37,8 @@ struct knn_fused_args {
                                           // fewer, yet every row of the answer that lies in the split)
   std::uint64_t* bounds = nullptr;        // [m], the small-k kernel only: the smallest c-th key any split
                                           // has found for the query (knn_empty_key: none yet)
+  const unsigned* largest_norm = nullptr;  // the small-k kernel only: the bits of the largest |x|^2
+                                          // (knn_largest_norm; the norms are >= 0, so their bits order as they do)
 };
 
 // Shared memory: the candidate buffers first, then the tiles of the dot products.

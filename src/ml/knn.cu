@@ -137,6 +137,12 @@ void fused_top(const knn_plan& p, const float* database, const float* queries, k
     // The splits' shared bounds start empty: every byte 0xff is knn_empty_key.
     a.bounds = w.bounds.data();
     GPULAB_CUDA_TRY(cudaMemsetAsync(a.bounds, 0xff, w.bounds.size() * sizeof(std::uint64_t), s.get()));
+    // The largest row norm, for the kernel's cheap test (knn_filter_bound): an atomicMax from 0.
+    a.largest_norm = w.largest_norm.data();
+    w.largest_norm.fill_bytes_async(0, s);
+    kernels::knn_largest_norm<<<std::min(blocks_for(p.database_rows, block_size), 1024u), block_size, 0, s.get()>>>(
+        w.database_norms.data(), p.database_rows, w.largest_norm.data());
+    GPULAB_CHECK_LAUNCH();
     // 16-byte copies need every row to start on 16 bytes: d % 4 == 0 and an aligned pointer.
     const bool vector = p.features % 4 == 0 && reinterpret_cast<std::uintptr_t>(database) % 16 == 0;
     const auto kernel = vector ? kernels::knn_fused_small_k<true> : kernels::knn_fused_small_k<false>;
@@ -378,7 +384,9 @@ std::size_t knn_workspace_bytes(const knn_plan& p) {
   const std::uint64_t keys = checked_multiply(m, per_query, what);
   std::size_t bytes = bytes_of<float>(checked_add(n, m, what), what);  // norms
   if (!p.small_k) bytes = checked_add(bytes, 2 * bytes_of<std::uint64_t>(keys, what), what);  // lists (two a query and split)
-  if (p.small_k) bytes = checked_add(bytes, bytes_of<std::uint64_t>(m, what), what);  // the splits' shared bounds
+  if (p.small_k) {  // the splits' shared bounds, the largest row norm
+    bytes = checked_add(checked_add(bytes, bytes_of<std::uint64_t>(m, what), what), sizeof(unsigned), what);
+  }
   bytes = checked_add(bytes, bytes_of<std::uint64_t>(keys, what), what);  // out
   if (!p.merge_lists) {  // out's sorted copy and CUB's scratch (1 MiB allowed)
     bytes = checked_add(checked_add(bytes, bytes_of<std::uint64_t>(keys, what), what), std::size_t{1} << 20, what);
@@ -419,7 +427,10 @@ knn_workspace::knn_workspace(const knn_plan& plan, cuda::stream_ref s) : plan_(p
     database_norms = device_buffer<float>(n, s);
     query_norms = device_buffer<float>(m, s);
     if (!plan.small_k) lists = device_buffer<std::uint64_t>(2 * keys, s);  // the small-k kernel keeps them in shared memory
-    if (plan.small_k) bounds = device_buffer<std::uint64_t>(m, s);
+    if (plan.small_k) {
+      bounds = device_buffer<std::uint64_t>(m, s);
+      largest_norm = device_buffer<unsigned>(1, s);
+    }
   }
   this->keys = device_buffer<std::uint64_t>(keys, s);
   if (!plan.merge_lists) {  // the merge needs neither

@@ -39,6 +39,7 @@
 #include "gpulab/ml/knn_distance.hpp"
 #include "gpulab/ml/knn_key.hpp"
 #include "common/usage_error_message.hpp"
+#include "knn_kernel_arithmetic.hpp"
 
 namespace {
 
@@ -100,6 +101,32 @@ void expect_matches_cpu(const labelled_rows& db, const labelled_rows& q, int k, 
   const knn_comparison c = compare_knn(hd, hq, every, knn_cpu(hd, hq, k), ids, distances);
   EXPECT_TRUE(c.passed()) << c.summary();
   EXPECT_TRUE(check_knn_rows(hd, hq, k, ids, distances).passed());
+}
+
+// The answer must equal, bit for bit, the k smallest (distance(i, r), r) of each query i,
+// worked out here on the host: no near-tie allowance.
+template <class Distance>
+void expect_exact_top_k(std::int64_t n, std::int64_t m, int k, const std::vector<std::int32_t>& ids,
+                        const std::vector<float>& distances, Distance distance) {
+  std::int64_t wrong = 0;
+  std::string first;
+  for (std::int64_t i = 0; i < m; ++i) {
+    std::vector<std::uint64_t> keys(static_cast<std::size_t>(n));
+    for (std::int64_t r = 0; r < n; ++r) keys[static_cast<std::size_t>(r)] = knn_key(distance(i, r), static_cast<std::uint32_t>(r));
+    std::partial_sort(keys.begin(), keys.begin() + k, keys.end());
+    for (int r = 0; r < k; ++r) {
+      const auto at = static_cast<std::size_t>(i * k + r);
+      const std::uint64_t want = keys[static_cast<std::size_t>(r)];
+      const bool same_id = ids[at] == static_cast<std::int32_t>(knn_key_id(want));
+      const bool same_bits = std::bit_cast<std::uint32_t>(distances[at]) == static_cast<std::uint32_t>(want >> 32);
+      if ((!same_id || !same_bits) && wrong++ == 0) {
+        first = "query " + std::to_string(i) + " rank " + std::to_string(r) + ": id " + std::to_string(ids[at]) +
+                " distance " + std::to_string(distances[at]) + ", expected id " + std::to_string(knn_key_id(want)) +
+                " distance " + std::to_string(knn_key_distance(want));
+      }
+    }
+  }
+  EXPECT_EQ(wrong, 0) << wrong << " wrong of " << m * k << "; the first: " << first;
 }
 
 // Rows 900..999 copy rows 0..99 (exact ties: the original must come first);
@@ -374,6 +401,66 @@ TEST_F(ml_knn_gpu_small_k_edges, ThirtyTwoListsAreMergedAndThirtyThreeSorted) {
   }
 }
 
+// The kernel's cheap test (knn_filter_bound: one FMA a row against a slightly looser bound)
+// must turn away no candidate. Two tests, both against the k smallest keys of the kernel's
+// own arithmetic (knn_kernel_arithmetic.hpp) worked out on the host, bit for bit.
+class ml_knn_gpu_cheap_test : public GpuStreamTest {
+ protected:
+  void expect_kernel_arithmetic(const labelled_rows& db, const labelled_rows& q, int k, int splits) {
+    const std::int64_t n = db.rows, m = q.rows, d = db.features;
+    std::vector<float> db_norms, q_norms;
+    for (std::int64_t r = 0; r < n; ++r) db_norms.push_back(kernel_arithmetic::row_norm(db.values.data() + r * d, d));
+    for (std::int64_t i = 0; i < m; ++i) q_norms.push_back(kernel_arithmetic::row_norm(q.values.data() + i * d, d));
+    const knn_plan plan = make_knn_plan(knn_version::fused, n, m, d, d, k, splits);
+    ASSERT_TRUE(plan.small_k);
+    ASSERT_EQ(plan.splits, splits);
+    std::optional<knn_workspace> work;
+    const gpu_answer got = search_offset(plan, db, q, 0, work, s);
+    expect_exact_top_k(n, m, k, got.ids, got.distances, [&](std::int64_t i, std::int64_t r) {
+      const float dot = kernel_arithmetic::dot(q.values.data() + i * d, db.values.data() + r * d, d);
+      return knn_expanded_distance(q_norms[static_cast<std::size_t>(i)], db_norms[static_cast<std::size_t>(r)], dot);
+    });
+  }
+};
+
+// Far from the origin (every value 300 or 3000 plus blobs scaled to about +-1) the norms'
+// rounding is as large as the gaps between neighbours, and many distances tie: a bound
+// tighter than the exact test by more than a rounding loses rows.
+TEST_F(ml_knn_gpu_cheap_test, FarFromTheOriginTurnsAwayNoCandidate) {
+  for (const float offset : {300.0f, 3000.0f}) {
+    labelled_rows db = make_blobs(4001, 64, 5, 141, 142), q = make_blobs(300, 64, 5, 141, 143);
+    for (labelled_rows* rows : {&db, &q}) {
+      for (float& v : rows->values) v = offset + v / 8.0f;
+    }
+    for (const int k : {10, 32}) {
+      SCOPED_TRACE("offset " + std::to_string(offset) + ", k " + std::to_string(k));
+      expect_kernel_arithmetic(db, q, k, 4);
+    }
+  }
+}
+
+// A row whose distance equals the threshold exactly, where the threshold is a later split's
+// bound: the row must still pass (a bound with no slack turns away about a quarter of them).
+// Two splits of 32 tiles, 300 queries, k = 1; every row is far (+20 a feature) but two copies
+// of each query's target (the query + 0.5 a feature, distance about 16): row 4096 + i in
+// split 1's first tiles and row 2048 + i in split 0's tile 16 on. Split 1 finds its copy at
+// once and shares it as the bound by tile 7; split 0 reads it at tile 15, before its own
+// copy, which ties the bound's distance and wins on its smaller id.
+TEST_F(ml_knn_gpu_cheap_test, ALaterSplitsBoundAtExactlyTheDistanceLetsTheRowIn) {
+  constexpr std::int64_t n = 8192, m = 300, d = 64;
+  labelled_rows q = make_blobs(m, d, 5, 151, 152), db = make_blobs(n, d, 5, 151, 153);
+  for (float& v : q.values) v = 300.0f + v / 8.0f;
+  for (float& v : db.values) v = 320.0f + v / 8.0f;
+  for (std::int64_t i = 0; i < m; ++i) {
+    for (std::int64_t j = 0; j < d; ++j) {
+      const float target = q.values[static_cast<std::size_t>(i * d + j)] + 0.5f;
+      db.values[static_cast<std::size_t>((2048 + i) * d + j)] = target;
+      db.values[static_cast<std::size_t>((4096 + i) * d + j)] = target;
+    }
+  }
+  expect_kernel_arithmetic(db, q, 1, 2);
+}
+
 // The general fused kernel (k > 32: knn_fused.cuh) hands over sorted lists too: merged
 // up to 32 splits, sorted from 33 (one tile a split, k = 40).
 class ml_knn_gpu_general_lists : public GpuStreamTest {};
@@ -422,31 +509,10 @@ class ml_knn_gpu_tf32_filter : public GpuStreamTest {
   }
   // The float formula's exact top k on the host, compared bit for bit.
   static void expect_exact(const labelled_rows& db, const labelled_rows& q, int k, const answer& got) {
-    const std::int64_t n = db.rows, m = q.rows, d = db.features;
-    std::int64_t wrong = 0;
-    std::string first;
-    for (std::int64_t i = 0; i < m; ++i) {
-      std::vector<std::uint64_t> keys(static_cast<std::size_t>(n));
-      for (std::int64_t r = 0; r < n; ++r) {
-        const float dist = knn_direct_distance(q.values.data() + i * d, db.values.data() + r * d, d);
-        keys[static_cast<std::size_t>(r)] = knn_key(dist, static_cast<std::uint32_t>(r));
-      }
-      std::partial_sort(keys.begin(), keys.begin() + k, keys.end());
-      for (int r = 0; r < k; ++r) {
-        const auto at = static_cast<std::size_t>(i * k + r);
-        const std::uint64_t want = keys[static_cast<std::size_t>(r)];
-        const bool same_id = got.ids[at] == static_cast<std::int32_t>(knn_key_id(want));
-        const bool same_bits = std::bit_cast<std::uint32_t>(got.distances[at]) == static_cast<std::uint32_t>(want >> 32);
-        if (!same_id || !same_bits) {
-          if (wrong++ == 0) {
-            first = "query " + std::to_string(i) + " rank " + std::to_string(r) + ": id " + std::to_string(got.ids[at]) +
-                    " distance " + std::to_string(got.distances[at]) + ", expected id " +
-                    std::to_string(knn_key_id(want)) + " distance " + std::to_string(knn_key_distance(want));
-          }
-        }
-      }
-    }
-    EXPECT_EQ(wrong, 0) << first;
+    const std::int64_t d = db.features;
+    expect_exact_top_k(db.rows, q.rows, k, got.ids, got.distances, [&](std::int64_t i, std::int64_t r) {
+      return knn_direct_distance(q.values.data() + i * d, db.values.data() + r * d, d);
+    });
   }
 };
 

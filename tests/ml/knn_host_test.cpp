@@ -326,13 +326,13 @@ TEST(ml_knn_plan, ChecksItsArgumentsAndCutsTheWork) {
   EXPECT_TRUE(make_knn_plan(knn_version::fused, 32 * 128, 10, 64, 64, 10, 32).merge_lists);
   EXPECT_FALSE(make_knn_plan(knn_version::fused, 33 * 128, 10, 64, 64, 10, 33).merge_lists);
   EXPECT_FALSE(tf32.merge_lists);
-  // Its workspace: the norms, each (query, split) list, each query's shared bound; no sorted
-  // copy nor CUB's scratch (the merge needs neither), no running lists in global memory
-  // (they live in shared memory).
-  EXPECT_EQ(knn_workspace_bytes(headline), 4u * (1'000'000 + 10'000) + 8u * 10'000 * 23 * 10 + 8u * 10'000);
+  // Its workspace: the norms, each (query, split) list, each query's shared bound, the largest
+  // row norm; no sorted copy nor CUB's scratch (the merge needs neither), no running lists in
+  // global memory (they live in shared memory).
+  EXPECT_EQ(knn_workspace_bytes(headline), 4u * (1'000'000 + 10'000) + 8u * 10'000 * 23 * 10 + 8u * 10'000 + 4u);
   // With 33 splits, the lists are sorted: their sorted copy and CUB's scratch (1 MiB) too.
   const knn_plan sorted = make_knn_plan(knn_version::fused, 33 * 128, 10, 64, 64, 10, 33);
-  EXPECT_EQ(knn_workspace_bytes(sorted), 4u * (33 * 128 + 10) + 2u * 8 * 10 * 33 * 10 + 8u * 10 + (1u << 20));
+  EXPECT_EQ(knn_workspace_bytes(sorted), 4u * (33 * 128 + 10) + 2u * 8 * 10 * 33 * 10 + 8u * 10 + 4u + (1u << 20));
   EXPECT_EQ(knn_candidates(knn_version::tf32_rerank, 1'000'000, 1024), 2048);
   EXPECT_EQ(knn_candidates(knn_version::tf32_rerank, 1001, 1001), 1001);  // never more than n
   // naive: a batch's keys within 1 GiB: 134 queries of 1M rows.

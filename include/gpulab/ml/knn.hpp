@@ -104,6 +104,7 @@ class knn_workspace {
   device_buffer<float> database_norms, query_norms;  // |x|^2, |q|^2 (fused, tf32_rerank)
   device_buffer<std::uint64_t> lists;    // per (query, split): two lists of `candidates` keys (ping-pong)
   device_buffer<std::uint64_t> bounds;   // the small-k kernel: per query, the splits' shared bound
+  device_buffer<unsigned> largest_norm;  // the small-k kernel: the largest |x|^2's bits (its cheap test)
   device_buffer<std::uint64_t> keys;     // naive: a batch's distance keys; else each query's candidates
   device_buffer<std::uint64_t> sorted;   // the keys sorted by CUB, per query (empty: plan.merge_lists)
   device_buffer<std::byte> sort_scratch;  // CUB's temporary storage (likewise)

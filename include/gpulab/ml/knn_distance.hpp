@@ -39,4 +39,34 @@ GPULAB_HOST_DEVICE inline float knn_expanded_distance(float query_norm, float ro
   return fmaf(-2.0f, dot, query_norm + row_norm);
 }
 
+// The small-k kernel's cheap test, one FMA a row and no addition: a row can pass
+// `knn_expanded_distance(qn, rn, dot) <= threshold` only if
+//   fmaf(-2, dot, rn) <= knn_filter_bound(threshold, qn, largest_row_norm).
+// So the kernel tests that for each row (the bound is the query's, worked out when its
+// threshold changes) and takes the exact test only where it passes.
+//
+// Never too tight, for any row with rn <= largest_row_norm, threshold T >= 0 and up to 64
+// features. Why (u = 2^-24, the unit roundoff; e = qn + rn - 2 dot, exactly):
+//  - the distance rounds twice (the sum, then the FMA), so distance <= T gives
+//    e <= T + u T + u (qn + rn), to first order in u;
+//  - fmaf(-2, dot, rn) = e - qn rounded once: off by at most u |rn - 2 dot|, and
+//    |2 dot| <= qn + rn (Cauchy-Schwarz; the sums' own roundings add < 1e-5 of it at 64
+//    features), so it is at most T - qn + 3u (T + qn + rn);
+//  - the bound is T - qn + 8u (T + qn + largest_row_norm): its own three roundings take
+//    off less than 3u (T + qn + ...), which leaves more than the 3u needed. FLT_MIN more
+//    covers results so small (subnormal) that they round in absolute terms.
+// A row it lets in that is no candidate costs only the exact test. A NaN threshold (a
+// query past m) stays NaN: nothing passes. If anything else makes the bound NaN (infinite
+// norms), it is +inf: everything passes to the exact test.
+// [snippet:knn_filter_bound]
+GPULAB_HOST_DEVICE inline float knn_filter_bound(float threshold, float query_norm,
+                                                  float largest_row_norm) {
+  if (threshold != threshold) return threshold;  // NaN: a query past m
+  // 8u (T + |q|^2 + max |x|^2), and FLT_MIN for the subnormals.
+  const float slack = 0x1p-21f * (threshold + query_norm + largest_row_norm) + 0x1p-126f;
+  const float bound = threshold - query_norm + slack;
+  return bound != bound ? INFINITY : bound;  // inf - inf: let everything in
+}
+// [/snippet:knn_filter_bound]
+
 }  // namespace gpulab::ml
