@@ -440,7 +440,8 @@ TEST_F(ml_knn_gpu_cheap_test, FarFromTheOriginTurnsAwayNoCandidate) {
 }
 
 // A row whose distance equals the threshold exactly, where the threshold is a later split's
-// bound: the row must still pass (a bound with no slack turns away about a quarter of them).
+// bound: the row must still pass (a bound with no slack turned 50 of the 300 away: H100,
+// docs/perf-notes.md, thirty-third session).
 // Two splits of 32 tiles, 300 queries, k = 1; every row is far (+20 a feature) but two copies
 // of each query's target (the query + 0.5 a feature, distance about 16): row 4096 + i in
 // split 1's first tiles and row 2048 + i in split 0's tile 16 on. Split 1 finds its copy at
