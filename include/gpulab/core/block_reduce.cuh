@@ -7,32 +7,30 @@
 
 namespace gpulab {
 
-// The sum of one value per lane over a warp, returned to every lane (the butterfly:
-// lane i adds lane i ^ offset's value). Lane 0's sum is add_block_sum's first step's,
-// bit for bit: the same pairs, added in the same order.
-template <class T>
-__device__ T warp_sum(T value) {
-  for (int offset = 16; offset > 0; offset /= 2) value += __shfl_xor_sync(0xffffffffu, value, offset);
+// One value per lane combined over a warp by `op` (associative and commutative), the
+// result in every lane: the butterfly, lane i combines its value with lane i ^ offset's.
+template <class T, class Op>
+__device__ T warp_reduce(T value, Op op) {
+  for (int offset = 16; offset > 0; offset /= 2) value = op(value, __shfl_xor_sync(0xffffffffu, value, offset));
   return value;
 }
 
-// The smallest and the largest of one value per lane, in every lane (the same butterfly).
-// Any type with `<`: keys, floats without NaN, unsigned bit patterns.
+// The sum over a warp, in every lane. Lane 0's sum is add_block_sum's first step's,
+// bit for bit: the same pairs, added in the same order.
+template <class T>
+__device__ T warp_sum(T value) {
+  return warp_reduce(value, [](T mine, T other) { return mine + other; });
+}
+
+// The smallest and the largest over a warp, in every lane. Any type with `<`: keys,
+// floats without NaN, unsigned bit patterns.
 template <class T>
 __device__ T warp_min(T value) {
-  for (int offset = 16; offset > 0; offset /= 2) {
-    const T other = __shfl_xor_sync(0xffffffffu, value, offset);
-    value = other < value ? other : value;
-  }
-  return value;
+  return warp_reduce(value, [](T mine, T other) { return other < mine ? other : mine; });
 }
 template <class T>
 __device__ T warp_max(T value) {
-  for (int offset = 16; offset > 0; offset /= 2) {
-    const T other = __shfl_xor_sync(0xffffffffu, value, offset);
-    value = value < other ? other : value;
-  }
-  return value;
+  return warp_reduce(value, [](T mine, T other) { return mine < other ? other : mine; });
 }
 
 // The OR of one word over the warp, in every lane: one instruction (REDUX) from sm_80;
@@ -41,8 +39,7 @@ __device__ inline unsigned warp_or(unsigned bits) {
 #if __CUDA_ARCH__ >= 800
   return __reduce_or_sync(0xffffffffu, bits);
 #else
-  for (int offset = 16; offset > 0; offset /= 2) bits |= __shfl_xor_sync(0xffffffffu, bits, offset);
-  return bits;
+  return warp_reduce(bits, [](unsigned mine, unsigned other) { return mine | other; });
 #endif
 }
 
