@@ -167,8 +167,8 @@ void fused_search(const knn_plan& p, const float* database, const float* queries
                   float* distances, knn_workspace& w, cuda::stream_ref s) {
   fused_top<kernels::knn_dot::fp32>(p, database, queries, w, s);
   // Each query has `splits` sorted lists of c keys. Up to 32 are merged, a lane a list
-  // (on an H100, 13 lists of 10 for 10,000 queries: 0.013 ms, where the segmented sort
-  // of the same keys took 0.78 ms); more are sorted together.
+  // (on an H100, when the plan made 13 lists of 10 for 10,000 queries: 0.013 ms, where the
+  // segmented sort of the same keys took 0.78 ms); more are sorted together.
   if (p.merge_lists) {
     kernels::knn_merge_lists<<<blocks_for(p.query_rows * 32, block_size), block_size, 0, s.get()>>>(
         w.keys.data(), p.query_rows, p.splits, static_cast<int>(p.candidates), p.k, ids, distances);

@@ -75,9 +75,9 @@ TEST(ml_knn_filter_bound, NeverTurnsAwayARowThatPasses) {
     // The largest norm: the row's own (tightest) or larger.
     expect_never_too_tight(q, x, trial % 3 == 0 ? 1.0f : 1.0f + static_cast<float>(pick(rng)) / (1 << 20), t);
   }
-  EXPECT_EQ(t.passing, 80'000);
   // The test can fail: many passing rows are beyond threshold - |q|^2 as rounded, so a
-  // bound without its slack would turn them away.
+  // bound without its slack turns them away (checked: at 2^-40 instead of 2^-21 it fails).
+  // Random rows do not reach the worst case the proof covers: a slack of 2u still passes here.
   EXPECT_GT(t.needed_slack, 1000) << "of " << t.passing;
 }
 

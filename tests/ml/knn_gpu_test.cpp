@@ -446,7 +446,9 @@ TEST_F(ml_knn_gpu_cheap_test, FarFromTheOriginTurnsAwayNoCandidate) {
 // of each query's target (the query + 0.5 a feature, distance about 16): row 4096 + i in
 // split 1's first tiles and row 2048 + i in split 0's tile 16 on. Split 1 finds its copy at
 // once and shares it as the bound by tile 7; split 0 reads it at tile 15, before its own
-// copy, which ties the bound's distance and wins on its smaller id.
+// copy, which ties the bound's distance and wins on its smaller id. That needs the 4 blocks
+// to run together (they do on any GPU of 4 SMs or more, unless others hold the SMs): if
+// they did not, the test would pass without meeting the tie; it cannot fail wrongly.
 TEST_F(ml_knn_gpu_cheap_test, ALaterSplitsBoundAtExactlyTheDistanceLetsTheRowIn) {
   constexpr std::int64_t n = 8192, m = 300, d = 64;
   labelled_rows q = make_blobs(m, d, 5, 151, 152), db = make_blobs(n, d, 5, 151, 153);

@@ -85,9 +85,9 @@ struct knn_plan {
   int segment_capacity = 0;            // candidates a (query, range) holds; more: that query is searched exactly
   tf32_pass_instruction tf32_instruction = tf32_pass_instruction::best;
 };
-// splits = 0 picks enough database ranges for about 1024 blocks (528 for the small-k
-// kernel: 4 waves of one block an SM on 132 SMs; 1056 for the TF32 filter: 4 waves of
-// two); tests force others (the filter's ranges too).
+// splits = 0 picks enough database ranges for about 1024 blocks (920 for the small-k
+// kernel: about 7 waves of one block an SM on 132 SMs; 1056 for the TF32 filter: 4 waves
+// of two); tests force others (the filter's ranges too).
 knn_plan make_knn_plan(knn_version v, std::int64_t database_rows, std::int64_t query_rows,
                        std::int64_t database_features, std::int64_t query_features, int k, int splits = 0);
 // Device bytes of the workspace (without the inputs and the outputs).
