@@ -36,8 +36,8 @@ static __global__ void knn_row_norms(const float* __restrict__ m, std::int64_t r
     }
 #pragma unroll
     for (int r = 0; r < batch; ++r) {
-      for (int offset = 16; offset > 0; offset /= 2) sum[r] += __shfl_down_sync(0xffffffffu, sum[r], offset);
-      if (lane == 0 && first + r < rows) norms[first + r] = sum[r];
+      const float norm = warp_sum(sum[r]);  // lane 0's: the fixed tree (offsets 16, 8, 4, 2, 1)
+      if (lane == 0 && first + r < rows) norms[first + r] = norm;
     }
   }
 }

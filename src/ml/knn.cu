@@ -94,6 +94,12 @@ void take_first(const std::uint64_t* sorted, std::int64_t rows, std::int64_t str
   GPULAB_CHECK_LAUNCH();
 }
 
+// *largest = max(*largest, the bits of the largest of `n` norms): the caller zeroes it first.
+void largest_norm(const float* norms, std::int64_t n, unsigned* largest, cuda::stream_ref s) {
+  kernels::knn_largest_norm<<<std::min(blocks_for(n, block_size), 1024u), block_size, 0, s.get()>>>(norms, n, largest);
+  GPULAB_CHECK_LAUNCH();
+}
+
 void row_norms(const float* m, std::int64_t rows, std::int64_t d, float* norms, cuda::stream_ref s) {
   const std::int64_t warps = ceil_div(rows, std::int64_t{kernels::knn_row_norms_rows_per_warp});
   kernels::knn_row_norms<<<blocks_for(warps * 32, block_size), block_size, 0, s.get()>>>(m, rows, d, norms);
@@ -140,9 +146,7 @@ void fused_top(const knn_plan& p, const float* database, const float* queries, k
     // The largest row norm, for the kernel's cheap test (knn_filter_bound): an atomicMax from 0.
     a.largest_norm = w.largest_norm.data();
     w.largest_norm.fill_bytes_async(0, s);
-    kernels::knn_largest_norm<<<std::min(blocks_for(p.database_rows, block_size), 1024u), block_size, 0, s.get()>>>(
-        w.database_norms.data(), p.database_rows, w.largest_norm.data());
-    GPULAB_CHECK_LAUNCH();
+    largest_norm(w.database_norms.data(), p.database_rows, w.largest_norm.data(), s);
     // 16-byte copies need every row to start on 16 bytes: d % 4 == 0 and an aligned pointer.
     const bool vector = p.features % 4 == 0 && reinterpret_cast<std::uintptr_t>(database) % 16 == 0;
     const auto kernel = vector ? kernels::knn_fused_small_k<true> : kernels::knn_fused_small_k<false>;
@@ -217,9 +221,7 @@ void tf32_filter_search(const knn_plan& p, const float* database, const float* q
   kn::knn_tf32_centre_rows<<<std::min(blocks_for(p.database_rows * 32, block_size), 4096u), block_size, 0, s.get()>>>(
       database, p.database_rows, d, w.centre.data(), w.centred.data(), w.database_norms.data());
   GPULAB_CHECK_LAUNCH();
-  kn::knn_largest_norm<<<std::min(blocks_for(p.database_rows, block_size), 1024u), block_size, 0, s.get()>>>(
-      w.database_norms.data(), p.database_rows, w.filter_counters.data());
-  GPULAB_CHECK_LAUNCH();
+  largest_norm(w.database_norms.data(), p.database_rows, w.filter_counters.data(), s);  // zeroed by the caller
   kn::knn_tf32_gather_sample<<<std::min(blocks_for(p.sample_rows * d / 4, block_size), 1024u), block_size, 0, s.get()>>>(
       w.centred.data(), w.database_norms.data(), p.database_rows, d, p.sample_rows, p.sample_stride, w.sample.data(),
       w.sample_norms.data());

@@ -9,7 +9,7 @@
 namespace gpulab::ml::kernel_arithmetic {
 
 // |x|^2 as knn_row_norms sums it: lane l adds features l, l + 32, ... (fmaf), then the
-// shuffle tree (lane i adds lane i + offset, offsets 16, 8, 4, 2, 1); lane 0's sum.
+// shuffle tree (warp_sum; lane 0 adds lane offset's partial sum, offsets 16, 8, 4, 2, 1).
 inline float row_norm(const float* x, std::int64_t d) {
   float lanes[32] = {};
   for (std::int64_t j = 0; j < d; ++j) lanes[j % 32] = std::fmaf(x[j], x[j], lanes[j % 32]);
