@@ -100,7 +100,8 @@ struct small_k_shared {
   float* largest_row_norm;  // [2]: [0] the database's largest |x|^2 ([1] keeps the keys 8-byte aligned)
                             // Every thread holds it in a register at the start too, but passing that
                             // register down to set_threshold held it through the loop: 128 registers
-                            // (was 127) and knn_fused 30.6 ms (was 29.6) on an H100. Shared it stays.
+                            // (127 with this copy) and knn_fused 30.6 ms on an H100, where this copy
+                            // ran 29.6 (docs/perf-notes.md, thirty-fifth session). Shared it stays.
   std::uint64_t* lists;  // [256][32]: each query's sorted running top list
 
   __device__ explicit small_k_shared(unsigned char* base) {
