@@ -4,7 +4,8 @@
 # and scripts/common.sh (no GPU, no build): --tests hands ctest its timeout and nothing
 # else, --tests --shard K/N adds `-I K,,N` (every N-th test from the K-th), --build runs
 # the set-up and build alone and a failed build is the script's failure; every bad
-# argument is one line on stderr and exit code 2, and nothing runs.
+# argument is one line on stderr and exit code 2, and nothing runs. --sanitize, with a
+# stub compute-sanitizer: clean, a sanitizer error, and a filter that ran no test (a failure).
 #   tests/scripts/gpu_test_args_test.sh SOURCE_DIR
 set -euo pipefail
 tmp=$(mktemp -d)
@@ -55,11 +56,41 @@ grep -q "error: stub build failed" "$tmp/out/build.log" || fail "a failed build'
 
 for bad in "--tests --shard 0/2" "--tests --shard 3/2" "--tests --shard x/2" "--tests --shard 1/2/3" \
            "--tests --shard" "--tests --shard 1/2 more" "--tests --bogus" "--bench --shard 1/2" "--quick extra" \
-           "--nope"; do
+           "--filters extra" "--nope"; do
   # shellcheck disable=SC2086  # each case is several words on purpose
   run $bad
   [ "$code" = 2 ] || fail "'$bad': exit $code, expected 2"
   [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] || fail "'$bad': expected one line, got: $err"
   [ -z "$calls" ] || fail "'$bad' ran: $calls"
 done
+# --sanitize's verdicts, with a stub compute-sanitizer first on PATH that prints what
+# GoogleTest would and exits with STUB_SANITIZER_EXIT: a run of no test is not "clean".
+mkdir -p "$tmp/bin"
+cat >"$tmp/bin/compute-sanitizer" <<'STUB'
+#!/bin/bash
+echo "compute-sanitizer $*" >>"$STUB_LOG"
+echo "[==========] Running $STUB_TESTS_RUN tests from 1 test suite."
+exit "$STUB_SANITIZER_EXIT"
+STUB
+chmod +x "$tmp/bin/compute-sanitizer"
+sanitize() {  # sanitize TESTS_RUN EXIT: one tool on one binary; the summary's line in $verdict
+  set +e
+  PATH="$tmp/bin:$PATH" STUB_TESTS_RUN=$1 STUB_SANITIZER_EXIT=$2 OUT="$tmp/out" \
+    GPULAB_SANITIZE_TOOLS=racecheck GPULAB_SANITIZE_TESTS=ml_gpu_test \
+    "$tmp/scripts/gpu-test" --sanitize >"$tmp/sanitize.txt" 2>&1
+  code=$?
+  set -e
+  verdict=$(grep "compute-sanitizer racecheck ml_gpu_test" "$tmp/sanitize.txt" || true)
+}
+sanitize 3 0
+[ "$code" = 0 ] && [ "$verdict" = "compute-sanitizer racecheck ml_gpu_test: clean" ] ||
+  fail "three tests, no error: exit $code, '$verdict'"
+grep -q -- "--gtest_filter=ml_gpu.EveryKmeansCaseVerifiesAtOddSizes" "$STUB_LOG" ||
+  fail "racecheck did not get ml_gpu_test's filter: $(cat "$STUB_LOG")"
+sanitize 0 0
+[ "$code" = 1 ] && [ "$verdict" = "compute-sanitizer racecheck ml_gpu_test: ran no test" ] ||
+  fail "no test run: exit $code, '$verdict'"
+sanitize 3 99
+[ "$code" = 1 ] && [ "$verdict" = "compute-sanitizer racecheck ml_gpu_test: exit 99" ] ||
+  fail "a sanitizer error: exit $code, '$verdict'"
 echo "gpu-test arguments: OK"
