@@ -3,6 +3,7 @@
 // untouched skeleton, and rejects each planted wrong solution for the reason it plants.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -48,11 +49,40 @@ TEST_F(ml_exercise, TheRegistryKnowsIt) {
   EXPECT_TRUE(file.good());
 }
 
+// The reference, counting its calls: how many times the checker ran the candidate.
+int candidate_calls = 0;
+void counted_reference(cuda::std::span<const float> x, int d, cuda::std::span<const float> centroids, int k,
+                       cuda::std::span<std::int32_t> labels, cuda::std::span<float> sums,
+                       cuda::std::span<unsigned int> counts, cuda::stream_ref s) {
+  ++candidate_calls;
+  ex::reference::kmeans_assign(x, d, centroids, k, labels, sums, counts, s);
+}
+
+// Once on each of the seven inputs, then the timing: 2 warm-ups and 20 runs, or under
+// compute-sanitizer (GPULAB_UNDER_SANITIZER, set by scripts/gpu-test --sanitize) 1 and 1.
+int expected_calls() { return std::getenv("GPULAB_UNDER_SANITIZER") != nullptr ? 7 + 2 : 7 + 22; }
+
 TEST_F(ml_exercise, TheReferencePassesEveryCheckAndIsTimed) {
-  const ex::check_report r = ex::check_kmeans_assign(ex::reference::kmeans_assign, {});
+  candidate_calls = 0;
+  const ex::check_report r = ex::check_kmeans_assign(counted_reference, {});
   EXPECT_TRUE(r.passed) << joined(r);
   EXPECT_EQ(r.lines.size(), 7u + 1u) << joined(r);  // seven inputs, and the re-check after timing
   EXPECT_TRUE(r.candidate_ms && r.reference_ms);
+  EXPECT_EQ(candidate_calls, expected_calls());
+}
+
+// A time under a sanitizer means nothing: the checker runs the timed input twice, still
+// a repeat for the check after timing, and every line as before.
+TEST_F(ml_exercise, UnderTheSanitizerTheTimingRunsOnceAfterOneWarmUp) {
+  const char* before = std::getenv("GPULAB_UNDER_SANITIZER");
+  ASSERT_EQ(setenv("GPULAB_UNDER_SANITIZER", "1", 1), 0);
+  candidate_calls = 0;
+  const ex::check_report r = ex::check_kmeans_assign(counted_reference, {});
+  if (before == nullptr) unsetenv("GPULAB_UNDER_SANITIZER");
+  EXPECT_TRUE(r.passed) << joined(r);
+  EXPECT_EQ(r.lines.size(), 7u + 1u) << joined(r);
+  EXPECT_TRUE(r.candidate_ms && r.reference_ms);
+  EXPECT_EQ(candidate_calls, 7 + 2);
 }
 
 TEST_F(ml_exercise, TheSkeletonIsRejectedUntilSolved) {
