@@ -101,8 +101,9 @@ inline bool under_sanitizer() { return std::getenv("GPULAB_UNDER_SANITIZER") != 
 template <class Candidate, class Reference, class Inspect>
 void time_against_reference(check_report& report, cuda::stream_ref s, const std::string& label,
                             Candidate&& candidate, Reference&& reference, Inspect&& inspect) {
-  const int warm_up = under_sanitizer() ? 1 : 2;
-  const int repeats = under_sanitizer() ? 1 : 20;
+  const bool sanitizer = under_sanitizer();
+  const int warm_up = sanitizer ? 1 : 2;
+  const int repeats = sanitizer ? 1 : 20;
   report.candidate_ms = summarize(time_on_stream(s, warm_up, repeats, candidate)).median_ms;
   const std::string after = inspect();
   report.record(after.empty(), "after timing, " + label + (after.empty() ? "" : ": " + after));

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "common/gpu_test.hpp"
+#include "common/under_sanitizer.hpp"
 #include "gpulab/bench/inputs.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/core/resources.hpp"
@@ -201,7 +202,7 @@ void expect_reductions_agree(std::int64_t rows, bool masked, cuda::stream_ref s)
 class dataframe_reductions : public GpuStreamTest {};
 
 TEST_F(dataframe_reductions, EveryTypeTailAndGridSweep) {
-  const bool sanitizer = std::getenv("GPULAB_UNDER_SANITIZER") != nullptr;
+  const bool sanitizer = under_sanitizer();
   std::vector<std::int64_t> sizes = {1, 2, 3, 4, 5, 6, 7, 8, 9, 1001};
   sizes.push_back(sanitizer ? 100003 : 9000005);  // past one grid sweep (not under the sanitizer: too slow)
   for (const std::int64_t rows : sizes) {

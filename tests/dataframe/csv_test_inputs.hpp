@@ -16,15 +16,15 @@
 #include <string>
 #include <vector>
 
+#include "common/under_sanitizer.hpp"
 #include "gpulab/dataframe/csv_columns.hpp"
 
 namespace csv_test {
 
 // How many seeded files a test walks: all of them, or every tenth under
-// compute-sanitizer (scripts/gpu-test --sanitize sets GPULAB_UNDER_SANITIZER), where a
-// kernel runs 10-100 times slower and the same code paths are reached with fewer files.
+// compute-sanitizer, where the same code paths are reached with fewer files.
 inline std::uint64_t seeds(std::uint64_t all) {
-  return std::getenv("GPULAB_UNDER_SANITIZER") != nullptr ? (all + 9) / 10 : all;
+  return under_sanitizer() ? (all + 9) / 10 : all;
 }
 
 // A double from random bits (any finite value, subnormals included).

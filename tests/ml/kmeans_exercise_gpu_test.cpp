@@ -10,6 +10,7 @@
 #include <string>
 
 #include "common/gpu_test.hpp"
+#include "common/under_sanitizer.hpp"
 #include "gpulab/exercises/check.hpp"
 #include "gpulab/ml/exercises/kmeans_assign.hpp"
 #include "planted_kmeans_assign.hpp"
@@ -60,7 +61,7 @@ void counted_reference(cuda::std::span<const float> x, int d, cuda::std::span<co
 
 // Once on each of the seven inputs, then the timing: 2 warm-ups and 20 runs, or under
 // compute-sanitizer (GPULAB_UNDER_SANITIZER, set by scripts/gpu-test --sanitize) 1 and 1.
-int expected_calls() { return std::getenv("GPULAB_UNDER_SANITIZER") != nullptr ? 7 + 2 : 7 + 22; }
+int expected_calls() { return under_sanitizer() ? 7 + 2 : 7 + 22; }
 
 TEST_F(ml_exercise, TheReferencePassesEveryCheckAndIsTimed) {
   candidate_calls = 0;

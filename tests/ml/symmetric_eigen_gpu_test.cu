@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/gpu_test.hpp"
+#include "common/under_sanitizer.hpp"
 #include "gpulab/core/error.hpp"
 #include "gpulab/core/memory.hpp"
 #include "gpulab/core/resources.hpp"
@@ -275,7 +276,7 @@ TEST_F(ml_symmetric_eigen_gpu, FindsTheNullSpaceOfLowRankMatrices) {
   // restarted and solved at lambda itself can lose its direction between them (residuals
   // up to 0.2 in a CPU copy of the solver, review 2026-12-04): the restarts solve just
   // above lambda. Every pair: residual and orthogonality; the null space's values near 0.
-  const int seeds = static_cast<int>(std::getenv("GPULAB_UNDER_SANITIZER") != nullptr ? 25 : 250);
+  const int seeds = under_sanitizer() ? 25 : 250;
   for (int seed = 0; seed < seeds; ++seed) {
     std::mt19937 random(static_cast<std::uint32_t>(seed));
     const int n = 30 + seed % 35, rank = 1 + (seed / 35) % 4;
